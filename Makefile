@@ -1,0 +1,134 @@
+# mvlaunch - one Makefile (style rule R15).
+#
+#   make              build build/mvlaunch
+#   make test         unit tests (cmocka), then end-to-end tests (real QEMU)
+#   make check-asan   the same, built in build-asan/ with ASan+UBSan
+#   make fuzz         libFuzzer on parser + schema + argv builder (FUZZ_SECONDS=600)
+#   make deps         apt-get install everything build, tests and demo need
+#   make install      PREFIX=/usr/local DESTDIR=
+#   V=1               show the commands
+
+PKG_CONFIG ?= pkg-config
+CC         ?= cc
+PREFIX     ?= /usr/local
+BUILD      ?= build
+PKGS       := jansson hwloc numa
+VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
+
+WARNINGS   += -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes
+WARNINGS   += -Wmissing-prototypes -Wwrite-strings -Wvla
+ifneq ($(WERROR),0)
+WARNINGS   += -Werror
+endif
+CFLAGS     ?= -O2 -g
+ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) \
+              $(shell $(PKG_CONFIG) --cflags $(PKGS)) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS)
+LIBS        = $(shell $(PKG_CONFIG) --libs $(PKGS))
+ifdef SANITIZE
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+ifneq ($(V),1)
+Q = @
+QUIET_CC = @echo '   CC      $@';
+QUIET_LD = @echo '   LD      $@';
+QUIET_AR = @echo '   AR      $@';
+endif
+
+LIB_OBJS += util/wrapper.o
+LIB_OBJS += util/strbuf.o
+LIB_OBJS += util/strvec.o
+LIB_OBJS += util/usage.o
+LIB_OBJS += util/cpuset.o
+LIB_OBJS += util/size.o
+LIB_OBJS += util/quote.o
+LIB_OBJS += config/toml.o
+LIB_OBJS += config/vm_config.o
+LIB_OBJS += launcher/paths.o
+LIB_OBJS += launcher/qemu_argv.o
+LIB_OBJS += launcher/vm_load.o
+LIB_OBJS += launcher/cmd_argv.o
+LIB_OBJS += launcher/cmd_help.o
+LIB_OBJS += launcher/cmd_version.o
+
+UNIT_TESTS += util
+UNIT_TESTS += toml
+UNIT_TESTS += vm_config
+UNIT_TESTS += qemu_argv
+
+LIB     := $(BUILD)/libmvlaunch.a
+PROGRAM := $(BUILD)/mvlaunch
+OBJS    := $(addprefix $(BUILD)/,$(LIB_OBJS) launcher/main.o)
+TEST_BINS := $(addprefix $(BUILD)/tests/test_,$(UNIT_TESTS))
+
+.PHONY: all test check check-unit check-e2e check-asan fuzz fuzz-build deps install clean
+.DELETE_ON_ERROR:
+
+all: $(PROGRAM)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -DMVL_VERSION='"$(VERSION)"' -c $< -o $@
+
+$(LIB): $(addprefix $(BUILD)/,$(LIB_OBJS))
+	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
+
+$(PROGRAM): $(BUILD)/launcher/main.o $(LIB)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(QUIET_LD)$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) $(ALL_LDFLAGS) \
+		-o $@ $< $(LIB) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+test check: check-unit check-e2e
+
+check-unit: $(TEST_BINS)
+	$(Q)tests/run-unit.sh $(TEST_BINS)
+
+check-e2e: $(PROGRAM)
+	$(Q)MVLAUNCH=$(abspath $(PROGRAM)) tests/e2e/run.sh
+
+# A separate build directory: sanitized and plain objects never mix.
+check-asan:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=address,undefined \
+		CFLAGS='-O1 -g' check
+
+# libFuzzer needs clang; objects go to build-fuzz/.
+FUZZ_SECONDS ?= 600
+FUZZ_FLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+             -fno-sanitize-recover=all $(shell $(PKG_CONFIG) --cflags $(PKGS))
+FUZZ_SRCS = $(filter-out launcher/cmd_%.c launcher/vm_load.c launcher/paths.c,$(LIB_OBJS:.o=.c))
+
+build-fuzz/fuzz_config: fuzz/fuzz_config.c $(FUZZ_SRCS)
+	@mkdir -p build-fuzz
+	$(QUIET_LD)clang $(FUZZ_FLAGS) -o $@ $^ $(LIBS)
+
+fuzz-build: build-fuzz/fuzz_config
+
+fuzz: build-fuzz/fuzz_config
+	@mkdir -p build-fuzz/corpus
+	@cp -n vms/*.toml tests/unit/data/*.toml build-fuzz/corpus/ 2>/dev/null || true
+	build-fuzz/fuzz_config -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		-dict=fuzz/toml.dict -print_final_stats=1 build-fuzz/corpus
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEB_PKGS := build-essential pkg-config git libjansson-dev libhwloc-dev libnuma-dev \
+            libcmocka-dev libsystemd-dev qemu-system-x86 qemu-utils ovmf hwloc-nox \
+            clang libclang-rt-14-dev valgrind busybox-static cpio jq
+
+deps:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(DEB_PKGS)
+
+install: $(PROGRAM)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mvlaunch/vms
+	install -m 0755 $(PROGRAM) $(DESTDIR)$(PREFIX)/bin/mvlaunch
+	install -m 0644 vms/*.toml $(DESTDIR)$(PREFIX)/share/mvlaunch/vms/
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,158 @@
+/*
+ * vm_config.h - one VM's configuration, read from NAME.toml.
+ *
+ * vm_config_parse() turns TOML text into a struct vm_config through the key
+ * table in vm_config.c (every key: type, default, range, the QEMU option it
+ * becomes and the seed it comes from). vm_config_validate() then checks the
+ * keys against each other. Neither touches the host: paths are not opened,
+ * CPUs are not checked against the machine. Errors and warnings carry
+ * "FILE:LINE:COL: key 'a.b': ..." so an editor can jump to them.
+ */
+#ifndef MVL_VM_CONFIG_H
+#define MVL_VM_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../util/cpuset.h"
+#include "../util/strbuf.h"
+#include "../util/strvec.h"
+
+#define VM_NAME_MAX 64
+#define VM_MAX_VCPUS 1024
+#define VM_MAX_KEYS 128
+#define VM_MAX_ITEM_KEYS 24
+
+/* Booleans are tri-state: QEMU's own default is kept while a key is unset. */
+#define TRI_UNSET (-1)
+
+struct config_loc {
+	int line, col;		/* 0 when the value came from a default */
+};
+
+enum vm_accel { ACCEL_KVM, ACCEL_TCG };
+enum vm_firmware { FW_BIOS, FW_UEFI };
+enum vm_iommu { IOMMU_NONE, IOMMU_INTEL };
+enum vm_hugepages { HUGEPAGES_NONE, HUGEPAGES_2M, HUGEPAGES_1G };
+enum vm_mem_source { MEM_MEMFD, MEM_FILE, MEM_ANONYMOUS };
+enum vm_mem_access { ACCESS_PRIVATE, ACCESS_SHARED };
+enum vm_numa_policy { NUMA_BIND, NUMA_PREFERRED, NUMA_INTERLEAVE };
+enum vm_rtc { RTC_UNSET, RTC_CATCHUP, RTC_DELAY };
+enum vm_track { TRACK_UNSET, TRACK_GUEST, TRACK_WALL, TRACK_REALTIME };
+enum vm_pit { PIT_UNSET, PIT_DELAY, PIT_DISCARD };
+enum vm_disk_format { FORMAT_RAW, FORMAT_QCOW2 };
+enum vm_disk_bus { BUS_VIRTIO, BUS_SCSI, BUS_SATA };
+enum vm_disk_cache { CACHE_NONE, CACHE_WRITEBACK, CACHE_WRITETHROUGH, CACHE_DIRECTSYNC, CACHE_UNSAFE };
+enum vm_disk_aio { AIO_THREADS, AIO_NATIVE, AIO_IO_URING };
+enum vm_net_type { NET_TAP, NET_BRIDGE, NET_USER };
+enum vm_net_model { NIC_VIRTIO, NIC_E1000E };
+
+struct vm_hyperv {
+	int relaxed, vapic, vpindex, synic, stimer, reset, frequencies;
+	int runtime, tlbflush, ipi, time, passthrough;
+	unsigned spinlocks;	/* 0: unset */
+	char *vendor_id;
+};
+
+struct vm_disk {
+	char *path;
+	int format, bus, iothread, cache, aio, readonly, discard;
+	char *serial;
+	struct config_loc loc[VM_MAX_ITEM_KEYS];
+};
+
+struct vm_net {
+	int type;
+	char *ifname, *bridge, *mac;
+	int vhost, model;
+	unsigned queues;
+	struct strvec hostfwd;
+	struct config_loc loc[VM_MAX_ITEM_KEYS];
+};
+
+struct vm_passthrough {
+	char *host;		/* normalised "0000:01:00.0" */
+	int multifunction, vga, rombar;
+	char *romfile;
+	struct config_loc loc[VM_MAX_ITEM_KEYS];
+};
+
+struct vm_config {
+	char *file;		/* as given; messages use it */
+	char *name;
+
+	char *machine_type;
+	int accel, firmware, iommu, hidden, secure_boot, acpi;
+	char *ovmf_code, *ovmf_vars, *nvram;
+
+	char *cpu_model;
+	unsigned vcpus;
+	int topology_auto;
+	unsigned sockets, dies, cores, threads;	/* 0 when unset */
+	struct strvec cpu_require, cpu_disable;
+	int enforce, l3_cache, host_cache_info, pmu, cpu_pm, hint_dedicated, migratable;
+	struct vm_hyperv hv;
+
+	int pin_auto;		/* pinning.vcpus = "auto" */
+	struct cpuset *vcpu_pins;	/* vcpus entries, or NULL */
+	size_t nr_vcpu_pins;
+	int has_emulator_pin, has_iothread_pin;
+	struct cpuset emulator_pin, iothread_pin;
+	int realtime;
+
+	uint64_t mem_bytes;
+	int hugepages, locked, merge, prealloc, source, access, discard, dump_core;
+	unsigned prealloc_threads;
+	int numa_node;		/* -1: unset */
+	int numa_policy;
+	char *mem_path;
+
+	char *clock_base;
+	int rtc, track, pit, hpet, kvmclock, hypervclock;
+
+	struct vm_disk *disks;
+	size_t nr_disks, alloc_disks;
+	struct vm_net *nets;
+	size_t nr_nets, alloc_nets;
+	struct vm_passthrough *pci;
+	size_t nr_pci, alloc_pci;
+
+	char *kernel, *initrd, *append;
+
+	char *qemu_binary;
+	struct strvec extra_args;
+	int sandbox;
+
+	/* "FILE:LINE:COL: key 'x': ..." lines for settings that have no effect */
+	struct strvec warnings;
+	struct config_loc loc[VM_MAX_KEYS];
+};
+
+/* Fill cfg with the defaults of the key table. cfg owns nothing yet. */
+void vm_config_init(struct vm_config *cfg);
+void vm_config_release(struct vm_config *cfg);
+
+/*
+ * Parse TOML 'text' (from 'file', whose directory relative paths are taken
+ * from) into cfg, then validate it. cfg must come from vm_config_init().
+ * Returns 0, or -1 with one "FILE:LINE:COL: ..." line per problem in err.
+ * Warnings go to cfg->warnings either way.
+ */
+int vm_config_parse(const char *file, const char *text, size_t len,
+		    struct vm_config *cfg, struct strbuf *err);
+/* Read 'file' (at most 1 MiB) and vm_config_parse() it. */
+int vm_config_load(const char *file, struct vm_config *cfg, struct strbuf *err);
+/* Cross-key checks; run by vm_config_parse(). 0 or -1 with lines in err. */
+int vm_config_validate(struct vm_config *cfg, struct strbuf *err);
+
+/* Where key 'name' was set ({0,0} when it was not). */
+struct config_loc vm_config_loc(const struct vm_config *cfg, const char *name);
+
+/* Write the key reference as a Markdown table (for README and 'help config'). */
+void vm_config_write_reference(FILE *out);
+
+/* Names for enum values, as written in the config. */
+const char *vm_enum_name(const char *key, int value);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * main.c - mvlaunch's entry point: global options, the command table, dispatch.
+ *
+ * The only file outside libmvlaunch.a. The table below is the one list of
+ * commands: 'mvlaunch', 'mvlaunch help' and the tests that loop over every
+ * command's --help all read it.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "version.h"
+#include "../util/usage.h"
+#include "../util/banned.h"
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv, const struct mvl_opts *opts);
+	const char *help;
+};
+
+static const struct cmd commands[] = {
+	{ "argv",    cmd_argv,    "print the QEMU command line for a VM; change nothing" },
+	{ "help",    cmd_help,    "show help for a command, or 'help config' for every config key" },
+	{ "version", cmd_version, "print mvlaunch's version" },
+};
+
+static const char usage_main[] =
+	"usage: mvlaunch [--vms DIR] [--version] [--help] <command> [<args>]";
+
+void commands_list(void)
+{
+	printf("%s\n\nCommands:\n", usage_main);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		printf("   %-10s %s\n", commands[i].name, commands[i].help);
+	printf("\nA <vm> is a NAME (NAME.toml in --vms DIR, $MVLAUNCH_VMS or /etc/mvlaunch/vms)\n"
+	       "or a path to a .toml file. 'mvlaunch help <command>' shows a command's options.\n");
+}
+
+static const struct cmd *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+int commands_help(const char *name, const struct mvl_opts *opts)
+{
+	const struct cmd *c = find_cmd(name);
+	char *argv[] = { (char *)name, (char *)"--help", NULL };
+
+	if (!c) {
+		error("unknown command '%s'", name);
+		hint("see 'mvlaunch help' for the list");
+		return MVL_EXIT_USAGE;
+	}
+	return c->fn(2, argv, opts);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "vms", required_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct mvl_opts opts = { 0 };
+	const struct cmd *cmd;
+	int c;
+
+	/* '+': stop at the command name; its options are its own */
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			opts.vms_dir = optarg;
+			break;
+		case 'h':
+			commands_list();
+			return MVL_EXIT_OK;
+		case 'V':
+			printf("mvlaunch %s\n", MVL_VERSION);
+			return MVL_EXIT_OK;
+		default:
+			return usage_error(usage_main);
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "%s\n", usage_main);
+		fprintf(stderr, "see 'mvlaunch help' for the commands\n");
+		return MVL_EXIT_USAGE;
+	}
+	cmd = find_cmd(argv[optind]);
+	if (!cmd) {
+		error("unknown command '%s'", argv[optind]);
+		hint("see 'mvlaunch help' for the list");
+		return MVL_EXIT_USAGE;
+	}
+	return cmd->fn(argc - optind, argv + optind, &opts);
+}

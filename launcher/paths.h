@@ -1,0 +1,27 @@
+/*
+ * paths.h - where mvlaunch finds VM configs and keeps its files.
+ *
+ * Each root has one environment variable so tests (and unusual installs)
+ * can move it: MVLAUNCH_VMS, MVLAUNCH_RUNDIR, MVLAUNCH_STATEDIR.
+ */
+#ifndef MVL_PATHS_H
+#define MVL_PATHS_H
+
+#include "commands.h"
+#include "../util/strbuf.h"
+
+/* --vms DIR, else $MVLAUNCH_VMS, else /etc/mvlaunch/vms. */
+const char *mvl_vms_dir(const struct mvl_opts *opts);
+/* $MVLAUNCH_RUNDIR, else /run/mvlaunch. */
+const char *mvl_run_root(void);
+/* $MVLAUNCH_STATEDIR, else /var/lib/mvlaunch. */
+const char *mvl_state_root(void);
+
+/*
+ * Resolve a VM argument: a path (contains '/' or ends in ".toml") is used as
+ * it is; a NAME becomes VMS_DIR/NAME.toml. Returns a new string, or NULL with
+ * the reason (and a hint line) in err.
+ */
+char *vm_config_path(const char *arg, const struct mvl_opts *opts, struct strbuf *err);
+
+#endif

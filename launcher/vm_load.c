@@ -1,0 +1,30 @@
+/*
+ * vm_load.c - the config-loading step every VM command shares (see vm_load.h).
+ */
+#include <stdlib.h>
+
+#include "vm_load.h"
+#include "paths.h"
+#include "../util/usage.h"
+#include "../util/banned.h"
+
+int vm_load(const char *arg, const struct mvl_opts *opts, struct vm_config *cfg)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *path;
+	int ret = -1;
+
+	vm_config_init(cfg);
+	path = vm_config_path(arg, opts, &err);
+	if (!path)
+		goto out;
+	ret = vm_config_load(path, cfg, &err);
+	for (size_t i = 0; i < cfg->warnings.nr; i++)
+		warning("%s", cfg->warnings.v[i]);
+out:
+	if (ret < 0)
+		error_lines(err.buf);
+	free(path);
+	strbuf_release(&err);
+	return ret;
+}

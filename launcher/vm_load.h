@@ -1,0 +1,17 @@
+/*
+ * vm_load.h - find, read and validate a VM config for a command.
+ */
+#ifndef MVL_VM_LOAD_H
+#define MVL_VM_LOAD_H
+
+#include "commands.h"
+#include "../config/vm_config.h"
+
+/*
+ * Look 'arg' up (NAME or path), load it into cfg (initialised here) and print
+ * its warnings and errors. Returns 0, or -1 after printing; cfg must be
+ * released by the caller either way.
+ */
+int vm_load(const char *arg, const struct mvl_opts *opts, struct vm_config *cfg);
+
+#endif

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# t0001-cli-help.sh - usage, help, version and exit codes; no QEMU needed.
+. "$(dirname "$0")/lib.sh" || exit 1
+
+expect_code 0 "$MVLAUNCH" --help && expect_out "usage: mvlaunch"
+expect_code 0 "$MVLAUNCH" help && expect_out "Commands:"
+cmds=$(sed -n 's/^   \([a-z]*\)  .*/\1/p' "$T/out")
+[ -n "$cmds" ] || fail "help lists no commands"
+# every command in the table answers --help and 'help CMD' on stdout with exit 0
+for c in $cmds; do
+	expect_code 0 "$MVLAUNCH" "$c" --help && expect_out "usage: mvlaunch $c"
+	expect_code 0 "$MVLAUNCH" help "$c" && expect_out "usage: mvlaunch $c"
+	grep -q "mvlaunch $c" "$TOP/README.md" || fail "README.md never shows 'mvlaunch $c'"
+done
+
+expect_code 0 "$MVLAUNCH" --version && expect_out "mvlaunch "
+expect_code 0 "$MVLAUNCH" version && expect_out "mvlaunch "
+
+expect_code 2 "$MVLAUNCH" && expect_err "usage: mvlaunch"
+expect_code 2 "$MVLAUNCH" frobnicate && expect_err "mvlaunch: error: unknown command 'frobnicate'"
+expect_err "hint: see 'mvlaunch help'"
+expect_code 2 "$MVLAUNCH" help frobnicate && expect_err "unknown command 'frobnicate'"
+expect_code 2 "$MVLAUNCH" --no-such-option
+expect_code 2 "$MVLAUNCH" argv && expect_err "usage: mvlaunch argv"
+expect_code 2 "$MVLAUNCH" argv --no-such-option demo
+expect_code 2 "$MVLAUNCH" argv a b
+expect_code 2 "$MVLAUNCH" version extra
+
+# the config key reference in README.md is the one the key table prints
+expect_code 0 "$MVLAUNCH" help config
+grep -qF '| `cpu.vcpus` |' "$T/out" || fail "help config lacks cpu.vcpus"
+while IFS= read -r line; do
+	grep -qxF -- "$line" "$TOP/README.md" || { fail "README.md config reference is out of date: $line"; break; }
+done <"$T/out"
+done_testing

@@ -1,0 +1,271 @@
+/*
+ * test_qemu_argv.c - unit tests for launcher/qemu_argv.c: whole-argv
+ * comparisons (check_argv) and the escaping that keeps config values from
+ * injecting QEMU options.
+ */
+#include "unit.h"
+#include "../../config/vm_config.h"
+#include "../../launcher/qemu_argv.h"
+
+static void build(const char *text, const struct qemu_runtime *rt, struct strvec *argv)
+{
+	struct vm_config cfg;
+	struct strbuf err = STRBUF_INIT;
+
+	vm_config_init(&cfg);
+	if (vm_config_parse("/etc/mvlaunch/vms/t.toml", text, strlen(text), &cfg, &err) < 0 ||
+	    qemu_argv_build(&cfg, rt, argv, NULL, &err) < 0) {
+		print_error("%s\n", err.buf);
+		fail();
+	}
+	strbuf_release(&err);
+	vm_config_release(&cfg);
+}
+
+static const char *find_after(const struct strvec *sv, const char *opt, int nth)
+{
+	for (size_t i = 0; i + 1 < sv->nr; i++)
+		if (!strcmp(sv->v[i], opt) && nth-- == 0)
+			return sv->v[i + 1];
+	return NULL;
+}
+
+static void test_qemu_argv_minimal(void **state)
+{
+	struct strvec argv = STRVEC_INIT;
+
+	(void)state;
+	build("[machine]\naccel = \"tcg\"\n[cpu]\nmodel = \"max\"\n", NULL, &argv);
+	check_argv(&argv, "qemu-system-x86_64",
+		   "-name", "guest=t,debug-threads=on",
+		   "-no-user-config", "-nodefaults", "-display", "none", "-msg", "timestamp=on",
+		   "-machine", "q35,memory-backend=pc.ram",
+		   "-accel", "tcg,thread=multi",
+		   "-cpu", "max,l3-cache=on",
+		   "-m", "1024",
+		   "-object", "{\"qom-type\":\"memory-backend-memfd\",\"id\":\"pc.ram\",\"size\":1073741824,\"share\":false}",
+		   "-smp", "1,sockets=1,dies=1,cores=1,threads=1",
+		   "-rtc", "base=utc",
+		   "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
+	strvec_clear(&argv);
+}
+
+static void test_qemu_argv_runtime(void **state)
+{
+	struct strvec argv = STRVEC_INIT;
+	struct qemu_runtime rt = { .run_dir = "/run/m,x/t", .state_dir = "/var/lib/mvlaunch" };
+
+	(void)state;
+	build("[cpu]\nmodel = \"host\"\nvcpus = 2\n[memory]\nsize = \"256M\"\n[qemu]\nsandbox = false\n", &rt, &argv);
+	check_argv(&argv, "qemu-system-x86_64",
+		   "-name", "guest=t,debug-threads=on", "-S",
+		   "-no-user-config", "-nodefaults", "-display", "none", "-msg", "timestamp=on",
+		   "-chardev", "socket,id=qmp,path=/run/m,,x/t/qmp.sock,server=on,wait=off",
+		   "-mon", "chardev=qmp,mode=control",
+		   "-pidfile", "/run/m,x/t/qemu.pid",
+		   "-chardev", "socket,id=serial0,path=/run/m,,x/t/serial.sock,server=on,wait=off,logfile=/run/m,,x/t/serial.log",
+		   "-serial", "chardev:serial0",
+		   "-machine", "q35,memory-backend=pc.ram",
+		   "-accel", "kvm",
+		   "-cpu", "host,l3-cache=on",
+		   "-m", "256",
+		   "-object", "{\"qom-type\":\"memory-backend-memfd\",\"id\":\"pc.ram\",\"size\":268435456,\"share\":false}",
+		   "-smp", "2,sockets=1,dies=1,cores=2,threads=1",
+		   "-rtc", "base=utc");
+	strvec_clear(&argv);
+}
+
+static void test_qemu_argv_gaming(void **state)
+{
+	struct strvec argv = STRVEC_INIT;
+	struct qemu_runtime rt = { .state_dir = "/var/lib/mvlaunch" };
+
+	(void)state;
+	build("name = \"g\"\n"
+	      "[machine]\nfirmware = \"uefi\"\nhidden = true\niommu = \"intel\"\n"
+	      "[cpu]\nvcpus = 8\ntopology = { sockets = 1, cores = 4, threads = 2 }\n"
+	      "require = [\"avx2\"]\ndisable = [\"lahf_lm\", \"arch-capabilities\"]\npmu = false\n"
+	      "hyperv = { relaxed = true, vapic = true, spinlocks = 8191, vendor_id = \"whatever\", time = true }\n"
+	      "[memory]\nsize = \"16G\"\nhugepages = \"2M\"\nlocked = true\nmerge = false\nprealloc = true\n"
+	      "[clock]\nbase = \"localtime\"\nrtc = \"catchup\"\ntrack = \"guest\"\npit = \"discard\"\nhpet = false\n"
+	      "[[disk]]\npath = \"/var/lib/g.qcow2\"\nformat = \"qcow2\"\niothread = true\n"
+	      "[[net]]\ntype = \"tap\"\nifname = \"tap0\"\nvhost = true\nmac = \"52:54:00:12:34:56\"\n"
+	      "[[passthrough]]\nhost = \"0000:01:00.0\"\nmultifunction = true\nvga = true\n"
+	      "[[passthrough]]\nhost = \"0000:01:00.1\"\n"
+	      "[[passthrough]]\nhost = \"0000:02:00.0\"\n", &rt, &argv);
+	check_argv(&argv, "qemu-system-x86_64",
+		   "-name", "guest=g,debug-threads=on",
+		   "-no-user-config", "-nodefaults", "-display", "none", "-msg", "timestamp=on",
+		   "-blockdev", "{\"driver\":\"file\",\"filename\":\"/usr/share/OVMF/OVMF_CODE_4M.fd\",\"node-name\":\"fw-code-file\",\"read-only\":true}",
+		   "-blockdev", "{\"driver\":\"raw\",\"file\":\"fw-code-file\",\"node-name\":\"fw-code\",\"read-only\":true}",
+		   "-blockdev", "{\"driver\":\"file\",\"filename\":\"/var/lib/mvlaunch/g/OVMF_VARS.fd\",\"node-name\":\"fw-vars-file\"}",
+		   "-blockdev", "{\"driver\":\"raw\",\"file\":\"fw-vars-file\",\"node-name\":\"fw-vars\"}",
+		   "-machine", "q35,kernel-irqchip=split,hpet=off,mem-merge=off,memory-backend=pc.ram,pflash0=fw-code,pflash1=fw-vars",
+		   "-accel", "kvm",
+		   "-cpu", "host,kvm=off,avx2=on,lahf_lm=off,arch-capabilities=off,pmu=off,l3-cache=on,"
+			   "hv-relaxed=on,hv-vapic=on,hv-spinlocks=0x1fff,hv-vendor-id=whatever,hv-time=on",
+		   "-m", "16384",
+		   "-object", "{\"qom-type\":\"memory-backend-memfd\",\"id\":\"pc.ram\",\"size\":17179869184,\"hugetlb\":true,"
+			      "\"hugetlbsize\":2097152,\"share\":false,\"merge\":false,\"prealloc\":true}",
+		   "-overcommit", "mem-lock=on",
+		   "-smp", "8,sockets=1,dies=1,cores=4,threads=2",
+		   "-rtc", "base=localtime,clock=vm,driftfix=slew",
+		   "-global", "kvm-pit.lost_tick_policy=discard",
+		   "-device", "{\"driver\":\"intel-iommu\",\"id\":\"iommu0\",\"intremap\":\"on\",\"caching-mode\":true,\"device-iotlb\":true}",
+		   "-object", "{\"qom-type\":\"iothread\",\"id\":\"io0\"}",
+		   "-blockdev", "{\"driver\":\"file\",\"filename\":\"/var/lib/g.qcow2\",\"node-name\":\"disk0-file\",\"aio\":\"native\","
+				"\"cache\":{\"direct\":true,\"no-flush\":false}}",
+		   "-blockdev", "{\"driver\":\"qcow2\",\"file\":\"disk0-file\",\"node-name\":\"disk0\",\"cache\":{\"direct\":true,\"no-flush\":false}}",
+		   "-device", "{\"driver\":\"virtio-blk-pci\",\"iothread\":\"io0\",\"drive\":\"disk0\",\"id\":\"disk0-dev\",\"write-cache\":\"on\",\"bootindex\":1}",
+		   "-netdev", "{\"type\":\"tap\",\"id\":\"net0\",\"ifname\":\"tap0\",\"script\":\"no\",\"downscript\":\"no\",\"vhost\":true,\"vhostforce\":true}",
+		   "-device", "{\"driver\":\"virtio-net-pci\",\"netdev\":\"net0\",\"id\":\"net0\",\"mac\":\"52:54:00:12:34:56\"}",
+		   "-device", "{\"driver\":\"pcie-root-port\",\"id\":\"rp0\",\"bus\":\"pcie.0\",\"chassis\":1,\"port\":16}",
+		   "-device", "{\"driver\":\"vfio-pci\",\"host\":\"0000:01:00.0\",\"id\":\"hostdev0\",\"bus\":\"rp0\",\"addr\":\"0x0\",\"multifunction\":true,\"x-vga\":true}",
+		   "-device", "{\"driver\":\"vfio-pci\",\"host\":\"0000:01:00.1\",\"id\":\"hostdev1\",\"bus\":\"rp0\",\"addr\":\"0x0.0x1\"}",
+		   "-device", "{\"driver\":\"pcie-root-port\",\"id\":\"rp1\",\"bus\":\"pcie.0\",\"chassis\":2,\"port\":17}",
+		   "-device", "{\"driver\":\"vfio-pci\",\"host\":\"0000:02:00.0\",\"id\":\"hostdev2\",\"bus\":\"rp1\",\"addr\":\"0x0\"}",
+		   "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
+	strvec_clear(&argv);
+}
+
+static void test_qemu_argv_injection(void **state)
+{
+	struct strvec argv = STRVEC_INIT;
+
+	(void)state;
+	build("[cpu]\nhyperv = { vendor_id = \"KVM=Kvm Kvm\" }\n"
+	      "[memory]\nsource = \"file\"\npath = \"/x,share=on\"\n"
+	      "[[disk]]\npath = \"/srv/a,readonly=off.img\"\n"
+	      "[[net]]\ntype = \"user\"\nhostfwd = [\"tcp::2222-:22,restrict=off\"]\n", NULL, &argv);
+	/* -cpu cannot escape commas (vm_config.c refuses them); '=' and ' ' are harmless */
+	assert_string_equal(find_after(&argv, "-cpu", 0), "host,l3-cache=on,hv-vendor-id=KVM=Kvm Kvm");
+	/* JSON options: values stay whole strings */
+	assert_string_equal(find_after(&argv, "-object", 0),
+			    "{\"qom-type\":\"memory-backend-file\",\"id\":\"pc.ram\",\"size\":1073741824,"
+			    "\"mem-path\":\"/x,share=on\",\"share\":false}");
+	assert_string_equal(find_after(&argv, "-blockdev", 0),
+			    "{\"driver\":\"file\",\"filename\":\"/srv/a,readonly=off.img\",\"node-name\":\"disk0-file\","
+			    "\"aio\":\"native\",\"cache\":{\"direct\":true,\"no-flush\":false}}");
+	assert_string_equal(find_after(&argv, "-netdev", 0),
+			    "{\"type\":\"user\",\"id\":\"net0\",\"hostfwd\":[{\"str\":\"tcp::2222-:22,restrict=off\"}]}");
+	strvec_clear(&argv);
+}
+
+static void test_qemu_argv_memory_variants(void **state)
+{
+	struct strvec argv = STRVEC_INIT;
+
+	(void)state;
+	build("[memory]\nsize = \"2G\"\nhugepages = \"1G\"\nprealloc = true\nprealloc_threads = 4\nnuma_node = 1\n"
+	      "numa_policy = \"preferred\"\naccess = \"shared\"\ndump_core = false\n", NULL, &argv);
+	assert_string_equal(find_after(&argv, "-machine", 0), "q35,dump-guest-core=off,memory-backend=pc.ram");
+	assert_string_equal(find_after(&argv, "-object", 0), "{\"qom-type\":\"thread-context\",\"id\":\"tc-pc.ram\",\"node-affinity\":[1]}");
+	assert_string_equal(find_after(&argv, "-object", 1),
+			    "{\"qom-type\":\"memory-backend-memfd\",\"id\":\"pc.ram\",\"size\":2147483648,\"hugetlb\":true,"
+			    "\"hugetlbsize\":1073741824,\"share\":true,\"dump\":false,\"prealloc\":true,\"prealloc-threads\":4,"
+			    "\"prealloc-context\":\"tc-pc.ram\",\"host-nodes\":[1],\"policy\":\"preferred\"}");
+	strvec_clear(&argv);
+	build("[memory]\nsize = \"64M\"\nhugepages = \"2M\"\nsource = \"file\"\ndiscard = true\n", NULL, &argv);
+	assert_string_equal(find_after(&argv, "-object", 0),
+			    "{\"qom-type\":\"memory-backend-file\",\"id\":\"pc.ram\",\"size\":67108864,"
+			    "\"mem-path\":\"/dev/hugepages\",\"share\":false,\"discard-data\":true}");
+	strvec_clear(&argv);
+	build("[memory]\nsource = \"anonymous\"\n", NULL, &argv);
+	assert_string_equal(find_after(&argv, "-object", 0),
+			    "{\"qom-type\":\"memory-backend-ram\",\"id\":\"pc.ram\",\"size\":1073741824,\"share\":false}");
+	strvec_clear(&argv);
+}
+
+static void test_qemu_argv_devices(void **state)
+{
+	struct strvec argv = STRVEC_INIT;
+
+	(void)state;
+	build("[[disk]]\npath = \"/a\"\nbus = \"scsi\"\niothread = true\ncache = \"directsync\"\nserial = \"S1\"\nreadonly = true\n"
+	      "[[disk]]\npath = \"/b\"\nbus = \"sata\"\ncache = \"unsafe\"\naio = \"threads\"\n"
+	      "[[net]]\ntype = \"tap\"\nqueues = 2\n"
+	      "[[net]]\ntype = \"bridge\"\nbridge = \"br0\"\nmodel = \"e1000e\"\n"
+	      "[boot]\nkernel = \"vmlinuz\"\nappend = \"console=ttyS0 a,b\"\n", NULL, &argv);
+	assert_string_equal(find_after(&argv, "-device", 0), "{\"driver\":\"virtio-scsi-pci\",\"id\":\"scsi0\",\"iothread\":\"io0\"}");
+	assert_string_equal(find_after(&argv, "-device", 1),
+			    "{\"driver\":\"scsi-hd\",\"bus\":\"scsi0.0\",\"drive\":\"disk0\",\"id\":\"disk0-dev\",\"write-cache\":\"off\",\"serial\":\"S1\"}");
+	assert_string_equal(find_after(&argv, "-blockdev", 2),
+			    "{\"driver\":\"file\",\"filename\":\"/b\",\"node-name\":\"disk1-file\",\"aio\":\"threads\","
+			    "\"cache\":{\"direct\":false,\"no-flush\":true}}");
+	assert_string_equal(find_after(&argv, "-device", 2),
+			    "{\"driver\":\"ide-hd\",\"bus\":\"ide.0\",\"drive\":\"disk1\",\"id\":\"disk1-dev\",\"write-cache\":\"on\"}");
+	assert_string_equal(find_after(&argv, "-netdev", 0),
+			    "{\"type\":\"tap\",\"id\":\"net0\",\"script\":\"no\",\"downscript\":\"no\",\"queues\":2}");
+	assert_non_null(strstr(find_after(&argv, "-device", 3), "\"mq\":true,\"vectors\":6"));
+	assert_string_equal(find_after(&argv, "-netdev", 1), "{\"type\":\"bridge\",\"id\":\"net1\",\"br\":\"br0\"}");
+	assert_non_null(strstr(find_after(&argv, "-device", 4), "\"driver\":\"e1000e\""));
+	/* relative kernel path taken from the config's directory; -append is one raw argument */
+	assert_string_equal(find_after(&argv, "-kernel", 0), "/etc/mvlaunch/vms/vmlinuz");
+	assert_string_equal(find_after(&argv, "-append", 0), "console=ttyS0 a,b");
+	assert_string_equal(find_after(&argv, "-sandbox", 0), "on,obsolete=deny,elevateprivileges=deny,spawn=allow,resourcecontrol=deny");
+	strvec_clear(&argv);
+}
+
+static void test_qemu_argv_extra_and_secure_boot(void **state)
+{
+	struct strvec argv = STRVEC_INIT;
+
+	(void)state;
+	build("[machine]\nfirmware = \"uefi\"\nsecure_boot = true\nnvram = \"/vm/vars.fd\"\n"
+	      "[qemu]\nextra_args = [\"-device\", \"virtio-rng-pci\"]\nbinary = \"/opt/qemu/bin/qemu-system-x86_64\"\n", NULL, &argv);
+	assert_string_equal(argv.v[0], "/opt/qemu/bin/qemu-system-x86_64");
+	assert_string_equal(find_after(&argv, "-machine", 0), "q35,smm=on,memory-backend=pc.ram,pflash0=fw-code,pflash1=fw-vars");
+	assert_string_equal(find_after(&argv, "-global", 0), "driver=cfi.pflash01,property=secure,value=on");
+	assert_non_null(strstr(find_after(&argv, "-blockdev", 0), "OVMF_CODE_4M.ms.fd"));
+	assert_non_null(strstr(find_after(&argv, "-blockdev", 2), "\"/vm/vars.fd\""));
+	assert_string_equal(argv.v[argv.nr - 2], "-device");
+	assert_string_equal(argv.v[argv.nr - 1], "virtio-rng-pci");
+	strvec_clear(&argv);
+}
+
+static void test_qemu_argv_invalid_utf8(void **state)
+{
+	struct vm_config cfg;
+	struct strvec argv = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT;
+	const char *text = "[[disk]]\npath = \"/a\xff.img\"\n";
+
+	(void)state;
+	vm_config_init(&cfg);
+	assert_int_equal(vm_config_parse("t.toml", text, strlen(text), &cfg, &err), 0);
+	assert_int_equal(qemu_argv_build(&cfg, NULL, &argv, NULL, &err), -1);
+	assert_string_equal(err.buf, "disk.path '/a\xff.img' is not valid UTF-8, which QEMU's JSON options cannot carry");
+	strvec_clear(&argv);
+	strbuf_release(&err);
+	vm_config_release(&cfg);
+}
+
+static void test_qemu_argv_default_mac(void **state)
+{
+	char *a = vm_default_mac("vm", 0), *b = vm_default_mac("vm", 1), *c = vm_default_mac("vm", 0);
+
+	(void)state;
+	assert_string_equal(a, c);	/* stable across runs */
+	assert_string_not_equal(a, b);
+	assert_int_equal(strncmp(a, "52:54:00:", 9), 0);
+	free(a);
+	free(b);
+	free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_qemu_argv_minimal),
+		cmocka_unit_test(test_qemu_argv_runtime),
+		cmocka_unit_test(test_qemu_argv_gaming),
+		cmocka_unit_test(test_qemu_argv_injection),
+		cmocka_unit_test(test_qemu_argv_memory_variants),
+		cmocka_unit_test(test_qemu_argv_devices),
+		cmocka_unit_test(test_qemu_argv_extra_and_secure_boot),
+		cmocka_unit_test(test_qemu_argv_invalid_utf8),
+		cmocka_unit_test(test_qemu_argv_default_mac),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

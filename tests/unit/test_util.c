@@ -1,0 +1,170 @@
+/*
+ * test_util.c - unit tests for util/: cpuset, size, quote, strbuf, strvec.
+ */
+#include "unit.h"
+#include "../../util/cpuset.h"
+#include "../../util/quote.h"
+#include "../../util/size.h"
+#include "../../launcher/qemu_argv.h"
+
+static void test_util_cpuset_roundtrip(void **state)
+{
+	struct cpuset s;
+	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(cpuset_parse(&s, "1-3,5-7,10,4095", &err), 0);
+	assert_int_equal(cpuset_count(&s), 8);
+	assert_true(cpuset_has(&s, 4095));
+	assert_false(cpuset_has(&s, 4));
+	cpuset_format(&s, &out);
+	assert_string_equal(out.buf, "1-3,5-7,10,4095");
+	strbuf_reset(&out);
+	assert_int_equal(cpuset_parse(&s, "3,1,2,2", &err), 0);
+	cpuset_format(&s, &out);
+	assert_string_equal(out.buf, "1-3");
+	assert_int_equal(cpuset_next(&s, 0), 1);
+	assert_int_equal(cpuset_next(&s, 4), -1);
+	strbuf_release(&out);
+	strbuf_release(&err);
+}
+
+static void test_util_cpuset_errors(void **state)
+{
+	static const struct { const char *in, *msg; } cases[] = {
+		{ "", "empty CPU list" },
+		{ "5-3", "range '5-3' runs backwards" },
+		{ "1,,2", "unexpected ',' (expected a CPU number)" },
+		{ "1 2", "unexpected ' ' (expected ',' or '-')" },
+		{ "4096", "CPU 4096 is out of range (0..4095)" },
+		{ "1-", "expected a CPU number at the end" },
+		{ "a", "unexpected 'a' (expected a CPU number)" },
+	};
+	struct cpuset s;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strbuf err = STRBUF_INIT;
+
+		assert_int_equal(cpuset_parse(&s, cases[i].in, &err), -1);
+		assert_string_equal(err.buf, cases[i].msg);
+		strbuf_release(&err);
+	}
+}
+
+static void test_util_size_units(void **state)
+{
+	static const struct { const char *in; uint64_t bytes; } cases[] = {
+		{ "512M", 512ULL << 20 }, { "16G", 16ULL << 30 }, { "16GiB", 16ULL << 30 },
+		{ "16GB", 16000000000ULL }, { "1T", 1ULL << 40 }, { "1TB", 1000000000000ULL },
+		{ "4k", 4096 }, { "4K", 4096 }, { "4KB", 4000 }, { "100b", 100 }, { "7 bytes", 7 },
+		{ "2MiB", 2ULL << 20 }, { "3MB", 3000000 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strbuf err = STRBUF_INIT;
+		uint64_t v = 0;
+
+		assert_int_equal(size_parse(cases[i].in, &v, &err), 0);
+		assert_true(v == cases[i].bytes);
+		strbuf_release(&err);
+	}
+}
+
+static void test_util_size_errors(void **state)
+{
+	static const struct { const char *in, *msg; } cases[] = {
+		{ "1024", "'1024' has no unit (write e.g. \"1024M\" or \"1024G\")" },
+		{ "16X", "'16X' has an unknown unit 'X' (use K, M, G, T, KiB.. or KB..)" },
+		{ "G", "'G' is not a size (expected a number and a unit, e.g. \"16G\")" },
+		{ "99999999999T", "'99999999999T' is too large" },
+		{ "1.5G", "'1.5G' has an unknown unit '.5G' (use K, M, G, T, KiB.. or KB..)" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strbuf err = STRBUF_INIT;
+		uint64_t v;
+
+		assert_int_equal(size_parse(cases[i].in, &v, &err), -1);
+		assert_string_equal(err.buf, cases[i].msg);
+		strbuf_release(&err);
+	}
+}
+
+static void test_util_size_format(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	size_format(16ULL << 30, &sb);
+	assert_string_equal(sb.buf, "16G");
+	strbuf_reset(&sb);
+	size_format(1536ULL << 20, &sb);
+	assert_string_equal(sb.buf, "1536M");
+	strbuf_reset(&sb);
+	size_format(1000, &sb);
+	assert_string_equal(sb.buf, "1000b");
+	strbuf_release(&sb);
+}
+
+static void test_util_quote(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	sq_quote(&sb, "-machine");
+	strbuf_addch(&sb, ' ');
+	sq_quote(&sb, "{\"a\":1}");
+	strbuf_addch(&sb, ' ');
+	sq_quote(&sb, "it's");
+	strbuf_addch(&sb, ' ');
+	sq_quote(&sb, "");
+	assert_string_equal(sb.buf, "-machine '{\"a\":1}' 'it'\\''s' ''");
+	strbuf_release(&sb);
+}
+
+static void test_util_opt_escape(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = qemu_opt_escape("evil,debug-threads=on,process=pwn");
+	assert_string_equal(s, "evil,,debug-threads=on,,process=pwn");
+	free(s);
+	s = qemu_opt_escape(",,");
+	assert_string_equal(s, ",,,,");
+	free(s);
+}
+
+static void test_util_strvec(void **state)
+{
+	struct strvec sv = STRVEC_INIT;
+
+	(void)state;
+	assert_null(sv.v[0]);
+	strvec_pushl(&sv, "a", "b", NULL);
+	strvec_pushf(&sv, "%d", 3);
+	check_argv(&sv, "a", "b", "3");
+	assert_null(sv.v[3]);
+	strvec_clear(&sv);
+	assert_int_equal(sv.nr, 0);
+	strvec_clear(&sv);	/* twice is fine */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_util_cpuset_roundtrip),
+		cmocka_unit_test(test_util_cpuset_errors),
+		cmocka_unit_test(test_util_size_units),
+		cmocka_unit_test(test_util_size_errors),
+		cmocka_unit_test(test_util_size_format),
+		cmocka_unit_test(test_util_quote),
+		cmocka_unit_test(test_util_opt_escape),
+		cmocka_unit_test(test_util_strvec),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

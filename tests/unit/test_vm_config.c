@@ -1,0 +1,272 @@
+/*
+ * test_vm_config.c - unit tests for config/vm_config.c: defaults, every key
+ * kind, cross-key validation and the exact "FILE:LINE:COL: key ..." messages.
+ */
+#include "unit.h"
+#include "../../config/vm_config.h"
+
+static int parse(const char *text, struct vm_config *cfg, struct strbuf *err)
+{
+	vm_config_init(cfg);
+	return vm_config_parse("vms/t.toml", text, strlen(text), cfg, err);
+}
+
+static void expect_error(const char *text, const char *msg)
+{
+	struct vm_config cfg;
+	struct strbuf err = STRBUF_INIT;
+
+	assert_int_equal(parse(text, &cfg, &err), -1);
+	assert_string_equal(err.buf, msg);
+	strbuf_release(&err);
+	vm_config_release(&cfg);
+}
+
+static void expect_warning(const char *text, const char *msg)
+{
+	struct vm_config cfg;
+	struct strbuf err = STRBUF_INIT;
+
+	assert_int_equal(parse(text, &cfg, &err), 0);
+	assert_int_equal(cfg.warnings.nr, 1);
+	assert_string_equal(cfg.warnings.v[0], msg);
+	strbuf_release(&err);
+	vm_config_release(&cfg);
+}
+
+static void test_vm_config_defaults(void **state)
+{
+	struct vm_config cfg;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(parse("", &cfg, &err), 0);
+	assert_string_equal(cfg.name, "t");	/* from the file name */
+	assert_string_equal(cfg.machine_type, "q35");
+	assert_int_equal(cfg.accel, ACCEL_KVM);
+	assert_string_equal(cfg.cpu_model, "host");
+	assert_int_equal(cfg.vcpus, 1);
+	assert_int_equal(cfg.l3_cache, 1);
+	assert_int_equal(cfg.pmu, TRI_UNSET);
+	assert_int_equal(cfg.hpet, TRI_UNSET);
+	assert_true(cfg.mem_bytes == (1ULL << 30));
+	assert_int_equal(cfg.numa_node, -1);
+	assert_int_equal(cfg.sandbox, 1);
+	assert_string_equal(cfg.qemu_binary, "qemu-system-x86_64");
+	assert_null(cfg.vcpu_pins);
+	assert_int_equal(cfg.warnings.nr, 0);
+	strbuf_release(&err);
+	vm_config_release(&cfg);
+}
+
+static void test_vm_config_full(void **state)
+{
+	struct vm_config cfg;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(parse(
+		"name = \"g\"\n"
+		"[machine]\nfirmware = \"uefi\"\nsecure_boot = true\n"
+		"[cpu]\nvcpus = 4\ntopology = { sockets = 1, cores = 2, threads = 2 }\n"
+		"require = [\"avx2\", \"sse4.2\"]\ndisable = [\"lahf_lm\"]\n"
+		"hyperv = { relaxed = true, spinlocks = 8191, vendor_id = \"a b\" }\n"
+		"[pinning]\nvcpus = [\"1\", \"5\", \"2\", \"6\"]\nemulator = \"0,4\"\n"
+		"[memory]\nsize = \"4GiB\"\nhugepages = \"1G\"\n"
+		"[[disk]]\npath = \"img/root.qcow2\"\nformat = \"qcow2\"\n"
+		"[[passthrough]]\nhost = \"01:00.0\"\n"
+		"[[net]]\nmac = \"52:54:00:AB:CD:EF\"\n", &cfg, &err), 0);
+	assert_string_equal(err.buf, "");
+	assert_string_equal(cfg.name, "g");
+	assert_int_equal(cfg.firmware, FW_UEFI);
+	assert_string_equal(cfg.ovmf_code, "/usr/share/OVMF/OVMF_CODE_4M.ms.fd");
+	assert_string_equal(cfg.ovmf_vars, "/usr/share/OVMF/OVMF_VARS_4M.ms.fd");
+	assert_int_equal(cfg.sockets * cfg.cores * cfg.threads * cfg.dies, 4);
+	assert_int_equal(cfg.cpu_require.nr, 2);
+	assert_string_equal(cfg.hv.vendor_id, "a b");
+	assert_int_equal(cfg.hv.spinlocks, 8191);
+	assert_int_equal(cfg.nr_vcpu_pins, 4);
+	assert_true(cpuset_has(&cfg.vcpu_pins[1], 5));
+	assert_true(cfg.has_emulator_pin && cpuset_count(&cfg.emulator_pin) == 2);
+	assert_true(cfg.mem_bytes == (4ULL << 30));
+	assert_string_equal(cfg.disks[0].path, "vms/img/root.qcow2");	/* relative to the config */
+	assert_int_equal(cfg.disks[0].aio, AIO_NATIVE);			/* item defaults */
+	assert_int_equal(cfg.disks[0].cache, CACHE_NONE);
+	assert_string_equal(cfg.pci[0].host, "0000:01:00.0");		/* normalised */
+	assert_int_equal(cfg.pci[0].rombar, TRI_UNSET);
+	assert_string_equal(cfg.nets[0].mac, "52:54:00:ab:cd:ef");
+	assert_int_equal(cfg.nets[0].type, NET_USER);
+	assert_int_equal(vm_config_loc(&cfg, "cpu.vcpus").line, 6);
+	strbuf_release(&err);
+	vm_config_release(&cfg);
+}
+
+static void test_vm_config_one_list_for_all(void **state)
+{
+	struct vm_config cfg;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(parse("[cpu]\nvcpus = 3\n[pinning]\nvcpus = \"2-3\"\n", &cfg, &err), 0);
+	assert_int_equal(cfg.nr_vcpu_pins, 3);
+	assert_int_equal(cpuset_count(&cfg.vcpu_pins[2]), 2);
+	vm_config_release(&cfg);
+	assert_int_equal(parse("[pinning]\nvcpus = \"auto\"\n", &cfg, &err), 0);
+	assert_int_equal(cfg.pin_auto, 1);
+	assert_null(cfg.vcpu_pins);
+	vm_config_release(&cfg);
+	strbuf_release(&err);
+}
+
+static void test_vm_config_unknown_key(void **state)
+{
+	(void)state;
+	expect_error("[cpu]\nvcpu = 4\n", "vms/t.toml:2:1: unknown key 'cpu.vcpu' (did you mean 'cpu.vcpus'?)");
+	expect_error("[cpu]\nmodle = \"max\"\n", "vms/t.toml:2:1: unknown key 'cpu.modle' (did you mean 'cpu.model'?)");
+	expect_error("[memroy]\nsize = \"1G\"\n", "vms/t.toml:1:1: unknown table '[memroy]' (did you mean '[memory]'?)");
+	expect_error("[[disk]]\npath = \"/x\"\nformt = \"raw\"\n",
+		     "vms/t.toml:3:1: unknown key 'disk[0].formt' (did you mean 'disk[0].format'?)");
+	expect_error("frobnicate = 1\n", "vms/t.toml:1:1: unknown key 'frobnicate'");
+}
+
+static void test_vm_config_types_and_ranges(void **state)
+{
+	(void)state;
+	expect_error("[cpu]\nvcpus = 0\n", "vms/t.toml:2:1: key 'cpu.vcpus': must be 1..1024");
+	expect_error("[cpu]\nvcpus = 2000\n", "vms/t.toml:2:1: key 'cpu.vcpus': must be 1..1024");
+	expect_error("[cpu]\nvcpus = \"4\"\n", "vms/t.toml:2:1: key 'cpu.vcpus': expected an integer, got a string");
+	expect_error("[cpu]\npmu = 1\n", "vms/t.toml:2:1: key 'cpu.pmu': expected true or false, got an integer");
+	expect_error("[machine]\naccel = \"xen\"\n", "vms/t.toml:2:1: key 'machine.accel': must be one of kvm, tcg (got 'xen')");
+	expect_error("[machine]\ntype = \"pc\"\n",
+		     "vms/t.toml:2:1: key 'machine.type': 'pc' is not a q35 machine type (use \"q35\" or a versioned one such as \"pc-q35-7.2\")");
+	expect_error("[memory]\nsize = 1024\n", "vms/t.toml:2:1: key 'memory.size': give a unit, as a string: \"1024M\" or \"1024G\"");
+	expect_error("[memory]\nsize = \"1024\"\n", "vms/t.toml:2:1: key 'memory.size': '1024' has no unit (write e.g. \"1024M\" or \"1024G\")");
+	expect_error("[memory]\nsize = \"8M\"\n", "vms/t.toml:2:1: key 'memory.size': must be at least 16M");
+	expect_error("[cpu]\nrequire = [\"avx2\", 3]\n", "vms/t.toml:2:20: key 'cpu.require': expected a string in the array, got an integer");
+	expect_error("[cpu]\nrequire = [\"avx2,kvm=on\"]\n",
+		     "vms/t.toml:2:12: key 'cpu.require': 'avx2,kvm=on' is not a CPU feature name (QEMU spelling, e.g. \"avx2\", \"lahf_lm\", \"sse4.2\")");
+	expect_error("[cpu]\nhyperv = true\n", "vms/t.toml:2:1: key 'cpu.hyperv': expected a table, got a boolean");
+	expect_error("[cpu]\ntopology = \"big\"\n",
+		     "vms/t.toml:2:1: key 'cpu.topology': must be \"auto\" or a table like { sockets = 1, cores = 4, threads = 2 } (got 'big')");
+	expect_error("[pinning]\nvcpus = [\"1-\"]\n", "vms/t.toml:2:10: key 'pinning.vcpus[0]': '1-': expected a CPU number at the end");
+	expect_error("[pinning]\nemulator = \"0-1,6-\"\n", "vms/t.toml:2:1: key 'pinning.emulator': '0-1,6-': expected a CPU number at the end");
+	expect_error("[cpu]\nhyperv = { vendor_id = \"0123456789abc\" }\n",
+		     "vms/t.toml:2:12: key 'cpu.hyperv.vendor_id': must be 1..12 characters, got 13 (QEMU would cut it)");
+	expect_error("[cpu]\nhyperv = { vendor_id = \"a,kvm=off\" }\n",
+		     "vms/t.toml:2:12: key 'cpu.hyperv.vendor_id': must not contain ',' (QEMU's -cpu parser cannot escape it)");
+	expect_error("[cpu]\nhyperv = { spinlocks = 100 }\n", "vms/t.toml:2:12: key 'cpu.hyperv.spinlocks': must be 4095..4294967295");
+	expect_error("name = \"a b\"\n", "vms/t.toml:1:1: key 'name': ' ' is not allowed (use letters, digits, '-', '_' and '.')");
+	expect_error("[[net]]\nmac = \"53:54:00:00:00:01\"\n",
+		     "vms/t.toml:2:1: key 'net[0].mac': '53:54:00:00:00:01' is a multicast address (the first byte must be even)");
+	expect_error("[[passthrough]]\nhost = \"1:0.0\"\n",
+		     "vms/t.toml:2:1: key 'passthrough[0].host': '1:0.0' is not a PCI address like \"0000:01:00.0\" (see lspci -D)");
+	expect_error("[[disk]]\nformat = \"raw\"\n", "vms/t.toml:1:1: [[disk]] number 1 has no 'path' (required)");
+	expect_error("[disk]\npath = \"/x\"\n", "vms/t.toml:1:1: key 'disk': expected [[disk]] tables, got a table");
+	expect_error("[clock]\nbase = \"yesterday\"\n",
+		     "vms/t.toml:2:1: key 'clock.base': 'yesterday' is not \"utc\", \"localtime\" or a start time like \"2020-01-01T00:00:00\"");
+}
+
+static void test_vm_config_cross_checks(void **state)
+{
+	(void)state;
+	expect_error("[machine]\naccel = \"tcg\"\n",
+		     "vms/t.toml:2:1: key 'cpu.model': 'host' needs machine.accel = \"kvm\" (with tcg use model = \"max\")");
+	expect_error("[cpu]\nvcpus = 8\ntopology = { sockets = 1, cores = 4, threads = 1 }\n",
+		     "vms/t.toml:3:14: key 'cpu.topology': sockets (1) x dies (1) x cores (4) x threads (1) = 4, but cpu.vcpus is 8");
+	expect_error("[cpu]\nvcpus = 2\n[pinning]\nvcpus = [\"1\"]\n",
+		     "vms/t.toml:4:1: key 'pinning.vcpus': has 1 entries, but cpu.vcpus is 2 (one CPU list per vCPU)");
+	expect_error("[cpu]\nrequire = [\"avx\"]\ndisable = [\"avx\"]\n",
+		     "vms/t.toml:3:1: key 'cpu.disable': feature 'avx' is also in cpu.require");
+	expect_error("[cpu]\nl3_cache = true\nhost_cache_info = true\n",
+		     "vms/t.toml:3:1: key 'cpu.host_cache_info': cannot be combined with cpu.l3_cache = true (pick one)");
+	expect_error("[cpu]\nhyperv = { synic = true }\n", "vms/t.toml:2:12: key 'cpu.hyperv.synic': needs cpu.hyperv.vpindex = true");
+	expect_error("[cpu]\nhyperv = { stimer = true, synic = true, vpindex = true }\n",
+		     "vms/t.toml:2:12: key 'cpu.hyperv.stimer': needs cpu.hyperv.time = true (or clock.hypervclock = true)");
+	expect_error("[cpu]\nhyperv = { time = true }\n[clock]\nhypervclock = false\n",
+		     "vms/t.toml:4:1: key 'clock.hypervclock': contradicts cpu.hyperv.time (both set hv-time; keep one)");
+	expect_error("[memory]\nhugepages = \"2M\"\nsource = \"anonymous\"\n",
+		     "vms/t.toml:3:1: key 'memory.source': \"anonymous\" cannot use hugepages (use \"memfd\" or \"file\")");
+	expect_error("[machine]\nsecure_boot = true\n", "vms/t.toml:2:1: key 'machine.secure_boot': needs firmware = \"uefi\"");
+	expect_error("[machine]\nnvram = \"/x\"\n", "vms/t.toml:2:1: key 'machine.nvram': only applies to firmware = \"uefi\"");
+	expect_error("[boot]\ninitrd = \"/i\"\n", "vms/t.toml:2:1: key 'boot.initrd': needs boot.kernel");
+	expect_error("[[disk]]\npath = \"/x\"\ncache = \"writeback\"\n",
+		     "vms/t.toml:1:1: key 'disk[0].aio': \"native\" needs cache = \"none\" or \"directsync\" (got \"writeback\"); use aio = \"threads\"");
+	expect_error("[[disk]]\npath = \"/x\"\nbus = \"sata\"\niothread = true\n",
+		     "vms/t.toml:4:1: key 'disk[0].iothread': needs bus \"virtio\" or \"scsi\"");
+	expect_error("[[net]]\ntype = \"user\"\nvhost = true\n", "vms/t.toml:3:1: key 'net[0].vhost': only works with type \"tap\"");
+	expect_error("[[net]]\ntype = \"bridge\"\n",
+		     "vms/t.toml:2:1: key 'net[0].type': \"bridge\" needs bridge = \"br0\" (the bridge to join)");
+	expect_error("[[passthrough]]\nhost = \"0000:01:00.0\"\n[[passthrough]]\nhost = \"01:00.0\"\n",
+		     "vms/t.toml:4:1: key 'passthrough[1].host': '0000:01:00.0' is already passed through by passthrough[0]");
+}
+
+static void test_vm_config_all_errors_at_once(void **state)
+{
+	(void)state;
+	expect_error("[cpu]\nvcpus = 0\nmodle = 1\n[memory]\nhugepages = \"4M\"\n",
+		     "vms/t.toml:2:1: key 'cpu.vcpus': must be 1..1024\n"
+		     "vms/t.toml:3:1: unknown key 'cpu.modle' (did you mean 'cpu.model'?)\n"
+		     "vms/t.toml:5:1: key 'memory.hugepages': must be one of none, 2M, 1G (got '4M')");
+}
+
+static void test_vm_config_warnings(void **state)
+{
+	(void)state;
+	expect_warning("[clock]\ncatchup = { threshold = 123 }\n",
+		       "vms/t.toml:2:13: key 'clock.catchup.threshold': has no QEMU equivalent (libvirt-only); ignored");
+	expect_warning("[machine]\nhidden = true\n[clock]\nkvmclock = true\n",
+		       "vms/t.toml:4:1: key 'clock.kvmclock': has no effect with machine.hidden = true: "
+		       "kvm=off turns off kvmclock and every KVM PV feature");
+	expect_warning("[memory]\nsize = \"16GB\"\nhugepages = \"1G\"\n",
+		       "vms/t.toml:2:1: key 'memory.size': 16000000000 bytes is not a multiple of the 1G page size; rounded up to 15G");
+	expect_warning("[memory]\ndiscard = true\n",
+		       "vms/t.toml:2:1: key 'memory.discard': only applies to source = \"file\"; ignored for memfd");
+	expect_warning("[machine]\naccel = \"tcg\"\n[cpu]\nmodel = \"max\"\ncpu_pm = true\n",
+		       "vms/t.toml:5:1: key 'cpu.cpu_pm': has no effect under TCG");
+	expect_warning("[machine]\naccel = \"tcg\"\n[cpu]\nmodel = \"max\"\n[clock]\npit = \"delay\"\n",
+		       "vms/t.toml:6:1: key 'clock.pit': TCG has no in-kernel PIT, so the policy is not applied");
+}
+
+static void test_vm_config_load_file(void **state)
+{
+	static const char *const examples[] = { "vms/gaming-controller.toml", "vms/dedicated-4vcpu.toml", "vms/demo.toml" };
+	struct vm_config cfg;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(examples) / sizeof(examples[0]); i++) {
+		vm_config_init(&cfg);
+		if (vm_config_load(examples[i], &cfg, &err) < 0) {
+			print_error("%s: %s\n", examples[i], err.buf);
+			fail();
+		}
+		vm_config_release(&cfg);
+	}
+	vm_config_init(&cfg);
+	assert_int_equal(vm_config_load("tests/unit/data/no-such.toml", &cfg, &err), -1);
+	assert_string_equal(err.buf, "cannot open config 'tests/unit/data/no-such.toml': No such file or directory");
+	vm_config_release(&cfg);
+	strbuf_reset(&err);
+	vm_config_init(&cfg);
+	assert_int_equal(vm_config_load("tests/unit/data", &cfg, &err), -1);
+	assert_string_equal(err.buf, "config 'tests/unit/data' is not a regular file");
+	vm_config_release(&cfg);
+	strbuf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vm_config_defaults),
+		cmocka_unit_test(test_vm_config_full),
+		cmocka_unit_test(test_vm_config_one_list_for_all),
+		cmocka_unit_test(test_vm_config_unknown_key),
+		cmocka_unit_test(test_vm_config_types_and_ranges),
+		cmocka_unit_test(test_vm_config_cross_checks),
+		cmocka_unit_test(test_vm_config_all_errors_at_once),
+		cmocka_unit_test(test_vm_config_warnings),
+		cmocka_unit_test(test_vm_config_load_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
