@@ -4,6 +4,7 @@
 #   make test         unit tests (cmocka), then end-to-end tests (real QEMU)
 #   make check-asan   the same, built in build-asan/ with ASan+UBSan
 #   make fuzz         libFuzzer on parser + schema + argv builder (FUZZ_SECONDS=600)
+#   make demo         boot the demo VM, show its status and serial output, stop it
 #   make deps         apt-get install everything build, tests and demo need
 #   make install      PREFIX=/usr/local DESTDIR=
 #   V=1               show the commands
@@ -12,7 +13,7 @@ PKG_CONFIG ?= pkg-config
 CC         ?= cc
 PREFIX     ?= /usr/local
 BUILD      ?= build
-PKGS       := jansson hwloc numa
+PKGS       := jansson hwloc numa libsystemd
 VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
 
 WARNINGS   += -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes
@@ -49,7 +50,23 @@ LIB_OBJS += config/vm_config.o
 LIB_OBJS += launcher/paths.o
 LIB_OBJS += launcher/qemu_argv.o
 LIB_OBJS += launcher/vm_load.o
+LIB_OBJS += qmp/qmp.o
+LIB_OBJS += qmp/qmp_cmds.o
+LIB_OBJS += launcher/runtime.o
+LIB_OBJS += launcher/qemu_proc.o
+LIB_OBJS += launcher/pin_plan.o
+LIB_OBJS += launcher/pin_apply.o
+LIB_OBJS += launcher/vm_state.o
+LIB_OBJS += launcher/vm_up.o
+LIB_OBJS += launcher/vm_show.o
+LIB_OBJS += launcher/vm_status.o
 LIB_OBJS += launcher/cmd_argv.o
+LIB_OBJS += launcher/cmd_up.o
+LIB_OBJS += launcher/cmd_down.o
+LIB_OBJS += launcher/cmd_status.o
+LIB_OBJS += launcher/cmd_list.o
+LIB_OBJS += launcher/cmd_run.o
+LIB_OBJS += launcher/cmd_console.o
 LIB_OBJS += launcher/cmd_help.o
 LIB_OBJS += launcher/cmd_version.o
 
@@ -57,13 +74,15 @@ UNIT_TESTS += util
 UNIT_TESTS += toml
 UNIT_TESTS += vm_config
 UNIT_TESTS += qemu_argv
+UNIT_TESTS += qmp
+UNIT_TESTS += launcher
 
 LIB     := $(BUILD)/libmvlaunch.a
 PROGRAM := $(BUILD)/mvlaunch
 OBJS    := $(addprefix $(BUILD)/,$(LIB_OBJS) launcher/main.o)
 TEST_BINS := $(addprefix $(BUILD)/tests/test_,$(UNIT_TESTS))
 
-.PHONY: all test check check-unit check-e2e check-asan fuzz fuzz-build deps install clean
+.PHONY: demo demo-guest all test check check-unit check-e2e check-asan fuzz fuzz-build deps install clean
 .DELETE_ON_ERROR:
 
 all: $(PROGRAM)
@@ -88,36 +107,50 @@ test check: check-unit check-e2e
 check-unit: $(TEST_BINS)
 	$(Q)tests/run-unit.sh $(TEST_BINS)
 
-check-e2e: $(PROGRAM)
-	$(Q)MVLAUNCH=$(abspath $(PROGRAM)) tests/e2e/run.sh
+DEMO_GUEST ?= /var/cache/mvlaunch/demo-guest
+
+check-e2e: $(PROGRAM) demo-guest
+	$(Q)MVLAUNCH=$(abspath $(PROGRAM)) MVLAUNCH_DEMO_GUEST=$(DEMO_GUEST) tests/e2e/run.sh
+
+# The README's first command: boot vms/demo.toml, show status and its serial output, stop it.
+demo: $(PROGRAM)
+	$(Q)scripts/demo $(DEMO_GUEST)
+
+# The tiny guest vms/demo.toml boots (a Debian kernel + busybox initramfs).
+demo-guest:
+	$(Q)scripts/make-demo-guest $(DEMO_GUEST)
 
 # A separate build directory: sanitized and plain objects never mix.
 check-asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=address,undefined \
 		CFLAGS='-O1 -g' check
 
-# libFuzzer needs clang; objects go to build-fuzz/.
+# libFuzzer needs clang; objects go to build-fuzz/. FUZZ_SECONDS is per target.
 FUZZ_SECONDS ?= 600
 FUZZ_FLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
              -fno-sanitize-recover=all $(shell $(PKG_CONFIG) --cflags $(PKGS))
-FUZZ_SRCS = $(filter-out launcher/cmd_%.c launcher/vm_load.c launcher/paths.c,$(LIB_OBJS:.o=.c))
+FUZZ_SRCS = util/wrapper.c util/strbuf.c util/strvec.c util/cpuset.c util/size.c \
+            config/toml.c config/vm_config.c launcher/qemu_argv.c qmp/qmp.c qmp/qmp_cmds.c
 
-build-fuzz/fuzz_config: fuzz/fuzz_config.c $(FUZZ_SRCS)
+build-fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_SRCS)
 	@mkdir -p build-fuzz
 	$(QUIET_LD)clang $(FUZZ_FLAGS) -o $@ $^ $(LIBS)
 
-fuzz-build: build-fuzz/fuzz_config
+fuzz-build: build-fuzz/fuzz_config build-fuzz/fuzz_qmp
 
-fuzz: build-fuzz/fuzz_config
-	@mkdir -p build-fuzz/corpus
+fuzz: fuzz-build
+	@mkdir -p build-fuzz/corpus build-fuzz/corpus-qmp
 	@cp -n vms/*.toml tests/unit/data/*.toml build-fuzz/corpus/ 2>/dev/null || true
+	@cp -n fuzz/corpus-qmp/* build-fuzz/corpus-qmp/ 2>/dev/null || true
 	build-fuzz/fuzz_config -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		-dict=fuzz/toml.dict -print_final_stats=1 build-fuzz/corpus
+	build-fuzz/fuzz_qmp -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-print_final_stats=1 build-fuzz/corpus-qmp
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PKGS := build-essential pkg-config git libjansson-dev libhwloc-dev libnuma-dev \
             libcmocka-dev libsystemd-dev qemu-system-x86 qemu-utils ovmf hwloc-nox \
-            clang libclang-rt-14-dev valgrind busybox-static cpio jq
+            clang libclang-rt-14-dev valgrind busybox-static cpio jq python3
 
 deps:
 	$(SUDO) apt-get update -qq

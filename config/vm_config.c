@@ -1494,6 +1494,9 @@ int vm_config_parse(const char *file, const char *text, size_t len,
 
 	free(cfg->file);
 	cfg->file = xstrdup(file);
+	cfg->digest = UINT64_C(14695981039346656037);
+	for (size_t i = 0; i < len; i++)
+		cfg->digest = (cfg->digest ^ (unsigned char)text[i]) * UINT64_C(1099511628211);
 	ctx.dir = slash ? xstrndup(file, (size_t)(slash - file) + (slash == file)) : NULL;
 	if (toml_parse(file, text, len, &root, err) < 0)
 		goto out;

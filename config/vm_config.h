@@ -80,6 +80,7 @@ struct vm_passthrough {
 
 struct vm_config {
 	char *file;		/* as given; messages use it */
+	uint64_t digest;	/* FNV-1a 64 of the file's bytes: tells a changed config */
 	char *name;
 
 	char *machine_type;

@@ -21,8 +21,17 @@ struct mvl_opts {
 };
 
 int cmd_argv(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_down(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_run(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_console(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_list(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_status(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_help(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_up(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_version(int argc, char **argv, const struct mvl_opts *opts);
+
+/* "30" -> 30000 ms; -1 unless 0..86400 whole seconds. */
+int parse_seconds(const char *arg, int *ms);
 
 /* For 'help': the command table, printed in order. */
 void commands_list(void);

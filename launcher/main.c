@@ -21,6 +21,12 @@ struct cmd {
 };
 
 static const struct cmd commands[] = {
+	{ "up",      cmd_up,      "start a VM paused, pin every thread, verify, resume it" },
+	{ "down",    cmd_down,    "stop a VM (ACPI, then quit, TERM, KILL) and clean up" },
+	{ "run",     cmd_run,     "start a VM and stay in the foreground (systemd Type=notify)" },
+	{ "console", cmd_console, "attach the terminal to a VM's serial console (Ctrl-] leaves)" },
+	{ "status",  cmd_status,  "show VMs, their state and their live pins" },
+	{ "list",    cmd_list,    "one line per VM: name, state, pid" },
 	{ "argv",    cmd_argv,    "print the QEMU command line for a VM; change nothing" },
 	{ "help",    cmd_help,    "show help for a command, or 'help config' for every config key" },
 	{ "version", cmd_version, "print mvlaunch's version" },

@@ -121,7 +121,10 @@ static void build_runtime_head(struct builder *b, const struct qemu_runtime *rt)
 		char *dir = qemu_opt_escape(rt->run_dir);
 
 		strvec_push(b->argv, "-chardev");
-		strvec_pushf(b->argv, "socket,id=qmp,path=%s/qmp.sock,server=on,wait=off", dir);
+		if (rt->qmp_fd > 0)
+			strvec_pushf(b->argv, "socket,id=qmp,fd=%d,server=on,wait=off", rt->qmp_fd);
+		else
+			strvec_pushf(b->argv, "socket,id=qmp,path=%s/qmp.sock,server=on,wait=off", dir);
 		strvec_pushl(b->argv, "-mon", "chardev=qmp,mode=control", NULL);
 		strvec_push(b->argv, "-pidfile");
 		strvec_pushf(b->argv, "%s/qemu.pid", rt->run_dir);	/* a raw argument: no escaping */

@@ -21,6 +21,12 @@ struct qemu_runtime {
 	const char *run_dir;
 	/* Root of persistent per-VM files (default nvram lives in STATE/NAME/). */
 	const char *state_dir;
+	/*
+	 * With run_dir: when > 0, the QMP socket is this already-listening
+	 * file descriptor ('up' binds RUN_DIR/qmp.sock itself and passes it,
+	 * so it can connect at once instead of polling for the file).
+	 */
+	int qmp_fd;
 };
 
 /*

@@ -1,5 +1,5 @@
 /*
- * vm_load.c - the config-loading step every VM command shares (see vm_load.h).
+ * vm_load.c - the config-loading (and starting) steps VM commands share (see vm_load.h).
  */
 #include <stdlib.h>
 
@@ -25,6 +25,27 @@ out:
 	if (ret < 0)
 		error_lines(err.buf);
 	free(path);
+	strbuf_release(&err);
+	return ret;
+}
+
+int vm_load_up(const char *arg, const struct mvl_opts *opts, const struct vm_up_opts *up,
+	       struct vm_config *cfg, struct vm_handle *h)
+{
+	struct strvec notes = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT;
+	int ret;
+
+	if (vm_load(arg, opts, cfg) < 0)
+		return -1;
+	ret = vm_up(cfg, up, h, &notes, &err);
+	for (size_t i = 0; i < notes.nr; i++)
+		warning("%s", notes.v[i]);
+	if (ret < 0) {
+		error("cannot start VM '%s'", cfg->name);
+		error_lines(err.buf);
+	}
+	strvec_clear(&notes);
 	strbuf_release(&err);
 	return ret;
 }

@@ -5,6 +5,7 @@
 #define MVL_VM_LOAD_H
 
 #include "commands.h"
+#include "vm_up.h"
 #include "../config/vm_config.h"
 
 /*
@@ -13,5 +14,12 @@
  * released by the caller either way.
  */
 int vm_load(const char *arg, const struct mvl_opts *opts, struct vm_config *cfg);
+
+/*
+ * vm_load(), then vm_up(), printing notes and errors: the start 'up' and
+ * 'run' share. 0 or -1; the caller releases cfg and h either way.
+ */
+int vm_load_up(const char *arg, const struct mvl_opts *opts, const struct vm_up_opts *up,
+	       struct vm_config *cfg, struct vm_handle *h);
 
 #endif

@@ -98,3 +98,48 @@ hugepages_reserve() {
 	now=$(cat /proc/sys/vm/nr_hugepages)
 	[ "$now" -ge $((before + want)) ]
 }
+
+# Every test's QEMU has $T in its command line: none may outlive the test.
+at_exit "pkill -KILL -f -- '$T/' 2>/dev/null; sleep 0.1"
+
+DEMO_GUEST=${MVLAUNCH_DEMO_GUEST:-/var/cache/mvlaunch/demo-guest}
+
+# need_demo_guest: skip unless scripts/make-demo-guest has built the guest.
+need_demo_guest() {
+	[ -s "$DEMO_GUEST/vmlinuz" ] && [ -s "$DEMO_GUEST/initrd.img" ] ||
+		skip "no demo guest in $DEMO_GUEST (make demo-guest)"
+}
+
+# demo_config NAME [SED-EXPR...]: $T/vms/NAME.toml from vms/demo.toml, booting
+# the demo guest, with any sed expressions applied.
+demo_config() {
+	local name=$1 f=$T/vms/$1.toml
+	shift
+	sed -e "s|^name = .*|name = \"$name\"|" -e "s|/var/cache/mvlaunch/demo-guest|$DEMO_GUEST|" \
+		"$TOP/vms/demo.toml" >"$f"
+	local e
+	for e in "$@"; do
+		sed -i -e "$e" "$f"
+	done
+}
+
+# wait_for FILE TEXT SECONDS: until FILE contains TEXT; 1 on timeout.
+wait_for() {
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		grep -qF -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# cpus_of TID: the kernel's Cpus_allowed_list of a thread.
+cpus_of() { awk '/^Cpus_allowed_list/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+
+# no_leftovers NAME: no runtime directory and no QEMU of this test remain.
+no_leftovers() {
+	[ ! -e "$MVLAUNCH_RUNDIR/$1" ] || fail "runtime directory of '$1' left behind: $(ls "$MVLAUNCH_RUNDIR/$1")"
+	local left
+	left=$(pgrep -f -- "$MVLAUNCH_RUNDIR/$1/" | tr '\n' ' ')
+	[ -z "$left" ] || fail "QEMU of '$1' left running: pids $left"
+}

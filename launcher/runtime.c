@@ -1,0 +1,182 @@
+/*
+ * runtime.c - per-VM runtime directories and their locks (see runtime.h).
+ *
+ * DESIGN
+ * The lock is a flock on the directory itself, not on a file inside it, so
+ * removing the directory after 'down' leaves no lock file behind. The price
+ * is the classic race: a waiter may get the lock on a directory that the
+ * previous holder has just removed. After locking we therefore check that
+ * the path still names the inode we locked, and start over if not.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runtime.h"
+#include "paths.h"
+#include "../util/wrapper.h"
+#include "../util/banned.h"
+
+static const char *const runtime_files[] = {
+	"qmp.sock", "serial.sock", "qemu.pid", "state.json", "state.json.tmp", "qemu.log", "serial.log",
+};
+
+static int mkdir_private(const char *path, struct strbuf *err)
+{
+	struct stat st;
+
+	if (mkdir(path, 0700) == 0)
+		return 0;
+	if (errno != EEXIST) {
+		strbuf_addf(err, "cannot create runtime directory '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		strbuf_addf(err, "runtime path '%s' exists and is not a directory", path);
+		return -1;
+	}
+	if ((st.st_mode & 077) && chmod(path, 0700) < 0) {
+		strbuf_addf(err, "cannot make runtime directory '%s' private: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct strbuf *err)
+{
+	const char *root = mvl_run_root();
+
+	rt->name = xstrdup(name);
+	rt->dir = xstrfmt("%s/%s", root, name);
+	rt->lock_fd = -1;
+	if (mkdir_private(root, err) < 0)
+		return -1;
+	for (int tries = 0; tries < 100; tries++) {
+		struct stat a, b;
+		int fd;
+
+		if (mkdir_private(rt->dir, err) < 0)
+			return -1;
+		fd = open(rt->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue;	/* removed under us */
+			strbuf_addf(err, "cannot open runtime directory '%s': %s", rt->dir, strerror(errno));
+			return -1;
+		}
+		if (flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) < 0) {
+			int e = errno;
+
+			close(fd);
+			if (e == EWOULDBLOCK) {
+				strbuf_addf(err, "VM '%s' is busy: another mvlaunch command is starting or stopping it", name);
+				return -1;
+			}
+			strbuf_addf(err, "cannot lock '%s': %s", rt->dir, strerror(e));
+			return -1;
+		}
+		if (fstat(fd, &a) == 0 && stat(rt->dir, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+			rt->lock_fd = fd;
+			return 0;
+		}
+		close(fd);	/* the previous holder removed it: start over */
+	}
+	strbuf_addf(err, "cannot lock '%s': it keeps being removed and recreated", rt->dir);
+	return -1;
+}
+
+char *runtime_path(const struct vm_runtime *rt, const char *file)
+{
+	return xstrfmt("%s/%s", rt->dir, file);
+}
+
+int runtime_exists(const char *name)
+{
+	char *dir = xstrfmt("%s/%s", mvl_run_root(), name);
+	struct stat st;
+	int r = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+
+	free(dir);
+	return r;
+}
+
+void runtime_clean_files(struct vm_runtime *rt)
+{
+	if (!rt->dir)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(runtime_files); i++) {
+		char *p = runtime_path(rt, runtime_files[i]);
+
+		unlink(p);
+		free(p);
+	}
+}
+
+void runtime_clean(struct vm_runtime *rt)
+{
+	if (!rt->dir)
+		return;
+	runtime_clean_files(rt);
+	rmdir(rt->dir);
+}
+
+int runtime_has_files(const struct vm_runtime *rt)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(runtime_files); i++) {
+		char *p = runtime_path(rt, runtime_files[i]);
+		struct stat st;
+		int r = lstat(p, &st);
+
+		free(p);
+		if (r == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void runtime_release(struct vm_runtime *rt)
+{
+	if (rt->lock_fd >= 0)
+		close(rt->lock_fd);
+	free(rt->name);
+	free(rt->dir);
+	rt->name = rt->dir = NULL;
+	rt->lock_fd = -1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int runtime_for_each(int (*fn)(const char *name, void *data), void *data)
+{
+	DIR *d = opendir(mvl_run_root());
+	struct dirent *de;
+	char **names = NULL;
+	size_t nr = 0, alloc = 0;
+	int ret = 0;
+
+	if (!d)
+		return 0;	/* no root yet: no VMs */
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
+			continue;
+		ALLOC_GROW(names, nr + 1, alloc);
+		names[nr++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, nr, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < nr; i++) {
+		if (!ret)
+			ret = fn(names[i], data);
+		free(names[i]);
+	}
+	free(names);
+	return ret;
+}

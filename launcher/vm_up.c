@@ -1,0 +1,411 @@
+/*
+ * vm_up.c - start/pin/verify/resume, and stop (see vm_up.h).
+ *
+ * DESIGN
+ * QEMU starts paused (-S) with its CPU affinity already set to the emulator
+ * CPUs, so no thread of it ever runs anywhere else, and no vCPU executes a
+ * guest instruction before its pin is set and read back. Only then 'cont'.
+ * Host changes made on the way (runtime files, the nvram copy) are undone in
+ * reverse on any failure, after QEMU itself is stopped.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vm_up.h"
+#include "paths.h"
+#include "pin_plan.h"
+#include "qemu_argv.h"
+#include "../qmp/qmp_cmds.h"
+#include "../util/wrapper.h"
+#include "../util/banned.h"
+
+static int read_small_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+/* Whether pid's command line contains 'needle' (our pidfile path). */
+static int cmdline_has(pid_t pid, const char *needle)
+{
+	char path[64], buf[65536];
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	n = read_small_file(path, buf, sizeof(buf));
+	if (n <= 0)
+		return 0;
+	for (int i = 0; i < n; i += (int)strlen(buf + i) + 1)
+		if (!strcmp(buf + i, needle))
+			return 1;
+	return 0;
+}
+
+int vm_find_qemu(const struct vm_runtime *rt, struct qemu_proc *p, struct vm_state *st)
+{
+	char *state_path = runtime_path(rt, "state.json");
+	char *pid_path = runtime_path(rt, "qemu.pid");
+	struct strbuf ignore = STRBUF_INIT;
+	char buf[64];
+	int ret = -1;
+
+	memset(st, 0, sizeof(*st));
+	if (vm_state_read(state_path, st, &ignore) == 0) {
+		ret = qemu_attach(p, st->pid, st->start_time);
+	} else if (read_small_file(pid_path, buf, sizeof(buf)) > 0) {
+		/* 'up' died before state.json: trust qemu.pid only if that process names it */
+		pid_t pid = (pid_t)atoi(buf);
+
+		if (pid > 0 && cmdline_has(pid, pid_path))
+			ret = qemu_attach(p, pid, proc_start_time(pid));
+	}
+	strbuf_release(&ignore);
+	free(state_path);
+	free(pid_path);
+	return ret;
+}
+
+/* Copy the OVMF vars template to the VM's own file unless it exists. 1 = created. */
+static int prepare_nvram(const struct vm_config *cfg, char **path_out, struct strbuf *err)
+{
+	char *path = vm_nvram_path(cfg, mvl_state_root());
+	char *dir = xstrdup(path);
+	char buf[65536];
+	int in = -1, out = -1, ret = -1;
+	ssize_t n;
+
+	*path_out = path;
+	if (access(path, F_OK) == 0) {
+		ret = 0;
+		goto done;
+	}
+	/* mkdir -p of the state directory, private */
+	for (char *s = dir + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		mkdir(dir, 0700);
+		*s = '/';
+	}
+	in = open(cfg->ovmf_vars, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		strbuf_addf(err, "cannot open the OVMF vars template '%s': %s\nhint: install OVMF ('apt-get install ovmf') "
+			    "or set machine.ovmf_vars", cfg->ovmf_vars, strerror(errno));
+		goto done;
+	}
+	out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (out < 0) {
+		strbuf_addf(err, "cannot create the VM's OVMF vars '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		if (write(out, buf, (size_t)n) != n) {
+			strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+			unlink(path);
+			goto done;
+		}
+	}
+	ret = 1;
+done:
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	free(dir);
+	return ret;
+}
+
+static int check_ghost(struct vm_handle *h, struct strvec *notes, struct strbuf *err)
+{
+	struct qemu_proc p = QEMU_PROC_INIT;
+	struct vm_state st;
+	int ret = 0;
+
+	if (vm_find_qemu(&h->rt, &p, &st) == 0) {
+		strbuf_addf(err, "VM '%s' is already running (QEMU pid %d)\nhint: see 'mvlaunch status %s'",
+			    h->rt.name, (int)p.pid, h->rt.name);
+		ret = -1;
+	} else if (runtime_has_files(&h->rt)) {
+		if (st.pid)
+			strvec_pushf(notes, "removed stale runtime files of '%s' (its QEMU, pid %d, is gone)",
+				     h->rt.name, (int)st.pid);
+		else
+			strvec_pushf(notes, "removed stale runtime files of '%s'", h->rt.name);
+		runtime_clean_files(&h->rt);
+	}
+	qemu_proc_release(&p);
+	vm_state_release(&st);
+	return ret;
+}
+
+/*
+ * Bind and listen on RUN/qmp.sock ourselves (mode 0600). QEMU gets the
+ * listening socket as fd 3, and we can connect at once: the connection waits
+ * in the backlog until QEMU's monitor accepts it, so there is no polling for
+ * the socket file and no race with QEMU creating it.
+ */
+static int qmp_listen(struct vm_handle *h, struct strbuf *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char *path = runtime_path(&h->rt, "qmp.sock");
+	int fd = -1;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		strbuf_addf(err, "QMP socket path '%s' is too long for a unix socket (set MVLAUNCH_RUNDIR shorter)", path);
+		goto out;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0600) < 0 || listen(fd, 8) < 0) {
+		strbuf_addf(err, "cannot listen on QMP socket '%s': %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+out:
+	free(path);
+	return fd;
+}
+
+static int connect_qmp(struct vm_handle *h, int timeout_ms, struct strbuf *err)
+{
+	char *sock = runtime_path(&h->rt, "qmp.sock");
+	char *log = runtime_path(&h->rt, "qemu.log");
+	struct strbuf e = STRBUF_INIT;
+	int ret = 0;
+
+	if (qmp_connect(&h->qmp, sock, timeout_ms, &e) < 0) {
+		/* QEMU closing the socket means it died: say how, with its log */
+		if (!qemu_alive(&h->proc) || (qemu_wait_exit(&h->proc, 200) && !qemu_alive(&h->proc))) {
+			strbuf_addstr(err, "QEMU ");
+			qemu_describe_exit(&h->proc, err);
+			strbuf_addstr(err, " while starting; the end of its log:");
+			file_tail(log, 8, err);
+		} else if (strstr(e.buf, "did not answer")) {
+			strbuf_addf(err, "QEMU did not answer on QMP ('%s') within %d ms", sock, timeout_ms);
+		} else {
+			strbuf_addstr(err, e.buf);
+		}
+		ret = -1;
+	}
+	strbuf_release(&e);
+	free(sock);
+	free(log);
+	return ret;
+}
+
+int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_handle *h,
+	  struct strvec *notes, struct strbuf *err)
+{
+	struct cpuset online;
+	struct pin_plan plan = { 0 };
+	struct strvec argv = STRVEC_INIT;
+	struct qemu_runtime qrt = { .state_dir = mvl_state_root(), .qmp_fd = 3 };
+	struct qmp_vcpu *vcpus = NULL;
+	struct qmp_iothread *io = NULL;
+	size_t nr_vcpus = 0, nr_io = 0;
+	char *nvram = NULL, *log = NULL, *cfg_abs = NULL;
+	int nvram_created = 0, listen_fd = -1, ret = -1;
+
+	if (host_online_cpus(&online, err) < 0 || pin_plan_from_config(cfg, &online, &plan, err) < 0)
+		return -1;
+	if (runtime_lock(&h->rt, cfg->name, 0, err) < 0)
+		goto out;
+	if (check_ghost(h, notes, err) < 0) {
+		runtime_release(&h->rt);	/* not ours to clean: it runs */
+		goto out;
+	}
+	if (cfg->firmware == FW_UEFI) {
+		int r = prepare_nvram(cfg, &nvram, err);
+
+		if (r < 0)
+			goto fail;
+		nvram_created = r;
+	}
+	qrt.run_dir = h->rt.dir;
+	if (qemu_argv_build(cfg, &qrt, &argv, NULL, err) < 0)
+		goto fail;
+	log = runtime_path(&h->rt, "qemu.log");
+	listen_fd = qmp_listen(h, err);
+	if (listen_fd < 0)
+		goto fail;
+	if (qemu_spawn(&argv, log, &plan.emulator, listen_fd, &h->proc, err) < 0) {
+		if (errno == ENOENT || strstr(err->buf, "No such file"))
+			strbuf_addf(err, "\nhint: install QEMU ('make deps' or 'apt-get install qemu-system-x86'), "
+				    "or set qemu.binary in %s", cfg->file);
+		goto fail;
+	}
+	close(listen_fd);	/* QEMU holds it now */
+	listen_fd = -1;
+	if (connect_qmp(h, opts->timeout_ms, err) < 0)
+		goto fail;
+	if (qmp_query_vcpus(h->qmp, &vcpus, &nr_vcpus, err) < 0 ||
+	    qmp_query_iothreads(h->qmp, &io, &nr_io, err) < 0)
+		goto fail;
+	if (pin_apply(h->proc.pid, vcpus, nr_vcpus, io, nr_io, &plan, &h->state.threads, err) < 0)
+		goto fail;
+	if (!opts->paused && qmp_simple(h->qmp, "cont", err) < 0)
+		goto fail;
+	cfg_abs = realpath(cfg->file, NULL);
+	h->state.name = xstrdup(cfg->name);
+	h->state.pid = h->proc.pid;
+	h->state.start_time = h->proc.start_time;
+	h->state.started_at = (long long)time(NULL);
+	h->state.config = xstrdup(cfg_abs ? cfg_abs : cfg->file);
+	h->state.config_digest = cfg->digest;
+	h->state.qemu_version = xstrdup(qmp_qemu_version(h->qmp));
+	h->state.emulator = plan.emulator;
+	{
+		char *state_path = runtime_path(&h->rt, "state.json");
+		int r = vm_state_write(state_path, &h->state, err);
+
+		free(state_path);
+		if (r < 0)
+			goto fail;
+	}
+	close(h->rt.lock_fd);
+	h->rt.lock_fd = -1;
+	ret = 0;
+	goto out;
+fail:
+	if (h->proc.pid > 0 && !h->proc.exited)
+		qemu_kill(&h->proc, 3000);
+	qmp_close(h->qmp);
+	h->qmp = NULL;
+	runtime_clean(&h->rt);
+	runtime_release(&h->rt);
+	if (nvram_created)
+		unlink(nvram);
+	qemu_proc_release(&h->proc);
+	vm_state_release(&h->state);
+out:
+	if (listen_fd >= 0)
+		close(listen_fd);
+	free(cfg_abs);
+	free(log);
+	free(nvram);
+	free(vcpus);
+	qmp_iothreads_free(io, nr_io);
+	strvec_clear(&argv);
+	pin_plan_release(&plan);
+	return ret;
+}
+
+void vm_handle_release(struct vm_handle *h)
+{
+	qmp_close(h->qmp);
+	h->qmp = NULL;
+	qemu_proc_release(&h->proc);
+	runtime_release(&h->rt);
+	vm_state_release(&h->state);
+}
+
+enum vm_stop_how vm_stop(struct vm_handle *h, int timeout_ms, int force)
+{
+	struct strbuf ignore = STRBUF_INIT;
+	enum vm_stop_how how = STOP_GONE;
+
+	if (!qemu_alive(&h->proc))
+		goto clean;
+	if (!force && h->qmp && qmp_simple(h->qmp, "system_powerdown", &ignore) == 0 &&
+	    qemu_wait_exit(&h->proc, timeout_ms)) {
+		how = STOP_POWERDOWN;
+		goto clean;
+	}
+	strbuf_reset(&ignore);
+	/* quit may or may not be answered before the socket closes */
+	if (h->qmp && (qmp_simple(h->qmp, "quit", &ignore), qemu_wait_exit(&h->proc, 5000))) {
+		how = STOP_QUIT;
+		goto clean;
+	}
+	if (qemu_signal(&h->proc, SIGTERM) == 0 && qemu_wait_exit(&h->proc, 5000)) {
+		how = STOP_TERM;
+		goto clean;
+	}
+	qemu_signal(&h->proc, SIGKILL);
+	qemu_wait_exit(&h->proc, 10000);
+	how = STOP_KILL;
+clean:
+	qmp_close(h->qmp);
+	h->qmp = NULL;
+	runtime_clean(&h->rt);
+	strbuf_release(&ignore);
+	return how;
+}
+
+int vm_reclaim(struct vm_handle *h, struct strbuf *err)
+{
+	char *name = xstrdup(h->rt.name);
+	char *state_path, *sock;
+	struct vm_state st;
+	struct strbuf ignore = STRBUF_INIT;
+	int ours;
+
+	runtime_release(&h->rt);
+	if (runtime_lock(&h->rt, name, 1, err) < 0) {
+		free(name);
+		return -1;
+	}
+	free(name);
+	state_path = runtime_path(&h->rt, "state.json");
+	ours = vm_state_read(state_path, &st, &ignore) < 0 ||
+	       (st.pid == h->proc.pid && st.start_time == h->proc.start_time);
+	vm_state_release(&st);
+	free(state_path);
+	if (!ours) {
+		runtime_release(&h->rt);
+		strbuf_release(&ignore);
+		return 0;
+	}
+	if (!h->qmp && qemu_alive(&h->proc)) {
+		sock = runtime_path(&h->rt, "qmp.sock");
+		strbuf_reset(&ignore);
+		if (qmp_connect(&h->qmp, sock, 5000, &ignore) < 0)
+			h->qmp = NULL;
+		free(sock);
+	}
+	strbuf_release(&ignore);
+	return 1;
+}
+
+int vm_attach(const char *name, struct vm_handle *h, int *was_gone, struct strbuf *err)
+{
+	struct strbuf ignore = STRBUF_INIT;
+	char *sock;
+
+	*was_gone = 0;
+	if (!runtime_exists(name))
+		return 0;
+	if (runtime_lock(&h->rt, name, 1, err) < 0)
+		return -1;
+	if (vm_find_qemu(&h->rt, &h->proc, &h->state) < 0) {
+		*was_gone = h->state.pid != 0;
+		runtime_clean(&h->rt);
+		return 0;
+	}
+	sock = runtime_path(&h->rt, "qmp.sock");
+	if (qmp_connect(&h->qmp, sock, 5000, &ignore) < 0)
+		h->qmp = NULL;	/* stop it with signals then */
+	free(sock);
+	strbuf_release(&ignore);
+	return 1;
+}

@@ -1,0 +1,78 @@
+/*
+ * vm_up.h - start a VM paused, pin every thread, verify, resume; and stop it.
+ *
+ * The only code (with vm_down) that starts or stops processes. Every failure
+ * path stops the QEMU it started and removes the runtime files, so a failed
+ * 'up' leaves nothing behind.
+ */
+#ifndef MVL_VM_UP_H
+#define MVL_VM_UP_H
+
+#include "pin_apply.h"
+#include "qemu_proc.h"
+#include "runtime.h"
+#include "vm_state.h"
+#include "../config/vm_config.h"
+#include "../qmp/qmp.h"
+
+struct vm_handle {
+	struct vm_runtime rt;
+	struct qemu_proc proc;
+	struct qmp *qmp;
+	struct vm_state state;
+};
+
+#define VM_HANDLE_INIT { VM_RUNTIME_INIT, QEMU_PROC_INIT, NULL, { 0 } }
+
+struct vm_up_opts {
+	int timeout_ms;		/* start to QMP answering, and each QMP reply */
+	int paused;		/* pin and verify, but leave the guest paused */
+};
+
+/*
+ * Start cfg's VM. On success returns 0 with h filled (QEMU running and
+ * pinned, state.json written, QMP connected, runtime lock released: QEMU's
+ * QMP serves one client at a time, so close h->qmp soon to let 'status' and
+ * 'down' in); the caller releases h with vm_handle_release(). On failure returns -1 with the cause in err (QEMU's
+ * exit and the tail of qemu.log when it died), and nothing is left running
+ * or on disk. 'notes' collects messages worth showing (stale files removed).
+ */
+int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_handle *h,
+	  struct strvec *notes, struct strbuf *err);
+
+/* Close QMP and the pidfd, unlock; QEMU keeps running. */
+void vm_handle_release(struct vm_handle *h);
+
+/* How a VM was stopped, for the message. */
+enum vm_stop_how { STOP_NOT_RUNNING, STOP_GONE, STOP_POWERDOWN, STOP_QUIT, STOP_TERM, STOP_KILL };
+
+/*
+ * Stop the QEMU in h (attached or our child): ACPI power-down and up to
+ * timeout_ms for the guest (skipped with force), then QMP quit, SIGTERM,
+ * SIGKILL. Then remove the runtime files. Returns how it stopped.
+ */
+enum vm_stop_how vm_stop(struct vm_handle *h, int timeout_ms, int force);
+
+/*
+ * Lock NAME's runtime directory (waiting for another command) and attach to
+ * its QEMU. Returns 1 when QEMU runs (h filled), 0 when it does not (stale
+ * files already removed; *was_gone says whether there was a crashed QEMU),
+ * -1 on error.
+ */
+int vm_attach(const char *name, struct vm_handle *h, int *was_gone, struct strbuf *err);
+
+/*
+ * For a VM this process started: lock its runtime directory again (waiting)
+ * and, if it is still ours (state.json names our QEMU, or is gone), reconnect
+ * QMP when QEMU runs. Returns 1 if still ours, 0 if another 'up' owns the
+ * directory now (h->rt is then unlocked and must not be cleaned).
+ */
+int vm_reclaim(struct vm_handle *h, struct strbuf *err);
+
+/*
+ * The running QEMU of a runtime directory, from state.json, or from
+ * qemu.pid when 'up' died before writing state.json. 0, or -1 if none runs.
+ */
+int vm_find_qemu(const struct vm_runtime *rt, struct qemu_proc *p, struct vm_state *st);
+
+#endif

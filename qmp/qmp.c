@@ -1,0 +1,375 @@
+/*
+ * qmp.c - QMP client: framing, ids, events, timeouts (see qmp.h).
+ *
+ * DESIGN
+ * QEMU writes one JSON object per line ("\r\n"). The client keeps one read
+ * buffer; read_message() returns the next complete line, reading with poll()
+ * against a deadline so no wait can hang. Replies are matched by the numeric
+ * id we send; events are queued in arrival order. Anything unexpected - bad
+ * JSON, a reply to an id we never sent, a line over QMP_MAX_MESSAGE, EOF in
+ * the middle - is an error with a precise message, never a crash.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "qmp.h"
+#include "../util/wrapper.h"
+#include "../util/banned.h"
+
+struct qmp {
+	int fd;
+	int timeout_ms;
+	struct strbuf in;
+	size_t in_off;		/* start of unread bytes in 'in' */
+	json_int_t next_id;
+	json_t **events;
+	size_t nr_events, alloc_events;
+	char version[32];
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int qmp_parse_message(const char *buf, size_t len, struct qmp_msg *msg, struct strbuf *err)
+{
+	json_error_t jerr;
+	json_t *obj, *id, *e;
+
+	memset(msg, 0, sizeof(*msg));
+	msg->id = -1;
+	obj = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!obj) {
+		strbuf_addf(err, "malformed QMP message (%s at byte %d)", jerr.text, jerr.position);
+		return -1;
+	}
+	if (!json_is_object(obj)) {
+		strbuf_addstr(err, "malformed QMP message (not a JSON object)");
+		json_decref(obj);
+		return -1;
+	}
+	msg->obj = obj;
+	id = json_object_get(obj, "id");
+	if (id && json_is_integer(id))
+		msg->id = json_integer_value(id);
+	if (json_object_get(obj, "QMP")) {
+		msg->kind = QMP_MSG_GREETING;
+		return 0;
+	}
+	if ((msg->value = json_object_get(obj, "return"))) {
+		msg->kind = QMP_MSG_RETURN;
+		return 0;
+	}
+	if ((e = json_object_get(obj, "error"))) {
+		const char *cls = json_string_value(json_object_get(e, "class"));
+		const char *desc = json_string_value(json_object_get(e, "desc"));
+
+		msg->kind = QMP_MSG_ERROR;
+		msg->error_class = cls ? cls : "unknown";
+		msg->error_desc = desc ? desc : "(no description)";
+		return 0;
+	}
+	if ((msg->event = json_string_value(json_object_get(obj, "event")))) {
+		msg->kind = QMP_MSG_EVENT;
+		return 0;
+	}
+	strbuf_addstr(err, "malformed QMP message (neither return, error nor event)");
+	json_decref(obj);
+	memset(msg, 0, sizeof(*msg));
+	return -1;
+}
+
+/* The next line from QEMU, without "\r\n", valid until the next call. */
+static int read_line(struct qmp *q, int64_t deadline, const char **line, size_t *len, struct strbuf *err)
+{
+	for (;;) {
+		char *start = q->in.buf + q->in_off;
+		size_t avail = q->in.len - q->in_off;
+		char *nl = memchr(start, '\n', avail);
+		struct pollfd pfd = { .fd = q->fd, .events = POLLIN };
+		int64_t left;
+		ssize_t n;
+		int r;
+
+		if (nl) {
+			size_t l = (size_t)(nl - start);
+
+			*line = start;
+			*len = l && start[l - 1] == '\r' ? l - 1 : l;
+			q->in_off += l + 1;
+			return 0;
+		}
+		if (avail > QMP_MAX_MESSAGE) {
+			strbuf_addf(err, "QMP message longer than %d bytes", QMP_MAX_MESSAGE);
+			return -1;
+		}
+		/* compact, then read more */
+		if (q->in_off) {
+			memmove(q->in.buf, start, avail);
+			strbuf_setlen(&q->in, avail);
+			q->in_off = 0;
+		}
+		left = deadline - now_ms();
+		if (left <= 0) {
+			strbuf_addf(err, "QMP did not answer within %d ms", q->timeout_ms);
+			return -1;
+		}
+		r = poll(&pfd, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			strbuf_addf(err, "poll on QMP socket: %s", strerror(errno));
+			return -1;
+		}
+		if (r == 0)
+			continue;	/* the deadline check above reports it */
+		strbuf_grow(&q->in, 65536);
+		n = read(q->fd, q->in.buf + q->in.len, 65536);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			strbuf_addf(err, "reading QMP socket: %s", strerror(errno));
+			return -1;
+		}
+		if (n == 0) {
+			if (q->in.len)
+				strbuf_addstr(err, "QMP connection closed in the middle of a message");
+			else
+				strbuf_addstr(err, "QMP connection closed (QEMU exited?)");
+			return -1;
+		}
+		strbuf_setlen(&q->in, q->in.len + (size_t)n);
+	}
+}
+
+static int read_message(struct qmp *q, int64_t deadline, struct qmp_msg *msg, struct strbuf *err)
+{
+	const char *line;
+	size_t len;
+
+	do {
+		if (read_line(q, deadline, &line, &len, err) < 0)
+			return -1;
+	} while (len == 0);
+	return qmp_parse_message(line, len, msg, err);
+}
+
+static void queue_event(struct qmp *q, json_t *obj)
+{
+	ALLOC_GROW(q->events, q->nr_events + 1, q->alloc_events);
+	q->events[q->nr_events++] = obj;
+}
+
+static int write_all(struct qmp *q, const char *buf, size_t len, struct strbuf *err)
+{
+	while (len) {
+		ssize_t n = send(q->fd, buf, len, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			strbuf_addf(err, "writing QMP socket: %s", strerror(errno));
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int qmp_execute(struct qmp *q, const char *cmd, json_t *args, json_t **ret, struct strbuf *err)
+{
+	json_t *req = json_object();
+	json_int_t id = q->next_id++;
+	int64_t deadline = now_ms() + q->timeout_ms;
+	char *text;
+	int rc;
+
+	if (ret)
+		*ret = NULL;
+	json_object_set_new(req, "execute", json_string(cmd));
+	if (args)
+		json_object_set_new(req, "arguments", args);
+	json_object_set_new(req, "id", json_integer(id));
+	text = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	if (!text) {
+		strbuf_addf(err, "cannot encode QMP command '%s'", cmd);
+		return -1;
+	}
+	rc = write_all(q, text, strlen(text), err);
+	if (rc == 0)
+		rc = write_all(q, "\n", 1, err);
+	free(text);
+	if (rc < 0)
+		return -1;
+	for (;;) {
+		struct qmp_msg msg;
+		size_t before = err->len;
+
+		if (read_message(q, deadline, &msg, err) < 0) {
+			/* name the command the failure belongs to */
+			struct strbuf why = STRBUF_INIT;
+
+			strbuf_addstr(&why, err->buf + before);
+			strbuf_setlen(err, before);
+			strbuf_addf(err, "QMP '%s': %s", cmd, why.buf);
+			strbuf_release(&why);
+			return -1;
+		}
+		if (msg.kind == QMP_MSG_EVENT) {
+			queue_event(q, msg.obj);
+			continue;
+		}
+		if (msg.kind == QMP_MSG_GREETING || msg.id != id) {
+			strbuf_addf(err, "QMP '%s': unexpected %s (id %lld, expected %lld)", cmd,
+				    msg.kind == QMP_MSG_GREETING ? "second greeting" : "reply",
+				    (long long)msg.id, (long long)id);
+			json_decref(msg.obj);
+			return -1;
+		}
+		if (msg.kind == QMP_MSG_ERROR) {
+			strbuf_addf(err, "QMP '%s' failed: %s (%s)", cmd, msg.error_desc, msg.error_class);
+			json_decref(msg.obj);
+			return -1;
+		}
+		if (ret)
+			*ret = json_incref(msg.value);
+		json_decref(msg.obj);
+		return 0;
+	}
+}
+
+int qmp_wait_event(struct qmp *q, const char *name, int timeout_ms, json_t **event, struct strbuf *err)
+{
+	int64_t deadline = now_ms() + timeout_ms;
+
+	if (event)
+		*event = NULL;
+	for (;;) {
+		struct qmp_msg msg;
+
+		for (size_t i = 0; i < q->nr_events; i++) {
+			const char *ev = json_string_value(json_object_get(q->events[i], "event"));
+
+			if (ev && !strcmp(ev, name)) {
+				if (event)
+					*event = q->events[i];
+				else
+					json_decref(q->events[i]);
+				memmove(q->events + i, q->events + i + 1, (q->nr_events - i - 1) * sizeof(*q->events));
+				q->nr_events--;
+				return 0;
+			}
+		}
+		if (read_message(q, deadline, &msg, err) < 0)
+			return -1;
+		if (msg.kind != QMP_MSG_EVENT) {
+			strbuf_addf(err, "unexpected QMP reply (id %lld) while waiting for event %s", (long long)msg.id, name);
+			json_decref(msg.obj);
+			return -1;
+		}
+		queue_event(q, msg.obj);
+	}
+}
+
+size_t qmp_pending_events(const struct qmp *q)
+{
+	return q->nr_events;
+}
+
+const char *qmp_qemu_version(const struct qmp *q)
+{
+	return q ? q->version : "";
+}
+
+int qmp_open_fd(struct qmp **out, int fd, int timeout_ms, struct strbuf *err)
+{
+	struct qmp *q = xcalloc(1, sizeof(*q));
+	struct qmp_msg msg;
+	json_t *v;
+
+	*out = NULL;
+	q->fd = fd;
+	q->timeout_ms = timeout_ms;
+	q->next_id = 1;
+	q->in = (struct strbuf)STRBUF_INIT;
+	if (read_message(q, now_ms() + timeout_ms, &msg, err) < 0)
+		goto fail;
+	if (msg.kind != QMP_MSG_GREETING) {
+		strbuf_addstr(err, "QMP: the first message is not a greeting (is this a QMP socket?)");
+		json_decref(msg.obj);
+		goto fail;
+	}
+	v = json_object_get(json_object_get(json_object_get(msg.obj, "QMP"), "version"), "qemu");
+	if (v) {
+		snprintf(q->version, sizeof(q->version), "%lld.%lld.%lld",
+			 (long long)json_integer_value(json_object_get(v, "major")),
+			 (long long)json_integer_value(json_object_get(v, "minor")),
+			 (long long)json_integer_value(json_object_get(v, "micro")));
+	}
+	json_decref(msg.obj);
+	if (qmp_execute(q, "qmp_capabilities", NULL, NULL, err) < 0)
+		goto fail;
+	*out = q;
+	return 0;
+fail:
+	qmp_close(q);
+	return -1;
+}
+
+int qmp_connect(struct qmp **out, const char *path, int timeout_ms, struct strbuf *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, saved;
+
+	*out = NULL;
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		strbuf_addf(err, "QMP socket path '%s' is too long for a unix socket", path);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		strbuf_addf(err, "cannot create a unix socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		saved = errno;
+		strbuf_addf(err, "cannot connect to QMP socket '%s': %s", path, strerror(saved));
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (qmp_open_fd(out, fd, timeout_ms, err) < 0) {
+		errno = EPROTO;	/* connected, but not a working QMP peer */
+		return -1;
+	}
+	return 0;
+}
+
+void qmp_close(struct qmp *q)
+{
+	if (!q)
+		return;
+	if (q->fd >= 0)
+		close(q->fd);
+	for (size_t i = 0; i < q->nr_events; i++)
+		json_decref(q->events[i]);
+	free(q->events);
+	strbuf_release(&q->in);
+	free(q);
+}

@@ -1,0 +1,80 @@
+/*
+ * qmp.h - a QMP (QEMU Machine Protocol) client over a unix socket.
+ *
+ * qmp_connect() reads QEMU's greeting and negotiates capabilities;
+ * qmp_execute() sends one command with a numeric "id" and waits for the reply
+ * with that id, queueing any asynchronous events that arrive in between.
+ * Every wait is bounded by the timeout given at connect time. Replies are
+ * parsed by qmp_parse_message(), which is pure so it can be unit-tested and
+ * fuzzed on raw bytes. Nothing here prints: errors go to the caller's strbuf.
+ */
+#ifndef MVL_QMP_H
+#define MVL_QMP_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "../util/strbuf.h"
+
+/* A line QEMU sends is never this long; a longer one is refused. */
+#define QMP_MAX_MESSAGE (1 << 20)
+
+struct qmp;
+
+enum qmp_msg_kind {
+	QMP_MSG_GREETING,
+	QMP_MSG_RETURN,
+	QMP_MSG_ERROR,
+	QMP_MSG_EVENT,
+};
+
+struct qmp_msg {
+	enum qmp_msg_kind kind;
+	json_t *obj;		/* the whole message; owned, json_decref() it */
+	json_int_t id;		/* RETURN/ERROR: the command's id, -1 when absent */
+	json_t *value;		/* RETURN: "return" (borrowed from obj) */
+	const char *error_class, *error_desc;	/* ERROR (borrowed) */
+	const char *event;	/* EVENT: its name (borrowed) */
+};
+
+/*
+ * Parse one QMP message (a JSON object, without its line end). Returns 0 and
+ * fills msg, or -1 with the reason in err when it is not valid JSON, not an
+ * object, or none of greeting/return/error/event.
+ */
+int qmp_parse_message(const char *buf, size_t len, struct qmp_msg *msg, struct strbuf *err);
+
+/*
+ * Connect to the QMP socket at 'path', read the greeting and send
+ * qmp_capabilities. timeout_ms bounds every later wait too. Returns 0 and
+ * *out (free with qmp_close), or -1 with the reason in err; errno is kept
+ * from a failed connect() so callers can tell ENOENT or ECONNREFUSED (no
+ * QEMU listening), and is EPROTO when the peer did not speak QMP in time.
+ */
+int qmp_connect(struct qmp **out, const char *path, int timeout_ms, struct strbuf *err);
+/* The same on a connected stream socket; takes fd (closed on failure too). */
+int qmp_open_fd(struct qmp **out, int fd, int timeout_ms, struct strbuf *err);
+
+/*
+ * Run 'cmd' with 'args' (taken; NULL for none). On success returns 0 and, if
+ * ret is not NULL, *ret holds a new reference to the "return" value. A QMP
+ * error becomes -1 with "QMP 'cmd' failed: <desc> (<class>)" in err.
+ */
+int qmp_execute(struct qmp *q, const char *cmd, json_t *args, json_t **ret, struct strbuf *err);
+
+/*
+ * Wait until an event called 'name' has arrived (one queued earlier counts).
+ * Returns 0 (and a new reference in *event if not NULL), -1 on timeout or error.
+ */
+int qmp_wait_event(struct qmp *q, const char *name, int timeout_ms, json_t **event, struct strbuf *err);
+
+/* Number of queued events not yet taken by qmp_wait_event(). */
+size_t qmp_pending_events(const struct qmp *q);
+
+/* QEMU's version from the greeting as "7.2.22", or "" before connect. */
+const char *qmp_qemu_version(const struct qmp *q);
+
+/* Close and free; NULL is fine. */
+void qmp_close(struct qmp *q);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * qmp_cmds.h - typed wrappers for the QMP commands mvlaunch uses.
+ *
+ * Each checks the shape of QEMU's reply and turns a surprise (a missing
+ * field, a thread id of 0) into an error naming the command, so callers
+ * never index into raw JSON.
+ */
+#ifndef MVL_QMP_CMDS_H
+#define MVL_QMP_CMDS_H
+
+#include <sys/types.h>
+
+#include "qmp.h"
+
+struct qmp_vcpu {
+	int index;		/* cpu-index */
+	pid_t tid;		/* host thread id */
+};
+
+struct qmp_iothread {
+	char *id;
+	pid_t tid;
+};
+
+/* query-cpus-fast: *out (caller frees) sorted by index. */
+int qmp_query_vcpus(struct qmp *q, struct qmp_vcpu **out, size_t *nr, struct strbuf *err);
+/* query-iothreads: *out (free with qmp_iothreads_free). */
+int qmp_query_iothreads(struct qmp *q, struct qmp_iothread **out, size_t *nr, struct strbuf *err);
+void qmp_iothreads_free(struct qmp_iothread *t, size_t nr);
+/* query-status: *status is "running", "paused", "prelaunch", ...; caller frees. */
+int qmp_query_status(struct qmp *q, char **status, struct strbuf *err);
+/* A command without arguments whose reply is {} (cont, stop, quit, system_powerdown). */
+int qmp_simple(struct qmp *q, const char *cmd, struct strbuf *err);
+
+/* The same checks on a reply value, for unit tests and the fuzzer. */
+int qmp_vcpus_from_json(json_t *ret, struct qmp_vcpu **out, size_t *nr, struct strbuf *err);
+int qmp_iothreads_from_json(json_t *ret, struct qmp_iothread **out, size_t *nr, struct strbuf *err);
+
+#endif

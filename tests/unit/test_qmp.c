@@ -1,0 +1,260 @@
+/*
+ * test_qmp.c - unit tests for qmp/: the client against canned byte streams
+ * on a socketpair (greeting, ids, interleaved events, errors, malformed,
+ * truncated and oversized replies, timeouts), and the typed reply checks.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "../../qmp/qmp.h"
+#include "../../qmp/qmp_cmds.h"
+
+#define GREETING "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, \"minor\": 2, \"major\": 7}, \"package\": \"\"}, \"capabilities\": [\"oob\"]}}\r\n"
+#define CAPS_OK "{\"return\": {}, \"id\": 1}\r\n"
+
+/* A client on one end of a socketpair whose other end already holds 'script'. */
+static int open_with(const char *script, struct qmp **q, int timeout_ms, struct strbuf *err, int *peer)
+{
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(write(sv[1], script, strlen(script)), (ssize_t)strlen(script));
+	*peer = sv[1];
+	return qmp_open_fd(q, sv[0], timeout_ms, err);
+}
+
+static void test_qmp_connect_and_execute(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct qmp *q = NULL;
+	json_t *ret = NULL, *ev = NULL;
+	int peer;
+
+	(void)state;
+	assert_int_equal(open_with(GREETING CAPS_OK
+				   "{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, \"event\": \"RESUME\"}\r\n"
+				   "{\"return\": {\"status\": \"running\", \"running\": true}, \"id\": 2}\r\n",
+				   &q, 1000, &err, &peer), 0);
+	assert_string_equal(qmp_qemu_version(q), "7.2.22");
+	assert_int_equal(qmp_execute(q, "query-status", NULL, &ret, &err), 0);
+	assert_string_equal(json_string_value(json_object_get(ret, "status")), "running");
+	json_decref(ret);
+	assert_int_equal(qmp_pending_events(q), 1);
+	assert_int_equal(qmp_wait_event(q, "RESUME", 100, &ev, &err), 0);
+	assert_string_equal(json_string_value(json_object_get(ev, "event")), "RESUME");
+	json_decref(ev);
+	assert_int_equal(qmp_pending_events(q), 0);
+	qmp_close(q);
+	close(peer);
+	strbuf_release(&err);
+}
+
+static void test_qmp_sent_bytes(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct qmp *q = NULL;
+	char buf[512];
+	ssize_t n;
+	int peer;
+
+	(void)state;
+	assert_int_equal(open_with(GREETING CAPS_OK "{\"return\": {}, \"id\": 2}\n", &q, 1000, &err, &peer), 0);
+	assert_int_equal(qmp_execute(q, "cont", NULL, NULL, &err), 0);
+	n = read(peer, buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, "{\"execute\":\"qmp_capabilities\",\"id\":1}\n{\"execute\":\"cont\",\"id\":2}\n");
+	qmp_close(q);
+	close(peer);
+	strbuf_release(&err);
+}
+
+static void expect_exec_error(const char *replies, const char *msg)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct qmp *q = NULL;
+	int peer;
+
+	assert_int_equal(open_with(replies, &q, 200, &err, &peer), 0);
+	shutdown(peer, SHUT_WR);	/* what was written is all QEMU "says" */
+	assert_int_equal(qmp_execute(q, "cont", NULL, NULL, &err), -1);
+	assert_string_equal(err.buf, msg);
+	qmp_close(q);
+	close(peer);
+	strbuf_release(&err);
+}
+
+static void test_qmp_bad_replies(void **state)
+{
+	(void)state;
+	expect_exec_error(GREETING CAPS_OK "{\"error\": {\"class\": \"GenericError\", \"desc\": \"nope\"}, \"id\": 2}\n",
+			  "QMP 'cont' failed: nope (GenericError)");
+	expect_exec_error(GREETING CAPS_OK "{\"return\": {}, \"id\": 7}\n",
+			  "QMP 'cont': unexpected reply (id 7, expected 2)");
+	expect_exec_error(GREETING CAPS_OK "{\"return\": {\n",
+			  "QMP 'cont': malformed QMP message (string or '}' expected near end of file at byte 12)");
+	expect_exec_error(GREETING CAPS_OK "[1, 2]\n", "QMP 'cont': malformed QMP message (not a JSON object)");
+	expect_exec_error(GREETING CAPS_OK "{\"hello\": 1}\n",
+			  "QMP 'cont': malformed QMP message (neither return, error nor event)");
+	expect_exec_error(GREETING CAPS_OK "{\"return\": {}, \"id\"",
+			  "QMP 'cont': QMP connection closed in the middle of a message");
+	expect_exec_error(GREETING CAPS_OK, "QMP 'cont': QMP connection closed (QEMU exited?)");
+	expect_exec_error(GREETING CAPS_OK GREETING, "QMP 'cont': unexpected second greeting (id -1, expected 2)");
+}
+
+static void test_qmp_timeout(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct qmp *q = NULL;
+	int peer;
+
+	(void)state;
+	assert_int_equal(open_with(GREETING CAPS_OK, &q, 100, &err, &peer), 0);
+	assert_int_equal(qmp_execute(q, "query-status", NULL, NULL, &err), -1);
+	assert_string_equal(err.buf, "QMP 'query-status': QMP did not answer within 100 ms");
+	strbuf_reset(&err);
+	assert_int_equal(qmp_wait_event(q, "SHUTDOWN", 50, NULL, &err), -1);
+	qmp_close(q);
+	close(peer);
+	strbuf_release(&err);
+}
+
+static void test_qmp_not_a_greeting(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct qmp *q = NULL;
+	int peer;
+
+	(void)state;
+	assert_int_equal(open_with("{\"return\": {}}\n", &q, 100, &err, &peer), -1);
+	assert_null(q);
+	assert_string_equal(err.buf, "QMP: the first message is not a greeting (is this a QMP socket?)");
+	close(peer);
+	strbuf_reset(&err);
+	assert_int_equal(open_with(GREETING "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"x\"}, \"id\": 1}\n",
+				   &q, 100, &err, &peer), -1);
+	assert_string_equal(err.buf, "QMP 'qmp_capabilities' failed: x (CommandNotFound)");
+	close(peer);
+	strbuf_release(&err);
+}
+
+static void test_qmp_oversized(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct qmp *q = NULL;
+	int sv[2];
+	pid_t child;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	child = fork();
+	if (child == 0) {
+		static char junk[65536];
+
+		close(sv[0]);
+		memset(junk, 'a', sizeof(junk));
+		if (write(sv[1], "{\"QMP\": \"", 9) < 0)
+			_exit(1);
+		for (int i = 0; i < 40; i++)
+			if (write(sv[1], junk, sizeof(junk)) < 0)
+				_exit(0);
+		_exit(0);
+	}
+	close(sv[1]);
+	assert_int_equal(qmp_open_fd(&q, sv[0], 5000, &err), -1);
+	assert_string_equal(err.buf, "QMP message longer than 1048576 bytes");
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	strbuf_release(&err);
+}
+
+static void test_qmp_connect_refused(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct qmp *q = NULL;
+
+	(void)state;
+	assert_int_equal(qmp_connect(&q, "/nonexistent/qmp.sock", 100, &err), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_string_equal(err.buf, "cannot connect to QMP socket '/nonexistent/qmp.sock': No such file or directory");
+	strbuf_release(&err);
+}
+
+static json_t *J(const char *text)
+{
+	json_t *j = json_loads(text, 0, NULL);
+
+	assert_non_null(j);
+	return j;
+}
+
+static void test_qmp_typed_replies(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct qmp_vcpu *v = NULL;
+	struct qmp_iothread *io = NULL;
+	size_t nr;
+	json_t *j;
+
+	(void)state;
+	j = J("[{\"cpu-index\": 1, \"thread-id\": 200}, {\"cpu-index\": 0, \"thread-id\": 100}]");
+	assert_int_equal(qmp_vcpus_from_json(j, &v, &nr, &err), 0);
+	assert_int_equal(nr, 2);
+	assert_int_equal(v[0].index, 0);	/* sorted by index */
+	assert_int_equal(v[0].tid, 100);
+	free(v);
+	json_decref(j);
+
+	j = J("[{\"cpu-index\": 0}]");
+	assert_int_equal(qmp_vcpus_from_json(j, &v, &nr, &err), -1);
+	assert_string_equal(err.buf, "QMP 'query-cpus-fast': entry 0 has no valid cpu-index and thread-id");
+	json_decref(j);
+	strbuf_reset(&err);
+	j = J("[{\"cpu-index\": 0, \"thread-id\": 0}]");
+	assert_int_equal(qmp_vcpus_from_json(j, &v, &nr, &err), -1);
+	json_decref(j);
+	strbuf_reset(&err);
+	j = J("[{\"cpu-index\": 0, \"thread-id\": 5}, {\"cpu-index\": 0, \"thread-id\": 6}]");
+	assert_int_equal(qmp_vcpus_from_json(j, &v, &nr, &err), -1);
+	assert_string_equal(err.buf, "QMP 'query-cpus-fast': cpu-index 0 appears twice");
+	json_decref(j);
+	strbuf_reset(&err);
+	j = J("[]");
+	assert_int_equal(qmp_vcpus_from_json(j, &v, &nr, &err), -1);
+	assert_string_equal(err.buf, "QMP 'query-cpus-fast': expected a non-empty array of vCPUs");
+	json_decref(j);
+	strbuf_reset(&err);
+
+	j = J("[{\"id\": \"io0\", \"thread-id\": 300, \"poll-max-ns\": 32768}]");
+	assert_int_equal(qmp_iothreads_from_json(j, &io, &nr, &err), 0);
+	assert_int_equal(nr, 1);
+	assert_string_equal(io[0].id, "io0");
+	qmp_iothreads_free(io, nr);
+	json_decref(j);
+	j = J("[{\"id\": \"io0\", \"thread-id\": 300}, {\"thread-id\": 301}]");
+	assert_int_equal(qmp_iothreads_from_json(j, &io, &nr, &err), -1);
+	assert_string_equal(err.buf, "QMP 'query-iothreads': entry 1 has no valid id and thread-id");
+	json_decref(j);
+	strbuf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_qmp_connect_and_execute),
+		cmocka_unit_test(test_qmp_sent_bytes),
+		cmocka_unit_test(test_qmp_bad_replies),
+		cmocka_unit_test(test_qmp_timeout),
+		cmocka_unit_test(test_qmp_not_a_greeting),
+		cmocka_unit_test(test_qmp_oversized),
+		cmocka_unit_test(test_qmp_connect_refused),
+		cmocka_unit_test(test_qmp_typed_replies),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
