@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# t0003-cli-install.sh - 'make install' honours PREFIX and DESTDIR and
+# installs a working binary plus the example configs. The binary under test
+# is installed as it is (make -o: never rebuilt here).
+. "$(dirname "$0")/lib.sh" || exit 1
+command -v make >/dev/null || skip "make is not installed"
+
+bdir=$(cd "$(dirname "$MVLAUNCH")" && pwd)
+make -s -C "$TOP" install DESTDIR="$T/inst" PREFIX=/opt/mvl BUILD="$bdir" -o "$bdir/mvlaunch" >"$T/out" 2>&1 ||
+	fail "make install failed: $(cat "$T/out")"
+[ -x "$T/inst/opt/mvl/bin/mvlaunch" ] || fail "no binary under DESTDIR/PREFIX/bin"
+for f in demo gaming-controller dedicated-4vcpu; do
+	[ -f "$T/inst/opt/mvl/share/mvlaunch/vms/$f.toml" ] || fail "example $f.toml not installed"
+done
+expect_code 0 "$T/inst/opt/mvl/bin/mvlaunch" --vms "$T/inst/opt/mvl/share/mvlaunch/vms" argv --bare demo
+expect_out "guest=demo,debug-threads=on"
+done_testing
