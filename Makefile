@@ -46,6 +46,7 @@ LIB_OBJS += util/cpuset.o
 LIB_OBJS += util/size.o
 LIB_OBJS += util/quote.o
 LIB_OBJS += config/toml.o
+LIB_OBJS += config/schema.o
 LIB_OBJS += config/vm_config.o
 LIB_OBJS += launcher/paths.o
 LIB_OBJS += launcher/qemu_argv.o
@@ -130,7 +131,7 @@ FUZZ_SECONDS ?= 600
 FUZZ_FLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
              -fno-sanitize-recover=all $(shell $(PKG_CONFIG) --cflags $(PKGS))
 FUZZ_SRCS = util/wrapper.c util/strbuf.c util/strvec.c util/cpuset.c util/size.c \
-            config/toml.c config/vm_config.c launcher/qemu_argv.c qmp/qmp.c qmp/qmp_cmds.c
+            config/toml.c config/schema.c config/vm_config.c launcher/qemu_argv.c qmp/qmp.c qmp/qmp_cmds.c
 
 build-fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_SRCS)
 	@mkdir -p build-fuzz

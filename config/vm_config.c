@@ -1,18 +1,12 @@
 /*
- * vm_config.c - the key table and the schema layer for VM configs.
+ * vm_config.c - the key table of VM configs and their cross-key validation.
  *
- * Reads the tree from toml.c against vm_keys[] (style rule R11): each row is
- * one dotted key with its type, default, range, the QEMU option it becomes
- * and the seed it comes from. The parser, the defaults and the reference in
- * README.md ('mvlaunch help config') all come from this one table.
- *
- * DESIGN
- * Schema errors do not stop at the first: every bad key in a file is reported
- * at once, one "FILE:LINE:COL: key 'x': reason" line each, because fixing a
- * config one error per run is tedious. Syntax errors stop the TOML parser at
- * once, since nothing after them can be trusted. Settings that QEMU has no
- * equivalent for (libvirt's rtc catchup threshold, say) are accepted and
- * named in a warning, never dropped in silence.
+ * vm_keys[] (style rule R11): each row is one dotted key with its type,
+ * default, range, the QEMU option it becomes and the seed it comes from.
+ * schema.c reads a file through it; the defaults and the reference in
+ * README.md ('mvlaunch help config') come from the same rows. Settings that
+ * QEMU has no equivalent for (libvirt's rtc catchup threshold, say) are
+ * accepted and named in a warning, never dropped in silence.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -24,61 +18,11 @@
 #include <unistd.h>
 
 #include "vm_config.h"
+#include "schema.h"
 #include "toml.h"
 #include "../util/size.h"
 #include "../util/wrapper.h"
 #include "../util/banned.h"
-
-#define MAX_CONFIG_BYTES (1 << 20)
-
-enum key_type {
-	KEY_STRING,
-	KEY_PATH,	/* string; relative paths are taken from the config's directory */
-	KEY_BOOL,	/* int, TRI_UNSET when no default */
-	KEY_UINT,	/* unsigned */
-	KEY_INT,	/* int, -1 when unset */
-	KEY_ENUM,	/* int, index into .values */
-	KEY_SIZE,	/* uint64_t bytes */
-	KEY_STRLIST,	/* struct strvec */
-	KEY_CPUSET,	/* struct cpuset, with int flag at .offset2 */
-	KEY_CUSTOM,	/* .parse does it */
-	KEY_IGNORED,	/* accepted, warned about, no effect */
-	KEY_TABLES,	/* [[array of tables]] with .sub rows */
-};
-
-struct load_ctx;
-struct config_key;
-
-typedef int (*key_check_fn)(char **value, struct strbuf *why);
-typedef int (*key_parse_fn)(struct load_ctx *ctx, const struct config_key *k,
-			    void *base, const struct toml_node *n, const char *name);
-typedef void *(*key_add_fn)(struct vm_config *cfg);
-
-struct config_key {
-	const char *name;
-	enum key_type type;
-	size_t offset, offset2;
-	long long min, max;
-	const char *const *values;
-	const char *def;
-	int required;
-	key_check_fn check;
-	key_parse_fn parse;
-	const struct config_key *sub;	/* KEY_TABLES */
-	key_add_fn add;			/* KEY_TABLES: append one item, return it */
-	const char *qemu;
-	const char *seed;
-	const char *doc;
-};
-
-struct load_ctx {
-	const char *file;
-	char *dir;
-	struct vm_config *cfg;
-	struct strbuf *err;
-	struct config_loc *locs;	/* of the current item or of cfg */
-	const struct config_key *rows;	/* the table locs is indexed by */
-};
 
 #define OFF(f) offsetof(struct vm_config, f)
 #define DOFF(f) offsetof(struct vm_disk, f)
@@ -318,27 +262,18 @@ static int check_hostfwd(char **v, struct strbuf *why)
 	return 0;
 }
 
-static int check_nonempty(char **v, struct strbuf *why)
-{
-	if (!**v) {
-		strbuf_addstr(why, "must not be empty");
-		return -1;
-	}
-	return 0;
-}
-
 /* ---- custom parsers ---- */
 
-static int parse_topology(struct load_ctx *ctx, const struct config_key *k, void *base,
+static int parse_topology(struct schema_ctx *ctx, const struct config_key *k, void *base,
 			  const struct toml_node *n, const char *name);
-static int parse_vcpu_pins(struct load_ctx *ctx, const struct config_key *k, void *base,
+static int parse_vcpu_pins(struct schema_ctx *ctx, const struct config_key *k, void *base,
 			   const struct toml_node *n, const char *name);
-static void *add_disk(struct vm_config *cfg);
-static void *add_net(struct vm_config *cfg);
-static void *add_pci(struct vm_config *cfg);
+static void *add_disk(void *root);
+static void *add_net(void *root);
+static void *add_pci(void *root);
 
 static const struct config_key disk_keys[] = {
-	{ .name = "path", .type = KEY_PATH, .offset = DOFF(path), .required = 1, .check = check_nonempty,
+	{ .name = "path", .type = KEY_PATH, .offset = DOFF(path), .required = 1, .check = schema_check_nonempty,
 	  .qemu = "-blockdev {\"driver\":\"file\",\"filename\":PATH}", .seed = "001",
 	  .doc = "disk image; relative paths are taken from the config's directory" },
 	{ .name = "format", .type = KEY_ENUM, .offset = DOFF(format), .values = format_names, .def = "raw",
@@ -393,7 +328,7 @@ static const struct config_key pci_keys[] = {
 	  .qemu = "\"x-vga\":true", .seed = "002", .doc = "primary VGA device (GPU passthrough)" },
 	{ .name = "rombar", .type = KEY_BOOL, .offset = POFF(rombar),
 	  .qemu = "\"rombar\":0|1", .doc = "expose the device ROM BAR (unset: QEMU's default)" },
-	{ .name = "romfile", .type = KEY_PATH, .offset = POFF(romfile), .check = check_nonempty,
+	{ .name = "romfile", .type = KEY_PATH, .offset = POFF(romfile), .check = schema_check_nonempty,
 	  .qemu = "\"romfile\"", .doc = "ROM image to expose instead of the device's own" },
 	{ .name = NULL },
 };
@@ -411,11 +346,11 @@ static const struct config_key vm_keys[] = {
 	  .doc = "uefi: OVMF code read-only plus a per-VM copy of the vars template" },
 	{ .name = "machine.secure_boot", .type = KEY_BOOL, .offset = OFF(secure_boot), .def = "false",
 	  .qemu = "-machine smm=on + -global cfi.pflash01.secure=on", .doc = "Secure Boot OVMF with Microsoft keys; needs uefi and SMM" },
-	{ .name = "machine.ovmf_code", .type = KEY_PATH, .offset = OFF(ovmf_code), .check = check_nonempty,
+	{ .name = "machine.ovmf_code", .type = KEY_PATH, .offset = OFF(ovmf_code), .check = schema_check_nonempty,
 	  .qemu = "pflash0", .doc = "default: /usr/share/OVMF/OVMF_CODE_4M.fd (.ms.fd with secure_boot)" },
-	{ .name = "machine.ovmf_vars", .type = KEY_PATH, .offset = OFF(ovmf_vars), .check = check_nonempty,
+	{ .name = "machine.ovmf_vars", .type = KEY_PATH, .offset = OFF(ovmf_vars), .check = schema_check_nonempty,
 	  .qemu = "template of pflash1", .doc = "default: /usr/share/OVMF/OVMF_VARS_4M.fd (.ms.fd with secure_boot)" },
-	{ .name = "machine.nvram", .type = KEY_PATH, .offset = OFF(nvram), .check = check_nonempty,
+	{ .name = "machine.nvram", .type = KEY_PATH, .offset = OFF(nvram), .check = schema_check_nonempty,
 	  .qemu = "pflash1", .doc = "the VM's own vars file; default: $MVLAUNCH_STATEDIR (/var/lib/mvlaunch)/NAME/OVMF_VARS.fd" },
 	{ .name = "machine.iommu", .type = KEY_ENUM, .offset = OFF(iommu), .values = iommu_names, .def = "none",
 	  .qemu = "-device intel-iommu,intremap=on,caching-mode=on,device-iotlb=on + kernel-irqchip=split", .seed = "001",
@@ -510,7 +445,7 @@ static const struct config_key vm_keys[] = {
 	  .qemu = "\"prealloc-threads\"", .doc = "threads that preallocate (with prealloc)" },
 	{ .name = "memory.source", .type = KEY_ENUM, .offset = OFF(source), .values = source_names, .def = "memfd",
 	  .qemu = "memory-backend-memfd|file|ram", .seed = "001", .doc = "memory backend type" },
-	{ .name = "memory.path", .type = KEY_PATH, .offset = OFF(mem_path), .check = check_nonempty,
+	{ .name = "memory.path", .type = KEY_PATH, .offset = OFF(mem_path), .check = schema_check_nonempty,
 	  .qemu = "\"mem-path\"", .doc = "directory for source file; default /dev/hugepages (2M), /dev/hugepages1G (1G), /dev/shm" },
 	{ .name = "memory.access", .type = KEY_ENUM, .offset = OFF(access), .values = access_names, .def = "private",
 	  .qemu = "\"share\":false|true", .seed = "001", .doc = "shared is needed for vhost-user" },
@@ -544,18 +479,21 @@ static const struct config_key vm_keys[] = {
 	{ .name = "clock.hypervclock", .type = KEY_BOOL, .offset = OFF(hypervclock),
 	  .qemu = "-cpu ...,hv-time=on", .seed = "000, 002", .doc = "Hyper-V reference clock (same as cpu.hyperv.time)" },
 
-	{ .name = "disk", .type = KEY_TABLES, .sub = disk_keys, .add = add_disk, .doc = "[[disk]] tables" },
-	{ .name = "net", .type = KEY_TABLES, .sub = net_keys, .add = add_net, .doc = "[[net]] tables" },
-	{ .name = "passthrough", .type = KEY_TABLES, .sub = pci_keys, .add = add_pci, .doc = "[[passthrough]] tables" },
+	{ .name = "disk", .type = KEY_TABLES, .sub = disk_keys, .add = add_disk, .offset2 = DOFF(loc),
+	  .doc = "[[disk]] tables" },
+	{ .name = "net", .type = KEY_TABLES, .sub = net_keys, .add = add_net, .offset2 = NOFF(loc),
+	  .doc = "[[net]] tables" },
+	{ .name = "passthrough", .type = KEY_TABLES, .sub = pci_keys, .add = add_pci, .offset2 = POFF(loc),
+	  .doc = "[[passthrough]] tables" },
 
-	{ .name = "boot.kernel", .type = KEY_PATH, .offset = OFF(kernel), .check = check_nonempty,
+	{ .name = "boot.kernel", .type = KEY_PATH, .offset = OFF(kernel), .check = schema_check_nonempty,
 	  .qemu = "-kernel", .doc = "direct kernel boot" },
-	{ .name = "boot.initrd", .type = KEY_PATH, .offset = OFF(initrd), .check = check_nonempty,
+	{ .name = "boot.initrd", .type = KEY_PATH, .offset = OFF(initrd), .check = schema_check_nonempty,
 	  .qemu = "-initrd", .doc = "initramfs (with kernel)" },
 	{ .name = "boot.append", .type = KEY_STRING, .offset = OFF(append),
 	  .qemu = "-append", .doc = "kernel command line (with kernel)" },
 
-	{ .name = "qemu.binary", .type = KEY_STRING, .offset = OFF(qemu_binary), .def = "qemu-system-x86_64", .check = check_nonempty,
+	{ .name = "qemu.binary", .type = KEY_STRING, .offset = OFF(qemu_binary), .def = "qemu-system-x86_64", .check = schema_check_nonempty,
 	  .qemu = "argv[0]", .doc = "QEMU to run (looked up in PATH without a '/')" },
 	{ .name = "qemu.extra_args", .type = KEY_STRLIST, .offset = OFF(extra_args),
 	  .qemu = "appended as they are", .seed = "000, 001",
@@ -567,418 +505,11 @@ static const struct config_key vm_keys[] = {
 };
 
 _Static_assert(ARRAY_SIZE(vm_keys) <= VM_MAX_KEYS, "raise VM_MAX_KEYS");
+_Static_assert(ARRAY_SIZE(disk_keys) < SCHEMA_MAX_ITEM_KEYS, "raise SCHEMA_MAX_ITEM_KEYS");
+_Static_assert(ARRAY_SIZE(net_keys) < SCHEMA_MAX_ITEM_KEYS, "raise SCHEMA_MAX_ITEM_KEYS");
+_Static_assert(ARRAY_SIZE(pci_keys) < SCHEMA_MAX_ITEM_KEYS, "raise SCHEMA_MAX_ITEM_KEYS");
 
-/* ---- generic machinery ---- */
-
-static int row_index(const struct config_key *rows, const char *name)
-{
-	for (int i = 0; rows[i].name; i++)
-		if (!strcmp(rows[i].name, name))
-			return i;
-	return -1;
-}
-
-static const struct config_key *find_row(const struct config_key *rows, const char *name)
-{
-	int i = row_index(rows, name);
-
-	return i < 0 ? NULL : &rows[i];
-}
-
-static int has_prefix_rows(const struct config_key *rows, const char *prefix)
-{
-	size_t len = strlen(prefix);
-
-	for (int i = 0; rows[i].name; i++)
-		if (!strncmp(rows[i].name, prefix, len) && rows[i].name[len] == '.')
-			return 1;
-	return 0;
-}
-
-static void add_line(struct strbuf *sb, const char *file, struct config_loc loc,
-		     const char *key, const char *fmt, va_list ap)
-{
-	if (sb->len && sb->buf[sb->len - 1] != '\n')
-		strbuf_addch(sb, '\n');
-	if (loc.line)
-		strbuf_addf(sb, "%s:%d:%d: ", file, loc.line, loc.col);
-	else
-		strbuf_addf(sb, "%s: ", file);
-	if (key)
-		strbuf_addf(sb, "key '%s': ", key);
-	strbuf_vaddf(sb, fmt, ap);
-}
-
-static int cfg_error(struct strbuf *err, const char *file, struct config_loc loc, const char *key,
-		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static int cfg_error(struct strbuf *err, const char *file, struct config_loc loc, const char *key,
-		     const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	add_line(err, file, loc, key, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static void cfg_warn(struct vm_config *cfg, struct config_loc loc, const char *key,
-		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void cfg_warn(struct vm_config *cfg, struct config_loc loc, const char *key,
-		     const char *fmt, ...)
-{
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	add_line(&sb, cfg->file, loc, key, fmt, ap);
-	va_end(ap);
-	strvec_push_nodup(&cfg->warnings, strbuf_detach(&sb));
-}
-
-static struct config_loc node_loc(const struct toml_node *n)
-{
-	struct config_loc l = { n->line, n->col };
-
-	return l;
-}
-
-static int type_error(struct load_ctx *ctx, const struct toml_node *n, const char *name, const char *want)
-{
-	return cfg_error(ctx->err, ctx->file, node_loc(n), name, "expected %s, got %s %s",
-			 want, n->type == TOML_INT || n->type == TOML_ARRAY ? "an" : "a", toml_type_name(n->type));
-}
-
-static size_t levenshtein(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t *row = xcalloc(lb + 1, sizeof(*row));
-	size_t res;
-
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	res = row[lb];
-	free(row);
-	return res;
-}
-
-static const char *suggest(const struct config_key *rows, const char *name)
-{
-	const char *best = NULL;
-	size_t best_d = (size_t)-1;
-	size_t limit = strlen(name) / 3 + 1;
-
-	if (limit > 3)
-		limit = 3;
-	for (int i = 0; rows[i].name; i++) {
-		size_t d = levenshtein(name, rows[i].name);
-		const char *dot = strrchr(rows[i].name, '.');
-
-		/* 'vcpu' under [cpu] should find cpu.vcpus; so should 'cpu.vcpu' */
-		if (dot) {
-			const char *nd = strrchr(name, '.');
-			size_t tail = levenshtein(nd ? nd + 1 : name, dot + 1);
-
-			if (tail < d && !strncmp(name, rows[i].name, (size_t)(dot - rows[i].name)))
-				d = tail;
-		}
-		if (d < best_d) {
-			best_d = d;
-			best = rows[i].name;
-		}
-	}
-	return best_d <= limit ? best : NULL;
-}
-
-static int unknown_key(struct load_ctx *ctx, const struct config_key *rows, const struct toml_node *n,
-		       const char *name, const char *local)
-{
-	const char *s = suggest(rows, local);
-
-	if (s) {
-		const char *dot = strrchr(name, '.');
-		int item = rows != vm_keys;
-
-		/* for [[disk]] items show "disk[0].format" */
-		if (item && dot)
-			return cfg_error(ctx->err, ctx->file, node_loc(n), NULL,
-					 "unknown key '%s' (did you mean '%.*s.%s'?)", name, (int)(dot - name), name, s);
-		return cfg_error(ctx->err, ctx->file, node_loc(n), NULL, "unknown key '%s' (did you mean '%s'?)", name, s);
-	}
-	return cfg_error(ctx->err, ctx->file, node_loc(n), NULL, "unknown key '%s'", name);
-}
-
-/* An unknown [section]: suggest the nearest known one. */
-static int unknown_table(struct load_ctx *ctx, const struct config_key *rows, const struct toml_node *n,
-			 const char *name, const char *full)
-{
-	char *best = NULL;
-	size_t best_d = (size_t)-1;
-	size_t limit = strlen(full) / 3 + 1;
-
-	for (int i = 0; rows[i].name; i++) {
-		const char *dot = rows[i].name;
-
-		while ((dot = strchr(dot, '.'))) {
-			char *sec = xstrndup(rows[i].name, (size_t)(dot - rows[i].name));
-			size_t d = levenshtein(full, sec);
-
-			if (d < best_d) {
-				free(best);
-				best = sec;
-				best_d = d;
-			} else {
-				free(sec);
-			}
-			dot++;
-		}
-	}
-	if (best && best_d <= limit && best_d <= 3)
-		cfg_error(ctx->err, ctx->file, node_loc(n), NULL, "unknown table '[%s]' (did you mean '[%s]'?)", name, best);
-	else
-		cfg_error(ctx->err, ctx->file, node_loc(n), NULL, "unknown table '[%s]'", name);
-	free(best);
-	return -1;
-}
-
-static char *resolve_path(struct load_ctx *ctx, const char *value)
-{
-	if (value[0] == '/' || !ctx->dir)
-		return xstrdup(value);
-	return xstrfmt("%s/%s", ctx->dir, value);
-}
-
-static int parse_leaf(struct load_ctx *ctx, const struct config_key *k, void *base,
-		      const struct toml_node *n, const char *name)
-{
-	char *field = (char *)base + k->offset;
-	struct strbuf why = STRBUF_INIT;
-	int ret = -1;
-
-	switch (k->type) {
-	case KEY_STRING:
-	case KEY_PATH: {
-		char *v;
-
-		if (n->type != TOML_STRING)
-			return type_error(ctx, n, name, "a string");
-		v = k->type == KEY_PATH && n->str[0] ? resolve_path(ctx, n->str) : xstrdup(n->str);
-		if (k->check && k->check(&v, &why) < 0) {
-			free(v);
-			ret = cfg_error(ctx->err, ctx->file, node_loc(n), name, "%s", why.buf);
-			break;
-		}
-		free(*(char **)field);
-		*(char **)field = v;
-		ret = 0;
-		break;
-	}
-	case KEY_BOOL:
-		if (n->type != TOML_BOOL)
-			return type_error(ctx, n, name, "true or false");
-		*(int *)field = (int)n->num;
-		ret = 0;
-		break;
-	case KEY_UINT:
-	case KEY_INT:
-		if (n->type != TOML_INT)
-			return type_error(ctx, n, name, "an integer");
-		if (n->num < k->min || n->num > k->max)
-			return cfg_error(ctx->err, ctx->file, node_loc(n), name, "must be %lld..%lld", k->min, k->max);
-		if (k->type == KEY_UINT)
-			*(unsigned *)field = (unsigned)n->num;
-		else
-			*(int *)field = (int)n->num;
-		ret = 0;
-		break;
-	case KEY_ENUM: {
-		struct strbuf list = STRBUF_INIT;
-
-		if (n->type != TOML_STRING)
-			return type_error(ctx, n, name, "a string");
-		for (int i = 0; k->values[i] && ret < 0; i++) {
-			if (!k->values[i][0])
-				continue;	/* the "unset" slot cannot be written */
-			if (!strcmp(k->values[i], n->str)) {
-				*(int *)field = i;
-				ret = 0;
-			}
-			if (list.len)
-				strbuf_addstr(&list, ", ");
-			strbuf_addstr(&list, k->values[i]);
-		}
-		if (ret < 0)
-			cfg_error(ctx->err, ctx->file, node_loc(n), name, "must be one of %s (got '%s')", list.buf, n->str);
-		strbuf_release(&list);
-		break;
-	}
-	case KEY_SIZE:
-		if (n->type == TOML_INT)
-			return cfg_error(ctx->err, ctx->file, node_loc(n), name,
-					 "give a unit, as a string: \"%lldM\" or \"%lldG\"", (long long)n->num, (long long)n->num);
-		if (n->type != TOML_STRING)
-			return type_error(ctx, n, name, "a size string like \"16G\"");
-		if (size_parse(n->str, (uint64_t *)field, &why) < 0)
-			ret = cfg_error(ctx->err, ctx->file, node_loc(n), name, "%s", why.buf);
-		else
-			ret = 0;
-		break;
-	case KEY_STRLIST: {
-		struct strvec *sv = (struct strvec *)field;
-
-		if (n->type != TOML_ARRAY)
-			return type_error(ctx, n, name, "an array of strings");
-		strvec_clear(sv);
-		ret = 0;
-		for (size_t i = 0; i < n->nr; i++) {
-			const struct toml_node *it = n->kids[i];
-			char *v;
-
-			if (it->type != TOML_STRING) {
-				ret = type_error(ctx, it, name, "a string in the array");
-				continue;
-			}
-			v = xstrdup(it->str);
-			strbuf_reset(&why);
-			if (k->check && k->check(&v, &why) < 0) {
-				free(v);
-				ret = cfg_error(ctx->err, ctx->file, node_loc(it), name, "%s", why.buf);
-				continue;
-			}
-			strvec_push_nodup(sv, v);
-		}
-		break;
-	}
-	case KEY_CPUSET:
-		if (n->type != TOML_STRING)
-			return type_error(ctx, n, name, "a CPU list string like \"0-1,6-7\"");
-		if (cpuset_parse((struct cpuset *)field, n->str, &why) < 0) {
-			ret = cfg_error(ctx->err, ctx->file, node_loc(n), name, "'%s': %s", n->str, why.buf);
-			break;
-		}
-		*(int *)((char *)base + k->offset2) = 1;
-		ret = 0;
-		break;
-	case KEY_CUSTOM:
-		ret = k->parse(ctx, k, base, n, name);
-		break;
-	case KEY_IGNORED:
-		cfg_warn(ctx->cfg, node_loc(n), name, "has no QEMU equivalent (libvirt-only); ignored");
-		ret = 0;
-		break;
-	case KEY_TABLES:
-		break;	/* handled by walk_table() */
-	}
-	strbuf_release(&why);
-	return ret;
-}
-
-static int walk_table(struct load_ctx *ctx, const struct config_key *rows, void *base,
-		      const struct toml_node *t, const char *prefix, const char *shown);
-static void apply_defaults(const struct config_key *rows, void *base);
-
-static int walk_items(struct load_ctx *ctx, const struct config_key *k, const struct toml_node *n,
-		      const char *name)
-{
-	int ret = 0;
-
-	if (n->type != TOML_ARRAY)
-		return cfg_error(ctx->err, ctx->file, node_loc(n), name,
-				 "expected [[%s]] tables, got a %s", name, toml_type_name(n->type));
-	for (size_t i = 0; i < n->nr; i++) {
-		const struct toml_node *it = n->kids[i];
-		struct config_loc *saved_locs = ctx->locs;
-		const struct config_key *saved_rows = ctx->rows;
-		char *shown = xstrfmt("%s[%zu]", name, i);
-		void *item;
-
-		if (it->type != TOML_TABLE) {
-			ret = type_error(ctx, it, shown, "a table");
-			free(shown);
-			continue;
-		}
-		item = k->add(ctx->cfg);
-		apply_defaults(k->sub, item);
-		/* every item struct starts its loc[] at the same place in its layout */
-		if (k->sub == disk_keys)
-			ctx->locs = ((struct vm_disk *)item)->loc;
-		else if (k->sub == net_keys)
-			ctx->locs = ((struct vm_net *)item)->loc;
-		else
-			ctx->locs = ((struct vm_passthrough *)item)->loc;
-		ctx->rows = k->sub;
-		ctx->locs[VM_MAX_ITEM_KEYS - 1] = node_loc(it);	/* where the item starts */
-		if (walk_table(ctx, k->sub, item, it, "", shown) < 0)
-			ret = -1;
-		for (int r = 0; k->sub[r].name; r++) {
-			if (k->sub[r].required && !ctx->locs[r].line) {
-				ret = cfg_error(ctx->err, ctx->file, node_loc(it), NULL,
-						"[[%s]] number %zu has no '%s' (required)", name, i + 1, k->sub[r].name);
-			}
-		}
-		ctx->locs = saved_locs;
-		ctx->rows = saved_rows;
-		free(shown);
-	}
-	return ret;
-}
-
-/*
- * prefix: dotted path used to look rows up ("cpu.hyperv");
- * shown:  the same path as messages show it ("disk[0]").
- */
-static int walk_table(struct load_ctx *ctx, const struct config_key *rows, void *base,
-		      const struct toml_node *t, const char *prefix, const char *shown)
-{
-	int ret = 0;
-
-	for (size_t i = 0; i < t->nr; i++) {
-		const struct toml_node *n = t->kids[i];
-		char *full = *prefix ? xstrfmt("%s.%s", prefix, n->key) : xstrdup(n->key);
-		char *name = *shown ? xstrfmt("%s.%s", shown, n->key) : xstrdup(n->key);
-		int idx = row_index(rows, full);
-		const struct config_key *k = idx >= 0 ? &rows[idx] : NULL;
-
-		if (n->type == TOML_TABLE && has_prefix_rows(rows, full)) {
-			if (walk_table(ctx, rows, base, n, full, name) < 0)
-				ret = -1;
-		} else if (k && k->type == KEY_TABLES) {
-			if (walk_items(ctx, k, n, name) < 0)
-				ret = -1;
-		} else if (k) {
-			ctx->locs[idx] = node_loc(n);	/* present, even when bad */
-			if (parse_leaf(ctx, k, base, n, name) < 0)
-				ret = -1;
-		} else if (has_prefix_rows(rows, full)) {
-			ret = type_error(ctx, n, name, "a table");
-		} else if (n->type == TOML_TABLE) {
-			ret = unknown_table(ctx, rows, n, name, full);
-		} else {
-			ret = unknown_key(ctx, rows, n, name, full);
-		}
-		free(full);
-		free(name);
-	}
-	return ret;
-}
-
-static int parse_topology(struct load_ctx *ctx, const struct config_key *k, void *base,
+static int parse_topology(struct schema_ctx *ctx, const struct config_key *k, void *base,
 			  const struct toml_node *n, const char *name)
 {
 	struct vm_config *cfg = base;
@@ -989,12 +520,12 @@ static int parse_topology(struct load_ctx *ctx, const struct config_key *k, void
 		return 0;
 	}
 	if (n->type == TOML_STRING)
-		return cfg_error(ctx->err, ctx->file, node_loc(n), name,
+		return schema_error(ctx->err, ctx->file, schema_node_loc(n), name,
 				 "must be \"auto\" or a table like { sockets = 1, cores = 4, threads = 2 } (got '%s')", n->str);
-	return type_error(ctx, n, name, "\"auto\" or { sockets, cores, threads }");
+	return schema_type_error(ctx, n, name, "\"auto\" or { sockets, cores, threads }");
 }
 
-static int parse_vcpu_pins(struct load_ctx *ctx, const struct config_key *k, void *base,
+static int parse_vcpu_pins(struct schema_ctx *ctx, const struct config_key *k, void *base,
 			   const struct toml_node *n, const char *name)
 {
 	struct vm_config *cfg = base;
@@ -1014,7 +545,7 @@ static int parse_vcpu_pins(struct load_ctx *ctx, const struct config_key *k, voi
 		/* one list for every vCPU: they float over it */
 		cfg->vcpu_pins = xcalloc(1, sizeof(*cfg->vcpu_pins));
 		if (cpuset_parse(&cfg->vcpu_pins[0], n->str, &why) < 0) {
-			ret = cfg_error(ctx->err, ctx->file, node_loc(n), name, "'%s': %s", n->str, why.buf);
+			ret = schema_error(ctx->err, ctx->file, schema_node_loc(n), name, "'%s': %s", n->str, why.buf);
 			free(cfg->vcpu_pins);
 			cfg->vcpu_pins = NULL;
 		} else {
@@ -1026,11 +557,11 @@ static int parse_vcpu_pins(struct load_ctx *ctx, const struct config_key *k, voi
 	}
 	if (n->type != TOML_ARRAY) {
 		strbuf_release(&why);
-		return type_error(ctx, n, name, "\"auto\", a CPU list, or an array of CPU lists");
+		return schema_type_error(ctx, n, name, "\"auto\", a CPU list, or an array of CPU lists");
 	}
 	if (n->nr > VM_MAX_VCPUS) {
 		strbuf_release(&why);
-		return cfg_error(ctx->err, ctx->file, node_loc(n), name, "has %zu entries (at most %d)", n->nr, VM_MAX_VCPUS);
+		return schema_error(ctx->err, ctx->file, schema_node_loc(n), name, "has %zu entries (at most %d)", n->nr, VM_MAX_VCPUS);
 	}
 	cfg->vcpu_pins = xcalloc(n->nr ? n->nr : 1, sizeof(*cfg->vcpu_pins));
 	for (size_t i = 0; i < n->nr; i++) {
@@ -1039,9 +570,9 @@ static int parse_vcpu_pins(struct load_ctx *ctx, const struct config_key *k, voi
 
 		strbuf_reset(&why);
 		if (it->type != TOML_STRING)
-			ret = type_error(ctx, it, item, "a CPU list string like \"3\" or \"1-3,5-7\"");
+			ret = schema_type_error(ctx, it, item, "a CPU list string like \"3\" or \"1-3,5-7\"");
 		else if (cpuset_parse(&cfg->vcpu_pins[i], it->str, &why) < 0)
-			ret = cfg_error(ctx->err, ctx->file, node_loc(it), item, "'%s': %s", it->str, why.buf);
+			ret = schema_error(ctx->err, ctx->file, schema_node_loc(it), item, "'%s': %s", it->str, why.buf);
 		free(item);
 	}
 	cfg->nr_vcpu_pins = n->nr;
@@ -1049,8 +580,9 @@ static int parse_vcpu_pins(struct load_ctx *ctx, const struct config_key *k, voi
 	return ret;
 }
 
-static void *add_disk(struct vm_config *cfg)
+static void *add_disk(void *root)
 {
+	struct vm_config *cfg = root;
 	struct vm_disk *d;
 
 	ALLOC_GROW(cfg->disks, cfg->nr_disks + 1, cfg->alloc_disks);
@@ -1059,8 +591,9 @@ static void *add_disk(struct vm_config *cfg)
 	return d;
 }
 
-static void *add_net(struct vm_config *cfg)
+static void *add_net(void *root)
 {
+	struct vm_config *cfg = root;
 	struct vm_net *nt;
 
 	ALLOC_GROW(cfg->nets, cfg->nr_nets + 1, cfg->alloc_nets);
@@ -1070,8 +603,9 @@ static void *add_net(struct vm_config *cfg)
 	return nt;
 }
 
-static void *add_pci(struct vm_config *cfg)
+static void *add_pci(void *root)
 {
+	struct vm_config *cfg = root;
 	struct vm_passthrough *p;
 
 	ALLOC_GROW(cfg->pci, cfg->nr_pci + 1, cfg->alloc_pci);
@@ -1080,87 +614,22 @@ static void *add_pci(struct vm_config *cfg)
 	return p;
 }
 
-/* Set every field of 'base' to the defaults in rows[]. */
-static void apply_defaults(const struct config_key *rows, void *base)
-{
-	for (int i = 0; rows[i].name; i++) {
-		const struct config_key *k = &rows[i];
-		char *field = (char *)base + k->offset;
-
-		switch (k->type) {
-		case KEY_STRING:
-		case KEY_PATH:
-			*(char **)field = k->def ? xstrdup(k->def) : NULL;
-			break;
-		case KEY_BOOL:
-			*(int *)field = k->def ? !strcmp(k->def, "true") : TRI_UNSET;
-			break;
-		case KEY_UINT:
-			*(unsigned *)field = k->def ? (unsigned)strtoul(k->def, NULL, 10) : 0;
-			break;
-		case KEY_INT:
-			*(int *)field = k->def ? atoi(k->def) : -1;
-			break;
-		case KEY_ENUM:
-			*(int *)field = 0;
-			for (int v = 0; k->def && k->values[v]; v++)
-				if (!strcmp(k->values[v], k->def))
-					*(int *)field = v;
-			break;
-		case KEY_SIZE: {
-			struct strbuf ignore = STRBUF_INIT;
-
-			*(uint64_t *)field = 0;
-			if (k->def)
-				size_parse(k->def, (uint64_t *)field, &ignore);
-			strbuf_release(&ignore);
-			break;
-		}
-		case KEY_STRLIST:
-			strvec_init((struct strvec *)field);
-			break;
-		case KEY_CPUSET:
-			cpuset_zero((struct cpuset *)field);
-			*(int *)((char *)base + k->offset2) = 0;
-			break;
-		case KEY_CUSTOM:
-		case KEY_IGNORED:
-		case KEY_TABLES:
-			break;
-		}
-	}
-}
-
-static void release_fields(const struct config_key *rows, void *base)
-{
-	for (int i = 0; rows[i].name; i++) {
-		char *field = (char *)base + rows[i].offset;
-
-		if (rows[i].type == KEY_STRING || rows[i].type == KEY_PATH) {
-			free(*(char **)field);
-			*(char **)field = NULL;
-		} else if (rows[i].type == KEY_STRLIST) {
-			strvec_clear((struct strvec *)field);
-		}
-	}
-}
-
 void vm_config_init(struct vm_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	apply_defaults(vm_keys, cfg);
+	schema_defaults(vm_keys, cfg);
 	strvec_init(&cfg->warnings);
 }
 
 void vm_config_release(struct vm_config *cfg)
 {
-	release_fields(vm_keys, cfg);
+	schema_release(vm_keys, cfg);
 	for (size_t i = 0; i < cfg->nr_disks; i++)
-		release_fields(disk_keys, &cfg->disks[i]);
+		schema_release(disk_keys, &cfg->disks[i]);
 	for (size_t i = 0; i < cfg->nr_nets; i++)
-		release_fields(net_keys, &cfg->nets[i]);
+		schema_release(net_keys, &cfg->nets[i]);
 	for (size_t i = 0; i < cfg->nr_pci; i++)
-		release_fields(pci_keys, &cfg->pci[i]);
+		schema_release(pci_keys, &cfg->pci[i]);
 	free(cfg->disks);
 	free(cfg->nets);
 	free(cfg->pci);
@@ -1177,36 +646,34 @@ void vm_config_release(struct vm_config *cfg)
 struct config_loc vm_config_loc(const struct vm_config *cfg, const char *name)
 {
 	struct config_loc none = { 0, 0 };
-	int i = row_index(vm_keys, name);
+	int i = schema_row_index(vm_keys, name);
 
 	return i < 0 ? none : cfg->loc[i];
 }
 
 static struct config_loc item_loc(const struct config_loc *locs, const struct config_key *rows, const char *name)
 {
-	int i = row_index(rows, name);
-	struct config_loc l = i < 0 ? locs[VM_MAX_ITEM_KEYS - 1] : locs[i];
+	int i = schema_row_index(rows, name);
+	struct config_loc l = i < 0 ? locs[SCHEMA_MAX_ITEM_KEYS - 1] : locs[i];
 
-	return l.line ? l : locs[VM_MAX_ITEM_KEYS - 1];
-}
-
-const char *vm_enum_name(const char *key, int value)
-{
-	const struct config_key *k = find_row(vm_keys, key);
-
-	if (!k && !strncmp(key, "disk.", 5))
-		k = find_row(disk_keys, key + 5);
-	if (!k && !strncmp(key, "net.", 4))
-		k = find_row(net_keys, key + 4);
-	if (!k || k->type != KEY_ENUM || value < 0)
-		return "?";
-	for (int i = 0; k->values[i]; i++)
-		if (i == value)
-			return k->values[i];
-	return "?";
+	return l.line ? l : locs[SCHEMA_MAX_ITEM_KEYS - 1];
 }
 
 /* ---- cross-key validation ---- */
+
+static void cfg_warn(struct vm_config *cfg, struct config_loc loc, const char *key,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void cfg_warn(struct vm_config *cfg, struct config_loc loc, const char *key, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	schema_warn(&cfg->warnings, cfg->file, loc, key, "%s", sb.buf);
+	strbuf_release(&sb);
+}
 
 #define LOC(name) vm_config_loc(cfg, name)
 #define SET(name) (vm_config_loc(cfg, name).line != 0)
@@ -1230,7 +697,7 @@ static void validate_name(struct vm_config *cfg, struct strbuf *err)
 	if (!cfg->name) {
 		cfg->name = file_stem(cfg->file);
 		if (check_name(&cfg->name, &why) < 0)
-			cfg_error(err, cfg->file, LOC("name"), NULL,
+			schema_error(err, cfg->file, LOC("name"), NULL,
 				  "the file name gives VM name '%s': %s; set name = \"...\"", cfg->name, why.buf);
 	}
 	strbuf_release(&why);
@@ -1241,7 +708,7 @@ static void validate_cpu(struct vm_config *cfg, struct strbuf *err)
 	unsigned s, d, c, t;
 
 	if (!strcmp(cfg->cpu_model, "host") && cfg->accel == ACCEL_TCG)
-		cfg_error(err, cfg->file, SET("cpu.model") ? LOC("cpu.model") : LOC("machine.accel"), "cpu.model",
+		schema_error(err, cfg->file, SET("cpu.model") ? LOC("cpu.model") : LOC("machine.accel"), "cpu.model",
 			  "'host' needs machine.accel = \"kvm\" (with tcg use model = \"max\")");
 	if (cfg->sockets || cfg->dies || cfg->cores || cfg->threads) {
 		s = cfg->sockets ? cfg->sockets : 1;
@@ -1255,7 +722,7 @@ static void validate_cpu(struct vm_config *cfg, struct strbuf *err)
 				l = LOC("cpu.topology.cores");
 			if (!l.line)
 				l = LOC("cpu.topology.threads");
-			cfg_error(err, cfg->file, l, "cpu.topology",
+			schema_error(err, cfg->file, l, "cpu.topology",
 				  "sockets (%u) x dies (%u) x cores (%u) x threads (%u) = %llu, but cpu.vcpus is %u",
 				  s, d, c, t, (unsigned long long)s * d * c * t, cfg->vcpus);
 		}
@@ -1267,13 +734,13 @@ static void validate_cpu(struct vm_config *cfg, struct strbuf *err)
 	for (size_t i = 0; i < cfg->cpu_disable.nr; i++) {
 		for (size_t j = 0; j < cfg->cpu_require.nr; j++) {
 			if (!strcmp(cfg->cpu_disable.v[i], cfg->cpu_require.v[j]))
-				cfg_error(err, cfg->file, LOC("cpu.disable"), "cpu.disable",
+				schema_error(err, cfg->file, LOC("cpu.disable"), "cpu.disable",
 					  "feature '%s' is also in cpu.require", cfg->cpu_disable.v[i]);
 		}
 	}
 	if (cfg->l3_cache == 1 && cfg->host_cache_info == 1) {
 		if (SET("cpu.l3_cache"))
-			cfg_error(err, cfg->file, LOC("cpu.host_cache_info"), "cpu.host_cache_info",
+			schema_error(err, cfg->file, LOC("cpu.host_cache_info"), "cpu.host_cache_info",
 				  "cannot be combined with cpu.l3_cache = true (pick one)");
 		else
 			cfg->l3_cache = 0;	/* the default yields to an explicit host_cache_info */
@@ -1281,7 +748,7 @@ static void validate_cpu(struct vm_config *cfg, struct strbuf *err)
 	if (cfg->cpu_pm == 1 && cfg->accel == ACCEL_TCG)
 		cfg_warn(cfg, LOC("cpu.cpu_pm"), "cpu.cpu_pm", "has no effect under TCG");
 	if (cfg->migratable != TRI_UNSET && strcmp(cfg->cpu_model, "host"))
-		cfg_error(err, cfg->file, LOC("cpu.migratable"), "cpu.migratable", "only applies to model \"host\"");
+		schema_error(err, cfg->file, LOC("cpu.migratable"), "cpu.migratable", "only applies to model \"host\"");
 }
 
 static void validate_hyperv(struct vm_config *cfg, struct strbuf *err)
@@ -1296,7 +763,7 @@ static void validate_hyperv(struct vm_config *cfg, struct strbuf *err)
 	};
 
 	if (hv->time != TRI_UNSET && cfg->hypervclock != TRI_UNSET && hv->time != cfg->hypervclock)
-		cfg_error(err, cfg->file, LOC("clock.hypervclock"), "clock.hypervclock",
+		schema_error(err, cfg->file, LOC("clock.hypervclock"), "clock.hypervclock",
 			  "contradicts cpu.hyperv.time (both set hv-time; keep one)");
 	if (hv->time == TRI_UNSET)
 		hv->time = cfg->hypervclock;
@@ -1305,7 +772,7 @@ static void validate_hyperv(struct vm_config *cfg, struct strbuf *err)
 		int need = *(int *)((char *)hv + deps[i].noff);
 
 		if (have == 1 && need != 1 && hv->passthrough != 1)
-			cfg_error(err, cfg->file, LOC(deps[i].key), deps[i].key, "needs %s = true%s", deps[i].needs,
+			schema_error(err, cfg->file, LOC(deps[i].key), deps[i].key, "needs %s = true%s", deps[i].needs,
 				  !strcmp(deps[i].needs, "cpu.hyperv.time") ? " (or clock.hypervclock = true)" : "");
 	}
 	if (cfg->hidden == 1 && cfg->kvmclock == 1)
@@ -1326,7 +793,7 @@ static void validate_pinning(struct vm_config *cfg, struct strbuf *err)
 		cfg->nr_vcpu_pins = cfg->vcpus;
 		cfg->pin_auto = 0;
 	} else if (cfg->vcpu_pins && cfg->nr_vcpu_pins != cfg->vcpus) {
-		cfg_error(err, cfg->file, LOC("pinning.vcpus"), "pinning.vcpus",
+		schema_error(err, cfg->file, LOC("pinning.vcpus"), "pinning.vcpus",
 			  "has %zu entries, but cpu.vcpus is %u (one CPU list per vCPU)", cfg->nr_vcpu_pins, cfg->vcpus);
 	}
 	if (cfg->realtime == 1 && !cfg->vcpu_pins && !cfg->pin_auto)
@@ -1341,9 +808,9 @@ static void validate_memory(struct vm_config *cfg, struct strbuf *err)
 	uint64_t size = cfg->mem_bytes;
 
 	if (size < (UINT64_C(16) << 20))
-		cfg_error(err, cfg->file, LOC("memory.size"), "memory.size", "must be at least 16M");
+		schema_error(err, cfg->file, LOC("memory.size"), "memory.size", "must be at least 16M");
 	else if (size > (UINT64_C(16) << 40))
-		cfg_error(err, cfg->file, LOC("memory.size"), "memory.size", "must be at most 16T");
+		schema_error(err, cfg->file, LOC("memory.size"), "memory.size", "must be at most 16T");
 	else if (size % align) {
 		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 
@@ -1356,10 +823,10 @@ static void validate_memory(struct vm_config *cfg, struct strbuf *err)
 		strbuf_release(&b);
 	}
 	if (cfg->hugepages != HUGEPAGES_NONE && cfg->source == MEM_ANONYMOUS)
-		cfg_error(err, cfg->file, LOC("memory.source"), "memory.source",
+		schema_error(err, cfg->file, LOC("memory.source"), "memory.source",
 			  "\"anonymous\" cannot use hugepages (use \"memfd\" or \"file\")");
 	if (cfg->mem_path && cfg->source != MEM_FILE)
-		cfg_error(err, cfg->file, LOC("memory.path"), "memory.path", "only applies to source = \"file\"");
+		schema_error(err, cfg->file, LOC("memory.path"), "memory.path", "only applies to source = \"file\"");
 	if (!cfg->mem_path && cfg->source == MEM_FILE)
 		cfg->mem_path = xstrdup(cfg->hugepages == HUGEPAGES_2M ? "/dev/hugepages" :
 					cfg->hugepages == HUGEPAGES_1G ? "/dev/hugepages1G" : "/dev/shm");
@@ -1389,13 +856,13 @@ static void validate_devices(struct vm_config *cfg, struct strbuf *err)
 		char *key = xstrfmt("disk[%zu].aio", i);
 
 		if (d->aio == AIO_NATIVE && d->cache != CACHE_NONE && d->cache != CACHE_DIRECTSYNC)
-			cfg_error(err, cfg->file, item_loc(d->loc, disk_keys, "aio"), key,
+			schema_error(err, cfg->file, item_loc(d->loc, disk_keys, "aio"), key,
 				  "\"native\" needs cache = \"none\" or \"directsync\" (got \"%s\"); use aio = \"threads\"",
 				  cache_names[d->cache]);
 		free(key);
 		if (d->iothread == 1 && d->bus == BUS_SATA) {
 			key = xstrfmt("disk[%zu].iothread", i);
-			cfg_error(err, cfg->file, item_loc(d->loc, disk_keys, "iothread"), key,
+			schema_error(err, cfg->file, item_loc(d->loc, disk_keys, "iothread"), key,
 				  "needs bus \"virtio\" or \"scsi\"");
 			free(key);
 		}
@@ -1406,7 +873,7 @@ static void validate_devices(struct vm_config *cfg, struct strbuf *err)
 		char *key;
 
 #define NET_ERR(field, ...) do { key = xstrfmt("%s.%s", pfx, field); \
-		cfg_error(err, cfg->file, item_loc(n->loc, net_keys, field), key, __VA_ARGS__); free(key); } while (0)
+		schema_error(err, cfg->file, item_loc(n->loc, net_keys, field), key, __VA_ARGS__); free(key); } while (0)
 		if (n->vhost == 1 && n->type != NET_TAP)
 			NET_ERR("vhost", "only works with type \"tap\"");
 		if (n->queues > 1 && n->type != NET_TAP)
@@ -1432,7 +899,7 @@ static void validate_devices(struct vm_config *cfg, struct strbuf *err)
 			if (!strcmp(cfg->pci[i].host, cfg->pci[j].host)) {
 				char *key = xstrfmt("passthrough[%zu].host", i);
 
-				cfg_error(err, cfg->file, item_loc(cfg->pci[i].loc, pci_keys, "host"), key,
+				schema_error(err, cfg->file, item_loc(cfg->pci[i].loc, pci_keys, "host"), key,
 					  "'%s' is already passed through by passthrough[%zu]", cfg->pci[i].host, j);
 				free(key);
 			}
@@ -1448,7 +915,7 @@ static void validate_devices(struct vm_config *cfg, struct strbuf *err)
 static void validate_boot(struct vm_config *cfg, struct strbuf *err)
 {
 	if (cfg->secure_boot == 1 && cfg->firmware != FW_UEFI)
-		cfg_error(err, cfg->file, LOC("machine.secure_boot"), "machine.secure_boot", "needs firmware = \"uefi\"");
+		schema_error(err, cfg->file, LOC("machine.secure_boot"), "machine.secure_boot", "needs firmware = \"uefi\"");
 	if (cfg->firmware == FW_UEFI) {
 		if (!cfg->ovmf_code)
 			cfg->ovmf_code = xstrdup(cfg->secure_boot == 1 ? "/usr/share/OVMF/OVMF_CODE_4M.ms.fd"
@@ -1461,12 +928,12 @@ static void validate_boot(struct vm_config *cfg, struct strbuf *err)
 
 		for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 			if (SET(keys[i]))
-				cfg_error(err, cfg->file, LOC(keys[i]), keys[i], "only applies to firmware = \"uefi\"");
+				schema_error(err, cfg->file, LOC(keys[i]), keys[i], "only applies to firmware = \"uefi\"");
 	}
 	if (!cfg->kernel && cfg->initrd)
-		cfg_error(err, cfg->file, LOC("boot.initrd"), "boot.initrd", "needs boot.kernel");
+		schema_error(err, cfg->file, LOC("boot.initrd"), "boot.initrd", "needs boot.kernel");
 	if (!cfg->kernel && cfg->append)
-		cfg_error(err, cfg->file, LOC("boot.append"), "boot.append", "needs boot.kernel");
+		schema_error(err, cfg->file, LOC("boot.append"), "boot.append", "needs boot.kernel");
 }
 
 int vm_config_validate(struct vm_config *cfg, struct strbuf *err)
@@ -1487,134 +954,28 @@ int vm_config_validate(struct vm_config *cfg, struct strbuf *err)
 int vm_config_parse(const char *file, const char *text, size_t len,
 		    struct vm_config *cfg, struct strbuf *err)
 {
-	struct toml_node *root = NULL;
-	struct load_ctx ctx = { .file = file, .cfg = cfg, .err = err, .locs = cfg->loc, .rows = vm_keys };
-	const char *slash = strrchr(file, '/');
-	int ret = -1;
-
 	free(cfg->file);
 	cfg->file = xstrdup(file);
 	cfg->digest = UINT64_C(14695981039346656037);
 	for (size_t i = 0; i < len; i++)
 		cfg->digest = (cfg->digest ^ (unsigned char)text[i]) * UINT64_C(1099511628211);
-	ctx.dir = slash ? xstrndup(file, (size_t)(slash - file) + (slash == file)) : NULL;
-	if (toml_parse(file, text, len, &root, err) < 0)
-		goto out;
-	if (walk_table(&ctx, vm_keys, cfg, root, "", "") < 0 || err->len)
-		goto out;
-	ret = vm_config_validate(cfg, err);
-out:
-	toml_free(root);
-	free(ctx.dir);
-	return ret;
+	if (schema_parse(file, text, len, vm_keys, cfg, cfg->loc, &cfg->warnings, err) < 0)
+		return -1;
+	return vm_config_validate(cfg, err);
 }
 
 int vm_config_load(const char *file, struct vm_config *cfg, struct strbuf *err)
 {
 	struct strbuf text = STRBUF_INIT;
-	struct stat st;
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	int ret = -1;
 
-	if (fd < 0) {
-		strbuf_addf(err, "cannot open config '%s': %s", file, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		strbuf_addf(err, "config '%s' is not a regular file", file);
-		goto out;
-	}
-	for (;;) {
-		ssize_t n;
-
-		strbuf_grow(&text, 8192);
-		n = read(fd, text.buf + text.len, 8192);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			strbuf_addf(err, "cannot read config '%s': %s", file, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		strbuf_setlen(&text, text.len + (size_t)n);
-		if (text.len > MAX_CONFIG_BYTES) {
-			strbuf_addf(err, "config '%s' is larger than 1 MiB", file);
-			goto out;
-		}
-	}
-	ret = vm_config_parse(file, text.buf, text.len, cfg, err);
-out:
-	close(fd);
+	if (schema_read_file(file, &text, err) == 0)
+		ret = vm_config_parse(file, text.buf, text.len, cfg, err);
 	strbuf_release(&text);
 	return ret;
 }
 
-/* ---- reference ---- */
-
-/* A Markdown table cell: '|' would end the cell, so escape it. */
-static void md_cell(FILE *out, const char *s)
-{
-	fputs(" ", out);
-	for (; s && *s; s++) {
-		if (*s == '|')
-			fputc('\\', out);
-		fputc(*s, out);
-	}
-	fputs(" |", out);
-}
-
-static void write_rows(FILE *out, const struct config_key *rows, const char *prefix)
-{
-	for (int i = 0; rows[i].name; i++) {
-		const struct config_key *k = &rows[i];
-		const char *type = "";
-
-		if (k->type == KEY_TABLES) {
-			write_rows(out, k->sub, k->name);
-			continue;
-		}
-		switch (k->type) {
-		case KEY_STRING: type = "string"; break;
-		case KEY_PATH: type = "path"; break;
-		case KEY_BOOL: type = "bool"; break;
-		case KEY_UINT:
-		case KEY_INT: type = "integer"; break;
-		case KEY_SIZE: type = "size"; break;
-		case KEY_STRLIST: type = "list of strings"; break;
-		case KEY_CPUSET: type = "CPU list"; break;
-		case KEY_CUSTOM: type = "see text"; break;
-		case KEY_IGNORED: type = "integer (ignored)"; break;
-		case KEY_ENUM:
-		case KEY_TABLES: break;
-		}
-		fprintf(out, "| `%s%s%s` | ", prefix ? prefix : "", prefix ? "." : "", k->name);
-		if (k->type == KEY_ENUM) {
-			int first = 1;
-
-			for (int v = 0; k->values[v]; v++) {
-				if (!k->values[v][0])
-					continue;
-				fprintf(out, "%s%s", first ? "" : "\\|", k->values[v]);
-				first = 0;
-			}
-		} else if (k->type == KEY_UINT || k->type == KEY_INT) {
-			fprintf(out, "%s %lld..%lld", type, k->min, k->max);
-		} else {
-			fputs(type, out);
-		}
-		fputs(" |", out);
-		md_cell(out, k->required ? "required" : k->def ? k->def : "unset");
-		md_cell(out, k->qemu);
-		md_cell(out, k->seed);
-		md_cell(out, k->doc);
-		fputc('\n', out);
-	}
-}
-
 void vm_config_write_reference(FILE *out)
 {
-	fputs("| key | type | default | QEMU | seed | meaning |\n", out);
-	fputs("|---|---|---|---|---|---|\n", out);
-	write_rows(out, vm_keys, NULL);
+	schema_write_reference(out, vm_keys);
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "schema.h"
 #include "../util/cpuset.h"
 #include "../util/strbuf.h"
 #include "../util/strvec.h"
@@ -22,14 +23,7 @@
 #define VM_NAME_MAX 64
 #define VM_MAX_VCPUS 1024
 #define VM_MAX_KEYS 128
-#define VM_MAX_ITEM_KEYS 24
-
-/* Booleans are tri-state: QEMU's own default is kept while a key is unset. */
-#define TRI_UNSET (-1)
-
-struct config_loc {
-	int line, col;		/* 0 when the value came from a default */
-};
+#define VM_MAX_ITEM_KEYS SCHEMA_MAX_ITEM_KEYS
 
 enum vm_accel { ACCEL_KVM, ACCEL_TCG };
 enum vm_firmware { FW_BIOS, FW_UEFI };
@@ -152,8 +146,5 @@ struct config_loc vm_config_loc(const struct vm_config *cfg, const char *name);
 
 /* Write the key reference as a Markdown table (for README and 'help config'). */
 void vm_config_write_reference(FILE *out);
-
-/* Names for enum values, as written in the config. */
-const char *vm_enum_name(const char *key, int value);
 
 #endif
