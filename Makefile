@@ -3,6 +3,7 @@
 #   make              build build/mvlaunch
 #   make test         unit tests (cmocka), then end-to-end tests (real QEMU)
 #   make check-asan   the same, built in build-asan/ with ASan+UBSan
+#   make check-valgrind  the main paths under valgrind
 #   make fuzz         libFuzzer on parser + schema + argv builder (FUZZ_SECONDS=600)
 #   make demo         boot the demo VM, show its status and serial output, stop it
 #   make deps         apt-get install everything build, tests and demo need
@@ -48,6 +49,7 @@ LIB_OBJS += util/quote.o
 LIB_OBJS += config/toml.o
 LIB_OBJS += config/schema.o
 LIB_OBJS += config/vm_config.o
+LIB_OBJS += config/host_config.o
 LIB_OBJS += launcher/paths.o
 LIB_OBJS += launcher/qemu_argv.o
 LIB_OBJS += launcher/vm_load.o
@@ -55,7 +57,9 @@ LIB_OBJS += qmp/qmp.o
 LIB_OBJS += qmp/qmp_cmds.o
 LIB_OBJS += launcher/runtime.o
 LIB_OBJS += launcher/qemu_proc.o
+LIB_OBJS += launcher/host_topo.o
 LIB_OBJS += launcher/pin_plan.o
+LIB_OBJS += launcher/host_plan.o
 LIB_OBJS += launcher/pin_apply.o
 LIB_OBJS += launcher/vm_state.o
 LIB_OBJS += launcher/vm_up.o
@@ -66,6 +70,7 @@ LIB_OBJS += launcher/cmd_up.o
 LIB_OBJS += launcher/cmd_down.o
 LIB_OBJS += launcher/cmd_status.o
 LIB_OBJS += launcher/cmd_list.o
+LIB_OBJS += launcher/cmd_plan.o
 LIB_OBJS += launcher/cmd_run.o
 LIB_OBJS += launcher/cmd_console.o
 LIB_OBJS += launcher/cmd_help.o
@@ -77,13 +82,14 @@ UNIT_TESTS += vm_config
 UNIT_TESTS += qemu_argv
 UNIT_TESTS += qmp
 UNIT_TESTS += launcher
+UNIT_TESTS += pin_plan
 
 LIB     := $(BUILD)/libmvlaunch.a
 PROGRAM := $(BUILD)/mvlaunch
 OBJS    := $(addprefix $(BUILD)/,$(LIB_OBJS) launcher/main.o)
 TEST_BINS := $(addprefix $(BUILD)/tests/test_,$(UNIT_TESTS))
 
-.PHONY: demo demo-guest all test check check-unit check-e2e check-asan fuzz fuzz-build deps install clean
+.PHONY: demo demo-guest all test check check-unit check-e2e check-asan check-valgrind fuzz fuzz-build deps install clean
 .DELETE_ON_ERROR:
 
 all: $(PROGRAM)
@@ -120,6 +126,10 @@ demo: $(PROGRAM)
 # The tiny guest vms/demo.toml boots (a Debian kernel + busybox initramfs).
 demo-guest:
 	$(Q)scripts/make-demo-guest $(DEMO_GUEST)
+
+# The main paths under valgrind memcheck.
+check-valgrind: $(PROGRAM)
+	$(Q)MVLAUNCH=$(abspath $(PROGRAM)) tests/valgrind.sh
 
 # A separate build directory: sanitized and plain objects never mix.
 check-asan:

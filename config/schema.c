@@ -323,7 +323,9 @@ static int parse_leaf(struct schema_ctx *ctx, const struct config_key *k, void *
 	case KEY_CPUSET:
 		if (n->type != TOML_STRING)
 			return schema_type_error(ctx, n, name, "a CPU list string like \"0-1,6-7\"");
-		if (cpuset_parse((struct cpuset *)field, n->str, &why) < 0) {
+		if (k->allow_empty && !*n->str) {
+			cpuset_zero((struct cpuset *)field);
+		} else if (cpuset_parse((struct cpuset *)field, n->str, &why) < 0) {
 			ret = schema_error(ctx->err, ctx->file, schema_node_loc(n), name, "'%s': %s", n->str, why.buf);
 			break;
 		}
@@ -551,9 +553,9 @@ static void write_rows(FILE *out, const struct config_key *rows, const char *pre
 	}
 }
 
-void schema_write_reference(FILE *out, const struct config_key *rows)
+void schema_write_reference(FILE *out, const struct config_key *rows, const char *label)
 {
-	fputs("| key | type | default | QEMU | seed | meaning |\n", out);
+	fprintf(out, "| %s | type | default | QEMU | seed | meaning |\n", label);
 	fputs("|---|---|---|---|---|---|\n", out);
 	write_rows(out, rows, NULL);
 }

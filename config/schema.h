@@ -56,6 +56,7 @@ struct config_key {
 	const char *const *values;
 	const char *def;
 	int required;
+	int allow_empty;		/* KEY_CPUSET: "" means the empty set */
 	key_check_fn check;
 	key_parse_fn parse;
 	const struct config_key *sub;	/* KEY_TABLES; .offset2 = offsetof(item, loc) */
@@ -94,8 +95,8 @@ void schema_defaults(const struct config_key *rows, void *base);
 void schema_release(const struct config_key *rows, void *base);
 /* Index of the row called name, or -1. */
 int schema_row_index(const struct config_key *rows, const char *name);
-/* The Markdown key table of rows (and of their item tables). */
-void schema_write_reference(FILE *out, const struct config_key *rows);
+/* The Markdown key table of rows (and of their item tables); 'label' heads the key column. */
+void schema_write_reference(FILE *out, const struct config_key *rows, const char *label);
 
 /* "FILE:LINE:COL: key 'key': ..." as a new line of err (key may be NULL). Returns -1. */
 int schema_error(struct strbuf *err, const char *file, struct config_loc loc, const char *key,

@@ -46,6 +46,8 @@ static const char *const cache_names[] = { "none", "writeback", "writethrough", 
 static const char *const aio_names[] = { "threads", "native", "io_uring", NULL };
 static const char *const net_names[] = { "tap", "bridge", "user", NULL };
 static const char *const model_names[] = { "virtio", "e1000e", NULL };
+static const char *const pin_policy_names[] = { "dedicated", "shared", NULL };
+static const char *const thread_policy_names[] = { "prefer", "isolate", "require", NULL };
 
 /* ---- value checks (a value can be rewritten, e.g. normalised) ---- */
 
@@ -268,6 +270,8 @@ static int parse_topology(struct schema_ctx *ctx, const struct config_key *k, vo
 			  const struct toml_node *n, const char *name);
 static int parse_vcpu_pins(struct schema_ctx *ctx, const struct config_key *k, void *base,
 			   const struct toml_node *n, const char *name);
+static int parse_place(struct schema_ctx *ctx, const struct config_key *k, void *base,
+		       const struct toml_node *n, const char *name);
 static void *add_disk(void *root);
 static void *add_net(void *root);
 static void *add_pci(void *root);
@@ -422,10 +426,18 @@ static const struct config_key vm_keys[] = {
 	{ .name = "pinning.vcpus", .type = KEY_CUSTOM, .parse = parse_vcpu_pins,
 	  .qemu = "(sched_setaffinity on each vCPU thread)", .seed = "000, 002, 004",
 	  .doc = "one CPU list per vCPU, one list for all, or \"auto\" (planner)" },
-	{ .name = "pinning.emulator", .type = KEY_CPUSET, .offset = OFF(emulator_pin), .offset2 = OFF(has_emulator_pin),
-	  .qemu = "(affinity of QEMU's other threads)", .seed = "002", .doc = "CPUs for QEMU's main and helper threads" },
-	{ .name = "pinning.iothreads", .type = KEY_CPUSET, .offset = OFF(iothread_pin), .offset2 = OFF(has_iothread_pin),
-	  .qemu = "(affinity of the iothreads)", .seed = "001", .doc = "CPUs for the disk I/O threads" },
+	{ .name = "pinning.policy", .type = KEY_ENUM, .offset = OFF(pin_policy), .values = pin_policy_names,
+	  .def = "dedicated", .qemu = "(planner)", .seed = "004",
+	  .doc = "dedicated: each vCPU owns host threads no other VM or the host gets; shared: vCPUs float over the CPUs nobody owns" },
+	{ .name = "pinning.thread_policy", .type = KEY_ENUM, .offset = OFF(thread_policy), .values = thread_policy_names,
+	  .def = "prefer", .qemu = "(planner)", .seed = "000, 002",
+	  .doc = "prefer: guest thread pairs on host sibling pairs; isolate: one thread per core, sibling idle; require: fail without SMT" },
+	{ .name = "pinning.emulator", .type = KEY_CUSTOM, .parse = parse_place, .offset = OFF(emulator_pin),
+	  .offset2 = OFF(emulator_place), .qemu = "(affinity of QEMU's other threads)", .seed = "002",
+	  .doc = "host (the reserved CPUs, default), share (CPUs no VM owns), isolate (one more dedicated CPU) or a CPU list" },
+	{ .name = "pinning.iothreads", .type = KEY_CUSTOM, .parse = parse_place, .offset = OFF(iothread_pin),
+	  .offset2 = OFF(iothread_place), .qemu = "(affinity of the iothreads)", .seed = "001",
+	  .doc = "as pinning.emulator; default: where the emulator threads go" },
 	{ .name = "pinning.realtime", .type = KEY_BOOL, .offset = OFF(realtime), .def = "false",
 	  .qemu = "(SCHED_FIFO on vCPU threads)", .doc = "real-time vCPUs; only sane on isolated CPUs" },
 
@@ -523,6 +535,32 @@ static int parse_topology(struct schema_ctx *ctx, const struct config_key *k, vo
 		return schema_error(ctx->err, ctx->file, schema_node_loc(n), name,
 				 "must be \"auto\" or a table like { sockets = 1, cores = 4, threads = 2 } (got '%s')", n->str);
 	return schema_type_error(ctx, n, name, "\"auto\" or { sockets, cores, threads }");
+}
+
+static int parse_place(struct schema_ctx *ctx, const struct config_key *k, void *base,
+		       const struct toml_node *n, const char *name)
+{
+	static const char *const words[] = { [PLACE_HOST] = "host", [PLACE_SHARE] = "share", [PLACE_ISOLATE] = "isolate" };
+	struct cpuset *set = (struct cpuset *)((char *)base + k->offset);
+	int *place = (int *)((char *)base + k->offset2);
+	struct strbuf why = STRBUF_INIT;
+
+	if (n->type != TOML_STRING)
+		return schema_type_error(ctx, n, name, "\"host\", \"share\", \"isolate\" or a CPU list");
+	for (int i = PLACE_HOST; i <= PLACE_ISOLATE; i++) {
+		if (!strcmp(n->str, words[i])) {
+			*place = i;
+			return 0;
+		}
+	}
+	if (cpuset_parse(set, n->str, &why) < 0) {
+		schema_error(ctx->err, ctx->file, schema_node_loc(n), name,
+			     "'%s' is not host, share, isolate or a CPU list (%s)", n->str, why.buf);
+		strbuf_release(&why);
+		return -1;
+	}
+	*place = PLACE_CPUS;
+	return 0;
 }
 
 static int parse_vcpu_pins(struct schema_ctx *ctx, const struct config_key *k, void *base,
@@ -977,5 +1015,5 @@ int vm_config_load(const char *file, struct vm_config *cfg, struct strbuf *err)
 
 void vm_config_write_reference(FILE *out)
 {
-	schema_write_reference(out, vm_keys);
+	schema_write_reference(out, vm_keys, "key");
 }

@@ -35,6 +35,10 @@ enum vm_numa_policy { NUMA_BIND, NUMA_PREFERRED, NUMA_INTERLEAVE };
 enum vm_rtc { RTC_UNSET, RTC_CATCHUP, RTC_DELAY };
 enum vm_track { TRACK_UNSET, TRACK_GUEST, TRACK_WALL, TRACK_REALTIME };
 enum vm_pit { PIT_UNSET, PIT_DELAY, PIT_DISCARD };
+enum vm_pin_policy { POLICY_DEDICATED, POLICY_SHARED };
+enum vm_thread_policy { THREADS_PREFER, THREADS_ISOLATE, THREADS_REQUIRE };
+/* Where emulator threads or iothreads go. */
+enum vm_place { PLACE_DEFAULT, PLACE_HOST, PLACE_SHARE, PLACE_ISOLATE, PLACE_CPUS };
 enum vm_disk_format { FORMAT_RAW, FORMAT_QCOW2 };
 enum vm_disk_bus { BUS_VIRTIO, BUS_SCSI, BUS_SATA };
 enum vm_disk_cache { CACHE_NONE, CACHE_WRITEBACK, CACHE_WRITETHROUGH, CACHE_DIRECTSYNC, CACHE_UNSAFE };
@@ -92,7 +96,8 @@ struct vm_config {
 	int pin_auto;		/* pinning.vcpus = "auto" */
 	struct cpuset *vcpu_pins;	/* vcpus entries, or NULL */
 	size_t nr_vcpu_pins;
-	int has_emulator_pin, has_iothread_pin;
+	int pin_policy, thread_policy;
+	int emulator_place, iothread_place;	/* PLACE_CPUS: the sets below */
 	struct cpuset emulator_pin, iothread_pin;
 	int realtime;
 

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	vm_config_init(&cfg);
 	if (vm_config_parse("fuzz.toml", (const char *)data, size, &cfg, &err) == 0)
-		qemu_argv_build(&cfg, &rt, &argv, &notes, &err);
+		qemu_argv_build(&cfg, NULL, &rt, &argv, &notes, &err);
 	strvec_clear(&argv);
 	strvec_clear(&notes);
 	strbuf_release(&err);

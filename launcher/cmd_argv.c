@@ -10,8 +10,10 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "commands.h"
+#include "host_plan.h"
 #include "paths.h"
 #include "qemu_argv.h"
 #include "vm_load.h"
@@ -21,13 +23,14 @@
 #include "../util/banned.h"
 
 static const char usage_argv[] =
-	"usage: mvlaunch argv [--json] [--bare] <vm>\n"
+	"usage: mvlaunch argv [--json] [--bare] [--topology FILE.xml] <vm>\n"
 	"\n"
 	"Print the qemu-system-x86_64 command line for <vm> (a NAME or a path to a .toml).\n"
 	"\n"
 	"    --json    a JSON array of strings instead of shell-quoted lines\n"
 	"    --bare    leave out what 'up' adds at run time (-S, QMP socket, pidfile,\n"
-	"              serial socket and log under $MVLAUNCH_RUNDIR/NAME)";
+	"              serial socket and log under $MVLAUNCH_RUNDIR/NAME)\n"
+	"    --topology FILE.xml   plan an \"auto\" VM for that hwloc topology, not this host";
 
 static void print_shell(const struct strvec *argv)
 {
@@ -67,6 +70,7 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "bare", no_argument, NULL, 'b' },
+		{ "topology", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -75,13 +79,17 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 	struct strbuf err = STRBUF_INIT;
 	struct qemu_runtime rt = { .state_dir = mvl_state_root() };
 	char *run_dir = NULL;
-	int json = 0, bare = 0, c, ret = MVL_EXIT_FAILURE;
+	const char *topology = NULL;
+	struct host_plan hp;
+	struct pin_plan plan = { .memory_node = -1 };
+	int json = 0, bare = 0, planned = 0, c, ret = MVL_EXIT_FAILURE;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'b': bare = 1; break;
+		case 'T': topology = optarg; break;
 		case 'h': puts(usage_argv); return MVL_EXIT_OK;
 		default: return usage_error(usage_argv);
 		}
@@ -89,13 +97,29 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 	if (argc - optind != 1)
 		return usage_error(usage_argv);
 
+	memset(&hp, 0, sizeof(hp));
 	if (vm_load(argv[optind], opts, &cfg) < 0)
 		goto out;
+	/* only "auto" VMs need the planner: topology, NUMA nodes and memory node come from it */
+	if (cfg.pin_auto || cfg.topology_auto) {
+		struct strvec notes_plan = STRVEC_INIT;
+
+		if (host_plan_init(&hp, topology, NULL, opts, (const char *const *)&cfg.name, 1, &err) < 0 ||
+		    pin_plan_build(&hp.host, &cfg, &plan, &notes_plan, &err) < 0) {
+			error_lines(err.buf);
+			strvec_clear(&notes_plan);
+			goto out;
+		}
+		for (size_t i = 0; i < notes_plan.nr; i++)
+			warning("%s", notes_plan.v[i]);
+		strvec_clear(&notes_plan);
+		planned = 1;
+	}
 	if (!bare) {
 		run_dir = xstrfmt("%s/%s", mvl_run_root(), cfg.name);
 		rt.run_dir = run_dir;
 	}
-	if (qemu_argv_build(&cfg, &rt, &qargv, &notes, &err) < 0) {
+	if (qemu_argv_build(&cfg, planned ? &plan : NULL, &rt, &qargv, &notes, &err) < 0) {
 		error("cannot build the QEMU command line for '%s': %s", cfg.name, err.buf);
 		goto out;
 	}
@@ -105,6 +129,8 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 		goto out;
 	ret = MVL_EXIT_OK;
 out:
+	pin_plan_release(&plan);
+	host_plan_release(&hp);
 	free(run_dir);
 	strvec_clear(&qargv);
 	strvec_clear(&notes);

@@ -10,15 +10,17 @@
 #include <string.h>
 
 #include "commands.h"
+#include "../config/host_config.h"
 #include "../config/vm_config.h"
 #include "../util/usage.h"
 #include "../util/banned.h"
 
 static const char usage_help[] =
-	"usage: mvlaunch help [<command> | config]\n"
+	"usage: mvlaunch help [<command> | config | host-config]\n"
 	"\n"
 	"Show the commands, one command's usage, or (config) every VM config key\n"
-	"with its type, default, the QEMU option it becomes and the seed it comes from.";
+	"with its type, default, the QEMU option it becomes and the seed it comes from,\n"
+	"or (host-config) every key of host.toml.";
 
 int cmd_help(int argc, char **argv, const struct mvl_opts *opts)
 {
@@ -44,6 +46,10 @@ int cmd_help(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	if (!strcmp(argv[optind], "config")) {
 		vm_config_write_reference(stdout);
+		return MVL_EXIT_OK;
+	}
+	if (!strcmp(argv[optind], "host-config")) {
+		host_config_write_reference(stdout);
 		return MVL_EXIT_OK;
 	}
 	return commands_help(argv[optind], opts);

@@ -45,7 +45,7 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct vm_up_opts up = { .timeout_ms = 30000 };
+	struct vm_up_opts up = { .timeout_ms = 30000, .mvl = opts };
 	struct vm_handle h = VM_HANDLE_INIT;
 	struct strbuf err = STRBUF_INIT;
 	struct vm_config cfg;

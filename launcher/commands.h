@@ -18,6 +18,7 @@
 /* Options given before the command name. */
 struct mvl_opts {
 	const char *vms_dir;	/* --vms DIR, or NULL */
+	const char *host_config;	/* --host-config FILE, or NULL (VMS_DIR/host.toml) */
 };
 
 int cmd_argv(int argc, char **argv, const struct mvl_opts *opts);
@@ -25,6 +26,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_run(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_console(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_list(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_plan(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_status(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_help(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_up(int argc, char **argv, const struct mvl_opts *opts);

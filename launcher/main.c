@@ -27,13 +27,14 @@ static const struct cmd commands[] = {
 	{ "console", cmd_console, "attach the terminal to a VM's serial console (Ctrl-] leaves)" },
 	{ "status",  cmd_status,  "show VMs, their state and their live pins" },
 	{ "list",    cmd_list,    "one line per VM: name, state, pid" },
+	{ "plan",    cmd_plan,    "show where VMs' threads and memory go on this host; change nothing" },
 	{ "argv",    cmd_argv,    "print the QEMU command line for a VM; change nothing" },
 	{ "help",    cmd_help,    "show help for a command, or 'help config' for every config key" },
 	{ "version", cmd_version, "print mvlaunch's version" },
 };
 
 static const char usage_main[] =
-	"usage: mvlaunch [--vms DIR] [--version] [--help] <command> [<args>]";
+	"usage: mvlaunch [--vms DIR] [--host-config FILE] [--version] [--help] <command> [<args>]";
 
 void commands_list(void)
 {
@@ -69,6 +70,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "vms", required_argument, NULL, 'v' },
+		{ "host-config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -82,6 +84,9 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'v':
 			opts.vms_dir = optarg;
+			break;
+		case 'c':
+			opts.host_config = optarg;
 			break;
 		case 'h':
 			commands_list();

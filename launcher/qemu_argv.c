@@ -27,6 +27,7 @@
 
 struct builder {
 	const struct vm_config *cfg;
+	const struct pin_plan *plan;
 	struct strvec *argv;
 	struct strvec *warnings;
 	struct strbuf *err;
@@ -187,7 +188,8 @@ static void build_machine(struct builder *b)
 	if (cfg->merge == 0)
 		strbuf_addstr(&sb, ",mem-merge=off");
 	add_onoff(&sb, "dump-guest-core", cfg->dump_core);
-	strbuf_addstr(&sb, ",memory-backend=pc.ram");
+	if (!b->plan || b->plan->nr_numa <= 1)
+		strbuf_addstr(&sb, ",memory-backend=pc.ram");
 	if (cfg->firmware == FW_UEFI)
 		strbuf_addstr(&sb, ",pflash0=fw-code,pflash1=fw-vars");
 	strvec_push(b->argv, "-machine");
@@ -240,27 +242,27 @@ static void build_cpu(struct builder *b)
 	strvec_push_nodup(b->argv, strbuf_detach(&sb));
 }
 
-static void build_memory(struct builder *b)
+/* One guest RAM backend (with its thread-context when it preallocates on a node). */
+static void push_backend(struct builder *b, const char *id, uint64_t size, int node)
 {
 	const struct vm_config *cfg = b->cfg;
 	static const char *const backend[] = { "memory-backend-memfd", "memory-backend-file", "memory-backend-ram" };
 	static const char *const policy[] = { "bind", "preferred", "interleave" };
+	char *tc = xstrfmt("tc-%s", id);
 	json_t *o;
 
-	strvec_push(b->argv, "-m");
-	strvec_pushf(b->argv, "%llu", (unsigned long long)(cfg->mem_bytes >> 20));
-	if (cfg->prealloc == 1 && cfg->numa_node >= 0) {
+	if (cfg->prealloc == 1 && node >= 0) {
 		/* preallocation threads start on the node the memory is bound to */
 		o = json_object();
 		json_object_set_new(o, "qom-type", json_string("thread-context"));
-		json_object_set_new(o, "id", json_string("tc-pc.ram"));
-		json_object_set_new(o, "node-affinity", json_pack("[i]", cfg->numa_node));
+		json_object_set_new(o, "id", json_string(tc));
+		json_object_set_new(o, "node-affinity", json_pack("[i]", node));
 		push_json(b, "-object", o);
 	}
 	o = json_object();
 	json_object_set_new(o, "qom-type", json_string(backend[cfg->source]));
-	json_object_set_new(o, "id", json_string("pc.ram"));
-	json_object_set_new(o, "size", json_integer((json_int_t)cfg->mem_bytes));	/* equals -m */
+	json_object_set_new(o, "id", json_string(id));
+	json_object_set_new(o, "size", json_integer((json_int_t)size));
 	if (cfg->source == MEM_FILE)
 		json_object_set_new(o, "mem-path", jstr(b, "memory.path", cfg->mem_path));
 	if (cfg->source == MEM_MEMFD && cfg->hugepages != HUGEPAGES_NONE) {
@@ -279,16 +281,52 @@ static void build_memory(struct builder *b)
 		json_object_set_new(o, "prealloc", json_true());
 		if (cfg->prealloc_threads)
 			json_object_set_new(o, "prealloc-threads", json_integer(cfg->prealloc_threads));
-		if (cfg->numa_node >= 0)
-			json_object_set_new(o, "prealloc-context", json_string("tc-pc.ram"));
+		if (node >= 0)
+			json_object_set_new(o, "prealloc-context", json_string(tc));
 	}
 	if (cfg->discard == 1 && cfg->source == MEM_FILE)
 		json_object_set_new(o, "discard-data", json_true());
-	if (cfg->numa_node >= 0) {
-		json_object_set_new(o, "host-nodes", json_pack("[i]", cfg->numa_node));
+	if (node >= 0) {
+		json_object_set_new(o, "host-nodes", json_pack("[i]", node));
 		json_object_set_new(o, "policy", json_string(policy[cfg->numa_policy]));
 	}
 	push_json(b, "-object", o);
+	free(tc);
+}
+
+static void build_memory(struct builder *b)
+{
+	const struct vm_config *cfg = b->cfg;
+	const struct pin_plan *plan = b->plan;
+
+	strvec_push(b->argv, "-m");
+	strvec_pushf(b->argv, "%llu", (unsigned long long)(cfg->mem_bytes >> 20));
+	if (plan && plan->nr_numa > 1) {
+		/* one backend per guest node, each bound to its host node */
+		for (size_t i = 0; i < plan->nr_numa; i++) {
+			const struct plan_numa *n = &plan->numa[i];
+			struct strbuf sb = STRBUF_INIT;
+			char *id = xstrfmt("ram-node%u", n->guest_node);
+			int c = cpuset_next(&n->vcpus, 0);
+
+			push_backend(b, id, n->mem_bytes, n->host_node);
+			strbuf_addf(&sb, "node,nodeid=%u", n->guest_node);
+			while (c >= 0) {
+				int end = c;
+
+				while (cpuset_has(&n->vcpus, (unsigned)end + 1))
+					end++;
+				strbuf_addf(&sb, end > c ? ",cpus=%d-%d" : ",cpus=%d", c, end);
+				c = cpuset_next(&n->vcpus, (unsigned)end + 1);
+			}
+			strbuf_addf(&sb, ",memdev=%s", id);
+			strvec_push(b->argv, "-numa");
+			strvec_push_nodup(b->argv, strbuf_detach(&sb));
+			free(id);
+		}
+	} else {
+		push_backend(b, "pc.ram", cfg->mem_bytes, plan ? plan->memory_node : cfg->numa_node);	/* size equals -m */
+	}
 	if (cfg->locked == 1 || cfg->cpu_pm == 1) {
 		struct strbuf sb = STRBUF_INIT;
 
@@ -306,6 +344,12 @@ static void build_smp(struct builder *b)
 	const struct vm_config *cfg = b->cfg;
 	unsigned sockets = cfg->sockets, dies = cfg->dies, cores = cfg->cores, threads = cfg->threads;
 
+	if (b->plan && b->plan->sockets) {
+		sockets = b->plan->sockets;
+		dies = b->plan->dies;
+		cores = b->plan->cores;
+		threads = b->plan->threads;
+	}
 	if (!sockets) {
 		/* no topology (or "auto" before the planner decides): one socket of single-thread cores */
 		sockets = dies = threads = 1;
@@ -580,10 +624,10 @@ static void build_tail(struct builder *b)
 	strvec_pushv(b->argv, (const char **)cfg->extra_args.v);
 }
 
-int qemu_argv_build(const struct vm_config *cfg, const struct qemu_runtime *rt,
+int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, const struct qemu_runtime *rt,
 		    struct strvec *argv, struct strvec *warnings, struct strbuf *err)
 {
-	struct builder b = { .cfg = cfg, .argv = argv, .warnings = warnings, .err = err };
+	struct builder b = { .cfg = cfg, .plan = plan, .argv = argv, .warnings = warnings, .err = err };
 
 	strvec_push(argv, cfg->qemu_binary);
 	build_runtime_head(&b, rt);

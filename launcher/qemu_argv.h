@@ -1,13 +1,14 @@
 /*
  * qemu_argv.h - build the complete qemu-system-x86_64 argument vector.
  *
- * Pure: reads a validated struct vm_config (and where the VM's runtime files
- * go), fills a struct strvec, touches nothing on the host. 'mvlaunch argv'
+ * Pure: reads a validated struct vm_config, its struct pin_plan and where the
+ * VM's runtime files go, fills a struct strvec, touches nothing on the host. 'mvlaunch argv'
  * prints the result; 'up' executes it.
  */
 #ifndef MVL_QEMU_ARGV_H
 #define MVL_QEMU_ARGV_H
 
+#include "pin_plan.h"
 #include "../config/vm_config.h"
 #include "../util/strbuf.h"
 #include "../util/strvec.h"
@@ -30,13 +31,15 @@ struct qemu_runtime {
 };
 
 /*
- * Append the argv for cfg to argv (which the caller owns and clears).
+ * Append the argv for cfg to argv (which the caller owns and clears). With
+ * a plan, the guest topology, NUMA nodes and memory binding come from it
+ * (pinning.vcpus = "auto", cpu.topology = "auto"); NULL: from cfg alone.
  * Returns 0, or -1 with a one-line reason in err (for example a path that is
  * not valid UTF-8 and so cannot be written in QEMU's JSON syntax). Notes about
  * settings that have no effect on this command line are appended to
  * 'warnings' (may be NULL).
  */
-int qemu_argv_build(const struct vm_config *cfg, const struct qemu_runtime *rt,
+int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, const struct qemu_runtime *rt,
 		    struct strvec *argv, struct strvec *warnings, struct strbuf *err);
 
 /* "a,b" -> "a,,b": a value that can sit inside a QEMU key=value option. Caller frees. */

@@ -90,6 +90,23 @@ int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct strbu
 	return -1;
 }
 
+int runtime_lock_root(struct strbuf *err)
+{
+	const char *root = mvl_run_root();
+	int fd;
+
+	if (mkdir_private(root, err) < 0)
+		return -1;
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+		strbuf_addf(err, "cannot lock the runtime root '%s': %s", root, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 char *runtime_path(const struct vm_runtime *rt, const char *file)
 {
 	return xstrfmt("%s/%s", rt->dir, file);

@@ -26,6 +26,13 @@ struct vm_runtime {
  * an error ("busy"). Returns 0, or -1 with the reason in err.
  */
 int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct strbuf *err);
+/*
+ * Lock the whole runtime root (blocking) while CPUs are handed out, so two
+ * 'up' of different VMs never plan the same CPUs. Returns the fd to close,
+ * or -1 with the reason in err.
+ */
+int runtime_lock_root(struct strbuf *err);
+
 /* Path of a file in the runtime directory; caller frees. */
 char *runtime_path(const struct vm_runtime *rt, const char *file);
 /* Whether the directory exists (the VM was started and not cleaned up). */

@@ -70,6 +70,8 @@ int vm_state_write(const char *path, const struct vm_state *st, struct strbuf *e
 	json_object_set_new(o, "config_digest", json_string(digest));
 	json_object_set_new(o, "qemu_version", json_string(st->qemu_version ? st->qemu_version : ""));
 	json_object_set_new(o, "emulator_cpus", cpuset_to_json(&st->emulator));
+	json_object_set_new(o, "owned_cpus", cpuset_to_json(&st->owned));
+	json_object_set_new(o, "dedicated", json_boolean(st->dedicated));
 	for (size_t i = 0; i < st->threads.nr; i++)
 		json_array_append_new(threads, vm_thread_to_json(&st->threads.t[i]));
 	json_object_set_new(o, "threads", threads);
@@ -146,6 +148,11 @@ int vm_state_read(const char *path, struct vm_state *st, struct strbuf *err)
 		bad(err, path, "corrupt (emulator_cpus is not a list of CPU numbers)");
 		goto out;
 	}
+	if (json_object_get(o, "owned_cpus") && cpuset_from_json(json_object_get(o, "owned_cpus"), &st->owned) < 0) {
+		bad(err, path, "corrupt (owned_cpus is not a list of CPU numbers)");
+		goto out;
+	}
+	st->dedicated = json_is_true(json_object_get(o, "dedicated"));
 	threads = json_object_get(o, "threads");
 	json_array_foreach(threads, i, jt) {
 		struct vm_thread *t;

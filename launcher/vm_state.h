@@ -7,7 +7,7 @@
  *
  * {"name": "demo", "pid": 1234, "start_time": 5678, "started_at": 1795440000,
  *  "config": "/etc/mvlaunch/vms/demo.toml", "config_digest": "fnv1a64:...",
- *  "qemu_version": "7.2.22", "emulator_cpus": [0, 1],
+ *  "qemu_version": "7.2.22", "emulator_cpus": [0, 1], "owned_cpus": [2, 3], "dedicated": true,
  *  "threads": [{"tid": 1236, "role": "vcpu", "vcpu": 0, "name": "CPU 0/TCG", "cpus": [0]}, ...]}
  */
 #ifndef MVL_VM_STATE_H
@@ -28,6 +28,8 @@ struct vm_state {
 	char *qemu_version;
 	struct vm_threads threads;	/* planned = the pins applied at start */
 	struct cpuset emulator;		/* where QEMU's helper threads belong */
+	struct cpuset owned;		/* CPUs no other VM may get */
+	int dedicated;			/* its vCPUs are dedicated */
 };
 
 int vm_state_write(const char *path, const struct vm_state *st, struct strbuf *err);

@@ -24,6 +24,7 @@
 
 #include "vm_up.h"
 #include "paths.h"
+#include "host_plan.h"
 #include "pin_plan.h"
 #include "qemu_argv.h"
 #include "../qmp/qmp_cmds.h"
@@ -216,24 +217,31 @@ static int connect_qmp(struct vm_handle *h, int timeout_ms, struct strbuf *err)
 int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_handle *h,
 	  struct strvec *notes, struct strbuf *err)
 {
-	struct cpuset online;
-	struct pin_plan plan = { 0 };
+	struct host_plan hp;
+	struct pin_plan plan = { .memory_node = -1 };
+	struct strvec plan_notes = STRVEC_INIT;
 	struct strvec argv = STRVEC_INIT;
 	struct qemu_runtime qrt = { .state_dir = mvl_state_root(), .qmp_fd = 3 };
 	struct qmp_vcpu *vcpus = NULL;
 	struct qmp_iothread *io = NULL;
 	size_t nr_vcpus = 0, nr_io = 0;
 	char *nvram = NULL, *log = NULL, *cfg_abs = NULL;
-	int nvram_created = 0, listen_fd = -1, ret = -1;
+	int nvram_created = 0, listen_fd = -1, root_fd = -1, ret = -1;
 
-	if (host_online_cpus(&online, err) < 0 || pin_plan_from_config(cfg, &online, &plan, err) < 0)
-		return -1;
+	memset(&hp, 0, sizeof(hp));
 	if (runtime_lock(&h->rt, cfg->name, 0, err) < 0)
 		goto out;
 	if (check_ghost(h, notes, err) < 0) {
 		runtime_release(&h->rt);	/* not ours to clean: it runs */
 		goto out;
 	}
+	/* from planning to state.json, no other 'up' hands out CPUs */
+	root_fd = runtime_lock_root(err);
+	if (root_fd < 0 || host_plan_init(&hp, NULL, NULL, opts->mvl, (const char *const *)&cfg->name, 1, err) < 0 ||
+	    pin_plan_build(&hp.host, cfg, &plan, &plan_notes, err) < 0)
+		goto fail;
+	for (size_t i = 0; i < plan_notes.nr; i++)
+		strvec_push(notes, plan_notes.v[i]);
 	if (cfg->firmware == FW_UEFI) {
 		int r = prepare_nvram(cfg, &nvram, err);
 
@@ -242,14 +250,14 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		nvram_created = r;
 	}
 	qrt.run_dir = h->rt.dir;
-	if (qemu_argv_build(cfg, &qrt, &argv, NULL, err) < 0)
+	if (qemu_argv_build(cfg, &plan, &qrt, &argv, NULL, err) < 0)
 		goto fail;
 	log = runtime_path(&h->rt, "qemu.log");
 	listen_fd = qmp_listen(h, err);
 	if (listen_fd < 0)
 		goto fail;
 	if (qemu_spawn(&argv, log, &plan.emulator, listen_fd, &h->proc, err) < 0) {
-		if (errno == ENOENT || strstr(err->buf, "No such file"))
+		if (strstr(err->buf, "cannot run '") && strstr(err->buf, "No such file"))
 			strbuf_addf(err, "\nhint: install QEMU ('make deps' or 'apt-get install qemu-system-x86'), "
 				    "or set qemu.binary in %s", cfg->file);
 		goto fail;
@@ -274,6 +282,8 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	h->state.config_digest = cfg->digest;
 	h->state.qemu_version = xstrdup(qmp_qemu_version(h->qmp));
 	h->state.emulator = plan.emulator;
+	h->state.owned = plan.owned;
+	h->state.dedicated = plan.dedicated;
 	{
 		char *state_path = runtime_path(&h->rt, "state.json");
 		int r = vm_state_write(state_path, &h->state, err);
@@ -298,6 +308,10 @@ fail:
 	qemu_proc_release(&h->proc);
 	vm_state_release(&h->state);
 out:
+	if (root_fd >= 0)
+		close(root_fd);
+	host_plan_release(&hp);
+	strvec_clear(&plan_notes);
 	if (listen_fd >= 0)
 		close(listen_fd);
 	free(cfg_abs);

@@ -8,6 +8,7 @@
 #ifndef MVL_VM_UP_H
 #define MVL_VM_UP_H
 
+#include "commands.h"
 #include "pin_apply.h"
 #include "qemu_proc.h"
 #include "runtime.h"
@@ -27,6 +28,7 @@ struct vm_handle {
 struct vm_up_opts {
 	int timeout_ms;		/* start to QMP answering, and each QMP reply */
 	int paused;		/* pin and verify, but leave the guest paused */
+	const struct mvl_opts *mvl;	/* where host.toml is */
 };
 
 /*

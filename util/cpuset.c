@@ -71,6 +71,24 @@ void cpuset_or(struct cpuset *dst, const struct cpuset *src)
 		dst->w[i] |= src->w[i];
 }
 
+void cpuset_and(struct cpuset *dst, const struct cpuset *src)
+{
+	for (unsigned i = 0; i < CPUSET_MAX / 64; i++)
+		dst->w[i] &= src->w[i];
+}
+
+void cpuset_andnot(struct cpuset *dst, const struct cpuset *src)
+{
+	for (unsigned i = 0; i < CPUSET_MAX / 64; i++)
+		dst->w[i] &= ~src->w[i];
+}
+
+void cpuset_clear(struct cpuset *s, unsigned cpu)
+{
+	if (cpu < CPUSET_MAX)
+		s->w[cpu / 64] &= ~(UINT64_C(1) << (cpu % 64));
+}
+
 static int parse_cpu(const char **p, unsigned *out, struct strbuf *err)
 {
 	unsigned long v;

@@ -28,6 +28,10 @@ int cpuset_next(const struct cpuset *s, unsigned from);
 int cpuset_equal(const struct cpuset *a, const struct cpuset *b);
 int cpuset_intersects(const struct cpuset *a, const struct cpuset *b);
 void cpuset_or(struct cpuset *dst, const struct cpuset *src);
+void cpuset_and(struct cpuset *dst, const struct cpuset *src);
+/* dst = dst minus src */
+void cpuset_andnot(struct cpuset *dst, const struct cpuset *src);
+void cpuset_clear(struct cpuset *s, unsigned cpu);
 /*
  * Parse "0-3,8,10-11" into s. Returns 0, or -1 with the reason (without the
  * subject) in err, e.g. "range '5-3' runs backwards".

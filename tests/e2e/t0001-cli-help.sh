@@ -26,10 +26,15 @@ expect_code 2 "$MVLAUNCH" argv --no-such-option demo
 expect_code 2 "$MVLAUNCH" argv a b
 expect_code 2 "$MVLAUNCH" version extra
 
-# the config key reference in README.md is the one the key table prints
+# the key references in README.md are the ones the key tables print
 expect_code 0 "$MVLAUNCH" help config
 grep -qF '| `cpu.vcpus` |' "$T/out" || fail "help config lacks cpu.vcpus"
-while IFS= read -r line; do
-	grep -qxF -- "$line" "$TOP/README.md" || { fail "README.md config reference is out of date: $line"; break; }
-done <"$T/out"
+expect_code 0 "$MVLAUNCH" help host-config
+grep -qF '| `reserved_cpus` |' "$T/out" || fail "help host-config lacks reserved_cpus"
+for topic in config host-config; do
+	"$MVLAUNCH" help "$topic" >"$T/ref"
+	while IFS= read -r line; do
+		grep -qxF -- "$line" "$TOP/README.md" || { fail "README.md $topic reference is out of date: $line"; break; }
+	done <"$T/ref"
+done
 done_testing

@@ -1,80 +1,11 @@
 /*
- * test_launcher.c - unit tests for the pure parts of launcher/: pin plans
- * from config pins, state.json round trips and corrupt state files.
+ * test_launcher.c - unit tests for launcher/ state handling: state.json
+ * round trips and corrupt state files.
  */
 #include <unistd.h>
 
 #include "unit.h"
-#include "../../config/vm_config.h"
-#include "../../launcher/pin_plan.h"
 #include "../../launcher/vm_state.h"
-
-static void load(const char *text, struct vm_config *cfg)
-{
-	struct strbuf err = STRBUF_INIT;
-
-	vm_config_init(cfg);
-	if (vm_config_parse("vms/p.toml", text, strlen(text), cfg, &err) < 0) {
-		print_error("%s\n", err.buf);
-		fail();
-	}
-	strbuf_release(&err);
-}
-
-static void test_launcher_pin_plan(void **state)
-{
-	struct vm_config cfg;
-	struct pin_plan plan;
-	struct cpuset online;
-	struct strbuf err = STRBUF_INIT, s = STRBUF_INIT;
-
-	(void)state;
-	cpuset_parse(&online, "0-7", &err);
-	load("[cpu]\nvcpus = 4\n[pinning]\nvcpus = [\"3\", \"7\", \"1-2\", \"5\"]\nemulator = \"0,4\"\nrealtime = true\n", &cfg);
-	assert_int_equal(pin_plan_from_config(&cfg, &online, &plan, &err), 0);
-	assert_int_equal(plan.nr_vcpus, 4);
-	cpuset_format(&plan.vcpu[2], &s);
-	assert_string_equal(s.buf, "1-2");
-	strbuf_reset(&s);
-	cpuset_format(&plan.iothread, &s);	/* iothreads follow the emulator */
-	assert_string_equal(s.buf, "0,4");
-	assert_int_equal(plan.realtime, 1);
-	pin_plan_release(&plan);
-	vm_config_release(&cfg);
-
-	/* no pins: everything may run on every online CPU */
-	load("[cpu]\nvcpus = 2\n", &cfg);
-	assert_int_equal(pin_plan_from_config(&cfg, &online, &plan, &err), 0);
-	assert_true(cpuset_equal(&plan.vcpu[1], &online));
-	assert_true(cpuset_equal(&plan.emulator, &online));
-	pin_plan_release(&plan);
-	vm_config_release(&cfg);
-	strbuf_release(&s);
-	strbuf_release(&err);
-}
-
-static void test_launcher_pin_plan_offline(void **state)
-{
-	struct vm_config cfg;
-	struct pin_plan plan;
-	struct cpuset online;
-	struct strbuf err = STRBUF_INIT;
-
-	(void)state;
-	cpuset_parse(&online, "0-15", &err);
-	load("[cpu]\nvcpus = 2\n[pinning]\nvcpus = [\"1\", \"23\"]\niothreads = \"16\"\n", &cfg);
-	assert_int_equal(pin_plan_from_config(&cfg, &online, &plan, &err), -1);
-	assert_string_equal(err.buf, "vms/p.toml:4:1: key 'pinning.vcpus[1]': CPU 23 is not online (online: 0-15)\n"
-				     "vms/p.toml:5:1: key 'pinning.iothreads': CPU 16 is not online (online: 0-15)");
-	assert_null(plan.vcpu);
-	vm_config_release(&cfg);
-	strbuf_reset(&err);
-	load("[pinning]\nvcpus = \"auto\"\n", &cfg);
-	assert_int_equal(pin_plan_from_config(&cfg, &online, &plan, &err), -1);
-	assert_non_null(strstr(err.buf, "vms/p.toml:2:1: key 'pinning.vcpus': \"auto\" needs the topology planner"));
-	vm_config_release(&cfg);
-	strbuf_release(&err);
-}
 
 static void test_launcher_state_roundtrip(void **state)
 {
@@ -153,8 +84,6 @@ static void test_launcher_state_corrupt(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_launcher_pin_plan),
-		cmocka_unit_test(test_launcher_pin_plan_offline),
 		cmocka_unit_test(test_launcher_state_roundtrip),
 		cmocka_unit_test(test_launcher_state_corrupt),
 	};

@@ -14,7 +14,7 @@ static void build(const char *text, const struct qemu_runtime *rt, struct strvec
 
 	vm_config_init(&cfg);
 	if (vm_config_parse("/etc/mvlaunch/vms/t.toml", text, strlen(text), &cfg, &err) < 0 ||
-	    qemu_argv_build(&cfg, rt, argv, NULL, &err) < 0) {
+	    qemu_argv_build(&cfg, NULL, rt, argv, NULL, &err) < 0) {
 		print_error("%s\n", err.buf);
 		fail();
 	}
@@ -233,8 +233,41 @@ static void test_qemu_argv_invalid_utf8(void **state)
 	(void)state;
 	vm_config_init(&cfg);
 	assert_int_equal(vm_config_parse("t.toml", text, strlen(text), &cfg, &err), 0);
-	assert_int_equal(qemu_argv_build(&cfg, NULL, &argv, NULL, &err), -1);
+	assert_int_equal(qemu_argv_build(&cfg, NULL, NULL, &argv, NULL, &err), -1);
 	assert_string_equal(err.buf, "disk.path '/a\xff.img' is not valid UTF-8, which QEMU's JSON options cannot carry");
+	strvec_clear(&argv);
+	strbuf_release(&err);
+	vm_config_release(&cfg);
+}
+
+static void test_qemu_argv_numa_plan(void **state)
+{
+	struct vm_config cfg;
+	struct strvec argv = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT;
+	struct plan_numa cells[2] = { { .guest_node = 0, .host_node = 0, .mem_bytes = 1ULL << 30 },
+				      { .guest_node = 1, .host_node = 1, .mem_bytes = 1ULL << 30 } };
+	struct pin_plan plan = { .nr_vcpus = 4, .sockets = 2, .dies = 1, .cores = 1, .threads = 2,
+				 .numa = cells, .nr_numa = 2, .memory_node = -1 };
+	const char *text = "[cpu]\nvcpus = 4\ntopology = \"auto\"\n[memory]\nsize = \"2G\"\nprealloc = true\n";
+
+	(void)state;
+	cpuset_set(&cells[0].vcpus, 0);
+	cpuset_set(&cells[0].vcpus, 1);
+	cpuset_set(&cells[1].vcpus, 2);
+	cpuset_set(&cells[1].vcpus, 3);
+	vm_config_init(&cfg);
+	assert_int_equal(vm_config_parse("t.toml", text, strlen(text), &cfg, &err), 0);
+	assert_int_equal(qemu_argv_build(&cfg, &plan, NULL, &argv, NULL, &err), 0);
+	/* no single machine backend: one per guest node, bound to its host node */
+	assert_string_equal(find_after(&argv, "-machine", 0), "q35");
+	assert_string_equal(find_after(&argv, "-object", 0), "{\"qom-type\":\"thread-context\",\"id\":\"tc-ram-node0\",\"node-affinity\":[0]}");
+	assert_string_equal(find_after(&argv, "-object", 1),
+			    "{\"qom-type\":\"memory-backend-memfd\",\"id\":\"ram-node0\",\"size\":1073741824,\"share\":false,"
+			    "\"prealloc\":true,\"prealloc-context\":\"tc-ram-node0\",\"host-nodes\":[0],\"policy\":\"bind\"}");
+	assert_string_equal(find_after(&argv, "-numa", 0), "node,nodeid=0,cpus=0-1,memdev=ram-node0");
+	assert_string_equal(find_after(&argv, "-numa", 1), "node,nodeid=1,cpus=2-3,memdev=ram-node1");
+	assert_string_equal(find_after(&argv, "-smp", 0), "4,sockets=2,dies=1,cores=1,threads=2");
 	strvec_clear(&argv);
 	strbuf_release(&err);
 	vm_config_release(&cfg);
@@ -264,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_argv_devices),
 		cmocka_unit_test(test_qemu_argv_extra_and_secure_boot),
 		cmocka_unit_test(test_qemu_argv_invalid_utf8),
+		cmocka_unit_test(test_qemu_argv_numa_plan),
 		cmocka_unit_test(test_qemu_argv_default_mac),
 	};
 

@@ -87,7 +87,7 @@ static void test_vm_config_full(void **state)
 	assert_int_equal(cfg.hv.spinlocks, 8191);
 	assert_int_equal(cfg.nr_vcpu_pins, 4);
 	assert_true(cpuset_has(&cfg.vcpu_pins[1], 5));
-	assert_true(cfg.has_emulator_pin && cpuset_count(&cfg.emulator_pin) == 2);
+	assert_true(cfg.emulator_place == PLACE_CPUS && cpuset_count(&cfg.emulator_pin) == 2);
 	assert_true(cfg.mem_bytes == (4ULL << 30));
 	assert_string_equal(cfg.disks[0].path, "vms/img/root.qcow2");	/* relative to the config */
 	assert_int_equal(cfg.disks[0].aio, AIO_NATIVE);			/* item defaults */
@@ -149,7 +149,7 @@ static void test_vm_config_types_and_ranges(void **state)
 	expect_error("[cpu]\ntopology = \"big\"\n",
 		     "vms/t.toml:2:1: key 'cpu.topology': must be \"auto\" or a table like { sockets = 1, cores = 4, threads = 2 } (got 'big')");
 	expect_error("[pinning]\nvcpus = [\"1-\"]\n", "vms/t.toml:2:10: key 'pinning.vcpus[0]': '1-': expected a CPU number at the end");
-	expect_error("[pinning]\nemulator = \"0-1,6-\"\n", "vms/t.toml:2:1: key 'pinning.emulator': '0-1,6-': expected a CPU number at the end");
+	expect_error("[pinning]\nemulator = \"0-1,6-\"\n", "vms/t.toml:2:1: key 'pinning.emulator': '0-1,6-' is not host, share, isolate or a CPU list (expected a CPU number at the end)");
 	expect_error("[cpu]\nhyperv = { vendor_id = \"0123456789abc\" }\n",
 		     "vms/t.toml:2:12: key 'cpu.hyperv.vendor_id': must be 1..12 characters, got 13 (QEMU would cut it)");
 	expect_error("[cpu]\nhyperv = { vendor_id = \"a,kvm=off\" }\n",

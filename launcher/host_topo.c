@@ -1,0 +1,174 @@
+/*
+ * host_topo.c - hwloc -> struct host_topo (see host_topo.h).
+ *
+ * Only this file talks to hwloc (and to libnuma, for the free memory of
+ * this host's nodes). Machines without Core objects (some VMs)
+ * get one core per PU; machines without an L3 get one L3 domain per package
+ * (or one for the machine), so the planner always has the three levels.
+ */
+#include <hwloc.h>
+#include <numa.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_topo.h"
+#include "../util/wrapper.h"
+#include "../util/banned.h"
+
+static void bitmap_to_cpuset(hwloc_const_bitmap_t b, struct cpuset *s)
+{
+	int i;
+
+	cpuset_zero(s);
+	hwloc_bitmap_foreach_begin(i, b) {
+		if (i >= 0 && i < CPUSET_MAX)
+			cpuset_set(s, (unsigned)i);
+	} hwloc_bitmap_foreach_end();
+}
+
+static int group_of(const struct host_group *g, size_t nr, unsigned pu)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (cpuset_has(&g[i].cpus, pu))
+			return (int)i;
+	return -1;
+}
+
+static void fill_groups(hwloc_topology_t topo, hwloc_obj_type_t type, struct host_group **out, size_t *nr)
+{
+	int n = hwloc_get_nbobjs_by_type(topo, type);
+
+	*nr = 0;
+	*out = xcalloc(n > 0 ? (size_t)n : 1, sizeof(**out));
+	for (int i = 0; i < n; i++) {
+		hwloc_obj_t o = hwloc_get_obj_by_type(topo, type, (unsigned)i);
+		struct host_group *g = &(*out)[(*nr)++];
+
+		g->os_index = type == HWLOC_OBJ_L3CACHE ? -1 : (int)o->os_index;
+		if (o->cpuset)
+			bitmap_to_cpuset(o->cpuset, &g->cpus);
+		if (type == HWLOC_OBJ_NUMANODE)
+			g->mem_bytes = o->attr->numanode.local_memory;
+	}
+}
+
+static int load(struct host_topo *t, const char *xml, struct strbuf *err)
+{
+	hwloc_topology_t topo;
+	int nr_core_objs, ret = -1;
+	hwloc_obj_type_t unit;
+
+	memset(t, 0, sizeof(*t));
+	t->source = xstrdup(xml ? xml : "this host");
+	if (hwloc_topology_init(&topo) < 0) {
+		strbuf_addstr(err, "cannot initialise hwloc");
+		return -1;
+	}
+	if (xml && hwloc_topology_set_xml(topo, xml) < 0) {
+		strbuf_addf(err, "topology '%s': cannot read it as hwloc XML (make one with 'lstopo-no-graphics --of xml')", xml);
+		goto out;
+	}
+	if (hwloc_topology_load(topo) < 0) {
+		strbuf_addf(err, "topology '%s': hwloc cannot load it", t->source);
+		goto out;
+	}
+	bitmap_to_cpuset(hwloc_topology_get_allowed_cpuset(topo), &t->all);
+	fill_groups(topo, HWLOC_OBJ_NUMANODE, &t->nodes, &t->nr_nodes);
+	fill_groups(topo, HWLOC_OBJ_PACKAGE, &t->packages, &t->nr_packages);
+	fill_groups(topo, HWLOC_OBJ_L3CACHE, &t->l3, &t->nr_l3);
+	if (!t->nr_l3) {
+		/* no L3 known: one domain per package, else the machine */
+		free(t->l3);
+		t->nr_l3 = t->nr_packages ? t->nr_packages : 1;
+		t->l3 = xcalloc(t->nr_l3, sizeof(*t->l3));
+		for (size_t i = 0; i < t->nr_l3; i++) {
+			t->l3[i].os_index = -1;
+			t->l3[i].cpus = t->nr_packages ? t->packages[i].cpus : t->all;
+		}
+	}
+	if (!xml && numa_available() >= 0) {
+		/* free memory per node: only meaningful for this host */
+		for (size_t i = 0; i < t->nr_nodes; i++) {
+			long long free_b = 0;
+
+			if (numa_node_size64(t->nodes[i].os_index, &free_b) >= 0 && free_b > 0)
+				t->nodes[i].mem_free = (uint64_t)free_b;
+		}
+	}
+	nr_core_objs = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
+	unit = nr_core_objs > 0 ? HWLOC_OBJ_CORE : HWLOC_OBJ_PU;
+	t->nr_cores = 0;
+	t->cores = xcalloc((size_t)hwloc_get_nbobjs_by_type(topo, unit) + 1, sizeof(*t->cores));
+	t->max_threads = 1;
+	for (int i = 0; i < hwloc_get_nbobjs_by_type(topo, unit); i++) {
+		hwloc_obj_t o = hwloc_get_obj_by_type(topo, unit, (unsigned)i);
+		struct host_core *c = &t->cores[t->nr_cores];
+		int first;
+
+		bitmap_to_cpuset(o->cpuset, &c->pus);
+		/* only the threads we may use */
+		for (int p = cpuset_next(&c->pus, 0); p >= 0; p = cpuset_next(&c->pus, (unsigned)p + 1))
+			if (!cpuset_has(&t->all, (unsigned)p))
+				c->pus.w[p / 64] &= ~(UINT64_C(1) << (p % 64));
+		c->nr_pus = cpuset_count(&c->pus);
+		if (!c->nr_pus)
+			continue;
+		first = cpuset_next(&c->pus, 0);
+		c->l3 = group_of(t->l3, t->nr_l3, (unsigned)first);
+		c->node = group_of(t->nodes, t->nr_nodes, (unsigned)first);
+		c->package = group_of(t->packages, t->nr_packages, (unsigned)first);
+		if (c->nr_pus > t->max_threads)
+			t->max_threads = c->nr_pus;
+		t->nr_cores++;
+	}
+	if (t->nr_packages) {
+		const char *v = hwloc_obj_get_info_by_name(hwloc_get_obj_by_type(topo, HWLOC_OBJ_PACKAGE, 0), "CPUVendor");
+
+		if (v)
+			snprintf(t->vendor, sizeof(t->vendor), "%s", v);
+	}
+	if (!t->nr_cores) {
+		strbuf_addf(err, "topology '%s': no usable CPUs", t->source);
+		goto out;
+	}
+	ret = 0;
+out:
+	hwloc_topology_destroy(topo);
+	if (ret < 0)
+		host_topo_free(t);
+	return ret;
+}
+
+int host_topo_load(struct host_topo *t, struct strbuf *err)
+{
+	return load(t, NULL, err);
+}
+
+int host_topo_load_xml(struct host_topo *t, const char *path, struct strbuf *err)
+{
+	return load(t, path, err);
+}
+
+void host_topo_free(struct host_topo *t)
+{
+	free(t->cores);
+	free(t->l3);
+	free(t->nodes);
+	free(t->packages);
+	free(t->source);
+	memset(t, 0, sizeof(*t));
+}
+
+int host_topo_core_of(const struct host_topo *t, unsigned pu)
+{
+	for (size_t i = 0; i < t->nr_cores; i++)
+		if (cpuset_has(&t->cores[i].pus, pu))
+			return (int)i;
+	return -1;
+}
+
+int host_topo_node_of(const struct host_topo *t, unsigned pu)
+{
+	return group_of(t->nodes, t->nr_nodes, pu);
+}

@@ -1,0 +1,491 @@
+/*
+ * test_pin_plan.c - the planner on real machine shapes: the seeds' hwloc
+ * topologies (siblings n/n+4, n/n+10, two sockets with n/n+36, no SMT) and
+ * generated ones (siblings 2n/2n+1, several packages, nodes and L3s).
+ * Properties are checked for VMs of 1 to 32 vCPUs on every topology; the
+ * seeds' own layouts are checked exactly.
+ */
+#include "unit.h"
+#include "../../config/vm_config.h"
+#include "../../launcher/host_topo.h"
+#include "../../launcher/pin_plan.h"
+
+#define TOPO UNIT_DATA	/* copies of ../shared/topologies/ */
+
+static const char *const topologies[] = {
+	TOPO "seed-i5-4c8t.xml", TOPO "seed-10c20t.xml", TOPO "seed-2s-36c72t.xml", TOPO "nosmt-2c.xml",
+	UNIT_DATA "gen-2p-4n-16l3-256t.xml", UNIT_DATA "gen-8c16t-adjacent.xml", UNIT_DATA "gen-8c-2l3.xml",
+};
+
+static void topo_load(struct host_topo *t, const char *path)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	if (host_topo_load_xml(t, path, &err) < 0) {
+		print_error("%s\n", err.buf);
+		fail();
+	}
+	strbuf_release(&err);
+}
+
+static void cfg_load(struct vm_config *cfg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void cfg_load(struct vm_config *cfg, const char *fmt, ...)
+{
+	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&text, fmt, ap);
+	va_end(ap);
+	vm_config_init(cfg);
+	if (vm_config_parse("vms/p.toml", text.buf, text.len, cfg, &err) < 0) {
+		print_error("%s\n", err.buf);
+		fail();
+	}
+	strbuf_release(&text);
+	strbuf_release(&err);
+}
+
+static void reserve(struct plan_host *h, const struct host_topo *t, const char *list)
+{
+	struct cpuset r;
+	struct strbuf err = STRBUF_INIT;
+
+	cpuset_zero(&r);
+	if (list && *list)
+		assert_int_equal(cpuset_parse(&r, list, &err), 0);
+	assert_int_equal(plan_host_init(h, t, list ? &r : NULL, &err), 0);
+	strbuf_release(&err);
+}
+
+static int group_of(const struct host_group *g, size_t nr, const struct cpuset *s)
+{
+	for (size_t i = 0; i < nr; i++) {
+		struct cpuset x = *s;
+
+		cpuset_andnot(&x, &g[i].cpus);
+		if (cpuset_empty(&x))
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * Whether some group surely has room: free threads for the vCPUs, and with
+ * SMT twice that (whole cores for pairs, whatever the reservation split).
+ */
+static int fits(const struct host_group *g, size_t nr, const struct cpuset *reserved, unsigned vcpus, unsigned smt)
+{
+	for (size_t i = 0; i < nr; i++) {
+		struct cpuset room = g[i].cpus;
+
+		cpuset_andnot(&room, reserved);
+		if (cpuset_count(&room) >= vcpus * (smt >= 2 ? 2 : 1) + (smt >= 2 ? 2 : 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* The rules of pin_plan.h, checked on one plan. */
+static void check_plan(const struct host_topo *t, const struct plan_host *h, const struct vm_config *cfg,
+		       const struct pin_plan *p, struct cpuset *seen)
+{
+	struct cpuset all;
+
+	cpuset_zero(&all);
+	assert_int_equal(p->nr_vcpus, cfg->vcpus);
+	assert_int_equal(p->sockets * p->cores * p->threads, cfg->vcpus);
+	for (size_t i = 0; i < p->nr_vcpus; i++) {
+		/* dedicated: one thread each, never shared with another vCPU, the host or the emulator */
+		assert_int_equal(cpuset_count(&p->vcpu[i]), 1);
+		assert_false(cpuset_intersects(&p->vcpu[i], &all));
+		assert_false(cpuset_intersects(&p->vcpu[i], seen));
+		assert_false(cpuset_intersects(&p->vcpu[i], &h->reserved));
+		assert_false(cpuset_intersects(&p->vcpu[i], &p->emulator));
+		cpuset_or(&all, &p->vcpu[i]);
+	}
+	/* guest thread pairs sit on host sibling pairs */
+	for (size_t i = 0; p->threads == 2 && i + 1 < p->nr_vcpus; i += 2)
+		assert_int_equal(host_topo_core_of(t, (unsigned)cpuset_next(&p->vcpu[i], 0)),
+				 host_topo_core_of(t, (unsigned)cpuset_next(&p->vcpu[i + 1], 0)));
+	/* with SMT and an even count, prefer pairs */
+	if (t->max_threads >= 2 && !(cfg->vcpus & 1))
+		assert_int_equal(p->threads, 2);
+	/* memory binding matches the vCPUs' nodes */
+	if (p->nr_numa == 0) {
+		int n = group_of(t->nodes, t->nr_nodes, &all);
+
+		assert_true(n >= 0);
+		assert_int_equal(p->memory_node, t->nodes[n].os_index);
+	} else {
+		for (size_t j = 0; j < p->nr_numa; j++) {
+			for (int v = cpuset_next(&p->numa[j].vcpus, 0); v >= 0; v = cpuset_next(&p->numa[j].vcpus, (unsigned)v + 1)) {
+				int n = group_of(t->nodes, t->nr_nodes, &p->vcpu[v]);
+
+				assert_int_equal(t->nodes[n].os_index, p->numa[j].host_node);
+			}
+		}
+	}
+	cpuset_or(seen, &all);
+}
+
+static void test_pin_plan_properties(void **state)
+{
+	(void)state;
+	for (size_t ti = 0; ti < sizeof(topologies) / sizeof(topologies[0]); ti++) {
+		struct host_topo t;
+
+		topo_load(&t, topologies[ti]);
+		for (unsigned vcpus = 1; vcpus <= 32; vcpus++) {
+			struct plan_host h;
+			struct vm_config cfg;
+			struct pin_plan p;
+			struct strvec warn = STRVEC_INIT;
+			struct strbuf err = STRBUF_INIT;
+			struct cpuset seen, fr = t.all;
+			unsigned free_threads;
+
+			reserve(&h, &t, NULL);
+			cpuset_andnot(&fr, &h.reserved);
+			free_threads = cpuset_count(&fr);
+			cfg_load(&cfg, "[cpu]\nvcpus = %u\ntopology = \"auto\"\n[pinning]\nvcpus = \"auto\"\n", vcpus);
+			cpuset_zero(&seen);
+			if (pin_plan_build(&h, &cfg, &p, &warn, &err) == 0) {
+				check_plan(&t, &h, &cfg, &p, &seen);
+				/* a VM that fits one L3 domain (or one node) is placed in one */
+				if (fits(t.l3, t.nr_l3, &h.reserved, vcpus, t.max_threads))
+					assert_true(group_of(t.l3, t.nr_l3, &seen) >= 0);
+				if (fits(t.nodes, t.nr_nodes, &h.reserved, vcpus, t.max_threads))
+					assert_true(group_of(t.nodes, t.nr_nodes, &seen) >= 0);
+				pin_plan_release(&p);
+			} else {
+				/* only when the host is really too small */
+				assert_true(vcpus > free_threads || (t.max_threads >= 2 && !(vcpus & 1)));
+				assert_non_null(strstr(err.buf, "does not fit"));
+			}
+			strvec_clear(&warn);
+			strbuf_release(&err);
+			vm_config_release(&cfg);
+			plan_host_release(&h);
+		}
+		host_topo_free(&t);
+	}
+}
+
+static void test_pin_plan_many_vms(void **state)
+{
+	(void)state;
+	/* pack VMs of 4 until the host is full: never an overlap */
+	for (size_t ti = 0; ti < sizeof(topologies) / sizeof(topologies[0]); ti++) {
+		struct host_topo t;
+		struct plan_host h;
+		struct cpuset seen;
+		int fitted = 0;
+
+		topo_load(&t, topologies[ti]);
+		reserve(&h, &t, NULL);
+		cpuset_zero(&seen);
+		for (;;) {
+			struct vm_config cfg;
+			struct pin_plan p;
+			struct strvec warn = STRVEC_INIT;
+			struct strbuf err = STRBUF_INIT;
+			int r;
+
+			cfg_load(&cfg, "name = \"vm%d\"\n[cpu]\nvcpus = 4\ntopology = \"auto\"\n[pinning]\nvcpus = \"auto\"\n", fitted);
+			r = pin_plan_build(&h, &cfg, &p, &warn, &err);
+			if (r == 0) {
+				check_plan(&t, &h, &cfg, &p, &seen);
+				pin_plan_release(&p);
+				fitted++;
+			}
+			strvec_clear(&warn);
+			strbuf_release(&err);
+			vm_config_release(&cfg);
+			if (r < 0)
+				break;
+		}
+		/* every free pair (or thread without SMT) was used */
+		assert_int_equal(fitted, (int)((cpuset_count(&t.all) - cpuset_count(&h.reserved)) / 4));
+		plan_host_release(&h);
+		host_topo_free(&t);
+	}
+}
+
+static void test_pin_plan_seed_004(void **state)
+{
+	struct host_topo t;
+	struct plan_host h;
+	struct cpuset seen;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	topo_load(&t, TOPO "seed-2s-36c72t.xml");
+	reserve(&h, &t, "0-3,18-21,36-39,54-57");
+	cpuset_zero(&seen);
+	for (int i = 0; i < 15; i++) {
+		struct vm_config cfg;
+		struct pin_plan p;
+		struct strvec warn = STRVEC_INIT;
+
+		cfg_load(&cfg, "name = \"vm%d\"\n[cpu]\nvcpus = 4\ntopology = \"auto\"\ncpu_pm = true\n"
+			 "[pinning]\nvcpus = \"auto\"\n[memory]\nsize = \"8G\"\nhugepages = \"2M\"\n", i + 1);
+		if (i < 14) {
+			int pkg;
+
+			assert_int_equal(pin_plan_build(&h, &cfg, &p, &warn, &err), 0);
+			check_plan(&t, &h, &cfg, &p, &seen);
+			/* two whole sibling pairs of one socket */
+			assert_int_equal(p.threads, 2);
+			assert_int_equal(p.cores, 2);
+			pkg = t.cores[host_topo_core_of(&t, (unsigned)cpuset_next(&p.vcpu[0], 0))].package;
+			for (size_t v = 0; v < 4; v++)
+				assert_int_equal(t.cores[host_topo_core_of(&t, (unsigned)cpuset_next(&p.vcpu[v], 0))].package, pkg);
+			assert_int_equal(p.memory_node, pkg);
+			/* emulator threads on the reserved threads of its own socket */
+			assert_true(cpuset_count(&p.emulator) == 8);
+			pin_plan_release(&p);
+		} else {
+			assert_int_equal(pin_plan_build(&h, &cfg, &p, &warn, &err), -1);
+			assert_non_null(strstr(err.buf, "VM 'vm15' does not fit: it needs 2 whole cores with two free threads "
+							"for 4 dedicated vCPUs (thread_policy prefer)"));
+			assert_non_null(strstr(err.buf, "free: none; reserved for the host: 0-3,18-21,36-39,54-57; 'vm1' owns "));
+		}
+		strvec_clear(&warn);
+		vm_config_release(&cfg);
+	}
+	strbuf_release(&err);
+	plan_host_release(&h);
+	host_topo_free(&t);
+}
+
+static void plan_one(const char *topo, const char *reserved, const char *text, struct host_topo *t,
+		     struct plan_host *h, struct pin_plan *p, struct strvec *warn, struct strbuf *err, int want)
+{
+	struct vm_config cfg;
+
+	topo_load(t, topo);
+	reserve(h, t, reserved);
+	cfg_load(&cfg, "%s", text);
+	assert_int_equal(pin_plan_build(h, &cfg, p, warn, err), want);
+	vm_config_release(&cfg);
+}
+
+static void test_pin_plan_policies(void **state)
+{
+	struct host_topo t;
+	struct plan_host h;
+	struct pin_plan p;
+	struct strvec warn = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT, s = STRBUF_INIT;
+
+	(void)state;
+	/* isolate: one thread per core, the sibling owned and idle */
+	plan_one(TOPO "seed-i5-4c8t.xml", NULL, "[cpu]\nvcpus = 2\n[pinning]\nvcpus = \"auto\"\nthread_policy = \"isolate\"\n",
+		 &t, &h, &p, &warn, &err, 0);
+	cpuset_format(&p.owned, &s);
+	assert_string_equal(s.buf, "1-2,5-6");
+	assert_int_equal(p.threads, 1);
+	pin_plan_release(&p);
+	plan_host_release(&h);
+	host_topo_free(&t);
+
+	/* require on a host without SMT */
+	plan_one(TOPO "nosmt-2c.xml", "", "[cpu]\nvcpus = 2\n[pinning]\nvcpus = \"auto\"\nthread_policy = \"require\"\n",
+		 &t, &h, &p, &warn, &err, -1);
+	assert_string_equal(err.buf, "vms/p.toml: key 'pinning.thread_policy': \"require\" needs SMT, and "
+				     TOPO "nosmt-2c.xml has none");
+	plan_host_release(&h);
+	host_topo_free(&t);
+	strbuf_reset(&err);
+
+	/* shared: every vCPU floats over what nobody owns */
+	plan_one(TOPO "seed-i5-4c8t.xml", NULL, "[cpu]\nvcpus = 3\n[pinning]\nvcpus = \"auto\"\npolicy = \"shared\"\n",
+		 &t, &h, &p, &warn, &err, 0);
+	strbuf_reset(&s);
+	cpuset_format(&p.vcpu[2], &s);
+	assert_string_equal(s.buf, "1-3,5-7");
+	assert_true(cpuset_empty(&p.owned));
+	assert_int_equal(p.dedicated, 0);
+	pin_plan_release(&p);
+	plan_host_release(&h);
+	host_topo_free(&t);
+
+	/* emulator isolate: one more dedicated thread; iothreads share */
+	plan_one(TOPO "seed-i5-4c8t.xml", NULL,
+		 "[cpu]\nvcpus = 2\n[pinning]\nvcpus = \"auto\"\nemulator = \"isolate\"\niothreads = \"share\"\n",
+		 &t, &h, &p, &warn, &err, 0);
+	strbuf_reset(&s);
+	cpuset_format(&p.emulator, &s);
+	assert_string_equal(s.buf, "2");
+	strbuf_reset(&s);
+	cpuset_format(&p.iothread, &s);
+	assert_string_equal(s.buf, "3,6-7");
+	strbuf_reset(&s);
+	cpuset_format(&p.owned, &s);
+	assert_string_equal(s.buf, "1-2,5");
+	pin_plan_release(&p);
+	plan_host_release(&h);
+	host_topo_free(&t);
+	strvec_clear(&warn);
+	strbuf_release(&err);
+	strbuf_release(&s);
+}
+
+static void test_pin_plan_numa_spread(void **state)
+{
+	struct host_topo t;
+	struct plan_host h;
+	struct pin_plan p;
+	struct strvec warn = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT;
+	uint64_t total = 0;
+
+	(void)state;
+	/* 4 nodes of 32 cores: 96 vCPUs (48 pairs) need two nodes */
+	plan_one(UNIT_DATA "gen-2p-4n-16l3-256t.xml", NULL,
+		 "[cpu]\nvcpus = 96\ntopology = \"auto\"\n[pinning]\nvcpus = \"auto\"\n[memory]\nsize = \"6G\"\n",
+		 &t, &h, &p, &warn, &err, 0);
+	assert_int_equal(p.nr_numa, 2);
+	assert_int_equal(p.sockets, 2);
+	assert_int_equal(p.cores * p.threads * p.sockets, 96);
+	for (size_t j = 0; j < p.nr_numa; j++)
+		total += p.numa[j].mem_bytes;
+	assert_true(total == (6ULL << 30));
+	assert_int_equal(p.memory_node, -1);
+	pin_plan_release(&p);
+	plan_host_release(&h);
+	host_topo_free(&t);
+
+	/* 32 vCPUs fit one node (not one L3 of 8 cores): one node, bound */
+	plan_one(UNIT_DATA "gen-2p-4n-16l3-256t.xml", NULL,
+		 "[cpu]\nvcpus = 32\ntopology = \"auto\"\n[pinning]\nvcpus = \"auto\"\n", &t, &h, &p, &warn, &err, 0);
+	assert_int_equal(p.nr_numa, 0);
+	assert_int_equal(p.memory_node, 0);
+	pin_plan_release(&p);
+	plan_host_release(&h);
+	host_topo_free(&t);
+	strvec_clear(&warn);
+	strbuf_release(&err);
+}
+
+static void test_pin_plan_explicit(void **state)
+{
+	struct host_topo t;
+	struct plan_host h;
+	struct pin_plan p;
+	struct strvec warn = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT;
+	struct cpuset held;
+
+	(void)state;
+	/* seed 000's pins on its i5: pairs on siblings, two floating vCPUs: no warning */
+	plan_one(TOPO "seed-i5-4c8t.xml", NULL,
+		 "[cpu]\nvcpus = 8\ntopology = { sockets = 1, cores = 4, threads = 2 }\n"
+		 "[pinning]\nvcpus = [\"3\", \"7\", \"1\", \"5\", \"2\", \"6\", \"1-3,5-7\", \"1-3,5-7\"]\n",
+		 &t, &h, &p, &warn, &err, 0);
+	assert_int_equal(warn.nr, 0);
+	assert_int_equal(p.memory_node, 0);
+	pin_plan_release(&p);
+	plan_host_release(&h);
+	host_topo_free(&t);
+
+	/* a guest core split over two host cores, and a pin on the host's core */
+	plan_one(TOPO "seed-i5-4c8t.xml", NULL,
+		 "[cpu]\nvcpus = 2\ntopology = { sockets = 1, cores = 1, threads = 2 }\n[pinning]\nvcpus = [\"1\", \"4\"]\n",
+		 &t, &h, &p, &warn, &err, 0);
+	assert_int_equal(warn.nr, 2);
+	assert_string_equal(warn.v[0], "vms/p.toml:5:1: key 'pinning.vcpus[1]': CPU 4 is reserved for the host (reserved_cpus 0,4)");
+	assert_string_equal(warn.v[1], "vms/p.toml:5:1: key 'pinning.vcpus': vCPUs 0 and 1 are one guest core, but CPUs 1 "
+				       "and 4 are on different host cores; pin vCPU 1 to 1's sibling 5");
+	pin_plan_release(&p);
+	strvec_clear(&warn);
+
+	/* a CPU another running VM owns */
+	cpuset_parse(&held, "2,6", &err);
+	plan_host_hold(&h, "other", &held, 1);
+	{
+		struct vm_config cfg;
+
+		cfg_load(&cfg, "[cpu]\nvcpus = 1\n[pinning]\nvcpus = [\"6\"]\n");
+		assert_int_equal(pin_plan_build(&h, &cfg, &p, &warn, &err), -1);
+		assert_string_equal(err.buf, "vms/p.toml:4:1: key 'pinning.vcpus[0]': CPU 6 is owned by VM 'other'");
+		vm_config_release(&cfg);
+		strbuf_reset(&err);
+		cfg_load(&cfg, "[cpu]\nvcpus = 1\n[pinning]\nvcpus = [\"9\"]\n");
+		assert_int_equal(pin_plan_build(&h, &cfg, &p, &warn, &err), -1);
+		assert_string_equal(err.buf, "vms/p.toml:4:1: key 'pinning.vcpus[0]': CPU 9 is not online (online: 0-7)");
+		vm_config_release(&cfg);
+	}
+	plan_host_release(&h);
+	host_topo_free(&t);
+	strvec_clear(&warn);
+	strbuf_release(&err);
+}
+
+static void test_pin_plan_kernel_cmdline(void **state)
+{
+	struct host_topo t;
+	struct plan_host h;
+	struct pin_plan p[2];
+	struct vm_config cfg[2];
+	const struct vm_config *cp[2] = { &cfg[0], &cfg[1] };
+	struct strvec warn = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+
+	(void)state;
+	topo_load(&t, TOPO "seed-i5-4c8t.xml");
+	reserve(&h, &t, NULL);
+	cfg_load(&cfg[0], "name = \"a\"\n[cpu]\nvcpus = 2\n[pinning]\nvcpus = \"auto\"\n[memory]\nsize = \"2G\"\n"
+		 "hugepages = \"1G\"\n[[passthrough]]\nhost = \"01:00.0\"\n");
+	cfg_load(&cfg[1], "name = \"b\"\n[cpu]\nvcpus = 2\n[pinning]\nvcpus = \"auto\"\npolicy = \"shared\"\n");
+	assert_int_equal(pin_plan_build(&h, &cfg[0], &p[0], &warn, &err), 0);
+	assert_int_equal(pin_plan_build(&h, &cfg[1], &p[1], &warn, &err), 0);
+	plan_kernel_cmdline(&h, cp, p, 2, &out);
+	assert_string_equal(out.buf, "isolcpus=1,5 nohz_full=1,5 rcu_nocbs=1,5 intel_iommu=on iommu=pt "
+				     "default_hugepagesz=1G hugepagesz=1G hugepages=2");
+	for (int i = 0; i < 2; i++) {
+		pin_plan_release(&p[i]);
+		vm_config_release(&cfg[i]);
+	}
+	plan_host_release(&h);
+	host_topo_free(&t);
+	strvec_clear(&warn);
+	strbuf_release(&err);
+	strbuf_release(&out);
+}
+
+static void test_pin_plan_bad_topology(void **state)
+{
+	struct host_topo t;
+	struct plan_host h;
+	struct strbuf err = STRBUF_INIT;
+	struct cpuset r;
+
+	(void)state;
+	assert_int_equal(host_topo_load_xml(&t, UNIT_DATA "no-such.xml", &err), -1);
+	assert_non_null(strstr(err.buf, "topology 'tests/unit/data/no-such.xml': "));
+	strbuf_reset(&err);
+	topo_load(&t, TOPO "nosmt-2c.xml");
+	cpuset_parse(&r, "0,8", &err);
+	assert_int_equal(plan_host_init(&h, &t, &r, &err), -1);
+	assert_string_equal(err.buf, "reserved_cpus: CPU 8 is not on " TOPO "nosmt-2c.xml (CPUs: 0-1)");
+	host_topo_free(&t);
+	strbuf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pin_plan_properties),
+		cmocka_unit_test(test_pin_plan_many_vms),
+		cmocka_unit_test(test_pin_plan_seed_004),
+		cmocka_unit_test(test_pin_plan_policies),
+		cmocka_unit_test(test_pin_plan_numa_spread),
+		cmocka_unit_test(test_pin_plan_explicit),
+		cmocka_unit_test(test_pin_plan_kernel_cmdline),
+		cmocka_unit_test(test_pin_plan_bad_topology),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
