@@ -11,10 +11,68 @@
 
 #define HOFF(f) offsetof(struct host_config, f)
 
+static const char *const thp_names[] = { "", "always", "madvise", "never", NULL };
+
+static int check_word(char **v, struct strbuf *why)
+{
+	if (!**v) {
+		strbuf_addstr(why, "must not be empty");
+		return -1;
+	}
+	for (const char *s = *v; *s; s++) {
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_')) {
+			strbuf_addf(why, "'%s' is not a governor name", *v);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int check_host_word(char **v, struct strbuf *why)
+{
+	if (strcmp(*v, "host")) {
+		strbuf_addf(why, "must be \"host\" (got '%s')", *v);
+		return -1;
+	}
+	return 0;
+}
+
 static const struct config_key host_keys[] = {
 	{ .name = "reserved_cpus", .type = KEY_CPUSET, .offset = HOFF(reserved), .offset2 = HOFF(has_reserved), .allow_empty = 1,
 	  .qemu = "(planner)", .seed = "001, 002, 004",
 	  .doc = "CPUs kept for the host, never given to a vCPU (\"\" keeps none); default: the first physical core with all its threads" },
+	{ .name = "thp", .type = KEY_ENUM, .offset = HOFF(thp), .values = thp_names,
+	  .qemu = "/sys/kernel/mm/transparent_hugepage/enabled", .seed = "002",
+	  .doc = "transparent hugepages while VMs run (the seed: never, against jitter)" },
+	{ .name = "governor", .type = KEY_STRING, .offset = HOFF(governor), .check = check_word,
+	  .qemu = "/sys/devices/system/cpu/cpuN/cpufreq/scaling_governor", .seed = "001, 002",
+	  .doc = "cpufreq governor of the VMs' dedicated CPUs (e.g. performance)" },
+	{ .name = "stat_interval", .type = KEY_INT, .offset = HOFF(stat_interval), .min = 1, .max = 86400,
+	  .qemu = "/proc/sys/vm/stat_interval", .seed = "002", .doc = "vm.stat_interval in seconds (the seed: 120)" },
+	{ .name = "watchdog", .type = KEY_BOOL, .offset = HOFF(watchdog),
+	  .qemu = "/proc/sys/kernel/watchdog", .seed = "002", .doc = "the kernel's lockup watchdog (the seed: off)" },
+	{ .name = "writeback_cpumask", .type = KEY_STRING, .offset = HOFF(writeback_cpumask), .check = check_host_word,
+	  .qemu = "/sys/bus/workqueue/devices/writeback/cpumask", .seed = "002",
+	  .doc = "\"host\": the writeback workqueue only on CPUs no VM owns" },
+	{ .name = "workqueue_numa", .type = KEY_BOOL, .offset = HOFF(workqueue_numa),
+	  .qemu = "/sys/bus/workqueue/devices/writeback/numa", .seed = "002",
+	  .doc = "NUMA affinity of the writeback workqueue (skipped where the kernel has no such file)" },
+	{ .name = "ksm", .type = KEY_BOOL, .offset = HOFF(ksm),
+	  .qemu = "/sys/kernel/mm/ksm/run", .seed = "001", .doc = "kernel same-page merging (the seed: off, a security risk)" },
+	{ .name = "perf_cpu_time_max_percent", .type = KEY_INT, .offset = HOFF(perf_cpu_time_max_percent), .min = 0, .max = 100,
+	  .qemu = "/proc/sys/kernel/perf_cpu_time_max_percent", .seed = "001", .doc = "perf sampling CPU limit (the seed: 0)" },
+	{ .name = "perf_event_max_sample_rate", .type = KEY_INT, .offset = HOFF(perf_event_max_sample_rate),
+	  .min = 1, .max = 2000000000, .qemu = "/proc/sys/kernel/perf_event_max_sample_rate", .seed = "001",
+	  .doc = "perf sample rate cap (the seed: 146500)" },
+	{ .name = "irq_affinity", .type = KEY_STRING, .offset = HOFF(irq_affinity), .check = check_host_word,
+	  .qemu = "/proc/irq/N/smp_affinity_list", .seed = "002", .doc = "\"host\": movable IRQs only on CPUs no VM owns" },
+	{ .name = "drop_caches", .type = KEY_BOOL, .offset = HOFF(drop_caches),
+	  .qemu = "/proc/sys/vm/drop_caches", .seed = "002", .doc = "drop the page cache before hugepages are allocated" },
+	{ .name = "compact_memory", .type = KEY_BOOL, .offset = HOFF(compact_memory),
+	  .qemu = "/proc/sys/vm/compact_memory", .seed = "002", .doc = "compact memory before hugepages are allocated" },
+	{ .name = "shield.enable", .type = KEY_BOOL, .offset = HOFF(shield),
+	  .qemu = "(cpuset cgroups)", .seed = "002",
+	  .doc = "confine other tasks to the CPUs no VM owns (not applied by this version yet: a warning says so)" },
 	{ .name = NULL },
 };
 
@@ -39,7 +97,15 @@ int host_config_parse(const char *file, const char *text, size_t len, struct hos
 {
 	free(hc->file);
 	hc->file = xstrdup(file);
-	return schema_parse(file, text, len, host_keys, hc, hc->loc, &hc->warnings, err);
+	if (schema_parse(file, text, len, host_keys, hc, hc->loc, &hc->warnings, err) < 0)
+		return -1;
+	if (hc->shield == 1) {
+		int i = schema_row_index(host_keys, "shield.enable");
+
+		schema_warn(&hc->warnings, file, hc->loc[i], "shield.enable",
+			    "CPU shielding is not applied by this version yet; other tasks may still run on VM CPUs");
+	}
+	return 0;
 }
 
 int host_config_load(const char *file, const char *vms_dir, struct host_config *hc, struct strbuf *err)

@@ -2,9 +2,10 @@
  * host_config.h - host.toml: settings for the whole host, not one VM.
  *
  * It sits beside the VM configs (VMS_DIR/host.toml; --host-config FILE
- * overrides). Without the file every key has its default. Keys so far:
- *   reserved_cpus = "0,4"   CPUs kept for the host: never given to a vCPU
- *                           (default: the first physical core, all its threads)
+ * overrides). Without the file every key has its default: the planner's
+ * reservation (reserved_cpus) and the host knobs host_prep.c applies while
+ * VMs run (each left alone when absent). 'mvlaunch help host-config' lists
+ * them all.
  */
 #ifndef MVL_HOST_CONFIG_H
 #define MVL_HOST_CONFIG_H
@@ -14,10 +15,19 @@
 
 #define HOST_MAX_KEYS 32
 
+enum host_thp { THP_UNSET, THP_ALWAYS, THP_MADVISE, THP_NEVER };
+
+/* Every knob is left alone while unset (TRI_UNSET, -1, THP_UNSET, NULL). */
 struct host_config {
 	char *file;		/* NULL when there is no file (all defaults) */
 	int has_reserved;	/* reserved_cpus given */
 	struct cpuset reserved;
+	int thp;
+	char *governor;
+	int stat_interval, perf_cpu_time_max_percent, perf_event_max_sample_rate;
+	int watchdog, workqueue_numa, ksm, drop_caches, compact_memory, shield;
+	char *writeback_cpumask;	/* "host" */
+	char *irq_affinity;		/* "host" */
 	struct strvec warnings;
 	struct config_loc loc[HOST_MAX_KEYS];
 };

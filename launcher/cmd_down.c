@@ -22,6 +22,22 @@ static const char usage_down[] =
 	"for the guest to shut down, then QMP quit, SIGTERM, SIGKILL. Runtime files\n"
 	"are removed. --force skips the power-down and stops QEMU at once.";
 
+/* Give back its hugepages and host knobs; a failure is reported, the VM is down anyway. */
+static void release_host(const char *name, const struct mvl_opts *opts)
+{
+	struct strvec notes = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT;
+
+	if (vm_host_release(name, opts, &notes, &err) < 0) {
+		error("cannot give back what '%s' held on the host", name);
+		error_lines(err.buf);
+	}
+	for (size_t i = 0; i < notes.nr; i++)
+		warning("%s", notes.v[i]);
+	strvec_clear(&notes);
+	strbuf_release(&err);
+}
+
 int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 {
 	static const struct option longopts[] = {
@@ -44,7 +60,6 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	enum vm_stop_how how;
 	const char *name;
 
-	(void)opts;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+hf", longopts, NULL)) != -1) {
 		switch (c) {
@@ -75,6 +90,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 		goto out;
 	}
 	if (r == 0) {
+		release_host(name, opts);
 		if (was_gone)
 			printf("'%s' was not running: its QEMU had crashed or been killed; removed its runtime files\n", name);
 		else
@@ -88,6 +104,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	else
 		printf("'%s' ", name);
 	printf("%s\n", how_text[how]);
+	release_host(name, opts);
 	ret = MVL_EXIT_OK;
 out:
 	vm_handle_release(&h);

@@ -50,7 +50,7 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 	struct strbuf err = STRBUF_INIT;
 	struct vm_config cfg;
 	sigset_t mask, old;
-	int stop_ms = 60000, sfd = -1, c, ret = MVL_EXIT_FAILURE;
+	int stop_ms = 60000, sfd = -1, release = 0, c, ret = MVL_EXIT_FAILURE;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
@@ -119,6 +119,7 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 					break;
 				}
 				how = vm_stop(&h, stop_ms, 0);
+				release = 1;
 				printf("'%s' %s\n", cfg.name, how == STOP_POWERDOWN ? "shut down (ACPI power-down)" :
 				       how == STOP_QUIT ? "did not power off in time; stopped with QMP quit" :
 				       how == STOP_TERM ? "stopped with SIGTERM" : how == STOP_KILL ? "killed with SIGKILL" :
@@ -142,10 +143,19 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 			free(log);
 			strbuf_release(&why);
 			/* 'down' may have cleaned up already, or a new 'up' may own the name */
-			if (vm_reclaim(&h, &err) > 0)
+			if (vm_reclaim(&h, &err) > 0) {
 				runtime_clean(&h.rt);
+				release = 1;
+			}
 			break;
 		}
+	}
+	if (release) {
+		struct strbuf e2 = STRBUF_INIT;
+
+		if (vm_host_release(cfg.name, opts, NULL, &e2) < 0)
+			error_lines(e2.buf);
+		strbuf_release(&e2);
 	}
 out:
 	if (sfd >= 0)

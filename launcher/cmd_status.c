@@ -12,6 +12,7 @@
 #include "runtime.h"
 #include "vm_show.h"
 #include "vm_status.h"
+#include "vm_up.h"
 #include "../util/usage.h"
 #include "../util/banned.h"
 
@@ -75,7 +76,6 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 	struct status_ctx ctx = { 0 };
 	int c, ret = MVL_EXIT_OK;
 
-	(void)opts;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -86,6 +86,18 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	if (argc - optind > 1)
 		return usage_error(usage_status);
+	{
+		/* a crashed VM's hugepages and host knobs are given back first */
+		struct strvec notes = STRVEC_INIT;
+		struct strbuf err = STRBUF_INIT;
+
+		if (vm_host_reconcile(opts, &notes, &err) < 0)
+			error_lines(err.buf);
+		for (size_t i = 0; i < notes.nr; i++)
+			warning("%s", notes.v[i]);
+		strvec_clear(&notes);
+		strbuf_release(&err);
+	}
 	ctx.vms = json_array();
 	if (argc - optind == 1) {
 		const char *name = argv[optind];

@@ -12,11 +12,12 @@
 #include "vm_load.h"
 #include "vm_show.h"
 #include "vm_up.h"
+#include "../util/quote.h"
 #include "../util/usage.h"
 #include "../util/banned.h"
 
 static const char usage_up[] =
-	"usage: mvlaunch up [--timeout S] [--paused] <vm>\n"
+	"usage: mvlaunch up [--timeout S] [--paused] [--dry-run] <vm>\n"
 	"\n"
 	"Start <vm> paused, pin every vCPU, emulator and I/O thread to the CPUs its\n"
 	"config names, read the pins back, then let the guest run. QEMU keeps running\n"
@@ -24,7 +25,9 @@ static const char usage_up[] =
 	"\n"
 	"    --timeout S   how long QEMU may take to answer on QMP (default 30)\n"
 	"    --paused      pin and verify, but leave the guest paused (resume with\n"
-	"                  QMP 'cont'; for debugging, or hosts that cannot run guests)";
+	"                  QMP 'cont'; for debugging, or hosts that cannot run guests)\n"
+	"    --dry-run     plan, list the host changes ('path: old -> new') and the\n"
+	"                  QEMU command line; change and start nothing";
 
 int parse_seconds(const char *arg, int *ms)
 {
@@ -42,11 +45,13 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 	static const struct option longopts[] = {
 		{ "timeout", required_argument, NULL, 't' },
 		{ "paused", no_argument, NULL, 'p' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vm_up_opts up = { .timeout_ms = 30000, .mvl = opts };
 	struct vm_handle h = VM_HANDLE_INIT;
+	struct strvec changes = STRVEC_INIT, qargv = STRVEC_INIT;
 	struct vm_config cfg;
 	int c, ret = MVL_EXIT_FAILURE;
 
@@ -62,6 +67,9 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 		case 'p':
 			up.paused = 1;
 			break;
+		case 'n':
+			up.dry_run = 1;
+			break;
 		case 'h':
 			puts(usage_up);
 			return MVL_EXIT_OK;
@@ -72,14 +80,37 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 	if (argc - optind != 1)
 		return usage_error(usage_up);
 
+	up.changes = &changes;
+	up.argv = &qargv;
 	if (vm_load_up(argv[optind], opts, &up, &cfg, &h) < 0)
 		goto out;
+	if (up.dry_run) {
+		struct strbuf q = STRBUF_INIT;
+
+		printf("'%s' would start; host changes:\n", cfg.name);
+		for (size_t i = 0; i < changes.nr; i++)
+			printf("  %s\n", changes.v[i]);
+		if (!changes.nr)
+			printf("  (none)\n");
+		printf("QEMU command line:\n");
+		for (size_t i = 0; i < qargv.nr; i++) {
+			strbuf_reset(&q);
+			sq_quote(&q, qargv.v[i]);
+			printf("%s%s", i ? " " : "  ", q.buf);
+		}
+		putchar('\n');
+		strbuf_release(&q);
+		ret = MVL_EXIT_OK;
+		goto out;
+	}
 	printf("'%s' is %s: QEMU pid %d, %u vCPU%s pinned and verified\n", cfg.name,
 	       up.paused ? "paused" : "running", (int)h.proc.pid, cfg.vcpus, cfg.vcpus == 1 ? "" : "s");
 	vm_threads_print(stdout, &h.state.threads, 0);
 	ret = MVL_EXIT_OK;
 out:
 	vm_handle_release(&h);
+	strvec_clear(&changes);
+	strvec_clear(&qargv);
 	vm_config_release(&cfg);
 	return ret;
 }

@@ -26,6 +26,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_run(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_console(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_list(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_host(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_plan(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_status(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_help(int argc, char **argv, const struct mvl_opts *opts);

@@ -188,7 +188,8 @@ int runtime_for_each(int (*fn)(const char *name, void *data), void *data)
 		names[nr++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, nr, sizeof(*names), cmp_str);
+	if (nr)
+		qsort(names, nr, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < nr; i++) {
 		if (!ret)
 			ret = fn(names[i], data);

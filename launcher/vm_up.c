@@ -25,6 +25,7 @@
 #include "vm_up.h"
 #include "paths.h"
 #include "host_plan.h"
+#include "host_prep.h"
 #include "pin_plan.h"
 #include "qemu_argv.h"
 #include "../qmp/qmp_cmds.h"
@@ -218,8 +219,10 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	  struct strvec *notes, struct strbuf *err)
 {
 	struct host_plan hp;
+	struct host_prep prep;
 	struct pin_plan plan = { .memory_node = -1 };
 	struct strvec plan_notes = STRVEC_INIT;
+	int held = 0;
 	struct strvec argv = STRVEC_INIT;
 	struct qemu_runtime qrt = { .state_dir = mvl_state_root(), .qmp_fd = 3 };
 	struct qmp_vcpu *vcpus = NULL;
@@ -229,6 +232,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	int nvram_created = 0, listen_fd = -1, root_fd = -1, ret = -1;
 
 	memset(&hp, 0, sizeof(hp));
+	memset(&prep, 0, sizeof(prep));
 	if (runtime_lock(&h->rt, cfg->name, 0, err) < 0)
 		goto out;
 	if (check_ghost(h, notes, err) < 0) {
@@ -242,6 +246,15 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		goto fail;
 	for (size_t i = 0; i < plan_notes.nr; i++)
 		strvec_push(notes, plan_notes.v[i]);
+	/* hugepages and host knobs, before QEMU needs them */
+	host_prep_init(&prep, &hp.hc, &hp.topo, opts->dry_run);
+	if (host_prep_hold(&prep, cfg->name, cfg, &plan, err) < 0)
+		goto fail;
+	held = !opts->dry_run;
+	for (size_t i = 0; i < prep.notes.nr; i++)
+		strvec_push(notes, prep.notes.v[i]);
+	for (size_t i = 0; opts->changes && i < prep.changes.nr; i++)
+		strvec_push(opts->changes, prep.changes.v[i]);
 	if (cfg->firmware == FW_UEFI) {
 		int r = prepare_nvram(cfg, &nvram, err);
 
@@ -252,6 +265,17 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	qrt.run_dir = h->rt.dir;
 	if (qemu_argv_build(cfg, &plan, &qrt, &argv, NULL, err) < 0)
 		goto fail;
+	if (opts->argv)
+		strvec_pushv(opts->argv, (const char **)argv.v);
+	if (opts->dry_run) {
+		/* nothing was changed; the directory the lock made goes again */
+		runtime_clean(&h->rt);
+		runtime_release(&h->rt);
+		if (nvram_created)
+			unlink(nvram);
+		ret = 0;
+		goto out;
+	}
 	log = runtime_path(&h->rt, "qemu.log");
 	listen_fd = qmp_listen(h, err);
 	if (listen_fd < 0)
@@ -305,9 +329,16 @@ fail:
 	runtime_release(&h->rt);
 	if (nvram_created)
 		unlink(nvram);
+	if (held) {
+		struct strbuf e2 = STRBUF_INIT;
+
+		host_prep_unhold(&prep, cfg->name, &e2);
+		strbuf_release(&e2);
+	}
 	qemu_proc_release(&h->proc);
 	vm_state_release(&h->state);
 out:
+	host_prep_release(&prep);
 	if (root_fd >= 0)
 		close(root_fd);
 	host_plan_release(&hp);
@@ -364,6 +395,39 @@ clean:
 	runtime_clean(&h->rt);
 	strbuf_release(&ignore);
 	return how;
+}
+
+int vm_host_reconcile(const struct mvl_opts *opts, struct strvec *notes, struct strbuf *err)
+{
+	char *path = xstrfmt("%s/host.json", mvl_run_root());
+	int present = access(path, F_OK) == 0;
+
+	free(path);
+	return present ? vm_host_release(NULL, opts, notes, err) : 0;
+}
+
+int vm_host_release(const char *name, const struct mvl_opts *opts, struct strvec *notes, struct strbuf *err)
+{
+	struct host_plan hp;
+	struct host_prep prep;
+	int root_fd = runtime_lock_root(err), ret = -1;
+
+	memset(&hp, 0, sizeof(hp));
+	host_prep_init(&prep, NULL, NULL, 0);
+	if (root_fd < 0)
+		goto out;
+	if (host_plan_init(&hp, NULL, NULL, opts, NULL, 0, err) < 0)
+		goto out;
+	host_prep_init(&prep, &hp.hc, &hp.topo, 0);
+	ret = name ? host_prep_unhold(&prep, name, err) : host_prep_reconcile(&prep, err);
+	for (size_t i = 0; notes && i < prep.notes.nr; i++)
+		strvec_push(notes, prep.notes.v[i]);
+out:
+	if (root_fd >= 0)
+		close(root_fd);
+	host_prep_release(&prep);
+	host_plan_release(&hp);
+	return ret;
 }
 
 int vm_reclaim(struct vm_handle *h, struct strbuf *err)

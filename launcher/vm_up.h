@@ -29,6 +29,9 @@ struct vm_up_opts {
 	int timeout_ms;		/* start to QMP answering, and each QMP reply */
 	int paused;		/* pin and verify, but leave the guest paused */
 	const struct mvl_opts *mvl;	/* where host.toml is */
+	int dry_run;		/* plan and list the host changes, start nothing */
+	struct strvec *changes;	/* if not NULL: the host changes ("path: old -> new") */
+	struct strvec *argv;	/* if not NULL: the QEMU argv */
 };
 
 /*
@@ -54,6 +57,15 @@ enum vm_stop_how { STOP_NOT_RUNNING, STOP_GONE, STOP_POWERDOWN, STOP_QUIT, STOP_
  * SIGKILL. Then remove the runtime files. Returns how it stopped.
  */
 enum vm_stop_how vm_stop(struct vm_handle *h, int timeout_ms, int force);
+
+/*
+ * After NAME's QEMU stopped: give back what it held on the host (hugepages,
+ * its share of the host knobs; the last VM restores them all). Takes the
+ * runtime root's lock. 0, or -1 with the reason in err.
+ */
+int vm_host_release(const char *name, const struct mvl_opts *opts, struct strvec *notes, struct strbuf *err);
+/* Give back what VMs whose QEMU is gone held (nothing to do without RUN_ROOT/host.json). */
+int vm_host_reconcile(const struct mvl_opts *opts, struct strvec *notes, struct strbuf *err);
 
 /*
  * Lock NAME's runtime directory (waiting for another command) and attach to

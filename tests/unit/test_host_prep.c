@@ -1,0 +1,358 @@
+/*
+ * test_host_prep.c - host knobs and hugepages on a fake sysfs/procfs tree
+ * ($MVLAUNCH_SYSROOT): every knob applied and restored to its original value
+ * (not a default), CPU-dependent knobs following the holders' CPUs, hugepages
+ * counted per holder, dry runs, reconciliation of a VM that is gone, a
+ * corrupt state file, and concurrent hold/release under the root lock.
+ */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "../../config/host_config.h"
+#include "../../launcher/host_prep.h"
+#include "../../launcher/qemu_proc.h"
+#include "../../launcher/runtime.h"
+#include "../../launcher/vm_state.h"
+#include "../../util/wrapper.h"
+
+static char root[64];
+
+static void put(const char *path, const char *text)
+{
+	char *p = xstrfmt("%s%s", root, path), *dir = xstrdup(p);
+	FILE *f;
+
+	for (char *s = dir + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		mkdir(dir, 0755);
+		*s = '/';
+	}
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	free(dir);
+	free(p);
+}
+
+static char *get(const char *path)
+{
+	char *p = xstrfmt("%s%s", root, path);
+	char buf[256] = "";
+	FILE *f = fopen(p, "r");
+
+	if (f) {
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+
+		buf[n] = '\0';
+		fclose(f);
+	}
+	free(p);
+	buf[strcspn(buf, "\n")] = '\0';
+	return xstrdup(buf);
+}
+
+#define assert_file(path, want) do { char *v_ = get(path); assert_string_equal(v_, want); free(v_); } while (0)
+
+static void make_tree(void)
+{
+	char *run;
+
+	snprintf(root, sizeof(root), "/tmp/mvl-sysroot-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	setenv("MVLAUNCH_SYSROOT", root, 1);
+	run = xstrfmt("%s/run", root);
+	setenv("MVLAUNCH_RUNDIR", run, 1);
+	free(run);
+	put("/sys/kernel/mm/transparent_hugepage/enabled", "always [madvise] never\n");
+	put("/proc/sys/vm/stat_interval", "1\n");
+	put("/proc/sys/kernel/watchdog", "1\n");
+	put("/sys/kernel/mm/ksm/run", "1\n");
+	put("/proc/sys/kernel/perf_cpu_time_max_percent", "25\n");
+	put("/proc/sys/kernel/perf_event_max_sample_rate", "100000\n");
+	put("/sys/bus/workqueue/devices/writeback/cpumask", "ff\n");
+	put("/sys/bus/workqueue/devices/writeback/numa", "1\n");
+	put("/proc/irq/24/smp_affinity_list", "0-7\n");
+	put("/proc/irq/25/smp_affinity_list", "3\n");
+	for (int c = 0; c < 8; c++) {
+		char *p = xstrfmt("/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", c);
+
+		put(p, "powersave\n");
+		free(p);
+	}
+	put("/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages", "10\n");
+	put("/proc/sys/vm/drop_caches", "0\n");
+	put("/proc/sys/vm/compact_memory", "0\n");
+}
+
+static void remove_tree(void)
+{
+	char *argv[] = { (char *)"rm", (char *)"-rf", root, NULL };
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execvp("rm", argv);
+		_exit(127);
+	}
+	waitpid(pid, NULL, 0);
+}
+
+static const char host_toml[] =
+	"thp = \"never\"\nstat_interval = 120\nwatchdog = false\nksm = false\n"
+	"perf_cpu_time_max_percent = 0\nperf_event_max_sample_rate = 146500\n"
+	"writeback_cpumask = \"host\"\nworkqueue_numa = false\nirq_affinity = \"host\"\n"
+	"governor = \"performance\"\ndrop_caches = true\ncompact_memory = true\n";
+
+struct fixture {
+	struct host_config hc;
+	struct host_topo topo;
+	struct host_prep prep;
+};
+
+static void setup(struct fixture *f, int dry)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	host_config_init(&f->hc);
+	assert_int_equal(host_config_parse("host.toml", host_toml, strlen(host_toml), &f->hc, &err), 0);
+	assert_int_equal(host_topo_load_xml(&f->topo, UNIT_DATA "seed-i5-4c8t.xml", &err), 0);
+	host_prep_init(&f->prep, &f->hc, &f->topo, dry);
+	strbuf_release(&err);
+}
+
+static void teardown(struct fixture *f)
+{
+	host_prep_release(&f->prep);
+	host_topo_free(&f->topo);
+	host_config_release(&f->hc);
+}
+
+/* Make VM 'name' look running: its state.json names this (live) process. */
+static void alive(const char *name)
+{
+	struct vm_state st = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	char *dir = xstrfmt("%s/run/%s", root, name), *path = xstrfmt("%s/state.json", dir);
+	char *run = xstrfmt("%s/run", root);
+
+	mkdir(run, 0700);
+	mkdir(dir, 0700);
+	st.name = (char *)name;
+	st.pid = getpid();
+	st.start_time = proc_start_time(getpid());
+	assert_int_equal(vm_state_write(path, &st, &err), 0);
+	free(run);
+	free(dir);
+	free(path);
+	strbuf_release(&err);
+}
+
+/* A VM config and plan owning 'cpus' with 'mib' of 2M hugepages on node 0. */
+static void vm(struct vm_config *cfg, struct pin_plan *plan, const char *cpus, unsigned mib)
+{
+	struct strbuf err = STRBUF_INIT, text = STRBUF_INIT;
+
+	strbuf_addf(&text, "[memory]\nsize = \"%uM\"\nhugepages = \"2M\"\n", mib);
+	vm_config_init(cfg);
+	assert_int_equal(vm_config_parse("vm.toml", text.buf, text.len, cfg, &err), 0);
+	memset(plan, 0, sizeof(*plan));
+	plan->memory_node = 0;
+	assert_int_equal(cpuset_parse(&plan->owned, cpus, &err), 0);
+	strbuf_release(&err);
+	strbuf_release(&text);
+}
+
+static void assert_original(void)
+{
+	assert_file("/sys/kernel/mm/transparent_hugepage/enabled", "always [madvise] never");
+	assert_file("/proc/sys/vm/stat_interval", "1");
+	assert_file("/proc/sys/kernel/watchdog", "1");
+	assert_file("/sys/kernel/mm/ksm/run", "1");
+	assert_file("/proc/sys/kernel/perf_cpu_time_max_percent", "25");
+	assert_file("/proc/sys/kernel/perf_event_max_sample_rate", "100000");
+	assert_file("/sys/bus/workqueue/devices/writeback/cpumask", "ff");
+	assert_file("/sys/bus/workqueue/devices/writeback/numa", "1");
+	assert_file("/proc/irq/24/smp_affinity_list", "0-7");
+	assert_file("/proc/irq/25/smp_affinity_list", "3");
+	assert_file("/sys/devices/system/cpu/cpu1/cpufreq/scaling_governor", "powersave");
+	assert_file("/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages", "10");
+}
+
+static void test_host_prep_two_vms(void **state)
+{
+	struct fixture f;
+	struct vm_config a, b;
+	struct pin_plan pa, pb;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	make_tree();
+	setup(&f, 0);
+	vm(&a, &pa, "1,5", 256);
+	vm(&b, &pb, "2,6", 64);
+	alive("a");
+	alive("b");
+	if (host_prep_hold(&f.prep, "a", &a, &pa, &err) < 0)
+		print_error("%s\n", err.buf);
+	assert_string_equal(err.buf, "");
+	assert_file("/sys/kernel/mm/transparent_hugepage/enabled", "never");	/* the fake file keeps what was written */
+	assert_file("/proc/sys/vm/stat_interval", "120");
+	assert_file("/proc/sys/kernel/watchdog", "0");
+	assert_file("/sys/kernel/mm/ksm/run", "0");
+	assert_file("/proc/sys/kernel/perf_cpu_time_max_percent", "0");
+	assert_file("/proc/sys/kernel/perf_event_max_sample_rate", "146500");
+	assert_file("/sys/bus/workqueue/devices/writeback/cpumask", "dd");	/* all but 1,5 */
+	assert_file("/sys/bus/workqueue/devices/writeback/numa", "0");
+	assert_file("/proc/irq/24/smp_affinity_list", "0,2-4,6-7");
+	assert_file("/sys/devices/system/cpu/cpu1/cpufreq/scaling_governor", "performance");
+	assert_file("/sys/devices/system/cpu/cpu5/cpufreq/scaling_governor", "performance");
+	assert_file("/sys/devices/system/cpu/cpu2/cpufreq/scaling_governor", "powersave");
+	assert_file("/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages", "138");
+	assert_file("/proc/sys/vm/drop_caches", "3");
+	assert_file("/proc/sys/vm/compact_memory", "1");
+
+	/* a second VM extends the CPU-dependent knobs */
+	assert_int_equal(host_prep_hold(&f.prep, "b", &b, &pb, &err), 0);
+	assert_file("/sys/bus/workqueue/devices/writeback/cpumask", "99");
+	assert_file("/sys/devices/system/cpu/cpu6/cpufreq/scaling_governor", "performance");
+	assert_file("/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages", "170");
+
+	/* releasing the first keeps the knobs, gives back its pages and CPUs */
+	assert_int_equal(host_prep_unhold(&f.prep, "a", &err), 0);
+	assert_file("/proc/sys/vm/stat_interval", "120");
+	assert_file("/sys/bus/workqueue/devices/writeback/cpumask", "bb");
+	assert_file("/sys/devices/system/cpu/cpu1/cpufreq/scaling_governor", "powersave");
+	assert_file("/sys/devices/system/cpu/cpu6/cpufreq/scaling_governor", "performance");
+	assert_file("/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages", "42");
+
+	/* the last one restores every original value */
+	assert_int_equal(host_prep_unhold(&f.prep, "b", &err), 0);
+	assert_string_equal(err.buf, "");
+	put("/sys/kernel/mm/transparent_hugepage/enabled", "always [madvise] never\n");	/* the kernel would show it so */
+	assert_original();
+	assert_file("/run/host.json", "");	/* nothing held: no state file */
+	vm_config_release(&a);
+	vm_config_release(&b);
+	teardown(&f);
+	remove_tree();
+	strbuf_release(&err);
+}
+
+static void test_host_prep_dry_run(void **state)
+{
+	struct fixture f;
+	struct vm_config a;
+	struct pin_plan pa;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	make_tree();
+	setup(&f, 1);
+	vm(&a, &pa, "1,5", 16);
+	assert_int_equal(host_prep_hold(&f.prep, "a", &a, &pa, &err), 0);
+	assert_original();
+	assert_file("/proc/sys/vm/drop_caches", "0");
+	assert_file("/run/host.json", "");
+	assert_string_equal(f.prep.changes.v[2], "/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages: 10 -> 18");
+	assert_string_equal(f.prep.changes.v[3], "/sys/kernel/mm/transparent_hugepage/enabled: madvise -> never");
+	vm_config_release(&a);
+	teardown(&f);
+	remove_tree();
+	strbuf_release(&err);
+}
+
+static void test_host_prep_reconcile_and_corrupt(void **state)
+{
+	struct fixture f;
+	struct vm_config a;
+	struct pin_plan pa;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	make_tree();
+	setup(&f, 0);
+	vm(&a, &pa, "3", 16);
+	assert_int_equal(host_prep_hold(&f.prep, "gone", &a, &pa, &err), 0);
+	assert_file("/proc/sys/vm/stat_interval", "120");
+	/* no runtime directory, no QEMU: the next command gives back what it held */
+	assert_int_equal(host_prep_reconcile(&f.prep, &err), 0);
+	assert_string_equal(f.prep.notes.v[f.prep.notes.nr - 1], "released what 'gone' held: its QEMU is gone");
+	put("/sys/kernel/mm/transparent_hugepage/enabled", "always [madvise] never\n");
+	assert_original();
+
+	/* the manual holder survives reconciliation */
+	assert_int_equal(host_prep_hold(&f.prep, HOST_MANUAL, NULL, NULL, &err), 0);
+	assert_int_equal(host_prep_reconcile(&f.prep, &err), 0);
+	assert_file("/proc/sys/vm/stat_interval", "120");
+	assert_int_equal(host_prep_unhold(&f.prep, HOST_MANUAL, &err), 0);
+	assert_file("/proc/sys/vm/stat_interval", "1");
+
+	/* a corrupt state file: a clear error, no crash, nothing changed */
+	put("/run/host.json", "{\"knobs\": [");
+	assert_int_equal(host_prep_hold(&f.prep, "a", &a, &pa, &err), -1);
+	assert_non_null(strstr(err.buf, "/run/host.json' is corrupt ("));
+	assert_non_null(strstr(err.buf, "hint: check the host by hand"));
+	assert_file("/proc/sys/vm/stat_interval", "1");
+	vm_config_release(&a);
+	teardown(&f);
+	remove_tree();
+	strbuf_release(&err);
+}
+
+static void test_host_prep_concurrent(void **state)
+{
+	pid_t kids[4];
+	int status;
+
+	(void)state;
+	make_tree();
+	for (int k = 0; k < 4; k++) {
+		kids[k] = fork();
+		if (kids[k] == 0) {
+			struct fixture f;
+			struct vm_config a;
+			struct pin_plan pa;
+			struct strbuf err = STRBUF_INIT;
+			char name[16];
+			int bad = 0;
+
+			snprintf(name, sizeof(name), "vm%d", k);
+			alive(name);
+			setup(&f, 0);
+			vm(&a, &pa, k % 2 ? "1" : "2", 16);
+			for (int i = 0; i < 20; i++) {
+				int fd = runtime_lock_root(&err);
+
+				bad |= fd < 0 || host_prep_hold(&f.prep, name, &a, &pa, &err) < 0;
+				close(fd);
+				fd = runtime_lock_root(&err);
+				bad |= fd < 0 || host_prep_unhold(&f.prep, name, &err) < 0;
+				close(fd);
+			}
+			_exit(bad);
+		}
+	}
+	for (int k = 0; k < 4; k++) {
+		waitpid(kids[k], &status, 0);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	/* every hold was undone: the host is as it was */
+	put("/sys/kernel/mm/transparent_hugepage/enabled", "always [madvise] never\n");
+	assert_original();
+	remove_tree();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_host_prep_two_vms),
+		cmocka_unit_test(test_host_prep_dry_run),
+		cmocka_unit_test(test_host_prep_reconcile_and_corrupt),
+		cmocka_unit_test(test_host_prep_concurrent),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
