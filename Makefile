@@ -46,6 +46,7 @@ LIB_OBJS += util/usage.o
 LIB_OBJS += util/cpuset.o
 LIB_OBJS += util/size.o
 LIB_OBJS += util/quote.o
+LIB_OBJS += util/atomic_file.o
 LIB_OBJS += config/toml.o
 LIB_OBJS += config/schema.o
 LIB_OBJS += config/vm_config.o

@@ -27,6 +27,7 @@
 #include "qemu_proc.h"
 #include "sysfs.h"
 #include "vm_state.h"
+#include "../util/atomic_file.h"
 #include "../util/wrapper.h"
 #include "../util/banned.h"
 
@@ -107,31 +108,18 @@ static json_t *state_load(struct strbuf *err)
 
 static int state_save(json_t *st, struct strbuf *err)
 {
-	char *path = state_path(), *tmp = xstrfmt("%s.tmp", path);
-	char *text = NULL;
-	int fd = -1, ret = -1;
+	char *path = state_path(), *text = NULL;
+	int ret = 0;
 
 	if (!json_object_size(json_object_get(st, "holders")) && !json_object_size(json_object_get(st, "knobs")) &&
 	    !json_array_size(json_object_get(st, "mounts"))) {
 		unlink(path);	/* nothing held: no file */
-		ret = 0;
-		goto out;
+	} else {
+		text = json_dumps(st, JSON_INDENT(1));
+		mkdir(mvl_run_root(), 0700);	/* usually there already */
+		ret = text ? atomic_write_file(path, text, strlen(text), ATOMIC_FSYNC, err) : -1;
 	}
-	text = json_dumps(st, JSON_INDENT(1));
-	mkdir(mvl_run_root(), 0700);	/* usually there already */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (!text || fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) || fsync(fd) < 0 ||
-	    rename(tmp, path) < 0) {
-		strbuf_addf(err, "cannot write host state file '%s': %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	ret = 0;
-out:
-	if (fd >= 0)
-		close(fd);
 	free(text);
-	free(tmp);
 	free(path);
 	return ret;
 }

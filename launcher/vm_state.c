@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "vm_state.h"
+#include "../util/atomic_file.h"
 #include "../util/wrapper.h"
 #include "../util/banned.h"
 
@@ -56,9 +57,8 @@ static int cpuset_from_json(json_t *a, struct cpuset *set)
 int vm_state_write(const char *path, const struct vm_state *st, struct strbuf *err)
 {
 	json_t *o = json_object(), *threads = json_array();
-	char *tmp = xstrfmt("%s.tmp", path);
 	char digest[32];
-	int fd = -1, ret = -1;
+	int ret = -1;
 	char *text;
 
 	snprintf(digest, sizeof(digest), "fnv1a64:%016llx", (unsigned long long)st->config_digest);
@@ -79,30 +79,15 @@ int vm_state_write(const char *path, const struct vm_state *st, struct strbuf *e
 	json_decref(o);
 	if (!text) {
 		strbuf_addf(err, "cannot encode state file '%s'", path);
-		goto out;
+		return -1;
 	}
 	/*
 	 * No fsync: the runtime root is a tmpfs (/run), and what a crash of the
 	 * host would lose, QEMU loses with it. The rename alone keeps readers
 	 * from ever seeing half a file.
 	 */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) || write(fd, "\n", 1) != 1) {
-		strbuf_addf(err, "cannot write state file '%s': %s", tmp, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, path) < 0) {
-		strbuf_addf(err, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	ret = 0;
-out:
-	if (fd >= 0)
-		close(fd);
+	ret = atomic_write_file(path, text, strlen(text), 0, err);
 	free(text);
-	free(tmp);
 	return ret;
 }
 
