@@ -166,7 +166,7 @@ fuzz: fuzz-build
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PKGS := build-essential pkg-config git libjansson-dev libhwloc-dev libnuma-dev \
             libcmocka-dev libsystemd-dev qemu-system-x86 qemu-utils ovmf hwloc-nox \
-            clang libclang-rt-14-dev valgrind busybox-static cpio jq python3
+            clang libclang-rt-14-dev valgrind busybox-static cpio jq python3 procps util-linux
 
 deps:
 	$(SUDO) apt-get update -qq
