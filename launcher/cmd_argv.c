@@ -1,8 +1,10 @@
 /*
  * cmd_argv.c - 'mvlaunch argv': print the QEMU command line a VM runs with.
  *
- * Changes nothing. The same builder as 'up' (qemu_argv_build), so what is
- * printed is what runs. Default output: one shell-quoted argument per line,
+ * Changes nothing. The same builder (and, for "auto" VMs, the same planner)
+ * as 'up', so what is printed is what runs, but for one thing: 'up' hands
+ * QEMU its QMP socket already listening as fd 3, where this prints the
+ * path, so the output also runs on its own. Default output: one shell-quoted argument per line,
  * joined with " \" so the whole can be pasted into a shell; --json gives a
  * JSON array of strings for scripts.
  */
