@@ -124,6 +124,34 @@ int host_config_load(const char *file, const char *vms_dir, struct host_config *
 	return ret;
 }
 
+struct config_loc host_config_loc(const struct host_config *hc, const char *name)
+{
+	struct config_loc none = { 0, 0 };
+	int i = schema_row_index(host_keys, name);
+
+	return i < 0 ? none : hc->loc[i];
+}
+
+int host_config_has_knobs(const struct host_config *hc)
+{
+	/*
+	 * A key was set that changes the host while VMs run: not the planner's
+	 * reserved_cpus, and not drop_caches/compact_memory, which only act
+	 * before hugepages are allocated.
+	 */
+	static const char *const not_knobs[] = { "reserved_cpus", "drop_caches", "compact_memory" };
+
+	for (int i = 0; host_keys[i].name; i++) {
+		int knob = hc->loc[i].line != 0;
+
+		for (size_t j = 0; knob && j < sizeof(not_knobs) / sizeof(not_knobs[0]); j++)
+			knob = strcmp(host_keys[i].name, not_knobs[j]) != 0;
+		if (knob)
+			return 1;
+	}
+	return 0;
+}
+
 void host_config_write_reference(FILE *out)
 {
 	schema_write_reference(out, host_keys, "host.toml key");

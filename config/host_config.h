@@ -41,5 +41,9 @@ int host_config_parse(const char *file, const char *text, size_t len, struct hos
  */
 int host_config_load(const char *file, const char *vms_dir, struct host_config *hc, struct strbuf *err);
 void host_config_write_reference(FILE *out);
+/* Where key 'name' was set ({0,0} when it was not). */
+struct config_loc host_config_loc(const struct host_config *hc, const char *name);
+/* Whether a knob that stays applied while VMs run is set (then every VM holds the host). */
+int host_config_has_knobs(const struct host_config *hc);
 
 #endif

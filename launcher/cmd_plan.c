@@ -175,7 +175,7 @@ int cmd_plan(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	for (size_t i = 0; i < notes.nr; i++)
 		warning("%s", notes.v[i]);
-	plan_kernel_cmdline(&hp.host, cfgp, plans, n, &cmdline);
+	plan_kernel_cmdline(&hp.host, cfgp, n, &cmdline);
 	if (json) {
 		json_t *vms = json_array(), *o;
 		char *text;

@@ -21,22 +21,16 @@ struct hold_ctx {
 static int hold_running(const char *name, void *data)
 {
 	struct hold_ctx *ctx = data;
-	struct strbuf ignore = STRBUF_INIT;
-	char *path = xstrfmt("%s/%s/state.json", mvl_run_root(), name);
 	struct vm_state st;
 
 	for (size_t i = 0; i < ctx->nr_exclude; i++)
 		if (!strcmp(ctx->exclude[i], name))
-			goto out;
-	if (vm_state_read(path, &st, &ignore) == 0) {
-		/* a crashed VM's CPUs are free again */
-		if (proc_start_time(st.pid) == st.start_time)
-			plan_host_hold(ctx->host, name, &st.owned, st.dedicated);
+			return 0;
+	/* a crashed VM's CPUs are free again */
+	if (vm_state_load_running(name, &st)) {
+		plan_host_hold(ctx->host, name, &st.owned, st.dedicated);
 		vm_state_release(&st);
 	}
-out:
-	strbuf_release(&ignore);
-	free(path);
 	return 0;
 }
 
@@ -55,9 +49,9 @@ int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *h
 	if (plan_host_init(&hp->host, &hp->topo, hp->hc.has_reserved ? &hp->hc.reserved : NULL, err) < 0) {
 		if (hp->hc.file) {
 			struct strbuf msg = STRBUF_INIT;
-			int i = 0;	/* reserved_cpus is the only key so far */
+			struct config_loc loc = host_config_loc(&hp->hc, "reserved_cpus");
 
-			strbuf_addf(&msg, "%s:%d:%d: %s", hp->hc.file, hp->hc.loc[i].line, hp->hc.loc[i].col, err->buf);
+			strbuf_addf(&msg, "%s:%d:%d: %s", hp->hc.file, loc.line, loc.col, err->buf);
 			strbuf_reset(err);
 			strbuf_addstr(err, msg.buf);
 			strbuf_release(&msg);

@@ -400,18 +400,12 @@ static void unmount_all(struct host_prep *hp, json_t *st)
 
 static int holder_alive(const char *name)
 {
-	char *path = xstrfmt("%s/%s/state.json", mvl_run_root(), name);
-	struct strbuf ignore = STRBUF_INIT;
 	struct vm_state vs;
-	int alive = 0;
 
-	if (vm_state_read(path, &vs, &ignore) == 0) {
-		alive = proc_start_time(vs.pid) == vs.start_time;
-		vm_state_release(&vs);
-	}
-	strbuf_release(&ignore);
-	free(path);
-	return alive;
+	if (!vm_state_load_running(name, &vs))
+		return 0;
+	vm_state_release(&vs);
+	return 1;
 }
 
 static int drop_holder(struct host_prep *hp, json_t *st, const char *name, struct strbuf *err)

@@ -593,8 +593,8 @@ out:
 	return ret;
 }
 
-void plan_kernel_cmdline(const struct plan_host *host, const struct vm_config *const *cfgs,
-			 const struct pin_plan *plans, size_t n, struct strbuf *out)
+void plan_kernel_cmdline(const struct plan_host *host, const struct vm_config *const *cfgs, size_t n,
+			 struct strbuf *out)
 {
 	struct cpuset dedicated;
 	struct strbuf list = STRBUF_INIT;
@@ -610,7 +610,6 @@ void plan_kernel_cmdline(const struct plan_host *host, const struct vm_config *c
 			iommu = 1;
 		if (cfgs[i]->hugepages == HUGEPAGES_1G)
 			gig_pages += cfgs[i]->mem_bytes >> 30;
-		(void)plans;
 	}
 	cpuset_format(&dedicated, &list);
 	if (list.len)
@@ -622,30 +621,4 @@ void plan_kernel_cmdline(const struct plan_host *host, const struct vm_config *c
 		strbuf_addf(out, "%sdefault_hugepagesz=1G hugepagesz=1G hugepages=%llu", out->len ? " " : "",
 			    (unsigned long long)gig_pages);
 	strbuf_release(&list);
-}
-
-int host_online_cpus(struct cpuset *set, struct strbuf *err)
-{
-	const char *path = "/sys/devices/system/cpu/online";
-	char buf[4096];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		strbuf_addf(err, "cannot read '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0) {
-		strbuf_addf(err, "cannot read '%s'", path);
-		return -1;
-	}
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	if (cpuset_parse(set, buf, err) < 0) {
-		strbuf_addf(err, " (in '%s')", path);
-		return -1;
-	}
-	return 0;
 }

@@ -85,14 +85,11 @@ int pin_plan_build(struct plan_host *host, const struct vm_config *cfg, struct p
 void pin_plan_release(struct pin_plan *plan);
 
 /*
- * The kernel command line the host needs for these plans and the VMs it
- * already runs: isolcpus/nohz_full/rcu_nocbs over every dedicated CPU, the
+ * The kernel command line the host needs for the VMs planned on it (cfgs)
+ * and the ones it already runs: isolcpus/nohz_full/rcu_nocbs over every dedicated CPU, the
  * IOMMU when a VM passes a device through, 1G hugepages at boot.
  */
-void plan_kernel_cmdline(const struct plan_host *host, const struct vm_config *const *cfgs,
-			 const struct pin_plan *plans, size_t n, struct strbuf *out);
-
-/* The host's online CPUs, from /sys/devices/system/cpu/online. */
-int host_online_cpus(struct cpuset *set, struct strbuf *err);
+void plan_kernel_cmdline(const struct plan_host *host, const struct vm_config *const *cfgs, size_t n,
+			 struct strbuf *out);
 
 #endif

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "vm_state.h"
+#include "paths.h"
+#include "qemu_proc.h"
 #include "../util/atomic_file.h"
 #include "../util/wrapper.h"
 #include "../util/banned.h"
@@ -171,6 +173,22 @@ out:
 	if (ret < 0)
 		vm_state_release(st);
 	return ret;
+}
+
+int vm_state_load_running(const char *name, struct vm_state *st)
+{
+	char *path = xstrfmt("%s/%s/state.json", mvl_run_root(), name);
+	struct strbuf ignore = STRBUF_INIT;
+	int alive = 0;
+
+	if (vm_state_read(path, st, &ignore) == 0) {
+		alive = proc_start_time(st->pid) == st->start_time;
+		if (!alive)
+			vm_state_release(st);
+	}
+	strbuf_release(&ignore);
+	free(path);
+	return alive;
 }
 
 void vm_state_release(struct vm_state *st)

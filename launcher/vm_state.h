@@ -37,6 +37,13 @@ int vm_state_write(const char *path, const struct vm_state *st, struct strbuf *e
 int vm_state_read(const char *path, struct vm_state *st, struct strbuf *err);
 void vm_state_release(struct vm_state *st);
 
+/*
+ * Read RUN_ROOT/NAME/state.json and tell whether its QEMU still runs (same
+ * pid and start time). Returns 1 with st filled (release it), else 0 with st
+ * empty: no file, a corrupt one, or a QEMU that is gone.
+ */
+int vm_state_load_running(const char *name, struct vm_state *st);
+
 /* JSON array of the CPUs in set (new reference). */
 json_t *cpuset_to_json(const struct cpuset *set);
 /* {"tid", "role", "vcpu" (vCPUs), "iothread" (iothreads), "name", "cpus": planned} (new reference). */

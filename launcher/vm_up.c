@@ -246,11 +246,16 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		goto fail;
 	for (size_t i = 0; i < plan_notes.nr; i++)
 		strvec_push(notes, plan_notes.v[i]);
-	/* hugepages and host knobs, before QEMU needs them */
+	/*
+	 * hugepages and host knobs, before QEMU needs them; a VM that needs
+	 * neither holds nothing, and up writes no host.json for it
+	 */
 	host_prep_init(&prep, &hp.hc, &hp.topo, opts->dry_run);
-	if (host_prep_hold(&prep, cfg->name, cfg, &plan, err) < 0)
-		goto fail;
-	held = !opts->dry_run;
+	if (cfg->hugepages != HUGEPAGES_NONE || host_config_has_knobs(&hp.hc)) {
+		if (host_prep_hold(&prep, cfg->name, cfg, &plan, err) < 0)
+			goto fail;
+		held = !opts->dry_run;
+	}
 	for (size_t i = 0; i < prep.notes.nr; i++)
 		strvec_push(notes, prep.notes.v[i]);
 	for (size_t i = 0; opts->changes && i < prep.changes.nr; i++)
@@ -399,19 +404,20 @@ clean:
 
 int vm_host_reconcile(const struct mvl_opts *opts, struct strvec *notes, struct strbuf *err)
 {
-	char *path = xstrfmt("%s/host.json", mvl_run_root());
-	int present = access(path, F_OK) == 0;
-
-	free(path);
-	return present ? vm_host_release(NULL, opts, notes, err) : 0;
+	return vm_host_release(NULL, opts, notes, err);
 }
 
 int vm_host_release(const char *name, const struct mvl_opts *opts, struct strvec *notes, struct strbuf *err)
 {
 	struct host_plan hp;
 	struct host_prep prep;
-	int root_fd = runtime_lock_root(err), ret = -1;
+	char *state = xstrfmt("%s/host.json", mvl_run_root());
+	int root_fd, ret = -1, held = access(state, F_OK) == 0;
 
+	free(state);
+	if (!held)
+		return 0;	/* nobody holds anything: no topology to load, no lock to take */
+	root_fd = runtime_lock_root(err);
 	memset(&hp, 0, sizeof(hp));
 	host_prep_init(&prep, NULL, NULL, 0);
 	if (root_fd < 0)

@@ -61,10 +61,11 @@ enum vm_stop_how vm_stop(struct vm_handle *h, int timeout_ms, int force);
 /*
  * After NAME's QEMU stopped: give back what it held on the host (hugepages,
  * its share of the host knobs; the last VM restores them all). Takes the
- * runtime root's lock. 0, or -1 with the reason in err.
+ * runtime root's lock; without RUN_ROOT/host.json there is nothing to do.
+ * name NULL: only give back what VMs whose QEMU is gone held. 0, or -1.
  */
 int vm_host_release(const char *name, const struct mvl_opts *opts, struct strvec *notes, struct strbuf *err);
-/* Give back what VMs whose QEMU is gone held (nothing to do without RUN_ROOT/host.json). */
+/* Give back what VMs whose QEMU is gone held. */
 int vm_host_reconcile(const struct mvl_opts *opts, struct strvec *notes, struct strbuf *err);
 
 /*

@@ -441,7 +441,7 @@ static void test_pin_plan_kernel_cmdline(void **state)
 	cfg_load(&cfg[1], "name = \"b\"\n[cpu]\nvcpus = 2\n[pinning]\nvcpus = \"auto\"\npolicy = \"shared\"\n");
 	assert_int_equal(pin_plan_build(&h, &cfg[0], &p[0], &warn, &err), 0);
 	assert_int_equal(pin_plan_build(&h, &cfg[1], &p[1], &warn, &err), 0);
-	plan_kernel_cmdline(&h, cp, p, 2, &out);
+	plan_kernel_cmdline(&h, cp, 2, &out);
 	assert_string_equal(out.buf, "isolcpus=1,5 nohz_full=1,5 rcu_nocbs=1,5 intel_iommu=on iommu=pt "
 				     "default_hugepagesz=1G hugepagesz=1G hugepages=2");
 	for (int i = 0; i < 2; i++) {
