@@ -14,7 +14,7 @@ PKG_CONFIG ?= pkg-config
 CC         ?= cc
 PREFIX     ?= /usr/local
 BUILD      ?= build
-PKGS       := jansson hwloc numa libsystemd
+PKGS       := jansson hwloc numa
 VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
 
 WARNINGS   += -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes
@@ -26,7 +26,7 @@ CFLAGS     ?= -O2 -g
 ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) \
               $(shell $(PKG_CONFIG) --cflags $(PKGS)) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS)
-LIBS        = $(shell $(PKG_CONFIG) --libs $(PKGS))
+LIBS        = $(shell $(PKG_CONFIG) --libs $(PKGS)) -ldl
 ifdef SANITIZE
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 ALL_LDFLAGS += -fsanitize=$(SANITIZE)
@@ -75,6 +75,7 @@ LIB_OBJS += launcher/cmd_status.o
 LIB_OBJS += launcher/cmd_list.o
 LIB_OBJS += launcher/cmd_plan.o
 LIB_OBJS += launcher/cmd_host.o
+LIB_OBJS += launcher/notify.o
 LIB_OBJS += launcher/cmd_run.o
 LIB_OBJS += launcher/cmd_console.o
 LIB_OBJS += launcher/cmd_help.o
@@ -165,7 +166,7 @@ fuzz: fuzz-build
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PKGS := build-essential pkg-config git libjansson-dev libhwloc-dev libnuma-dev \
-            libcmocka-dev libsystemd-dev qemu-system-x86 qemu-utils ovmf hwloc-nox \
+            libcmocka-dev libsystemd0 qemu-system-x86 qemu-utils ovmf hwloc-nox \
             clang libclang-rt-14-dev valgrind busybox-static cpio jq python3 procps util-linux
 
 deps:

@@ -22,6 +22,7 @@ work=$(mktemp -d)
 trap 'pkill -KILL -f -- "$work/" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/vms"
 sed -e 's/^name = .*/name = "bench"/' -e '/^\[boot\]/,$d' vms/demo.toml >"$work/vms/bench.toml"
+printf 'reserved_cpus = ""\n' >"$work/vms/host.toml"	# the demo pins both CPUs of a 2-CPU host
 export MVLAUNCH_RUNDIR=$work/run MVLAUNCH_STATEDIR=$work/state MVLAUNCH_VMS=$work/vms
 "$bin" argv --json bench >"$work/argv.json"
 

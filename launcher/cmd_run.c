@@ -2,7 +2,7 @@
  * cmd_run.c - 'mvlaunch run': start a VM and stay with it (for systemd).
  *
  * The same start as 'up' (paused, pinned, verified, resumed), then
- * sd_notify("READY=1") and wait. SIGTERM or SIGINT become a graceful stop
+ * sd_notify("READY=1") (notify.c) and wait. SIGTERM or SIGINT become a graceful stop
  * (ACPI power-down, then quit/TERM/KILL); the guest powering itself off ends
  * the command too. Exit 0 for a clean shutdown, 1 when QEMU crashed or
  * could not start, so Restart=on-failure restarts only real failures.
@@ -16,10 +16,10 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
-#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include "commands.h"
+#include "notify.h"
 #include "vm_load.h"
 #include "vm_show.h"
 #include "vm_up.h"
@@ -85,13 +85,13 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 		return MVL_EXIT_FAILURE;
 	}
 	if (vm_load_up(argv[optind], opts, &up, &cfg, &h) < 0) {
-		sd_notify(0, "STATUS=failed to start (see the journal)");
+		service_notify("%s", "STATUS=failed to start (see the journal)");
 		goto out;
 	}
 	printf("'%s' is running: QEMU pid %d; pins verified\n", cfg.name, (int)h.proc.pid);
 	vm_threads_print(stdout, &h.state.threads, 0);
 	fflush(stdout);
-	sd_notifyf(0, "READY=1\nSTATUS=running, QEMU pid %d, %u vCPUs pinned", (int)h.proc.pid, cfg.vcpus);
+	service_notify("READY=1\nSTATUS=running, QEMU pid %d, %u vCPUs pinned", (int)h.proc.pid, cfg.vcpus);
 	/* QMP serves one client: let 'status' and 'down' have it meanwhile */
 	qmp_close(h.qmp);
 	h.qmp = NULL;
@@ -110,7 +110,7 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 				enum vm_stop_how how;
 
-				sd_notify(0, "STOPPING=1\nSTATUS=shutting down the guest");
+				service_notify("%s", "STOPPING=1\nSTATUS=shutting down the guest");
 				printf("'%s': %s received, shutting the guest down\n", cfg.name, strsignal((int)si.ssi_signo));
 				fflush(stdout);
 				if (vm_reclaim(&h, &err) <= 0) {

@@ -56,15 +56,34 @@ static void fill_groups(hwloc_topology_t topo, hwloc_obj_type_t type, struct hos
 static int load(struct host_topo *t, const char *xml, struct strbuf *err)
 {
 	hwloc_topology_t topo;
-	int nr_core_objs, ret = -1;
+	int nr_core_objs, set_env = 0, r, ret = -1;
 	hwloc_obj_type_t unit;
 
 	memset(t, 0, sizeof(*t));
 	t->source = xstrdup(xml ? xml : "this host");
-	if (hwloc_topology_init(&topo) < 0) {
+	/*
+	 * 'up' loads the topology on every start. hwloc would dlopen its GL,
+	 * OpenCL, PCI and libxml plugins (and the libraries they link) and run
+	 * CPUID on every CPU: half its time, for nothing the planner uses. Its
+	 * built-in XML reader and the Linux sysfs backend give cores, caches
+	 * and nodes. A user's own HWLOC_PLUGINS_BLACKLIST is respected.
+	 */
+	if (!getenv("HWLOC_PLUGINS_BLACKLIST")) {
+		setenv("HWLOC_PLUGINS_BLACKLIST", "hwloc_gl,hwloc_opencl,hwloc_pci,hwloc_xml_libxml", 0);
+		set_env = 1;
+	}
+	r = hwloc_topology_init(&topo);
+	if (set_env)
+		unsetenv("HWLOC_PLUGINS_BLACKLIST");	/* QEMU need not inherit it */
+	if (r < 0) {
 		strbuf_addstr(err, "cannot initialise hwloc");
 		return -1;
 	}
+	/*
+	 * No type filters: NUMA nodes hang off Groups or Dies on some machines,
+	 * and filtering those away would give a node its package's CPUs.
+	 */
+	hwloc_topology_set_components(topo, HWLOC_TOPOLOGY_COMPONENTS_FLAG_BLACKLIST, "x86");
 	if (xml && hwloc_topology_set_xml(topo, xml) < 0) {
 		strbuf_addf(err, "topology '%s': cannot read it as hwloc XML (make one with 'lstopo-no-graphics --of xml')", xml);
 		goto out;
