@@ -71,8 +71,8 @@ static const struct config_key host_keys[] = {
 	{ .name = "compact_memory", .type = KEY_BOOL, .offset = HOFF(compact_memory),
 	  .qemu = "/proc/sys/vm/compact_memory", .seed = "002", .doc = "compact memory before hugepages are allocated" },
 	{ .name = "shield.enable", .type = KEY_BOOL, .offset = HOFF(shield),
-	  .qemu = "(cpuset cgroups)", .seed = "002",
-	  .doc = "confine other tasks to the CPUs no VM owns (not applied by this version yet: a warning says so)" },
+	  .qemu = "cpuset cgroup mvlaunch.host, or systemd AllowedCPUs", .seed = "002",
+	  .doc = "confine every other task, unbound kernel threads and workqueues to the CPUs no VM owns" },
 	{ .name = NULL },
 };
 
@@ -97,15 +97,7 @@ int host_config_parse(const char *file, const char *text, size_t len, struct hos
 {
 	free(hc->file);
 	hc->file = xstrdup(file);
-	if (schema_parse(file, text, len, host_keys, hc, hc->loc, &hc->warnings, err) < 0)
-		return -1;
-	if (hc->shield == 1) {
-		int i = schema_row_index(host_keys, "shield.enable");
-
-		schema_warn(&hc->warnings, file, hc->loc[i], "shield.enable",
-			    "CPU shielding is not applied by this version yet; other tasks may still run on VM CPUs");
-	}
-	return 0;
+	return schema_parse(file, text, len, host_keys, hc, hc->loc, &hc->warnings, err);
 }
 
 int host_config_load(const char *file, const char *vms_dir, struct host_config *hc, struct strbuf *err)

@@ -75,6 +75,15 @@ static int print_status(int json)
 			       json_string_value(json_object_get(v, "current")));
 		if (!json_object_size(json_object_get(st, "knobs")))
 			printf("  (none changed)\n");
+		if ((h = json_object_get(st, "shield"))) {
+			size_t i;
+
+			printf("shield (%s): CPUs %s kept for VMs, held by", json_string_value(json_object_get(h, "backend")),
+			       json_string_value(json_object_get(h, "vm_cpus")));
+			json_array_foreach(json_object_get(h, "holders"), i, v)
+				printf("%s%s", i ? ", " : " ", json_string_value(v));
+			putchar('\n');
+		}
 	}
 	json_decref(st);
 	strbuf_release(&err);

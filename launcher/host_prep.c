@@ -25,6 +25,8 @@
 #include "host_prep.h"
 #include "paths.h"
 #include "qemu_proc.h"
+#include "runtime.h"
+#include "shield.h"
 #include "sysfs.h"
 #include "vm_state.h"
 #include "../util/atomic_file.h"
@@ -73,6 +75,8 @@ void host_prep_init(struct host_prep *hp, const struct host_config *hc, const st
 
 void host_prep_release(struct host_prep *hp)
 {
+	free(hp->qemu_cgroup_procs);
+	hp->qemu_cgroup_procs = NULL;
 	strvec_clear(&hp->changes);
 	strvec_clear(&hp->notes);
 }
@@ -96,7 +100,8 @@ static json_t *state_load(struct strbuf *err)
 	}
 	st = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!st || !json_is_object(json_object_get(st, "knobs")) || !json_is_object(json_object_get(st, "holders")) ||
-	    !json_is_array(json_object_get(st, "mounts"))) {
+	    !json_is_array(json_object_get(st, "mounts")) ||
+	    (json_object_get(st, "shield") && !json_is_object(json_object_get(st, "shield")))) {
 		strbuf_addf(err, "host state file '%s' is corrupt (%s)\nhint: check the host by hand ('mvlaunch host status' "
 			    "cannot read it either), then remove the file", path, st ? "wrong shape" : jerr.text);
 		json_decref(st);
@@ -112,7 +117,7 @@ static int state_save(json_t *st, struct strbuf *err)
 	int ret = 0;
 
 	if (!json_object_size(json_object_get(st, "holders")) && !json_object_size(json_object_get(st, "knobs")) &&
-	    !json_array_size(json_object_get(st, "mounts"))) {
+	    !json_array_size(json_object_get(st, "mounts")) && !json_object_get(st, "shield")) {
 		unlink(path);	/* nothing held: no file */
 	} else {
 		text = json_dumps(st, JSON_INDENT(1));
@@ -158,6 +163,51 @@ static void cpumask_hex(const struct cpuset *s, struct strbuf *out)
 	}
 }
 
+/* Whether a shield is wanted: host.toml asks for one and VMs own CPUs. */
+static int shielding(const struct host_prep *hp, const struct cpuset *owned)
+{
+	return hp->hc && hp->hc->shield == 1 && !cpuset_empty(owned);
+}
+
+static int collect_qemu(const char *name, void *data)
+{
+	struct { pid_t *v; size_t nr, alloc; } *pids = data;
+	struct vm_state vs;
+
+	if (vm_state_load_running(name, &vs)) {
+		ALLOC_GROW(pids->v, pids->nr + 1, pids->alloc);
+		pids->v[pids->nr++] = vs.pid;
+		vm_state_release(&vs);
+	}
+	return 0;
+}
+
+/* The shield over the holders' CPUs (or none), holders named in its record. */
+static int sync_shield(struct host_prep *hp, json_t *st, const struct cpuset *owned, struct strbuf *err)
+{
+	struct { pid_t *v; size_t nr, alloc; } pids = { 0 };
+	struct shield_io io = { .dry_run = hp->dry_run, .changes = &hp->changes, .notes = &hp->notes };
+	int want = shielding(hp, owned), ret;
+
+	if (!want && !json_object_get(st, "shield"))
+		return 0;
+	runtime_for_each(collect_qemu, &pids);
+	io.keep = pids.v;
+	io.nr_keep = pids.nr;
+	ret = shield_sync(st, want ? owned : NULL, &hp->topo->all, &io, err);
+	if (json_object_get(st, "shield")) {
+		json_t *names = json_array(), *h;
+		const char *name;
+
+		json_object_foreach(json_object_get(st, "holders"), name, h)
+			if (json_array_size(json_object_get(h, "cpus")))
+				json_array_append_new(names, json_string(name));
+		json_object_set_new(json_object_get(st, "shield"), "holders", names);
+	}
+	free(pids.v);
+	return ret;
+}
+
 static void want_knobs(struct host_prep *hp, const struct cpuset *owned, int any, struct knobs *ks)
 {
 	const struct host_config *hc = hp->hc;
@@ -185,10 +235,16 @@ static void want_knobs(struct host_prep *hp, const struct cpuset *owned, int any
 			 xstrfmt("%d", hc->perf_event_max_sample_rate));
 	if (hc->workqueue_numa != TRI_UNSET)
 		knob_add(ks, xstrdup("/sys/bus/workqueue/devices/writeback/numa"), xstrfmt("%d", hc->workqueue_numa));
-	if (hc->writeback_cpumask) {
+	if (hc->writeback_cpumask || shielding(hp, owned)) {
 		strbuf_reset(&s);
 		cpumask_hex(&host, &s);
 		knob_add(ks, xstrdup("/sys/bus/workqueue/devices/writeback/cpumask"), xstrdup(s.buf));
+	}
+	if (shielding(hp, owned)) {
+		/* the shield's kernel side: every unbound workqueue's workers follow */
+		strbuf_reset(&s);
+		cpumask_hex(&host, &s);
+		knob_add(ks, xstrdup("/sys/devices/virtual/workqueue/cpumask"), xstrdup(s.buf));
 	}
 	if (hc->irq_affinity) {
 		char *dir = sysfs_path("/proc/irq");
@@ -294,6 +350,8 @@ static int sync_knobs(struct host_prep *hp, json_t *st, struct strbuf *err)
 			json_object_del(orig, path);
 	}
 	knobs_clear(&want);
+	if (sync_shield(hp, st, &owned, err) < 0)
+		ret = -1;
 	return ret;
 }
 
@@ -506,6 +564,10 @@ int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_confi
 		goto undo;
 	if (!hp->dry_run && state_save(st, err) < 0)
 		goto undo;
+	if (!hp->dry_run) {
+		free(hp->qemu_cgroup_procs);
+		hp->qemu_cgroup_procs = shield_vm_procs(st);
+	}
 	ret = 0;
 	goto out;
 undo:
@@ -557,6 +619,8 @@ json_t *host_prep_status(struct strbuf *err)
 	}
 	out = json_pack("{s:o,s:O,s:O}", "knobs", knobs, "holders", json_object_get(st, "holders"),
 			"mounts", json_object_get(st, "mounts"));
+	if (json_object_get(st, "shield"))
+		json_object_set(out, "shield", json_object_get(st, "shield"));
 	json_decref(st);
 	return out;
 }

@@ -4,7 +4,7 @@
  * While at least one VM (or a manual 'host prepare') holds the host, the
  * knobs host.toml sets are applied: THP, vm.stat_interval, kernel.watchdog,
  * KSM, perf limits, the writeback workqueue and movable IRQs on the CPUs no
- * VM owns, the cpufreq governor of VM CPUs. Each VM also holds the hugepages
+ * VM owns, the cpufreq governor of VM CPUs, and the CPU shield (shield.h). Each VM also holds the hugepages
  * its memory needs, on the nodes its memory is bound to. The first holder
  * records every original value; the last one to leave writes them back:
  * the values the host had, not defaults.
@@ -33,6 +33,7 @@ struct host_prep {
 	struct strvec changes;		/* "path: old -> new", in order */
 	struct strvec notes;		/* what could not be done (no cpufreq, an IRQ that will not move) */
 	int no_cpufreq_noted;
+	char *qemu_cgroup_procs;	/* after a hold with a shield: where QEMU puts itself (shield.h) */
 };
 
 void host_prep_init(struct host_prep *hp, const struct host_config *hc, const struct host_topo *topo, int dry_run);

@@ -32,7 +32,7 @@
 #define SYS_pidfd_send_signal 424
 #endif
 
-enum child_step { STEP_SETUP_LOG = 1, STEP_AFFINITY, STEP_EXEC };
+enum child_step { STEP_SETUP_LOG = 1, STEP_CGROUP, STEP_AFFINITY, STEP_EXEC };
 
 struct child_report {
 	int step;
@@ -88,7 +88,7 @@ static void child_fail(int fd, int step)
 }
 
 static void child_exec(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
-		       int pass_fd, int report_fd)
+		       const char *cgroup_procs, int pass_fd, int report_fd)
 {
 	sigset_t none;
 	int fd;
@@ -104,6 +104,16 @@ static void child_exec(const struct strvec *argv, const char *log_path, const st
 	fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
 	if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
 		child_fail(report_fd, STEP_SETUP_LOG);
+	if (cgroup_procs) {
+		/* out of the shield first: its cpuset would refuse the VM's CPUs */
+		char num[24];
+		int len = snprintf(num, sizeof(num), "%d", (int)getpid());
+
+		fd = open(cgroup_procs, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, num, (size_t)len) != len)
+			child_fail(report_fd, STEP_CGROUP);
+		close(fd);
+	}
 	if (affinity) {
 		cpu_set_t *set = CPU_ALLOC(CPUSET_MAX);
 		size_t sz = CPU_ALLOC_SIZE(CPUSET_MAX);
@@ -137,7 +147,7 @@ static void child_exec(const struct strvec *argv, const char *log_path, const st
 }
 
 int qemu_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
-	       int pass_fd, struct qemu_proc *p, struct strbuf *err)
+	       const char *cgroup_procs, int pass_fd, struct qemu_proc *p, struct strbuf *err)
 {
 	struct child_report r;
 	int pipefd[2];
@@ -157,7 +167,7 @@ int qemu_spawn(const struct strvec *argv, const char *log_path, const struct cpu
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		child_exec(argv, log_path, affinity, pass_fd, pipefd[1]);
+		child_exec(argv, log_path, affinity, cgroup_procs, pass_fd, pipefd[1]);
 	}
 	close(pipefd[1]);
 	p->pid = pid;
@@ -173,6 +183,8 @@ int qemu_spawn(const struct strvec *argv, const char *log_path, const struct cpu
 		p->exited = 1;
 		if (r.step == STEP_EXEC)
 			strbuf_addf(err, "cannot run '%s': %s", argv->v[0], strerror(r.err));
+		else if (r.step == STEP_CGROUP)
+			strbuf_addf(err, "cannot move QEMU out of the CPU shield ('%s'): %s", cgroup_procs, strerror(r.err));
 		else if (r.step == STEP_AFFINITY)
 			strbuf_addf(err, "cannot set QEMU's CPU affinity: %s", strerror(r.err));
 		else

@@ -29,12 +29,13 @@ struct qemu_proc {
  * fork + execvp argv (no shell). The child gets its own session, umask 0177,
  * /dev/null as stdin, stdout and stderr appended to log_path, and (when
  * 'affinity' is not NULL) that CPU affinity before exec, so every thread
- * QEMU ever creates inherits it. pass_fd (if >= 0) becomes QEMU's fd 3;
+ * QEMU ever creates inherits it. With cgroup_procs (a cgroup.procs path)
+ * the child first moves itself into that cgroup: out of the CPU shield. pass_fd (if >= 0) becomes QEMU's fd 3;
  * no other descriptor of ours reaches QEMU. Returns 0 once exec has succeeded, or -1
  * with the reason (exec or setup failure in the child included) in err.
  */
 int qemu_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
-	       int pass_fd, struct qemu_proc *p, struct strbuf *err);
+	       const char *cgroup_procs, int pass_fd, struct qemu_proc *p, struct strbuf *err);
 
 /* Attach to a running process recorded earlier; 0, or -1 if it is gone. */
 int qemu_attach(struct qemu_proc *p, pid_t pid, unsigned long long start_time);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sysfs.h"
@@ -80,4 +81,49 @@ int sysfs_write(const char *path, const char *value, struct strbuf *err)
 	}
 	free(p);
 	return 0;
+}
+
+static const char *const fake_cgroup_files[] = { "cgroup.procs", "cpuset.cpus", "cpuset.mems" };
+
+int sysfs_mkdir(const char *path, struct strbuf *err)
+{
+	char *p = sysfs_path(path);
+	int ret = 0;
+
+	if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+		strbuf_addf(err, "cannot create '%s': %s", p, strerror(errno));
+		ret = -1;
+	} else if (getenv("MVLAUNCH_SYSROOT")) {
+		for (size_t i = 0; i < sizeof(fake_cgroup_files) / sizeof(fake_cgroup_files[0]); i++) {
+			char *f = xstrfmt("%s/%s", p, fake_cgroup_files[i]);
+			int fd = open(f, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+			if (fd >= 0)
+				close(fd);
+			free(f);
+		}
+	}
+	free(p);
+	return ret;
+}
+
+int sysfs_rmdir(const char *path, struct strbuf *err)
+{
+	char *p = sysfs_path(path);
+	int ret = 0;
+
+	if (getenv("MVLAUNCH_SYSROOT")) {
+		for (size_t i = 0; i < sizeof(fake_cgroup_files) / sizeof(fake_cgroup_files[0]); i++) {
+			char *f = xstrfmt("%s/%s", p, fake_cgroup_files[i]);
+
+			unlink(f);
+			free(f);
+		}
+	}
+	if (rmdir(p) < 0 && errno != ENOENT) {
+		strbuf_addf(err, "cannot remove '%s': %s", p, strerror(errno));
+		ret = -1;
+	}
+	free(p);
+	return ret;
 }

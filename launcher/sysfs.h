@@ -18,4 +18,15 @@ int sysfs_read(const char *path, struct strbuf *value, struct strbuf *err);
 /* 0, or -1 with "cannot write 'value' to '/path': reason" in err. */
 int sysfs_write(const char *path, const char *value, struct strbuf *err);
 
+/*
+ * mkdir/rmdir of a cgroup directory. cgroupfs fills a new directory with
+ * its control files and drops them on rmdir; in a fake tree (with
+ * $MVLAUNCH_SYSROOT set) these make and remove plain stand-ins for
+ * cgroup.procs, cpuset.cpus and cpuset.mems, so tests see the same shape.
+ * An existing directory is not an error for sysfs_mkdir (one left by a
+ * crash is reused). 0, or -1 with the reason in err.
+ */
+int sysfs_mkdir(const char *path, struct strbuf *err);
+int sysfs_rmdir(const char *path, struct strbuf *err);
+
 #endif

@@ -285,7 +285,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	listen_fd = qmp_listen(h, err);
 	if (listen_fd < 0)
 		goto fail;
-	if (qemu_spawn(&argv, log, &plan.emulator, listen_fd, &h->proc, err) < 0) {
+	if (qemu_spawn(&argv, log, &plan.emulator, prep.qemu_cgroup_procs, listen_fd, &h->proc, err) < 0) {
 		if (strstr(err->buf, "cannot run '") && strstr(err->buf, "No such file"))
 			strbuf_addf(err, "\nhint: install QEMU ('make deps' or 'apt-get install qemu-system-x86'), "
 				    "or set qemu.binary in %s", cfg->file);

@@ -112,15 +112,20 @@ struct fixture {
 	struct host_prep prep;
 };
 
-static void setup(struct fixture *f, int dry)
+static void setup_with(struct fixture *f, int dry, const char *toml)
 {
 	struct strbuf err = STRBUF_INIT;
 
 	host_config_init(&f->hc);
-	assert_int_equal(host_config_parse("host.toml", host_toml, strlen(host_toml), &f->hc, &err), 0);
+	assert_int_equal(host_config_parse("host.toml", toml, strlen(toml), &f->hc, &err), 0);
 	assert_int_equal(host_topo_load_xml(&f->topo, UNIT_DATA "seed-i5-4c8t.xml", &err), 0);
 	host_prep_init(&f->prep, &f->hc, &f->topo, dry);
 	strbuf_release(&err);
+}
+
+static void setup(struct fixture *f, int dry)
+{
+	setup_with(f, dry, host_toml);
 }
 
 static void teardown(struct fixture *f)
@@ -345,6 +350,169 @@ static void test_host_prep_concurrent(void **state)
 	remove_tree();
 }
 
+/* The changes list holds this line. */
+static void assert_change(const struct host_prep *hp, const char *line)
+{
+	for (size_t i = 0; i < hp->changes.nr; i++)
+		if (!strcmp(hp->changes.v[i], line))
+			return;
+	for (size_t i = 0; i < hp->changes.nr; i++)
+		print_error("change: %s\n", hp->changes.v[i]);
+	fail_msg("no change '%s'", line);
+}
+
+static const char shield_toml[] = "stat_interval = 120\n[shield]\nenable = true\n";
+
+/*
+ * cgroup v1: mvlaunch.host made with the root's memory nodes and the host
+ * CPUs, the root's tasks but running QEMUs moved in, other cpusets
+ * (nested ones children first) fenced off the VM CPUs; extended by a
+ * second VM, narrowed back by its release, all undone by the last.
+ */
+static void test_host_prep_shield_cgroup1(void **state)
+{
+	struct fixture f;
+	struct vm_config a, b;
+	struct pin_plan pa, pb;
+	struct strbuf err = STRBUF_INIT;
+	char *procs = NULL, *line;
+
+	(void)state;
+	make_tree();
+	put("/sys/fs/cgroup/cpuset/cpuset.cpus", "0-7\n");
+	put("/sys/fs/cgroup/cpuset/cpuset.mems", "0\n");
+	put("/sys/fs/cgroup/cpuset/docker/cpuset.cpus", "0-7\n");
+	put("/sys/fs/cgroup/cpuset/docker/ctr/cpuset.cpus", "1-3\n");
+	put("/sys/fs/cgroup/cpuset/pinned/cpuset.cpus", "5\n");
+	put("/sys/devices/virtual/workqueue/cpumask", "ff\n");
+	line = xstrfmt("1\n2\n%d\n300\n", (int)getpid());
+	put("/sys/fs/cgroup/cpuset/cgroup.procs", line);
+	free(line);
+	setup_with(&f, 0, shield_toml);
+	vm(&a, &pa, "1,5", 16);
+	vm(&b, &pb, "2", 16);
+	alive("a");	/* its QEMU is this process: never moved into the shield */
+	assert_int_equal(host_prep_hold(&f.prep, "a", &a, &pa, &err), 0);
+	assert_string_equal(err.buf, "");
+	assert_file("/sys/fs/cgroup/cpuset/mvlaunch.host/cpuset.mems", "0");
+	assert_file("/sys/fs/cgroup/cpuset/mvlaunch.host/cpuset.cpus", "0,2-4,6-7");
+	assert_file("/sys/fs/cgroup/cpuset/mvlaunch.host/cgroup.procs", "300");	/* the last one written */
+	assert_change(&f.prep, "move 3 tasks from /sys/fs/cgroup/cpuset to /sys/fs/cgroup/cpuset/mvlaunch.host");
+	assert_file("/sys/fs/cgroup/cpuset/docker/cpuset.cpus", "0,2-4,6-7");
+	assert_file("/sys/fs/cgroup/cpuset/docker/ctr/cpuset.cpus", "2-3");
+	assert_file("/sys/fs/cgroup/cpuset/pinned/cpuset.cpus", "5");	/* only VM CPUs: left, and said so */
+	assert_non_null(strstr(f.prep.notes.v[f.prep.notes.nr - 1], "/pinned runs only on VM CPUs (5)"));
+	assert_file("/sys/devices/virtual/workqueue/cpumask", "dd");
+	assert_file("/sys/bus/workqueue/devices/writeback/cpumask", "dd");	/* follows the shield unasked */
+	procs = xstrfmt("%s/sys/fs/cgroup/cpuset/cgroup.procs", root);
+	assert_string_equal(f.prep.qemu_cgroup_procs, procs);
+	{
+		json_t *st = host_prep_status(&err), *sh = json_object_get(st, "shield");
+
+		assert_string_equal(json_string_value(json_object_get(sh, "backend")), "cgroup1");
+		assert_string_equal(json_string_value(json_array_get(json_object_get(sh, "holders"), 0)), "a");
+		assert_string_equal(json_string_value(json_object_get(sh, "vm_cpus")), "1,5");
+		json_decref(st);
+	}
+
+	/* the nested cpuset was shrunk before its parent, both from their originals */
+	assert_int_equal(host_prep_hold(&f.prep, "b", &b, &pb, &err), 0);
+	assert_file("/sys/fs/cgroup/cpuset/mvlaunch.host/cpuset.cpus", "0,3-4,6-7");
+	assert_file("/sys/fs/cgroup/cpuset/docker/ctr/cpuset.cpus", "3");
+	assert_file("/sys/fs/cgroup/cpuset/docker/cpuset.cpus", "0,3-4,6-7");
+	assert_int_equal(host_prep_unhold(&f.prep, "b", &err), 0);
+	assert_file("/sys/fs/cgroup/cpuset/mvlaunch.host/cpuset.cpus", "0,2-4,6-7");
+	assert_file("/sys/fs/cgroup/cpuset/docker/ctr/cpuset.cpus", "2-3");
+
+	/* the last release: tasks back, cgroup gone, every cpuset as it was */
+	host_prep_release(&f.prep);
+	host_prep_init(&f.prep, &f.hc, &f.topo, 0);
+	assert_int_equal(host_prep_unhold(&f.prep, "a", &err), 0);
+	assert_string_equal(err.buf, "");
+	assert_change(&f.prep, "rmdir /sys/fs/cgroup/cpuset/mvlaunch.host");
+	assert_int_equal(access(procs, F_OK), 0);
+	free(procs);
+	procs = xstrfmt("%s/sys/fs/cgroup/cpuset/mvlaunch.host", root);
+	assert_int_equal(access(procs, F_OK), -1);
+	assert_file("/sys/fs/cgroup/cpuset/docker/cpuset.cpus", "0-7");
+	assert_file("/sys/fs/cgroup/cpuset/docker/ctr/cpuset.cpus", "1-3");
+	assert_file("/sys/devices/virtual/workqueue/cpumask", "ff");
+	assert_file("/sys/bus/workqueue/devices/writeback/cpumask", "ff");
+	assert_file("/run/host.json", "");
+	free(procs);
+	vm_config_release(&a);
+	vm_config_release(&b);
+	teardown(&f);
+	remove_tree();
+	strbuf_release(&err);
+}
+
+/*
+ * cgroup v2 without systemd: the cpuset controller switched on (and off
+ * again) in the root's subtree_control, top-level groups fenced (an empty
+ * cpuset.cpus means "the parent's" and comes back empty), a dry run lists
+ * it all and touches nothing; and a host with no cpuset at all is refused
+ * with nothing left changed.
+ */
+static void test_host_prep_shield_cgroup2(void **state)
+{
+	struct fixture f;
+	struct vm_config a;
+	struct pin_plan pa;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	make_tree();
+	put("/sys/fs/cgroup/cgroup.controllers", "cpuset cpu io memory pids\n");
+	put("/sys/fs/cgroup/cgroup.subtree_control", "memory pids\n");
+	put("/sys/fs/cgroup/cgroup.procs", "1\n77\n");
+	put("/sys/fs/cgroup/web/cpuset.cpus", "\n");
+	put("/sys/fs/cgroup/web/inner/cpuset.cpus", "1\n");	/* v2: its parent bounds it */
+	vm(&a, &pa, "1,5", 16);
+
+	setup_with(&f, 1, shield_toml);
+	assert_int_equal(host_prep_hold(&f.prep, "a", &a, &pa, &err), 0);
+	assert_change(&f.prep, "/sys/fs/cgroup/cgroup.subtree_control: +cpuset");
+	assert_change(&f.prep, "mkdir /sys/fs/cgroup/mvlaunch.host");
+	assert_change(&f.prep, "/sys/fs/cgroup/mvlaunch.host/cpuset.cpus: (none) -> 0,2-4,6-7");
+	assert_change(&f.prep, "/sys/fs/cgroup/web/cpuset.cpus: (empty) -> 0,2-4,6-7");
+	assert_change(&f.prep, "move 2 tasks from /sys/fs/cgroup to /sys/fs/cgroup/mvlaunch.host");
+	assert_file("/sys/fs/cgroup/cgroup.subtree_control", "memory pids");
+	assert_file("/sys/fs/cgroup/web/cpuset.cpus", "");
+	assert_file("/run/host.json", "");
+	teardown(&f);
+
+	setup_with(&f, 0, shield_toml);
+	assert_int_equal(host_prep_hold(&f.prep, "a", &a, &pa, &err), 0);
+	assert_string_equal(err.buf, "");
+	assert_file("/sys/fs/cgroup/cgroup.subtree_control", "+cpuset");
+	assert_file("/sys/fs/cgroup/mvlaunch.host/cpuset.cpus", "0,2-4,6-7");
+	assert_file("/sys/fs/cgroup/web/cpuset.cpus", "0,2-4,6-7");
+	assert_file("/sys/fs/cgroup/web/inner/cpuset.cpus", "1");
+	assert_file("/sys/fs/cgroup/mvlaunch.host/cgroup.procs", "77");
+	assert_int_equal(host_prep_unhold(&f.prep, "a", &err), 0);
+	assert_string_equal(err.buf, "");
+	assert_file("/sys/fs/cgroup/cgroup.subtree_control", "-cpuset");
+	assert_file("/sys/fs/cgroup/web/cpuset.cpus", "");
+	assert_file("/sys/fs/cgroup/cgroup.procs", "77");	/* moved back */
+	assert_file("/run/host.json", "");
+	teardown(&f);
+
+	/* no cpuset controller: refused, and the knobs of this hold undone */
+	put("/sys/fs/cgroup/cgroup.controllers", "cpu io memory pids\n");
+	setup_with(&f, 0, shield_toml);
+	assert_int_equal(host_prep_hold(&f.prep, "a", &a, &pa, &err), -1);
+	assert_non_null(strstr(err.buf, "cannot shield the VM CPUs: the cgroup v2 hierarchy offers no cpuset controller"));
+	assert_non_null(strstr(err.buf, "hint: mount the cpuset controller, or set shield.enable = false"));
+	assert_file("/proc/sys/vm/stat_interval", "1");
+	assert_file("/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages", "10");
+	assert_file("/run/host.json", "");
+	vm_config_release(&a);
+	teardown(&f);
+	remove_tree();
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +520,8 @@ int main(void)
 		cmocka_unit_test(test_host_prep_dry_run),
 		cmocka_unit_test(test_host_prep_reconcile_and_corrupt),
 		cmocka_unit_test(test_host_prep_concurrent),
+		cmocka_unit_test(test_host_prep_shield_cgroup1),
+		cmocka_unit_test(test_host_prep_shield_cgroup2),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
