@@ -7,7 +7,8 @@
 #   make fuzz         libFuzzer on parser + schema + argv builder (FUZZ_SECONDS=600)
 #   make demo         boot the demo VM, show its status and serial output, stop it
 #   make deps         apt-get install everything build, tests and demo need
-#   make install      PREFIX=/usr/local DESTDIR=
+#   make install      PREFIX=/usr/local DESTDIR=: binary, systemd unit, man page, completion, examples
+#   make man          build/mvlaunch.1 from the program's help
 #   V=1               show the commands
 
 PKG_CONFIG ?= pkg-config
@@ -37,6 +38,7 @@ Q = @
 QUIET_CC = @echo '   CC      $@';
 QUIET_LD = @echo '   LD      $@';
 QUIET_AR = @echo '   AR      $@';
+QUIET_GEN = @echo '   GEN     $@';
 endif
 
 LIB_OBJS += util/wrapper.o
@@ -63,6 +65,10 @@ LIB_OBJS += launcher/host_topo.o
 LIB_OBJS += launcher/host_prep.o
 LIB_OBJS += launcher/shield.o
 LIB_OBJS += launcher/shield_systemd.o
+LIB_OBJS += launcher/check_report.o
+LIB_OBJS += launcher/check_host.o
+LIB_OBJS += launcher/check_vm.o
+LIB_OBJS += launcher/qemu_probe.o
 LIB_OBJS += launcher/pin_plan.o
 LIB_OBJS += launcher/host_plan.o
 LIB_OBJS += launcher/pin_apply.o
@@ -76,6 +82,8 @@ LIB_OBJS += launcher/cmd_down.o
 LIB_OBJS += launcher/cmd_status.o
 LIB_OBJS += launcher/cmd_list.o
 LIB_OBJS += launcher/cmd_plan.o
+LIB_OBJS += launcher/cmd_check.o
+LIB_OBJS += launcher/cmd_unit.o
 LIB_OBJS += launcher/cmd_host.o
 LIB_OBJS += launcher/notify.o
 LIB_OBJS += launcher/cmd_run.o
@@ -91,13 +99,15 @@ UNIT_TESTS += qmp
 UNIT_TESTS += launcher
 UNIT_TESTS += pin_plan
 UNIT_TESTS += host_prep
+UNIT_TESTS += check
 
 LIB     := $(BUILD)/libmvlaunch.a
 PROGRAM := $(BUILD)/mvlaunch
+MAN     := $(BUILD)/mvlaunch.1
 OBJS    := $(addprefix $(BUILD)/,$(LIB_OBJS) launcher/main.o)
 TEST_BINS := $(addprefix $(BUILD)/tests/test_,$(UNIT_TESTS))
 
-.PHONY: demo demo-guest all test check check-unit check-e2e check-asan check-valgrind fuzz fuzz-build deps install clean
+.PHONY: man demo demo-guest all test check check-unit check-e2e check-asan check-valgrind fuzz fuzz-build deps install clean
 .DELETE_ON_ERROR:
 
 all: $(PROGRAM)
@@ -169,16 +179,30 @@ fuzz: fuzz-build
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PKGS := build-essential pkg-config git libjansson-dev libhwloc-dev libnuma-dev \
             libcmocka-dev libsystemd0 qemu-system-x86 qemu-utils ovmf hwloc-nox \
-            clang libclang-rt-14-dev valgrind busybox-static cpio jq python3 procps util-linux
+            clang libclang-rt-14-dev valgrind busybox-static cpio jq python3 procps util-linux \
+            systemd man-db
 
 deps:
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(DEB_PKGS)
 
-install: $(PROGRAM)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mvlaunch/vms
+# the man page comes from the binary's own help (scripts/make-manpage)
+man: $(MAN)
+$(MAN): $(PROGRAM) scripts/make-manpage
+	$(QUIET_GEN)scripts/make-manpage $(PROGRAM) >$@
+
+# the unit's ExecStart/ExecStop get the installed binary's path
+install: $(PROGRAM) $(MAN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mvlaunch/vms \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(PROGRAM) $(DESTDIR)$(PREFIX)/bin/mvlaunch
 	install -m 0644 vms/*.toml $(DESTDIR)$(PREFIX)/share/mvlaunch/vms/
+	sed 's|^\(Exec[A-Za-z]*=\)mvlaunch |\1$(PREFIX)/bin/mvlaunch |' scripts/mvlaunch@.service \
+		>$(DESTDIR)$(PREFIX)/lib/systemd/system/mvlaunch@.service
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/mvlaunch@.service
+	install -m 0644 scripts/mvlaunch.bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mvlaunch
+	install -m 0644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1/mvlaunch.1
 
 clean:
 	rm -rf build build-asan build-fuzz

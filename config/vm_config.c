@@ -510,6 +510,12 @@ static const struct config_key vm_keys[] = {
 	{ .name = "qemu.extra_args", .type = KEY_STRLIST, .offset = OFF(extra_args),
 	  .qemu = "appended as they are", .seed = "000, 001",
 	  .doc = "escape hatch like <qemu:commandline>: passed unescaped, at the end" },
+	{ .name = "service.after", .type = KEY_STRLIST, .offset = OFF(service_after), .check = check_name,
+	  .qemu = "(systemd) After= and Wants=mvlaunch@NAME.service",
+	  .doc = "VMs this one starts after, in 'mvlaunch unit' (a router VM before its clients)" },
+	{ .name = "service.stop_timeout", .type = KEY_UINT, .offset = OFF(stop_timeout), .def = "60", .min = 1, .max = 3600,
+	  .qemu = "(systemd) ExecStop=mvlaunch down --timeout S; TimeoutStopSec=S+30",
+	  .doc = "seconds the guest gets to shut down on 'systemctl stop' before QEMU is stopped" },
 	{ .name = "qemu.sandbox", .type = KEY_BOOL, .offset = OFF(sandbox), .def = "true",
 	  .qemu = "-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny",
 	  .doc = "seccomp filter as libvirt uses it (spawn allowed for bridge NICs)" },
@@ -679,6 +685,7 @@ void vm_config_release(struct vm_config *cfg)
 	strvec_init(&cfg->cpu_require);
 	strvec_init(&cfg->cpu_disable);
 	strvec_init(&cfg->extra_args);
+	strvec_init(&cfg->service_after);
 }
 
 struct config_loc vm_config_loc(const struct vm_config *cfg, const char *name)
@@ -738,6 +745,10 @@ static void validate_name(struct vm_config *cfg, struct strbuf *err)
 			schema_error(err, cfg->file, LOC("name"), NULL,
 				  "the file name gives VM name '%s': %s; set name = \"...\"", cfg->name, why.buf);
 	}
+	for (size_t i = 0; i < cfg->service_after.nr; i++)
+		if (!strcmp(cfg->service_after.v[i], cfg->name))
+			schema_error(err, cfg->file, LOC("service.after"), "service.after",
+				     "'%s' is this VM itself: a VM cannot start after itself", cfg->name);
 	strbuf_release(&why);
 }
 

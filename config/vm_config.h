@@ -124,6 +124,9 @@ struct vm_config {
 	struct strvec extra_args;
 	int sandbox;
 
+	struct strvec service_after;	/* VM names: After=/Wants= in 'mvlaunch unit' */
+	unsigned stop_timeout;		/* seconds */
+
 	/* "FILE:LINE:COL: key 'x': ..." lines for settings that have no effect */
 	struct strvec warnings;
 	struct config_loc loc[VM_MAX_KEYS];

@@ -27,7 +27,7 @@
 #include "../util/banned.h"
 
 static const char usage_run[] =
-	"usage: mvlaunch run [--timeout S] [--stop-timeout S] <vm>\n"
+	"usage: mvlaunch run [--timeout S] [--stop-timeout S] [--force] <vm>\n"
 	"\n"
 	"Start <vm> like 'up', then stay in the foreground until it stops: for a\n"
 	"service manager (Type=notify: READY=1 is sent once every pin holds).\n"
@@ -35,13 +35,15 @@ static const char usage_run[] =
 	"down cleanly, 1 when QEMU crashed or could not start.\n"
 	"\n"
 	"    --timeout S        how long QEMU may take to answer on QMP (default 30)\n"
-	"    --stop-timeout S   how long the guest gets to power off on a signal (default 60)";
+	"    --stop-timeout S   how long the guest gets to power off on a signal (default 60)\n"
+	"    --force            as for 'up': a cpu_pm VM on vCPUs that are not dedicated";
 
 int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 {
 	static const struct option longopts[] = {
 		{ "timeout", required_argument, NULL, 't' },
 		{ "stop-timeout", required_argument, NULL, 's' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -61,6 +63,9 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 				error("invalid --%s '%s': expected seconds (0..86400)", c == 't' ? "timeout" : "stop-timeout", optarg);
 				return MVL_EXIT_USAGE;
 			}
+			break;
+		case 'f':
+			up.force = 1;
 			break;
 		case 'h':
 			puts(usage_run);

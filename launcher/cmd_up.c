@@ -17,17 +17,20 @@
 #include "../util/banned.h"
 
 static const char usage_up[] =
-	"usage: mvlaunch up [--timeout S] [--paused] [--dry-run] <vm>\n"
+	"usage: mvlaunch up [--timeout S] [--paused] [--dry-run] [--force] <vm>\n"
 	"\n"
 	"Start <vm> paused, pin every vCPU, emulator and I/O thread to the CPUs its\n"
 	"config names, read the pins back, then let the guest run. QEMU keeps running\n"
-	"after mvlaunch exits; stop it with 'mvlaunch down <vm>'.\n"
+	"after mvlaunch exits; stop it with 'mvlaunch down <vm>'. The FAIL-level\n"
+	"checks of 'mvlaunch check' for the VM run first (files, passthrough, cpu-pm).\n"
 	"\n"
 	"    --timeout S   how long QEMU may take to answer on QMP (default 30)\n"
 	"    --paused      pin and verify, but leave the guest paused (resume with\n"
 	"                  QMP 'cont'; for debugging, or hosts that cannot run guests)\n"
 	"    --dry-run     plan, list the host changes ('path: old -> new') and the\n"
-	"                  QEMU command line; change and start nothing";
+	"                  QEMU command line; change and start nothing\n"
+	"    --force       start a cpu_pm = true VM whose vCPUs are not dedicated\n"
+	"                  (refused otherwise: it slows whatever shares their CPUs)";
 
 int parse_seconds(const char *arg, int *ms)
 {
@@ -46,6 +49,7 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "paused", no_argument, NULL, 'p' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -69,6 +73,9 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 			break;
 		case 'n':
 			up.dry_run = 1;
+			break;
+		case 'f':
+			up.force = 1;
 			break;
 		case 'h':
 			puts(usage_up);

@@ -28,6 +28,8 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_list(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_host(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_plan(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_check(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_unit(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_status(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_help(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_up(int argc, char **argv, const struct mvl_opts *opts);

@@ -28,6 +28,8 @@ static const struct cmd commands[] = {
 	{ "status",  cmd_status,  "show VMs, their state and their live pins" },
 	{ "list",    cmd_list,    "one line per VM: name, state, pid" },
 	{ "plan",    cmd_plan,    "show where VMs' threads and memory go on this host; change nothing" },
+	{ "check",   cmd_check,   "check this host for VMs: KVM, QEMU, kernel command line, IOMMU, hugepages, pins" },
+	{ "unit",    cmd_unit,    "print the systemd unit that runs a VM as a service" },
 	{ "host",    cmd_host,    "show, apply or undo the host knobs and hugepages VMs hold" },
 	{ "argv",    cmd_argv,    "print the QEMU command line for a VM; change nothing" },
 	{ "help",    cmd_help,    "show help for a command, or 'help config' for every config key" },

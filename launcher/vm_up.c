@@ -18,13 +18,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "vm_up.h"
 #include "paths.h"
 #include "host_plan.h"
+#include "check.h"
 #include "host_prep.h"
 #include "pin_plan.h"
 #include "qemu_argv.h"
@@ -164,30 +164,6 @@ static int check_ghost(struct vm_handle *h, struct strvec *notes, struct strbuf 
  * in the backlog until QEMU's monitor accepts it, so there is no polling for
  * the socket file and no race with QEMU creating it.
  */
-static int qmp_listen(struct vm_handle *h, struct strbuf *err)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char *path = runtime_path(&h->rt, "qmp.sock");
-	int fd = -1;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		strbuf_addf(err, "QMP socket path '%s' is too long for a unix socket (set MVLAUNCH_RUNDIR shorter)", path);
-		goto out;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	unlink(path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0600) < 0 || listen(fd, 8) < 0) {
-		strbuf_addf(err, "cannot listen on QMP socket '%s': %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		fd = -1;
-	}
-out:
-	free(path);
-	return fd;
-}
-
 static int connect_qmp(struct vm_handle *h, int timeout_ms, struct strbuf *err)
 {
 	char *sock = runtime_path(&h->rt, "qmp.sock");
@@ -212,6 +188,42 @@ static int connect_qmp(struct vm_handle *h, int timeout_ms, struct strbuf *err)
 	strbuf_release(&e);
 	free(sock);
 	free(log);
+	return ret;
+}
+
+/*
+ * The FAIL-level checks of 'mvlaunch check' for this VM (files, passthrough,
+ * cpu-pm), before anything is changed: a failure is every problem with its
+ * fix; a WARN (a forced cpu-pm) becomes a note.
+ */
+static int preflight(const struct vm_config *cfg, const struct plan_host *host, const struct pin_plan *plan,
+		     int force, struct strvec *notes, struct strbuf *err)
+{
+	struct check_report r;
+	struct kvm_caps kvm;
+	struct strbuf ignore = STRBUF_INIT;
+	struct vm_check_ctx ctx = { .cfg = cfg, .host = host, .plan = plan };
+	int ret = 0;
+
+	if (cfg->cpu_pm == 1 && cfg->accel == ACCEL_KVM) {
+		kvm_caps_read(&kvm, &ignore);
+		ctx.kvm = &kvm;
+	}
+	check_report_init(&r);
+	check_vm_for_up(&r, &ctx, force);
+	for (size_t i = 0; i < r.nr; i++) {
+		const struct check_item *it = &r.items[i];
+
+		if (it->level == CHECK_FAIL) {
+			strbuf_addf(err, "%s%s%s%s", err->len ? "\n" : "", it->message, it->fix ? "\nhint: " : "",
+				    it->fix ? it->fix : "");
+			ret = -1;
+		} else if (it->level == CHECK_WARN && strcmp(it->check, "cpu-pm.migration")) {
+			strvec_pushf(notes, "%s (started anyway: --force)", it->message);
+		}
+	}
+	check_report_release(&r);
+	strbuf_release(&ignore);
 	return ret;
 }
 
@@ -246,6 +258,8 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		goto fail;
 	for (size_t i = 0; i < plan_notes.nr; i++)
 		strvec_push(notes, plan_notes.v[i]);
+	if (preflight(cfg, &hp.host, &plan, opts->force, notes, err) < 0)
+		goto fail;
 	/*
 	 * hugepages and host knobs, before QEMU needs them; a VM that needs
 	 * neither holds nothing, and up writes no host.json for it
@@ -282,7 +296,12 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		goto out;
 	}
 	log = runtime_path(&h->rt, "qemu.log");
-	listen_fd = qmp_listen(h, err);
+	{
+		char *sock = runtime_path(&h->rt, "qmp.sock");
+
+		listen_fd = qmp_listen(sock, err);
+		free(sock);
+	}
 	if (listen_fd < 0)
 		goto fail;
 	if (qemu_spawn(&argv, log, &plan.emulator, prep.qemu_cgroup_procs, listen_fd, &h->proc, err) < 0) {

@@ -30,6 +30,7 @@ struct vm_up_opts {
 	int paused;		/* pin and verify, but leave the guest paused */
 	const struct mvl_opts *mvl;	/* where host.toml is */
 	int dry_run;		/* plan and list the host changes, start nothing */
+	int force;		/* start a cpu_pm VM on vCPUs that are not dedicated */
 	struct strvec *changes;	/* if not NULL: the host changes ("path: old -> new") */
 	struct strvec *argv;	/* if not NULL: the QEMU argv */
 };

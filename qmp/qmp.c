@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +52,13 @@ int qmp_parse_message(const char *buf, size_t len, struct qmp_msg *msg, struct s
 	memset(msg, 0, sizeof(*msg));
 	msg->id = -1;
 	obj = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	/*
+	 * QEMU prints uint64 properties (a CPU model's, for one) beyond int64,
+	 * which jansson refuses: such a reply is read with numbers as reals.
+	 * Replies mvlaunch reads numbers from (thread ids) never have them.
+	 */
+	if (!obj && strstr(jerr.text, "too big integer"))
+		obj = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &jerr);
 	if (!obj) {
 		strbuf_addf(err, "malformed QMP message (%s at byte %d)", jerr.text, jerr.position);
 		return -1;
@@ -64,6 +72,8 @@ int qmp_parse_message(const char *buf, size_t len, struct qmp_msg *msg, struct s
 	id = json_object_get(obj, "id");
 	if (id && json_is_integer(id))
 		msg->id = json_integer_value(id);
+	else if (id && json_is_real(id))	/* read with numbers as reals, above */
+		msg->id = (json_int_t)json_real_value(id);
 	if (json_object_get(obj, "QMP")) {
 		msg->kind = QMP_MSG_GREETING;
 		return 0;
@@ -372,4 +382,25 @@ void qmp_close(struct qmp *q)
 	free(q->events);
 	strbuf_release(&q->in);
 	free(q);
+}
+
+int qmp_listen(const char *path, struct strbuf *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		strbuf_addf(err, "QMP socket path '%s' is too long for a unix socket (set MVLAUNCH_RUNDIR shorter)", path);
+		return -1;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0600) < 0 || listen(fd, 8) < 0) {
+		strbuf_addf(err, "cannot listen on QMP socket '%s': %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
 }

@@ -52,6 +52,12 @@ int qmp_parse_message(const char *buf, size_t len, struct qmp_msg *msg, struct s
  * QEMU listening), and is EPROTO when the peer did not speak QMP in time.
  */
 int qmp_connect(struct qmp **out, const char *path, int timeout_ms, struct strbuf *err);
+/*
+ * A unix socket bound at 'path' (replacing a stale one), mode 0600, listening:
+ * the descriptor to hand QEMU as its QMP server (-chardev socket,fd=N).
+ * Returns the fd, or -1 with the reason in err.
+ */
+int qmp_listen(const char *path, struct strbuf *err);
 /* The same on a connected stream socket; takes fd (closed on failure too). */
 int qmp_open_fd(struct qmp **out, int fd, int timeout_ms, struct strbuf *err);
 

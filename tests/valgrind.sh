@@ -38,5 +38,7 @@ run 0 status --json
 run 0 list
 run 0 down --force demo
 run 0 down demo
+run 0 check --json demo
+run 0 unit demo
 echo "valgrind: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # t0003-cli-install.sh - 'make install' honours PREFIX and DESTDIR and
-# installs a working binary plus the example configs. The binary under test
+# installs a working binary, the systemd unit, man page, bash completion and
+# the example configs. The binary under test
 # is installed as it is (make -o: never rebuilt here).
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v make >/dev/null || skip "make is not installed"
@@ -9,6 +10,11 @@ bdir=$(cd "$(dirname "$MVLAUNCH")" && pwd)
 make -s -C "$TOP" install DESTDIR="$T/inst" PREFIX=/opt/mvl BUILD="$bdir" -o "$bdir/mvlaunch" >"$T/out" 2>&1 ||
 	fail "make install failed: $(cat "$T/out")"
 [ -x "$T/inst/opt/mvl/bin/mvlaunch" ] || fail "no binary under DESTDIR/PREFIX/bin"
+for f in lib/systemd/system/mvlaunch@.service share/man/man1/mvlaunch.1 share/bash-completion/completions/mvlaunch; do
+	[ -s "$T/inst/opt/mvl/$f" ] || fail "$f not installed under DESTDIR/PREFIX"
+done
+grep -q "^ExecStart=/opt/mvl/bin/mvlaunch run" "$T/inst/opt/mvl/lib/systemd/system/mvlaunch@.service" ||
+	fail "the unit does not name PREFIX/bin/mvlaunch (without DESTDIR)"
 for f in demo gaming-controller dedicated-4vcpu; do
 	[ -f "$T/inst/opt/mvl/share/mvlaunch/vms/$f.toml" ] || fail "example $f.toml not installed"
 done

@@ -22,20 +22,7 @@ static char root[64];
 
 static void put(const char *path, const char *text)
 {
-	char *p = xstrfmt("%s%s", root, path), *dir = xstrdup(p);
-	FILE *f;
-
-	for (char *s = dir + 1; (s = strchr(s, '/')); s++) {
-		*s = '\0';
-		mkdir(dir, 0755);
-		*s = '/';
-	}
-	f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	free(dir);
-	free(p);
+	tree_put(root, path, text);
 }
 
 static char *get(const char *path)
@@ -61,9 +48,7 @@ static void make_tree(void)
 {
 	char *run;
 
-	snprintf(root, sizeof(root), "/tmp/mvl-sysroot-XXXXXX");
-	assert_non_null(mkdtemp(root));
-	setenv("MVLAUNCH_SYSROOT", root, 1);
+	tree_make(root, "mvl-sysroot");
 	run = xstrfmt("%s/run", root);
 	setenv("MVLAUNCH_RUNDIR", run, 1);
 	free(run);
@@ -90,14 +75,7 @@ static void make_tree(void)
 
 static void remove_tree(void)
 {
-	char *argv[] = { (char *)"rm", (char *)"-rf", root, NULL };
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		execvp("rm", argv);
-		_exit(127);
-	}
-	waitpid(pid, NULL, 0);
+	tree_remove(root);
 }
 
 static const char host_toml[] =

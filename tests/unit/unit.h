@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../../util/strbuf.h"
 #include "../../util/strvec.h"
@@ -44,5 +47,45 @@ static inline void check_strvec_list(const struct strvec *sv, const char **want,
 	const char *want_[] = { __VA_ARGS__, NULL }; \
 	check_strvec_list((sv), want_, __FILE__, __LINE__); \
 } while (0)
+
+/* Fake sysfs/procfs trees ($MVLAUNCH_SYSROOT) for the host tests. */
+
+/* Write text to ROOT/path, making the directories on the way. */
+static inline void tree_put(const char *root, const char *path, const char *text)
+{
+	char p[4096];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s%s", root, path);
+	for (char *s = p + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		mkdir(p, 0755);
+		*s = '/';
+	}
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A new empty tree under /tmp (root: a buffer of 64), set as $MVLAUNCH_SYSROOT. */
+static inline void tree_make(char *root, const char *prefix)
+{
+	snprintf(root, 64, "/tmp/%s-XXXXXX", prefix);
+	assert_non_null(mkdtemp(root));
+	setenv("MVLAUNCH_SYSROOT", root, 1);
+}
+
+/* rm -rf root (no shell). */
+static inline void tree_remove(const char *root)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execlp("rm", "rm", "-rf", root, (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, NULL, 0);
+}
 
 #endif
