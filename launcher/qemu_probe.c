@@ -74,8 +74,8 @@ static void check_options(struct check_report *r, const struct vm_check_ctx *ctx
 			if (!strcmp(json_string_value(json_object_get(g, "option")), opt))
 				params = json_object_get(g, "parameters");
 		i++;
-		if (!strcmp(opt, "machine") && machine_props)
-			params = machine_props;
+		if (!strcmp(opt, "machine"))
+			params = machine_props;	/* none when the machine type is unknown: its own FAIL */
 		if (!params)
 			continue;	/* not a QemuOpts group (-cpu, -device, ...): QEMU checks it at start */
 		checked++;

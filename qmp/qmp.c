@@ -72,8 +72,8 @@ int qmp_parse_message(const char *buf, size_t len, struct qmp_msg *msg, struct s
 	id = json_object_get(obj, "id");
 	if (id && json_is_integer(id))
 		msg->id = json_integer_value(id);
-	else if (id && json_is_real(id))	/* read with numbers as reals, above */
-		msg->id = (json_int_t)json_real_value(id);
+	else if (id && json_is_real(id) && json_real_value(id) >= 0 && json_real_value(id) < 1e15)
+		msg->id = (json_int_t)json_real_value(id);	/* read with numbers as reals, above */
 	if (json_object_get(obj, "QMP")) {
 		msg->kind = QMP_MSG_GREETING;
 		return 0;

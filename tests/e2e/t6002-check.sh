@@ -25,7 +25,8 @@ jq -e '(.checks | length) > 3 and (.checks[0] | has("vm") and has("check") and h
 
 # a good VM: every FAIL-level check passes
 demo_config good '/^\[boot\]/,$d' 's|^vcpus = \["0", "1"\].*|vcpus = "auto"|' 's|^vcpus = 2|vcpus = 1|' \
-	's|^topology = .*|topology = "auto"|' 's|^model = .*|model = "max"\nrequire = ["sse2", "lm"]|'
+	's|^topology = .*|topology = "auto"|' 's|^model = .*|model = "max"\nrequire = ["sse2", "lm"]\ndisable = ["vmx"]|' \
+	's|^firmware = .*|firmware = "uefi"|'
 printf 'reserved_cpus = "0"\n' >"$T/vms/host.toml"
 expect_code 0 "$MVLAUNCH" check good
 expect_out "PASS  good: qemu "
@@ -33,6 +34,9 @@ expect_out "is QEMU "
 expect_out "PASS  good: qemu.machine"
 expect_out "PASS  good: qemu.options"
 expect_out "PASS  good: cpu.require"
+expect_out "PASS  good: cpu.disable"
+expect_out "hidden from the guest: vmx"
+expect_out "PASS  good: ovmf"
 expect_out "PASS  good: pins"
 
 # a bad one: each problem a FAIL with its fix
@@ -40,6 +44,9 @@ demo_config bad '/^\[boot\]/,$d' 's|^vcpus = \["0", "1"\].*|vcpus = "auto"|' 's|
 	's|^topology = .*|topology = "auto"|' 's|^model = .*|model = "max"\nrequire = ["sse2", "avx512-vp2intersect"]|' \
 	's|^firmware = .*|firmware = "bios"\ntype = "pc-q35-1.0"|'
 cat >>"$T/vms/bad.toml" <<TOML
+[qemu]
+extra_args = ["-overcommit", "no-such-param=on"]
+
 [[disk]]
 path = "$T/missing.qcow2"
 format = "qcow2"
@@ -56,6 +63,8 @@ expect_out "FAIL  bad: disks"
 expect_out "fix: create it (qemu-img create -f qcow2 $T/missing.qcow2 SIZE)"
 expect_out "FAIL  bad: passthrough"
 expect_out "PCI device 0000:7f:1f.7 does not exist"
+expect_out "FAIL  bad: qemu.options"
+expect_out "this QEMU does not know: -overcommit no-such-param"
 expect_code 1 "$MVLAUNCH" check --json bad
 jq -e '[.checks[] | select(.vm == "bad" and .status == "FAIL") | .fix | type == "string"] | all' "$T/out" >/dev/null ||
 	fail "a FAIL without a fix: $(cat "$T/out")"
@@ -66,6 +75,13 @@ expect_err "disk.path '$T/missing.qcow2': No such file or directory"
 expect_err "hint: create it (qemu-img create"
 expect_err "PCI device 0000:7f:1f.7 does not exist"
 no_leftovers bad
+
+# a pin on a CPU that does not exist
+demo_config pinbad '/^\[boot\]/,$d' 's|^vcpus = \["0", "1"\].*|vcpus = ["4000"]|' 's|^vcpus = 2|vcpus = 1|' \
+	's|^topology = .*|topology = "auto"|'
+expect_code 1 "$MVLAUNCH" check pinbad
+expect_out "FAIL  pinbad: pins"
+expect_out "CPU 4000 is not online"
 
 # no QEMU binary
 demo_config nobin '/^\[boot\]/,$d' 's|^vcpus = \["0", "1"\].*|vcpus = "auto"|' 's|^vcpus = 2|vcpus = 1|' \

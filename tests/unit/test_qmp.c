@@ -104,6 +104,24 @@ static void test_qmp_bad_replies(void **state)
 			  "QMP 'cont': QMP connection closed in the middle of a message");
 	expect_exec_error(GREETING CAPS_OK, "QMP 'cont': QMP connection closed (QEMU exited?)");
 	expect_exec_error(GREETING CAPS_OK GREETING, "QMP 'cont': unexpected second greeting (id -1, expected 2)");
+	/* numbers beyond int64 (a CPU model's uint64 props) are read as reals; an id that large is no id */
+	expect_exec_error(GREETING CAPS_OK "{\"return\": {\"x\": 18446744073709551552}, \"id\": 444444444444444444444}\n",
+			  "QMP 'cont': unexpected reply (id -1, expected 2)");
+}
+
+static void test_qmp_big_integers(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct qmp_msg msg;
+	static const char reply[] = "{\"return\": {\"xlevel\": 18446744073709551552, \"on\": true}, \"id\": 5}";
+
+	(void)state;
+	assert_int_equal(qmp_parse_message(reply, strlen(reply), &msg, &err), 0);
+	assert_int_equal(msg.id, 5);
+	assert_true(json_is_true(json_object_get(msg.value, "on")));
+	assert_true(json_is_real(json_object_get(msg.value, "xlevel")));
+	json_decref(msg.obj);
+	strbuf_release(&err);
 }
 
 static void test_qmp_timeout(void **state)
@@ -253,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_qmp_oversized),
 		cmocka_unit_test(test_qmp_connect_refused),
 		cmocka_unit_test(test_qmp_typed_replies),
+		cmocka_unit_test(test_qmp_big_integers),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
