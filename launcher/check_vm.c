@@ -400,14 +400,24 @@ static void check_cpu_pm(struct check_report *r, const struct vm_check_ctx *ctx,
 
 /* ---- together ---- */
 
+static void check_accel(struct check_report *r, const struct vm_check_ctx *ctx)
+{
+	char *fix;
+
+	if (ctx->cfg->accel != ACCEL_KVM || !ctx->kvm || ctx->kvm->usable)
+		return;
+	fix = xstrfmt("make KVM usable ('mvlaunch check' says how), or accel = \"tcg\" in %s (emulation: slow)",
+		      ctx->cfg->file);
+	check_add(r, "accel", CHECK_FAIL, fix, "machine.accel = \"kvm\", but /dev/kvm is not usable");
+	free(fix);
+}
+
 void check_vm(struct check_report *r, const struct vm_check_ctx *ctx)
 {
 	const char *saved = r->vm;
 
 	r->vm = ctx->cfg->name;
-	if (ctx->cfg->accel == ACCEL_KVM && ctx->kvm && !ctx->kvm->usable)
-		check_add(r, "accel", CHECK_FAIL, "accel = \"tcg\" in [machine] (slow), or make KVM usable (see the kvm check)",
-			  "machine.accel = \"kvm\", but /dev/kvm is not usable");
+	check_accel(r, ctx);
 	check_qemu(r, ctx);
 	check_files(r, ctx->cfg);
 	check_passthrough(r, ctx->cfg);
@@ -423,6 +433,7 @@ void check_vm_for_up(struct check_report *r, const struct vm_check_ctx *ctx, int
 	const char *saved = r->vm;
 
 	r->vm = ctx->cfg->name;
+	check_accel(r, ctx);
 	check_files(r, ctx->cfg);
 	check_passthrough(r, ctx->cfg);
 	check_cpu_pm(r, ctx, force);

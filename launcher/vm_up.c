@@ -192,8 +192,8 @@ static int connect_qmp(struct vm_handle *h, int timeout_ms, struct strbuf *err)
 }
 
 /*
- * The FAIL-level checks of 'mvlaunch check' for this VM (files, passthrough,
- * cpu-pm), before anything is changed: a failure is every problem with its
+ * The FAIL-level checks of 'mvlaunch check' for this VM (KVM usable, files,
+ * passthrough, cpu-pm), before anything is changed: a failure is every problem with its
  * fix; a WARN (a forced cpu-pm) becomes a note.
  */
 static int preflight(const struct vm_config *cfg, const struct plan_host *host, const struct pin_plan *plan,
@@ -205,7 +205,7 @@ static int preflight(const struct vm_config *cfg, const struct plan_host *host, 
 	struct vm_check_ctx ctx = { .cfg = cfg, .host = host, .plan = plan };
 	int ret = 0;
 
-	if (cfg->cpu_pm == 1 && cfg->accel == ACCEL_KVM) {
+	if (cfg->accel == ACCEL_KVM) {
 		kvm_caps_read(&kvm, &ignore);
 		ctx.kvm = &kvm;
 	}

@@ -306,6 +306,11 @@ static void test_cpu_pm_dedicated(void **state)
 	item(&r, "pm", "cpu-pm", CHECK_WARN);
 	assert_int_equal(check_count(&r, CHECK_FAIL), 0);
 	check_report_release(&r);
+	/* a KVM VM on a host without usable KVM */
+	kvm.usable = 0;
+	check_vm_for_up(&r, &ctx, 1);
+	assert_non_null(strstr(item(&r, "pm", "accel", CHECK_FAIL)->fix, "or accel = \"tcg\" in vms/t.toml"));
+	check_report_release(&r);
 
 	/* the JSON report */
 	check_add(&r, "x", CHECK_FAIL, "do y", "broken");
