@@ -3,7 +3,8 @@
  * ($MVLAUNCH_SYSROOT): every knob applied and restored to its original value
  * (not a default), CPU-dependent knobs following the holders' CPUs, hugepages
  * counted per holder, dry runs, reconciliation of a VM that is gone, a
- * corrupt state file, and concurrent hold/release under the root lock.
+ * corrupt state file, concurrent hold/release under the root lock, a
+ * hugepage shortfall, and the CPU shield on fake cgroup v1 and v2 trees.
  */
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -328,6 +329,60 @@ static void test_host_prep_concurrent(void **state)
 	remove_tree();
 }
 
+/*
+ * A hugepage shortfall: the 1G pool is /dev/null, which takes any count and
+ * reads back nothing, as a kernel that found no free gigabyte would. The
+ * hold fails with the numbers and leaves the host as the first VM had it.
+ */
+static void test_host_prep_shortfall(void **state)
+{
+	struct fixture f;
+	struct vm_config a, b;
+	struct pin_plan pa, pb;
+	struct strbuf err = STRBUF_INIT;
+	static const char big[] = "[memory]\nsize = \"2G\"\nhugepages = \"1G\"\n";
+	char *pool;
+
+	(void)state;
+	make_tree();
+	put("/sys/devices/system/node/node0/hugepages/hugepages-1048576kB/.keep", "");
+	pool = xstrfmt("%s/sys/devices/system/node/node0/hugepages/hugepages-1048576kB/nr_hugepages", root);
+	assert_int_equal(symlink("/dev/null", pool), 0);
+	setup(&f, 0);
+	vm(&a, &pa, "1", 16);
+	alive("a");
+	assert_int_equal(host_prep_hold(&f.prep, "a", &a, &pa, &err), 0);
+	vm_config_init(&b);
+	assert_int_equal(vm_config_parse("vm.toml", big, strlen(big), &b, &err), 0);
+	memset(&pb, 0, sizeof(pb));
+	pb.memory_node = 0;
+	cpuset_set(&pb.owned, 2);
+	assert_int_equal(host_prep_hold(&f.prep, "b", &b, &pb, &err), -1);
+	assert_non_null(strstr(err.buf, "hugepages-1048576kB/nr_hugepages: asked for 2 more hugepages (2 in all), "
+			       "the kernel gave 0; gave them back"));
+	/* a's hold is intact: its knobs and pages, and b is not a holder */
+	assert_file("/proc/sys/vm/stat_interval", "120");
+	assert_file("/sys/bus/workqueue/devices/writeback/cpumask", "fd");
+	assert_file("/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages", "18");
+	{
+		json_t *st = host_prep_status(&err);
+
+		assert_non_null(json_object_get(json_object_get(st, "holders"), "a"));
+		assert_null(json_object_get(json_object_get(st, "holders"), "b"));
+		json_decref(st);
+	}
+	assert_int_equal(host_prep_unhold(&f.prep, "a", &err), 0);
+	put("/sys/kernel/mm/transparent_hugepage/enabled", "always [madvise] never\n");
+	assert_original();
+	assert_file("/run/host.json", "");
+	free(pool);
+	vm_config_release(&a);
+	vm_config_release(&b);
+	teardown(&f);
+	remove_tree();
+	strbuf_release(&err);
+}
+
 /* The changes list holds this line. */
 static void assert_change(const struct host_prep *hp, const char *line)
 {
@@ -498,6 +553,7 @@ int main(void)
 		cmocka_unit_test(test_host_prep_dry_run),
 		cmocka_unit_test(test_host_prep_reconcile_and_corrupt),
 		cmocka_unit_test(test_host_prep_concurrent),
+		cmocka_unit_test(test_host_prep_shortfall),
 		cmocka_unit_test(test_host_prep_shield_cgroup1),
 		cmocka_unit_test(test_host_prep_shield_cgroup2),
 	};
