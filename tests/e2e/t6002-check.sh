@@ -83,6 +83,15 @@ expect_code 1 "$MVLAUNCH" check pinbad
 expect_out "FAIL  pinbad: pins"
 expect_out "CPU 4000 is not online"
 
+# two VMs checked together whose pins overlap: the second is told whose CPU it is
+demo_config ov1 '/^\[boot\]/,$d' 's|^vcpus = \["0", "1"\].*|vcpus = ["1"]|' 's|^vcpus = 2|vcpus = 1|' \
+	's|^topology = .*|topology = "auto"|' 's|^emulator = .*|emulator = "0"|'
+sed 's/^name = .*/name = "ov2"/' "$T/vms/ov1.toml" >"$T/vms/ov2.toml"
+expect_code 1 "$MVLAUNCH" check ov1 ov2
+expect_out "PASS  ov1: pins"
+expect_out "FAIL  ov2: pins"
+expect_out "CPU 1 is owned by VM 'ov1'"
+
 # no QEMU binary
 demo_config nobin '/^\[boot\]/,$d' 's|^vcpus = \["0", "1"\].*|vcpus = "auto"|' 's|^vcpus = 2|vcpus = 1|' \
 	's|^topology = .*|topology = "auto"|'
