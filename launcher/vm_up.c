@@ -314,8 +314,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	listen_fd = -1;
 	if (connect_qmp(h, opts->timeout_ms, err) < 0)
 		goto fail;
-	if (qmp_query_vcpus(h->qmp, &vcpus, &nr_vcpus, err) < 0 ||
-	    qmp_query_iothreads(h->qmp, &io, &nr_io, err) < 0)
+	if (qmp_query_threads(h->qmp, &vcpus, &nr_vcpus, &io, &nr_io, err) < 0)
 		goto fail;
 	if (pin_apply(h->proc.pid, vcpus, nr_vcpus, io, nr_io, &plan, &h->state.threads, err) < 0)
 		goto fail;

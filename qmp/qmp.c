@@ -199,16 +199,13 @@ static int write_all(struct qmp *q, const char *buf, size_t len, struct strbuf *
 	return 0;
 }
 
-int qmp_execute(struct qmp *q, const char *cmd, json_t *args, json_t **ret, struct strbuf *err)
+json_int_t qmp_send(struct qmp *q, const char *cmd, json_t *args, struct strbuf *err)
 {
 	json_t *req = json_object();
 	json_int_t id = q->next_id++;
-	int64_t deadline = now_ms() + q->timeout_ms;
 	char *text;
 	int rc;
 
-	if (ret)
-		*ret = NULL;
 	json_object_set_new(req, "execute", json_string(cmd));
 	if (args)
 		json_object_set_new(req, "arguments", args);
@@ -219,12 +216,26 @@ int qmp_execute(struct qmp *q, const char *cmd, json_t *args, json_t **ret, stru
 		strbuf_addf(err, "cannot encode QMP command '%s'", cmd);
 		return -1;
 	}
-	rc = write_all(q, text, strlen(text), err);
-	if (rc == 0)
-		rc = write_all(q, "\n", 1, err);
+	/* the command and its line end in one write: QEMU parses it in one go */
+	{
+		size_t len = strlen(text);
+		char *line = xrealloc(text, len + 2);
+
+		line[len] = '\n';
+		line[len + 1] = '\0';
+		text = line;
+		rc = write_all(q, text, len + 1, err);
+	}
 	free(text);
-	if (rc < 0)
-		return -1;
+	return rc < 0 ? -1 : id;
+}
+
+int qmp_receive(struct qmp *q, const char *cmd, json_int_t id, json_t **ret, struct strbuf *err)
+{
+	int64_t deadline = now_ms() + q->timeout_ms;
+
+	if (ret)
+		*ret = NULL;
 	for (;;) {
 		struct qmp_msg msg;
 		size_t before = err->len;
@@ -260,6 +271,15 @@ int qmp_execute(struct qmp *q, const char *cmd, json_t *args, json_t **ret, stru
 		json_decref(msg.obj);
 		return 0;
 	}
+}
+
+int qmp_execute(struct qmp *q, const char *cmd, json_t *args, json_t **ret, struct strbuf *err)
+{
+	json_int_t id = qmp_send(q, cmd, args, err);
+
+	if (ret)
+		*ret = NULL;
+	return id < 0 ? -1 : qmp_receive(q, cmd, id, ret, err);
 }
 
 int qmp_wait_event(struct qmp *q, const char *name, int timeout_ms, json_t **event, struct strbuf *err)
@@ -309,6 +329,7 @@ int qmp_open_fd(struct qmp **out, int fd, int timeout_ms, struct strbuf *err)
 {
 	struct qmp *q = xcalloc(1, sizeof(*q));
 	struct qmp_msg msg;
+	json_int_t caps;
 	json_t *v;
 
 	*out = NULL;
@@ -316,7 +337,12 @@ int qmp_open_fd(struct qmp **out, int fd, int timeout_ms, struct strbuf *err)
 	q->timeout_ms = timeout_ms;
 	q->next_id = 1;
 	q->in = (struct strbuf)STRBUF_INIT;
-	if (read_message(q, now_ms() + timeout_ms, &msg, err) < 0)
+	/*
+	 * qmp_capabilities goes out at once: QEMU reads it after its greeting,
+	 * so the negotiation costs no round trip of its own
+	 */
+	caps = qmp_send(q, "qmp_capabilities", NULL, err);
+	if (caps < 0 || read_message(q, now_ms() + timeout_ms, &msg, err) < 0)
 		goto fail;
 	if (msg.kind != QMP_MSG_GREETING) {
 		strbuf_addstr(err, "QMP: the first message is not a greeting (is this a QMP socket?)");
@@ -331,7 +357,7 @@ int qmp_open_fd(struct qmp **out, int fd, int timeout_ms, struct strbuf *err)
 			 (long long)json_integer_value(json_object_get(v, "micro")));
 	}
 	json_decref(msg.obj);
-	if (qmp_execute(q, "qmp_capabilities", NULL, NULL, err) < 0)
+	if (qmp_receive(q, "qmp_capabilities", caps, NULL, err) < 0)
 		goto fail;
 	*out = q;
 	return 0;

@@ -69,6 +69,14 @@ int qmp_open_fd(struct qmp **out, int fd, int timeout_ms, struct strbuf *err);
 int qmp_execute(struct qmp *q, const char *cmd, json_t *args, json_t **ret, struct strbuf *err);
 
 /*
+ * qmp_execute() in two halves, to have several commands in flight (QEMU
+ * answers in order): qmp_send() writes the command and returns its id (or
+ * -1), qmp_receive() waits for the reply to that id, as qmp_execute() does.
+ */
+json_int_t qmp_send(struct qmp *q, const char *cmd, json_t *args, struct strbuf *err);
+int qmp_receive(struct qmp *q, const char *cmd, json_int_t id, json_t **ret, struct strbuf *err);
+
+/*
  * Wait until an event called 'name' has arrived (one queued earlier counts).
  * Returns 0 (and a new reference in *event if not NULL), -1 on timeout or error.
  */

@@ -100,31 +100,34 @@ void qmp_iothreads_free(struct qmp_iothread *t, size_t nr)
 	free(t);
 }
 
-int qmp_query_vcpus(struct qmp *q, struct qmp_vcpu **out, size_t *nr, struct strbuf *err)
+int qmp_query_threads(struct qmp *q, struct qmp_vcpu **vcpus, size_t *nr_vcpus, struct qmp_iothread **io,
+		      size_t *nr_io, struct strbuf *err)
 {
-	json_t *ret;
-	int rc;
+	json_int_t a, b;
+	json_t *ra = NULL, *rb = NULL;
+	int rc = -1;
 
-	*out = NULL;
-	*nr = 0;
-	if (qmp_execute(q, "query-cpus-fast", NULL, &ret, err) < 0)
-		return -1;
-	rc = qmp_vcpus_from_json(ret, out, nr, err);
-	json_decref(ret);
-	return rc;
-}
-
-int qmp_query_iothreads(struct qmp *q, struct qmp_iothread **out, size_t *nr, struct strbuf *err)
-{
-	json_t *ret;
-	int rc;
-
-	*out = NULL;
-	*nr = 0;
-	if (qmp_execute(q, "query-iothreads", NULL, &ret, err) < 0)
-		return -1;
-	rc = qmp_iothreads_from_json(ret, out, nr, err);
-	json_decref(ret);
+	*vcpus = NULL;
+	*io = NULL;
+	*nr_vcpus = *nr_io = 0;
+	/* both in flight at once: one round trip instead of two */
+	a = qmp_send(q, "query-cpus-fast", NULL, err);
+	b = a < 0 ? -1 : qmp_send(q, "query-iothreads", NULL, err);
+	if (b < 0 || qmp_receive(q, "query-cpus-fast", a, &ra, err) < 0 ||
+	    qmp_receive(q, "query-iothreads", b, &rb, err) < 0)
+		goto out;
+	if (qmp_vcpus_from_json(ra, vcpus, nr_vcpus, err) < 0)
+		goto out;
+	if (qmp_iothreads_from_json(rb, io, nr_io, err) < 0) {
+		free(*vcpus);
+		*vcpus = NULL;
+		*nr_vcpus = 0;
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(ra);
+	json_decref(rb);
 	return rc;
 }
 

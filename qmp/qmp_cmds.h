@@ -22,10 +22,12 @@ struct qmp_iothread {
 	pid_t tid;
 };
 
-/* query-cpus-fast: *out (caller frees) sorted by index. */
-int qmp_query_vcpus(struct qmp *q, struct qmp_vcpu **out, size_t *nr, struct strbuf *err);
-/* query-iothreads: *out (free with qmp_iothreads_free). */
-int qmp_query_iothreads(struct qmp *q, struct qmp_iothread **out, size_t *nr, struct strbuf *err);
+/*
+ * query-cpus-fast and query-iothreads, in flight together (one round trip):
+ * *vcpus (caller frees) sorted by index, *io (free with qmp_iothreads_free).
+ */
+int qmp_query_threads(struct qmp *q, struct qmp_vcpu **vcpus, size_t *nr_vcpus, struct qmp_iothread **io,
+		      size_t *nr_io, struct strbuf *err);
 void qmp_iothreads_free(struct qmp_iothread *t, size_t nr);
 /* query-status: *status is "running", "paused", "prelaunch", ...; caller frees. */
 int qmp_query_status(struct qmp *q, char **status, struct strbuf *err);

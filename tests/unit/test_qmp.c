@@ -109,6 +109,52 @@ static void test_qmp_bad_replies(void **state)
 			  "QMP 'cont': unexpected reply (id -1, expected 2)");
 }
 
+/* Both thread queries in one stream: sent back to back, replies taken in order. */
+static void test_qmp_query_threads(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct qmp *q = NULL;
+	struct qmp_vcpu *v;
+	struct qmp_iothread *io;
+	size_t nv, nio;
+	char buf[512];
+	ssize_t n;
+	int peer;
+
+	(void)state;
+	assert_int_equal(open_with(GREETING CAPS_OK
+				   "{\"return\": [{\"cpu-index\": 0, \"thread-id\": 11}], \"id\": 2}\n"
+				   "{\"event\": \"RESUME\", \"timestamp\": {}}\n"
+				   "{\"return\": [{\"id\": \"io0\", \"thread-id\": 12}], \"id\": 3}\n", &q, 1000, &err, &peer), 0);
+	assert_int_equal(qmp_query_threads(q, &v, &nv, &io, &nio, &err), 0);
+	assert_int_equal(nv, 1);
+	assert_int_equal(v[0].tid, 11);
+	assert_int_equal(nio, 1);
+	assert_string_equal(io[0].id, "io0");
+	assert_int_equal(qmp_pending_events(q), 1);
+	n = read(peer, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	assert_string_equal(buf, "{\"execute\":\"qmp_capabilities\",\"id\":1}\n{\"execute\":\"query-cpus-fast\",\"id\":2}\n"
+			    "{\"execute\":\"query-iothreads\",\"id\":3}\n");
+	free(v);
+	qmp_iothreads_free(io, nio);
+	qmp_close(q);
+	close(peer);
+
+	/* the second reply is an error: nothing is returned, the command is named */
+	assert_int_equal(open_with(GREETING CAPS_OK
+				   "{\"return\": [{\"cpu-index\": 0, \"thread-id\": 11}], \"id\": 2}\n"
+				   "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"no\"}, \"id\": 3}\n",
+				   &q, 1000, &err, &peer), 0);
+	assert_int_equal(qmp_query_threads(q, &v, &nv, &io, &nio, &err), -1);
+	assert_string_equal(err.buf, "QMP 'query-iothreads' failed: no (CommandNotFound)");
+	assert_null(v);
+	assert_int_equal(nv, 0);
+	qmp_close(q);
+	close(peer);
+	strbuf_release(&err);
+}
+
 static void test_qmp_big_integers(void **state)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -272,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_qmp_connect_refused),
 		cmocka_unit_test(test_qmp_typed_replies),
 		cmocka_unit_test(test_qmp_big_integers),
+		cmocka_unit_test(test_qmp_query_threads),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
