@@ -180,7 +180,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PKGS := build-essential pkg-config git libjansson-dev libhwloc-dev libnuma-dev \
             libcmocka-dev libsystemd0 qemu-system-x86 qemu-utils ovmf hwloc-nox \
             clang libclang-rt-14-dev valgrind busybox-static cpio jq python3 procps util-linux \
-            systemd man-db
+            systemd man-db dbus-daemon python3-dbus python3-gi
 
 deps:
 	$(SUDO) apt-get update -qq
