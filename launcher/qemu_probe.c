@@ -7,6 +7,7 @@
  * its command line option groups with their parameters, and the expansion
  * of the VM's CPU model; then it is told to quit. About 100 ms.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -165,7 +166,8 @@ void check_qemu(struct check_report *r, const struct vm_check_ctx *ctx)
 {
 	const struct vm_config *cfg = ctx->cfg;
 	const char *accel = cfg->accel == ACCEL_KVM && ctx->kvm && ctx->kvm->usable ? "kvm" : "tcg";
-	char dir[] = "/tmp/mvlaunch-check-XXXXXX", *sock, *log, *fix;
+	const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char *dir = xstrfmt("%s/mvlaunch-check-XXXXXX", tmp), *sock, *log, *fix;
 	struct strvec argv = STRVEC_INIT;
 	struct strbuf err = STRBUF_INIT;
 	struct qemu_proc proc = QEMU_PROC_INIT;
@@ -175,7 +177,9 @@ void check_qemu(struct check_report *r, const struct vm_check_ctx *ctx)
 	int fd;
 
 	if (!mkdtemp(dir)) {
-		check_add(r, "qemu", CHECK_FAIL, "set TMPDIR to a writable directory", "cannot make a directory in /tmp");
+		check_add(r, "qemu", CHECK_FAIL, "set TMPDIR to a writable directory", "cannot make a directory in %s: %s",
+			  tmp, strerror(errno));
+		free(dir);
 		return;
 	}
 	sock = xstrfmt("%s/qmp.sock", dir);
@@ -222,6 +226,7 @@ out:
 	unlink(sock);
 	unlink(log);
 	rmdir(dir);
+	free(dir);
 	strvec_clear(&argv);
 	strbuf_release(&err);
 	free(fix);

@@ -234,6 +234,15 @@ static void test_check_vm(void **state)
 	assert_int_equal(check_count(&r, CHECK_FAIL), 2);	/* the missing OVMF code and disk remain */
 	check_report_release(&r);
 
+	/* the probe's directory goes where TMPDIR says */
+	setenv("TMPDIR", "/nonexistent", 1);
+	check_report_init(&r);
+	check_qemu(&r, &ctx);
+	unsetenv("TMPDIR");
+	assert_string_equal(item(&r, NULL, "qemu", CHECK_FAIL)->message,
+			    "cannot make a directory in /nonexistent: No such file or directory");
+	check_report_release(&r);
+
 	/* no IOMMU groups at all */
 	remove_tree();
 	make_tree();
