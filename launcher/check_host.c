@@ -82,15 +82,6 @@ out:
 	strbuf_release(&err);
 }
 
-static int read_value(const char *path, struct strbuf *v)
-{
-	struct strbuf e = STRBUF_INIT;
-	int r = sysfs_read(path, v, &e);
-
-	strbuf_release(&e);
-	return r;
-}
-
 void check_host_knobs(struct check_report *r, const struct cpuset *cpus)
 {
 	struct strbuf v = STRBUF_INIT, slow = STRBUF_INIT;
@@ -98,14 +89,14 @@ void check_host_knobs(struct check_report *r, const struct cpuset *cpus)
 	int seen = 0;
 	char *a, *b;
 
-	if (read_value("/sys/kernel/mm/ksm/run", &v) == 0 && !strcmp(v.buf, "1"))
+	if (sysfs_read("/sys/kernel/mm/ksm/run", &v, NULL) == 0 && !strcmp(v.buf, "1"))
 		check_add(r, "ksm", CHECK_WARN, "ksm = false in host.toml (or: echo 0 > /sys/kernel/mm/ksm/run)",
 			  "KSM is merging pages: identical guest pages are shared across VMs, a timing side channel "
 			  "(seed 001)");
 	else
 		check_add(r, "ksm", CHECK_PASS, NULL, "KSM is not merging pages");
 
-	if (read_value("/sys/kernel/mm/transparent_hugepage/enabled", &v) == 0 && (a = strchr(v.buf, '[')) &&
+	if (sysfs_read("/sys/kernel/mm/transparent_hugepage/enabled", &v, NULL) == 0 && (a = strchr(v.buf, '[')) &&
 	    (b = strchr(a, ']'))) {
 		*b = '\0';
 		if (!strcmp(a + 1, "always"))
@@ -118,7 +109,7 @@ void check_host_knobs(struct check_report *r, const struct cpuset *cpus)
 
 	if (!cpus || cpuset_empty(cpus)) {
 		cpuset_zero(&all);
-		if (read_value("/sys/devices/system/cpu/online", &v) == 0)
+		if (sysfs_read("/sys/devices/system/cpu/online", &v, NULL) == 0)
 			cpuset_parse(&all, v.buf, &slow);
 		strbuf_reset(&slow);
 		cpus = &all;
@@ -126,7 +117,7 @@ void check_host_knobs(struct check_report *r, const struct cpuset *cpus)
 	for (int c = cpuset_next(cpus, 0); c >= 0; c = cpuset_next(cpus, (unsigned)c + 1)) {
 		char *p = xstrfmt("/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", c);
 
-		if (read_value(p, &v) == 0) {
+		if (sysfs_read(p, &v, NULL) == 0) {
 			seen = 1;
 			if (strcmp(v.buf, "performance"))
 				strbuf_addf(&slow, "%s%d (%s)", slow.len ? ", " : "", c, v.buf);

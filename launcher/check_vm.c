@@ -115,17 +115,16 @@ static void check_passthrough(struct check_report *r, const struct vm_config *cf
 		d = opendir(gpath);
 		while (d && (de = readdir(d))) {
 			char *p, *drv;
-			struct strbuf cls = STRBUF_INIT, e = STRBUF_INIT;
+			struct strbuf cls = STRBUF_INIT;
 
 			if (de->d_name[0] == '.')
 				continue;
 			members++;
 			p = xstrfmt("%s/%s/class", gdir, de->d_name);
-			sysfs_read(p, &cls, &e);
+			sysfs_read(p, &cls, NULL);
 			free(p);
 			if (!strncmp(cls.buf, "0x0604", 6)) {
 				strbuf_release(&cls);
-				strbuf_release(&e);
 				continue;	/* a PCI bridge stays with its host driver */
 			}
 			p = xstrfmt("/sys/bus/pci/devices/%s/driver", de->d_name);
@@ -142,7 +141,6 @@ static void check_passthrough(struct check_report *r, const struct vm_config *cf
 			}
 			free(drv);
 			strbuf_release(&cls);
-			strbuf_release(&e);
 		}
 		if (d)
 			closedir(d);
@@ -166,35 +164,42 @@ static void check_passthrough(struct check_report *r, const struct vm_config *cf
 
 /* ---- kernel command line ---- */
 
+/* A VM with passthrough needs the IOMMU on: its groups in sysfs. */
+static void check_iommu(struct check_report *r, const struct vm_config *cfg)
+{
+	char *dir;
+	DIR *d;
+	struct dirent *de;
+	int groups = 0;
+
+	if (!cfg->nr_pci)
+		return;
+	dir = sysfs_path("/sys/kernel/iommu_groups");
+	d = opendir(dir);
+	while (d && (de = readdir(d)))
+		groups += de->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	free(dir);
+	if (groups)
+		check_add(r, "iommu", CHECK_PASS, NULL, "the IOMMU is on (%d groups)", groups);
+	else
+		check_add(r, "iommu", CHECK_FAIL, "add intel_iommu=on iommu=pt (Intel) or amd_iommu=on (AMD) to "
+			  "GRUB_CMDLINE_LINUX in /etc/default/grub, update-grub, turn on VT-d/AMD-Vi in the firmware, "
+			  "reboot", "the VM passes a device through, but the IOMMU is off (no /sys/kernel/iommu_groups)");
+}
+
 static void check_cmdline(struct check_report *r, const struct vm_config *cfg, const struct pin_plan *plan)
 {
 	static const char *const params[] = { "isolcpus", "nohz_full", "rcu_nocbs" };
-	struct strbuf cmdline = STRBUF_INIT, e = STRBUF_INIT, want = STRBUF_INIT, fix = STRBUF_INIT;
+	struct strbuf cmdline = STRBUF_INIT, want = STRBUF_INIT, fix = STRBUF_INIT;
 	struct cpuset vcpus;
 
-	sysfs_read("/proc/cmdline", &cmdline, &e);
-	if (cfg->nr_pci) {
-		char *dir = sysfs_path("/sys/kernel/iommu_groups");
-		DIR *d = opendir(dir);
-		struct dirent *de;
-		int groups = 0;
-
-		while (d && (de = readdir(d)))
-			groups += de->d_name[0] != '.';
-		if (d)
-			closedir(d);
-		free(dir);
-		if (groups)
-			check_add(r, "iommu", CHECK_PASS, NULL, "the IOMMU is on (%d groups)", groups);
-		else
-			check_add(r, "iommu", CHECK_FAIL, "add intel_iommu=on iommu=pt (Intel) or amd_iommu=on (AMD) to "
-				  "GRUB_CMDLINE_LINUX in /etc/default/grub, update-grub, turn on VT-d/AMD-Vi in the firmware, "
-				  "reboot", "the VM passes a device through, but the IOMMU is off (no /sys/kernel/iommu_groups)");
-	}
 	if (!plan || !plan->dedicated) {
 		check_add(r, "cmdline", CHECK_PASS, NULL, "shared vCPUs: no CPU isolation on the kernel command line needed");
-		goto out;
+		return;
 	}
+	sysfs_read("/proc/cmdline", &cmdline, NULL);
 	cpuset_zero(&vcpus);
 	for (size_t i = 0; i < plan->nr_vcpus; i++)
 		cpuset_or(&vcpus, &plan->vcpu[i]);
@@ -221,24 +226,12 @@ static void check_cmdline(struct check_report *r, const struct vm_config *cfg, c
 			strbuf_release(&m);
 		}
 	}
-out:
 	strbuf_release(&cmdline);
-	strbuf_release(&e);
 	strbuf_release(&want);
 	strbuf_release(&fix);
 }
 
 /* ---- hugepages ---- */
-
-static long read_long(const char *path)
-{
-	struct strbuf v = STRBUF_INIT, e = STRBUF_INIT;
-	long n = sysfs_read(path, &v, &e) == 0 ? strtol(v.buf, NULL, 10) : -1;
-
-	strbuf_release(&v);
-	strbuf_release(&e);
-	return n;
-}
 
 static void check_hugepages(struct check_report *r, const struct vm_config *cfg, const struct pin_plan *plan)
 {
@@ -251,9 +244,9 @@ static void check_hugepages(struct check_report *r, const struct vm_config *cfg,
 		return;
 	at = where(cfg, "memory.hugepages");
 	if (cfg->hugepages == HUGEPAGES_1G) {
-		struct strbuf info = STRBUF_INIT, e = STRBUF_INIT;
+		struct strbuf info = STRBUF_INIT;
 
-		sysfs_read("/proc/cpuinfo", &info, &e);
+		sysfs_read("/proc/cpuinfo", &info, NULL);
 		if (strstr(info.buf, " pdpe1gb")) {
 			check_add(r, "hugepages.1g", CHECK_PASS, NULL, "the CPU supports 1G pages (pdpe1gb)");
 		} else {
@@ -263,7 +256,6 @@ static void check_hugepages(struct check_report *r, const struct vm_config *cfg,
 			free(fix);
 		}
 		strbuf_release(&info);
-		strbuf_release(&e);
 	}
 	for (size_t i = 0; i < (plan && plan->nr_numa ? plan->nr_numa : 1); i++) {
 		int node = plan && plan->nr_numa ? plan->numa[i].host_node : plan ? plan->memory_node : -1;
@@ -274,9 +266,7 @@ static void check_hugepages(struct check_report *r, const struct vm_config *cfg,
 		char *fp = xstrfmt("%s/free_hugepages", dir), *tp = xstrfmt("%s/nr_hugepages", dir);
 		char *label = node >= 0 ? xstrfmt("node %d", node) : xstrdup("the host");
 
-		free_pages = read_long(fp);
-		total = read_long(tp);
-		if (free_pages < 0) {
+		if (sysfs_read_long(fp, &free_pages, NULL) < 0 || sysfs_read_long(tp, &total, NULL) < 0) {
 			check_add(r, "hugepages", CHECK_FAIL, "a kernel with hugetlbfs (CONFIG_HUGETLBFS)",
 				  "%s: no %s hugepage pool (%s)", label, size, dir);
 		} else if (free_pages >= need) {
@@ -365,7 +355,10 @@ static const char cpu_pm_reason[] =
 	"with cpu-pm a halted vCPU keeps its CPU (HLT and MWAIT no longer exit to the host), so whatever shares "
 	"that CPU waits: latency goes up and throughput down (seed 004)";
 
-static void check_cpu_pm(struct check_report *r, const struct vm_check_ctx *ctx, int force)
+/* Who asks: 'check' (the whole story), or 'up', with or without --force. */
+enum pm_asker { PM_CHECK, PM_UP, PM_UP_FORCED };
+
+static void check_cpu_pm(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker asker)
 {
 	const struct vm_config *cfg = ctx->cfg;
 	struct strbuf why = STRBUF_INIT;
@@ -375,10 +368,12 @@ static void check_cpu_pm(struct check_report *r, const struct vm_check_ctx *ctx,
 		return;
 	at = where(cfg, "cpu.cpu_pm");
 	if (ctx->plan && !cpu_pm_dedicated(ctx->host, cfg, ctx->plan, &why)) {
+		int forced = asker == PM_UP_FORCED;
+
 		fix = xstrfmt("give each vCPU a CPU of its own (pinning.policy = \"dedicated\"), or cpu_pm = false in %s%s",
-			      at, force ? "" : "; 'up --force' starts it anyway");
-		check_add(r, "cpu-pm", force ? CHECK_WARN : CHECK_FAIL, fix, "cpu_pm = true, but %s; %s", why.buf,
-			  cpu_pm_reason);
+			      at, forced ? "" : "; 'up --force' starts it anyway");
+		check_add(r, "cpu-pm", forced ? CHECK_WARN : CHECK_FAIL, fix, "cpu_pm = true, but %s; %s%s", why.buf,
+			  cpu_pm_reason, forced ? " (started anyway: --force)" : "");
 		free(fix);
 	} else if (ctx->plan) {
 		check_add(r, "cpu-pm", CHECK_PASS, NULL, "cpu_pm = true on dedicated vCPUs");
@@ -389,7 +384,7 @@ static void check_cpu_pm(struct check_report *r, const struct vm_check_ctx *ctx,
 			  "place (KVM_CAP_X86_DISABLE_EXITS is missing); QEMU would only warn 'guest stopping CPU not "
 			  "supported' and run without it");
 		free(fix);
-	} else if (!force) {
+	} else if (asker == PM_CHECK) {
 		check_add(r, "cpu-pm.migration", CHECK_WARN, "keep it on hosts that all have KVM_CAP_X86_DISABLE_EXITS, "
 			  "or cpu_pm = false for VMs that must migrate",
 			  "a VM with cpu_pm = true cannot migrate to a host without KVM_CAP_X86_DISABLE_EXITS (seed 004)");
@@ -420,11 +415,12 @@ void check_vm(struct check_report *r, const struct vm_check_ctx *ctx)
 	check_accel(r, ctx);
 	check_qemu(r, ctx);
 	check_files(r, ctx->cfg);
+	check_iommu(r, ctx->cfg);
 	check_passthrough(r, ctx->cfg);
 	check_cmdline(r, ctx->cfg, ctx->plan);
 	check_hugepages(r, ctx->cfg, ctx->plan);
 	check_pins(r, ctx);
-	check_cpu_pm(r, ctx, 0);
+	check_cpu_pm(r, ctx, PM_CHECK);
 	r->vm = saved;
 }
 
@@ -436,7 +432,7 @@ void check_vm_for_up(struct check_report *r, const struct vm_check_ctx *ctx, int
 	check_accel(r, ctx);
 	check_files(r, ctx->cfg);
 	check_passthrough(r, ctx->cfg);
-	check_cpu_pm(r, ctx, force);
+	check_cpu_pm(r, ctx, force ? PM_UP_FORCED : PM_UP);
 	if (ctx->cfg->hugepages == HUGEPAGES_1G)
 		check_hugepages(r, ctx->cfg, ctx->plan);
 	r->vm = saved;

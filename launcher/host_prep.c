@@ -182,7 +182,7 @@ static int collect_qemu(const char *name, void *data)
 	return 0;
 }
 
-/* The shield over the holders' CPUs (or none), holders named in its record. */
+/* The shield over the holders' CPUs, or none. */
 static int sync_shield(struct host_prep *hp, json_t *st, const struct cpuset *owned, struct strbuf *err)
 {
 	struct { pid_t *v; size_t nr, alloc; } pids = { 0 };
@@ -195,15 +195,6 @@ static int sync_shield(struct host_prep *hp, json_t *st, const struct cpuset *ow
 	io.keep = pids.v;
 	io.nr_keep = pids.nr;
 	ret = shield_sync(st, want ? owned : NULL, &hp->topo->all, &io, err);
-	if (json_object_get(st, "shield")) {
-		json_t *names = json_array(), *h;
-		const char *name;
-
-		json_object_foreach(json_object_get(st, "holders"), name, h)
-			if (json_array_size(json_object_get(h, "cpus")))
-				json_array_append_new(names, json_string(name));
-		json_object_set_new(json_object_get(st, "shield"), "holders", names);
-	}
 	free(pids.v);
 	return ret;
 }
@@ -235,17 +226,12 @@ static void want_knobs(struct host_prep *hp, const struct cpuset *owned, int any
 			 xstrfmt("%d", hc->perf_event_max_sample_rate));
 	if (hc->workqueue_numa != TRI_UNSET)
 		knob_add(ks, xstrdup("/sys/bus/workqueue/devices/writeback/numa"), xstrfmt("%d", hc->workqueue_numa));
-	if (hc->writeback_cpumask || shielding(hp, owned)) {
-		strbuf_reset(&s);
-		cpumask_hex(&host, &s);
+	strbuf_reset(&s);
+	cpumask_hex(&host, &s);
+	if (hc->writeback_cpumask || shielding(hp, owned))
 		knob_add(ks, xstrdup("/sys/bus/workqueue/devices/writeback/cpumask"), xstrdup(s.buf));
-	}
-	if (shielding(hp, owned)) {
-		/* the shield's kernel side: every unbound workqueue's workers follow */
-		strbuf_reset(&s);
-		cpumask_hex(&host, &s);
+	if (shielding(hp, owned))	/* the shield's kernel side: every unbound workqueue's workers follow */
 		knob_add(ks, xstrdup("/sys/devices/virtual/workqueue/cpumask"), xstrdup(s.buf));
-	}
 	if (hc->irq_affinity) {
 		char *dir = sysfs_path("/proc/irq");
 		DIR *d = opendir(dir);
@@ -370,24 +356,13 @@ static char *hugepage_file(int node, unsigned long kb)
 	return p;
 }
 
-static int read_count(const char *path, long *n, struct strbuf *err)
-{
-	struct strbuf v = STRBUF_INIT;
-	int ret = sysfs_read(path, &v, err);
-
-	if (ret == 0)
-		*n = strtol(v.buf, NULL, 10);
-	strbuf_release(&v);
-	return ret;
-}
-
 /* Change the count in path by delta; with delta > 0 the kernel must deliver. */
 static int adjust_pages(struct host_prep *hp, const char *path, long delta, struct strbuf *err)
 {
 	long cur = 0, got = 0, want;
 	char num[32];
 
-	if (read_count(path, &cur, err) < 0)
+	if (sysfs_read_long(path, &cur, err) < 0)
 		return -1;
 	want = cur + delta < 0 ? 0 : cur + delta;
 	strvec_pushf(&hp->changes, "%s: %ld -> %ld", path, cur, want);
@@ -396,7 +371,7 @@ static int adjust_pages(struct host_prep *hp, const char *path, long delta, stru
 	snprintf(num, sizeof(num), "%ld", want);
 	if (sysfs_write(path, num, err) < 0)
 		return -1;
-	if (delta > 0 && (read_count(path, &got, err) < 0 || got < want)) {
+	if (delta > 0 && (sysfs_read_long(path, &got, err) < 0 || got < want)) {
 		snprintf(num, sizeof(num), "%ld", cur);
 		sysfs_write(path, num, err);	/* give back what we got */
 		strbuf_addf(err, "%s%s: asked for %ld more hugepages (%ld in all), the kernel gave %ld; gave them back"
@@ -602,25 +577,44 @@ int host_prep_unhold(struct host_prep *hp, const char *name, struct strbuf *err)
 
 json_t *host_prep_status(struct strbuf *err)
 {
-	json_t *st = state_load(err), *knobs, *v, *out;
+	json_t *st = state_load(err), *knobs, *v, *out, *sh;
 	const char *path;
 
 	if (!st)
 		return NULL;
 	knobs = json_object();
 	json_object_foreach(json_object_get(st, "knobs"), path, v) {
-		struct strbuf cur = STRBUF_INIT, e = STRBUF_INIT;
+		struct strbuf cur = STRBUF_INIT;
 
-		if (sysfs_read(path, &cur, &e) == 0)
+		if (sysfs_read(path, &cur, NULL) == 0)
 			normalise(path, &cur);
 		json_object_set_new(knobs, path, json_pack("{s:O,s:s}", "original", v, "current", cur.buf));
 		strbuf_release(&cur);
-		strbuf_release(&e);
 	}
 	out = json_pack("{s:o,s:O,s:O}", "knobs", knobs, "holders", json_object_get(st, "holders"),
 			"mounts", json_object_get(st, "mounts"));
-	if (json_object_get(st, "shield"))
-		json_object_set(out, "shield", json_object_get(st, "shield"));
+	if ((sh = json_object_get(st, "shield"))) {
+		/* who holds it and the CPUs it keeps free follow from the holders */
+		json_t *names = json_array(), *h;
+		struct cpuset vm;
+		struct strbuf s = STRBUF_INIT;
+
+		cpuset_zero(&vm);
+		json_object_foreach(json_object_get(st, "holders"), path, h) {
+			size_t i;
+
+			json_array_foreach(json_object_get(h, "cpus"), i, v)
+				cpuset_set(&vm, (unsigned)json_integer_value(v));
+			if (json_array_size(json_object_get(h, "cpus")))
+				json_array_append_new(names, json_string(path));
+		}
+		cpuset_format(&vm, &s);
+		sh = json_deep_copy(sh);
+		json_object_set_new(sh, "holders", names);
+		json_object_set_new(sh, "vm_cpus", json_string(s.buf));
+		json_object_set_new(out, "shield", sh);
+		strbuf_release(&s);
+	}
 	json_decref(st);
 	return out;
 }

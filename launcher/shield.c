@@ -47,12 +47,12 @@ static int parse_cpus(struct cpuset *set, const char *text, struct strbuf *err)
 
 static enum backend detect(struct strbuf *why)
 {
-	struct strbuf v = STRBUF_INIT, e = STRBUF_INIT;
+	struct strbuf v = STRBUF_INIT;
 	enum backend b = B_NONE;
 
 	if (sysfs_exists(V1_ROOT "/cpuset.cpus"))
 		b = B_CGROUP1;
-	else if (sysfs_read(V2_ROOT "/cgroup.controllers", &v, &e) < 0)
+	else if (sysfs_read(V2_ROOT "/cgroup.controllers", &v, NULL) < 0)
 		strbuf_addstr(why, "no cpuset cgroup here: neither " V1_ROOT "/cpuset.cpus (cgroup v1) nor "
 			      V2_ROOT "/cgroup.controllers (cgroup v2) exists");
 	else if (!has_word(v.buf, "cpuset"))
@@ -60,7 +60,6 @@ static enum backend detect(struct strbuf *why)
 	else
 		b = sysfs_exists("/run/systemd/system") ? B_SYSTEMD : B_CGROUP2;
 	strbuf_release(&v);
-	strbuf_release(&e);
 	return b;
 }
 
@@ -82,22 +81,18 @@ static const char *cgroup_root(enum backend b)
 /* Write value to path (listing "path: old -> new"), unless it is so already. */
 static int put(struct shield_io *io, const char *path, const char *value, struct strbuf *err)
 {
-	struct strbuf cur = STRBUF_INIT, e = STRBUF_INIT;
-	int ret = 0;
+	struct strbuf cur = STRBUF_INIT;
+	int have = sysfs_read(path, &cur, NULL) == 0, ret = 0;
 
-	if (sysfs_read(path, &cur, &e) == 0 && !strcmp(cur.buf, value))
+	if (have && !strcmp(cur.buf, value))
 		goto out;
-	strvec_pushf(io->changes, "%s: %s -> %s", path, e.len ? "(none)" : cur.len ? cur.buf : "(empty)",
+	strvec_pushf(io->changes, "%s: %s -> %s", path, !have ? "(none)" : cur.len ? cur.buf : "(empty)",
 		     *value ? value : "(empty)");
-	strbuf_reset(&e);
 	/* an empty cpuset.cpus (cgroup v2: use the parent's) is written as a bare newline */
-	if (!io->dry_run && sysfs_write(path, *value ? value : "\n", &e) < 0) {
-		strbuf_addstr(err, e.buf);
+	if (!io->dry_run && sysfs_write(path, *value ? value : "\n", err) < 0)
 		ret = -1;
-	}
 out:
 	strbuf_release(&cur);
-	strbuf_release(&e);
 	return ret;
 }
 
@@ -105,28 +100,26 @@ out:
 
 static int is_kernel_thread(long pid)
 {
-	struct strbuf v = STRBUF_INIT, e = STRBUF_INIT;
+	struct strbuf v = STRBUF_INIT;
 	char *path = xstrfmt("/proc/%ld/stat", pid), *p;
 	long ppid = -1;
 
-	if (sysfs_read(path, &v, &e) == 0 && (p = strrchr(v.buf, ')')))
+	if (sysfs_read(path, &v, NULL) == 0 && (p = strrchr(v.buf, ')')))
 		sscanf(p + 1, " %*c %ld", &ppid);
 	free(path);
 	strbuf_release(&v);
-	strbuf_release(&e);
 	return pid == 2 || ppid == 2;	/* kthreadd and its children */
 }
 
 static char *task_name(long pid)
 {
-	struct strbuf v = STRBUF_INIT, e = STRBUF_INIT;
+	struct strbuf v = STRBUF_INIT;
 	char *path = xstrfmt("/proc/%ld/comm", pid), *name;
 
-	sysfs_read(path, &v, &e);
+	sysfs_read(path, &v, NULL);
 	name = xstrfmt("%s[%ld]", v.len ? v.buf : "?", pid);
 	free(path);
 	strbuf_release(&v);
-	strbuf_release(&e);
 	return name;
 }
 
@@ -138,7 +131,7 @@ static int may_run_on(long pid, const struct cpuset *vm)
 	struct cpuset allowed;
 	int r = 1;
 
-	if (sysfs_read(path, &v, &e) == 0 && (p = strstr(v.buf, "Cpus_allowed_list:"))) {
+	if (sysfs_read(path, &v, NULL) == 0 && (p = strstr(v.buf, "Cpus_allowed_list:"))) {
 		p += strlen("Cpus_allowed_list:");
 		p += strspn(p, " \t");
 		p[strcspn(p, "\n")] = '\0';
@@ -166,12 +159,12 @@ static int kept(const struct shield_io *io, long pid)
 static void move_tasks(struct shield_io *io, const char *from, const char *to, const struct cpuset *vm)
 {
 	char *src = xstrfmt("%s/cgroup.procs", from), *dst = xstrfmt("%s/cgroup.procs", to);
-	struct strbuf list = STRBUF_INIT, e = STRBUF_INIT;
+	struct strbuf list = STRBUF_INIT;
 	struct strvec stuck = STRVEC_INIT;
 	size_t moved = 0, kthreads = 0;
 	char *end;
 
-	sysfs_read(src, &list, &e);
+	sysfs_read(src, &list, NULL);
 	for (char *p = list.buf; *p; p = end) {
 		long pid = strtol(p, &end, 10);
 		char num[24];
@@ -181,8 +174,7 @@ static void move_tasks(struct shield_io *io, const char *from, const char *to, c
 		if (pid <= 0 || kept(io, pid))
 			continue;
 		snprintf(num, sizeof(num), "%ld", pid);
-		strbuf_reset(&e);
-		if (io->dry_run || sysfs_write(dst, num, &e) == 0) {
+		if (io->dry_run || sysfs_write(dst, num, NULL) == 0) {
 			moved++;
 		} else {
 			char *proc = xstrfmt("/proc/%ld", pid);
@@ -205,7 +197,6 @@ static void move_tasks(struct shield_io *io, const char *from, const char *to, c
 		strvec_pushf(io->notes, "shield: could not move %s out of the VM CPUs", stuck.v[i]);
 	strvec_clear(&stuck);
 	strbuf_release(&list);
-	strbuf_release(&e);
 	free(src);
 	free(dst);
 }
@@ -338,7 +329,7 @@ static int cgroup_apply(json_t *sh, enum backend b, const struct cpuset *host, c
 {
 	const char *root = cgroup_root(b);
 	char *dir = xstrfmt("%s/" SHIELD_NAME, root), *file = NULL;
-	struct strbuf v = STRBUF_INIT, e = STRBUF_INIT;
+	struct strbuf v = STRBUF_INIT;
 	int ret = -1;
 
 	if (!json_object_get(sh, "cgroup")) {
@@ -378,7 +369,6 @@ static int cgroup_apply(json_t *sh, enum backend b, const struct cpuset *host, c
 	ret = 0;
 out:
 	strbuf_release(&v);
-	strbuf_release(&e);
 	free(file);
 	free(dir);
 	return ret;
@@ -416,8 +406,8 @@ static int cgroup_remove(json_t *sh, enum backend b, struct shield_io *io, struc
 
 /* ---- systemd ---- */
 
-static int systemd_apply(json_t *sh, const struct cpuset *vm, const struct cpuset *all, struct shield_io *io,
-			 struct strbuf *err)
+static int systemd_apply(json_t *sh, const struct cpuset *vm, const struct cpuset *all, int first,
+			 struct shield_io *io, struct strbuf *err)
 {
 	json_t *units = json_object_get(sh, "units");
 
@@ -455,11 +445,9 @@ static int systemd_apply(json_t *sh, const struct cpuset *vm, const struct cpuse
 		strbuf_release(&o);
 		strbuf_release(&w);
 	}
-	if (!json_object_get(sh, "noted")) {
+	if (first)
 		strvec_push(io->notes, "shield: with systemd, kernel threads stay in the root cgroup; the unbound "
 			    "workqueue cpumask keeps workqueue workers off the VM CPUs");
-		json_object_set_new(sh, "noted", json_true());
-	}
 	return 0;
 }
 
@@ -493,7 +481,7 @@ int shield_sync(json_t *state, const struct cpuset *vm_cpus, const struct cpuset
 	struct cpuset host = *all;
 	struct strbuf why = STRBUF_INIT;
 	enum backend b;
-	int want = vm_cpus && !cpuset_empty(vm_cpus), ret;
+	int want = vm_cpus && !cpuset_empty(vm_cpus), first = 0, ret;
 
 	if (want) {
 		cpuset_andnot(&host, vm_cpus);
@@ -523,16 +511,14 @@ int shield_sync(json_t *state, const struct cpuset *vm_cpus, const struct cpuset
 		}
 		sh = json_pack("{s:s}", "backend", backend_names[b]);
 		json_object_set_new(state, "shield", sh);
+		first = 1;
 	}
 	if (b == B_NONE) {
 		strbuf_addstr(err, "host state file: the shield record names no known backend");
 		return -1;
 	}
-	strbuf_reset(&why);
-	cpuset_format(vm_cpus, &why);
-	json_object_set_new(sh, "vm_cpus", json_string(why.buf));
 	strbuf_release(&why);
-	return b == B_SYSTEMD ? systemd_apply(sh, vm_cpus, all, io, err)
+	return b == B_SYSTEMD ? systemd_apply(sh, vm_cpus, all, first, io, err)
 			      : cgroup_apply(sh, b, &host, vm_cpus, all, io, err);
 }
 

@@ -8,6 +8,9 @@
  * here are declared; the types are opaque except sd_bus_error, whose layout
  * is part of libsystemd's stable ABI.
  *
+ * One connection to the system bus serves every call of the process (a
+ * shield change reads and sets three units).
+ *
  * AllowedCPUs travels as an array of bytes, CPU n being bit n % 8 of byte
  * n / 8 (systemd's cpu_set_to_dbus()); an empty array means "no limit".
  * SetUnitProperties(runtime = true) writes /run only: a reboot forgets it.
@@ -30,7 +33,6 @@ struct sd_bus_error_ {
 static struct {
 	int tried;
 	int (*open_system)(void **bus);
-	void *(*flush_close_unref)(void *bus);
 	int (*new_method_call)(void *bus, void **m, const char *dest, const char *path, const char *iface,
 			       const char *member);
 	int (*append)(void *m, const char *types, ...);
@@ -43,18 +45,19 @@ static struct {
 	int (*read_array)(void *m, char type, const void **ptr, size_t *size);
 	void *(*message_unref)(void *m);
 	void (*error_free)(struct sd_bus_error_ *e);
+	void *bus;		/* the system bus, once opened */
 } sd;
 
 static int load(struct strbuf *err)
 {
 	static const char *const names[] = {
-		"sd_bus_open_system", "sd_bus_flush_close_unref", "sd_bus_message_new_method_call",
+		"sd_bus_open_system", "sd_bus_message_new_method_call",
 		"sd_bus_message_append", "sd_bus_message_open_container", "sd_bus_message_close_container",
 		"sd_bus_message_append_array", "sd_bus_call", "sd_bus_get_property", "sd_bus_message_read_array",
 		"sd_bus_message_unref", "sd_bus_error_free",
 	};
 	void **slots[] = {
-		(void **)&sd.open_system, (void **)&sd.flush_close_unref, (void **)&sd.new_method_call,
+		(void **)&sd.open_system, (void **)&sd.new_method_call,
 		(void **)&sd.append, (void **)&sd.open_container, (void **)&sd.close_container,
 		(void **)&sd.append_array, (void **)&sd.call, (void **)&sd.get_property, (void **)&sd.read_array,
 		(void **)&sd.message_unref, (void **)&sd.error_free,
@@ -80,6 +83,27 @@ static int load(struct strbuf *err)
 	return 0;
 }
 
+static int bus_fail(struct strbuf *err, const char *what, const char *unit, int r, struct sd_bus_error_ *e)
+{
+	strbuf_addf(err, "systemd: cannot %s AllowedCPUs of %s: %s", what, unit, e->message ? e->message : strerror(-r));
+	sd.error_free(e);
+	return -1;
+}
+
+/* libsystemd and the system bus connection: 0, or -1 with the reason. */
+static int connect_bus(const char *what, const char *unit, struct strbuf *err)
+{
+	int r;
+
+	if (load(err) < 0)
+		return -1;
+	if (!sd.bus && (r = sd.open_system(&sd.bus)) < 0) {
+		sd.bus = NULL;
+		return bus_fail(err, what, unit, r, &(struct sd_bus_error_){ 0 });
+	}
+	return 0;
+}
+
 /* "/org/freedesktop/systemd1/unit/system_2eslice": bus object path of a unit. */
 static char *unit_path(const char *unit)
 {
@@ -95,38 +119,26 @@ static char *unit_path(const char *unit)
 	return strbuf_detach(&sb);
 }
 
-static int bus_fail(struct strbuf *err, const char *what, const char *unit, int r, struct sd_bus_error_ *e)
-{
-	strbuf_addf(err, "systemd: cannot %s AllowedCPUs of %s: %s", what, unit,
-		    e && e->message ? e->message : strerror(-r));
-	if (e)
-		sd.error_free(e);
-	return -1;
-}
-
 int systemd_allowed_cpus_get(const char *unit, struct cpuset *cpus, struct strbuf *err)
 {
 	struct sd_bus_error_ e = { 0 };
 	const char *iface = strstr(unit, ".slice") ? "org.freedesktop.systemd1.Slice" : "org.freedesktop.systemd1.Scope";
 	char *path;
-	void *bus = NULL, *reply = NULL;
+	void *reply = NULL;
 	const uint8_t *bytes = NULL;
 	size_t size = 0;
 	int r;
 
 	cpuset_zero(cpus);
-	if (load(err) < 0)
+	if (connect_bus("read", unit, err) < 0)
 		return -1;
-	if ((r = sd.open_system(&bus)) < 0)
-		return bus_fail(err, "read", unit, r, NULL);
 	path = unit_path(unit);
-	r = sd.get_property(bus, "org.freedesktop.systemd1", path, iface, "AllowedCPUs", &e, &reply, "ay");
+	r = sd.get_property(sd.bus, "org.freedesktop.systemd1", path, iface, "AllowedCPUs", &e, &reply, "ay");
 	free(path);
 	if (r >= 0)
 		r = sd.read_array(reply, 'y', (const void **)&bytes, &size);
 	if (r < 0) {
 		sd.message_unref(reply);
-		sd.flush_close_unref(bus);
 		return bus_fail(err, "read", unit, r, &e);
 	}
 	for (size_t i = 0; i < size && i < CPUSET_MAX / 8; i++)
@@ -134,7 +146,6 @@ int systemd_allowed_cpus_get(const char *unit, struct cpuset *cpus, struct strbu
 			if (bytes[i] & (1u << bit))
 				cpuset_set(cpus, (unsigned)(i * 8 + bit));
 	sd.message_unref(reply);
-	sd.flush_close_unref(bus);
 	return 0;
 }
 
@@ -143,18 +154,16 @@ int systemd_allowed_cpus_set(const char *unit, const struct cpuset *cpus, struct
 	struct sd_bus_error_ e = { 0 };
 	uint8_t bytes[CPUSET_MAX / 8] = { 0 };
 	size_t size = 0;
-	void *bus = NULL, *m = NULL, *reply = NULL;
+	void *m = NULL, *reply = NULL;
 	int r;
 
-	if (load(err) < 0)
+	if (connect_bus("set", unit, err) < 0)
 		return -1;
 	for (int c = cpuset_next(cpus, 0); c >= 0; c = cpuset_next(cpus, (unsigned)c + 1)) {
 		bytes[c / 8] |= (uint8_t)(1u << (c % 8));
 		size = (size_t)c / 8 + 1;
 	}
-	if ((r = sd.open_system(&bus)) < 0)
-		return bus_fail(err, "set", unit, r, NULL);
-	r = sd.new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+	r = sd.new_method_call(sd.bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
 			       "org.freedesktop.systemd1.Manager", "SetUnitProperties");
 	if (r >= 0)
 		r = sd.append(m, "sb", unit, 1);
@@ -171,9 +180,8 @@ int systemd_allowed_cpus_set(const char *unit, const struct cpuset *cpus, struct
 	for (int i = 0; i < 3 && r >= 0; i++)
 		r = sd.close_container(m);
 	if (r >= 0)
-		r = sd.call(bus, m, 0, &e, &reply);
+		r = sd.call(sd.bus, m, 0, &e, &reply);
 	sd.message_unref(reply);
 	sd.message_unref(m);
-	sd.flush_close_unref(bus);
 	return r < 0 ? bus_fail(err, "set", unit, r, &e) : 0;
 }

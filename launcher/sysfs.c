@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,6 +29,19 @@ int sysfs_exists(const char *path)
 	return r;
 }
 
+/* The reason, when the caller wants it (err may be NULL). */
+static void fail(struct strbuf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct strbuf *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	strbuf_vaddf(err, fmt, ap);
+	va_end(ap);
+}
+
 int sysfs_read(const char *path, struct strbuf *value, struct strbuf *err)
 {
 	char *p = sysfs_path(path);
@@ -37,7 +51,7 @@ int sysfs_read(const char *path, struct strbuf *value, struct strbuf *err)
 
 	strbuf_reset(value);
 	if (fd < 0) {
-		strbuf_addf(err, "cannot read '%s': %s", p, strerror(errno));
+		fail(err, "cannot read '%s': %s", p, strerror(errno));
 		free(p);
 		return -1;
 	}
@@ -45,7 +59,7 @@ int sysfs_read(const char *path, struct strbuf *value, struct strbuf *err)
 		strbuf_add(value, buf, (size_t)n);
 	close(fd);
 	if (n < 0) {
-		strbuf_addf(err, "cannot read '%s': %s", p, strerror(errno));
+		fail(err, "cannot read '%s': %s", p, strerror(errno));
 		free(p);
 		return -1;
 	}
@@ -53,6 +67,17 @@ int sysfs_read(const char *path, struct strbuf *value, struct strbuf *err)
 		strbuf_setlen(value, value->len - 1);
 	free(p);
 	return 0;
+}
+
+int sysfs_read_long(const char *path, long *n, struct strbuf *err)
+{
+	struct strbuf v = STRBUF_INIT;
+	int ret = sysfs_read(path, &v, err);
+
+	if (ret == 0)
+		*n = strtol(v.buf, NULL, 10);
+	strbuf_release(&v);
+	return ret;
 }
 
 int sysfs_write(const char *path, const char *value, struct strbuf *err)
@@ -63,19 +88,19 @@ int sysfs_write(const char *path, const char *value, struct strbuf *err)
 	ssize_t n;
 
 	if (fd < 0) {
-		strbuf_addf(err, "cannot write '%s' to '%s': %s", value, p, strerror(errno));
+		fail(err, "cannot write '%s' to '%s': %s", value, p, strerror(errno));
 		free(p);
 		return -1;
 	}
 	n = write(fd, value, len);
 	if (n != (ssize_t)len) {
-		strbuf_addf(err, "cannot write '%s' to '%s': %s", value, p, n < 0 ? strerror(errno) : "short write");
+		fail(err, "cannot write '%s' to '%s': %s", value, p, n < 0 ? strerror(errno) : "short write");
 		close(fd);
 		free(p);
 		return -1;
 	}
 	if (close(fd) < 0) {
-		strbuf_addf(err, "cannot write '%s' to '%s': %s", value, p, strerror(errno));
+		fail(err, "cannot write '%s' to '%s': %s", value, p, strerror(errno));
 		free(p);
 		return -1;
 	}

@@ -13,9 +13,11 @@
 /* "$MVLAUNCH_SYSROOT/proc/sys/vm/stat_interval"; caller frees. */
 char *sysfs_path(const char *path);
 int sysfs_exists(const char *path);
-/* 0, or -1 with "cannot read '/path': reason" in err. */
+/* 0, or -1 with "cannot read '/path': reason" in err (err may be NULL: no reason wanted). */
 int sysfs_read(const char *path, struct strbuf *value, struct strbuf *err);
-/* 0, or -1 with "cannot write 'value' to '/path': reason" in err. */
+/* A number file (nr_hugepages, ...): 0 and *n, or -1 as sysfs_read(). */
+int sysfs_read_long(const char *path, long *n, struct strbuf *err);
+/* 0, or -1 with "cannot write 'value' to '/path': reason" in err (may be NULL). */
 int sysfs_write(const char *path, const char *value, struct strbuf *err);
 
 /*

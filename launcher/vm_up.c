@@ -164,6 +164,16 @@ static int check_ghost(struct vm_handle *h, struct strvec *notes, struct strbuf 
  * in the backlog until QEMU's monitor accepts it, so there is no polling for
  * the socket file and no race with QEMU creating it.
  */
+static int listen_qmp(struct vm_handle *h, struct strbuf *err)
+{
+	char *sock = runtime_path(&h->rt, "qmp.sock");
+	int fd = qmp_listen(sock, err);
+
+	free(sock);
+	return fd;
+}
+
+/* Connect to QEMU's QMP; when that fails, say how QEMU ended, with its log. */
 static int connect_qmp(struct vm_handle *h, int timeout_ms, struct strbuf *err)
 {
 	char *sock = runtime_path(&h->rt, "qmp.sock");
@@ -193,8 +203,8 @@ static int connect_qmp(struct vm_handle *h, int timeout_ms, struct strbuf *err)
 
 /*
  * The FAIL-level checks of 'mvlaunch check' for this VM (KVM usable, files,
- * passthrough, cpu-pm), before anything is changed: a failure is every problem with its
- * fix; a WARN (a forced cpu-pm) becomes a note.
+ * passthrough, cpu-pm, 1G pages), before anything is changed: a failure is
+ * every problem with its fix; a WARN becomes a note.
  */
 static int preflight(const struct vm_config *cfg, const struct plan_host *host, const struct pin_plan *plan,
 		     int force, struct strvec *notes, struct strbuf *err)
@@ -218,8 +228,8 @@ static int preflight(const struct vm_config *cfg, const struct plan_host *host, 
 			strbuf_addf(err, "%s%s%s%s", err->len ? "\n" : "", it->message, it->fix ? "\nhint: " : "",
 				    it->fix ? it->fix : "");
 			ret = -1;
-		} else if (it->level == CHECK_WARN && strcmp(it->check, "cpu-pm.migration")) {
-			strvec_pushf(notes, "%s (started anyway: --force)", it->message);
+		} else if (it->level == CHECK_WARN) {
+			strvec_push(notes, it->message);
 		}
 	}
 	check_report_release(&r);
@@ -296,12 +306,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		goto out;
 	}
 	log = runtime_path(&h->rt, "qemu.log");
-	{
-		char *sock = runtime_path(&h->rt, "qmp.sock");
-
-		listen_fd = qmp_listen(sock, err);
-		free(sock);
-	}
+	listen_fd = listen_qmp(h, err);
 	if (listen_fd < 0)
 		goto fail;
 	if (qemu_spawn(&argv, log, &plan.emulator, prep.qemu_cgroup_procs, listen_fd, &h->proc, err) < 0) {

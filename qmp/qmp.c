@@ -203,6 +203,7 @@ json_int_t qmp_send(struct qmp *q, const char *cmd, json_t *args, struct strbuf 
 {
 	json_t *req = json_object();
 	json_int_t id = q->next_id++;
+	struct strbuf line = STRBUF_INIT;
 	char *text;
 	int rc;
 
@@ -217,16 +218,10 @@ json_int_t qmp_send(struct qmp *q, const char *cmd, json_t *args, struct strbuf 
 		return -1;
 	}
 	/* the command and its line end in one write: QEMU parses it in one go */
-	{
-		size_t len = strlen(text);
-		char *line = xrealloc(text, len + 2);
-
-		line[len] = '\n';
-		line[len + 1] = '\0';
-		text = line;
-		rc = write_all(q, text, len + 1, err);
-	}
+	strbuf_addf(&line, "%s\n", text);
 	free(text);
+	rc = write_all(q, line.buf, line.len, err);
+	strbuf_release(&line);
 	return rc < 0 ? -1 : id;
 }
 
