@@ -547,7 +547,6 @@ static void write_rows(FILE *out, const struct config_key *rows, const char *pre
 		fputs(" |", out);
 		md_cell(out, k->required ? "required" : k->def ? k->def : "unset");
 		md_cell(out, k->qemu);
-		md_cell(out, k->seed);
 		md_cell(out, k->doc);
 		fputc('\n', out);
 	}
@@ -555,7 +554,7 @@ static void write_rows(FILE *out, const struct config_key *rows, const char *pre
 
 void schema_write_reference(FILE *out, const struct config_key *rows, const char *label)
 {
-	fprintf(out, "| %s | type | default | QEMU | seed | meaning |\n", label);
+	fprintf(out, "| %s | type | default | QEMU | meaning |\n", label);
 	fputs("|---|---|---|---|---|---|\n", out);
 	write_rows(out, rows, NULL);
 }

@@ -62,7 +62,6 @@ struct config_key {
 	const struct config_key *sub;	/* KEY_TABLES; .offset2 = offsetof(item, loc) */
 	key_add_fn add;			/* KEY_TABLES: append one item to root, return it */
 	const char *qemu;
-	const char *seed;
 	const char *doc;
 };
 

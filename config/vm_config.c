@@ -2,7 +2,7 @@
  * vm_config.c - the key table of VM configs and their cross-key validation.
  *
  * vm_keys[] (style rule R11): each row is one dotted key with its type,
- * default, range, the QEMU option it becomes and the seed it comes from.
+ * default, range, the QEMU option it becomes and what it is for.
  * schema.c reads a file through it; the defaults and the reference in
  * README.md ('mvlaunch help config') come from the same rows. Settings that
  * QEMU has no equivalent for (libvirt's rtc catchup threshold, say) are
@@ -34,8 +34,8 @@ static const char *const accel_names[] = { "kvm", "tcg", NULL };
 static const char *const firmware_names[] = { "bios", "uefi", NULL };
 static const char *const iommu_names[] = { "none", "intel", NULL };
 static const char *const hugepage_names[] = { "none", "2M", "1G", NULL };
-static const char *const source_names[] = { "memfd", "file", "anonymous", NULL };
-static const char *const access_names[] = { "private", "shared", NULL };
+static const char *const source_names[] = { "", "memfd", "file", "anonymous", NULL };
+static const char *const access_names[] = { "", "private", "shared", NULL };
 static const char *const policy_names[] = { "bind", "preferred", "interleave", NULL };
 static const char *const rtc_names[] = { "", "catchup", "delay", NULL };
 static const char *const track_names[] = { "", "guest", "wall", "realtime", NULL };
@@ -278,14 +278,14 @@ static void *add_pci(void *root);
 
 static const struct config_key disk_keys[] = {
 	{ .name = "path", .type = KEY_PATH, .offset = DOFF(path), .required = 1, .check = schema_check_nonempty,
-	  .qemu = "-blockdev {\"driver\":\"file\",\"filename\":PATH}", .seed = "001",
+	  .qemu = "-blockdev {\"driver\":\"file\",\"filename\":PATH}",
 	  .doc = "disk image; relative paths are taken from the config's directory" },
 	{ .name = "format", .type = KEY_ENUM, .offset = DOFF(format), .values = format_names, .def = "raw",
 	  .qemu = "-blockdev {\"driver\":FORMAT}", .doc = "image format; never probed, so a raw image cannot pose as qcow2" },
 	{ .name = "bus", .type = KEY_ENUM, .offset = DOFF(bus), .values = bus_names, .def = "virtio",
 	  .qemu = "virtio-blk-pci | virtio-scsi-pci + scsi-hd | ide-hd on the q35 AHCI", .doc = "how the guest sees the disk" },
 	{ .name = "iothread", .type = KEY_BOOL, .offset = DOFF(iothread), .def = "false",
-	  .qemu = "-object iothread,id=ioN + iothread=ioN", .seed = "001",
+	  .qemu = "-object iothread,id=ioN + iothread=ioN",
 	  .doc = "give the disk its own I/O thread (pinned to pinning.iothreads)" },
 	{ .name = "cache", .type = KEY_ENUM, .offset = DOFF(cache), .values = cache_names, .def = "none",
 	  .qemu = "\"cache\":{\"direct\",\"no-flush\"} + write-cache", .doc = "host page cache use; none = O_DIRECT" },
@@ -308,7 +308,7 @@ static const struct config_key net_keys[] = {
 	{ .name = "bridge", .type = KEY_STRING, .offset = NOFF(bridge), .check = check_ifname,
 	  .qemu = "\"br\"", .doc = "bridge to join (type bridge; required there)" },
 	{ .name = "vhost", .type = KEY_BOOL, .offset = NOFF(vhost), .def = "false",
-	  .qemu = "\"vhost\":true,\"vhostforce\":true", .seed = "001",
+	  .qemu = "\"vhost\":true,\"vhostforce\":true",
 	  .doc = "in-kernel virtio-net data path (tap only); vhostforce makes a missing /dev/vhost-net a clean error instead of QEMU 7.2's abort" },
 	{ .name = "mac", .type = KEY_STRING, .offset = NOFF(mac), .check = check_mac,
 	  .qemu = "\"mac\"", .doc = "default: 52:54:00 plus three bytes derived from the VM name and the NIC's index" },
@@ -323,13 +323,13 @@ static const struct config_key net_keys[] = {
 
 static const struct config_key pci_keys[] = {
 	{ .name = "host", .type = KEY_STRING, .offset = POFF(host), .required = 1, .check = check_pci,
-	  .qemu = "-device {\"driver\":\"vfio-pci\",\"host\":ADDR}", .seed = "002",
+	  .qemu = "-device {\"driver\":\"vfio-pci\",\"host\":ADDR}",
 	  .doc = "host PCI address to pass through (bound to vfio-pci)" },
 	{ .name = "multifunction", .type = KEY_BOOL, .offset = POFF(multifunction), .def = "false",
-	  .qemu = "\"multifunction\":true", .seed = "002",
+	  .qemu = "\"multifunction\":true",
 	  .doc = "later entries on the same host bus:slot (e.g. the GPU's audio function) become functions of this guest slot" },
 	{ .name = "vga", .type = KEY_BOOL, .offset = POFF(vga), .def = "false",
-	  .qemu = "\"x-vga\":true", .seed = "002", .doc = "primary VGA device (GPU passthrough)" },
+	  .qemu = "\"x-vga\":true", .doc = "primary VGA device (GPU passthrough)" },
 	{ .name = "rombar", .type = KEY_BOOL, .offset = POFF(rombar),
 	  .qemu = "\"rombar\":0|1", .doc = "expose the device ROM BAR (unset: QEMU's default)" },
 	{ .name = "romfile", .type = KEY_PATH, .offset = POFF(romfile), .check = schema_check_nonempty,
@@ -342,11 +342,11 @@ static const struct config_key vm_keys[] = {
 	  .qemu = "-name guest=NAME,debug-threads=on", .doc = "VM name; default: the file name without .toml" },
 
 	{ .name = "machine.type", .type = KEY_STRING, .offset = OFF(machine_type), .def = "q35", .check = check_machine,
-	  .qemu = "-machine TYPE", .seed = "001", .doc = "q35, or a versioned pc-q35-X.Y for a stable guest ABI" },
+	  .qemu = "-machine TYPE", .doc = "q35, or a versioned pc-q35-X.Y for a stable guest ABI" },
 	{ .name = "machine.accel", .type = KEY_ENUM, .offset = OFF(accel), .values = accel_names, .def = "kvm",
 	  .qemu = "-accel kvm|tcg", .doc = "tcg emulates (slow) where KVM cannot run a guest" },
 	{ .name = "machine.firmware", .type = KEY_ENUM, .offset = OFF(firmware), .values = firmware_names, .def = "bios",
-	  .qemu = "-blockdev (OVMF) + -machine pflash0=,pflash1=", .seed = "002",
+	  .qemu = "-blockdev (OVMF) + -machine pflash0=,pflash1=",
 	  .doc = "uefi: OVMF code read-only plus a per-VM copy of the vars template" },
 	{ .name = "machine.secure_boot", .type = KEY_BOOL, .offset = OFF(secure_boot), .def = "false",
 	  .qemu = "-machine smm=on + -global cfi.pflash01.secure=on", .doc = "Secure Boot OVMF with Microsoft keys; needs uefi and SMM" },
@@ -357,20 +357,20 @@ static const struct config_key vm_keys[] = {
 	{ .name = "machine.nvram", .type = KEY_PATH, .offset = OFF(nvram), .check = schema_check_nonempty,
 	  .qemu = "pflash1", .doc = "the VM's own vars file; default: $MVLAUNCH_STATEDIR (/var/lib/mvlaunch)/NAME/OVMF_VARS.fd" },
 	{ .name = "machine.iommu", .type = KEY_ENUM, .offset = OFF(iommu), .values = iommu_names, .def = "none",
-	  .qemu = "-device intel-iommu,intremap=on,caching-mode=on,device-iotlb=on + kernel-irqchip=split", .seed = "001",
+	  .qemu = "-device intel-iommu,intremap=on,caching-mode=on,device-iotlb=on + kernel-irqchip=split",
 	  .doc = "virtual IOMMU for nested passthrough" },
 	{ .name = "machine.hidden", .type = KEY_BOOL, .offset = OFF(hidden), .def = "false",
-	  .qemu = "-cpu ...,kvm=off", .seed = "002",
+	  .qemu = "-cpu ...,kvm=off",
 	  .doc = "hide KVM from the guest; also turns off kvmclock and every KVM PV feature" },
 	{ .name = "machine.acpi", .type = KEY_BOOL, .offset = OFF(acpi), .def = "true",
-	  .qemu = "-machine acpi=off when false", .seed = "002", .doc = "ACPI tables (needed for ACPI shutdown)" },
+	  .qemu = "-machine acpi=off when false", .doc = "ACPI tables (needed for ACPI shutdown)" },
 
 	{ .name = "cpu.model", .type = KEY_STRING, .offset = OFF(cpu_model), .def = "host", .check = check_cpu_model,
-	  .qemu = "-cpu MODEL", .seed = "000", .doc = "host (= libvirt host-passthrough, KVM only) or a QEMU model (max for TCG)" },
+	  .qemu = "-cpu MODEL", .doc = "host (= libvirt host-passthrough, KVM only) or a QEMU model (max for TCG)" },
 	{ .name = "cpu.vcpus", .type = KEY_UINT, .offset = OFF(vcpus), .min = 1, .max = VM_MAX_VCPUS, .def = "1",
-	  .qemu = "-smp N", .seed = "000", .doc = "number of vCPUs" },
+	  .qemu = "-smp N", .doc = "number of vCPUs" },
 	{ .name = "cpu.topology", .type = KEY_CUSTOM, .parse = parse_topology,
-	  .qemu = "-smp N,sockets=,dies=,cores=,threads=", .seed = "000",
+	  .qemu = "-smp N,sockets=,dies=,cores=,threads=",
 	  .doc = "{ sockets, cores, threads } (dies optional) or \"auto\"; default: 1 socket, N cores, 1 thread" },
 	{ .name = "cpu.topology.sockets", .type = KEY_UINT, .offset = OFF(sockets), .min = 1, .max = VM_MAX_VCPUS,
 	  .qemu = "sockets=", .doc = "guest sockets" },
@@ -381,33 +381,33 @@ static const struct config_key vm_keys[] = {
 	{ .name = "cpu.topology.threads", .type = KEY_UINT, .offset = OFF(threads), .min = 1, .max = 8,
 	  .qemu = "threads=", .doc = "guest threads per core; 2 pairs vCPU 2k and 2k+1 as siblings" },
 	{ .name = "cpu.require", .type = KEY_STRLIST, .offset = OFF(cpu_require), .check = check_feature,
-	  .qemu = "-cpu ...,FEATURE=on", .seed = "000", .doc = "features the guest must see (libvirt policy='require')" },
+	  .qemu = "-cpu ...,FEATURE=on", .doc = "features the guest must see (libvirt policy='require')" },
 	{ .name = "cpu.disable", .type = KEY_STRLIST, .offset = OFF(cpu_disable), .check = check_feature,
-	  .qemu = "-cpu ...,FEATURE=off", .seed = "000", .doc = "features hidden from the guest (policy='disable')" },
+	  .qemu = "-cpu ...,FEATURE=off", .doc = "features hidden from the guest (policy='disable')" },
 	{ .name = "cpu.enforce", .type = KEY_BOOL, .offset = OFF(enforce), .def = "false",
 	  .qemu = "-cpu ...,enforce=on", .doc = "refuse to start when a required feature is missing (QEMU otherwise only warns)" },
 	{ .name = "cpu.migratable", .type = KEY_BOOL, .offset = OFF(migratable),
 	  .qemu = "-cpu host,migratable=on|off", .doc = "hide host features that block migration (model host)" },
 	{ .name = "cpu.l3_cache", .type = KEY_BOOL, .offset = OFF(l3_cache), .def = "true",
-	  .qemu = "-cpu ...,l3-cache=on|off", .seed = "000, 001", .doc = "report a virtual L3 cache to the guest" },
+	  .qemu = "-cpu ...,l3-cache=on|off", .doc = "report a virtual L3 cache to the guest" },
 	{ .name = "cpu.host_cache_info", .type = KEY_BOOL, .offset = OFF(host_cache_info), .def = "false",
 	  .qemu = "-cpu ...,host-cache-info=on", .doc = "pass the host's cache layout instead (excludes l3_cache)" },
 	{ .name = "cpu.pmu", .type = KEY_BOOL, .offset = OFF(pmu),
-	  .qemu = "-cpu ...,pmu=on|off", .seed = "000", .doc = "virtual performance counters" },
+	  .qemu = "-cpu ...,pmu=on|off", .doc = "virtual performance counters" },
 	{ .name = "cpu.cpu_pm", .type = KEY_BOOL, .offset = OFF(cpu_pm), .def = "false",
-	  .qemu = "-overcommit cpu-pm=on", .seed = "004",
+	  .qemu = "-overcommit cpu-pm=on",
 	  .doc = "guest HLT/PAUSE/C-states without exits: only for dedicated, isolated vCPUs" },
 	{ .name = "cpu.hint_dedicated", .type = KEY_BOOL, .offset = OFF(hint_dedicated),
-	  .qemu = "-cpu ...,kvm-hint-dedicated=on", .seed = "004", .doc = "tell the guest its vCPUs are dedicated" },
-	{ .name = "cpu.hyperv.relaxed", .type = KEY_BOOL, .offset = HOFF(relaxed), .qemu = "hv-relaxed=on", .seed = "002",
+	  .qemu = "-cpu ...,kvm-hint-dedicated=on", .doc = "tell the guest its vCPUs are dedicated" },
+	{ .name = "cpu.hyperv.relaxed", .type = KEY_BOOL, .offset = HOFF(relaxed), .qemu = "hv-relaxed=on",
 	  .doc = "Hyper-V: no watchdog timeouts in Windows" },
-	{ .name = "cpu.hyperv.vapic", .type = KEY_BOOL, .offset = HOFF(vapic), .qemu = "hv-vapic=on", .seed = "002",
+	{ .name = "cpu.hyperv.vapic", .type = KEY_BOOL, .offset = HOFF(vapic), .qemu = "hv-vapic=on",
 	  .doc = "Hyper-V: virtual APIC assist" },
 	{ .name = "cpu.hyperv.spinlocks", .type = KEY_UINT, .offset = HOFF(spinlocks), .min = 0xfff, .max = 0xffffffffLL,
-	  .qemu = "hv-spinlocks=0xN", .seed = "002", .doc = "Hyper-V: spinlock retries (8191 in the seed)" },
+	  .qemu = "hv-spinlocks=0xN", .doc = "Hyper-V: spinlock retries before a guest notifies the host (8191 is common)" },
 	{ .name = "cpu.hyperv.vendor_id", .type = KEY_STRING, .offset = HOFF(vendor_id), .check = check_vendor_id,
-	  .qemu = "hv-vendor-id=", .seed = "002", .doc = "Hyper-V vendor id, at most 12 characters" },
-	{ .name = "cpu.hyperv.time", .type = KEY_BOOL, .offset = HOFF(time), .qemu = "hv-time=on", .seed = "002",
+	  .qemu = "hv-vendor-id=", .doc = "Hyper-V vendor id, at most 12 characters" },
+	{ .name = "cpu.hyperv.time", .type = KEY_BOOL, .offset = HOFF(time), .qemu = "hv-time=on",
 	  .doc = "Hyper-V reference clock (same as clock.hypervclock)" },
 	{ .name = "cpu.hyperv.vpindex", .type = KEY_BOOL, .offset = HOFF(vpindex), .qemu = "hv-vpindex=on", .doc = "Hyper-V VP index" },
 	{ .name = "cpu.hyperv.synic", .type = KEY_BOOL, .offset = HOFF(synic), .qemu = "hv-synic=on", .doc = "Hyper-V SynIC (needs vpindex)" },
@@ -424,72 +424,74 @@ static const struct config_key vm_keys[] = {
 	  .doc = "every enlightenment the host supports" },
 
 	{ .name = "pinning.vcpus", .type = KEY_CUSTOM, .parse = parse_vcpu_pins,
-	  .qemu = "(sched_setaffinity on each vCPU thread)", .seed = "000, 002, 004",
+	  .qemu = "(sched_setaffinity on each vCPU thread)",
 	  .doc = "one CPU list per vCPU, one list for all, or \"auto\" (planner)" },
 	{ .name = "pinning.policy", .type = KEY_ENUM, .offset = OFF(pin_policy), .values = pin_policy_names,
-	  .def = "dedicated", .qemu = "(planner)", .seed = "004",
+	  .def = "dedicated", .qemu = "(planner)",
 	  .doc = "dedicated: each vCPU owns host threads no other VM or the host gets; shared: vCPUs float over the CPUs nobody owns" },
 	{ .name = "pinning.thread_policy", .type = KEY_ENUM, .offset = OFF(thread_policy), .values = thread_policy_names,
-	  .def = "prefer", .qemu = "(planner)", .seed = "000, 002",
+	  .def = "prefer", .qemu = "(planner)",
 	  .doc = "prefer: guest thread pairs on host sibling pairs; isolate: one thread per core, sibling idle; require: fail without SMT" },
 	{ .name = "pinning.emulator", .type = KEY_CUSTOM, .parse = parse_place, .offset = OFF(emulator_pin),
-	  .offset2 = OFF(emulator_place), .qemu = "(affinity of QEMU's other threads)", .seed = "002",
+	  .offset2 = OFF(emulator_place), .qemu = "(affinity of QEMU's other threads)",
 	  .doc = "host (the reserved CPUs, default), share (CPUs no VM owns), isolate (one more dedicated CPU) or a CPU list" },
 	{ .name = "pinning.iothreads", .type = KEY_CUSTOM, .parse = parse_place, .offset = OFF(iothread_pin),
-	  .offset2 = OFF(iothread_place), .qemu = "(affinity of the iothreads)", .seed = "001",
+	  .offset2 = OFF(iothread_place), .qemu = "(affinity of the iothreads)",
 	  .doc = "as pinning.emulator; default: where the emulator threads go" },
 	{ .name = "pinning.realtime", .type = KEY_BOOL, .offset = OFF(realtime), .def = "false",
 	  .qemu = "(SCHED_FIFO on vCPU threads)", .doc = "real-time vCPUs; only sane on isolated CPUs" },
 
 	{ .name = "memory.size", .type = KEY_SIZE, .offset = OFF(mem_bytes), .def = "1G",
-	  .qemu = "-m MiB + memory backend size", .seed = "002", .doc = "guest RAM: \"16G\", \"512M\", \"16GiB\", \"16GB\" (10^9)" },
+	  .qemu = "-m MiB + memory backend size", .doc = "guest RAM: \"16G\", \"512M\", \"16GiB\", \"16GB\" (10^9)" },
 	{ .name = "memory.hugepages", .type = KEY_ENUM, .offset = OFF(hugepages), .values = hugepage_names, .def = "none",
-	  .qemu = "\"hugetlb\":true,\"hugetlbsize\" (memfd) or mem-path on hugetlbfs", .seed = "001, 002",
+	  .qemu = "\"hugetlb\":true,\"hugetlbsize\" (memfd) or mem-path on hugetlbfs",
 	  .doc = "back guest RAM with huge pages" },
 	{ .name = "memory.locked", .type = KEY_BOOL, .offset = OFF(locked), .def = "false",
-	  .qemu = "-overcommit mem-lock=on", .seed = "001", .doc = "lock guest RAM (and QEMU) in host RAM" },
+	  .qemu = "-overcommit mem-lock=on", .doc = "lock guest RAM (and QEMU) in host RAM" },
 	{ .name = "memory.merge", .type = KEY_BOOL, .offset = OFF(merge),
-	  .qemu = "-machine mem-merge=off + \"merge\":false", .seed = "001",
+	  .qemu = "-machine mem-merge=off + \"merge\":false",
 	  .doc = "KSM may merge guest pages; false = libvirt <nosharepages/>" },
 	{ .name = "memory.prealloc", .type = KEY_BOOL, .offset = OFF(prealloc), .def = "false",
-	  .qemu = "\"prealloc\":true", .seed = "001", .doc = "allocate all guest RAM at start (allocation immediate)" },
+	  .qemu = "\"prealloc\":true", .doc = "allocate all guest RAM at start (allocation immediate)" },
 	{ .name = "memory.prealloc_threads", .type = KEY_UINT, .offset = OFF(prealloc_threads), .min = 1, .max = 1024,
 	  .qemu = "\"prealloc-threads\"", .doc = "threads that preallocate (with prealloc)" },
-	{ .name = "memory.source", .type = KEY_ENUM, .offset = OFF(source), .values = source_names, .def = "memfd",
-	  .qemu = "memory-backend-memfd|file|ram", .seed = "001", .doc = "memory backend type" },
+	{ .name = "memory.source", .type = KEY_ENUM, .offset = OFF(source), .values = source_names,
+	  .qemu = "memory-backend-ram|memfd|file",
+	  .doc = "memory backend; default: anonymous (memory-backend-ram, as libvirt), memfd with hugepages or access = \"shared\"" },
 	{ .name = "memory.path", .type = KEY_PATH, .offset = OFF(mem_path), .check = schema_check_nonempty,
 	  .qemu = "\"mem-path\"", .doc = "directory for source file; default /dev/hugepages (2M), /dev/hugepages1G (1G), /dev/shm" },
-	{ .name = "memory.access", .type = KEY_ENUM, .offset = OFF(access), .values = access_names, .def = "private",
-	  .qemu = "\"share\":false|true", .seed = "001", .doc = "shared is needed for vhost-user" },
+	{ .name = "memory.access", .type = KEY_ENUM, .offset = OFF(access), .values = access_names,
+	  .qemu = "\"share\":false|true",
+	  .doc = "default: shared for memfd and file (a private mapping of them holds each page twice), private for anonymous; shared is needed for vhost-user" },
 	{ .name = "memory.discard", .type = KEY_BOOL, .offset = OFF(discard), .def = "false",
-	  .qemu = "\"discard-data\":true", .seed = "001", .doc = "drop the file's pages at exit (source file only)" },
+	  .qemu = "\"discard-data\":true", .doc = "drop the file's pages at exit (source file only)" },
 	{ .name = "memory.dump_core", .type = KEY_BOOL, .offset = OFF(dump_core),
 	  .qemu = "-machine dump-guest-core=on|off", .doc = "include guest RAM in QEMU core dumps" },
 	{ .name = "memory.numa_node", .type = KEY_INT, .offset = OFF(numa_node), .min = 0, .max = 1023,
-	  .qemu = "\"host-nodes\":[N],\"policy\"", .seed = "001", .doc = "host NUMA node to take guest RAM from" },
+	  .qemu = "\"host-nodes\":[N],\"policy\"", .doc = "host NUMA node to take guest RAM from" },
 	{ .name = "memory.numa_policy", .type = KEY_ENUM, .offset = OFF(numa_policy), .values = policy_names, .def = "bind",
-	  .qemu = "\"policy\"", .seed = "001", .doc = "how strictly (with numa_node)" },
+	  .qemu = "\"policy\"", .doc = "how strictly (with numa_node)" },
 
 	{ .name = "clock.base", .type = KEY_STRING, .offset = OFF(clock_base), .def = "utc", .check = check_clock_base,
-	  .qemu = "-rtc base=", .seed = "000, 002", .doc = "utc, localtime (Windows) or a start time" },
+	  .qemu = "-rtc base=", .doc = "utc, localtime (Windows) or a start time" },
 	{ .name = "clock.rtc", .type = KEY_ENUM, .offset = OFF(rtc), .values = rtc_names,
-	  .qemu = "-rtc ...,driftfix=slew (catchup)", .seed = "000, 002", .doc = "RTC lost-tick policy: catchup or delay" },
+	  .qemu = "-rtc ...,driftfix=slew (catchup)", .doc = "RTC lost-tick policy: catchup or delay" },
 	{ .name = "clock.track", .type = KEY_ENUM, .offset = OFF(track), .values = track_names,
-	  .qemu = "-rtc ...,clock=vm|host|rt", .seed = "000", .doc = "what the RTC follows: guest, wall, realtime" },
-	{ .name = "clock.catchup.threshold", .type = KEY_IGNORED, .seed = "000", .qemu = "none",
+	  .qemu = "-rtc ...,clock=vm|host|rt", .doc = "what the RTC follows: guest, wall, realtime" },
+	{ .name = "clock.catchup.threshold", .type = KEY_IGNORED, .qemu = "none",
 	  .doc = "libvirt-only; QEMU has no equivalent (ignored with a warning)" },
-	{ .name = "clock.catchup.slew", .type = KEY_IGNORED, .seed = "000", .qemu = "none",
+	{ .name = "clock.catchup.slew", .type = KEY_IGNORED, .qemu = "none",
 	  .doc = "libvirt-only; QEMU has no equivalent (ignored with a warning)" },
-	{ .name = "clock.catchup.limit", .type = KEY_IGNORED, .seed = "000", .qemu = "none",
+	{ .name = "clock.catchup.limit", .type = KEY_IGNORED, .qemu = "none",
 	  .doc = "libvirt-only; QEMU has no equivalent (ignored with a warning)" },
 	{ .name = "clock.pit", .type = KEY_ENUM, .offset = OFF(pit), .values = pit_names,
-	  .qemu = "-global kvm-pit.lost_tick_policy=", .seed = "000, 002", .doc = "PIT lost-tick policy: delay or discard (KVM only)" },
+	  .qemu = "-global kvm-pit.lost_tick_policy=", .doc = "PIT lost-tick policy: delay or discard (KVM only)" },
 	{ .name = "clock.hpet", .type = KEY_BOOL, .offset = OFF(hpet),
-	  .qemu = "-machine hpet=off", .seed = "000, 002", .doc = "HPET timer (false in the seeds)" },
+	  .qemu = "-machine hpet=off", .doc = "HPET timer (false: Windows guests then use cheaper timers)" },
 	{ .name = "clock.kvmclock", .type = KEY_BOOL, .offset = OFF(kvmclock),
-	  .qemu = "-cpu ...,kvmclock=on|off", .seed = "002", .doc = "KVM paravirtual clock" },
+	  .qemu = "-cpu ...,kvmclock=on|off", .doc = "KVM paravirtual clock" },
 	{ .name = "clock.hypervclock", .type = KEY_BOOL, .offset = OFF(hypervclock),
-	  .qemu = "-cpu ...,hv-time=on", .seed = "000, 002", .doc = "Hyper-V reference clock (same as cpu.hyperv.time)" },
+	  .qemu = "-cpu ...,hv-time=on", .doc = "Hyper-V reference clock (same as cpu.hyperv.time)" },
 
 	{ .name = "disk", .type = KEY_TABLES, .sub = disk_keys, .add = add_disk, .offset2 = DOFF(loc),
 	  .doc = "[[disk]] tables" },
@@ -508,7 +510,7 @@ static const struct config_key vm_keys[] = {
 	{ .name = "qemu.binary", .type = KEY_STRING, .offset = OFF(qemu_binary), .def = "qemu-system-x86_64", .check = schema_check_nonempty,
 	  .qemu = "argv[0]", .doc = "QEMU to run (looked up in PATH without a '/')" },
 	{ .name = "qemu.extra_args", .type = KEY_STRLIST, .offset = OFF(extra_args),
-	  .qemu = "appended as they are", .seed = "000, 001",
+	  .qemu = "appended as they are",
 	  .doc = "escape hatch like <qemu:commandline>: passed unescaped, at the end" },
 	{ .name = "service.after", .type = KEY_STRLIST, .offset = OFF(service_after), .check = check_name,
 	  .qemu = "(systemd) After= and Wants=mvlaunch@NAME.service",
@@ -827,6 +829,10 @@ static void validate_hyperv(struct vm_config *cfg, struct strbuf *err)
 	if (cfg->hidden == 1 && cfg->kvmclock == 1)
 		cfg_warn(cfg, LOC("clock.kvmclock"), "clock.kvmclock",
 			 "has no effect with machine.hidden = true: kvm=off turns off kvmclock and every KVM PV feature");
+	if (cfg->hidden == 1 && cfg->hint_dedicated == 1)
+		cfg_warn(cfg, LOC("cpu.hint_dedicated"), "cpu.hint_dedicated",
+			 "has no effect with machine.hidden = true: kvm=off turns off kvm-hint-dedicated with every KVM PV "
+			 "feature");
 }
 
 static void validate_pinning(struct vm_config *cfg, struct strbuf *err)
@@ -874,6 +880,24 @@ static void validate_memory(struct vm_config *cfg, struct strbuf *err)
 	if (cfg->hugepages != HUGEPAGES_NONE && cfg->source == MEM_ANONYMOUS)
 		schema_error(err, cfg->file, LOC("memory.source"), "memory.source",
 			  "\"anonymous\" cannot use hugepages (use \"memfd\" or \"file\")");
+	/*
+	 * Guest RAM must exist once on the host. A memfd or a shm file mapped
+	 * private holds every page twice: the read fault fills the memfd, the
+	 * write makes the guest's private copy (measured: 1032 MiB on the host
+	 * for a 512 MiB guest). So anonymous RAM is the default, and memfd and
+	 * file are mapped shared. Private hugetlb pages are anonymous ones (the
+	 * kernel never adds them to the file), so there private is harmless.
+	 */
+	if (cfg->source == MEM_UNSET)
+		cfg->source = cfg->hugepages != HUGEPAGES_NONE || cfg->access == ACCESS_SHARED ? MEM_MEMFD : MEM_ANONYMOUS;
+	if (cfg->access == ACCESS_UNSET)
+		cfg->access = cfg->source == MEM_ANONYMOUS ? ACCESS_PRIVATE : ACCESS_SHARED;
+	else if (cfg->access == ACCESS_PRIVATE && cfg->source != MEM_ANONYMOUS && cfg->hugepages == HUGEPAGES_NONE)
+		schema_error(err, cfg->file, LOC("memory.access"), "memory.access",
+			  "\"private\" with source = \"%s\" holds every guest page twice on the host (once in the %s, "
+			  "once as the guest's private copy); leave access unset (%s is then shared) or use source = "
+			  "\"anonymous\" (the default)", source_names[cfg->source],
+			  cfg->source == MEM_MEMFD ? "memfd" : "file", source_names[cfg->source]);
 	if (cfg->mem_path && cfg->source != MEM_FILE)
 		schema_error(err, cfg->file, LOC("memory.path"), "memory.path", "only applies to source = \"file\"");
 	if (!cfg->mem_path && cfg->source == MEM_FILE)
@@ -909,6 +933,13 @@ static void validate_devices(struct vm_config *cfg, struct strbuf *err)
 				  "\"native\" needs cache = \"none\" or \"directsync\" (got \"%s\"); use aio = \"threads\"",
 				  cache_names[d->cache]);
 		free(key);
+		if (d->readonly == 1 && d->bus == BUS_SATA) {
+			key = xstrfmt("disk[%zu].readonly", i);
+			schema_error(err, cfg->file, item_loc(d->loc, disk_keys, "readonly"), key,
+				  "a read-only disk cannot be on bus \"sata\" (QEMU's ide-hd refuses it: \"Block node is "
+				  "read-only\"); use bus = \"scsi\" or \"virtio\"");
+			free(key);
+		}
 		if (d->iothread == 1 && d->bus == BUS_SATA) {
 			key = xstrfmt("disk[%zu].iothread", i);
 			schema_error(err, cfg->file, item_loc(d->loc, disk_keys, "iothread"), key,

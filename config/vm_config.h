@@ -3,7 +3,7 @@
  *
  * vm_config_parse() turns TOML text into a struct vm_config through the key
  * table in vm_config.c (every key: type, default, range, the QEMU option it
- * becomes and the seed it comes from). vm_config_validate() then checks the
+ * becomes and what it is for). vm_config_validate() then checks the
  * keys against each other. Neither touches the host: paths are not opened,
  * CPUs are not checked against the machine. Errors and warnings carry
  * "FILE:LINE:COL: key 'a.b': ..." so an editor can jump to them.
@@ -29,8 +29,9 @@ enum vm_accel { ACCEL_KVM, ACCEL_TCG };
 enum vm_firmware { FW_BIOS, FW_UEFI };
 enum vm_iommu { IOMMU_NONE, IOMMU_INTEL };
 enum vm_hugepages { HUGEPAGES_NONE, HUGEPAGES_2M, HUGEPAGES_1G };
-enum vm_mem_source { MEM_MEMFD, MEM_FILE, MEM_ANONYMOUS };
-enum vm_mem_access { ACCESS_PRIVATE, ACCESS_SHARED };
+/* MEM_UNSET and ACCESS_UNSET only before validation, which picks them (see validate_memory()) */
+enum vm_mem_source { MEM_UNSET, MEM_MEMFD, MEM_FILE, MEM_ANONYMOUS };
+enum vm_mem_access { ACCESS_UNSET, ACCESS_PRIVATE, ACCESS_SHARED };
 enum vm_numa_policy { NUMA_BIND, NUMA_PREFERRED, NUMA_INTERLEAVE };
 enum vm_rtc { RTC_UNSET, RTC_CATCHUP, RTC_DELAY };
 enum vm_track { TRACK_UNSET, TRACK_GUEST, TRACK_WALL, TRACK_REALTIME };
@@ -53,10 +54,20 @@ struct vm_hyperv {
 	char *vendor_id;
 };
 
+/*
+ * What disk.path is on the host, which picks QEMU's protocol driver: "file"
+ * refuses anything but a regular file, so a whole disk, an LVM volume or a
+ * zvol needs "host_device" and an optical drive "host_cdrom". Not a key: the
+ * launcher fills it in (vm_load()) from stat(), since the config layer does
+ * not look at the host.
+ */
+enum vm_disk_node { DISK_NODE_FILE, DISK_NODE_HOST_DEVICE, DISK_NODE_HOST_CDROM };
+
 struct vm_disk {
 	char *path;
 	int format, bus, iothread, cache, aio, readonly, discard;
 	char *serial;
+	int node;		/* enum vm_disk_node */
 	struct config_loc loc[VM_MAX_ITEM_KEYS];
 };
 

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "pin_plan.h"
 #include "../config/vm_config.h"
@@ -62,6 +63,20 @@ int kvm_caps_read(struct kvm_caps *caps, struct strbuf *err);
 void check_kvm(struct check_report *r, int need, struct kvm_caps *caps);
 /* KSM, THP, and the cpufreq governor of 'cpus' (all online CPUs when NULL or empty). */
 void check_host_knobs(struct check_report *r, const struct cpuset *cpus);
+/* A running VM as the floating check sees it (vm_float_running() gathers them). */
+struct check_running {
+	char *name;
+	pid_t pid;
+	struct cpuset owned;		/* its dedicated CPUs */
+	struct cpuset floating;		/* where its floating threads run now (empty: none float) */
+};
+/*
+ * A VM that floats over the shared pool must not run on a CPU a dedicated VM
+ * owns (one started later by something that did not move it, or moved back
+ * by hand): WARN with the taskset that fixes it.
+ */
+void check_floating(struct check_report *r, const struct check_running *vms, size_t n);
+
 /*
  * The CPUs a kernel command line parameter lists ("isolcpus=managed_irq,domain,2-5"
  * gives 2-5). 1 when the parameter is there, 0 when not. Pure.

@@ -92,7 +92,7 @@ void check_host_knobs(struct check_report *r, const struct cpuset *cpus)
 	if (sysfs_read("/sys/kernel/mm/ksm/run", &v, NULL) == 0 && !strcmp(v.buf, "1"))
 		check_add(r, "ksm", CHECK_WARN, "ksm = false in host.toml (or: echo 0 > /sys/kernel/mm/ksm/run)",
 			  "KSM is merging pages: identical guest pages are shared across VMs, a timing side channel "
-			  "(seed 001)");
+			  "that lets one guest learn what another has in memory");
 	else
 		check_add(r, "ksm", CHECK_PASS, NULL, "KSM is not merging pages");
 
@@ -102,7 +102,7 @@ void check_host_knobs(struct check_report *r, const struct cpuset *cpus)
 		if (!strcmp(a + 1, "always"))
 			check_add(r, "thp", CHECK_WARN, "thp = \"never\" in host.toml, and hugepages = \"2M\" or \"1G\" "
 				  "in the VMs' [memory]", "transparent hugepages are 'always': khugepaged scans and "
-				  "compacts behind the guests' backs and adds latency (seed 002)");
+				  "compacts behind the guests' backs and adds latency");
 		else
 			check_add(r, "thp", CHECK_PASS, NULL, "transparent hugepages are '%s'", a + 1);
 	}
@@ -128,7 +128,7 @@ void check_host_knobs(struct check_report *r, const struct cpuset *cpus)
 		check_add(r, "governor", CHECK_PASS, NULL, "no cpufreq here: the firmware or hypervisor sets the clock");
 	else if (slow.len)
 		check_add(r, "governor", CHECK_WARN, "governor = \"performance\" in host.toml (applied while VMs run)",
-			  "CPUs not on the performance governor: %s; vCPUs pay for clock ramp-up (seed 002)", slow.buf);
+			  "CPUs not on the performance governor: %s; vCPUs pay for clock ramp-up after every idle period", slow.buf);
 	else
 		check_add(r, "governor", CHECK_PASS, NULL, "the CPUs run the performance governor");
 	strbuf_release(&v);
@@ -171,4 +171,54 @@ int cmdline_cpus(const char *cmdline, const char *param, struct cpuset *cpus)
 		p = end + strspn(end, " \t\n");
 	}
 	return found;
+}
+
+void check_floating(struct check_report *r, const struct check_running *vms, size_t n)
+{
+	int floaters = 0, bad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct cpuset pool;
+
+		if (cpuset_empty(&vms[i].floating))
+			continue;
+		floaters++;
+		cpuset_zero(&pool);
+		for (size_t j = 0; j < n; j++)	/* what it may use: what no other VM owns */
+			if (j != i)
+				cpuset_or(&pool, &vms[j].owned);
+		for (size_t j = 0; j < n; j++) {
+			struct cpuset clash = vms[i].floating;
+			struct strbuf on = STRBUF_INIT, c = STRBUF_INIT, fix = STRBUF_INIT;
+			struct cpuset allowed = vms[i].floating;
+
+			if (j == i)
+				continue;
+			cpuset_and(&clash, &vms[j].owned);
+			if (cpuset_empty(&clash))
+				continue;
+			bad = 1;
+			cpuset_andnot(&allowed, &pool);
+			cpuset_format_label(&vms[i].floating, &on);
+			cpuset_format_label(&clash, &c);
+			if (cpuset_empty(&allowed))
+				strbuf_addf(&fix, "stop '%s' or '%s': every CPU '%s' floats over is owned", vms[i].name,
+					    vms[j].name, vms[i].name);
+			else {
+				strbuf_addstr(&fix, "taskset -a -p -c ");
+				cpuset_format(&allowed, &fix);
+				strbuf_addf(&fix, " %d ('mvlaunch up' and 'down' move floating VMs off dedicated CPUs; "
+					    "something else moved this one)", (int)vms[i].pid);
+			}
+			check_add(r, "floating", CHECK_WARN, fix.buf, "'%s' floats over %s, and %s %s owned by the dedicated "
+				  "VM '%s': its threads compete with that VM's vCPUs", vms[i].name, on.buf, c.buf,
+				  cpuset_count(&clash) == 1 ? "is" : "are", vms[j].name);
+			strbuf_release(&on);
+			strbuf_release(&c);
+			strbuf_release(&fix);
+		}
+	}
+	if (floaters && !bad)
+		check_add(r, "floating", CHECK_PASS, NULL, "%d floating VM%s, none on a dedicated VM's CPUs", floaters,
+			  floaters == 1 ? "" : "s");
 }

@@ -189,45 +189,58 @@ static void check_iommu(struct check_report *r, const struct vm_config *cfg)
 			  "reboot", "the VM passes a device through, but the IOMMU is off (no /sys/kernel/iommu_groups)");
 }
 
-static void check_cmdline(struct check_report *r, const struct vm_config *cfg, const struct pin_plan *plan)
+/*
+ * The CPUs a VM owns want isolcpus, nohz_full and rcu_nocbs, as 'plan'
+ * prints them: not the ones kept for the host (a pin there is the pins
+ * check's warning; isolating a reserved CPU would take it from the host).
+ */
+static void check_cmdline(struct check_report *r, const struct vm_check_ctx *ctx)
 {
 	static const char *const params[] = { "isolcpus", "nohz_full", "rcu_nocbs" };
-	struct strbuf cmdline = STRBUF_INIT, want = STRBUF_INIT, fix = STRBUF_INIT;
-	struct cpuset vcpus;
+	const struct pin_plan *plan = ctx->plan;
+	struct strbuf cmdline = STRBUF_INIT, want = STRBUF_INIT, label = STRBUF_INIT, fix = STRBUF_INIT;
+	struct cpuset owned;
 
 	if (!plan || !plan->dedicated) {
-		check_add(r, "cmdline", CHECK_PASS, NULL, "shared vCPUs: no CPU isolation on the kernel command line needed");
+		check_add(r, "cmdline", CHECK_PASS, NULL, "its vCPUs float over the shared pool: no CPU of its own to "
+			  "isolate on the kernel command line");
+		return;
+	}
+	owned = plan->owned;
+	cpuset_andnot(&owned, &ctx->host->reserved);
+	if (cpuset_empty(&owned)) {
+		check_add(r, "cmdline", CHECK_PASS, NULL, "every CPU it is pinned to is kept for the host: none to isolate");
 		return;
 	}
 	sysfs_read("/proc/cmdline", &cmdline, NULL);
-	cpuset_zero(&vcpus);
-	for (size_t i = 0; i < plan->nr_vcpus; i++)
-		cpuset_or(&vcpus, &plan->vcpu[i]);
-	cpuset_format(&vcpus, &want);
+	cpuset_format(&owned, &want);
+	cpuset_format_label(&owned, &label);
 	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
-		struct cpuset have, missing = vcpus;
+		struct cpuset have, missing = owned;
 
 		cmdline_cpus(cmdline.buf, params[i], &have);
 		cpuset_andnot(&missing, &have);
 		if (cpuset_empty(&missing)) {
-			check_add(r, params[i], CHECK_PASS, NULL, "covers the dedicated vCPU CPUs %s", want.buf);
+			check_add(r, params[i], CHECK_PASS, NULL, "covers %s, which the VM owns", label.buf);
 		} else {
 			struct strbuf m = STRBUF_INIT;
+			unsigned nr = cpuset_count(&missing);
 
-			cpuset_format(&missing, &m);
+			cpuset_format_label(&missing, &m);
 			strbuf_reset(&fix);
 			strbuf_addf(&fix, "add %s=%s%s to GRUB_CMDLINE_LINUX in /etc/default/grub, update-grub, reboot "
 				    "('mvlaunch plan %s' prints the whole line)", params[i],
-				    !strcmp(params[i], "isolcpus") ? "managed_irq,domain," : "", want.buf, cfg->name);
-			check_add(r, params[i], CHECK_WARN, fix.buf, "dedicated vCPU CPUs %s are not in %s= (the kernel "
-				  "still runs %s on them; seeds 001, 004)", m.buf, params[i],
-				  !strcmp(params[i], "isolcpus") ? "other tasks and load balancing" :
+				    !strcmp(params[i], "isolcpus") ? "managed_irq,domain," : "", want.buf, ctx->cfg->name);
+			check_add(r, params[i], CHECK_WARN, fix.buf, "the VM owns %s; %s %s not in %s= (the kernel still "
+				  "runs %s there, which interrupts the vCPUs)", label.buf, m.buf, nr == 1 ? "is" : "are",
+				  params[i], !strcmp(params[i], "isolcpus") ? "other tasks and load balancing" :
 				  !strcmp(params[i], "nohz_full") ? "the scheduler tick" : "RCU callbacks");
 			strbuf_release(&m);
 		}
 	}
 	strbuf_release(&cmdline);
 	strbuf_release(&want);
+	strbuf_release(&label);
 	strbuf_release(&fix);
 }
 
@@ -295,6 +308,30 @@ static void check_hugepages(struct check_report *r, const struct vm_config *cfg,
 
 /* ---- pins and cpu-pm ---- */
 
+/* A VM bound to one host node (no hugepages) against the node's free memory now. */
+static void check_memory(struct check_report *r, const struct vm_check_ctx *ctx)
+{
+	struct strbuf msg = STRBUF_INIT;
+	char *at, *fix;
+
+	if (!ctx->plan || !ctx->host || !ctx->host->topo)
+		return;
+	if (!pin_plan_memory_check(ctx->host->topo, ctx->cfg, ctx->plan, &msg)) {
+		if (msg.len)
+			check_add(r, "memory", CHECK_PASS, NULL, "%s", msg.buf);
+		strbuf_release(&msg);
+		return;
+	}
+	at = where(ctx->cfg, "memory.size");
+	fix = xstrfmt("free memory on host node %d, or give the VM less (memory.size in %s), or bind it to another "
+		      "node (memory.numa_node)", ctx->plan->memory_node, at);
+	check_add(r, "memory", CHECK_WARN, fix, "%s: the kernel will take the rest from swap or reclaim, and QEMU may "
+		  "be killed when it runs out", msg.buf);
+	free(fix);
+	free(at);
+	strbuf_release(&msg);
+}
+
 static void check_pins(struct check_report *r, const struct vm_check_ctx *ctx)
 {
 	if (!ctx->plan) {
@@ -315,7 +352,8 @@ int cpu_pm_dedicated(const struct plan_host *host, const struct vm_config *cfg, 
 	struct cpuset seen, others;
 
 	if (!plan->dedicated) {
-		strbuf_addstr(why, "its vCPUs are not dedicated (pinning.policy = \"shared\")");
+		strbuf_addstr(why, cfg->pin_auto || cfg->vcpu_pins ? "its vCPUs are not dedicated (pinning.policy = \"shared\")"
+				   : "its vCPUs are not pinned: they float over the shared pool");
 		return 0;
 	}
 	cpuset_zero(&seen);
@@ -353,7 +391,7 @@ int cpu_pm_dedicated(const struct plan_host *host, const struct vm_config *cfg, 
 
 static const char cpu_pm_reason[] =
 	"with cpu-pm a halted vCPU keeps its CPU (HLT and MWAIT no longer exit to the host), so whatever shares "
-	"that CPU waits: latency goes up and throughput down (seed 004)";
+	"that CPU waits: latency goes up and throughput down";
 
 /* Who asks: 'check' (the whole story), or 'up', with or without --force. */
 enum pm_asker { PM_CHECK, PM_UP, PM_UP_FORCED };
@@ -387,7 +425,7 @@ static void check_cpu_pm(struct check_report *r, const struct vm_check_ctx *ctx,
 	} else if (asker == PM_CHECK) {
 		check_add(r, "cpu-pm.migration", CHECK_WARN, "keep it on hosts that all have KVM_CAP_X86_DISABLE_EXITS, "
 			  "or cpu_pm = false for VMs that must migrate",
-			  "a VM with cpu_pm = true cannot migrate to a host without KVM_CAP_X86_DISABLE_EXITS (seed 004)");
+			  "a VM with cpu_pm = true cannot migrate to a host without KVM_CAP_X86_DISABLE_EXITS: QEMU there refuses the setting");
 	}
 	strbuf_release(&why);
 	free(at);
@@ -417,8 +455,9 @@ void check_vm(struct check_report *r, const struct vm_check_ctx *ctx)
 	check_files(r, ctx->cfg);
 	check_iommu(r, ctx->cfg);
 	check_passthrough(r, ctx->cfg);
-	check_cmdline(r, ctx->cfg, ctx->plan);
+	check_cmdline(r, ctx);
 	check_hugepages(r, ctx->cfg, ctx->plan);
+	check_memory(r, ctx);
 	check_pins(r, ctx);
 	check_cpu_pm(r, ctx, PM_CHECK);
 	r->vm = saved;

@@ -17,6 +17,7 @@
 #include "host_plan.h"
 #include "paths.h"
 #include "qemu_argv.h"
+#include "vm_float.h"
 #include "vm_load.h"
 #include "../util/usage.h"
 #include "../util/wrapper.h"
@@ -110,6 +111,13 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 		free(run_dir);
 	}
 	check_host_knobs(&r, &vm_cpus);
+	{
+		struct check_running *running;
+		size_t nr = vm_float_running(&running);
+
+		check_floating(&r, running, nr);
+		vm_float_running_free(running, nr);
+	}
 
 	if (json) {
 		json_t *o = check_report_json(&r);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "vm_float.h"
 #include "vm_up.h"
 #include "../util/usage.h"
 #include "../util/banned.h"
@@ -32,6 +33,10 @@ static void release_host(const char *name, const struct mvl_opts *opts)
 		error("cannot give back what '%s' held on the host", name);
 		error_lines(err.buf);
 	}
+	strbuf_reset(&err);
+	/* its CPUs are free again: floating VMs may use them */
+	if (vm_float_refresh(opts, &notes, &err) < 0)
+		error_lines(err.buf);
 	for (size_t i = 0; i < notes.nr; i++)
 		warning("%s", notes.v[i]);
 	strvec_clear(&notes);

@@ -19,7 +19,7 @@ static const char usage_help[] =
 	"usage: mvlaunch help [<command> | config | host-config]\n"
 	"\n"
 	"Show the commands, one command's usage, or (config) every VM config key\n"
-	"with its type, default, the QEMU option it becomes and the seed it comes from,\n"
+	"with its type, default, the QEMU option it becomes and what it is for,\n"
 	"or (host-config) every key of host.toml.";
 
 int cmd_help(int argc, char **argv, const struct mvl_opts *opts)

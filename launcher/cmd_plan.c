@@ -66,7 +66,7 @@ static json_t *plan_json(const struct vm_config *cfg, const struct pin_plan *p)
 			json_array_append_new(numa, json_pack("{s:i,s:[i],s:o,s:s}", "guest_node", 0, "host_nodes",
 							      p->memory_node, "vcpus", cpuset_to_json(&all), "memory", sz.buf));
 		else
-			json_array_append_new(numa, json_pack("{s:i,s:[],s:o,s:s}", "guest_node", 0, "vcpus",
+			json_array_append_new(numa, json_pack("{s:i,s:[],s:o,s:s}", "guest_node", 0, "host_nodes", "vcpus",
 							      cpuset_to_json(&all), "memory", sz.buf));
 	}
 	json_object_set_new(vm, "numa", numa);
@@ -172,10 +172,13 @@ int cmd_plan(int argc, char **argv, const struct mvl_opts *opts)
 			error_lines(err.buf);
 			goto out;
 		}
+		if (pin_plan_memory_check(&hp.topo, &cfgs[planned], &plans[planned], &s))
+			strvec_push(&notes, s.buf);
+		strbuf_reset(&s);
 	}
+	plan_kernel_cmdline(&hp.host, cfgp, n, &cmdline, &notes);
 	for (size_t i = 0; i < notes.nr; i++)
 		warning("%s", notes.v[i]);
-	plan_kernel_cmdline(&hp.host, cfgp, n, &cmdline);
 	if (json) {
 		json_t *vms = json_array(), *o;
 		char *text;

@@ -22,6 +22,7 @@
 #include "notify.h"
 #include "vm_load.h"
 #include "vm_show.h"
+#include "vm_float.h"
 #include "vm_up.h"
 #include "../util/usage.h"
 #include "../util/banned.h"
@@ -159,6 +160,9 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 		struct strbuf e2 = STRBUF_INIT;
 
 		if (vm_host_release(cfg.name, opts, NULL, &e2) < 0)
+			error_lines(e2.buf);
+		strbuf_reset(&e2);
+		if (vm_float_refresh(opts, NULL, &e2) < 0)
 			error_lines(e2.buf);
 		strbuf_release(&e2);
 	}

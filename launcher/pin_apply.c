@@ -85,7 +85,7 @@ static void read_comm(pid_t tid, char comm[16])
 	comm[strcspn(comm, "\n")] = '\0';
 }
 
-static int set_affinity(pid_t tid, const struct cpuset *set)
+int pin_thread_set(pid_t tid, const struct cpuset *set)
 {
 	size_t sz = CPU_ALLOC_SIZE(CPUSET_MAX);
 	cpu_set_t *cs = CPU_ALLOC(CPUSET_MAX);
@@ -99,7 +99,7 @@ static int set_affinity(pid_t tid, const struct cpuset *set)
 	return r;
 }
 
-static int get_affinity(pid_t tid, struct cpuset *set)
+int pin_thread_get(pid_t tid, struct cpuset *set)
 {
 	size_t sz = CPU_ALLOC_SIZE(CPUSET_MAX);
 	cpu_set_t *cs = CPU_ALLOC(CPUSET_MAX);
@@ -121,7 +121,7 @@ int pin_read_back(struct vm_threads *threads)
 	for (size_t i = 0; i < threads->nr; i++) {
 		struct vm_thread *t = &threads->t[i];
 
-		if (get_affinity(t->tid, &t->actual) < 0)
+		if (pin_thread_get(t->tid, &t->actual) < 0)
 			ret = -1;
 		read_comm(t->tid, t->comm);
 	}
@@ -171,25 +171,31 @@ int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 			goto out;
 		}
 		t->planned = plan->vcpu[vcpus[i].index];
+		t->floating = plan->vcpus_float;
 	}
 	for (size_t i = 0; i < nr_io; i++) {
 		struct vm_thread *t = add_thread(out, io[i].tid, ROLE_IOTHREAD);
 
 		t->iothread = xstrdup(io[i].id);
 		t->planned = plan->iothread;
+		t->floating = plan->iothread_float;
 	}
 	if (proc_threads(pid, &tids, &nr_tids) < 0) {
 		strbuf_addf(err, "cannot list the threads of QEMU (pid %d): %s", (int)pid, strerror(errno));
 		goto out;
 	}
 	for (size_t i = 0; i < nr_tids; i++) {
-		if (!known_tid(out, tids[i]))
-			add_thread(out, tids[i], ROLE_EMULATOR)->planned = plan->emulator;
+		if (!known_tid(out, tids[i])) {
+			struct vm_thread *t = add_thread(out, tids[i], ROLE_EMULATOR);
+
+			t->planned = plan->emulator;
+			t->floating = plan->emulator_float;
+		}
 	}
 	for (size_t i = 0; i < out->nr; i++) {
 		struct vm_thread *t = &out->t[i];
 
-		if (set_affinity(t->tid, &t->planned) < 0) {
+		if (pin_thread_set(t->tid, &t->planned) < 0) {
 			struct strbuf cpus = STRBUF_INIT;
 			int e = errno;
 

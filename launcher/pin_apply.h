@@ -23,6 +23,7 @@ struct vm_thread {
 	char comm[16];		/* /proc/PID/task/TID/comm */
 	struct cpuset planned;
 	struct cpuset actual;	/* as read back from the kernel */
+	int floating;		/* planned is the shared pool, and follows it (vm_float.c) */
 };
 
 struct vm_threads {
@@ -38,6 +39,10 @@ struct vm_threads {
 int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 	      const struct qmp_iothread *io, size_t nr_io, const struct pin_plan *plan,
 	      struct vm_threads *out, struct strbuf *err);
+
+/* sched_setaffinity / sched_getaffinity of one thread; 0, or -1 with errno. */
+int pin_thread_set(pid_t tid, const struct cpuset *set);
+int pin_thread_get(pid_t tid, struct cpuset *set);
 
 /* Re-read each thread's affinity and comm into t[].actual/comm; 0, or -1 if gone. */
 int pin_read_back(struct vm_threads *threads);

@@ -180,24 +180,24 @@ static void allocate(const struct host_topo *t, const struct cpuset *free, const
 	}
 }
 
+/*
+ * Where the host's CPUs are, one labelled line each, for "does not fit"
+ * messages: "\n  free: CPUs 3,7\n  kept for the host (reserved_cpus): CPUs 0,4\n  owned by 'a': CPUs 1-2".
+ */
 static void describe_free(const struct plan_host *host, struct strbuf *err)
 {
 	struct cpuset f = free_cpus(host);
-	struct strbuf s = STRBUF_INIT;
 
-	cpuset_format(&f, &s);
-	strbuf_addf(err, "free: %s", s.len ? s.buf : "none");
-	strbuf_reset(&s);
-	cpuset_format(&host->reserved, &s);
-	strbuf_addf(err, "; reserved for the host: %s", s.len ? s.buf : "none");
+	strbuf_addstr(err, "\n  free: ");
+	cpuset_format_label(&f, err);
+	strbuf_addstr(err, "\n  kept for the host (reserved_cpus): ");
+	cpuset_format_label(&host->reserved, err);
 	for (size_t i = 0; i < host->nr_holders; i++) {
 		if (cpuset_empty(&host->holders[i].cpus))
 			continue;
-		strbuf_reset(&s);
-		cpuset_format(&host->holders[i].cpus, &s);
-		strbuf_addf(err, "; '%s' owns %s", host->holders[i].name, s.buf);
+		strbuf_addf(err, "\n  owned by '%s': ", host->holders[i].name);
+		cpuset_format_label(&host->holders[i].cpus, err);
 	}
-	strbuf_release(&s);
 }
 
 static int plan_auto(struct plan_host *host, const struct vm_config *cfg, struct pin_plan *plan,
@@ -268,12 +268,11 @@ static int plan_auto(struct plan_host *host, const struct vm_config *cfg, struct
 			got = capacity(t, &avail, &domain, mode);
 		}
 		if (got < need) {
-			strbuf_addf(err, "VM '%s' does not fit: it needs %u %s for %u dedicated vCPUs (thread_policy %s), "
-				    "%s has %u (", cfg->name, need, unit_text(mode), cfg->vcpus,
+			strbuf_addf(err, "VM '%s' does not fit: it needs %u %s for %u dedicated vCPUs (thread_policy %s); "
+				    "%s has %u", cfg->name, need, unit_text(mode), cfg->vcpus,
 				    cfg->thread_policy == THREADS_ISOLATE ? "isolate" :
 				    cfg->thread_policy == THREADS_REQUIRE ? "require" : "prefer", t->source, got);
 			describe_free(host, err);
-			strbuf_addstr(err, ")");
 			return -1;
 		}
 	}
@@ -357,14 +356,52 @@ static int check_explicit(struct plan_host *host, const struct vm_config *cfg, c
 	return ret;
 }
 
-/* Emulator or iothread placement. */
+/*
+ * The shared pool: every usable CPU no VM owns (the host's reserved CPUs
+ * included, as in the Kubernetes CPU manager). Unpinned VMs, shared vCPUs and
+ * "share" emulator threads float over it, and follow it as dedicated VMs
+ * come and go (vm_float.c).
+ */
+static struct cpuset shared_pool(const struct plan_host *host, const struct pin_plan *plan)
+{
+	struct cpuset pool = host->topo->all;
+
+	cpuset_andnot(&pool, &host->owned);
+	cpuset_andnot(&pool, &plan->owned);
+	return pool;
+}
+
+struct cpuset plan_shared_pool(const struct plan_host *host)
+{
+	struct cpuset pool = host->topo->all;
+
+	cpuset_andnot(&pool, &host->owned);
+	return pool;
+}
+
+/* The pool for a thread of cfg, or an error naming what owns every CPU. */
+static int pool_for(struct plan_host *host, const struct vm_config *cfg, const struct pin_plan *plan,
+		    const char *what, struct cpuset *out, struct strbuf *err)
+{
+	*out = shared_pool(host, plan);
+	if (!cpuset_empty(out))
+		return 0;
+	strbuf_addf(err, "VM '%s' does not fit: no CPU is left for its %s (dedicated VMs own every CPU, and the "
+		    "host keeps none)", cfg->name, what);
+	describe_free(host, err);
+	return -1;
+}
+
+/* Emulator or iothread placement; *floating: the set is the shared pool. */
 static int place(struct plan_host *host, const struct vm_config *cfg, int where, const struct cpuset *cpus,
-		 const char *key, struct pin_plan *plan, struct cpuset *out, struct strbuf *err)
+		 const char *key, struct pin_plan *plan, struct cpuset *out, int *floating, struct strbuf *err)
 {
 	const struct host_topo *t = host->topo;
-	struct cpuset shared = free_cpus(host);
+	const char *what = !strcmp(key, "pinning.emulator") ? "emulator threads" : "I/O threads";
+	struct cpuset free = free_cpus(host);
 
-	cpuset_andnot(&shared, &plan->owned);
+	*floating = 0;
+	cpuset_andnot(&free, &plan->owned);
 	switch (where) {
 	case PLACE_CPUS:
 		for (int c = cpuset_next(cpus, 0); c >= 0; c = cpuset_next(cpus, (unsigned)c + 1)) {
@@ -382,23 +419,22 @@ static int place(struct plan_host *host, const struct vm_config *cfg, int where,
 		*out = *cpus;
 		return 0;
 	case PLACE_SHARE:
-		*out = !cpuset_empty(&shared) ? shared : !cpuset_empty(&host->reserved) ? host->reserved : t->all;
-		return 0;
+		*floating = 1;
+		return pool_for(host, cfg, plan, what, out, err);
 	case PLACE_ISOLATE: {
 		int first = cpuset_next(&plan->vcpu[0], 0);
 		int node = first >= 0 ? host_topo_node_of(t, (unsigned)first) : -1;
 		int pick = -1;
 
 		/* one more free thread, near the vCPUs when there is one */
-		for (int c = cpuset_next(&shared, 0); c >= 0 && pick < 0; c = cpuset_next(&shared, (unsigned)c + 1))
+		for (int c = cpuset_next(&free, 0); c >= 0 && pick < 0; c = cpuset_next(&free, (unsigned)c + 1))
 			if (node < 0 || host_topo_node_of(t, (unsigned)c) == node)
 				pick = c;
 		if (pick < 0)
-			pick = cpuset_next(&shared, 0);
+			pick = cpuset_next(&free, 0);
 		if (pick < 0) {
-			strbuf_addf(err, "VM '%s' does not fit: key '%s' = \"isolate\" needs one more free CPU (", cfg->name, key);
+			strbuf_addf(err, "VM '%s' does not fit: key '%s' = \"isolate\" needs one more free CPU", cfg->name, key);
 			describe_free(host, err);
-			strbuf_addstr(err, ")");
 			return -1;
 		}
 		cpuset_zero(out);
@@ -420,9 +456,17 @@ static int place(struct plan_host *host, const struct vm_config *cfg, int where,
 			}
 		}
 		cpuset_and(&near, &nodes);
-		*out = !cpuset_empty(&near) ? near : !cpuset_empty(&host->reserved) ? host->reserved :
-		       !cpuset_empty(&shared) ? shared : t->all;
-		return 0;
+		if (!cpuset_empty(&near)) {
+			*out = near;
+			return 0;
+		}
+		if (!cpuset_empty(&host->reserved)) {
+			*out = host->reserved;
+			return 0;
+		}
+		/* the host keeps no CPU: the shared pool, never another VM's CPUs */
+		*floating = 1;
+		return pool_for(host, cfg, plan, what, out, err);
 	}
 	}
 }
@@ -511,16 +555,13 @@ int pin_plan_build(struct plan_host *host, const struct vm_config *cfg, struct p
 		if (plan_auto(host, cfg, plan, warnings, err) < 0)
 			goto out;
 	} else if (cfg->pin_auto) {
-		struct cpuset shared = free_cpus(host);
+		struct cpuset pool;
 
-		if (cpuset_empty(&shared)) {
-			strbuf_addf(err, "VM '%s' does not fit: no CPU is left for shared vCPUs (", cfg->name);
-			describe_free(host, err);
-			strbuf_addstr(err, ")");
+		if (pool_for(host, cfg, plan, "shared vCPUs", &pool, err) < 0)
 			goto out;
-		}
 		for (size_t i = 0; i < plan->nr_vcpus; i++)
-			plan->vcpu[i] = shared;
+			plan->vcpu[i] = pool;
+		plan->vcpus_float = 1;
 		if (cfg->topology_auto)
 			plan->threads = 1;
 	} else if (cfg->vcpu_pins) {
@@ -534,18 +575,29 @@ int pin_plan_build(struct plan_host *host, const struct vm_config *cfg, struct p
 				cpuset_or(&plan->owned, &plan->vcpu[i]);
 		}
 	} else {
-		/* no pinning asked: vCPUs float over every usable CPU */
+		/* no pinning asked: the vCPUs float over the shared pool, never over dedicated CPUs */
+		struct cpuset pool;
+
+		if (pool_for(host, cfg, plan, "vCPUs", &pool, err) < 0)
+			goto out;
 		for (size_t i = 0; i < plan->nr_vcpus; i++)
-			plan->vcpu[i] = t->all;
+			plan->vcpu[i] = pool;
+		plan->vcpus_float = 1;
 	}
-	if (!cfg->vcpu_pins && !cfg->pin_auto && cfg->emulator_place == PLACE_DEFAULT)
-		plan->emulator = t->all;
-	else if (place(host, cfg, cfg->emulator_place, &cfg->emulator_pin, "pinning.emulator", plan, &plan->emulator, err) < 0)
+	if (!cfg->vcpu_pins && !cfg->pin_auto && cfg->emulator_place == PLACE_DEFAULT) {
+		plan->emulator = plan->vcpu[0];	/* with its vCPUs, over the pool */
+		plan->emulator_float = 1;
+	} else if (place(host, cfg, cfg->emulator_place, &cfg->emulator_pin, "pinning.emulator", plan, &plan->emulator,
+			 &plan->emulator_float, err) < 0) {
 		goto out;
-	if (cfg->iothread_place == PLACE_DEFAULT)
+	}
+	if (cfg->iothread_place == PLACE_DEFAULT) {
 		plan->iothread = plan->emulator;
-	else if (place(host, cfg, cfg->iothread_place, &cfg->iothread_pin, "pinning.iothreads", plan, &plan->iothread, err) < 0)
+		plan->iothread_float = plan->emulator_float;
+	} else if (place(host, cfg, cfg->iothread_place, &cfg->iothread_pin, "pinning.iothreads", plan, &plan->iothread,
+			 &plan->iothread_float, err) < 0) {
 		goto out;
+	}
 
 	/* guest topology: as configured, or from the plan */
 	if (!plan->sockets) {
@@ -566,21 +618,6 @@ int pin_plan_build(struct plan_host *host, const struct vm_config *cfg, struct p
 		plan->numa = NULL;
 		plan->nr_numa = 0;
 	}
-	if (plan->memory_node >= 0 && cfg->hugepages == HUGEPAGES_NONE) {
-		for (size_t i = 0; i < t->nr_nodes; i++) {
-			if (t->nodes[i].os_index == plan->memory_node && t->nodes[i].mem_free &&
-			    t->nodes[i].mem_free < cfg->mem_bytes) {
-				struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
-
-				size_format(cfg->mem_bytes, &a);
-				size_format(t->nodes[i].mem_free & ~((UINT64_C(1) << 20) - 1), &b);
-				strvec_pushf(warnings, "%s: VM '%s' binds %s to host node %d, which has %s free now",
-					     cfg->file, cfg->name, a.buf, plan->memory_node, b.buf);
-				strbuf_release(&a);
-				strbuf_release(&b);
-			}
-		}
-	}
 	plan_host_hold(host, cfg->name, &plan->owned, plan->dedicated);
 	ret = 0;
 out:
@@ -593,10 +630,33 @@ out:
 	return ret;
 }
 
-void plan_kernel_cmdline(const struct plan_host *host, const struct vm_config *const *cfgs, size_t n,
-			 struct strbuf *out)
+int pin_plan_memory_check(const struct host_topo *t, const struct vm_config *cfg, const struct pin_plan *plan,
+			  struct strbuf *msg)
 {
-	struct cpuset dedicated;
+	if (plan->memory_node < 0 || cfg->hugepages != HUGEPAGES_NONE)
+		return 0;
+	for (size_t i = 0; i < t->nr_nodes; i++) {
+		const struct host_group *n = &t->nodes[i];
+		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+		int short_of = n->mem_free && n->mem_free < cfg->mem_bytes;
+
+		if (n->os_index != plan->memory_node || !n->mem_free)
+			continue;
+		size_format(cfg->mem_bytes, &a);
+		size_format(n->mem_free & ~((UINT64_C(1) << 20) - 1), &b);
+		strbuf_addf(msg, "VM '%s' binds %s of RAM to host node %d, which has %s free now", cfg->name, a.buf,
+			    plan->memory_node, b.buf);
+		strbuf_release(&a);
+		strbuf_release(&b);
+		return short_of;
+	}
+	return 0;
+}
+
+void plan_kernel_cmdline(const struct plan_host *host, const struct vm_config *const *cfgs, size_t n,
+			 struct strbuf *out, struct strvec *notes)
+{
+	struct cpuset dedicated, kept;
 	struct strbuf list = STRBUF_INIT;
 	uint64_t gig_pages = 0;
 	int iommu = 0;
@@ -605,6 +665,22 @@ void plan_kernel_cmdline(const struct plan_host *host, const struct vm_config *c
 	for (size_t i = 0; i < host->nr_holders; i++)
 		if (host->holders[i].dedicated)
 			cpuset_or(&dedicated, &host->holders[i].cpus);
+	/*
+	 * A CPU the host keeps is never isolated, even when a pin puts a vCPU
+	 * there: isolating it would take it from the host tasks it is kept for
+	 * (and with every CPU pinned, from the whole host).
+	 */
+	kept = dedicated;
+	cpuset_and(&kept, &host->reserved);
+	cpuset_andnot(&dedicated, &host->reserved);
+	if (!cpuset_empty(&kept) && notes) {
+		cpuset_format_label(&kept, &list);
+		strvec_pushf(notes, "%s kept for the host (reserved_cpus) but pinned to a dedicated vCPU: not isolated "
+			     "on the kernel command line, so the vCPU shares %s with host tasks; pin it elsewhere, or take "
+			     "%s out of reserved_cpus in host.toml", list.buf, cpuset_count(&kept) == 1 ? "it" : "them",
+			     cpuset_count(&kept) == 1 ? "it" : "them");
+		strbuf_reset(&list);
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (cfgs[i]->nr_pci)
 			iommu = 1;

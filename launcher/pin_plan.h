@@ -8,8 +8,9 @@
  *
  * The rules (seeds 000, 001, 002, 004):
  * - the host keeps reserved_cpus (default: its first core, all threads);
- * - dedicated vCPUs each get host threads nobody else gets; shared vCPUs
- *   float over the CPUs no VM owns and the host does not keep;
+ * - dedicated vCPUs each get host threads nobody else gets; shared vCPUs,
+ *   and those of VMs without pins, float over the shared pool: every CPU no
+ *   VM owns (plan_shared_pool());
  * - thread_policy prefer puts guest thread pairs (vCPU 2k, 2k+1) on host
  *   sibling pairs; isolate uses one thread per core and keeps the sibling
  *   idle; require fails on a host without SMT;
@@ -46,6 +47,8 @@ struct pin_plan {
 	int memory_node;		/* single-node VM: host node its memory binds to; -1 */
 	int dedicated;			/* vCPUs are dedicated (policy) */
 	struct cpuset owned;		/* CPUs this VM owns: no other VM gets them */
+	/* these sets are the shared pool and follow it (vm_float.c) */
+	int vcpus_float, emulator_float, iothread_float;
 };
 
 /* A running VM and the CPUs it owns (from its state.json). */
@@ -74,6 +77,9 @@ int plan_host_init(struct plan_host *host, const struct host_topo *topo, const s
 void plan_host_hold(struct plan_host *host, const char *name, const struct cpuset *cpus, int dedicated);
 void plan_host_release(struct plan_host *host);
 
+/* Every usable CPU no VM owns: where floating vCPUs and threads go. */
+struct cpuset plan_shared_pool(const struct plan_host *host);
+
 /*
  * Plan cfg on host. Returns 0 and fills plan (its CPUs are then held in
  * host, so the next VM planned avoids them), or -1 with the reason in err:
@@ -85,11 +91,22 @@ int pin_plan_build(struct plan_host *host, const struct vm_config *cfg, struct p
 void pin_plan_release(struct pin_plan *plan);
 
 /*
+ * Whether a single-node VM without hugepages binds more RAM to its host node
+ * than the node has free now (hugepage VMs: the hugepage checks say it).
+ * Fills msg ("VM 'x' binds 8G of RAM to host node 0, which has 6G free now")
+ * whenever the VM is bound to a node; returns 1 when it does not fit, else 0.
+ */
+int pin_plan_memory_check(const struct host_topo *t, const struct vm_config *cfg, const struct pin_plan *plan,
+			  struct strbuf *msg);
+
+/*
  * The kernel command line the host needs for the VMs planned on it (cfgs)
  * and the ones it already runs: isolcpus/nohz_full/rcu_nocbs over every dedicated CPU, the
- * IOMMU when a VM passes a device through, 1G hugepages at boot.
+ * IOMMU when a VM passes a device through, 1G hugepages at boot. A CPU the
+ * host keeps (reserved) is never isolated; when a dedicated vCPU is pinned to
+ * one, 'notes' (may be NULL) gets a line saying why that pin is a problem.
  */
 void plan_kernel_cmdline(const struct plan_host *host, const struct vm_config *const *cfgs, size_t n,
-			 struct strbuf *out);
+			 struct strbuf *out, struct strvec *notes);
 
 #endif

@@ -246,7 +246,9 @@ static void build_cpu(struct builder *b)
 static void push_backend(struct builder *b, const char *id, uint64_t size, int node)
 {
 	const struct vm_config *cfg = b->cfg;
-	static const char *const backend[] = { "memory-backend-memfd", "memory-backend-file", "memory-backend-ram" };
+	static const char *const backend[] = {
+		[MEM_MEMFD] = "memory-backend-memfd", [MEM_FILE] = "memory-backend-file", [MEM_ANONYMOUS] = "memory-backend-ram",
+	};
 	static const char *const policy[] = { "bind", "preferred", "interleave" };
 	char *tc = xstrfmt("tc-%s", id);
 	json_t *o;
@@ -271,7 +273,7 @@ static void push_backend(struct builder *b, const char *id, uint64_t size, int n
 		json_object_set_new(o, "hugetlbsize",
 				    json_integer(cfg->hugepages == HUGEPAGES_1G ? 1073741824 : 2097152));
 	}
-	/* memfd defaults to share=on; say what the config means every time */
+	/* QEMU's defaults differ per backend (memfd on, the others off): say it every time */
 	json_object_set_new(o, "share", json_boolean(cfg->access == ACCESS_SHARED));
 	if (cfg->merge != TRI_UNSET)
 		json_object_set_new(o, "merge", json_boolean(cfg->merge));
@@ -400,6 +402,9 @@ static void build_disks(struct builder *b)
 {
 	const struct vm_config *cfg = b->cfg;
 	static const char *const aio[] = { "threads", "native", "io_uring" };
+	static const char *const protocol[] = {
+		[DISK_NODE_FILE] = "file", [DISK_NODE_HOST_DEVICE] = "host_device", [DISK_NODE_HOST_CDROM] = "host_cdrom",
+	};
 	unsigned sata = 0;
 
 	for (size_t i = 0; i < cfg->nr_disks; i++) {
@@ -426,7 +431,7 @@ static void build_disks(struct builder *b)
 		json_t *o, *cache;
 
 		o = json_object();
-		json_object_set_new(o, "driver", json_string("file"));
+		json_object_set_new(o, "driver", json_string(protocol[d->node]));
 		json_object_set_new(o, "filename", jstr(b, "disk.path", d->path));
 		json_object_set_new(o, "node-name", json_string(file_node));
 		json_object_set_new(o, "aio", json_string(aio[d->aio]));
@@ -548,54 +553,93 @@ static void build_nets(struct builder *b)
 	}
 }
 
+/* "dddd:bb:ss.F" -> F */
+static unsigned pci_function(const char *host)
+{
+	return (unsigned)strtoul(host + 11, NULL, 16);
+}
+
+/* Whether two normalised host addresses are one slot ("dddd:bb:ss"). */
+static int pci_same_slot(const char *a, const char *b)
+{
+	return !strncmp(a, b, 10);
+}
+
+/*
+ * Each passthrough device gets its own pcie-root-port. A multifunction
+ * device (a GPU and its HDMI audio) keeps its functions together: every
+ * function of a host slot where one entry says multifunction = true goes
+ * into the same guest slot, wherever it is listed, ordered by host
+ * function so function 0 comes first (a slot without function 0 does not
+ * exist for the guest).
+ */
 static void build_passthrough(struct builder *b)
 {
 	const struct vm_config *cfg = b->cfg;
 	unsigned port = 0;
-	const char *slot_host = NULL;	/* domain:bus:slot of the open multifunction slot */
+	size_t *group = xcalloc(cfg->nr_pci ? cfg->nr_pci : 1, sizeof(*group));
+	char *placed = xcalloc(cfg->nr_pci ? cfg->nr_pci : 1, 1);
 
 	for (size_t i = 0; i < cfg->nr_pci; i++) {
-		const struct vm_passthrough *p = &cfg->pci[i];
-		char *rp, *addr, *id = xstrfmt("hostdev%zu", i);
-		unsigned fn = (unsigned)strtoul(p->host + 11, NULL, 16);	/* "dddd:bb:ss.F" */
+		size_t n = 0;
+		int multi = 0;
+		char *rp;
 		json_t *o;
 
-		if (slot_host && !strncmp(slot_host, p->host, 10)) {	/* "dddd:bb:ss" */
-			/* another function of the multifunction device before it */
-			rp = xstrfmt("rp%u", port - 1);
-		} else {
-			rp = xstrfmt("rp%u", port);
-			o = json_object();
-			json_object_set_new(o, "driver", json_string("pcie-root-port"));
-			json_object_set_new(o, "id", json_string(rp));
-			json_object_set_new(o, "bus", json_string("pcie.0"));
-			json_object_set_new(o, "chassis", json_integer(port + 1));
-			json_object_set_new(o, "port", json_integer(0x10 + port));
-			push_json(b, "-device", o);
-			port++;
-			slot_host = p->multifunction == 1 ? p->host : NULL;
-			fn = 0;
+		if (placed[i])
+			continue;
+		for (size_t j = i; j < cfg->nr_pci; j++)
+			if (!placed[j] && pci_same_slot(cfg->pci[i].host, cfg->pci[j].host))
+				multi |= cfg->pci[j].multifunction == 1;
+		for (size_t j = i; j < cfg->nr_pci; j++) {
+			if (placed[j] || (j != i && !(multi && pci_same_slot(cfg->pci[i].host, cfg->pci[j].host))))
+				continue;
+			/* insertion by host function */
+			size_t k = n++;
+
+			while (k > 0 && pci_function(cfg->pci[group[k - 1]].host) > pci_function(cfg->pci[j].host)) {
+				group[k] = group[k - 1];
+				k--;
+			}
+			group[k] = j;
+			placed[j] = 1;
 		}
+		rp = xstrfmt("rp%u", port);
 		o = json_object();
-		json_object_set_new(o, "driver", json_string("vfio-pci"));
-		json_object_set_new(o, "host", json_string(p->host));
-		json_object_set_new(o, "id", json_string(id));
-		json_object_set_new(o, "bus", json_string(rp));
-		addr = fn ? xstrfmt("0x0.0x%x", fn) : xstrdup("0x0");
-		json_object_set_new(o, "addr", json_string(addr));
-		free(addr);
-		if (p->multifunction == 1)
-			json_object_set_new(o, "multifunction", json_true());
-		if (p->vga == 1)
-			json_object_set_new(o, "x-vga", json_true());
-		if (p->rombar != TRI_UNSET)
-			json_object_set_new(o, "rombar", json_integer(p->rombar));
-		if (p->romfile)
-			json_object_set_new(o, "romfile", jstr(b, "passthrough.romfile", p->romfile));
+		json_object_set_new(o, "driver", json_string("pcie-root-port"));
+		json_object_set_new(o, "id", json_string(rp));
+		json_object_set_new(o, "bus", json_string("pcie.0"));
+		json_object_set_new(o, "chassis", json_integer(port + 1));
+		json_object_set_new(o, "port", json_integer(0x10 + port));
 		push_json(b, "-device", o);
+		port++;
+		for (size_t k = 0; k < n; k++) {
+			const struct vm_passthrough *p = &cfg->pci[group[k]];
+			char *id = xstrfmt("hostdev%zu", group[k]);
+			char *addr = k ? xstrfmt("0x0.0x%zx", k) : xstrdup("0x0");
+
+			o = json_object();
+			json_object_set_new(o, "driver", json_string("vfio-pci"));
+			json_object_set_new(o, "host", json_string(p->host));
+			json_object_set_new(o, "id", json_string(id));
+			json_object_set_new(o, "bus", json_string(rp));
+			json_object_set_new(o, "addr", json_string(addr));
+			if (k == 0 && (n > 1 || p->multifunction == 1))
+				json_object_set_new(o, "multifunction", json_true());
+			if (p->vga == 1)
+				json_object_set_new(o, "x-vga", json_true());
+			if (p->rombar != TRI_UNSET)
+				json_object_set_new(o, "rombar", json_integer(p->rombar));
+			if (p->romfile)
+				json_object_set_new(o, "romfile", jstr(b, "passthrough.romfile", p->romfile));
+			push_json(b, "-device", o);
+			free(addr);
+			free(id);
+		}
 		free(rp);
-		free(id);
 	}
+	free(group);
+	free(placed);
 }
 
 static void build_tail(struct builder *b)

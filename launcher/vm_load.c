@@ -2,11 +2,31 @@
  * vm_load.c - the config-loading (and starting) steps VM commands share (see vm_load.h).
  */
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "vm_load.h"
 #include "paths.h"
 #include "../util/usage.h"
 #include "../util/banned.h"
+
+/* SCSI optical drives (/dev/sr*): their block major */
+#define SCSI_CDROM_MAJOR 11
+
+void vm_disks_probe(struct vm_config *cfg)
+{
+	for (size_t i = 0; i < cfg->nr_disks; i++) {
+		struct vm_disk *d = &cfg->disks[i];
+		struct stat st;
+
+		if (stat(d->path, &st) == 0)
+			d->node = !S_ISBLK(st.st_mode) ? DISK_NODE_FILE :
+				  major(st.st_rdev) == SCSI_CDROM_MAJOR ? DISK_NODE_HOST_CDROM : DISK_NODE_HOST_DEVICE;
+		else	/* not there (yet): a /dev path is a device all the same (an LVM volume not active) */
+			d->node = !strncmp(d->path, "/dev/", 5) ? DISK_NODE_HOST_DEVICE : DISK_NODE_FILE;
+	}
+}
 
 int vm_load(const char *arg, const struct mvl_opts *opts, struct vm_config *cfg)
 {
@@ -19,6 +39,8 @@ int vm_load(const char *arg, const struct mvl_opts *opts, struct vm_config *cfg)
 	if (!path)
 		goto out;
 	ret = vm_config_load(path, cfg, &err);
+	if (ret == 0)
+		vm_disks_probe(cfg);
 	for (size_t i = 0; i < cfg->warnings.nr; i++)
 		warning("%s", cfg->warnings.v[i]);
 out:

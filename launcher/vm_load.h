@@ -16,6 +16,13 @@
 int vm_load(const char *arg, const struct mvl_opts *opts, struct vm_config *cfg);
 
 /*
+ * Look at each disk.path on the host: a block device gets QEMU's
+ * host_device driver (host_cdrom for an optical drive), anything else
+ * "file". vm_load() calls it.
+ */
+void vm_disks_probe(struct vm_config *cfg);
+
+/*
  * vm_load(), then vm_up(), printing notes and errors: the start 'up' and
  * 'run' share. 0 or -1; the caller releases cfg and h either way.
  */

@@ -37,6 +37,8 @@ json_t *vm_thread_to_json(const struct vm_thread *t)
 		json_object_set_new(jt, "iothread", json_string(t->iothread));
 	json_object_set_new(jt, "name", json_string(t->comm));
 	json_object_set_new(jt, "cpus", cpuset_to_json(&t->planned));
+	if (t->floating)
+		json_object_set_new(jt, "floating", json_true());
 	return jt;
 }
 
@@ -72,6 +74,7 @@ int vm_state_write(const char *path, const struct vm_state *st, struct strbuf *e
 	json_object_set_new(o, "config_digest", json_string(digest));
 	json_object_set_new(o, "qemu_version", json_string(st->qemu_version ? st->qemu_version : ""));
 	json_object_set_new(o, "emulator_cpus", cpuset_to_json(&st->emulator));
+	json_object_set_new(o, "emulator_floating", json_boolean(st->emulator_floating));
 	json_object_set_new(o, "owned_cpus", cpuset_to_json(&st->owned));
 	json_object_set_new(o, "dedicated", json_boolean(st->dedicated));
 	for (size_t i = 0; i < st->threads.nr; i++)
@@ -140,6 +143,7 @@ int vm_state_read(const char *path, struct vm_state *st, struct strbuf *err)
 		goto out;
 	}
 	st->dedicated = json_is_true(json_object_get(o, "dedicated"));
+	st->emulator_floating = json_is_true(json_object_get(o, "emulator_floating"));
 	threads = json_object_get(o, "threads");
 	json_array_foreach(threads, i, jt) {
 		struct vm_thread *t;
@@ -162,6 +166,7 @@ int vm_state_read(const char *path, struct vm_state *st, struct strbuf *err)
 			t->iothread = xstrdup(s);
 		if ((s = json_string_value(json_object_get(jt, "name"))))
 			snprintf(t->comm, sizeof(t->comm), "%s", s);
+		t->floating = json_is_true(json_object_get(jt, "floating"));
 		if (cpuset_from_json(json_object_get(jt, "cpus"), &t->planned) < 0) {
 			bad(err, path, "corrupt (a thread's cpus is not a list of CPU numbers)");
 			goto out;

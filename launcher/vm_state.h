@@ -7,8 +7,11 @@
  *
  * {"name": "demo", "pid": 1234, "start_time": 5678, "started_at": 1795440000,
  *  "config": "/etc/mvlaunch/vms/demo.toml", "config_digest": "fnv1a64:...",
- *  "qemu_version": "7.2.22", "emulator_cpus": [0, 1], "owned_cpus": [2, 3], "dedicated": true,
+ *  "qemu_version": "7.2.22", "emulator_cpus": [0, 1], "emulator_floating": false,
+ *  "owned_cpus": [2, 3], "dedicated": true,
  *  "threads": [{"tid": 1236, "role": "vcpu", "vcpu": 0, "name": "CPU 0/TCG", "cpus": [0]}, ...]}
+ * A thread with "floating": true floats over the shared pool; its "cpus"
+ * follow the pool as dedicated VMs come and go (vm_float.c).
  */
 #ifndef MVL_VM_STATE_H
 #define MVL_VM_STATE_H
@@ -28,6 +31,7 @@ struct vm_state {
 	char *qemu_version;
 	struct vm_threads threads;	/* planned = the pins applied at start */
 	struct cpuset emulator;		/* where QEMU's helper threads belong */
+	int emulator_floating;		/* emulator is the shared pool and follows it */
 	struct cpuset owned;		/* CPUs no other VM may get */
 	int dedicated;			/* its vCPUs are dedicated */
 };

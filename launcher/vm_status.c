@@ -69,6 +69,7 @@ static void refresh_threads(struct vm_state *st)
 			t->role = ROLE_EMULATOR;
 			t->index = -1;
 			t->planned = st->emulator;
+			t->floating = st->emulator_floating;
 		}
 	}
 	free(tids);

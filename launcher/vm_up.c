@@ -28,6 +28,7 @@
 #include "host_prep.h"
 #include "pin_plan.h"
 #include "qemu_argv.h"
+#include "vm_float.h"
 #include "../qmp/qmp_cmds.h"
 #include "../util/wrapper.h"
 #include "../util/banned.h"
@@ -268,8 +269,21 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		goto fail;
 	for (size_t i = 0; i < plan_notes.nr; i++)
 		strvec_push(notes, plan_notes.v[i]);
+	{
+		struct strbuf m = STRBUF_INIT;
+
+		if (pin_plan_memory_check(&hp.topo, cfg, &plan, &m))
+			strvec_push(notes, m.buf);
+		strbuf_release(&m);
+	}
 	if (preflight(cfg, &hp.host, &plan, opts->force, notes, err) < 0)
 		goto fail;
+	if (!opts->dry_run) {
+		/* floating VMs leave the CPUs this one now owns before it runs */
+		struct cpuset pool = plan_shared_pool(&hp.host);
+
+		vm_float_follow(&pool, cfg->name, notes);
+	}
 	/*
 	 * hugepages and host knobs, before QEMU needs them; a VM that needs
 	 * neither holds nothing, and up writes no host.json for it
@@ -334,6 +348,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	h->state.config_digest = cfg->digest;
 	h->state.qemu_version = xstrdup(qmp_qemu_version(h->qmp));
 	h->state.emulator = plan.emulator;
+	h->state.emulator_floating = plan.emulator_float;
 	h->state.owned = plan.owned;
 	h->state.dedicated = plan.dedicated;
 	{

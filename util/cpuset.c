@@ -168,3 +168,15 @@ void cpuset_format(const struct cpuset *s, struct strbuf *sb)
 		c = end + 1 < CPUSET_MAX ? cpuset_next(s, (unsigned)end + 1) : -1;
 	}
 }
+
+void cpuset_format_label(const struct cpuset *s, struct strbuf *sb)
+{
+	unsigned n = cpuset_count(s);
+
+	if (!n) {
+		strbuf_addstr(sb, "no CPU");
+		return;
+	}
+	strbuf_addstr(sb, n == 1 ? "CPU " : "CPUs ");
+	cpuset_format(s, sb);
+}

@@ -39,5 +39,10 @@ void cpuset_clear(struct cpuset *s, unsigned cpu);
 int cpuset_parse(struct cpuset *s, const char *text, struct strbuf *err);
 /* Append the canonical list form ("0-3,8") to sb; "" for an empty set. */
 void cpuset_format(const struct cpuset *s, struct strbuf *sb);
+/*
+ * The same with its label, for messages, so a list never reads as a count:
+ * "CPU 43", "CPUs 2-5,7", "no CPU".
+ */
+void cpuset_format_label(const struct cpuset *s, struct strbuf *sb);
 
 #endif

@@ -40,7 +40,9 @@ jq -e 'all(.vms[]; [.vcpus[].cpus[0]] as $c | $c[1] == $c[0] + 36 and $c[3] == $
 jq -e '.host.kernel_cmdline | startswith("isolcpus=4-17,22-35,40-53,58-71 ")' "$T/out" >/dev/null || fail "isolcpus: $(jq .host.kernel_cmdline "$T/out")"
 expect_code 1 "$MVLAUNCH" plan --topology "$DATA/seed-2s-36c72t.xml" "${names[@]}"
 expect_err "mvlaunch: error: VM 'vm15' does not fit: it needs 2 whole cores with two free threads for 4 dedicated vCPUs"
-expect_err "(free: none; reserved for the host: 0-3,18-21,36-39,54-57; 'vm1' owns 4-5,40-41;"
+expect_err "mvlaunch: error:   free: no CPU"
+expect_err "mvlaunch: error:   kept for the host (reserved_cpus): CPUs 0-3,18-21,36-39,54-57"
+expect_err "mvlaunch: error:   owned by 'vm1': CPUs 4-5,40-41"
 [ ! -e "$T/run" ] || fail "plan created the runtime root"
 
 # --host-config wins over VMS_DIR/host.toml; its errors name the file and line

@@ -20,7 +20,7 @@ kvm_vm() {
 kvm_vm shared 's|^vcpus = \["0", "1"\].*|vcpus = ["0"]|' 's|^emulator = .*|emulator = "0"|'
 expect_code 1 "$MVLAUNCH" up --paused shared
 expect_err "cpu_pm = true, but vCPU 0 shares CPU 0 with the host (reserved_cpus)"
-expect_err "latency goes up and throughput down (seed 004)"
+expect_err "latency goes up and throughput down"
 expect_err "hint: give each vCPU a CPU of its own"
 expect_err "'up --force' starts it anyway"
 no_leftovers shared

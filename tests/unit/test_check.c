@@ -141,6 +141,8 @@ static void vm(struct vm_config *cfg, struct pin_plan *plan, const char *toml, c
 	for (char *t = strtok_r(list, " ", &save); t; t = strtok_r(NULL, " ", &save))
 		assert_int_equal(cpuset_parse(&plan->vcpu[n++], t, &err), 0);
 	plan->nr_vcpus = n;
+	for (size_t i = 0; i < n; i++)
+		cpuset_or(&plan->owned, &plan->vcpu[i]);
 	assert_int_equal(cpuset_parse(&plan->emulator, "0", &err), 0);
 	plan->iothread = plan->emulator;
 	free(list);
@@ -206,9 +208,10 @@ static void test_check_vm(void **state)
 	assert_int_equal(check_count(&r, CHECK_FAIL), 6);	/* qemu, ovmf, disks, 2x passthrough, 1G */
 	item(&r, "t", "iommu", CHECK_PASS);
 	item(&r, "t", "isolcpus", CHECK_PASS);
+	assert_string_equal(item(&r, "t", "isolcpus", CHECK_PASS)->message, "covers CPUs 2-3, which the VM owns");
 	assert_string_equal(item(&r, "t", "nohz_full", CHECK_WARN)->message,
-			    "dedicated vCPU CPUs 3 are not in nohz_full= (the kernel still runs the scheduler tick on them; "
-			    "seeds 001, 004)");
+			    "the VM owns CPUs 2-3; CPU 3 is not in nohz_full= (the kernel still runs the scheduler tick "
+			    "there, which interrupts the vCPUs)");
 	assert_non_null(strstr(item(&r, "t", "rcu_nocbs", CHECK_WARN)->fix, "add rcu_nocbs=2-3 to GRUB_CMDLINE_LINUX"));
 	assert_non_null(strstr(item(&r, "t", "hugepages.1g", CHECK_FAIL)->message, "no pdpe1gb flag"));
 	assert_non_null(strstr(item(&r, "t", "hugepages", CHECK_WARN)->fix,
@@ -251,9 +254,85 @@ static void test_check_vm(void **state)
 	assert_non_null(strstr(item(&r, "t", "iommu", CHECK_FAIL)->fix, "intel_iommu=on iommu=pt"));
 	assert_string_equal(item(&r, "t", "passthrough", CHECK_FAIL)->message, "PCI device 0000:01:00.0 does not exist");
 	check_report_release(&r);
+
+	/* a CPU kept for the host is never asked to be isolated, even under a pin */
+	put("/proc/cmdline", "ro isolcpus=2\n");
+	cpuset_set(&host.reserved, 3);
+	check_report_init(&r);
+	check_vm(&r, &ctx);
+	assert_string_equal(item(&r, "t", "isolcpus", CHECK_PASS)->message, "covers CPU 2, which the VM owns");
+	assert_non_null(strstr(item(&r, "t", "nohz_full", CHECK_WARN)->fix, "add nohz_full=2 to"));
+	check_report_release(&r);
 	pin_plan_release(&plan);
 	vm_config_release(&cfg);
 	remove_tree();
+}
+
+/* More RAM bound to a node than it has free: a memory warning whose fix is about memory, not pins. */
+static void test_check_memory(void **state)
+{
+	static const char toml[] = "name = \"big\"\n[cpu]\nvcpus = 1\n[memory]\nsize = \"8G\"\n";
+	struct host_group node = { .os_index = 0, .mem_free = UINT64_C(6) << 30 };
+	struct host_topo topo = { .nodes = &node, .nr_nodes = 1 };
+	struct plan_host host = { .topo = &topo };
+	struct vm_config cfg;
+	struct pin_plan plan;
+	struct check_report r;
+	struct vm_check_ctx ctx = { .cfg = &cfg, .host = &host, .plan = &plan };
+	const struct check_item *it;
+
+	(void)state;
+	make_tree();
+	vm(&cfg, &plan, toml, "1");
+	check_report_init(&r);
+	check_vm(&r, &ctx);
+	it = item(&r, "big", "memory", CHECK_WARN);
+	assert_string_equal(it->message, "VM 'big' binds 8G of RAM to host node 0, which has 6G free now: the kernel will "
+			    "take the rest from swap or reclaim, and QEMU may be killed when it runs out");
+	assert_string_equal(it->fix, "free memory on host node 0, or give the VM less (memory.size in vms/t.toml:5), or "
+			    "bind it to another node (memory.numa_node)");
+	check_report_release(&r);
+	node.mem_free = UINT64_C(16) << 30;
+	check_report_init(&r);
+	check_vm(&r, &ctx);
+	assert_string_equal(item(&r, "big", "memory", CHECK_PASS)->message,
+			    "VM 'big' binds 8G of RAM to host node 0, which has 16G free now");
+	check_report_release(&r);
+	pin_plan_release(&plan);
+	vm_config_release(&cfg);
+	remove_tree();
+}
+
+/* A floating VM on a dedicated VM's CPU: WARN with the taskset that moves it back to the pool. */
+static void test_check_floating(void **state)
+{
+	struct check_running vms[2] = { { .name = (char *)"f", .pid = 4242 }, { .name = (char *)"d", .pid = 4343 } };
+	struct strbuf err = STRBUF_INIT;
+	struct check_report r;
+	const struct check_item *it;
+
+	(void)state;
+	cpuset_parse(&vms[0].floating, "0-3", &err);
+	cpuset_parse(&vms[1].owned, "2-3", &err);
+	check_report_init(&r);
+	check_floating(&r, vms, 2);
+	it = item(&r, NULL, "floating", CHECK_WARN);
+	assert_string_equal(it->message, "'f' floats over CPUs 0-3, and CPUs 2-3 are owned by the dedicated VM 'd': its "
+			    "threads compete with that VM's vCPUs");
+	assert_string_equal(it->fix, "taskset -a -p -c 0-1 4242 ('mvlaunch up' and 'down' move floating VMs off "
+			    "dedicated CPUs; something else moved this one)");
+	check_report_release(&r);
+	cpuset_parse(&vms[0].floating, "0-1", &err);
+	check_report_init(&r);
+	check_floating(&r, vms, 2);
+	assert_string_equal(item(&r, NULL, "floating", CHECK_PASS)->message, "1 floating VM, none on a dedicated VM's CPUs");
+	check_report_release(&r);
+	cpuset_zero(&vms[0].floating);	/* nobody floats: nothing to say */
+	check_report_init(&r);
+	check_floating(&r, vms, 2);
+	assert_int_equal(r.nr, 0);
+	check_report_release(&r);
+	strbuf_release(&err);
 }
 
 static void test_cpu_pm_dedicated(void **state)
@@ -302,7 +381,12 @@ static void test_cpu_pm_dedicated(void **state)
 	strbuf_reset(&why);
 	plan.dedicated = 0;
 	assert_int_equal(cpu_pm_dedicated(&host, &cfg, &plan, &why), 0);
+	assert_string_equal(why.buf, "its vCPUs are not pinned: they float over the shared pool");
+	strbuf_reset(&why);
+	cfg.pin_auto = 1;	/* pinning.vcpus = "auto", policy = "shared" */
+	assert_int_equal(cpu_pm_dedicated(&host, &cfg, &plan, &why), 0);
 	assert_string_equal(why.buf, "its vCPUs are not dedicated (pinning.policy = \"shared\")");
+	cfg.pin_auto = 0;
 
 	/* up: refused, or a warning with --force; and KVM without the capability fails either way */
 	check_report_init(&r);
@@ -348,6 +432,8 @@ int main(void)
 		cmocka_unit_test(test_cmdline_cpus),
 		cmocka_unit_test(test_check_kvm_and_knobs),
 		cmocka_unit_test(test_check_vm),
+		cmocka_unit_test(test_check_memory),
+		cmocka_unit_test(test_check_floating),
 		cmocka_unit_test(test_cpu_pm_dedicated),
 	};
 

@@ -249,7 +249,8 @@ static void test_pin_plan_seed_004(void **state)
 			assert_int_equal(pin_plan_build(&h, &cfg, &p, &warn, &err), -1);
 			assert_non_null(strstr(err.buf, "VM 'vm15' does not fit: it needs 2 whole cores with two free threads "
 							"for 4 dedicated vCPUs (thread_policy prefer)"));
-			assert_non_null(strstr(err.buf, "free: none; reserved for the host: 0-3,18-21,36-39,54-57; 'vm1' owns "));
+			assert_non_null(strstr(err.buf, "\n  free: no CPU\n  kept for the host (reserved_cpus): CPUs "
+							"0-3,18-21,36-39,54-57\n  owned by 'vm1': CPUs "));
 		}
 		strvec_clear(&warn);
 		vm_config_release(&cfg);
@@ -299,15 +300,71 @@ static void test_pin_plan_policies(void **state)
 	host_topo_free(&t);
 	strbuf_reset(&err);
 
-	/* shared: every vCPU floats over what nobody owns */
+	/* shared: every vCPU floats over the shared pool, what no VM owns (the host's CPUs too) */
 	plan_one(TOPO "seed-i5-4c8t.xml", NULL, "[cpu]\nvcpus = 3\n[pinning]\nvcpus = \"auto\"\npolicy = \"shared\"\n",
 		 &t, &h, &p, &warn, &err, 0);
 	strbuf_reset(&s);
 	cpuset_format(&p.vcpu[2], &s);
-	assert_string_equal(s.buf, "1-3,5-7");
+	assert_string_equal(s.buf, "0-7");
 	assert_true(cpuset_empty(&p.owned));
 	assert_int_equal(p.dedicated, 0);
+	assert_int_equal(p.vcpus_float, 1);
+	assert_int_equal(p.emulator_float, 0);	/* on the host's CPUs */
 	pin_plan_release(&p);
+	/* a dedicated VM runs: the pool, and so unpinned and shared VMs, leave its CPUs alone */
+	{
+		struct cpuset held;
+
+		cpuset_parse(&held, "1,5", &err);
+		plan_host_hold(&h, "dedicated", &held, 1);
+		for (int shared = 0; shared < 2; shared++) {
+			struct vm_config cfg;
+
+			cfg_load(&cfg, "[cpu]\nvcpus = 2\n%s", shared ? "[pinning]\nvcpus = \"auto\"\npolicy = \"shared\"\n" : "");
+			assert_int_equal(pin_plan_build(&h, &cfg, &p, &warn, &err), 0);
+			for (size_t v = 0; v < 2; v++) {
+				strbuf_reset(&s);
+				cpuset_format(&p.vcpu[v], &s);
+				assert_string_equal(s.buf, "0,2-4,6-7");
+			}
+			strbuf_reset(&s);
+			cpuset_format(&p.emulator, &s);
+			assert_string_equal(s.buf, shared ? "0,4" : "0,2-4,6-7");
+			assert_int_equal(p.vcpus_float, 1);
+			assert_int_equal(p.emulator_float, !shared);
+			assert_int_equal(p.iothread_float, !shared);
+			pin_plan_release(&p);
+			vm_config_release(&cfg);
+		}
+	}
+	plan_host_release(&h);
+
+	/* the host keeps no CPU: emulator threads float over the pool, never onto a dedicated VM's CPUs */
+	reserve(&h, &t, "");
+	{
+		struct cpuset held;
+		struct vm_config cfg;
+
+		cpuset_parse(&held, "0-3", &err);
+		plan_host_hold(&h, "dedicated", &held, 1);
+		cfg_load(&cfg, "[cpu]\nvcpus = 1\n[pinning]\nvcpus = [\"4\"]\n");
+		assert_int_equal(pin_plan_build(&h, &cfg, &p, &warn, &err), 0);
+		strbuf_reset(&s);
+		cpuset_format(&p.emulator, &s);
+		assert_string_equal(s.buf, "5-7");	/* the pool: not 0-3, not its own vCPU's 4 */
+		assert_int_equal(p.emulator_float, 1);
+		pin_plan_release(&p);
+		vm_config_release(&cfg);
+		/* and when the pool is empty, the VM does not fit */
+		cpuset_parse(&held, "5-7", &err);
+		plan_host_hold(&h, "other", &held, 1);
+		cfg_load(&cfg, "[cpu]\nvcpus = 1\n[pinning]\nvcpus = [\"4\"]\n");
+		assert_int_equal(pin_plan_build(&h, &cfg, &p, &warn, &err), -1);
+		assert_non_null(strstr(err.buf, "VM 'p' does not fit: no CPU is left for its emulator threads (dedicated "
+					"VMs own every CPU, and the host keeps none)\n  free: no CPU\n"));
+		strbuf_reset(&err);
+		vm_config_release(&cfg);
+	}
 	plan_host_release(&h);
 	host_topo_free(&t);
 
@@ -320,7 +377,7 @@ static void test_pin_plan_policies(void **state)
 	assert_string_equal(s.buf, "2");
 	strbuf_reset(&s);
 	cpuset_format(&p.iothread, &s);
-	assert_string_equal(s.buf, "3,6-7");
+	assert_string_equal(s.buf, "0,3-4,6-7");	/* the shared pool */
 	strbuf_reset(&s);
 	cpuset_format(&p.owned, &s);
 	assert_string_equal(s.buf, "1-2,5");
@@ -441,13 +498,58 @@ static void test_pin_plan_kernel_cmdline(void **state)
 	cfg_load(&cfg[1], "name = \"b\"\n[cpu]\nvcpus = 2\n[pinning]\nvcpus = \"auto\"\npolicy = \"shared\"\n");
 	assert_int_equal(pin_plan_build(&h, &cfg[0], &p[0], &warn, &err), 0);
 	assert_int_equal(pin_plan_build(&h, &cfg[1], &p[1], &warn, &err), 0);
-	plan_kernel_cmdline(&h, cp, 2, &out);
+	plan_kernel_cmdline(&h, cp, 2, &out, &warn);
 	assert_string_equal(out.buf, "isolcpus=1,5 nohz_full=1,5 rcu_nocbs=1,5 intel_iommu=on iommu=pt "
 				     "default_hugepagesz=1G hugepagesz=1G hugepages=2");
 	for (int i = 0; i < 2; i++) {
 		pin_plan_release(&p[i]);
 		vm_config_release(&cfg[i]);
 	}
+	plan_host_release(&h);
+	host_topo_free(&t);
+	strvec_clear(&warn);
+	strbuf_release(&err);
+	strbuf_release(&out);
+}
+
+/* Pins on the host's reserved CPUs never make the kernel command line isolate them. */
+static void test_pin_plan_kernel_cmdline_reserved(void **state)
+{
+	struct host_topo t;
+	struct plan_host h;
+	struct pin_plan p;
+	struct vm_config cfg;
+	const struct vm_config *cp[1] = { &cfg };
+	struct strvec warn = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+
+	(void)state;
+	topo_load(&t, TOPO "nosmt-2c.xml");
+	reserve(&h, &t, NULL);	/* the first core: CPU 0 */
+	cfg_load(&cfg, "[cpu]\nvcpus = 2\n[pinning]\nvcpus = [\"0\", \"1\"]\n");
+	assert_int_equal(pin_plan_build(&h, &cfg, &p, &warn, &err), 0);
+	strvec_clear(&warn);
+	plan_kernel_cmdline(&h, cp, 1, &out, &warn);
+	assert_string_equal(out.buf, "isolcpus=1 nohz_full=1 rcu_nocbs=1");
+	assert_int_equal(warn.nr, 1);
+	assert_string_equal(warn.v[0], "CPU 0 kept for the host (reserved_cpus) but pinned to a dedicated vCPU: not "
+				       "isolated on the kernel command line, so the vCPU shares it with host tasks; pin it "
+				       "elsewhere, or take it out of reserved_cpus in host.toml");
+	pin_plan_release(&p);
+	vm_config_release(&cfg);
+	plan_host_release(&h);
+
+	/* every CPU kept for the host: nothing to isolate at all */
+	reserve(&h, &t, "0-1");
+	cfg_load(&cfg, "[cpu]\nvcpus = 2\n[pinning]\nvcpus = [\"0\", \"1\"]\n");
+	assert_int_equal(pin_plan_build(&h, &cfg, &p, &warn, &err), 0);
+	strvec_clear(&warn);
+	strbuf_reset(&out);
+	plan_kernel_cmdline(&h, cp, 1, &out, &warn);
+	assert_string_equal(out.buf, "");
+	assert_non_null(strstr(warn.v[0], "CPUs 0-1 kept for the host"));
+	pin_plan_release(&p);
+	vm_config_release(&cfg);
 	plan_host_release(&h);
 	host_topo_free(&t);
 	strvec_clear(&warn);
@@ -484,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_pin_plan_numa_spread),
 		cmocka_unit_test(test_pin_plan_explicit),
 		cmocka_unit_test(test_pin_plan_kernel_cmdline),
+		cmocka_unit_test(test_pin_plan_kernel_cmdline_reserved),
 		cmocka_unit_test(test_pin_plan_bad_topology),
 	};
 

@@ -43,7 +43,7 @@ static void test_qemu_argv_minimal(void **state)
 		   "-accel", "tcg,thread=multi",
 		   "-cpu", "max,l3-cache=on",
 		   "-m", "1024",
-		   "-object", "{\"qom-type\":\"memory-backend-memfd\",\"id\":\"pc.ram\",\"size\":1073741824,\"share\":false}",
+		   "-object", "{\"qom-type\":\"memory-backend-ram\",\"id\":\"pc.ram\",\"size\":1073741824,\"share\":false}",
 		   "-smp", "1,sockets=1,dies=1,cores=1,threads=1",
 		   "-rtc", "base=utc",
 		   "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
@@ -69,7 +69,7 @@ static void test_qemu_argv_runtime(void **state)
 		   "-accel", "kvm",
 		   "-cpu", "host,l3-cache=on",
 		   "-m", "256",
-		   "-object", "{\"qom-type\":\"memory-backend-memfd\",\"id\":\"pc.ram\",\"size\":268435456,\"share\":false}",
+		   "-object", "{\"qom-type\":\"memory-backend-ram\",\"id\":\"pc.ram\",\"size\":268435456,\"share\":false}",
 		   "-smp", "2,sockets=1,dies=1,cores=2,threads=1",
 		   "-rtc", "base=utc");
 	strvec_clear(&argv);
@@ -106,7 +106,7 @@ static void test_qemu_argv_gaming(void **state)
 			   "hv-relaxed=on,hv-vapic=on,hv-spinlocks=0x1fff,hv-vendor-id=whatever,hv-time=on",
 		   "-m", "16384",
 		   "-object", "{\"qom-type\":\"memory-backend-memfd\",\"id\":\"pc.ram\",\"size\":17179869184,\"hugetlb\":true,"
-			      "\"hugetlbsize\":2097152,\"share\":false,\"merge\":false,\"prealloc\":true}",
+			      "\"hugetlbsize\":2097152,\"share\":true,\"merge\":false,\"prealloc\":true}",
 		   "-overcommit", "mem-lock=on",
 		   "-smp", "8,sockets=1,dies=1,cores=4,threads=2",
 		   "-rtc", "base=localtime,clock=vm,driftfix=slew",
@@ -128,13 +128,76 @@ static void test_qemu_argv_gaming(void **state)
 	strvec_clear(&argv);
 }
 
+/* The -device arguments that mention 'what', in order. */
+static void devices_with(const struct strvec *argv, const char *what, struct strvec *out)
+{
+	for (size_t i = 0; i + 1 < argv->nr; i++)
+		if (!strcmp(argv->v[i], "-device") && strstr(argv->v[i + 1], what))
+			strvec_push(out, argv->v[i + 1]);
+}
+
+/* Functions of one host slot share a guest slot, function 0 first, wherever they are listed. */
+static void test_qemu_argv_multifunction(void **state)
+{
+	struct strvec argv = STRVEC_INIT, dev = STRVEC_INIT;
+
+	(void)state;
+	/* the audio function listed first, the GPU not adjacent to it */
+	build("[[passthrough]]\nhost = \"0000:01:00.1\"\nmultifunction = true\n"
+	      "[[passthrough]]\nhost = \"0000:02:00.0\"\n"
+	      "[[passthrough]]\nhost = \"0000:01:00.0\"\nvga = true\n", NULL, &argv);
+	devices_with(&argv, "\"bus\":\"", &dev);
+	check_argv(&dev,
+		   "{\"driver\":\"pcie-root-port\",\"id\":\"rp0\",\"bus\":\"pcie.0\",\"chassis\":1,\"port\":16}",
+		   "{\"driver\":\"vfio-pci\",\"host\":\"0000:01:00.0\",\"id\":\"hostdev2\",\"bus\":\"rp0\",\"addr\":\"0x0\",\"multifunction\":true,\"x-vga\":true}",
+		   "{\"driver\":\"vfio-pci\",\"host\":\"0000:01:00.1\",\"id\":\"hostdev0\",\"bus\":\"rp0\",\"addr\":\"0x0.0x1\"}",
+		   "{\"driver\":\"pcie-root-port\",\"id\":\"rp1\",\"bus\":\"pcie.0\",\"chassis\":2,\"port\":17}",
+		   "{\"driver\":\"vfio-pci\",\"host\":\"0000:02:00.0\",\"id\":\"hostdev1\",\"bus\":\"rp1\",\"addr\":\"0x0\"}");
+	strvec_clear(&dev);
+	strvec_clear(&argv);
+
+	/* without multifunction each function keeps a slot of its own */
+	build("[[passthrough]]\nhost = \"0000:01:00.1\"\n[[passthrough]]\nhost = \"0000:01:00.0\"\n", NULL, &argv);
+	devices_with(&argv, "vfio-pci", &dev);
+	check_argv(&dev,
+		   "{\"driver\":\"vfio-pci\",\"host\":\"0000:01:00.1\",\"id\":\"hostdev0\",\"bus\":\"rp0\",\"addr\":\"0x0\"}",
+		   "{\"driver\":\"vfio-pci\",\"host\":\"0000:01:00.0\",\"id\":\"hostdev1\",\"bus\":\"rp1\",\"addr\":\"0x0\"}");
+	strvec_clear(&dev);
+	strvec_clear(&argv);
+}
+
+/* A block device gets host_device, an optical drive host_cdrom ("file" refuses both). */
+static void test_qemu_argv_block_device(void **state)
+{
+	struct vm_config cfg;
+	struct strvec argv = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT;
+	const char *text = "[[disk]]\npath = \"/dev/disk/by-id/ata-SSD\"\n[[disk]]\npath = \"/dev/sr0\"\nreadonly = true\n";
+
+	(void)state;
+	vm_config_init(&cfg);
+	assert_int_equal(vm_config_parse("t.toml", text, strlen(text), &cfg, &err), 0);
+	cfg.disks[0].node = DISK_NODE_HOST_DEVICE;
+	cfg.disks[1].node = DISK_NODE_HOST_CDROM;
+	assert_int_equal(qemu_argv_build(&cfg, NULL, NULL, &argv, NULL, &err), 0);
+	assert_string_equal(find_after(&argv, "-blockdev", 0),
+			    "{\"driver\":\"host_device\",\"filename\":\"/dev/disk/by-id/ata-SSD\",\"node-name\":\"disk0-file\","
+			    "\"aio\":\"native\",\"cache\":{\"direct\":true,\"no-flush\":false}}");
+	assert_string_equal(find_after(&argv, "-blockdev", 2),
+			    "{\"driver\":\"host_cdrom\",\"filename\":\"/dev/sr0\",\"node-name\":\"disk1-file\",\"aio\":\"native\","
+			    "\"cache\":{\"direct\":true,\"no-flush\":false},\"read-only\":true}");
+	strvec_clear(&argv);
+	strbuf_release(&err);
+	vm_config_release(&cfg);
+}
+
 static void test_qemu_argv_injection(void **state)
 {
 	struct strvec argv = STRVEC_INIT;
 
 	(void)state;
 	build("[cpu]\nhyperv = { vendor_id = \"KVM=Kvm Kvm\" }\n"
-	      "[memory]\nsource = \"file\"\npath = \"/x,share=on\"\n"
+	      "[memory]\nsource = \"file\"\nhugepages = \"2M\"\naccess = \"private\"\npath = \"/x,share=on\"\n"
 	      "[[disk]]\npath = \"/srv/a,readonly=off.img\"\n"
 	      "[[net]]\ntype = \"user\"\nhostfwd = [\"tcp::2222-:22,restrict=off\"]\n", NULL, &argv);
 	/* -cpu cannot escape commas (vm_config.c refuses them); '=' and ' ' are harmless */
@@ -142,7 +205,7 @@ static void test_qemu_argv_injection(void **state)
 	/* JSON options: values stay whole strings */
 	assert_string_equal(find_after(&argv, "-object", 0),
 			    "{\"qom-type\":\"memory-backend-file\",\"id\":\"pc.ram\",\"size\":1073741824,"
-			    "\"mem-path\":\"/x,share=on\",\"share\":false}");
+			    "\"mem-path\":\"/x,share=on\",\"share\":false}");	/* private hugetlb: allowed */
 	assert_string_equal(find_after(&argv, "-blockdev", 0),
 			    "{\"driver\":\"file\",\"filename\":\"/srv/a,readonly=off.img\",\"node-name\":\"disk0-file\","
 			    "\"aio\":\"native\",\"cache\":{\"direct\":true,\"no-flush\":false}}");
@@ -168,11 +231,26 @@ static void test_qemu_argv_memory_variants(void **state)
 	build("[memory]\nsize = \"64M\"\nhugepages = \"2M\"\nsource = \"file\"\ndiscard = true\n", NULL, &argv);
 	assert_string_equal(find_after(&argv, "-object", 0),
 			    "{\"qom-type\":\"memory-backend-file\",\"id\":\"pc.ram\",\"size\":67108864,"
-			    "\"mem-path\":\"/dev/hugepages\",\"share\":false,\"discard-data\":true}");
+			    "\"mem-path\":\"/dev/hugepages\",\"share\":true,\"discard-data\":true}");
 	strvec_clear(&argv);
 	build("[memory]\nsource = \"anonymous\"\n", NULL, &argv);
 	assert_string_equal(find_after(&argv, "-object", 0),
 			    "{\"qom-type\":\"memory-backend-ram\",\"id\":\"pc.ram\",\"size\":1073741824,\"share\":false}");
+	strvec_clear(&argv);
+	/* a memfd or a shm file is mapped shared: a private mapping of it would hold each page twice */
+	build("[memory]\nsource = \"memfd\"\n", NULL, &argv);
+	assert_string_equal(find_after(&argv, "-object", 0),
+			    "{\"qom-type\":\"memory-backend-memfd\",\"id\":\"pc.ram\",\"size\":1073741824,\"share\":true}");
+	strvec_clear(&argv);
+	build("[memory]\nsource = \"file\"\n", NULL, &argv);
+	assert_string_equal(find_after(&argv, "-object", 0),
+			    "{\"qom-type\":\"memory-backend-file\",\"id\":\"pc.ram\",\"size\":1073741824,"
+			    "\"mem-path\":\"/dev/shm\",\"share\":true}");
+	strvec_clear(&argv);
+	/* shared access without a source: a memfd */
+	build("[memory]\naccess = \"shared\"\n", NULL, &argv);
+	assert_string_equal(find_after(&argv, "-object", 0),
+			    "{\"qom-type\":\"memory-backend-memfd\",\"id\":\"pc.ram\",\"size\":1073741824,\"share\":true}");
 	strvec_clear(&argv);
 }
 
@@ -263,7 +341,7 @@ static void test_qemu_argv_numa_plan(void **state)
 	assert_string_equal(find_after(&argv, "-machine", 0), "q35");
 	assert_string_equal(find_after(&argv, "-object", 0), "{\"qom-type\":\"thread-context\",\"id\":\"tc-ram-node0\",\"node-affinity\":[0]}");
 	assert_string_equal(find_after(&argv, "-object", 1),
-			    "{\"qom-type\":\"memory-backend-memfd\",\"id\":\"ram-node0\",\"size\":1073741824,\"share\":false,"
+			    "{\"qom-type\":\"memory-backend-ram\",\"id\":\"ram-node0\",\"size\":1073741824,\"share\":false,"
 			    "\"prealloc\":true,\"prealloc-context\":\"tc-ram-node0\",\"host-nodes\":[0],\"policy\":\"bind\"}");
 	assert_string_equal(find_after(&argv, "-numa", 0), "node,nodeid=0,cpus=0-1,memdev=ram-node0");
 	assert_string_equal(find_after(&argv, "-numa", 1), "node,nodeid=1,cpus=2-3,memdev=ram-node1");
@@ -292,6 +370,8 @@ int main(void)
 		cmocka_unit_test(test_qemu_argv_minimal),
 		cmocka_unit_test(test_qemu_argv_runtime),
 		cmocka_unit_test(test_qemu_argv_gaming),
+		cmocka_unit_test(test_qemu_argv_multifunction),
+		cmocka_unit_test(test_qemu_argv_block_device),
 		cmocka_unit_test(test_qemu_argv_injection),
 		cmocka_unit_test(test_qemu_argv_memory_variants),
 		cmocka_unit_test(test_qemu_argv_devices),

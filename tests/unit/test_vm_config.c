@@ -186,6 +186,10 @@ static void test_vm_config_cross_checks(void **state)
 		     "vms/t.toml:4:1: key 'clock.hypervclock': contradicts cpu.hyperv.time (both set hv-time; keep one)");
 	expect_error("[memory]\nhugepages = \"2M\"\nsource = \"anonymous\"\n",
 		     "vms/t.toml:3:1: key 'memory.source': \"anonymous\" cannot use hugepages (use \"memfd\" or \"file\")");
+	expect_error("[memory]\nsource = \"memfd\"\naccess = \"private\"\n",
+		     "vms/t.toml:3:1: key 'memory.access': \"private\" with source = \"memfd\" holds every guest page twice "
+		     "on the host (once in the memfd, once as the guest's private copy); leave access unset (memfd is then "
+		     "shared) or use source = \"anonymous\" (the default)");
 	expect_error("[machine]\nsecure_boot = true\n", "vms/t.toml:2:1: key 'machine.secure_boot': needs firmware = \"uefi\"");
 	expect_error("[machine]\nnvram = \"/x\"\n", "vms/t.toml:2:1: key 'machine.nvram': only applies to firmware = \"uefi\"");
 	expect_error("[boot]\ninitrd = \"/i\"\n", "vms/t.toml:2:1: key 'boot.initrd': needs boot.kernel");
@@ -193,6 +197,9 @@ static void test_vm_config_cross_checks(void **state)
 		     "vms/t.toml:1:1: key 'disk[0].aio': \"native\" needs cache = \"none\" or \"directsync\" (got \"writeback\"); use aio = \"threads\"");
 	expect_error("[[disk]]\npath = \"/x\"\nbus = \"sata\"\niothread = true\n",
 		     "vms/t.toml:4:1: key 'disk[0].iothread': needs bus \"virtio\" or \"scsi\"");
+	expect_error("[[disk]]\npath = \"/x\"\nbus = \"sata\"\nreadonly = true\n",
+		     "vms/t.toml:4:1: key 'disk[0].readonly': a read-only disk cannot be on bus \"sata\" (QEMU's ide-hd "
+		     "refuses it: \"Block node is read-only\"); use bus = \"scsi\" or \"virtio\"");
 	expect_error("[[net]]\ntype = \"user\"\nvhost = true\n", "vms/t.toml:3:1: key 'net[0].vhost': only works with type \"tap\"");
 	expect_error("[[net]]\ntype = \"bridge\"\n",
 		     "vms/t.toml:2:1: key 'net[0].type': \"bridge\" needs bridge = \"br0\" (the bridge to join)");
@@ -217,10 +224,13 @@ static void test_vm_config_warnings(void **state)
 	expect_warning("[machine]\nhidden = true\n[clock]\nkvmclock = true\n",
 		       "vms/t.toml:4:1: key 'clock.kvmclock': has no effect with machine.hidden = true: "
 		       "kvm=off turns off kvmclock and every KVM PV feature");
+	expect_warning("[machine]\nhidden = true\n[cpu]\nhint_dedicated = true\n",
+		       "vms/t.toml:4:1: key 'cpu.hint_dedicated': has no effect with machine.hidden = true: "
+		       "kvm=off turns off kvm-hint-dedicated with every KVM PV feature");
 	expect_warning("[memory]\nsize = \"16GB\"\nhugepages = \"1G\"\n",
 		       "vms/t.toml:2:1: key 'memory.size': 16000000000 bytes is not a multiple of the 1G page size; rounded up to 15G");
 	expect_warning("[memory]\ndiscard = true\n",
-		       "vms/t.toml:2:1: key 'memory.discard': only applies to source = \"file\"; ignored for memfd");
+		       "vms/t.toml:2:1: key 'memory.discard': only applies to source = \"file\"; ignored for anonymous");
 	expect_warning("[machine]\naccel = \"tcg\"\n[cpu]\nmodel = \"max\"\ncpu_pm = true\n",
 		       "vms/t.toml:5:1: key 'cpu.cpu_pm': has no effect under TCG");
 	expect_warning("[machine]\naccel = \"tcg\"\n[cpu]\nmodel = \"max\"\n[clock]\npit = \"delay\"\n",
