@@ -49,6 +49,7 @@ LIB_OBJS += util/cpuset.o
 LIB_OBJS += util/size.o
 LIB_OBJS += util/quote.o
 LIB_OBJS += util/atomic_file.o
+LIB_OBJS += util/suggest.o
 LIB_OBJS += config/toml.o
 LIB_OBJS += config/schema.o
 LIB_OBJS += config/vm_config.o
@@ -159,7 +160,7 @@ check-asan:
 FUZZ_SECONDS ?= 600
 FUZZ_FLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
              -fno-sanitize-recover=all $(shell $(PKG_CONFIG) --cflags $(PKGS))
-FUZZ_SRCS = util/wrapper.c util/strbuf.c util/strvec.c util/cpuset.c util/size.c \
+FUZZ_SRCS = util/wrapper.c util/strbuf.c util/strvec.c util/cpuset.c util/size.c util/suggest.c \
             config/toml.c config/schema.c config/vm_config.c launcher/qemu_argv.c qmp/qmp.c qmp/qmp_cmds.c
 
 build-fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_SRCS)

@@ -21,6 +21,7 @@
 #include "schema.h"
 #include "../util/cpuset.h"
 #include "../util/size.h"
+#include "../util/suggest.h"
 #include "../util/wrapper.h"
 #include "../util/banned.h"
 
@@ -104,35 +105,6 @@ int schema_type_error(struct schema_ctx *ctx, const struct toml_node *n, const c
 			 want, n->type == TOML_INT || n->type == TOML_ARRAY ? "an" : "a", toml_type_name(n->type));
 }
 
-static size_t levenshtein(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t *row = xcalloc(lb + 1, sizeof(*row));
-	size_t res;
-
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	res = row[lb];
-	free(row);
-	return res;
-}
-
 static const char *suggest(const struct config_key *rows, const char *name)
 {
 	const char *best = NULL;
@@ -142,13 +114,13 @@ static const char *suggest(const struct config_key *rows, const char *name)
 	if (limit > 3)
 		limit = 3;
 	for (int i = 0; rows[i].name; i++) {
-		size_t d = levenshtein(name, rows[i].name);
+		size_t d = edit_distance(name, rows[i].name);
 		const char *dot = strrchr(rows[i].name, '.');
 
 		/* 'vcpu' under [cpu] should find cpu.vcpus; so should 'cpu.vcpu' */
 		if (dot) {
 			const char *nd = strrchr(name, '.');
-			size_t tail = levenshtein(nd ? nd + 1 : name, dot + 1);
+			size_t tail = edit_distance(nd ? nd + 1 : name, dot + 1);
 
 			if (tail < d && !strncmp(name, rows[i].name, (size_t)(dot - rows[i].name)))
 				d = tail;
@@ -192,7 +164,7 @@ static int unknown_table(struct schema_ctx *ctx, const struct config_key *rows, 
 
 		while ((dot = strchr(dot, '.'))) {
 			char *sec = xstrndup(rows[i].name, (size_t)(dot - rows[i].name));
-			size_t d = levenshtein(full, sec);
+			size_t d = edit_distance(full, sec);
 
 			if (d < best_d) {
 				free(best);

@@ -51,13 +51,16 @@ static const char *const thread_policy_names[] = { "prefer", "isolate", "require
 
 /* ---- value checks (a value can be rewritten, e.g. normalised) ---- */
 
-static int check_name(char **v, struct strbuf *why)
+int vm_name_check(const char *s, struct strbuf *why)
 {
-	const char *s = *v;
 	size_t len = strlen(s);
 
-	if (!len || len > VM_NAME_MAX || !isalnum((unsigned char)s[0])) {
-		strbuf_addf(why, "must be 1..%d characters and start with a letter or digit", VM_NAME_MAX);
+	if (!len || len > VM_NAME_MAX) {
+		strbuf_addf(why, "must be 1..%d characters", VM_NAME_MAX);
+		return -1;
+	}
+	if (!isalnum((unsigned char)s[0])) {
+		strbuf_addstr(why, "must start with a letter or digit");
 		return -1;
 	}
 	for (; *s; s++) {
@@ -67,6 +70,11 @@ static int check_name(char **v, struct strbuf *why)
 		}
 	}
 	return 0;
+}
+
+static int check_name(char **v, struct strbuf *why)
+{
+	return vm_name_check(*v, why);
 }
 
 static int check_machine(char **v, struct strbuf *why)
@@ -339,7 +347,7 @@ static const struct config_key pci_keys[] = {
 
 static const struct config_key vm_keys[] = {
 	{ .name = "name", .type = KEY_STRING, .offset = OFF(name), .check = check_name,
-	  .qemu = "-name guest=NAME,debug-threads=on", .doc = "VM name; default: the file name without .toml" },
+	  .qemu = "-name guest=NAME,debug-threads=on", .doc = "VM name: the file name without .toml; if given, it must be that" },
 
 	{ .name = "machine.type", .type = KEY_STRING, .offset = OFF(machine_type), .def = "q35", .check = check_machine,
 	  .qemu = "-machine TYPE", .doc = "q35, or a versioned pc-q35-X.Y for a stable guest ABI" },
@@ -737,16 +745,29 @@ static char *file_stem(const char *file)
 	return xstrndup(base, len);
 }
 
+/*
+ * A VM is known by its file name: 'mvlaunch down win' finds win.toml's VM
+ * only if that VM is called "win". So name, when given, must be the stem.
+ */
 static void validate_name(struct vm_config *cfg, struct strbuf *err)
 {
 	struct strbuf why = STRBUF_INIT;
+	char *stem = file_stem(cfg->file);
+	const char *base = strrchr(cfg->file, '/');
 
+	base = base ? base + 1 : cfg->file;
 	if (!cfg->name) {
-		cfg->name = file_stem(cfg->file);
+		cfg->name = xstrdup(stem);
 		if (check_name(&cfg->name, &why) < 0)
 			schema_error(err, cfg->file, LOC("name"), NULL,
-				  "the file name gives VM name '%s': %s; set name = \"...\"", cfg->name, why.buf);
+				  "the file name gives VM name '%s': %s; rename the file", cfg->name, why.buf);
+	} else if (strcmp(cfg->name, stem)) {
+		schema_error(err, cfg->file, LOC("name"), "name",
+			  "'%s' differs from the file name '%s': a VM is known by its file name (the commands find "
+			  "'%s' as %s); delete this line, or rename the file to %s.toml", cfg->name, base, stem, base,
+			  cfg->name);
 	}
+	free(stem);
 	for (size_t i = 0; i < cfg->service_after.nr; i++)
 		if (!strcmp(cfg->service_after.v[i], cfg->name))
 			schema_error(err, cfg->file, LOC("service.after"), "service.after",

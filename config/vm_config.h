@@ -160,6 +160,13 @@ int vm_config_load(const char *file, struct vm_config *cfg, struct strbuf *err);
 /* Cross-key checks; run by vm_config_parse(). 0 or -1 with lines in err. */
 int vm_config_validate(struct vm_config *cfg, struct strbuf *err);
 
+/*
+ * Whether s can name a VM: 1..64 letters, digits, '-', '_', '.', starting
+ * with a letter or digit (so never "", ".", ".." or a path). 0, or -1 with
+ * the reason in why. Every command checks a NAME before it builds a path.
+ */
+int vm_name_check(const char *s, struct strbuf *why);
+
 /* Where key 'name' was set ({0,0} when it was not). */
 struct config_loc vm_config_loc(const struct vm_config *cfg, const char *name);
 

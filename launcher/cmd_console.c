@@ -59,7 +59,6 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 	int tty, fd = -1, c, stdin_open = 1, wait_ms = 2000, ret = MVL_EXIT_FAILURE;
 	char *path = NULL;
 
-	(void)opts;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -78,6 +77,17 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	if (argc - optind != 1)
 		return usage_error(usage_console);
+	{
+		struct strbuf err = STRBUF_INIT;
+		int known = vm_name_arg(argv[optind], opts, &err);
+
+		if (known <= 0) {
+			error_lines(err.buf);
+			strbuf_release(&err);
+			return known < 0 ? MVL_EXIT_USAGE : MVL_EXIT_FAILURE;
+		}
+		strbuf_release(&err);
+	}
 	path = xstrfmt("%s/%s/serial.sock", mvl_run_root(), argv[optind]);
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		error("serial socket path '%s' is too long", path);

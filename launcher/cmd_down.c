@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "paths.h"
 #include "vm_float.h"
 #include "vm_up.h"
 #include "../util/usage.h"
@@ -88,6 +89,12 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 		return usage_error(usage_down);
 	name = argv[optind];
 
+	r = vm_name_arg(name, opts, &err);
+	if (r <= 0) {
+		error_lines(err.buf);
+		ret = r < 0 ? MVL_EXIT_USAGE : MVL_EXIT_FAILURE;
+		goto out;
+	}
 	r = vm_attach(name, &h, &was_gone, &err);
 	if (r < 0) {
 		error("cannot stop VM '%s'", name);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "commands.h"
+#include "paths.h"
 #include "runtime.h"
 #include "vm_show.h"
 #include "vm_status.h"
@@ -86,6 +87,17 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	if (argc - optind > 1)
 		return usage_error(usage_status);
+	if (argc - optind == 1) {
+		/* before anything else: a NAME that cannot be a VM never becomes a path */
+		struct strbuf err = STRBUF_INIT;
+		int known = vm_name_arg(argv[optind], opts, &err);
+
+		if (known <= 0)
+			error_lines(err.buf);
+		strbuf_release(&err);
+		if (known <= 0)
+			return known < 0 ? MVL_EXIT_USAGE : MVL_EXIT_FAILURE;
+	}
 	{
 		/* a crashed VM's hugepages and host knobs are given back first */
 		struct strvec notes = STRVEC_INIT;

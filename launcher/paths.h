@@ -24,4 +24,12 @@ const char *mvl_state_root(void);
  */
 char *vm_config_path(const char *arg, const struct mvl_opts *opts, struct strbuf *err);
 
+/*
+ * A NAME given to down, status or console: -1 when it cannot be a VM name
+ * (err: "invalid VM name ..."), 0 when no config and no runtime directory
+ * has it (err: "no such VM ..." with the nearest known name and a hint),
+ * 1 when it is known.
+ */
+int vm_name_arg(const char *name, const struct mvl_opts *opts, struct strbuf *err);
+
 #endif

@@ -127,12 +127,13 @@ static void test_check_kvm_and_knobs(void **state)
 /* A VM from TOML text, and a plan of its vCPUs on 'pins' (one CPU each). */
 static void vm(struct vm_config *cfg, struct pin_plan *plan, const char *toml, const char *pins)
 {
+	char file[128];
 	struct strbuf err = STRBUF_INIT;
 	char *list = xstrdup(pins), *save = NULL;
 	size_t n = 0;
 
 	vm_config_init(cfg);
-	if (vm_config_parse("vms/t.toml", toml, strlen(toml), cfg, &err) < 0)
+	if (vm_config_parse(unit_config_file("vms/", "t", toml, file), toml, strlen(toml), cfg, &err) < 0)
 		fail_msg("%s", err.buf);
 	memset(plan, 0, sizeof(*plan));
 	plan->memory_node = 0;
@@ -289,7 +290,7 @@ static void test_check_memory(void **state)
 	it = item(&r, "big", "memory", CHECK_WARN);
 	assert_string_equal(it->message, "VM 'big' binds 8G of RAM to host node 0, which has 6G free now: the kernel will "
 			    "take the rest from swap or reclaim, and QEMU may be killed when it runs out");
-	assert_string_equal(it->fix, "free memory on host node 0, or give the VM less (memory.size in vms/t.toml:5), or "
+	assert_string_equal(it->fix, "free memory on host node 0, or give the VM less (memory.size in vms/big.toml:5), or "
 			    "bind it to another node (memory.numa_node)");
 	check_report_release(&r);
 	node.mem_free = UINT64_C(16) << 30;
@@ -402,7 +403,7 @@ static void test_cpu_pm_dedicated(void **state)
 	/* a KVM VM on a host without usable KVM */
 	kvm.usable = 0;
 	check_vm_for_up(&r, &ctx, 1);
-	assert_non_null(strstr(item(&r, "pm", "accel", CHECK_FAIL)->fix, "or accel = \"tcg\" in vms/t.toml"));
+	assert_non_null(strstr(item(&r, "pm", "accel", CHECK_FAIL)->fix, "or accel = \"tcg\" in vms/pm.toml"));
 	check_report_release(&r);
 
 	/* the JSON report */

@@ -31,6 +31,7 @@ static void topo_load(struct host_topo *t, const char *path)
 static void cfg_load(struct vm_config *cfg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void cfg_load(struct vm_config *cfg, const char *fmt, ...)
 {
+	char file[128];
 	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
 	va_list ap;
 
@@ -38,7 +39,7 @@ static void cfg_load(struct vm_config *cfg, const char *fmt, ...)
 	strbuf_vaddf(&text, fmt, ap);
 	va_end(ap);
 	vm_config_init(cfg);
-	if (vm_config_parse("vms/p.toml", text.buf, text.len, cfg, &err) < 0) {
+	if (vm_config_parse(unit_config_file("vms/", "p", text.buf, file), text.buf, text.len, cfg, &err) < 0) {
 		print_error("%s\n", err.buf);
 		fail();
 	}

@@ -9,11 +9,12 @@
 
 static void build(const char *text, const struct qemu_runtime *rt, struct strvec *argv)
 {
+	char file[128];
 	struct vm_config cfg;
 	struct strbuf err = STRBUF_INIT;
 
 	vm_config_init(&cfg);
-	if (vm_config_parse("/etc/mvlaunch/vms/t.toml", text, strlen(text), &cfg, &err) < 0 ||
+	if (vm_config_parse(unit_config_file("/etc/mvlaunch/vms/", "t", text, file), text, strlen(text), &cfg, &err) < 0 ||
 	    qemu_argv_build(&cfg, NULL, rt, argv, NULL, &err) < 0) {
 		print_error("%s\n", err.buf);
 		fail();

@@ -7,8 +7,10 @@
 
 static int parse(const char *text, struct vm_config *cfg, struct strbuf *err)
 {
+	char file[128];
+
 	vm_config_init(cfg);
-	return vm_config_parse("vms/t.toml", text, strlen(text), cfg, err);
+	return vm_config_parse(unit_config_file("vms/", "t", text, file), text, strlen(text), cfg, err);
 }
 
 static void expect_error(const char *text, const char *msg)
@@ -155,7 +157,21 @@ static void test_vm_config_types_and_ranges(void **state)
 	expect_error("[cpu]\nhyperv = { vendor_id = \"a,kvm=off\" }\n",
 		     "vms/t.toml:2:12: key 'cpu.hyperv.vendor_id': must not contain ',' (QEMU's -cpu parser cannot escape it)");
 	expect_error("[cpu]\nhyperv = { spinlocks = 100 }\n", "vms/t.toml:2:12: key 'cpu.hyperv.spinlocks': must be 4095..4294967295");
-	expect_error("name = \"a b\"\n", "vms/t.toml:1:1: key 'name': ' ' is not allowed (use letters, digits, '-', '_' and '.')");
+	expect_error("name = \"a b\"\n", "vms/a b.toml:1:1: key 'name': ' ' is not allowed (use letters, digits, '-', '_' and '.')");
+	{
+		/* copied from gaming.toml to win.toml: 'down win' must find what 'up win' started */
+		static const char text[] = "# copied\nname = \"gaming\"\n";
+		struct vm_config cfg;
+		struct strbuf err = STRBUF_INIT;
+
+		vm_config_init(&cfg);
+		assert_int_equal(vm_config_parse("vms/win.toml", text, strlen(text), &cfg, &err), -1);
+		assert_string_equal(err.buf, "vms/win.toml:2:1: key 'name': 'gaming' differs from the file name 'win.toml': "
+				    "a VM is known by its file name (the commands find 'win' as win.toml); delete this line, "
+				    "or rename the file to gaming.toml");
+		strbuf_release(&err);
+		vm_config_release(&cfg);
+	}
 	expect_error("[[net]]\nmac = \"53:54:00:00:00:01\"\n",
 		     "vms/t.toml:2:1: key 'net[0].mac': '53:54:00:00:00:01' is a multicast address (the first byte must be even)");
 	expect_error("[[passthrough]]\nhost = \"1:0.0\"\n",

@@ -48,6 +48,25 @@ static inline void check_strvec_list(const struct strvec *sv, const char **want,
 	check_strvec_list((sv), want_, __FILE__, __LINE__); \
 } while (0)
 
+/*
+ * The file a config text belongs in: a VM is known by its file name, so a
+ * text that says name = "x" is DIR/x.toml; any other is DIR/DEFAULT.toml.
+ */
+static inline const char *unit_config_file(const char *dir, const char *def, const char *text, char buf[128])
+{
+	const char *p = strstr(text, "name = \"");
+	size_t n;
+
+	if (p && (p == text || p[-1] == '\n')) {
+		p += 8;
+		n = strcspn(p, "\"");
+		snprintf(buf, 128, "%s%.*s.toml", dir, (int)n, p);
+	} else {
+		snprintf(buf, 128, "%s%s.toml", dir, def);
+	}
+	return buf;
+}
+
 /* Fake sysfs/procfs trees ($MVLAUNCH_SYSROOT) for the host tests. */
 
 /* Write text to ROOT/path, making the directories on the way. */
