@@ -75,6 +75,7 @@ LIB_OBJS += launcher/host_plan.o
 LIB_OBJS += launcher/pin_apply.o
 LIB_OBJS += launcher/vm_state.o
 LIB_OBJS += launcher/vm_float.o
+LIB_OBJS += launcher/vm_plan.o
 LIB_OBJS += launcher/vm_up.o
 LIB_OBJS += launcher/vm_show.o
 LIB_OBJS += launcher/vm_status.o

@@ -1,10 +1,11 @@
 /*
  * cmd_argv.c - 'mvlaunch argv': print the QEMU command line a VM runs with.
  *
- * Changes nothing. The same builder (and, for "auto" VMs, the same planner)
- * as 'up', so what is printed is what runs, but for one thing: 'up' hands
- * QEMU its QMP socket already listening as fd 3, where this prints the
- * path, so the output also runs on its own. Default output: one shell-quoted argument per line,
+ * Changes nothing. The same planner (vm_plan_one()) and builder as 'up', so
+ * what is printed is exactly what 'up' runs now, down to the QMP socket
+ * 'up' passes as fd 3 (a test compares it with QEMU's /proc/PID/cmdline).
+ * --bare leaves out what 'up' adds at run time, for a command line that
+ * runs on its own. Default output: one shell-quoted argument per line,
  * joined with " \" so the whole can be pasted into a shell; --json gives a
  * JSON array of strings for scripts.
  */
@@ -15,9 +16,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "host_plan.h"
-#include "paths.h"
-#include "qemu_argv.h"
+#include "vm_plan.h"
 #include "vm_load.h"
 #include "../util/quote.h"
 #include "../util/usage.h"
@@ -27,12 +26,14 @@
 static const char usage_argv[] =
 	"usage: mvlaunch argv [--json] [--bare] [--topology FILE.xml] <vm>\n"
 	"\n"
-	"Print the qemu-system-x86_64 command line for <vm> (a NAME or a path to a .toml).\n"
+	"Print the qemu-system-x86_64 command line 'up' would run for <vm> now (a NAME\n"
+	"or a path to a .toml): planned the same way, next to the VMs running here.\n"
+	"Its QMP socket is fd 3, which 'up' passes; --bare gives a line that runs alone.\n"
 	"\n"
 	"    --json    a JSON array of strings instead of shell-quoted lines\n"
-	"    --bare    leave out what 'up' adds at run time (-S, QMP socket, pidfile,\n"
-	"              serial socket and log under $MVLAUNCH_RUNDIR/NAME)\n"
-	"    --topology FILE.xml   plan an \"auto\" VM for that hwloc topology, not this host";
+	"    --bare    leave out what 'up' adds at run time (-S, the QMP socket on fd 3,\n"
+	"              pidfile, serial socket and log)\n"
+	"    --topology FILE.xml   plan for that hwloc topology instead of this host";
 
 static void print_shell(const struct strvec *argv)
 {
@@ -79,12 +80,11 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 	struct vm_config cfg;
 	struct strvec qargv = STRVEC_INIT, notes = STRVEC_INIT;
 	struct strbuf err = STRBUF_INIT;
-	struct qemu_runtime rt = { .state_dir = mvl_state_root() };
-	char *run_dir = NULL;
+	struct qemu_runtime rt = { 0 };
 	const char *topology = NULL;
 	struct host_plan hp;
 	struct pin_plan plan = { .memory_node = -1 };
-	int json = 0, bare = 0, planned = 0, c, ret = MVL_EXIT_FAILURE;
+	int json = 0, bare = 0, c, ret = MVL_EXIT_FAILURE;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
@@ -102,26 +102,13 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 	memset(&hp, 0, sizeof(hp));
 	if (vm_load(argv[optind], opts, &cfg) < 0)
 		goto out;
-	/* only "auto" VMs need the planner: topology, NUMA nodes and memory node come from it */
-	if (cfg.pin_auto || cfg.topology_auto) {
-		struct strvec notes_plan = STRVEC_INIT;
-
-		if (host_plan_init(&hp, topology, NULL, opts, (const char *const *)&cfg.name, 1, &err) < 0 ||
-		    pin_plan_build(&hp.host, &cfg, &plan, &notes_plan, &err) < 0) {
-			error_lines(err.buf);
-			strvec_clear(&notes_plan);
-			goto out;
-		}
-		for (size_t i = 0; i < notes_plan.nr; i++)
-			warning("%s", notes_plan.v[i]);
-		strvec_clear(&notes_plan);
-		planned = 1;
+	/* planned as 'up' plans it: topology, NUMA binding and pins come from the same plan */
+	if (vm_plan_one(&cfg, topology, opts, &hp, &plan, &notes, &err) < 0) {
+		error_lines(err.buf);
+		goto out;
 	}
-	if (!bare) {
-		run_dir = xstrfmt("%s/%s", mvl_run_root(), cfg.name);
-		rt.run_dir = run_dir;
-	}
-	if (qemu_argv_build(&cfg, planned ? &plan : NULL, &rt, &qargv, &notes, &err) < 0) {
+	vm_qemu_runtime(&cfg, bare, &rt);
+	if (qemu_argv_build(&cfg, &plan, &rt, &qargv, &notes, &err) < 0) {
 		error("cannot build the QEMU command line for '%s': %s", cfg.name, err.buf);
 		goto out;
 	}
@@ -133,7 +120,7 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 out:
 	pin_plan_release(&plan);
 	host_plan_release(&hp);
-	free(run_dir);
+	vm_qemu_runtime_release(&rt);
 	strvec_clear(&qargv);
 	strvec_clear(&notes);
 	strbuf_release(&err);

@@ -1,28 +1,45 @@
 /*
- * cmd_down.c - 'mvlaunch down': stop a VM and remove its runtime files.
+ * cmd_down.c - 'mvlaunch down': shut a VM down and remove its runtime files.
  *
- * ACPI power-down first (the guest shuts down cleanly), then QMP quit,
- * SIGTERM and SIGKILL, each only when the previous one did not stop QEMU.
- * A VM that is not running, or whose QEMU crashed, is cleaned up and the
- * command still succeeds.
+ * A running guest gets the ACPI power-down and --timeout seconds (default:
+ * its config's service.stop_timeout) to power itself off. If it has not by
+ * then, it is left running and the command fails, saying how to force it:
+ * a guest installing updates is never powered off mid-write unless asked
+ * (--force at once, or --kill-after once the wait is over, which systemd's
+ * ExecStop and 'run' use). A guest that cannot act on the power button
+ * (never started, paused) is stopped at once. A VM whose QEMU crashed is
+ * cleaned up and the command succeeds.
  */
 #include <getopt.h>
 #include <stdio.h>
-#include <time.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "paths.h"
 #include "vm_float.h"
 #include "vm_up.h"
+#include "../config/vm_config.h"
 #include "../util/usage.h"
+#include "../util/wrapper.h"
 #include "../util/banned.h"
 
+#define DEFAULT_STOP_TIMEOUT_S 60
+
 static const char usage_down[] =
-	"usage: mvlaunch down [--timeout S] [--force] <name>\n"
+	"usage: mvlaunch down [--timeout S] [--force | --kill-after] <name>\n"
 	"\n"
-	"Stop VM <name>: ACPI power-down, wait up to --timeout seconds (default 60)\n"
-	"for the guest to shut down, then QMP quit, SIGTERM, SIGKILL. Runtime files\n"
-	"are removed. --force skips the power-down and stops QEMU at once.";
+	"Shut VM <name> down: the ACPI power-down, then up to --timeout seconds for\n"
+	"the guest to power off (default: the config's service.stop_timeout, else 60).\n"
+	"If it is still running then, it is left running and down exits 1. A guest\n"
+	"that never ran or is paused is stopped at once. Runtime files are removed\n"
+	"once QEMU is gone; its logs stay in $MVLAUNCH_LOGDIR/<name>.\n"
+	"\n"
+	"    --timeout S    how long the guest gets to shut down\n"
+	"    --force        no power-down: stop QEMU at once (QMP quit, SIGTERM, SIGKILL)\n"
+	"    --kill-after   if the guest has not powered off after --timeout, stop QEMU\n"
+	"                   (what systemd's ExecStop and 'run' do)";
 
 /* Give back its hugepages and host knobs; a failure is reported, the VM is down anyway. */
 static void release_host(const char *name, const struct mvl_opts *opts)
@@ -44,11 +61,49 @@ static void release_host(const char *name, const struct mvl_opts *opts)
 	strbuf_release(&err);
 }
 
+/* The guest's shutdown time from the config that started it (else NAME.toml, else 60 s). */
+static int config_stop_timeout_ms(const char *name, const char *started_from, const struct mvl_opts *opts)
+{
+	struct strbuf ignore = STRBUF_INIT;
+	struct vm_config cfg;
+	char *path = started_from ? xstrdup(started_from) : vm_config_path(name, opts, &ignore);
+	int ms = DEFAULT_STOP_TIMEOUT_S * 1000;
+
+	vm_config_init(&cfg);
+	strbuf_reset(&ignore);
+	if (path && vm_config_load(path, &cfg, &ignore) == 0)
+		ms = (int)cfg.stop_timeout * 1000;
+	vm_config_release(&cfg);
+	strbuf_release(&ignore);
+	free(path);
+	return ms;
+}
+
+struct progress {
+	const char *name;
+	int tty;
+};
+
+/* "waiting for 'win' to shut down: 12 s of 120", rewritten in place on a terminal. */
+static void show_progress(void *data, int waited_ms, int timeout_ms)
+{
+	struct progress *p = data;
+
+	if (!p->tty)
+		return;
+	fprintf(stderr, "\rwaiting for '%s' to shut down: %d s of %d (Ctrl-C leaves it running)", p->name,
+		waited_ms / 1000, timeout_ms / 1000);
+	if (waited_ms >= timeout_ms)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
 int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 {
 	static const struct option longopts[] = {
 		{ "timeout", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "kill-after", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -59,24 +114,31 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 		[STOP_QUIT] = "stopped with QMP quit",
 		[STOP_TERM] = "stopped with SIGTERM",
 		[STOP_KILL] = "killed with SIGKILL",
+		[STOP_STILL_RUNNING] = "is still running",
 	};
 	struct vm_handle h = VM_HANDLE_INIT;
 	struct strbuf err = STRBUF_INIT;
-	int timeout_ms = 60000, force = 0, was_gone, c, r, ret = MVL_EXIT_FAILURE;
+	struct vm_stop_opts so = { .timeout_ms = -1 };
+	struct progress pr = { 0 };
+	int was_gone, c, r, ret = MVL_EXIT_FAILURE;
 	enum vm_stop_how how;
+	char *status = NULL;
 	const char *name;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+hf", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
-			if (parse_seconds(optarg, &timeout_ms) < 0) {
+			if (parse_seconds(optarg, &so.timeout_ms) < 0) {
 				error("invalid --timeout '%s': expected seconds (0..86400)", optarg);
 				return MVL_EXIT_USAGE;
 			}
 			break;
 		case 'f':
-			force = 1;
+			so.force = 1;
+			break;
+		case 'k':
+			so.kill_after = 1;
 			break;
 		case 'h':
 			puts(usage_down);
@@ -87,6 +149,10 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	if (argc - optind != 1)
 		return usage_error(usage_down);
+	if (so.force && so.kill_after) {
+		error("--force and --kill-after contradict each other: --force stops at once");
+		return MVL_EXIT_USAGE;
+	}
 	name = argv[optind];
 
 	r = vm_name_arg(name, opts, &err);
@@ -103,22 +169,44 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	if (r == 0) {
 		release_host(name, opts);
-		if (was_gone)
-			printf("'%s' was not running: its QEMU had crashed or been killed; removed its runtime files\n", name);
-		else
+		if (was_gone) {
+			char *log = runtime_log_path(name, "qemu.log");
+
+			printf("'%s' was not running: its QEMU had crashed or been killed; removed its runtime files "
+			       "(its log: %s)\n", name, log);
+			free(log);
+		} else {
 			printf("'%s' is not running\n", name);
+		}
 		ret = MVL_EXIT_OK;
 		goto out;
 	}
-	how = vm_stop(&h, timeout_ms, force);
-	if (how == STOP_QUIT && !force)
-		printf("'%s' did not shut down within %d s of the ACPI power-down; ", name, timeout_ms / 1000);
+	if (so.timeout_ms < 0)
+		so.timeout_ms = config_stop_timeout_ms(name, h.state.config, opts);
+	pr.name = name;
+	pr.tty = isatty(2);
+	so.progress = show_progress;
+	so.data = &pr;
+	how = vm_stop(&h, &so, &status);
+	if (how == STOP_STILL_RUNNING) {
+		error("'%s' is still running %d s after the ACPI power-down; it was left running", name,
+		      so.timeout_ms / 1000);
+		hint("wait longer with 'mvlaunch down --timeout SECONDS %s', or stop it at once with 'mvlaunch down "
+		     "--force %s' (like pulling the plug: what the guest has not saved is lost)", name, name);
+		goto out;
+	}
+	if (how == STOP_QUIT && !so.force && (!strcmp(status, "prelaunch") || !strcmp(status, "paused")))
+		printf("'%s' was %s (a guest that does not run cannot act on the power button): ", name,
+		       !strcmp(status, "prelaunch") ? "never started" : "paused");
+	else if (how != STOP_POWERDOWN && !so.force && hears_acpi_state(status))
+		printf("'%s' did not shut down within %d s of the ACPI power-down: ", name, so.timeout_ms / 1000);
 	else
 		printf("'%s' ", name);
 	printf("%s\n", how_text[how]);
 	release_host(name, opts);
 	ret = MVL_EXIT_OK;
 out:
+	free(status);
 	vm_handle_release(&h);
 	strbuf_release(&err);
 	return ret;

@@ -36,7 +36,8 @@ static const char usage_run[] =
 	"down cleanly, 1 when QEMU crashed or could not start.\n"
 	"\n"
 	"    --timeout S        how long QEMU may take to answer on QMP (default 30)\n"
-	"    --stop-timeout S   how long the guest gets to power off on a signal (default 60)\n"
+	"    --stop-timeout S   how long the guest gets to power off on a signal, before QEMU\n"
+	"                       is stopped (default: the config's service.stop_timeout)\n"
 	"    --force            as for 'up': a cpu_pm VM on vCPUs that are not dedicated";
 
 int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
@@ -53,7 +54,7 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 	struct strbuf err = STRBUF_INIT;
 	struct vm_config cfg;
 	sigset_t mask, old;
-	int stop_ms = 60000, sfd = -1, release = 0, c, ret = MVL_EXIT_FAILURE;
+	int stop_ms = -1, sfd = -1, release = 0, c, ret = MVL_EXIT_FAILURE;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
@@ -124,7 +125,12 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 					ret = MVL_EXIT_OK;
 					break;
 				}
-				how = vm_stop(&h, stop_ms, 0);
+				{
+					struct vm_stop_opts so = { .timeout_ms = stop_ms >= 0 ? stop_ms :
+								   (int)cfg.stop_timeout * 1000, .kill_after = 1 };
+
+					how = vm_stop(&h, &so, NULL);
+				}
 				release = 1;
 				printf("'%s' %s\n", cfg.name, how == STOP_POWERDOWN ? "shut down (ACPI power-down)" :
 				       how == STOP_QUIT ? "did not power off in time; stopped with QMP quit" :
@@ -136,7 +142,7 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 		}
 		if (!qemu_alive(&h.proc)) {
 			struct strbuf why = STRBUF_INIT;
-			char *log = runtime_path(&h.rt, "qemu.log");
+			char *log = runtime_log_path(cfg.name, "qemu.log");
 
 			qemu_describe_exit(&h.proc, &why);
 			if (WIFEXITED(h.proc.status) && WEXITSTATUS(h.proc.status) == 0) {

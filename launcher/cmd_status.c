@@ -41,7 +41,10 @@ static void print_human(const struct vm_status *s)
 
 		printf(", pid %d, up %lld:%02lld:%02lld", (int)s->st.pid, u / 3600, u / 60 % 60, u % 60);
 	} else if (s->st.pid) {
-		printf(" (QEMU pid %d is gone; 'mvlaunch down %s' cleans up)", (int)s->st.pid, s->name);
+		char *log = runtime_log_path(s->name, "qemu.log");
+
+		printf(" (QEMU pid %d is gone; its log: %s; 'mvlaunch down %s' cleans up)", (int)s->st.pid, log, s->name);
+		free(log);
 	}
 	if (s->drift)
 		printf(", PINS DRIFTED");

@@ -95,7 +95,8 @@ static void write_unit(struct strbuf *u, const char *bin, const char *name, cons
 	/* the template's "%i" is a specifier, kept as it is */
 	strbuf_addf(u, "ExecStart=%s run --stop-timeout %s", cmd.buf, num);
 	cfg ? exec_word(u, vm_arg) : strbuf_addf(u, " %s", vm_arg);
-	strbuf_addf(u, "\nExecStop=%s down --timeout %s", cmd.buf, num);
+	/* --kill-after: systemd wants the VM gone; TimeoutStopSec leaves room for quit, TERM, KILL */
+	strbuf_addf(u, "\nExecStop=%s down --timeout %s --kill-after", cmd.buf, num);
 	cfg ? exec_word(u, vm_arg) : strbuf_addf(u, " %s", vm_arg);
 	strbuf_addch(u, '\n');
 	strbuf_addf(u, "TimeoutStartSec=120\n"

@@ -38,6 +38,11 @@ const char *mvl_state_root(void)
 	return env_or("MVLAUNCH_STATEDIR", "/var/lib/mvlaunch");
 }
 
+const char *mvl_log_root(void)
+{
+	return env_or("MVLAUNCH_LOGDIR", "/var/log/mvlaunch");
+}
+
 /* Stems of the .toml files in VMS_DIR (host.toml aside) and the VMs with runtime directories. */
 static void known_names(const struct mvl_opts *opts, struct strvec *names)
 {

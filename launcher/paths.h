@@ -2,7 +2,7 @@
  * paths.h - where mvlaunch finds VM configs and keeps its files.
  *
  * Each root has one environment variable so tests (and unusual installs)
- * can move it: MVLAUNCH_VMS, MVLAUNCH_RUNDIR, MVLAUNCH_STATEDIR.
+ * can move it: MVLAUNCH_VMS, MVLAUNCH_RUNDIR, MVLAUNCH_STATEDIR, MVLAUNCH_LOGDIR.
  */
 #ifndef MVL_PATHS_H
 #define MVL_PATHS_H
@@ -16,6 +16,8 @@ const char *mvl_vms_dir(const struct mvl_opts *opts);
 const char *mvl_run_root(void);
 /* $MVLAUNCH_STATEDIR, else /var/lib/mvlaunch. */
 const char *mvl_state_root(void);
+/* $MVLAUNCH_LOGDIR, else /var/log/mvlaunch: LOG/NAME/qemu.log and serial.log, the last boots kept. */
+const char *mvl_log_root(void);
 
 /*
  * Resolve a VM argument: a path (contains '/' or ends in ".toml") is used as

@@ -130,8 +130,15 @@ static void build_runtime_head(struct builder *b, const struct qemu_runtime *rt)
 		strvec_push(b->argv, "-pidfile");
 		strvec_pushf(b->argv, "%s/qemu.pid", rt->run_dir);	/* a raw argument: no escaping */
 		strvec_push(b->argv, "-chardev");
-		strvec_pushf(b->argv, "socket,id=serial0,path=%s/serial.sock,server=on,wait=off,logfile=%s/serial.log",
-			     dir, dir);
+		if (rt->log_dir) {
+			char *log = qemu_opt_escape(rt->log_dir);
+
+			strvec_pushf(b->argv, "socket,id=serial0,path=%s/serial.sock,server=on,wait=off,logfile=%s/serial.log",
+				     dir, log);
+			free(log);
+		} else {
+			strvec_pushf(b->argv, "socket,id=serial0,path=%s/serial.sock,server=on,wait=off", dir);
+		}
 		strvec_pushl(b->argv, "-serial", "chardev:serial0", NULL);
 		free(dir);
 	}

@@ -17,11 +17,13 @@ struct qemu_runtime {
 	/*
 	 * The VM's runtime directory (/run/mvlaunch/NAME). When set, the argv
 	 * also starts QEMU paused (-S) with its QMP socket, pidfile and serial
-	 * socket + log there. NULL: only what the config describes.
+	 * socket there (the serial log in log_dir). NULL: only what the config describes.
 	 */
 	const char *run_dir;
 	/* Root of persistent per-VM files (default nvram lives in STATE/NAME/). */
 	const char *state_dir;
+	/* With run_dir: where the serial port's log goes (LOG/NAME, kept by 'down'). */
+	const char *log_dir;
 	/*
 	 * With run_dir: when > 0, the QMP socket is this already-listening
 	 * file descriptor ('up' binds RUN_DIR/qmp.sock itself and passes it,

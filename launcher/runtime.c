@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -23,25 +24,26 @@
 #include "../util/banned.h"
 
 static const char *const runtime_files[] = {
-	"qmp.sock", "serial.sock", "qemu.pid", "state.json", "state.json.tmp", "qemu.log", "serial.log",
+	"qmp.sock", "serial.sock", "qemu.pid", "state.json", "state.json.tmp",
 };
 
-static int mkdir_private(const char *path, struct strbuf *err)
+/* mkdir PATH 0700, or make an existing directory private; 'what' names it in errors. */
+static int mkdir_private(const char *path, const char *what, struct strbuf *err)
 {
 	struct stat st;
 
 	if (mkdir(path, 0700) == 0)
 		return 0;
 	if (errno != EEXIST) {
-		strbuf_addf(err, "cannot create runtime directory '%s': %s", path, strerror(errno));
+		strbuf_addf(err, "cannot create %s '%s': %s", what, path, strerror(errno));
 		return -1;
 	}
 	if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		strbuf_addf(err, "runtime path '%s' exists and is not a directory", path);
+		strbuf_addf(err, "%s '%s' exists and is not a directory", what, path);
 		return -1;
 	}
 	if ((st.st_mode & 077) && chmod(path, 0700) < 0) {
-		strbuf_addf(err, "cannot make runtime directory '%s' private: %s", path, strerror(errno));
+		strbuf_addf(err, "cannot make %s '%s' private: %s", what, path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -54,13 +56,13 @@ int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct strbu
 	rt->name = xstrdup(name);
 	rt->dir = xstrfmt("%s/%s", root, name);
 	rt->lock_fd = -1;
-	if (mkdir_private(root, err) < 0)
+	if (mkdir_private(root, "runtime directory", err) < 0)
 		return -1;
 	for (int tries = 0; tries < 100; tries++) {
 		struct stat a, b;
 		int fd;
 
-		if (mkdir_private(rt->dir, err) < 0)
+		if (mkdir_private(rt->dir, "runtime directory", err) < 0)
 			return -1;
 		fd = open(rt->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0) {
@@ -95,7 +97,7 @@ int runtime_lock_root(struct strbuf *err)
 	const char *root = mvl_run_root();
 	int fd;
 
-	if (mkdir_private(root, err) < 0)
+	if (mkdir_private(root, "runtime directory", err) < 0)
 		return -1;
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
@@ -164,6 +166,49 @@ void runtime_release(struct vm_runtime *rt)
 	free(rt->dir);
 	rt->name = rt->dir = NULL;
 	rt->lock_fd = -1;
+}
+
+char *runtime_log_path(const char *name, const char *file)
+{
+	return xstrfmt("%s/%s/%s", mvl_log_root(), name, file);
+}
+
+int runtime_logs_rotate(const char *name, struct strbuf *err)
+{
+	static const char *const logs[] = { "qemu.log", "serial.log" };
+	char *dir = xstrfmt("%s/%s", mvl_log_root(), name);
+	int ret = -1;
+
+	/* the log root may be new (a fresh /var/log): make its parents too */
+	for (char *s = dir + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+			strbuf_addf(err, "cannot create log directory '%s': %s", dir, strerror(errno));
+			goto out;
+		}
+		*s = '/';
+	}
+	if (mkdir_private(dir, "log directory", err) < 0)
+		goto out;
+	for (size_t i = 0; i < ARRAY_SIZE(logs); i++) {
+		for (int n = RUNTIME_LOG_BOOTS - 1; n >= 1; n--) {
+			char *from = n == 1 ? xstrfmt("%s/%s", dir, logs[i]) : xstrfmt("%s/%s.%d", dir, logs[i], n - 1);
+			char *to = xstrfmt("%s/%s.%d", dir, logs[i], n);
+
+			if (rename(from, to) < 0 && errno != ENOENT) {
+				strbuf_addf(err, "cannot keep log '%s' as '%s': %s", from, to, strerror(errno));
+				free(from);
+				free(to);
+				goto out;
+			}
+			free(from);
+			free(to);
+		}
+	}
+	ret = 0;
+out:
+	free(dir);
+	return ret;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -2,8 +2,9 @@
  * runtime.h - a VM's runtime directory, its lock, and ghost detection.
  *
  * Each VM has $MVLAUNCH_RUNDIR/NAME/ (default /run/mvlaunch/NAME, mode 0700)
- * holding qmp.sock, qemu.pid, qemu.log, serial.sock, serial.log and
- * state.json. Whoever changes a VM (up, down, run) holds an exclusive flock
+ * holding qmp.sock, qemu.pid, serial.sock and state.json; its logs live apart
+ * in $MVLAUNCH_LOGDIR/NAME/ (default /var/log/mvlaunch/NAME), which 'down'
+ * keeps: qemu.log and serial.log of this boot, .1 to .4 of the ones before. Whoever changes a VM (up, down, run) holds an exclusive flock
  * on that directory, so two commands on one VM never interleave, and commands
  * on different VMs never wait for each other.
  */
@@ -45,6 +46,18 @@ void runtime_clean(struct vm_runtime *rt);
 int runtime_has_files(const struct vm_runtime *rt);
 /* Unlock and free; the directory stays unless runtime_clean() ran. */
 void runtime_release(struct vm_runtime *rt);
+
+/* How many boots' logs are kept: this one and four before. */
+#define RUNTIME_LOG_BOOTS 5
+
+/* LOG_ROOT/NAME/FILE ("qemu.log", "serial.log"); caller frees. */
+char *runtime_log_path(const char *name, const char *file);
+/*
+ * Before a boot: create LOG_ROOT/NAME (0700) and shift qemu.log and
+ * serial.log to .1 (.1 to .2, ...; the oldest beyond RUNTIME_LOG_BOOTS goes).
+ * 0, or -1 with the reason in err.
+ */
+int runtime_logs_rotate(const char *name, struct strbuf *err);
 
 /*
  * Call fn(name, data) for each VM directory under the runtime root, in name

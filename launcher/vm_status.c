@@ -85,6 +85,7 @@ int vm_status_read(const char *name, struct vm_status *s, struct strbuf *err)
 
 	memset(s, 0, sizeof(*s));
 	s->name = xstrdup(name);
+	s->log = runtime_log_path(name, "qemu.log");
 	rt.name = xstrdup(name);
 	rt.dir = xstrfmt("%s/%s", mvl_run_root(), name);
 	if (vm_find_qemu(&rt, &p, &s->st) < 0) {
@@ -154,6 +155,7 @@ json_t *vm_status_json(const struct vm_status *s)
 	json_object_set_new(o, "config", s->st.config ? json_string(s->st.config) : json_null());
 	json_object_set_new(o, "qemu_version", s->st.qemu_version ? json_string(s->st.qemu_version) : json_null());
 	json_object_set_new(o, "drift", json_boolean(s->drift));
+	json_object_set_new(o, "log", json_string_nocheck(s->log));
 	for (size_t i = 0; s->running && i < s->st.threads.nr; i++) {
 		const struct vm_thread *t = &s->st.threads.t[i];
 		json_t *jt = vm_thread_to_json(t);
@@ -170,6 +172,7 @@ json_t *vm_status_json(const struct vm_status *s)
 void vm_status_release(struct vm_status *s)
 {
 	free(s->name);
+	free(s->log);
 	vm_state_release(&s->st);
 	memset(s, 0, sizeof(*s));
 }

@@ -15,6 +15,7 @@ struct vm_status {
 	const char *state;	/* QMP status ("running", "paused", ...), "crashed", "starting", "stale" */
 	int running;		/* QEMU process alive */
 	struct vm_state st;	/* from state.json; threads[].actual and comm read live */
+	char *log;		/* its QEMU's log (kept after a crash) */
 	long long uptime_s;
 	int drift;		/* some thread's affinity differs from its pin */
 };

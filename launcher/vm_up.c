@@ -29,6 +29,7 @@
 #include "pin_plan.h"
 #include "qemu_argv.h"
 #include "vm_float.h"
+#include "vm_plan.h"
 #include "../qmp/qmp_cmds.h"
 #include "../util/wrapper.h"
 #include "../util/banned.h"
@@ -147,9 +148,13 @@ static int check_ghost(struct vm_handle *h, struct strvec *notes, struct strbuf 
 			    h->rt.name, (int)p.pid, h->rt.name);
 		ret = -1;
 	} else if (runtime_has_files(&h->rt)) {
-		if (st.pid)
-			strvec_pushf(notes, "removed stale runtime files of '%s' (its QEMU, pid %d, is gone)",
-				     h->rt.name, (int)st.pid);
+		if (st.pid) {
+			char *log = runtime_log_path(h->rt.name, "qemu.log");
+
+			strvec_pushf(notes, "removed stale runtime files of '%s' (its QEMU, pid %d, is gone; its log: %s)",
+				     h->rt.name, (int)st.pid, log);
+			free(log);
+		}
 		else
 			strvec_pushf(notes, "removed stale runtime files of '%s'", h->rt.name);
 		runtime_clean_files(&h->rt);
@@ -178,7 +183,7 @@ static int listen_qmp(struct vm_handle *h, struct strbuf *err)
 static int connect_qmp(struct vm_handle *h, int timeout_ms, struct strbuf *err)
 {
 	char *sock = runtime_path(&h->rt, "qmp.sock");
-	char *log = runtime_path(&h->rt, "qemu.log");
+	char *log = runtime_log_path(h->rt.name, "qemu.log");
 	struct strbuf e = STRBUF_INIT;
 	int ret = 0;
 
@@ -247,7 +252,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	struct strvec plan_notes = STRVEC_INIT;
 	int held = 0;
 	struct strvec argv = STRVEC_INIT;
-	struct qemu_runtime qrt = { .state_dir = mvl_state_root(), .qmp_fd = 3 };
+	struct qemu_runtime qrt;
 	struct qmp_vcpu *vcpus = NULL;
 	struct qmp_iothread *io = NULL;
 	size_t nr_vcpus = 0, nr_io = 0;
@@ -256,6 +261,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 
 	memset(&hp, 0, sizeof(hp));
 	memset(&prep, 0, sizeof(prep));
+	vm_qemu_runtime(cfg, 0, &qrt);	/* the same as 'mvlaunch argv' prints */
 	if (runtime_lock(&h->rt, cfg->name, 0, err) < 0)
 		goto out;
 	if (check_ghost(h, notes, err) < 0) {
@@ -264,18 +270,10 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	}
 	/* from planning to state.json, no other 'up' hands out CPUs */
 	root_fd = runtime_lock_root(err);
-	if (root_fd < 0 || host_plan_init(&hp, NULL, NULL, opts->mvl, (const char *const *)&cfg->name, 1, err) < 0 ||
-	    pin_plan_build(&hp.host, cfg, &plan, &plan_notes, err) < 0)
+	if (root_fd < 0 || vm_plan_one(cfg, NULL, opts->mvl, &hp, &plan, &plan_notes, err) < 0)
 		goto fail;
 	for (size_t i = 0; i < plan_notes.nr; i++)
 		strvec_push(notes, plan_notes.v[i]);
-	{
-		struct strbuf m = STRBUF_INIT;
-
-		if (pin_plan_memory_check(&hp.topo, cfg, &plan, &m))
-			strvec_push(notes, m.buf);
-		strbuf_release(&m);
-	}
 	if (preflight(cfg, &hp.host, &plan, opts->force, notes, err) < 0)
 		goto fail;
 	if (!opts->dry_run) {
@@ -305,7 +303,6 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 			goto fail;
 		nvram_created = r;
 	}
-	qrt.run_dir = h->rt.dir;
 	if (qemu_argv_build(cfg, &plan, &qrt, &argv, NULL, err) < 0)
 		goto fail;
 	if (opts->argv)
@@ -319,7 +316,10 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		ret = 0;
 		goto out;
 	}
-	log = runtime_path(&h->rt, "qemu.log");
+	/* the last boots' logs stay for whoever investigates a crash */
+	if (runtime_logs_rotate(cfg->name, err) < 0)
+		goto fail;
+	log = runtime_log_path(cfg->name, "qemu.log");
 	listen_fd = listen_qmp(h, err);
 	if (listen_fd < 0)
 		goto fail;
@@ -395,6 +395,7 @@ out:
 	qmp_iothreads_free(io, nr_io);
 	strvec_clear(&argv);
 	pin_plan_release(&plan);
+	vm_qemu_runtime_release(&qrt);
 	return ret;
 }
 
@@ -407,17 +408,55 @@ void vm_handle_release(struct vm_handle *h)
 	vm_state_release(&h->state);
 }
 
-enum vm_stop_how vm_stop(struct vm_handle *h, int timeout_ms, int force)
+int hears_acpi_state(const char *status)
+{
+	return !strcmp(status, "running") || !strcmp(status, "suspended");
+}
+
+/* Wait for QEMU to exit after the power-down, telling o->progress each second. */
+static int wait_powerdown(struct vm_handle *h, const struct vm_stop_opts *o)
+{
+	int waited = 0;
+
+	while (waited < o->timeout_ms) {
+		int slice = o->timeout_ms - waited < 1000 ? o->timeout_ms - waited : 1000;
+
+		if (qemu_wait_exit(&h->proc, slice))
+			return 1;
+		waited += slice;
+		if (o->progress)
+			o->progress(o->data, waited, o->timeout_ms);
+	}
+	return !qemu_alive(&h->proc);
+}
+
+enum vm_stop_how vm_stop(struct vm_handle *h, const struct vm_stop_opts *o, char **status)
 {
 	struct strbuf ignore = STRBUF_INIT;
 	enum vm_stop_how how = STOP_GONE;
+	char *state = NULL;
 
 	if (!qemu_alive(&h->proc))
 		goto clean;
-	if (!force && h->qmp && qmp_simple(h->qmp, "system_powerdown", &ignore) == 0 &&
-	    qemu_wait_exit(&h->proc, timeout_ms)) {
-		how = STOP_POWERDOWN;
-		goto clean;
+	if (h->qmp && qmp_query_status(h->qmp, &state, &ignore) < 0)
+		state = NULL;
+	if (!o->force && h->qmp && state && hears_acpi_state(state)) {
+		strbuf_reset(&ignore);
+		if (qmp_simple(h->qmp, "system_powerdown", &ignore) == 0) {
+			/* QMP serves one client: let 'status' in while the guest shuts down */
+			qmp_close(h->qmp);
+			h->qmp = NULL;
+			if (wait_powerdown(h, o)) {
+				how = STOP_POWERDOWN;
+				goto clean;
+			}
+			if (!o->kill_after) {
+				how = STOP_STILL_RUNNING;
+				goto out;
+			}
+			if (vm_reconnect(h) < 0)
+				h->qmp = NULL;	/* stop it with signals then */
+		}
 	}
 	strbuf_reset(&ignore);
 	/* quit may or may not be answered before the socket closes */
@@ -436,6 +475,11 @@ clean:
 	qmp_close(h->qmp);
 	h->qmp = NULL;
 	runtime_clean(&h->rt);
+out:
+	if (status)
+		*status = state ? state : xstrdup("");
+	else
+		free(state);
 	strbuf_release(&ignore);
 	return how;
 }
@@ -474,10 +518,23 @@ out:
 	return ret;
 }
 
+int vm_reconnect(struct vm_handle *h)
+{
+	char *sock = runtime_path(&h->rt, "qmp.sock");
+	struct strbuf ignore = STRBUF_INIT;
+	int r = qmp_connect(&h->qmp, sock, 5000, &ignore);
+
+	if (r < 0)
+		h->qmp = NULL;
+	free(sock);
+	strbuf_release(&ignore);
+	return r;
+}
+
 int vm_reclaim(struct vm_handle *h, struct strbuf *err)
 {
 	char *name = xstrdup(h->rt.name);
-	char *state_path, *sock;
+	char *state_path;
 	struct vm_state st;
 	struct strbuf ignore = STRBUF_INIT;
 	int ours;
@@ -498,22 +555,14 @@ int vm_reclaim(struct vm_handle *h, struct strbuf *err)
 		strbuf_release(&ignore);
 		return 0;
 	}
-	if (!h->qmp && qemu_alive(&h->proc)) {
-		sock = runtime_path(&h->rt, "qmp.sock");
-		strbuf_reset(&ignore);
-		if (qmp_connect(&h->qmp, sock, 5000, &ignore) < 0)
-			h->qmp = NULL;
-		free(sock);
-	}
+	if (!h->qmp && qemu_alive(&h->proc))
+		vm_reconnect(h);
 	strbuf_release(&ignore);
 	return 1;
 }
 
 int vm_attach(const char *name, struct vm_handle *h, int *was_gone, struct strbuf *err)
 {
-	struct strbuf ignore = STRBUF_INIT;
-	char *sock;
-
 	*was_gone = 0;
 	if (!runtime_exists(name))
 		return 0;
@@ -524,10 +573,6 @@ int vm_attach(const char *name, struct vm_handle *h, int *was_gone, struct strbu
 		runtime_clean(&h->rt);
 		return 0;
 	}
-	sock = runtime_path(&h->rt, "qmp.sock");
-	if (qmp_connect(&h->qmp, sock, 5000, &ignore) < 0)
-		h->qmp = NULL;	/* stop it with signals then */
-	free(sock);
-	strbuf_release(&ignore);
+	vm_reconnect(h);	/* without QMP it is stopped with signals */
 	return 1;
 }

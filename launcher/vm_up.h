@@ -49,15 +49,30 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 /* Close QMP and the pidfd, unlock; QEMU keeps running. */
 void vm_handle_release(struct vm_handle *h);
 
-/* How a VM was stopped, for the message. */
-enum vm_stop_how { STOP_NOT_RUNNING, STOP_GONE, STOP_POWERDOWN, STOP_QUIT, STOP_TERM, STOP_KILL };
+/* How a VM was stopped, for the message; STOP_STILL_RUNNING: it was not. */
+enum vm_stop_how { STOP_NOT_RUNNING, STOP_GONE, STOP_POWERDOWN, STOP_QUIT, STOP_TERM, STOP_KILL, STOP_STILL_RUNNING };
+
+struct vm_stop_opts {
+	int timeout_ms;		/* how long the guest gets after the ACPI power-down */
+	int force;		/* no power-down: QMP quit, SIGTERM, SIGKILL at once */
+	int kill_after;		/* still running after timeout_ms: then quit, TERM, KILL */
+	/* called about once a second while the guest shuts down (may be NULL) */
+	void (*progress)(void *data, int waited_ms, int timeout_ms);
+	void *data;
+};
 
 /*
- * Stop the QEMU in h (attached or our child): ACPI power-down and up to
- * timeout_ms for the guest (skipped with force), then QMP quit, SIGTERM,
- * SIGKILL. Then remove the runtime files. Returns how it stopped.
+ * Stop the QEMU in h (attached or our child). A running guest gets the ACPI
+ * power-down and up to timeout_ms to power itself off (QMP is let go while
+ * it waits, so 'status' works meanwhile); if it does not, it is left running
+ * (STOP_STILL_RUNNING, runtime files kept) unless kill_after says to stop it.
+ * A guest that cannot act on the power button (never started: prelaunch;
+ * paused; stopped on an error) and 'force' go straight to QMP quit, SIGTERM,
+ * SIGKILL. *status (may be NULL) gets QEMU's state before ("running",
+ * "paused", ...; "" when QMP did not answer). Once QEMU is gone the runtime
+ * files are removed. Returns how it stopped.
  */
-enum vm_stop_how vm_stop(struct vm_handle *h, int timeout_ms, int force);
+enum vm_stop_how vm_stop(struct vm_handle *h, const struct vm_stop_opts *o, char **status);
 
 /*
  * After NAME's QEMU stopped: give back what it held on the host (hugepages,
@@ -84,6 +99,12 @@ int vm_attach(const char *name, struct vm_handle *h, int *was_gone, struct strbu
  * directory now (h->rt is then unlocked and must not be cleaned).
  */
 int vm_reclaim(struct vm_handle *h, struct strbuf *err);
+
+/* Whether a guest in QMP state 'status' can act on the ACPI power button (running, suspended). */
+int hears_acpi_state(const char *status);
+
+/* Connect h->qmp to its QEMU again (5 s); 0, or -1 with h->qmp NULL. */
+int vm_reconnect(struct vm_handle *h);
 
 /*
  * The running QEMU of a runtime directory, from state.json, or from

@@ -8,7 +8,7 @@ set -u
 MVLAUNCH=${MVLAUNCH:-$(cd "$(dirname "$0")/../.." && pwd)/build/mvlaunch}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/mvl-e2e.XXXXXX")
-export MVLAUNCH_RUNDIR="$T/run" MVLAUNCH_STATEDIR="$T/state" MVLAUNCH_VMS="$T/vms"
+export MVLAUNCH_RUNDIR="$T/run" MVLAUNCH_STATEDIR="$T/state" MVLAUNCH_VMS="$T/vms" MVLAUNCH_LOGDIR="$T/log"
 mkdir -p "$T/vms"
 _cleanups=()
 _failed=0
@@ -79,14 +79,65 @@ argv_array() {
 # up), send the commands, then quit. Replies in $T/qmp.out, stderr in
 # $T/qemu.err; returns QEMU's exit code.
 qemu_qmp() {
-	local argvfile=$1
+	local argvfile=$1 i
 	shift
 	argv_array "$argvfile"
+	# 'up' hands QEMU its QMP socket as fd 3; here QEMU binds a socket of its own
+	for i in "${!ARGV_ARR[@]}"; do
+		[ "${ARGV_ARR[i]}" = "socket,id=qmp,fd=3,server=on,wait=off" ] &&
+			ARGV_ARR[i]="socket,id=qmp,path=$T/qemu_qmp.sock,server=on,wait=off"
+	done
 	{
 		printf '%s\n' '{"execute":"qmp_capabilities"}'
 		sleep 1
 		printf '%s\n' "$@" '{"execute":"query-status"}' '{"execute":"quit"}'
 	} | timeout 60 "${ARGV_ARR[@]}" -qmp stdio >"$T/qmp.out" 2>"$T/qemu.err"
+}
+
+# example_here NAME: $T/vms/NAME.toml from vms/NAME.toml, with only what
+# this machine cannot provide swapped, each swap said on stdout:
+# - no vfio devices: [[passthrough]] sections are dropped;
+# - no tap devices and no /dev/vhost-net: a tap [[net]] becomes user networking;
+# - disks point at images made for the test; memory is 256M;
+# - 2 CPUs: a dedicated "auto" VM gets 1 vCPU (the host keeps CPU 0);
+# - no Hyper-V emulation in this nested KVM (hv-vapic aborts), so a VM with
+#   Hyper-V enlightenments runs under TCG with model "max";
+# - where /dev/kvm works, -cpu host needs arch-capabilities=off here (added
+#   to cpu.disable); without KVM, TCG with model "max".
+example_here() {
+	local name=$1 f=$T/vms/$1.toml img
+	cp "$TOP/vms/$name.toml" "$f"
+	if grep -q '^\[\[passthrough\]\]' "$f"; then
+		toml_drop "$f" "[[passthrough]]"
+		echo "$name: no vfio devices here: [[passthrough]] dropped"
+	fi
+	if grep -q '^type = "tap"' "$f"; then
+		sed -i 's/^type = "tap".*/type = "user"/; /^ifname = /d; /^vhost = /d' "$f"
+		echo "$name: no tap device here: user networking"
+	fi
+	if grep -q '^\[\[disk\]\]' "$f"; then
+		img=$T/$name.img
+		if grep -q '^format = "qcow2"' "$f"; then qemu-img create -q -f qcow2 "$img" 64M; else truncate -s 64M "$img"; fi
+		sed -i "s|^path = .*|path = \"$img\"|" "$f"
+		echo "$name: disk on a test image"
+	fi
+	toml_set "$f" "[memory]" size '"256M"'
+	if grep -q '^vcpus = "auto"' "$f" && ! grep -q '^policy = "shared"' "$f" && [ "$(nproc)" -le 4 ]; then
+		toml_set "$f" "[cpu]" vcpus 1
+		echo "$name: $(nproc) CPUs here: 1 dedicated vCPU"
+	fi
+	if grep -q '^accel = "kvm"' "$f"; then
+		if grep -q '^hyperv = ' "$f" || ! [ -w /dev/kvm ]; then
+			toml_set "$f" "[machine]" accel '"tcg"'
+			toml_set "$f" "[cpu]" model '"max"'
+			sed -i '/^cpu_pm = /d' "$f"
+			echo "$name: TCG with model max (no Hyper-V emulation or no KVM here)"
+		elif grep -q '^disable = ' "$f"; then
+			sed -i 's/^disable = \[/disable = ["arch-capabilities", /' "$f"
+		else
+			sed -i '/^\[cpu\]/a disable = ["arch-capabilities"]' "$f"
+		fi
+	fi
 }
 
 # Reserve N more 2M hugepages for this test and give them back at exit.
@@ -110,16 +161,19 @@ need_demo_guest() {
 		skip "no demo guest in $DEMO_GUEST (make demo-guest)"
 }
 
-# demo_config NAME [SED-EXPR...]: $T/vms/NAME.toml from vms/demo.toml, booting
-# the demo guest, with any sed expressions applied.
+# demo_config NAME [SED-EXPR...]: $T/vms/NAME.toml from tests/e2e/test-vm.toml
+# (the demo guest, two vCPUs pinned to CPUs 0 and 1), with any sed
+# expressions applied; an expression that changes nothing fails the test.
 demo_config() {
-	local name=$1 f=$T/vms/$1.toml
+	local name=$1 f=$T/vms/$1.toml e
 	shift
 	sed -e "s|^name = .*|name = \"$name\"|" -e "s|/var/cache/mvlaunch/demo-guest|$DEMO_GUEST|" \
-		"$TOP/vms/demo.toml" >"$f"
-	local e
+		"$TOP/tests/e2e/test-vm.toml" >"$f"
 	for e in "$@"; do
+		cp "$f" "$f.before"
 		sed -i -e "$e" "$f"
+		cmp -s "$f" "$f.before" && fail "demo_config $name: '$e' changed nothing"
+		rm -f "$f.before"
 	done
 }
 
@@ -132,6 +186,9 @@ wait_for() {
 	done
 	return 1
 }
+
+# alive PID: the process exists and is not a zombie (this sandbox's PID 1 may reap late).
+alive() { [ -d "/proc/$1" ] && [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
 
 # cpus_of TID: the kernel's Cpus_allowed_list of a thread.
 cpus_of() { awk '/^Cpus_allowed_list/ { print $2 }' "/proc/$1/status" 2>/dev/null; }

@@ -14,7 +14,8 @@ MVLAUNCH_VMS="$T/b" expect_code 0 "$MVLAUNCH" --vms "$T/a" argv one && expect_ou
 expect_code 0 "$MVLAUNCH" argv "$T/b/one.toml" && expect_out "2,sockets=1,dies=1,cores=2"
 (cd "$T/a" && expect_code 0 "$MVLAUNCH" argv one.toml) && expect_out "guest=one,"
 # the runtime files go under $MVLAUNCH_RUNDIR/NAME
-expect_code 0 "$MVLAUNCH" --vms "$T/a" argv one && expect_out "path=$T/run/one/qmp.sock,server=on"
+expect_code 0 "$MVLAUNCH" --vms "$T/a" argv one && expect_out "path=$T/run/one/serial.sock,server=on"
+expect_out "logfile=$T/log/one/serial.log"
 expect_code 0 "$MVLAUNCH" --vms "$T/a" argv --bare one
 grep -q -- '-S\|qmp.sock\|-pidfile' "$T/out" && fail "--bare still has runtime options"
 

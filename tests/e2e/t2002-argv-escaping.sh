@@ -28,10 +28,10 @@ aio = "threads"
 TOML
 
 export MVLAUNCH_RUNDIR="$T/run,dir"
-mkdir -p "$T/run,dir/esc"
+mkdir -p "$T/run,dir/esc" "$T/log/esc"
 expect_code 0 "$MVLAUNCH" argv esc
 cp "$T/out" "$T/esc.argv"
-grep -qF "path=$T/run,,dir/esc/qmp.sock," "$T/esc.argv" || fail "runtime dir not escaped in -chardev"
+grep -qF "path=$T/run,,dir/esc/serial.sock," "$T/esc.argv" || fail "runtime dir not escaped in -chardev"
 qemu_qmp "$T/esc.argv" \
 	'{"execute":"query-block"}' \
 	'{"execute":"qom-get","arguments":{"path":"/machine/unattached/device[0]","property":"hv-vendor-id"}}' \

@@ -7,23 +7,38 @@
 . "$(dirname "$0")/lib.sh" || exit 1
 need_demo_guest
 
-demo_config demo1
+# vms/demo.toml as shipped (only the guest's directory may differ)
+sed "s|/var/cache/mvlaunch/demo-guest|$DEMO_GUEST|" "$TOP/vms/demo.toml" >"$T/vms/demo1.toml"
+expect_code 0 "$MVLAUNCH" plan --json demo1 || done_testing
+vcpu0=$(jq -r '.vms[0].vcpus[0].cpus | map(tostring) | join(",")' "$T/out")
+vcpu1=$(jq -r '.vms[0].vcpus[1].cpus | map(tostring) | join(",")' "$T/out")
+emu=$(jq -r '.vms[0].emulator | map(tostring) | join(",")' "$T/out")
 expect_code 0 "$MVLAUNCH" up demo1 || { cat "$T/err"; done_testing; }
 expect_out "'demo1' is running"
+[ ! -s "$T/err" ] || fail "the shipped demo prints warnings: $(cat "$T/err")"
 pid=$(cat "$T/run/demo1/qemu.pid")
 
 # runtime files: private directory, private sockets
 [ "$(stat -c %a "$T/run/demo1")" = 700 ] || fail "runtime dir is not 0700"
 [ "$(stat -c %a "$T/run/demo1/qmp.sock")" = 600 ] || fail "qmp.sock is not 0600"
 
-# every vCPU thread on its planned CPU, every other thread on the emulator set (0-1)
+# list form of a comma list ("0,1" -> "0-1") as the kernel prints it
+ranges() { python3 -c '
+import sys
+c = [int(x) for x in sys.argv[1].split(",")]
+out, s = [], c[0]
+for a, b in zip(c, c[1:] + [None]):
+    if b != a + 1:
+        out.append(str(s) if s == a else "%d-%d" % (s, a)); s = b
+print(",".join(out))' "$1"; }
+# every vCPU thread where the plan put it (the shared pool), every other thread on the host's CPUs
 for tdir in /proc/$pid/task/*; do
 	tid=${tdir##*/}
 	comm=$(cat "$tdir/comm")
 	case $comm in
-	"CPU 0/TCG") want=0 ;;
-	"CPU 1/TCG") want=1 ;;
-	*) want=0-1 ;;
+	"CPU 0/TCG") want=$(ranges "$vcpu0") ;;
+	"CPU 1/TCG") want=$(ranges "$vcpu1") ;;
+	*) want=$(ranges "$emu") ;;
 	esac
 	[ "$(cpus_of "$tid")" = "$want" ] || fail "thread $tid ($comm) has CPUs $(cpus_of "$tid"), planned $want"
 done
@@ -32,20 +47,22 @@ done
 expect_code 0 "$MVLAUNCH" status --json demo1
 [ "$(jq -r '.vms[0].state' "$T/out")" = running ] || fail "status is not running: $(jq -c '.vms[0].state' "$T/out")"
 [ "$(jq -r '.vms[0].pid' "$T/out")" = "$pid" ] || fail "status pid differs"
-[ "$(jq -r '.vms[0].threads[] | select(.role == "vcpu" and .vcpu == 1) | .cpus | join(",")' "$T/out")" = 1 ] ||
+[ "$(jq -r '.vms[0].threads[] | select(.role == "vcpu" and .vcpu == 1) | .cpus | map(tostring) | join(",")' "$T/out")" = "$vcpu1" ] ||
 	fail "status shows vcpu1 elsewhere"
 [ "$(jq -r '.vms[0].drift' "$T/out")" = false ] || fail "status reports drift"
 expect_code 0 "$MVLAUNCH" list && expect_out "demo1"
 
 # the guest boots and reports what it sees
-wait_for "$T/run/demo1/serial.log" "MVLAUNCH-DEMO-READY" 120 || fail "no marker line in serial.log"
-grep -q "MVLAUNCH-DEMO: cpus online: 0-1 (count 2)" "$T/run/demo1/serial.log" || fail "guest does not see 2 CPUs"
-grep -q "MVLAUNCH-DEMO: L3 cache: " "$T/run/demo1/serial.log" || fail "guest reports no L3 line"
+wait_for "$T/log/demo1/serial.log" "MVLAUNCH-DEMO-READY" 120 || fail "no marker line in serial.log"
+grep -q "MVLAUNCH-DEMO: cpus online: 0-1 (count 2)" "$T/log/demo1/serial.log" || fail "guest does not see 2 CPUs"
+grep -q "MVLAUNCH-DEMO: L3 cache: " "$T/log/demo1/serial.log" || fail "guest reports no L3 line"
 
 # a drifted pin is flagged
-taskset -p -c 0 "$pid" >/dev/null
+"$MVLAUNCH" status --json demo1 >"$T/status.json"
+vtid=$(jq -r '.vms[0].threads[] | select(.role == "vcpu" and .vcpu == 0) | .tid' "$T/status.json")
+taskset -p -c "${vcpu0%%,*}" "$vtid" >/dev/null
 expect_code 0 "$MVLAUNCH" status demo1 && expect_out "DRIFT"
-taskset -p -c 0-1 "$pid" >/dev/null
+taskset -p -c "$(ranges "$vcpu0")" "$vtid" >/dev/null
 
 # the console reaches the guest's shell
 printf 'echo console-$((6 * 7))\n' | "$MVLAUNCH" console --wait 2 demo1 >"$T/console" 2>&1

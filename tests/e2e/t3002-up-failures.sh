@@ -74,7 +74,7 @@ for i in $(seq 50); do [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/
 expect_code 3 "$MVLAUNCH" status crash && expect_out "crash: crashed (QEMU pid $pid is gone"
 expect_code 0 "$MVLAUNCH" status --json && [ "$(jq -r '.vms[] | select(.name == "crash") | .state' "$T/out")" = crashed ] ||
 	fail "status --json does not say crashed"
-expect_code 0 "$MVLAUNCH" up crash && expect_err "removed stale runtime files of 'crash' (its QEMU, pid $pid, is gone)"
+expect_code 0 "$MVLAUNCH" up crash && expect_err "removed stale runtime files of 'crash' (its QEMU, pid $pid, is gone; its log: $T/log/crash/qemu.log)"
 pid=$(cat "$T/run/crash/qemu.pid")
 kill -9 "$pid"
 for i in $(seq 50); do [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] && sleep 0.1; done

@@ -44,7 +44,7 @@ demo_config svc
 start_run svc
 grep -q "^PIN CPU 0/TCG 0$" "$T/notify.log" || fail "vcpu0 was not pinned when READY=1 came: $(cat "$T/notify.log")"
 grep -q "^PIN CPU 1/TCG 1$" "$T/notify.log" || fail "vcpu1 was not pinned when READY=1 came"
-wait_for "$T/run/svc/serial.log" "MVLAUNCH-DEMO-READY" 120 || fail "guest did not boot"
+wait_for "$T/log/svc/serial.log" "MVLAUNCH-DEMO-READY" 120 || fail "guest did not boot"
 expect_code 0 "$MVLAUNCH" status svc	# QMP is free for others while run waits
 kill -TERM "$runner"
 wait "$runner"
@@ -57,7 +57,7 @@ no_leftovers svc
 
 # the guest powers itself off: run ends with 0
 start_run svc
-wait_for "$T/run/svc/serial.log" "MVLAUNCH-DEMO-READY" 120 || fail "guest did not boot"
+wait_for "$T/log/svc/serial.log" "MVLAUNCH-DEMO-READY" 120 || fail "guest did not boot"
 printf 'poweroff -f\n' | "$MVLAUNCH" console --wait 1 svc >/dev/null 2>&1
 wait "$runner"
 rc=$?

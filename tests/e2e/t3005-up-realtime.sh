@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 
-demo_config rt1 '/^\[boot\]/,$d' 's|^realtime = .*||' 's|^emulator = .*|emulator = "0-1"\nrealtime = true|'
+demo_config rt1 '/^\[boot\]/,$d' 's|^emulator = .*|emulator = "0-1"\nrealtime = true|'
 grep -q '^realtime = true' "$T/vms/rt1.toml" || fail "test config lacks realtime"
 expect_code 0 "$MVLAUNCH" up --paused rt1 || { cat "$T/err"; done_testing; }
 pid=$(cat "$T/run/rt1/qemu.pid")

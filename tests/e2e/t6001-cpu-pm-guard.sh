@@ -44,7 +44,7 @@ expect_code 0 "$MVLAUNCH" up --paused ded || { cat "$T/err"; done_testing; }
 pid=$(cat "$T/run/ded/qemu.pid")
 tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "-overcommit cpu-pm=on" ||
 	fail "QEMU runs without -overcommit cpu-pm=on: $(tr '\0' ' ' <"/proc/$pid/cmdline")"
-grep -q "guest stopping CPU not supported" "$T/run/ded/qemu.log" && fail "QEMU fell back silently: $(cat "$T/run/ded/qemu.log")"
+grep -q "guest stopping CPU not supported" "$T/log/ded/qemu.log" && fail "QEMU fell back silently: $(cat "$T/log/ded/qemu.log")"
 expect_code 0 "$MVLAUNCH" down --timeout 1 ded
 no_leftovers ded
 done_testing

@@ -35,7 +35,7 @@ printf '[service]\nafter = ["router"]\nstop_timeout = 20\n' >>"$T/vms/web.toml"
 expect_code 0 "$MVLAUNCH" unit web
 cp "$T/out" "$T/mvlaunch@web.service"
 for want in "After=mvlaunch@router.service" "Wants=mvlaunch@router.service" "Type=notify" \
-	"ExecStart=$MVLAUNCH --vms $T/vms run --stop-timeout 20 web" "ExecStop=$MVLAUNCH --vms $T/vms down --timeout 20 web" \
+	"ExecStart=$MVLAUNCH --vms $T/vms run --stop-timeout 20 web" "ExecStop=$MVLAUNCH --vms $T/vms down --timeout 20 --kill-after web" \
 	"TimeoutStopSec=50"; do
 	grep -qxF -- "$want" "$T/mvlaunch@web.service" || fail "the unit of web lacks '$want'"
 done

@@ -54,7 +54,7 @@ static void test_qemu_argv_minimal(void **state)
 static void test_qemu_argv_runtime(void **state)
 {
 	struct strvec argv = STRVEC_INIT;
-	struct qemu_runtime rt = { .run_dir = "/run/m,x/t", .state_dir = "/var/lib/mvlaunch" };
+	struct qemu_runtime rt = { .run_dir = "/run/m,x/t", .state_dir = "/var/lib/mvlaunch", .log_dir = "/var/log/m,y/t" };
 
 	(void)state;
 	build("[cpu]\nmodel = \"host\"\nvcpus = 2\n[memory]\nsize = \"256M\"\n[qemu]\nsandbox = false\n", &rt, &argv);
@@ -64,7 +64,7 @@ static void test_qemu_argv_runtime(void **state)
 		   "-chardev", "socket,id=qmp,path=/run/m,,x/t/qmp.sock,server=on,wait=off",
 		   "-mon", "chardev=qmp,mode=control",
 		   "-pidfile", "/run/m,x/t/qemu.pid",
-		   "-chardev", "socket,id=serial0,path=/run/m,,x/t/serial.sock,server=on,wait=off,logfile=/run/m,,x/t/serial.log",
+		   "-chardev", "socket,id=serial0,path=/run/m,,x/t/serial.sock,server=on,wait=off,logfile=/var/log/m,,y/t/serial.log",
 		   "-serial", "chardev:serial0",
 		   "-machine", "q35,memory-backend=pc.ram",
 		   "-accel", "kvm",
