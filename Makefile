@@ -50,6 +50,7 @@ LIB_OBJS += util/size.o
 LIB_OBJS += util/quote.o
 LIB_OBJS += util/atomic_file.o
 LIB_OBJS += util/suggest.o
+LIB_OBJS += util/interrupt.o
 LIB_OBJS += config/toml.o
 LIB_OBJS += config/schema.o
 LIB_OBJS += config/vm_config.o
@@ -161,7 +162,7 @@ check-asan:
 FUZZ_SECONDS ?= 600
 FUZZ_FLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
              -fno-sanitize-recover=all $(shell $(PKG_CONFIG) --cflags $(PKGS))
-FUZZ_SRCS = util/wrapper.c util/strbuf.c util/strvec.c util/cpuset.c util/size.c util/suggest.c \
+FUZZ_SRCS = util/wrapper.c util/strbuf.c util/strvec.c util/cpuset.c util/size.c util/suggest.c util/interrupt.c \
             config/toml.c config/schema.c config/vm_config.c launcher/qemu_argv.c qmp/qmp.c qmp/qmp_cmds.c
 
 build-fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_SRCS)
@@ -182,7 +183,7 @@ fuzz: fuzz-build
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PKGS := build-essential pkg-config git libjansson-dev libhwloc-dev libnuma-dev \
             libcmocka-dev libsystemd0 qemu-system-x86 qemu-utils ovmf hwloc-nox \
-            clang libclang-rt-14-dev valgrind busybox-static cpio jq python3 procps util-linux \
+            clang libclang-rt-14-dev valgrind busybox-static cpio jq python3 procps util-linux strace \
             systemd man-db dbus-daemon python3-dbus python3-gi
 
 deps:

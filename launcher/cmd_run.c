@@ -24,6 +24,7 @@
 #include "vm_show.h"
 #include "vm_float.h"
 #include "vm_up.h"
+#include "../util/interrupt.h"
 #include "../util/usage.h"
 #include "../util/banned.h"
 
@@ -91,10 +92,21 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return MVL_EXIT_FAILURE;
 	}
+	/* a signal while starting undoes the start (the blocked signals stay pending for the checks) */
+	if (interrupt_arm() < 0) {
+		error("cannot watch signals: %s", strerror(errno));
+		goto out;
+	}
 	if (vm_load_up(argv[optind], opts, &up, &cfg, &h) < 0) {
+		int sig = interrupt_take();
+
+		if (sig)
+			ret = 128 + sig;
+		interrupt_disarm();
 		service_notify("%s", "STATUS=failed to start (see the journal)");
 		goto out;
 	}
+	interrupt_disarm();	/* still blocked: a signal from now on shuts the guest down through sfd */
 	printf("'%s' is running: QEMU pid %d; pins verified\n", cfg.name, (int)h.proc.pid);
 	vm_threads_print(stdout, &h.state.threads, 0);
 	fflush(stdout);

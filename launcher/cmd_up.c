@@ -4,14 +4,17 @@
  * Thin: vm_load() reads the config, vm_up() does the work; this prints the
  * resulting pins and maps the result to an exit code.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "commands.h"
 #include "vm_load.h"
 #include "vm_show.h"
 #include "vm_up.h"
+#include "../util/interrupt.h"
 #include "../util/quote.h"
 #include "../util/usage.h"
 #include "../util/banned.h"
@@ -30,7 +33,10 @@ static const char usage_up[] =
 	"    --dry-run     plan, list the host changes ('path: old -> new') and the\n"
 	"                  QEMU command line; change and start nothing\n"
 	"    --force       start a cpu_pm = true VM whose vCPUs are not dedicated\n"
-	"                  (refused otherwise: it slows whatever shares their CPUs)";
+	"                  (refused otherwise: it slows whatever shares their CPUs)\n"
+	"\n"
+	"Ctrl-C, SIGTERM or SIGHUP before the VM runs undo everything (QEMU, runtime\n"
+	"files, host changes) and exit 130, 143 or 129.";
 
 int parse_seconds(const char *arg, int *ms)
 {
@@ -89,8 +95,25 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 
 	up.changes = &changes;
 	up.argv = &qargv;
-	if (vm_load_up(argv[optind], opts, &up, &cfg, &h) < 0)
+	/* Ctrl-C, SIGTERM, SIGHUP: undo what was done, like any failure, then exit 128 + signal */
+	if (interrupt_arm() < 0) {
+		error("cannot block signals: %s", strerror(errno));
+		return MVL_EXIT_FAILURE;
+	}
+	if (vm_load_up(argv[optind], opts, &up, &cfg, &h) < 0) {
+		int sig = interrupt_take();
+
+		if (sig)
+			ret = 128 + sig;
 		goto out;
+	}
+	{
+		int sig = interrupt_take();
+
+		if (sig)
+			warning("%s came after '%s' was running: it keeps running ('mvlaunch down %s' stops it)",
+				interrupt_name(sig), cfg.name, cfg.name);
+	}
 	if (up.dry_run) {
 		struct strbuf q = STRBUF_INIT;
 
@@ -115,6 +138,7 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 	vm_threads_print(stdout, &h.state.threads, 0);
 	ret = MVL_EXIT_OK;
 out:
+	interrupt_disarm();
 	vm_handle_release(&h);
 	strvec_clear(&changes);
 	strvec_clear(&qargv);

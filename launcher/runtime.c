@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 
 #include "runtime.h"
 #include "paths.h"
+#include "../util/interrupt.h"
 #include "../util/wrapper.h"
 #include "../util/banned.h"
 
@@ -92,6 +94,29 @@ int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct strbu
 	return -1;
 }
 
+/*
+ * flock(LOCK_EX) that a Ctrl-C or SIGTERM ends when interrupt_arm() is on
+ * (flock itself cannot be polled, so it is retried every 20 ms). -1 with
+ * errno, or with "interrupted by ..." in err.
+ */
+static int flock_interruptible(int fd, struct strbuf *err)
+{
+	if (interrupt_fd() < 0)
+		return flock(fd, LOCK_EX);
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		struct pollfd pfd = { .fd = interrupt_fd(), .events = POLLIN };
+
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		if (poll(&pfd, 1, 20) > 0) {
+			strbuf_addf(err, "interrupted by %s while waiting for another mvlaunch command",
+				    interrupt_name(interrupt_pending()));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int runtime_lock_root(struct strbuf *err)
 {
 	const char *root = mvl_run_root();
@@ -100,10 +125,14 @@ int runtime_lock_root(struct strbuf *err)
 	if (mkdir_private(root, "runtime directory", err) < 0)
 		return -1;
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+	if (fd < 0) {
 		strbuf_addf(err, "cannot lock the runtime root '%s': %s", root, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		return -1;
+	}
+	if (flock_interruptible(fd, err) < 0) {
+		if (!err->len)
+			strbuf_addf(err, "cannot lock the runtime root '%s': %s", root, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	return fd;

@@ -31,6 +31,7 @@
 #include "vm_float.h"
 #include "vm_plan.h"
 #include "../qmp/qmp_cmds.h"
+#include "../util/interrupt.h"
 #include "../util/wrapper.h"
 #include "../util/banned.h"
 
@@ -243,6 +244,22 @@ static int preflight(const struct vm_config *cfg, const struct plan_host *host, 
 	return ret;
 }
 
+/*
+ * Between the steps of 'up': a pending Ctrl-C, SIGTERM or SIGHUP (blocked by
+ * interrupt_arm(), so it did not kill us half-way) turns into a failure, and
+ * the failure path undoes everything done so far. 1 when interrupted.
+ */
+static int interrupted(struct strbuf *err)
+{
+	int sig = interrupt_pending();
+
+	if (!sig)
+		return 0;
+	if (!err->len)
+		strbuf_addf(err, "interrupted by %s", interrupt_name(sig));
+	return 1;
+}
+
 int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_handle *h,
 	  struct strvec *notes, struct strbuf *err)
 {
@@ -257,7 +274,8 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	struct qmp_iothread *io = NULL;
 	size_t nr_vcpus = 0, nr_io = 0;
 	char *nvram = NULL, *log = NULL, *cfg_abs = NULL;
-	int nvram_created = 0, listen_fd = -1, root_fd = -1, ret = -1;
+	int nvram_created = 0, listen_fd = -1, root_fd = -1, floated = 0, ret = -1;
+	struct cpuset pool;
 
 	memset(&hp, 0, sizeof(hp));
 	memset(&prep, 0, sizeof(prep));
@@ -268,19 +286,21 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		runtime_release(&h->rt);	/* not ours to clean: it runs */
 		goto out;
 	}
+	if (interrupted(err))
+		goto fail;
 	/* from planning to state.json, no other 'up' hands out CPUs */
 	root_fd = runtime_lock_root(err);
-	if (root_fd < 0 || vm_plan_one(cfg, NULL, opts->mvl, &hp, &plan, &plan_notes, err) < 0)
+	if (root_fd < 0 || vm_plan_one(cfg, NULL, opts->mvl, &hp, &plan, &plan_notes, err) < 0 || interrupted(err))
 		goto fail;
 	for (size_t i = 0; i < plan_notes.nr; i++)
 		strvec_push(notes, plan_notes.v[i]);
-	if (preflight(cfg, &hp.host, &plan, opts->force, notes, err) < 0)
+	if (preflight(cfg, &hp.host, &plan, opts->force, notes, err) < 0 || interrupted(err))
 		goto fail;
-	if (!opts->dry_run) {
+	pool = plan_shared_pool(&hp.host);
+	if (!opts->dry_run && !cpuset_empty(&plan.owned)) {
 		/* floating VMs leave the CPUs this one now owns before it runs */
-		struct cpuset pool = plan_shared_pool(&hp.host);
-
 		vm_float_follow(&pool, cfg->name, notes);
+		floated = 1;
 	}
 	/*
 	 * hugepages and host knobs, before QEMU needs them; a VM that needs
@@ -292,6 +312,8 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 			goto fail;
 		held = !opts->dry_run;
 	}
+	if (interrupted(err))
+		goto fail;
 	for (size_t i = 0; i < prep.notes.nr; i++)
 		strvec_push(notes, prep.notes.v[i]);
 	for (size_t i = 0; opts->changes && i < prep.changes.nr; i++)
@@ -303,7 +325,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 			goto fail;
 		nvram_created = r;
 	}
-	if (qemu_argv_build(cfg, &plan, &qrt, &argv, NULL, err) < 0)
+	if (qemu_argv_build(cfg, &plan, &qrt, &argv, NULL, err) < 0 || interrupted(err))
 		goto fail;
 	if (opts->argv)
 		strvec_pushv(opts->argv, (const char **)argv.v);
@@ -321,7 +343,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		goto fail;
 	log = runtime_log_path(cfg->name, "qemu.log");
 	listen_fd = listen_qmp(h, err);
-	if (listen_fd < 0)
+	if (listen_fd < 0 || interrupted(err))
 		goto fail;
 	if (qemu_spawn(&argv, log, &plan.emulator, prep.qemu_cgroup_procs, listen_fd, &h->proc, err) < 0) {
 		if (strstr(err->buf, "cannot run '") && strstr(err->buf, "No such file"))
@@ -331,11 +353,11 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	}
 	close(listen_fd);	/* QEMU holds it now */
 	listen_fd = -1;
-	if (connect_qmp(h, opts->timeout_ms, err) < 0)
+	if (connect_qmp(h, opts->timeout_ms, err) < 0 || interrupted(err))
 		goto fail;
-	if (qmp_query_threads(h->qmp, &vcpus, &nr_vcpus, &io, &nr_io, err) < 0)
+	if (qmp_query_threads(h->qmp, &vcpus, &nr_vcpus, &io, &nr_io, err) < 0 || interrupted(err))
 		goto fail;
-	if (pin_apply(h->proc.pid, vcpus, nr_vcpus, io, nr_io, &plan, &h->state.threads, err) < 0)
+	if (pin_apply(h->proc.pid, vcpus, nr_vcpus, io, nr_io, &plan, &h->state.threads, err) < 0 || interrupted(err))
 		goto fail;
 	if (!opts->paused && qmp_simple(h->qmp, "cont", err) < 0)
 		goto fail;
@@ -351,7 +373,10 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	h->state.emulator_floating = plan.emulator_float;
 	h->state.owned = plan.owned;
 	h->state.dedicated = plan.dedicated;
+	if (interrupted(err))
+		goto fail;
 	{
+		/* the point of no return: from here on a signal no longer undoes the start */
 		char *state_path = runtime_path(&h->rt, "state.json");
 		int r = vm_state_write(state_path, &h->state, err);
 
@@ -377,6 +402,11 @@ fail:
 
 		host_prep_unhold(&prep, cfg->name, &e2);
 		strbuf_release(&e2);
+	}
+	if (floated) {
+		/* the CPUs it would have owned go back to the floating VMs */
+		cpuset_or(&pool, &plan.owned);
+		vm_float_follow(&pool, cfg->name, NULL);
 	}
 	qemu_proc_release(&h->proc);
 	vm_state_release(&h->state);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "qmp.h"
+#include "../util/interrupt.h"
 #include "../util/wrapper.h"
 #include "../util/banned.h"
 
@@ -108,7 +109,7 @@ static int read_line(struct qmp *q, int64_t deadline, const char **line, size_t 
 		char *start = q->in.buf + q->in_off;
 		size_t avail = q->in.len - q->in_off;
 		char *nl = memchr(start, '\n', avail);
-		struct pollfd pfd = { .fd = q->fd, .events = POLLIN };
+		struct pollfd pfd[2] = { { .fd = q->fd, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
 		int64_t left;
 		ssize_t n;
 		int r;
@@ -136,7 +137,8 @@ static int read_line(struct qmp *q, int64_t deadline, const char **line, size_t 
 			strbuf_addf(err, "QMP did not answer within %d ms", q->timeout_ms);
 			return -1;
 		}
-		r = poll(&pfd, 1, (int)left);
+		pfd[1].fd = interrupt_fd();	/* a Ctrl-C or SIGTERM ends the wait (-1: not armed) */
+		r = poll(pfd, 2, (int)left);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -145,6 +147,12 @@ static int read_line(struct qmp *q, int64_t deadline, const char **line, size_t 
 		}
 		if (r == 0)
 			continue;	/* the deadline check above reports it */
+		if (pfd[1].revents & POLLIN) {
+			strbuf_addf(err, "interrupted by %s while waiting for QMP", interrupt_name(interrupt_pending()));
+			return -1;
+		}
+		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
 		strbuf_grow(&q->in, 65536);
 		n = read(q->fd, q->in.buf + q->in.len, 65536);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
