@@ -6,9 +6,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "vm_load.h"
@@ -38,6 +41,67 @@ static const char usage_up[] =
 	"Ctrl-C, SIGTERM or SIGHUP before the VM runs undo everything (QEMU, runtime\n"
 	"files, host changes) and exit 130, 143 or 129.";
 
+/*
+ * What 'up' is doing, on a terminal, once it takes more than a second: a
+ * timer prints the step under way when the second is up (write() only: it is
+ * a signal handler), then each new step is printed as it starts.
+ */
+static char step_line[256];
+static size_t step_len;
+static volatile sig_atomic_t step_shown;
+
+static void step_alarm(int sig)
+{
+	ssize_t n;
+
+	(void)sig;
+	step_shown = 1;
+	if (step_len)
+		n = write(2, step_line, step_len);
+	(void)n;
+}
+
+static void show_step(void *data, const char *what)
+{
+	const char *name = data;
+	sigset_t alrm, old;
+	int len;
+
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	sigprocmask(SIG_BLOCK, &alrm, &old);
+	len = snprintf(step_line, sizeof(step_line), "mvlaunch: up '%s': %s...\n", name, what);
+	step_len = len > 0 ? (size_t)len < sizeof(step_line) ? (size_t)len : sizeof(step_line) - 1 : 0;
+	if (step_shown && step_len) {
+		ssize_t n = write(2, step_line, step_len);
+
+		(void)n;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Arm the one-second timer when stderr is a terminal; 1 when armed. */
+static int steps_on_terminal(void)
+{
+	struct sigaction sa = { .sa_handler = step_alarm, .sa_flags = SA_RESTART };
+	struct itimerval one = { .it_value = { 1, 0 } };
+
+	if (!isatty(2))
+		return 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &one, NULL);
+	return 1;
+}
+
+static void steps_off(void)
+{
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+
+	setitimer(ITIMER_REAL, &off, NULL);
+	signal(SIGALRM, SIG_DFL);
+}
+
 int parse_seconds(const char *arg, int *ms)
 {
 	char *end;
@@ -63,7 +127,7 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 	struct vm_handle h = VM_HANDLE_INIT;
 	struct strvec changes = STRVEC_INIT, qargv = STRVEC_INIT;
 	struct vm_config cfg;
-	int c, ret = MVL_EXIT_FAILURE;
+	int c, ret_load, ret = MVL_EXIT_FAILURE;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
@@ -100,7 +164,13 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 		error("cannot block signals: %s", strerror(errno));
 		return MVL_EXIT_FAILURE;
 	}
-	if (vm_load_up(argv[optind], opts, &up, &cfg, &h) < 0) {
+	if (steps_on_terminal()) {
+		up.step = show_step;
+		up.step_data = argv[optind];
+	}
+	ret_load = vm_load_up(argv[optind], opts, &up, &cfg, &h);
+	steps_off();
+	if (ret_load < 0) {
 		int sig = interrupt_take();
 
 		if (sig)

@@ -11,7 +11,9 @@
 
 #include "commands.h"
 #include "version.h"
+#include "../util/suggest.h"
 #include "../util/usage.h"
+#include "../util/wrapper.h"
 #include "../util/banned.h"
 
 struct cmd {
@@ -42,7 +44,7 @@ static const char usage_main[] =
 void commands_list(void)
 {
 	printf("%s\n\nCommands:\n", usage_main);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		printf("   %-10s %s\n", commands[i].name, commands[i].help);
 	printf("\nA <vm> is a NAME (NAME.toml in --vms DIR, $MVLAUNCH_VMS or /etc/mvlaunch/vms)\n"
 	       "or a path to a .toml file. 'mvlaunch help <command>' shows a command's options.\n");
@@ -50,10 +52,38 @@ void commands_list(void)
 
 static const struct cmd *find_cmd(const char *name)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
 	return NULL;
+}
+
+/* What people coming from virsh, qm or docker type, and what mvlaunch calls it. */
+static const struct { const char *word, *cmd; } synonyms[] = {
+	{ "start", "up" }, { "boot", "up" }, { "create", "up" }, { "stop", "down" }, { "shutdown", "down" },
+	{ "destroy", "down --force" }, { "kill", "down --force" }, { "ps", "list" }, { "ls", "list" },
+	{ "info", "status" }, { "dominfo", "status" }, { "show", "status" }, { "cmdline", "argv" },
+	{ "doctor", "check" }, { "service", "unit" },
+};
+
+/* "unknown command 'start'" with the command meant: a synonym, else the nearest name. */
+static int unknown_command(const char *name)
+{
+	const char *names[ARRAY_SIZE(commands)], *near = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(synonyms) && !near; i++)
+		if (!strcmp(synonyms[i].word, name))
+			near = synonyms[i].cmd;
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		names[i] = commands[i].name;
+	if (!near)
+		near = suggest_nearest(name, names, ARRAY_SIZE(commands));
+	error("unknown command '%s'", name);
+	if (near)
+		hint("did you mean 'mvlaunch %s'? ('mvlaunch help' lists the commands)", near);
+	else
+		hint("see 'mvlaunch help' for the list");
+	return MVL_EXIT_USAGE;
 }
 
 int commands_help(const char *name, const struct mvl_opts *opts)
@@ -61,11 +91,8 @@ int commands_help(const char *name, const struct mvl_opts *opts)
 	const struct cmd *c = find_cmd(name);
 	char *argv[] = { (char *)name, (char *)"--help", NULL };
 
-	if (!c) {
-		error("unknown command '%s'", name);
-		hint("see 'mvlaunch help' for the list");
-		return MVL_EXIT_USAGE;
-	}
+	if (!c)
+		return unknown_command(name);
 	return c->fn(2, argv, opts);
 }
 
@@ -107,10 +134,7 @@ int main(int argc, char **argv)
 		return MVL_EXIT_USAGE;
 	}
 	cmd = find_cmd(argv[optind]);
-	if (!cmd) {
-		error("unknown command '%s'", argv[optind]);
-		hint("see 'mvlaunch help' for the list");
-		return MVL_EXIT_USAGE;
-	}
+	if (!cmd)
+		return unknown_command(argv[optind]);
 	return cmd->fn(argc - optind, argv + optind, &opts);
 }

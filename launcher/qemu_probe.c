@@ -51,13 +51,77 @@ static int has_param(json_t *params, const char *key)
 	return 0;
 }
 
+/* What QEMU printed when it refused a parameter named 'key' (its 7.2 wordings). */
+static int refuses_key(const char *log, const char *key)
+{
+	static const char *const why[][2] = {
+		{ "Invalid parameter '", "'" }, { "Parameter '", "' is unexpected" },
+		{ "does not support the option '", "'" },
+	};
+	int found = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(why) && !found; i++) {
+		char *needle = xstrfmt("%s%s%s", why[i][0], key, why[i][1]);
+
+		found = strstr(log, needle) != NULL;
+		free(needle);
+	}
+	if (!found) {
+		/* "Parameter 'smp.K' is unexpected", "Property 'TYPE.K' not found" */
+		char *dotted = xstrfmt(".%s' ", key);
+		const char *p = strstr(log, dotted);
+
+		found = p && (strstr(p, "is unexpected") || strstr(p, "not found"));
+		free(dotted);
+	}
+	return found;
+}
+
+/*
+ * Ask QEMU itself about one option whose key its lists do not show (legacy
+ * spellings such as -drive readonly= are accepted but not listed): start it
+ * with that option alone and see whether it complains about that key.
+ * 1 when QEMU refuses the key, 0 when not.
+ */
+static int probe_refuses(const struct vm_config *cfg, const char *accel, const char *dir, const char *opt,
+			 const char *val, const char *key)
+{
+	struct strvec argv = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT, log = STRBUF_INIT;
+	struct qemu_proc proc = QEMU_PROC_INIT;
+	char *logpath = xstrfmt("%s/option.log", dir), *dash = xstrfmt("-%s", opt);
+	int refused = 0;
+
+	strvec_pushl(&argv, cfg->qemu_binary, "-accel", accel, "-nodefaults", "-display", "none", "-S", NULL);
+	if (strcmp(opt, "machine"))
+		strvec_pushl(&argv, "-machine", "none", NULL);
+	strvec_pushl(&argv, dash, val, NULL);
+	if (qemu_spawn(&argv, logpath, NULL, NULL, -1, &proc, &err) == 0) {
+		/* a refused option ends QEMU at once; one it takes leaves it waiting, paused */
+		if (!qemu_wait_exit(&proc, 1500))
+			qemu_kill(&proc, 1000);
+		file_tail(logpath, 20, &log);
+		refused = refuses_key(log.buf, key);
+	}
+	qemu_proc_release(&proc);
+	unlink(logpath);
+	free(logpath);
+	free(dash);
+	strvec_clear(&argv);
+	strbuf_release(&err);
+	strbuf_release(&log);
+	return refused;
+}
+
 /*
  * Every "-opt k=v,..." of argv whose group QEMU reports: its keys must be
- * known. -machine's keys are properties of the machine type, so they are
- * checked against machine_props (qom-list-properties of that type).
+ * known. -machine's keys are properties of the machine type or, as QEMU
+ * forwards them (kernel-irqchip=split), of the accelerator. A key missing
+ * from those lists is only a FAIL once QEMU, asked with that option alone,
+ * refuses it too: a FAIL means this QEMU would not start the VM.
  */
 static void check_options(struct check_report *r, const struct vm_check_ctx *ctx, json_t *groups,
-			  json_t *machine_props)
+			  json_t *machine_props, json_t *accel_props, const char *accel, const char *dir)
 {
 	struct strbuf bad = STRBUF_INIT;
 	size_t checked = 0;
@@ -83,10 +147,16 @@ static void check_options(struct check_report *r, const struct vm_check_ctx *ctx
 		if (!json_array_size(params) || val[0] == '{' || !strcmp(opt, "global"))
 			continue;	/* free-form, JSON (QEMU's QAPI checks it), or -global DRIVER.PROP=V */
 		option_keys(val, &keys);
-		for (size_t k = 0; k < keys.nr; k++)
-			if (strcmp(keys.v[k], "id") && strcmp(keys.v[k], "type") && strcmp(keys.v[k], "accel") &&
-			    !has_param(params, keys.v[k]))	/* id, type, accel: every group's */
-				strbuf_addf(&bad, "%s-%s %s", bad.len ? ", " : "", opt, keys.v[k]);
+		for (size_t k = 0; k < keys.nr; k++) {
+			const char *key = keys.v[k];
+
+			if (!strcmp(key, "id") || !strcmp(key, "type") || !strcmp(key, "accel") || has_param(params, key))
+				continue;	/* id, type, accel: every group's */
+			if (!strcmp(opt, "machine") && accel_props && has_param(accel_props, key))
+				continue;	/* forwarded to the accelerator */
+			if (probe_refuses(ctx->cfg, accel, dir, opt, val, key))
+				strbuf_addf(&bad, "%s-%s %s", bad.len ? ", " : "", opt, key);
+		}
 		strvec_clear(&keys);
 	}
 	if (bad.len)
@@ -172,7 +242,7 @@ void check_qemu(struct check_report *r, const struct vm_check_ctx *ctx)
 	struct strbuf err = STRBUF_INIT;
 	struct qemu_proc proc = QEMU_PROC_INIT;
 	struct qmp *q = NULL;
-	json_t *ret = NULL, *machines = NULL, *props = NULL;
+	json_t *ret = NULL, *machines = NULL, *props = NULL, *accel_props = NULL;
 	const char *machine;
 	int fd;
 
@@ -207,10 +277,20 @@ void check_qemu(struct check_report *r, const struct vm_check_ctx *ctx)
 			props = NULL;
 		free(type);
 	}
+	{
+		/* the accelerator the VM names, whether or not it can run here */
+		char *type = xstrfmt("%s-accel", cfg->accel == ACCEL_KVM ? "kvm" : "tcg");
+
+		if (qmp_execute(q, "qom-list-properties", json_pack("{s:s}", "typename", type), &accel_props, &err) < 0)
+			accel_props = NULL;
+		free(type);
+	}
+	strbuf_reset(&err);
 	if (qmp_execute(q, "query-command-line-options", NULL, &ret, &err) == 0)
-		check_options(r, ctx, ret, props);
+		check_options(r, ctx, ret, props, accel_props, accel, dir);
 	json_decref(ret);
 	json_decref(props);
+	json_decref(accel_props);
 	json_decref(machines);
 	ret = NULL;
 	check_cpu_model(r, ctx, q, accel);

@@ -260,6 +260,12 @@ static int interrupted(struct strbuf *err)
 	return 1;
 }
 
+static void step(const struct vm_up_opts *opts, const char *what)
+{
+	if (opts->step)
+		opts->step(opts->step_data, what);
+}
+
 int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_handle *h,
 	  struct strvec *notes, struct strbuf *err)
 {
@@ -289,6 +295,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	if (interrupted(err))
 		goto fail;
 	/* from planning to state.json, no other 'up' hands out CPUs */
+	step(opts, "planning (waits while another mvlaunch command hands out CPUs)");
 	root_fd = runtime_lock_root(err);
 	if (root_fd < 0 || vm_plan_one(cfg, NULL, opts->mvl, &hp, &plan, &plan_notes, err) < 0 || interrupted(err))
 		goto fail;
@@ -308,6 +315,8 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	 */
 	host_prep_init(&prep, &hp.hc, &hp.topo, opts->dry_run);
 	if (cfg->hugepages != HUGEPAGES_NONE || host_config_has_knobs(&hp.hc)) {
+		step(opts, cfg->hugepages != HUGEPAGES_NONE ? "taking hugepages from the kernel and setting host knobs"
+							     : "setting host knobs");
 		if (host_prep_hold(&prep, cfg->name, cfg, &plan, err) < 0)
 			goto fail;
 		held = !opts->dry_run;
@@ -345,6 +354,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	listen_fd = listen_qmp(h, err);
 	if (listen_fd < 0 || interrupted(err))
 		goto fail;
+	step(opts, "starting QEMU");
 	if (qemu_spawn(&argv, log, &plan.emulator, prep.qemu_cgroup_procs, listen_fd, &h->proc, err) < 0) {
 		if (strstr(err->buf, "cannot run '") && strstr(err->buf, "No such file"))
 			strbuf_addf(err, "\nhint: install QEMU ('make deps' or 'apt-get install qemu-system-x86'), "
@@ -353,14 +363,20 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	}
 	close(listen_fd);	/* QEMU holds it now */
 	listen_fd = -1;
+	step(opts, cfg->prealloc == 1 ? "waiting for QEMU to answer on QMP (it preallocates guest RAM first)"
+				       : "waiting for QEMU to answer on QMP");
 	if (connect_qmp(h, opts->timeout_ms, err) < 0 || interrupted(err))
 		goto fail;
+	step(opts, "pinning every thread and reading the pins back");
 	if (qmp_query_threads(h->qmp, &vcpus, &nr_vcpus, &io, &nr_io, err) < 0 || interrupted(err))
 		goto fail;
 	if (pin_apply(h->proc.pid, vcpus, nr_vcpus, io, nr_io, &plan, &h->state.threads, err) < 0 || interrupted(err))
 		goto fail;
-	if (!opts->paused && qmp_simple(h->qmp, "cont", err) < 0)
-		goto fail;
+	if (!opts->paused) {
+		step(opts, "resuming the guest");
+		if (qmp_simple(h->qmp, "cont", err) < 0)
+			goto fail;
+	}
 	cfg_abs = realpath(cfg->file, NULL);
 	h->state.name = xstrdup(cfg->name);
 	h->state.pid = h->proc.pid;

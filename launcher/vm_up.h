@@ -33,6 +33,9 @@ struct vm_up_opts {
 	int force;		/* start a cpu_pm VM on vCPUs that are not dedicated */
 	struct strvec *changes;	/* if not NULL: the host changes ("path: old -> new") */
 	struct strvec *argv;	/* if not NULL: the QEMU argv */
+	/* told what 'up' starts doing, step by step ("starting QEMU"); may be NULL */
+	void (*step)(void *data, const char *what);
+	void *step_data;
 };
 
 /*

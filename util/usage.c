@@ -5,16 +5,76 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "usage.h"
+#include "strbuf.h"
 #include "banned.h"
+
+void usage_wrap(const char *prefix, const char *text, size_t len, size_t width, struct strbuf *out)
+{
+	size_t col = strlen(prefix);
+
+	strbuf_addstr(out, prefix);
+	while (len) {
+		size_t room = width > col ? width - col : 0, take = len;
+
+		if (take > room && room > 20) {
+			/* break at the last space that fits, else at the first one after */
+			take = room;
+			while (take > 0 && text[take] != ' ')
+				take--;
+			if (!take) {
+				take = room;
+				while (take < len && text[take] != ' ')
+					take++;
+			}
+		}
+		strbuf_add(out, text, take);
+		text += take;
+		len -= take;
+		while (len && *text == ' ') {
+			text++;
+			len--;
+		}
+		if (len) {
+			strbuf_addstr(out, "\n    ");
+			col = 4;
+		}
+	}
+	strbuf_addch(out, '\n');
+}
+
+/* Where long lines wrap: the terminal's width on a terminal, else never. */
+static size_t wrap_width(void)
+{
+	struct winsize ws;
+
+	if (!isatty(2))
+		return (size_t)-1;
+	if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col;
+	return 100;
+}
+
+static void emit(const char *prefix, const char *text, size_t len)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	usage_wrap(prefix, text, len, wrap_width(), &sb);
+	fputs(sb.buf, stderr);
+	strbuf_release(&sb);
+}
 
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
+	struct strbuf sb = STRBUF_INIT;
+
 	fflush(stdout);
-	fputs(prefix, stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	strbuf_vaddf(&sb, fmt, ap);
+	emit(prefix, sb.buf, sb.len);
+	strbuf_release(&sb);
 }
 
 static void report_lines(const char *prefix, const char *msg)
@@ -28,9 +88,9 @@ static void report_lines(const char *prefix, const char *msg)
 
 		/* a "hint:" line from a module keeps its own prefix */
 		if (!strncmp(p, "hint: ", 6))
-			fprintf(stderr, "%.*s\n", (int)len, p);
+			emit("hint: ", p + 6, len - 6);
 		else
-			fprintf(stderr, "%s%.*s\n", prefix, (int)len, p);
+			emit(prefix, p, len);
 		p += len;
 		if (*p)
 			p++;

@@ -8,6 +8,8 @@
 #ifndef MVL_USAGE_H
 #define MVL_USAGE_H
 
+#include <stddef.h>
+
 enum mvl_exit {
 	MVL_EXIT_OK = 0,
 	MVL_EXIT_FAILURE = 1,
@@ -23,6 +25,15 @@ void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warning_lines(const char *msg);
 void hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 __attribute__((noreturn)) void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * PREFIX and TEXT (len bytes, one line) into out as lines of at most 'width'
+ * columns, broken at spaces, later lines indented by 4. On a terminal, the
+ * messages above are wrapped to its width this way; elsewhere (logs, tests,
+ * the journal) a message stays one line.
+ */
+struct strbuf;
+void usage_wrap(const char *prefix, const char *text, size_t len, size_t width, struct strbuf *out);
+
 /* Print the usage string to stderr and return MVL_EXIT_USAGE. */
 int usage_error(const char *usage);
 

@@ -20,6 +20,10 @@ expect_code 2 "$MVLAUNCH" && expect_err "usage: mvlaunch"
 expect_code 2 "$MVLAUNCH" frobnicate && expect_err "mvlaunch: error: unknown command 'frobnicate'"
 expect_err "hint: see 'mvlaunch help'"
 expect_code 2 "$MVLAUNCH" help frobnicate && expect_err "unknown command 'frobnicate'"
+# the words of virsh, qm and docker, and typos, get the command meant
+for pair in start:up stop:down shutdown:down "destroy:down --force" ls:list stauts:status plna:plan; do
+	expect_code 2 "$MVLAUNCH" "${pair%%:*}" && expect_err "hint: did you mean 'mvlaunch ${pair#*:}'?"
+done
 expect_code 2 "$MVLAUNCH" --no-such-option
 expect_code 2 "$MVLAUNCH" argv && expect_err "usage: mvlaunch argv"
 expect_code 2 "$MVLAUNCH" argv --no-such-option demo

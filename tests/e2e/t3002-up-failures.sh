@@ -80,4 +80,25 @@ kill -9 "$pid"
 for i in $(seq 50); do [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] && sleep 0.1; done
 expect_code 0 "$MVLAUNCH" down crash && expect_out "its QEMU had crashed or been killed; removed its runtime files"
 no_leftovers crash
+# a start that takes more than a second says what it is doing, on a terminal
+cat >"$T/slow-qemu" <<'SH'
+#!/bin/sh
+sleep 2
+exec qemu-system-x86_64 "$@"
+SH
+chmod +x "$T/slow-qemu"
+demo_config slowq "$nokernel" "s|^\\[machine\\]|[qemu]\\nbinary = \"$T/slow-qemu\"\\n[machine]|"
+if command -v script >/dev/null; then
+	script -qec "$MVLAUNCH up --paused slowq" /dev/null >"$T/tty" 2>&1
+	grep -q "mvlaunch: up 'slowq': waiting for QEMU to answer on QMP..." "$T/tty" ||
+		fail "no step shown on a terminal: $(cat "$T/tty")"
+	grep -q "mvlaunch: up 'slowq': pinning every thread and reading the pins back..." "$T/tty" ||
+		fail "the next step is not shown: $(cat "$T/tty")"
+	expect_code 0 "$MVLAUNCH" down --force slowq
+fi
+# and nothing of it without a terminal
+expect_code 0 "$MVLAUNCH" up --paused slowq
+grep -q "mvlaunch: up 'slowq'" "$T/err" && fail "steps shown without a terminal"
+expect_code 0 "$MVLAUNCH" down --force slowq
+no_leftovers slowq
 done_testing

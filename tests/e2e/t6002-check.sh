@@ -69,6 +69,28 @@ expect_code 1 "$MVLAUNCH" check --json bad
 jq -e '[.checks[] | select(.vm == "bad" and .status == "FAIL") | .fix | type == "string"] | all' "$T/out" >/dev/null ||
 	fail "a FAIL without a fix: $(cat "$T/out")"
 
+# a FAIL means QEMU would refuse it: kernel-irqchip=split (an accelerator property QEMU takes
+# on -machine) and -drive readonly=on (a legacy spelling QEMU takes but does not list) pass;
+# a key QEMU refuses fails, named
+demo_config opts '/^\[boot\]/,$d' 's|^vcpus = \["0", "1"\].*|vcpus = "auto"|' 's|^vcpus = 2|vcpus = 1|' \
+	's|^topology = .*|topology = "auto"|' 's|^accel = .*|accel = "kvm"\niommu = "intel"|' \
+	's|^model = .*|model = "host"\ndisable = ["arch-capabilities"]|'
+truncate -s 1M "$T/ro.img"
+printf '[qemu]\nextra_args = ["-drive", "file=%s,if=none,id=d9,readonly=on,format=raw"]\n' "$T/ro.img" >>"$T/vms/opts.toml"
+"$MVLAUNCH" check opts >"$T/out" 2>&1
+grep -q "PASS  opts: qemu.options" "$T/out" || fail "valid options FAIL: $(grep -A1 qemu.options "$T/out")"
+sed -i 's|readonly=on,|readonly=on,bogus=1,|' "$T/vms/opts.toml"
+"$MVLAUNCH" check opts >"$T/out" 2>&1
+grep -q "FAIL  opts: qemu.options .*this QEMU does not know: -drive bogus$" "$T/out" ||
+	fail "a key QEMU refuses passes: $(grep -A1 qemu.options "$T/out")"
+# and every example's options pass (each started for real in t2001)
+for ex in "$TOP"/vms/*.toml; do
+	name=$(basename "$ex" .toml)
+	example_here "$name" >/dev/null
+	"$MVLAUNCH" check "$name" >"$T/out" 2>&1
+	grep -q "PASS  $name: qemu.options" "$T/out" || fail "$name: qemu.options: $(grep -A1 qemu.options "$T/out")"
+done
+
 # up runs the FAIL-level checks first: nothing is started
 expect_code 1 "$MVLAUNCH" up bad
 expect_err "disk.path '$T/missing.qcow2': No such file or directory"

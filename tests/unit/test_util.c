@@ -5,6 +5,8 @@
 #include "../../util/cpuset.h"
 #include "../../util/quote.h"
 #include "../../util/size.h"
+#include "../../util/suggest.h"
+#include "../../util/usage.h"
 #include "../../launcher/qemu_argv.h"
 
 static void test_util_cpuset_roundtrip(void **state)
@@ -153,6 +155,52 @@ static void test_util_strvec(void **state)
 	strvec_clear(&sv);	/* twice is fine */
 }
 
+/* Long messages wrap at spaces on a terminal, later lines indented; labels keep lists from reading as counts. */
+static void test_util_wrap_and_labels(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct cpuset s;
+	const char *msg = "VM 'x' does not fit: it needs 4 whole cores with two free threads for 8 dedicated vCPUs";
+
+	(void)state;
+	usage_wrap("mvlaunch: error: ", msg, strlen(msg), 60, &sb);
+	assert_string_equal(sb.buf, "mvlaunch: error: VM 'x' does not fit: it needs 4 whole cores\n"
+				    "    with two free threads for 8 dedicated vCPUs\n");
+	strbuf_reset(&sb);
+	usage_wrap("p: ", "short", 5, 60, &sb);
+	assert_string_equal(sb.buf, "p: short\n");
+	strbuf_reset(&sb);
+	usage_wrap("p: ", msg, strlen(msg), (size_t)-1, &sb);	/* not a terminal: one line */
+	assert_int_equal(strchr(sb.buf, '\n') - sb.buf, (long)strlen(msg) + 3);
+	strbuf_reset(&sb);
+	cpuset_zero(&s);
+	cpuset_format_label(&s, &sb);
+	assert_string_equal(sb.buf, "no CPU");
+	strbuf_reset(&sb);
+	cpuset_set(&s, 43);
+	cpuset_format_label(&s, &sb);
+	assert_string_equal(sb.buf, "CPU 43");
+	strbuf_reset(&sb);
+	cpuset_set(&s, 44);
+	cpuset_set(&s, 46);
+	cpuset_format_label(&s, &sb);
+	assert_string_equal(sb.buf, "CPUs 43-44,46");
+	strbuf_release(&sb);
+}
+
+/* The nearest name for a typo, a prefix, or nothing. */
+static void test_util_suggest(void **state)
+{
+	static const char *const cmds[] = { "up", "down", "status", "plan", "console" };
+
+	(void)state;
+	assert_string_equal(suggest_nearest("stauts", cmds, 5), "status");
+	assert_string_equal(suggest_nearest("plam", cmds, 5), "plan");
+	assert_string_equal(suggest_nearest("cons", cmds, 5), "console");
+	assert_null(suggest_nearest("frobnicate", cmds, 5));
+	assert_int_equal(edit_distance("kitten", "sitting"), 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +212,8 @@ int main(void)
 		cmocka_unit_test(test_util_quote),
 		cmocka_unit_test(test_util_opt_escape),
 		cmocka_unit_test(test_util_strvec),
+		cmocka_unit_test(test_util_wrap_and_labels),
+		cmocka_unit_test(test_util_suggest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
