@@ -80,10 +80,28 @@ static void print_plan(const struct vm_config *cfg, const struct pin_plan *p)
 {
 	struct strbuf s = STRBUF_INIT;
 
+	struct cpuset floating;
+
+	/* a vCPU pinned to more than one CPU floats, even inside a dedicated VM's own CPUs */
+	cpuset_zero(&floating);
+	for (size_t i = 0; i < p->nr_vcpus; i++)
+		if (cpuset_count(&p->vcpu[i]) > 1)
+			cpuset_set(&floating, (unsigned)i);
+	if (!p->dedicated)
+		strbuf_addstr(&s, "floating over the shared pool");
+	else if (cpuset_empty(&floating))
+		strbuf_addstr(&s, "dedicated");
+	else if (cpuset_count(&floating) == p->nr_vcpus)
+		strbuf_addstr(&s, "floating over CPUs the VM owns");
+	else {
+		strbuf_addstr(&s, "dedicated; vCPU");
+		strbuf_addstr(&s, cpuset_count(&floating) == 1 ? " " : "s ");
+		cpuset_format(&floating, &s);
+		strbuf_addstr(&s, " float over CPUs the VM owns");
+	}
 	printf("%s: %u vCPU%s (%s), guest topology %u socket%s x %u core%s x %u thread%s\n", cfg->name, cfg->vcpus,
-	       cfg->vcpus == 1 ? "" : "s", p->dedicated ? "dedicated" : cfg->pin_auto ? "shared" : "not dedicated",
-	       p->sockets, p->sockets == 1 ? "" : "s", p->cores, p->cores == 1 ? "" : "s", p->threads,
-	       p->threads == 1 ? "" : "s");
+	       cfg->vcpus == 1 ? "" : "s", s.buf, p->sockets, p->sockets == 1 ? "" : "s", p->cores,
+	       p->cores == 1 ? "" : "s", p->threads, p->threads == 1 ? "" : "s");
 	for (size_t i = 0; i < p->nr_vcpus; i++) {
 		strbuf_reset(&s);
 		cpuset_format(&p->vcpu[i], &s);
