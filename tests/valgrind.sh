@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # valgrind.sh - the main paths of mvlaunch under valgrind memcheck: argv,
-# plan (XML and live), up --paused, status, list, down, a bad config. Any
+# plan (XML and live), up --paused (a floating VM, then a dedicated one that
+# moves it), status, list, check, down, a bad config. Any
 # invalid access or definite/possible leak fails. ("Still reachable" blocks
 # are left to hwloc's plugin loader and libc, not counted.) Under valgrind
 # pidfd_open is unknown, so this also runs the no-pidfd fallback.
@@ -9,10 +10,12 @@ cd "$(dirname "$0")/.."
 bin=${MVLAUNCH:-build/mvlaunch}
 T=$(mktemp -d)
 trap 'pkill -KILL -f -- "$T/" 2>/dev/null; rm -rf "$T"' EXIT
-export MVLAUNCH_RUNDIR=$T/run MVLAUNCH_STATEDIR=$T/state MVLAUNCH_VMS=$T/vms
+export MVLAUNCH_RUNDIR=$T/run MVLAUNCH_STATEDIR=$T/state MVLAUNCH_VMS=$T/vms MVLAUNCH_LOGDIR=$T/log
 mkdir -p "$T/vms"
 sed -e '/^\[boot\]/,$d' vms/demo.toml >"$T/vms/demo.toml"
 printf 'name = "auto1"\n[cpu]\nvcpus = 4\ntopology = "auto"\n[pinning]\nvcpus = "auto"\n' >"$T/vms/auto1.toml"
+# one dedicated vCPU: its up moves the floating demo VM off its CPU, its down gives it back
+printf '[machine]\naccel = "tcg"\n[cpu]\nmodel = "max"\n[pinning]\nvcpus = "auto"\n[memory]\nsize = "64M"\n' >"$T/vms/ded1.toml"
 printf '[cpu]\nvcpus = 0\nmodle = 1\n' >"$T/vms/bad.toml"
 vg() { valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible --error-exitcode=99 "$@"; }
 passed=0 failed=0
@@ -29,13 +32,16 @@ run() {	# run EXPECTED-EXIT ARGS...
 		grep -v "^--" "$T/err" | head -20
 	fi
 }
-run 0 argv --json vms/gaming-controller.toml
+run 0 argv --json --topology tests/unit/data/seed-i5-4c8t.xml vms/gaming-controller.toml
 run 0 plan --topology tests/unit/data/seed-2s-36c72t.xml auto1
 run 1 plan --json --host-config /dev/null auto1
 run 1 argv bad
 run 0 up --paused demo
+run 0 up --paused ded1
 run 0 status --json
 run 0 list
+run 0 check --json
+run 0 down ded1
 run 0 down --force demo
 run 0 down demo
 run 0 check --json demo
