@@ -23,7 +23,7 @@ trap 'pkill -KILL -f -- "$work/" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/vms"
 sed -e 's/^name = .*/name = "bench"/' -e '/^\[boot\]/,$d' vms/demo.toml >"$work/vms/bench.toml"
 printf 'reserved_cpus = ""\n' >"$work/vms/host.toml"	# the demo pins both CPUs of a 2-CPU host
-export MVLAUNCH_RUNDIR=$work/run MVLAUNCH_STATEDIR=$work/state MVLAUNCH_VMS=$work/vms
+export MVLAUNCH_RUNDIR=$work/run MVLAUNCH_STATEDIR=$work/state MVLAUNCH_VMS=$work/vms MVLAUNCH_LOGDIR=$work/log
 "$bin" argv --json bench >"$work/argv.json"
 
 python3 - "$bin" "$work" "$rounds" <<'PY'
@@ -33,6 +33,10 @@ mvl, work, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 argv = json.load(open(os.path.join(work, "argv.json")))
 run = os.path.join(work, "run", "bench")
 sock = os.path.join(run, "qmp.sock")
+# 'up' hands QEMU a listening QMP socket as fd 3; started by hand, QEMU binds the path itself
+argv = [("socket,id=qmp,path=%s,server=on,wait=off" % sock) if a == "socket,id=qmp,fd=3,server=on,wait=off" else a
+        for a in argv]
+os.makedirs(os.path.join(work, "log", "bench"), mode=0o700, exist_ok=True)
 
 def qmp_session(path, deadline):
     while True:

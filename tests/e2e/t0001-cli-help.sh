@@ -41,4 +41,11 @@ for topic in config host-config; do
 		grep -qxF -- "$line" "$TOP/README.md" || { fail "README.md $topic reference is out of date: $line"; break; }
 	done <"$T/ref"
 done
+# what a user reads says the reason itself, never "seed NNN" (users have no seeds)
+for cmd in $("$MVLAUNCH" help | awk '/^Commands:/ { on = 1; next } on && NF > 1 { print $1 }'); do
+	"$MVLAUNCH" "$cmd" --help 2>&1 | grep -qi "seed" && fail "'mvlaunch $cmd --help' mentions a seed"
+done
+for ref in config host-config; do
+	"$MVLAUNCH" help "$ref" | grep -qi "seed" && fail "'mvlaunch help $ref' mentions a seed"
+done
 done_testing

@@ -57,6 +57,8 @@ done
 for key in $("$MVLAUNCH" help config | awk -F'`' 'NR > 2 { print $2 }') $("$MVLAUNCH" help host-config | awk -F'`' 'NR > 2 { print $2 }'); do
 	grep -qxF ".B $key" "$man" || fail "the man page lacks key $key"
 done
+grep -qi "seed" "$man" && fail "the man page mentions a seed: $(grep -i seed "$man" | head -2)"
+grep -q "MVLAUNCH_LOGDIR" "$man" || fail "the man page lacks MVLAUNCH_LOGDIR"
 if command -v man >/dev/null; then
 	MANWIDTH=200 man -l "$man" 2>&1 | tr -s ' ' | grep -q "mvlaunch - start tuned QEMU/KVM virtual machines" ||
 		fail "man cannot render the page"
