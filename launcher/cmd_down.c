@@ -115,6 +115,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 		[STOP_TERM] = "stopped with SIGTERM",
 		[STOP_KILL] = "killed with SIGKILL",
 		[STOP_STILL_RUNNING] = "is still running",
+		[STOP_UNREACHABLE] = "is still running",
 	};
 	struct vm_handle h = VM_HANDLE_INIT;
 	struct strbuf err = STRBUF_INIT;
@@ -188,6 +189,12 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	so.progress = show_progress;
 	so.data = &pr;
 	how = vm_stop(&h, &so, &status);
+	if (how == STOP_UNREACHABLE) {
+		error("cannot reach '%s' on its QMP socket to press the power button (another client holds it, or QEMU "
+		      "hangs); it was left running", name);
+		hint("try again, or stop it at once with 'mvlaunch down --force %s' (like pulling the plug)", name);
+		goto out;
+	}
 	if (how == STOP_STILL_RUNNING) {
 		error("'%s' is still running %d s after the ACPI power-down; it was left running", name,
 		      so.timeout_ms / 1000);

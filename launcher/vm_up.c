@@ -486,6 +486,11 @@ enum vm_stop_how vm_stop(struct vm_handle *h, const struct vm_stop_opts *o, char
 		goto clean;
 	if (h->qmp && qmp_query_status(h->qmp, &state, &ignore) < 0)
 		state = NULL;
+	if (!o->force && !state && !o->kill_after) {
+		/* no QMP, no power button: signals would pull the plug, which nobody asked for */
+		how = STOP_UNREACHABLE;
+		goto out;
+	}
 	if (!o->force && h->qmp && state && hears_acpi_state(state)) {
 		strbuf_reset(&ignore);
 		if (qmp_simple(h->qmp, "system_powerdown", &ignore) == 0) {

@@ -52,8 +52,15 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 /* Close QMP and the pidfd, unlock; QEMU keeps running. */
 void vm_handle_release(struct vm_handle *h);
 
-/* How a VM was stopped, for the message; STOP_STILL_RUNNING: it was not. */
-enum vm_stop_how { STOP_NOT_RUNNING, STOP_GONE, STOP_POWERDOWN, STOP_QUIT, STOP_TERM, STOP_KILL, STOP_STILL_RUNNING };
+/*
+ * How a VM was stopped, for the message. Not stopped: STOP_STILL_RUNNING (the
+ * guest did not power off in time), STOP_UNREACHABLE (QMP did not answer, so
+ * the power button could not be pressed).
+ */
+enum vm_stop_how {
+	STOP_NOT_RUNNING, STOP_GONE, STOP_POWERDOWN, STOP_QUIT, STOP_TERM, STOP_KILL, STOP_STILL_RUNNING,
+	STOP_UNREACHABLE,
+};
 
 struct vm_stop_opts {
 	int timeout_ms;		/* how long the guest gets after the ACPI power-down */
@@ -69,6 +76,8 @@ struct vm_stop_opts {
  * power-down and up to timeout_ms to power itself off (QMP is let go while
  * it waits, so 'status' works meanwhile); if it does not, it is left running
  * (STOP_STILL_RUNNING, runtime files kept) unless kill_after says to stop it.
+ * Without QMP the guest cannot be asked: STOP_UNREACHABLE, left running,
+ * unless force or kill_after.
  * A guest that cannot act on the power button (never started: prelaunch;
  * paused; stopped on an error) and 'force' go straight to QMP quit, SIGTERM,
  * SIGKILL. *status (may be NULL) gets QEMU's state before ("running",

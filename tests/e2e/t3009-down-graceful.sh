@@ -33,6 +33,18 @@ script -qec "$MVLAUNCH down --timeout 2 slow" /dev/null >"$T/tty" 2>&1
 grep -q "waiting for 'slow' to shut down: 1 s of 2" "$T/tty" || fail "no progress on a terminal: $(tr '\r' '\n' <"$T/tty" | head -5)"
 alive "$pid" || fail "down on a terminal killed the guest"
 
+# QMP taken by another client: the power button cannot be pressed, and down does not pull the plug instead
+python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.recv(4096); time.sleep(30)' \
+	"$MVLAUNCH_RUNDIR/slow/qmp.sock" &
+holder=$!
+sleep 0.5
+expect_code 1 "$MVLAUNCH" down slow
+expect_err "mvlaunch: error: cannot reach 'slow' on its QMP socket to press the power button"
+alive "$pid" || fail "down without QMP killed the guest"
+kill $holder 2>/dev/null
+wait $holder 2>/dev/null
+
 # --kill-after: wait, then stop it (what systemd's ExecStop does)
 expect_code 0 "$MVLAUNCH" down --timeout 1 --kill-after slow &&
 	expect_out "'slow' did not shut down within 1 s of the ACPI power-down: stopped with QMP quit"
