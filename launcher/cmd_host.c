@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "vm_up.h"
 #include "host_plan.h"
 #include "host_prep.h"
 #include "runtime.h"
@@ -136,6 +137,7 @@ int cmd_host(int argc, char **argv, const struct mvl_opts *opts)
 		goto out;
 	}
 	host_prep_init(&prep, &hp.hc, &hp.topo, dry);
+	prep.alive = vm_alive;
 	for (size_t i = 0; i < hp.hc.warnings.nr; i++)
 		warning("%s", hp.hc.warnings.v[i]);
 	if (!strcmp(what, "status"))

@@ -10,8 +10,12 @@
  * the values the host had, not defaults.
  *
  * State lives in RUN_ROOT/host.json, written atomically (temp file, fsync,
- * rename) under the runtime root's lock. Every call first reconciles:
- * a VM whose QEMU is gone (crashed, killed) no longer holds anything.
+ * rename) under the runtime root's lock, and always before the host itself
+ * changes: an original value is on disk before its file is written. Every
+ * call first reconciles: a VM whose QEMU is gone (crashed, killed) no longer
+ * holds anything, and what a killed command left half done is finished or
+ * undone. host.json is checked on every read: a path mvlaunch would never
+ * write, or a file that is not this user's own, is refused.
  */
 #ifndef MVL_HOST_PREP_H
 #define MVL_HOST_PREP_H
@@ -34,6 +38,11 @@ struct host_prep {
 	struct strvec notes;		/* what could not be done (no cpufreq, an IRQ that will not move) */
 	int no_cpufreq_noted;
 	char *qemu_cgroup_procs;	/* after a hold with a shield: where QEMU puts itself (shield.h) */
+	/*
+	 * Whether holder NAME's VM may still hold the host (vm_alive()); NULL:
+	 * a running QEMU named by its state.json.
+	 */
+	int (*alive)(const char *name);
 };
 
 void host_prep_init(struct host_prep *hp, const struct host_config *hc, const struct host_topo *topo, int dry_run);

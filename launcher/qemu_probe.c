@@ -96,7 +96,7 @@ static int probe_refuses(const struct vm_config *cfg, const char *accel, const c
 	if (strcmp(opt, "machine"))
 		strvec_pushl(&argv, "-machine", "none", NULL);
 	strvec_pushl(&argv, dash, val, NULL);
-	if (qemu_spawn(&argv, logpath, NULL, NULL, -1, &proc, &err) == 0) {
+	if (qemu_spawn(&argv, logpath, NULL, NULL, -1, NULL, &proc, &err) == 0) {
 		/* a refused option ends QEMU at once; one it takes leaves it waiting, paused */
 		if (!qemu_wait_exit(&proc, 1500))
 			qemu_kill(&proc, 1000);
@@ -258,7 +258,7 @@ void check_qemu(struct check_report *r, const struct vm_check_ctx *ctx)
 	strvec_pushl(&argv, cfg->qemu_binary, "-machine", "none", "-accel", accel, "-nodefaults", "-display", "none",
 		     "-S", "-chardev", "socket,id=qmp,fd=3,server=on,wait=off", "-mon", "chardev=qmp,mode=control", NULL);
 	fd = qmp_listen(sock, &err);
-	if (fd < 0 || qemu_spawn(&argv, log, NULL, NULL, fd, &proc, &err) < 0) {
+	if (fd < 0 || qemu_spawn(&argv, log, NULL, NULL, fd, NULL, &proc, &err) < 0) {
 		check_add(r, "qemu", CHECK_FAIL, fix, "%s", err.buf);
 		goto out;
 	}

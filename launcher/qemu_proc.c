@@ -7,6 +7,7 @@
  * and errno when it did not, so "QEMU binary missing" is an immediate, clear
  * error instead of a QMP timeout.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -32,7 +33,7 @@
 #define SYS_pidfd_send_signal 424
 #endif
 
-enum child_step { STEP_SETUP_LOG = 1, STEP_CGROUP, STEP_AFFINITY, STEP_EXEC };
+enum child_step { STEP_SETUP_LOG = 1, STEP_IDENTITY, STEP_CGROUP, STEP_AFFINITY, STEP_EXEC };
 
 struct child_report {
 	int step;
@@ -42,6 +43,23 @@ struct child_report {
 static int pidfd_open_(pid_t pid)
 {
 	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* Whether process pid has a thread besides its leader. */
+static int has_other_threads(pid_t pid)
+{
+	char path[64];
+	DIR *d;
+	struct dirent *de;
+	int other = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	while (d && !other && (de = readdir(d)))
+		other = de->d_name[0] != '.' && atoi(de->d_name) != (int)pid;
+	if (d)
+		closedir(d);
+	return other;
 }
 
 unsigned long long proc_start_time(pid_t pid)
@@ -64,9 +82,13 @@ unsigned long long proc_start_time(pid_t pid)
 	p = strrchr(buf, ')');	/* comm may contain spaces and ')' */
 	if (!p)
 		return 0;
-	/* after ") " come field 3 (state) .. field 22 (starttime) */
-	if (p[1] == ' ' && p[2] == 'Z')
-		return 0;	/* a zombie has exited */
+	/*
+	 * after ") " come field 3 (state) .. field 22 (starttime). A zombie
+	 * leader has exited, but while other threads of it run (QEMU's exit
+	 * takes a moment) the process still holds its memory: alive.
+	 */
+	if (p[1] == ' ' && p[2] == 'Z' && !has_other_threads(pid))
+		return 0;
 	p += 2;
 	for (int field = 3; field < 22 && p; field++) {
 		p = strchr(p, ' ');
@@ -87,8 +109,35 @@ static void child_fail(int fd, int step)
 	_exit(127);
 }
 
+/*
+ * The child's own identity, "PID STARTTIME", written (temp file, rename)
+ * before it execs: if the process that forked it dies at any moment after
+ * the fork, the QEMU it becomes is still found and counted as running.
+ */
+static int write_identity(const char *path)
+{
+	char tmp[4200], line[64];
+	pid_t me = getpid();
+	unsigned long long st = proc_start_time(me);
+	int fd, len;
+
+	if (!path)
+		return 0;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -1;
+	len = snprintf(line, sizeof(line), "%d %llu\n", (int)me, st);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	if (write(fd, line, (size_t)len) != len || close(fd) < 0 || rename(tmp, path) < 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
 static void child_exec(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
-		       const char *cgroup_procs, int pass_fd, int report_fd)
+		       const char *cgroup_procs, int pass_fd, const char *id_path, int report_fd)
 {
 	sigset_t none;
 	int fd;
@@ -104,6 +153,8 @@ static void child_exec(const struct strvec *argv, const char *log_path, const st
 	fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
 	if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
 		child_fail(report_fd, STEP_SETUP_LOG);
+	if (write_identity(id_path) < 0)
+		child_fail(report_fd, STEP_IDENTITY);
 	if (cgroup_procs) {
 		/* out of the shield first: its cpuset would refuse the VM's CPUs */
 		char num[24];
@@ -147,7 +198,7 @@ static void child_exec(const struct strvec *argv, const char *log_path, const st
 }
 
 int qemu_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
-	       const char *cgroup_procs, int pass_fd, struct qemu_proc *p, struct strbuf *err)
+	       const char *cgroup_procs, int pass_fd, const char *id_path, struct qemu_proc *p, struct strbuf *err)
 {
 	struct child_report r;
 	int pipefd[2];
@@ -167,7 +218,7 @@ int qemu_spawn(const struct strvec *argv, const char *log_path, const struct cpu
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		child_exec(argv, log_path, affinity, cgroup_procs, pass_fd, pipefd[1]);
+		child_exec(argv, log_path, affinity, cgroup_procs, pass_fd, id_path, pipefd[1]);
 	}
 	close(pipefd[1]);
 	p->pid = pid;
@@ -185,6 +236,8 @@ int qemu_spawn(const struct strvec *argv, const char *log_path, const struct cpu
 			strbuf_addf(err, "cannot run '%s': %s", argv->v[0], strerror(r.err));
 		else if (r.step == STEP_CGROUP)
 			strbuf_addf(err, "cannot move QEMU out of the CPU shield ('%s'): %s", cgroup_procs, strerror(r.err));
+		else if (r.step == STEP_IDENTITY)
+			strbuf_addf(err, "cannot record QEMU's identity in '%s': %s", id_path, strerror(r.err));
 		else if (r.step == STEP_AFFINITY)
 			strbuf_addf(err, "cannot set QEMU's CPU affinity: %s", strerror(r.err));
 		else

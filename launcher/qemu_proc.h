@@ -30,17 +30,23 @@ struct qemu_proc {
  * /dev/null as stdin, stdout and stderr appended to log_path, and (when
  * 'affinity' is not NULL) that CPU affinity before exec, so every thread
  * QEMU ever creates inherits it. With cgroup_procs (a cgroup.procs path)
- * the child first moves itself into that cgroup: out of the CPU shield. pass_fd (if >= 0) becomes QEMU's fd 3;
+ * the child first moves itself into that cgroup: out of the CPU shield. With
+ * id_path, before anything else the child writes "PID STARTTIME" there
+ * (temp file and rename), so the QEMU is known even if the caller dies
+ * right after the fork. pass_fd (if >= 0) becomes QEMU's fd 3;
  * no other descriptor of ours reaches QEMU. Returns 0 once exec has succeeded, or -1
  * with the reason (exec or setup failure in the child included) in err.
  */
 int qemu_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
-	       const char *cgroup_procs, int pass_fd, struct qemu_proc *p, struct strbuf *err);
+	       const char *cgroup_procs, int pass_fd, const char *id_path, struct qemu_proc *p, struct strbuf *err);
 
 /* Attach to a running process recorded earlier; 0, or -1 if it is gone. */
 int qemu_attach(struct qemu_proc *p, pid_t pid, unsigned long long start_time);
 
-/* Start time of pid from /proc, or 0 when it does not exist. */
+/*
+ * Start time of pid from /proc, or 0 when it does not exist or has exited
+ * (a zombie leader whose other threads still run has not: it holds its memory).
+ */
 unsigned long long proc_start_time(pid_t pid);
 /* Whether p is still running (not a zombie, same start time). */
 int qemu_alive(struct qemu_proc *p);

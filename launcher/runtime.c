@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "runtime.h"
@@ -26,7 +27,7 @@
 #include "../util/banned.h"
 
 static const char *const runtime_files[] = {
-	"qmp.sock", "serial.sock", "qemu.pid", "state.json", "state.json.tmp",
+	"qmp.sock", "serial.sock", "qemu.pid", "qemu.id", "qemu.id.tmp", "state.json", "state.json.tmp",
 };
 
 /* mkdir PATH 0700, or make an existing directory private; 'what' names it in errors. */
@@ -51,6 +52,28 @@ static int mkdir_private(const char *path, const char *what, struct strbuf *err)
 	return 0;
 }
 
+/*
+ * The VM lock. Without 'wait' a lock held for long means busy; but another
+ * command that only looks (vm_alive() takes it shared for a moment) must not
+ * make 'up' fail, so a held lock is tried again for 200 ms first.
+ */
+static int flock_vm(int fd, int wait)
+{
+	if (wait)
+		return flock(fd, LOCK_EX);
+	for (int i = 0; i < 100; i++) {
+		struct timespec ts = { 0, 2000000 };
+
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK)
+			return -1;
+		nanosleep(&ts, NULL);
+	}
+	errno = EWOULDBLOCK;
+	return -1;
+}
+
 int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct strbuf *err)
 {
 	const char *root = mvl_run_root();
@@ -73,7 +96,7 @@ int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct strbu
 			strbuf_addf(err, "cannot open runtime directory '%s': %s", rt->dir, strerror(errno));
 			return -1;
 		}
-		if (flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) < 0) {
+		if (flock_vm(fd, wait) < 0) {
 			int e = errno;
 
 			close(fd);

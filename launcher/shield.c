@@ -96,6 +96,12 @@ out:
 	return ret;
 }
 
+/* Put the records made so far on disk before the host changes (write-ahead). */
+static int commit(struct shield_io *io, struct strbuf *err)
+{
+	return io->dry_run || !io->commit ? 0 : io->commit(io->commit_data, err);
+}
+
 /* ---- tasks ---- */
 
 static int is_kernel_thread(long pid)
@@ -279,14 +285,16 @@ next:
 		strbuf_release(&e);
 		strbuf_release(&v);
 	}
-	for (size_t i = dirs.nr; i-- > 0;)
+	if (commit(io, err) < 0)	/* every original recorded above, on disk */
+		ret = -1;
+	for (size_t i = dirs.nr; ret == 0 && i-- > 0;)
 		if (*want.v[i] && grow[i]) {
 			char *file = xstrfmt("%s/cpuset.cpus", dirs.v[i]);
 
 			ret |= put(io, file, want.v[i], err);
 			free(file);
 		}
-	for (size_t i = 0; i < dirs.nr; i++)
+	for (size_t i = 0; ret == 0 && i < dirs.nr; i++)
 		if (*want.v[i] && !grow[i]) {
 			char *file = xstrfmt("%s/cpuset.cpus", dirs.v[i]);
 
@@ -339,15 +347,16 @@ static int cgroup_apply(json_t *sh, enum backend b, const struct cpuset *host, c
 				goto out;
 			if (!has_word(v.buf, "cpuset")) {
 				strvec_pushf(io->changes, "%s: +cpuset", file);
-				if (!io->dry_run && sysfs_write(file, "+cpuset", err) < 0)
-					goto out;
+				/* recorded first: undone by '-cpuset' even if we die right after */
 				json_object_set_new(sh, "enabled_controller", json_true());
+				if (commit(io, err) < 0 || (!io->dry_run && sysfs_write(file, "+cpuset", err) < 0))
+					goto out;
 			}
 		}
 		strvec_pushf(io->changes, "mkdir %s", dir);
-		if (!io->dry_run && sysfs_mkdir(dir, err) < 0)
-			goto out;
 		json_object_set_new(sh, "cgroup", json_string(dir));
+		if (commit(io, err) < 0 || (!io->dry_run && sysfs_mkdir(dir, err) < 0))
+			goto out;
 		if (b == B_CGROUP1) {
 			/* a v1 cpuset takes no task before it has memory nodes */
 			char *mems = xstrfmt("%s/cpuset.mems", root), *to = xstrfmt("%s/cpuset.mems", dir);
@@ -429,6 +438,11 @@ static int systemd_apply(json_t *sh, const struct cpuset *vm, const struct cpuse
 		if (!rec) {
 			json_object_set_new(units, unit, json_string(o.buf));
 			n = cur;
+			if (commit(io, err) < 0) {
+				strbuf_release(&o);
+				strbuf_release(&w);
+				return -1;
+			}
 		}
 		if (cpuset_empty(&n))
 			n = *all;	/* no AllowedCPUs: every CPU */
@@ -529,4 +543,46 @@ char *shield_vm_procs(json_t *state)
 	if (!sh)
 		return NULL;
 	return sysfs_path(backend_of(sh) == B_CGROUP1 ? V1_ROOT "/cgroup.procs" : V2_ROOT "/cgroup.procs");
+}
+
+int shield_record_check(json_t *sh, struct strbuf *why)
+{
+	enum backend b = backend_of(sh);
+	const char *cg = json_string_value(json_object_get(sh, "cgroup")), *key;
+	json_t *v;
+
+	if (b == B_NONE) {
+		strbuf_addstr(why, "the shield names no known backend");
+		return -1;
+	}
+	if (json_object_get(sh, "cgroup")) {
+		char *only = xstrfmt("%s/" SHIELD_NAME, cgroup_root(b));
+		int ok = cg && !strcmp(cg, only);
+
+		free(only);
+		if (!ok) {
+			strbuf_addstr(why, "the shield cgroup is not mvlaunch's own");
+			return -1;
+		}
+	}
+	json_object_foreach(json_object_get(sh, "others"), key, v) {
+		size_t n = strlen(key), root = strlen(cgroup_root(b));
+
+		if (!json_is_string(v) || strncmp(key, cgroup_root(b), root) || key[root] != '/' || strstr(key, "/..") ||
+		    strstr(key, "//") || n < root + 13 || strcmp(key + n - 12, "/cpuset.cpus")) {
+			strbuf_addf(why, "the shield would write '%s'", key);
+			return -1;
+		}
+	}
+	json_object_foreach(json_object_get(sh, "units"), key, v) {
+		int known = 0;
+
+		for (size_t i = 0; i < sizeof(systemd_units) / sizeof(systemd_units[0]); i++)
+			known |= !strcmp(key, systemd_units[i]);
+		if (!known || !json_is_string(v)) {
+			strbuf_addf(why, "the shield would change systemd unit '%s'", key);
+			return -1;
+		}
+	}
+	return 0;
 }

@@ -36,6 +36,13 @@ struct shield_io {
 	struct strvec *notes;		/* what could not be moved */
 	const pid_t *keep;		/* running QEMUs: never moved into the shield */
 	size_t nr_keep;
+	/*
+	 * The write-ahead point: puts host.json (with what shield_sync() has
+	 * recorded so far) on disk before the next change to the host. NULL:
+	 * nothing to commit (tests, dry runs).
+	 */
+	int (*commit)(void *data, struct strbuf *err);
+	void *commit_data;
 };
 
 /*
@@ -46,6 +53,14 @@ struct shield_io {
  */
 int shield_sync(json_t *state, const struct cpuset *vm_cpus, const struct cpuset *all, struct shield_io *io,
 		struct strbuf *err);
+
+/*
+ * Whether a "shield" record of host.json names only what shield_sync()
+ * would write: a known backend, the shield cgroup at its only place, other
+ * cpusets' cpuset.cpus under the cgroup root, the three systemd units. 0, or
+ * -1 with the first stranger in why.
+ */
+int shield_record_check(json_t *sh, struct strbuf *why);
 
 /*
  * While a shield stands (state has one), the cgroup.procs file (full path,

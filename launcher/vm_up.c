@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -31,6 +32,7 @@
 #include "vm_float.h"
 #include "vm_plan.h"
 #include "../qmp/qmp_cmds.h"
+#include "../util/atomic_file.h"
 #include "../util/interrupt.h"
 #include "../util/wrapper.h"
 #include "../util/banned.h"
@@ -69,7 +71,7 @@ static int cmdline_has(pid_t pid, const char *needle)
 int vm_find_qemu(const struct vm_runtime *rt, struct qemu_proc *p, struct vm_state *st)
 {
 	char *state_path = runtime_path(rt, "state.json");
-	char *pid_path = runtime_path(rt, "qemu.pid");
+	char *pid_path = runtime_path(rt, "qemu.pid"), *id_path = runtime_path(rt, "qemu.id");
 	struct strbuf ignore = STRBUF_INIT;
 	char buf[64];
 	int ret = -1;
@@ -77,6 +79,13 @@ int vm_find_qemu(const struct vm_runtime *rt, struct qemu_proc *p, struct vm_sta
 	memset(st, 0, sizeof(*st));
 	if (vm_state_read(state_path, st, &ignore) == 0) {
 		ret = qemu_attach(p, st->pid, st->start_time);
+	} else if (read_small_file(id_path, buf, sizeof(buf)) > 0) {
+		/* 'up' died (or is at work) between the fork and state.json: the child said who it is */
+		int pid = 0;
+		unsigned long long start = 0;
+
+		if (sscanf(buf, "%d %llu", &pid, &start) == 2 && pid > 0)
+			ret = qemu_attach(p, (pid_t)pid, start);
 	} else if (read_small_file(pid_path, buf, sizeof(buf)) > 0) {
 		/* 'up' died before state.json: trust qemu.pid only if that process names it */
 		pid_t pid = (pid_t)atoi(buf);
@@ -87,21 +96,62 @@ int vm_find_qemu(const struct vm_runtime *rt, struct qemu_proc *p, struct vm_sta
 	strbuf_release(&ignore);
 	free(state_path);
 	free(pid_path);
+	free(id_path);
 	return ret;
 }
 
-/* Copy the OVMF vars template to the VM's own file unless it exists. 1 = created. */
+/* The largest OVMF vars template read (the 4M build's is 540 KiB). */
+#define NVRAM_MAX (64 << 20)
+
+/* Read a whole (small) file into sb; 0, or -1 with errno. */
+static int read_file(const char *path, struct strbuf *sb)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[65536];
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0 && sb->len <= NVRAM_MAX)
+		strbuf_add(sb, buf, (size_t)n);
+	close(fd);
+	if (sb->len > NVRAM_MAX) {
+		errno = EFBIG;
+		return -1;
+	}
+	return n < 0 ? -1 : 0;
+}
+
+/*
+ * Copy the OVMF vars template to the VM's own file unless it exists. The
+ * copy is written to a temp file, synced and renamed, so a start killed
+ * half-way never leaves a cut copy that later starts would use; a copy of
+ * another size than its template (cut by an older mvlaunch) is refused.
+ * 1 = created, 0 = there already, -1 with the reason in err.
+ */
 static int prepare_nvram(const struct vm_config *cfg, char **path_out, struct strbuf *err)
 {
 	char *path = vm_nvram_path(cfg, mvl_state_root());
 	char *dir = xstrdup(path);
-	char buf[65536];
-	int in = -1, out = -1, ret = -1;
-	ssize_t n;
+	struct strbuf tmpl = STRBUF_INIT;
+	struct stat st;
+	int ret = -1;
 
 	*path_out = path;
-	if (access(path, F_OK) == 0) {
-		ret = 0;
+	if (read_file(cfg->ovmf_vars, &tmpl) < 0) {
+		strbuf_addf(err, "cannot read the OVMF vars template '%s': %s\nhint: install OVMF ('apt-get install ovmf') "
+			    "or set machine.ovmf_vars", cfg->ovmf_vars, strerror(errno));
+		goto done;
+	}
+	if (lstat(path, &st) == 0) {
+		if (S_ISREG(st.st_mode) && (size_t)st.st_size == tmpl.len) {
+			ret = 0;
+			goto done;
+		}
+		strbuf_addf(err, "the VM's OVMF vars '%s' is %s, its template '%s' has %zu bytes: a copy cut short?",
+			    path, S_ISREG(st.st_mode) ? "of another size" : "not a regular file", cfg->ovmf_vars, tmpl.len);
+		strbuf_addf(err, "\nhint: remove '%s' to start again from the template (the VM's UEFI settings, such as "
+			    "its boot order, are then lost)", path);
 		goto done;
 	}
 	/* mkdir -p of the state directory, private */
@@ -110,30 +160,11 @@ static int prepare_nvram(const struct vm_config *cfg, char **path_out, struct st
 		mkdir(dir, 0700);
 		*s = '/';
 	}
-	in = open(cfg->ovmf_vars, O_RDONLY | O_CLOEXEC);
-	if (in < 0) {
-		strbuf_addf(err, "cannot open the OVMF vars template '%s': %s\nhint: install OVMF ('apt-get install ovmf') "
-			    "or set machine.ovmf_vars", cfg->ovmf_vars, strerror(errno));
+	if (atomic_write_file(path, tmpl.buf, tmpl.len, ATOMIC_FSYNC, err) < 0)
 		goto done;
-	}
-	out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (out < 0) {
-		strbuf_addf(err, "cannot create the VM's OVMF vars '%s': %s", path, strerror(errno));
-		goto done;
-	}
-	while ((n = read(in, buf, sizeof(buf))) > 0) {
-		if (write(out, buf, (size_t)n) != n) {
-			strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
-			unlink(path);
-			goto done;
-		}
-	}
 	ret = 1;
 done:
-	if (in >= 0)
-		close(in);
-	if (out >= 0)
-		close(out);
+	strbuf_release(&tmpl);
 	free(dir);
 	return ret;
 }
@@ -279,7 +310,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	struct qmp_vcpu *vcpus = NULL;
 	struct qmp_iothread *io = NULL;
 	size_t nr_vcpus = 0, nr_io = 0;
-	char *nvram = NULL, *log = NULL, *cfg_abs = NULL;
+	char *nvram = NULL, *log = NULL, *cfg_abs = NULL, *id_path = NULL;
 	int nvram_created = 0, listen_fd = -1, root_fd = -1, floated = 0, ret = -1;
 	struct cpuset pool;
 
@@ -314,6 +345,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	 * neither holds nothing, and up writes no host.json for it
 	 */
 	host_prep_init(&prep, &hp.hc, &hp.topo, opts->dry_run);
+	prep.alive = vm_alive;
 	if (cfg->hugepages != HUGEPAGES_NONE || host_config_has_knobs(&hp.hc)) {
 		step(opts, cfg->hugepages != HUGEPAGES_NONE ? "taking hugepages from the kernel and setting host knobs"
 							     : "setting host knobs");
@@ -355,7 +387,8 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	if (listen_fd < 0 || interrupted(err))
 		goto fail;
 	step(opts, "starting QEMU");
-	if (qemu_spawn(&argv, log, &plan.emulator, prep.qemu_cgroup_procs, listen_fd, &h->proc, err) < 0) {
+	id_path = runtime_path(&h->rt, "qemu.id");
+	if (qemu_spawn(&argv, log, &plan.emulator, prep.qemu_cgroup_procs, listen_fd, id_path, &h->proc, err) < 0) {
 		if (strstr(err->buf, "cannot run '") && strstr(err->buf, "No such file"))
 			strbuf_addf(err, "\nhint: install QEMU ('make deps' or 'apt-get install qemu-system-x86'), "
 				    "or set qemu.binary in %s", cfg->file);
@@ -436,6 +469,7 @@ out:
 		close(listen_fd);
 	free(cfg_abs);
 	free(log);
+	free(id_path);
 	free(nvram);
 	free(vcpus);
 	qmp_iothreads_free(io, nr_io);
@@ -558,6 +592,7 @@ int vm_host_release(const char *name, const struct mvl_opts *opts, struct strvec
 	if (host_plan_init(&hp, NULL, NULL, opts, NULL, 0, err) < 0)
 		goto out;
 	host_prep_init(&prep, &hp.hc, &hp.topo, 0);
+	prep.alive = vm_alive;
 	ret = name ? host_prep_unhold(&prep, name, err) : host_prep_reconcile(&prep, err);
 	for (size_t i = 0; notes && i < prep.notes.nr; i++)
 		strvec_push(notes, prep.notes.v[i]);
@@ -567,6 +602,31 @@ out:
 	host_prep_release(&prep);
 	host_plan_release(&hp);
 	return ret;
+}
+
+int vm_alive(const char *name)
+{
+	struct vm_runtime rt = VM_RUNTIME_INIT;
+	struct qemu_proc p = QEMU_PROC_INIT;
+	struct vm_state st;
+	int fd, alive = 0;
+
+	memset(&st, 0, sizeof(st));
+	rt.name = xstrdup(name);
+	rt.dir = xstrfmt("%s/%s", mvl_run_root(), name);
+	/* someone is starting or stopping it: its QEMU may not have said who it is yet */
+	fd = open(rt.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+			alive = 1;
+		close(fd);
+	}
+	if (!alive && vm_find_qemu(&rt, &p, &st) == 0)
+		alive = 1;
+	qemu_proc_release(&p);
+	vm_state_release(&st);
+	runtime_release(&rt);
+	return alive;
 }
 
 int vm_reconnect(struct vm_handle *h)

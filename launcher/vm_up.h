@@ -115,12 +115,22 @@ int vm_reclaim(struct vm_handle *h, struct strbuf *err);
 /* Whether a guest in QMP state 'status' can act on the ACPI power button (running, suspended). */
 int hears_acpi_state(const char *status);
 
+/*
+ * Whether VM 'name' may hold anything on the host: another command holds its
+ * lock (an 'up' between fork and state.json, a 'down' at work), or a process
+ * with its recorded identity lives (state.json, qemu.id, qemu.pid; a zombie
+ * leader with live threads counts). What host preparation asks before it
+ * gives back a VM's hugepages and knobs.
+ */
+int vm_alive(const char *name);
+
 /* Connect h->qmp to its QEMU again (5 s); 0, or -1 with h->qmp NULL. */
 int vm_reconnect(struct vm_handle *h);
 
 /*
  * The running QEMU of a runtime directory, from state.json, or from
- * qemu.pid when 'up' died before writing state.json. 0, or -1 if none runs.
+ * qemu.id (written by QEMU's process before exec) or qemu.pid when 'up'
+ * died before writing state.json. 0, or -1 if none runs.
  */
 int vm_find_qemu(const struct vm_runtime *rt, struct qemu_proc *p, struct vm_state *st);
 

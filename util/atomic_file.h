@@ -1,6 +1,7 @@
 /*
  * atomic_file.h - replace a file so that readers see the old or the new
- * contents, never a mix: write PATH.tmp (0600), optionally fsync, rename.
+ * contents, never a mix: write PATH.tmp (0600, never through a symlink),
+ * optionally fsync it and, after the rename, its directory.
  */
 #ifndef MVL_ATOMIC_FILE_H
 #define MVL_ATOMIC_FILE_H

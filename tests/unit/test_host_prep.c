@@ -286,6 +286,129 @@ static void test_host_prep_reconcile_and_corrupt(void **state)
 	strbuf_release(&err);
 }
 
+/* host.json is not trusted: a path mvlaunch never writes, or a file not this user's own, is refused. */
+static void test_host_prep_untrusted(void **state)
+{
+	static const char *const crafted[][2] = {
+		{ "{\"knobs\": {\"/etc/shadow\": \"x\"}, \"holders\": {}, \"mounts\": []}",
+		  "knob '/etc/shadow' is not one mvlaunch changes" },
+		{ "{\"knobs\": {\"/proc/sys/vm/../../../etc/passwd\": \"x\"}, \"holders\": {}, \"mounts\": []}",
+		  "is not one mvlaunch changes" },
+		{ "{\"knobs\": {}, \"holders\": {\"a\": {\"cpus\": [], \"hugepages\": {\"/tmp/x\": 3}}}, \"mounts\": []}",
+		  "holder 'a' holds pages of '/tmp/x'" },
+		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [\"relative\"]}", "a mount point is not an absolute path" },
+		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [], \"shield\": {\"backend\": \"cgroup1\", "
+		  "\"cgroup\": \"/sys/fs/cgroup/cpuset/../../../etc\"}}", "the shield cgroup is not mvlaunch's own" },
+		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [], \"shield\": {\"backend\": \"cgroup2\", "
+		  "\"others\": {\"/etc/cpuset.cpus\": \"0\"}}}", "the shield would write '/etc/cpuset.cpus'" },
+		{ "{\"knobs\": {}, \"pools\": {\"/proc/sys/vm/stat_interval\": 3}, \"holders\": {}, \"mounts\": []}",
+		  "hugepage pool '/proc/sys/vm/stat_interval' is not one" },
+	};
+	struct fixture f;
+	struct vm_config a;
+	struct pin_plan pa;
+	struct strbuf err = STRBUF_INIT;
+	char *path;
+
+	(void)state;
+	make_tree();
+	setup(&f, 0);
+	vm(&a, &pa, "3", 16);
+	for (size_t i = 0; i < sizeof(crafted) / sizeof(crafted[0]); i++) {
+		put("/run/host.json", crafted[i][0]);
+		strbuf_reset(&err);
+		assert_int_equal(host_prep_hold(&f.prep, "a", &a, &pa, &err), -1);
+		if (!strstr(err.buf, "is refused: ") || !strstr(err.buf, crafted[i][1]))
+			fail_msg("case %zu: %s", i, err.buf);
+		assert_original();
+	}
+	/* a file others may write is not the one mvlaunch wrote */
+	put("/run/host.json", "{\"knobs\": {}, \"holders\": {}, \"mounts\": []}");
+	path = xstrfmt("%s/run/host.json", root);
+	chmod(path, 0666);
+	strbuf_reset(&err);
+	assert_int_equal(host_prep_hold(&f.prep, "a", &a, &pa, &err), -1);
+	assert_non_null(strstr(err.buf, "is not a private file of this user (mode 0666"));
+	assert_original();
+	free(path);
+	vm_config_release(&a);
+	teardown(&f);
+	remove_tree();
+	strbuf_release(&err);
+}
+
+/* Pools are sized absolutely from the persistent size (nr_hugepages minus surplus): nothing drifts. */
+static void test_host_prep_pools(void **state)
+{
+	const char *nr = "/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages";
+	struct fixture f;
+	struct vm_config a, b;
+	struct pin_plan pa, pb;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	make_tree();
+	put(nr, "12\n");	/* 10 persistent + 2 surplus */
+	put("/sys/devices/system/node/node0/hugepages/hugepages-2048kB/surplus_hugepages", "2\n");
+	setup(&f, 0);
+	vm(&a, &pa, "1", 16);
+	vm(&b, &pb, "2", 32);
+	alive("a");
+	alive("b");
+	assert_int_equal(host_prep_hold(&f.prep, "a", &a, &pa, &err), 0);
+	assert_file(nr, "18");
+	put("/sys/devices/system/node/node0/hugepages/hugepages-2048kB/surplus_hugepages", "0\n");
+	assert_int_equal(host_prep_hold(&f.prep, "b", &b, &pb, &err), 0);
+	assert_file(nr, "34");	/* 10 + 8 + 16 */
+	/* the same release twice (a 'down' killed half-way, then again) gives back once */
+	assert_int_equal(host_prep_unhold(&f.prep, "b", &err), 0);
+	assert_file(nr, "18");
+	assert_int_equal(host_prep_unhold(&f.prep, "b", &err), 0);
+	assert_file(nr, "18");
+	assert_int_equal(host_prep_unhold(&f.prep, "a", &err), 0);
+	assert_file(nr, "10");	/* the persistent pool it had, not 12 */
+	assert_file("/run/host.json", "");
+	vm_config_release(&a);
+	vm_config_release(&b);
+	teardown(&f);
+	remove_tree();
+	strbuf_release(&err);
+}
+
+/* A holder is written before its changes: a host.json left by a killed 'up' is finished or undone. */
+static void test_host_prep_write_ahead(void **state)
+{
+	struct fixture f;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	make_tree();
+	setup(&f, 0);
+	/* killed after recording and writing: the knob is changed, its VM never ran */
+	put("/proc/sys/vm/stat_interval", "120\n");
+	put("/run/host.json", "{\"knobs\": {\"/proc/sys/vm/stat_interval\": \"1\"}, \"pools\": "
+	    "{\"/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages\": 10}, "
+	    "\"holders\": {\"dead\": {\"cpus\": [3], \"hugepages\": "
+	    "{\"/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages\": 8}}}, \"mounts\": []}");
+	put("/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages", "18\n");
+	assert_int_equal(host_prep_reconcile(&f.prep, &err), 0);
+	assert_original();
+	assert_file("/run/host.json", "");
+	/* killed after recording, before writing: nothing to undo, nothing goes wrong */
+	put("/run/host.json", "{\"knobs\": {\"/proc/sys/vm/stat_interval\": \"1\"}, \"holders\": "
+	    "{\"dead\": {\"cpus\": [3], \"hugepages\": {}}}, \"mounts\": []}");
+	assert_int_equal(host_prep_reconcile(&f.prep, &err), 0);
+	assert_original();
+	/* and a holder that is alive keeps what it holds: what it wants is made so */
+	alive("live");
+	put("/run/host.json", "{\"knobs\": {}, \"holders\": {\"live\": {\"cpus\": [3], \"hugepages\": {}}}, \"mounts\": []}");
+	assert_int_equal(host_prep_reconcile(&f.prep, &err), 0);
+	assert_file("/proc/sys/vm/stat_interval", "120");
+	teardown(&f);
+	remove_tree();
+	strbuf_release(&err);
+}
+
 static void test_host_prep_concurrent(void **state)
 {
 	pid_t kids[4];
@@ -552,6 +675,9 @@ int main(void)
 		cmocka_unit_test(test_host_prep_two_vms),
 		cmocka_unit_test(test_host_prep_dry_run),
 		cmocka_unit_test(test_host_prep_reconcile_and_corrupt),
+		cmocka_unit_test(test_host_prep_untrusted),
+		cmocka_unit_test(test_host_prep_pools),
+		cmocka_unit_test(test_host_prep_write_ahead),
 		cmocka_unit_test(test_host_prep_concurrent),
 		cmocka_unit_test(test_host_prep_shortfall),
 		cmocka_unit_test(test_host_prep_shield_cgroup1),
