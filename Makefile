@@ -51,6 +51,7 @@ LIB_OBJS += util/quote.o
 LIB_OBJS += util/atomic_file.o
 LIB_OBJS += util/suggest.o
 LIB_OBJS += util/interrupt.o
+LIB_OBJS += util/trust.o
 LIB_OBJS += config/toml.o
 LIB_OBJS += config/schema.o
 LIB_OBJS += config/vm_config.o
@@ -162,7 +163,7 @@ check-asan:
 FUZZ_SECONDS ?= 600
 FUZZ_FLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
              -fno-sanitize-recover=all $(shell $(PKG_CONFIG) --cflags $(PKGS))
-FUZZ_SRCS = util/wrapper.c util/strbuf.c util/strvec.c util/cpuset.c util/size.c util/suggest.c util/interrupt.c \
+FUZZ_SRCS = util/wrapper.c util/strbuf.c util/strvec.c util/cpuset.c util/size.c util/suggest.c util/interrupt.c util/trust.c \
             config/toml.c config/schema.c config/vm_config.c launcher/qemu_argv.c qmp/qmp.c qmp/qmp_cmds.c
 
 build-fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_SRCS)
@@ -207,6 +208,9 @@ install: $(PROGRAM) $(MAN)
 	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/mvlaunch@.service
 	install -m 0644 scripts/mvlaunch.bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mvlaunch
 	install -m 0644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1/mvlaunch.1
+	@# the group whose members may read VM status (runtime dirs 0750, state.json 0640; QMP stays root's)
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && ! getent group mvlaunch >/dev/null; then \
+		groupadd --system mvlaunch && echo "created group mvlaunch: its members may run 'mvlaunch status'"; fi
 
 clean:
 	rm -rf build build-asan build-fuzz

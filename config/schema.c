@@ -365,6 +365,25 @@ static int walk_items(struct schema_ctx *ctx, const struct config_key *k, const 
  * prefix: dotted path used to look rows up ("cpu.hyperv");
  * shown:  the same path as messages show it ("disk[0]").
  */
+/*
+ * Problems of one file are all reported, up to this much text: a file of
+ * 90,000 unknown keys is not worth 90,000 suggestions (or the time to find
+ * them); the rest are summed up in one line.
+ */
+#define SCHEMA_ERR_MAX 8192
+
+/* Whether err is full; the first time, say so. */
+static int errors_full(struct schema_ctx *ctx)
+{
+	static const char more[] = "more problems follow; fix these first";
+
+	if (ctx->err->len < SCHEMA_ERR_MAX)
+		return 0;
+	if (ctx->err->len < sizeof(more) || strcmp(ctx->err->buf + ctx->err->len - (sizeof(more) - 1), more))
+		strbuf_addf(ctx->err, "\n%s: %s", ctx->file, more);
+	return 1;
+}
+
 static int walk_table(struct schema_ctx *ctx, const struct config_key *rows, void *base,
 		      const struct toml_node *t, const char *prefix, const char *shown)
 {
@@ -372,6 +391,9 @@ static int walk_table(struct schema_ctx *ctx, const struct config_key *rows, voi
 
 	for (size_t i = 0; i < t->nr; i++) {
 		const struct toml_node *n = t->kids[i];
+
+		if (errors_full(ctx))
+			return -1;
 		char *full = *prefix ? xstrfmt("%s.%s", prefix, n->key) : xstrdup(n->key);
 		char *name = *shown ? xstrfmt("%s.%s", shown, n->key) : xstrdup(n->key);
 		int idx = schema_row_index(rows, full);

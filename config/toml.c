@@ -74,24 +74,54 @@ void toml_free(struct toml_node *n)
 	for (size_t i = 0; i < n->nr; i++)
 		toml_free(n->kids[i]);
 	free(n->kids);
+	free(n->slots);
 	free(n->key);
 	free(n->str);
 	free(n);
+}
+
+static size_t key_hash(const char *key)
+{
+	uint64_t h = UINT64_C(14695981039346656037);	/* FNV-1a */
+
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * UINT64_C(1099511628211);
+	return (size_t)h;
+}
+
+/* Put kid number i into t's index; the index doubles when half full. */
+static void index_put(struct toml_node *t, size_t i)
+{
+	size_t s;
+
+	if (2 * (t->nr + 1) > t->nslots) {
+		free(t->slots);
+		t->nslots = t->nslots ? 2 * t->nslots : 16;
+		t->slots = xcalloc(t->nslots, sizeof(*t->slots));
+		for (size_t k = 0; k < t->nr; k++)
+			if (k != i && t->kids[k]->key)
+				index_put(t, k);
+	}
+	for (s = key_hash(t->kids[i]->key) & (t->nslots - 1); t->slots[s]; s = (s + 1) & (t->nslots - 1))
+		;
+	t->slots[s] = i + 1;
 }
 
 static void node_add(struct toml_node *parent, struct toml_node *kid)
 {
 	ALLOC_GROW(parent->kids, parent->nr + 1, parent->alloc);
 	parent->kids[parent->nr++] = kid;
+	if (parent->type == TOML_TABLE && kid->key)
+		index_put(parent, parent->nr - 1);
 }
 
 struct toml_node *toml_get(const struct toml_node *t, const char *key)
 {
-	if (!t || t->type != TOML_TABLE)
+	if (!t || t->type != TOML_TABLE || !t->nslots)
 		return NULL;
-	for (size_t i = 0; i < t->nr; i++)
-		if (t->kids[i]->key && !strcmp(t->kids[i]->key, key))
-			return t->kids[i];
+	for (size_t s = key_hash(key) & (t->nslots - 1); t->slots[s]; s = (s + 1) & (t->nslots - 1))
+		if (!strcmp(t->kids[t->slots[s] - 1]->key, key))
+			return t->kids[t->slots[s] - 1];
 	return NULL;
 }
 

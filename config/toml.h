@@ -44,6 +44,11 @@ struct toml_node {
 	int64_t num;		/* TOML_INT; TOML_BOOL is 0 or 1 */
 	struct toml_node **kids;	/* TOML_ARRAY and TOML_TABLE, in file order */
 	size_t nr, alloc;
+	/*
+	 * TOML_TABLE: an open-addressing index of kids by key (slot = kid index
+	 * + 1, 0 = empty), so that a table of 90,000 keys parses in linear time.
+	 */
+	size_t *slots, nslots;
 };
 
 /*

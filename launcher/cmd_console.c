@@ -19,6 +19,7 @@
 
 #include "commands.h"
 #include "paths.h"
+#include "runtime.h"
 #include "../util/usage.h"
 #include "../util/wrapper.h"
 #include "../util/banned.h"
@@ -81,6 +82,11 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 		struct strbuf err = STRBUF_INIT;
 		int known = vm_name_arg(argv[optind], opts, &err);
 
+		if (known > 0 && runtime_root_access(&err) < 0) {
+			error_lines(err.buf);
+			strbuf_release(&err);
+			return MVL_EXIT_FAILURE;
+		}
 		if (known <= 0) {
 			error_lines(err.buf);
 			strbuf_release(&err);

@@ -162,6 +162,10 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 		ret = r < 0 ? MVL_EXIT_USAGE : MVL_EXIT_FAILURE;
 		goto out;
 	}
+	if (runtime_root_access(&err) < 0 || runtime_owner_check(name, &err) < 0) {
+		error_lines(err.buf);
+		goto out;
+	}
 	r = vm_attach(name, &h, &was_gone, &err);
 	if (r < 0) {
 		error("cannot stop VM '%s'", name);

@@ -54,6 +54,16 @@ int cmd_list(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	if (optind != argc)
 		return usage_error(usage_list);
+	{
+		struct strbuf err = STRBUF_INIT;
+
+		if (runtime_root_access(&err) < 0) {
+			error_lines(err.buf);
+			strbuf_release(&err);
+			return MVL_EXIT_FAILURE;
+		}
+		strbuf_release(&err);
+	}
 	printf("%-24s %-12s %-8s %s\n", "NAME", "STATE", "PID", "VCPUS");
 	runtime_for_each(list_one, &count);
 	return MVL_EXIT_OK;

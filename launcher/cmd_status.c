@@ -90,6 +90,16 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	if (argc - optind > 1)
 		return usage_error(usage_status);
+	{
+		struct strbuf err = STRBUF_INIT;
+
+		if (runtime_root_access(&err) < 0) {
+			error_lines(err.buf);
+			strbuf_release(&err);
+			return MVL_EXIT_FAILURE;
+		}
+		strbuf_release(&err);
+	}
 	if (argc - optind == 1) {
 		/* before anything else: a NAME that cannot be a VM never becomes a path */
 		struct strbuf err = STRBUF_INIT;

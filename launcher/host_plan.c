@@ -9,6 +9,7 @@
 #include "qemu_proc.h"
 #include "runtime.h"
 #include "vm_state.h"
+#include "../util/trust.h"
 #include "../util/wrapper.h"
 #include "../util/banned.h"
 
@@ -42,7 +43,8 @@ int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *h
 
 	memset(hp, 0, sizeof(*hp));
 	host_config_init(&hp->hc);
-	if (host_config_load(host_config ? host_config : opts->host_config, mvl_vms_dir(opts), &hp->hc, err) < 0)
+	if (host_config_load(host_config ? host_config : opts->host_config, mvl_vms_dir(opts), &hp->hc, err) < 0 ||
+	    (hp->hc.file && trust_file(hp->hc.file, "host config", err) < 0))
 		return -1;
 	if ((topology_xml ? host_topo_load_xml(&hp->topo, topology_xml, err) : host_topo_load(&hp->topo, err)) < 0)
 		return -1;

@@ -6,11 +6,17 @@
  * get one core per PU; machines without an L3 get one L3 domain per package
  * (or one for the machine), so the planner always has the three levels.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <hwloc.h>
+#include <limits.h>
 #include <numa.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "host_topo.h"
 #include "../util/wrapper.h"
@@ -53,7 +59,8 @@ static void fill_groups(hwloc_topology_t topo, hwloc_obj_type_t type, struct hos
 	}
 }
 
-static int load(struct host_topo *t, const char *xml, struct strbuf *err)
+/* xml: NULL for this host; else buf (len bytes, NUL-terminated) holds the file 'xml' names. */
+static int load(struct host_topo *t, const char *xml, const char *buf, size_t len, struct strbuf *err)
 {
 	hwloc_topology_t topo;
 	int nr_core_objs, set_env = 0, r, ret = -1;
@@ -84,7 +91,7 @@ static int load(struct host_topo *t, const char *xml, struct strbuf *err)
 	 * and filtering those away would give a node its package's CPUs.
 	 */
 	hwloc_topology_set_components(topo, HWLOC_TOPOLOGY_COMPONENTS_FLAG_BLACKLIST, "x86");
-	if (xml && hwloc_topology_set_xml(topo, xml) < 0) {
+	if (xml && (len > INT_MAX - 1 || hwloc_topology_set_xmlbuffer(topo, buf, (int)len + 1) < 0)) {
 		strbuf_addf(err, "topology '%s': cannot read it as hwloc XML (make one with 'lstopo-no-graphics --of xml')", xml);
 		goto out;
 	}
@@ -161,12 +168,83 @@ out:
 
 int host_topo_load(struct host_topo *t, struct strbuf *err)
 {
-	return load(t, NULL, err);
+	return load(t, NULL, NULL, 0, err);
+}
+
+int host_topo_load_xml_buffer(struct host_topo *t, const char *name, const char *buf, size_t len, struct strbuf *err)
+{
+	struct strbuf nul = STRBUF_INIT;
+	int status = 0, ret;
+	pid_t pid;
+
+	memset(t, 0, sizeof(*t));
+	if (len > HOST_TOPO_XML_MAX) {
+		strbuf_addf(err, "topology '%s': %zu bytes is too large for a topology file (at most %d MiB)", name, len,
+			    HOST_TOPO_XML_MAX >> 20);
+		return -1;
+	}
+	strbuf_add(&nul, buf, len);	/* hwloc reads up to a NUL */
+	/*
+	 * A file nobody vouches for: libhwloc crashes on some malformed ones
+	 * (a segfault in hwloc_bitmap_compare_first was seen). It reads it in
+	 * a child first; only what the child survived is read here.
+	 */
+	pid = fork();
+	if (pid < 0) {
+		strbuf_addf(err, "cannot fork to check topology '%s': %s", name, strerror(errno));
+		strbuf_release(&nul);
+		return -1;
+	}
+	if (pid == 0) {
+		struct host_topo probe;
+		struct strbuf ignore = STRBUF_INIT;
+
+		_exit(load(&probe, name, nul.buf, nul.len, &ignore) == 0 ? 0 : 1);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(status)) {
+		strbuf_addf(err, "topology '%s': bad topology file: hwloc crashed reading it (signal %d, %s); make one with "
+			    "'lstopo-no-graphics --of xml'", name, WTERMSIG(status), strsignal(WTERMSIG(status)));
+		strbuf_release(&nul);
+		return -1;
+	}
+	ret = load(t, name, nul.buf, nul.len, err);
+	strbuf_release(&nul);
+	return ret;
 }
 
 int host_topo_load_xml(struct host_topo *t, const char *path, struct strbuf *err)
 {
-	return load(t, path, err);
+	struct strbuf text = STRBUF_INIT;
+	struct stat st;
+	char buf[65536];
+	ssize_t n = 0;
+	int fd, ret = -1;
+
+	memset(t, 0, sizeof(*t));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		strbuf_addf(err, "topology '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > HOST_TOPO_XML_MAX) {
+		strbuf_addf(err, "topology '%s': %s", path, !S_ISREG(st.st_mode) ? "not a regular file" :
+			    "too large for a topology file (at most 16 MiB)");
+		goto out;
+	}
+	while (text.len <= HOST_TOPO_XML_MAX && (n = read(fd, buf, sizeof(buf))) > 0)
+		strbuf_add(&text, buf, (size_t)n);
+	if (n < 0) {
+		strbuf_addf(err, "topology '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	ret = host_topo_load_xml_buffer(t, path, text.buf, text.len, err);
+out:
+	if (fd >= 0)
+		close(fd);
+	strbuf_release(&text);
+	return ret;
 }
 
 void host_topo_free(struct host_topo *t)

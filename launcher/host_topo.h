@@ -41,8 +41,18 @@ struct host_topo {
 
 /* Read this host. 0, or -1 with the reason in err. */
 int host_topo_load(struct host_topo *t, struct strbuf *err);
-/* Read an hwloc XML topology. 0, or -1 with "topology 'FILE': reason" in err. */
+/* The largest topology file read (a 1024-CPU machine's is under 1 MiB). */
+#define HOST_TOPO_XML_MAX (16 << 20)
+
+/*
+ * Read an hwloc XML topology. 0, or -1 with "topology 'FILE': reason" in
+ * err. The file is untrusted: at most HOST_TOPO_XML_MAX bytes, and libhwloc
+ * reads it in a child process first, so a file it crashes on is a "bad
+ * topology file" error instead of a crash.
+ */
 int host_topo_load_xml(struct host_topo *t, const char *path, struct strbuf *err);
+/* The same from memory (len bytes); 'name' is for messages. */
+int host_topo_load_xml_buffer(struct host_topo *t, const char *name, const char *buf, size_t len, struct strbuf *err);
 void host_topo_free(struct host_topo *t);
 
 /* Index of the core holding CPU 'pu', or -1. */

@@ -23,6 +23,7 @@
 #include "runtime.h"
 #include "paths.h"
 #include "../util/interrupt.h"
+#include "../util/trust.h"
 #include "../util/wrapper.h"
 #include "../util/banned.h"
 
@@ -30,26 +31,16 @@ static const char *const runtime_files[] = {
 	"qmp.sock", "serial.sock", "qemu.pid", "qemu.id", "qemu.id.tmp", "state.json", "state.json.tmp",
 };
 
-/* mkdir PATH 0700, or make an existing directory private; 'what' names it in errors. */
+/*
+ * A runtime directory: this user's own, not a link, no group or other write
+ * (trust_dir()). Readable by the status group when there is one, so its
+ * members can run 'mvlaunch status'; QMP sockets stay the owner's.
+ */
 static int mkdir_private(const char *path, const char *what, struct strbuf *err)
 {
-	struct stat st;
+	gid_t g = trust_status_group();
 
-	if (mkdir(path, 0700) == 0)
-		return 0;
-	if (errno != EEXIST) {
-		strbuf_addf(err, "cannot create %s '%s': %s", what, path, strerror(errno));
-		return -1;
-	}
-	if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		strbuf_addf(err, "%s '%s' exists and is not a directory", what, path);
-		return -1;
-	}
-	if ((st.st_mode & 077) && chmod(path, 0700) < 0) {
-		strbuf_addf(err, "cannot make %s '%s' private: %s", what, path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return trust_dir(path, what, g == (gid_t)-1 ? 0700 : 0750, g, err);
 }
 
 /*
@@ -89,7 +80,7 @@ int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct strbu
 
 		if (mkdir_private(rt->dir, "runtime directory", err) < 0)
 			return -1;
-		fd = open(rt->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fd = open(rt->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
 			if (errno == ENOENT)
 				continue;	/* removed under us */
@@ -147,7 +138,7 @@ int runtime_lock_root(struct strbuf *err)
 
 	if (mkdir_private(root, "runtime directory", err) < 0)
 		return -1;
-	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		strbuf_addf(err, "cannot lock the runtime root '%s': %s", root, strerror(errno));
 		return -1;
@@ -240,7 +231,7 @@ int runtime_logs_rotate(const char *name, struct strbuf *err)
 		}
 		*s = '/';
 	}
-	if (mkdir_private(dir, "log directory", err) < 0)
+	if (trust_dir(dir, "log directory", 0700, (gid_t)-1, err) < 0)
 		goto out;
 	for (size_t i = 0; i < ARRAY_SIZE(logs); i++) {
 		for (int n = RUNTIME_LOG_BOOTS - 1; n >= 1; n--) {
@@ -261,6 +252,36 @@ int runtime_logs_rotate(const char *name, struct strbuf *err)
 out:
 	free(dir);
 	return ret;
+}
+
+int runtime_owner_check(const char *name, struct strbuf *err)
+{
+	char *dir = xstrfmt("%s/%s", mvl_run_root(), name);
+	struct stat st;
+	int ret = 0;
+
+	if (lstat(dir, &st) == 0 && st.st_uid != geteuid()) {
+		strbuf_addf(err, "'%s' was started by uid %u: stopping or changing it needs that user (run as root)", name,
+			    (unsigned)st.st_uid);
+		ret = -1;
+	}
+	free(dir);
+	return ret;
+}
+
+int runtime_root_access(struct strbuf *err)
+{
+	const char *root = mvl_run_root(), *group = getenv("MVLAUNCH_GROUP");
+
+	if (access(root, R_OK | X_OK) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EACCES) {
+		strbuf_addf(err, "cannot read the runtime directory '%s': %s", root, strerror(errno));
+		return -1;
+	}
+	strbuf_addf(err, "permission denied reading '%s': run as root, or add yourself to group %s to see VMs' status "
+		    "('make install' creates the group; log in again after joining it)", root, group && *group ? group : "mvlaunch");
+	return -1;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -60,6 +60,17 @@ char *runtime_log_path(const char *name, const char *file);
 int runtime_logs_rotate(const char *name, struct strbuf *err);
 
 /*
+ * Whether this user may read the runtime root (a missing one is fine: no
+ * VMs). -1 with the truth and the fix in err ("permission denied reading
+ * ...: run as root, or add yourself to group mvlaunch"): read-only commands
+ * never answer "not running" for what they cannot see.
+ */
+int runtime_root_access(struct strbuf *err);
+
+/* A VM another user started (its runtime directory is theirs): -1 with the reason. */
+int runtime_owner_check(const char *name, struct strbuf *err);
+
+/*
  * Call fn(name, data) for each VM directory under the runtime root, in name
  * order. Stops at and returns the first non-zero value of fn.
  */

@@ -8,6 +8,7 @@
 
 #include "vm_load.h"
 #include "paths.h"
+#include "../util/trust.h"
 #include "../util/usage.h"
 #include "../util/banned.h"
 
@@ -36,11 +37,18 @@ int vm_load(const char *arg, const struct mvl_opts *opts, struct vm_config *cfg)
 
 	vm_config_init(cfg);
 	path = vm_config_path(arg, opts, &err);
-	if (!path)
+	if (!path || trust_file(path, "config", &err) < 0)
 		goto out;
 	ret = vm_config_load(path, cfg, &err);
-	if (ret == 0)
+	if (ret == 0) {
+		char *bin = trust_which(cfg->qemu_binary);
+
+		/* what a config makes root run must be root's too */
+		if (bin && trust_file(bin, "QEMU binary", &err) < 0)
+			ret = -1;
+		free(bin);
 		vm_disks_probe(cfg);
+	}
 	for (size_t i = 0; i < cfg->warnings.nr; i++)
 		warning("%s", cfg->warnings.v[i]);
 out:

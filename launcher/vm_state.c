@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vm_state.h"
 #include "paths.h"
 #include "qemu_proc.h"
 #include "../util/atomic_file.h"
+#include "../util/trust.h"
 #include "../util/wrapper.h"
 #include "../util/banned.h"
 
@@ -93,6 +95,15 @@ int vm_state_write(const char *path, const struct vm_state *st, struct strbuf *e
 	 */
 	ret = atomic_write_file(path, text, strlen(text), 0, err);
 	free(text);
+	if (ret == 0) {
+		/* the status group may read it (not the QMP socket: that is control) */
+		gid_t g = trust_status_group();
+
+		if (g != (gid_t)-1 && (chown(path, (uid_t)-1, g) < 0 || chmod(path, 0640) < 0)) {
+			strbuf_addf(err, "cannot let group %u read '%s': %s", (unsigned)g, path, strerror(errno));
+			ret = -1;
+		}
+	}
 	return ret;
 }
 

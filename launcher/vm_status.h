@@ -12,7 +12,11 @@
 
 struct vm_status {
 	char *name;
-	const char *state;	/* QMP status ("running", "paused", ...), "crashed", "starting", "stale" */
+	/*
+	 * QMP status ("running", "paused", ...), "crashed", "starting", "stale",
+	 * "unresponsive", or "alive" for a user who may read but not use QMP
+	 */
+	const char *state;
 	int running;		/* QEMU process alive */
 	struct vm_state st;	/* from state.json; threads[].actual and comm read live */
 	char *log;		/* its QEMU's log (kept after a crash) */

@@ -34,6 +34,7 @@
 #include "../qmp/qmp_cmds.h"
 #include "../util/atomic_file.h"
 #include "../util/interrupt.h"
+#include "../util/trust.h"
 #include "../util/wrapper.h"
 #include "../util/banned.h"
 
@@ -154,11 +155,28 @@ static int prepare_nvram(const struct vm_config *cfg, char **path_out, struct st
 			    "its boot order, are then lost)", path);
 		goto done;
 	}
-	/* mkdir -p of the state directory, private */
-	for (char *s = dir + 1; (s = strchr(s, '/')); s++) {
-		*s = '\0';
-		mkdir(dir, 0700);
-		*s = '/';
+	/* the state root and the VM's directory in it: this user's, private (mkdir -p above them) */
+	if (!cfg->nvram) {
+		char *vmdir = xstrfmt("%s/%s", mvl_state_root(), cfg->name);
+
+		for (char *s = dir + 1; (s = strchr(s, '/')) && (size_t)(s - dir) < strlen(mvl_state_root()); s++) {
+			*s = '\0';
+			mkdir(dir, 0755);
+			*s = '/';
+		}
+		if (trust_dir(mvl_state_root(), "state directory", 0700, (gid_t)-1, err) < 0 ||
+		    trust_dir(vmdir, "state directory", 0700, (gid_t)-1, err) < 0) {
+			free(vmdir);
+			goto done;
+		}
+		free(vmdir);
+	} else {
+		/* the config names the file: its directories as it asks */
+		for (char *s = dir + 1; (s = strchr(s, '/')); s++) {
+			*s = '\0';
+			mkdir(dir, 0700);
+			*s = '/';
+		}
 	}
 	if (atomic_write_file(path, tmpl.buf, tmpl.len, ATOMIC_FSYNC, err) < 0)
 		goto done;

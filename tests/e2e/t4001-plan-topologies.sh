@@ -60,4 +60,10 @@ expect_code 0 "$MVLAUNCH" --host-config "$T/vms/host.toml" plan --topology "$DAT
 expect_out "vm1: 4 vCPUs (dedicated), guest topology 1 socket x 2 cores x 2 threads"
 expect_out "  vcpu0   -> 4"
 expect_out "kernel command line to add: isolcpus=4-5,40-41"
+# an untrusted topology file: one libhwloc crashes on is an error, not a crash; so is a huge one
+expect_code 1 "$MVLAUNCH" plan --topology "$DATA/bad-hwloc-crash.xml" x
+expect_err "topology '$DATA/bad-hwloc-crash.xml': bad topology file: hwloc crashed reading it (signal 11"
+head -c $((17 << 20)) /dev/zero >"$T/huge.xml"
+expect_code 1 "$MVLAUNCH" plan --topology "$T/huge.xml" x
+expect_err "topology '$T/huge.xml': too large for a topology file (at most 16 MiB)"
 done_testing

@@ -181,9 +181,38 @@ static void test_toml_crlf_and_bom(void **state)
 	toml_free(r);
 }
 
+/* A table of 90,000 keys: every key found by its index, duplicates still caught (the parse is linear). */
+static void test_toml_many_keys(void **state)
+{
+	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
+	struct toml_node *root = NULL, *t;
+	char key[32];
+
+	(void)state;
+	strbuf_addstr(&text, "[t]\n");
+	for (int i = 0; i < 90000; i++)
+		strbuf_addf(&text, "k%d=%d\n", i, i);
+	assert_int_equal(toml_parse("big.toml", text.buf, text.len, &root, &err), 0);
+	t = toml_get(root, "t");
+	assert_non_null(t);
+	assert_int_equal(t->nr, 90000);
+	for (int i = 0; i < 90000; i += 997) {
+		snprintf(key, sizeof(key), "k%d", i);
+		assert_int_equal(toml_get(t, key)->num, i);
+	}
+	assert_null(toml_get(t, "k90000"));
+	toml_free(root);
+	strbuf_addstr(&text, "k4711=1\n");
+	assert_int_equal(toml_parse("big.toml", text.buf, text.len, &root, &err), -1);
+	assert_string_equal(err.buf, "big.toml:90002:1: key 't.k4711': set twice (first at line 4713)");
+	strbuf_release(&text);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_toml_many_keys),
 		cmocka_unit_test(test_toml_tables_and_keys),
 		cmocka_unit_test(test_toml_arrays_of_tables),
 		cmocka_unit_test(test_toml_values),

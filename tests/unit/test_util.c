@@ -6,6 +6,8 @@
 #include "../../util/quote.h"
 #include "../../util/size.h"
 #include "../../util/suggest.h"
+#include "../../util/trust.h"
+#include "../../util/wrapper.h"
 #include "../../util/usage.h"
 #include "../../launcher/qemu_argv.h"
 
@@ -201,6 +203,68 @@ static void test_util_suggest(void **state)
 	assert_int_equal(edit_distance("kitten", "sitting"), 3);
 }
 
+/* Directories and files root relies on: planted, foreign or writable ones are refused, with the fix. */
+static void test_util_trust(void **state)
+{
+	char dir[] = "/tmp/mvl-trust-XXXXXX";
+	struct strbuf err = STRBUF_INIT;
+	char *p, *q;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	p = xstrfmt("%s/run", dir);
+	assert_int_equal(trust_dir(p, "runtime directory", 0700, (gid_t)-1, &err), 0);	/* made */
+	assert_int_equal(trust_dir(p, "runtime directory", 0700, (gid_t)-1, &err), 0);	/* there, ours */
+	chmod(p, 0777);
+	assert_int_equal(trust_dir(p, "runtime directory", 0700, (gid_t)-1, &err), -1);
+	assert_non_null(strstr(err.buf, "may be written by group or others (mode 0777): not used\nhint: chmod go-w"));
+	rmdir(p);
+	q = xstrfmt("%s/elsewhere", dir);
+	mkdir(q, 0700);
+	assert_int_equal(symlink(q, p), 0);
+	strbuf_reset(&err);
+	assert_int_equal(trust_dir(p, "runtime directory", 0700, (gid_t)-1, &err), -1);
+	assert_non_null(strstr(err.buf, "is a symbolic link: not used"));
+	unlink(p);
+	if (geteuid() == 0) {
+		/* another user's directory, and files that say what root runs */
+		assert_int_equal(chown(q, 65534, 65534), 0);
+		strbuf_reset(&err);
+		assert_int_equal(trust_dir(q, "log directory", 0700, (gid_t)-1, &err), -1);
+		assert_non_null(strstr(err.buf, "belongs to uid 65534, not to this user (uid 0): not used"));
+		free(p);
+		p = xstrfmt("%s/vm.toml", dir);
+		tree_put("", p, "[cpu]\n");
+		assert_int_equal(trust_file(p, "config", &err), 0);
+		chmod(p, 0666);
+		strbuf_reset(&err);
+		assert_int_equal(trust_file(p, "config", &err), -1);
+		assert_non_null(strstr(err.buf, "may be changed by group or others (mode 0666), and mvlaunch runs what it "
+					"says as root: not used\nhint: chmod go-w"));
+		chmod(p, 0644);
+		assert_int_equal(chown(p, 65534, 65534), 0);
+		strbuf_reset(&err);
+		assert_int_equal(trust_file(p, "config", &err), -1);
+		assert_non_null(strstr(err.buf, "belongs to uid 65534, who could change what mvlaunch runs as root"));
+		assert_int_equal(chown(p, 0, 0), 0);
+		chmod(dir, 0777);	/* a directory anyone may write: the file could be swapped */
+		strbuf_reset(&err);
+		assert_int_equal(trust_file(p, "config", &err), -1);
+		assert_non_null(strstr(err.buf, "the directory of '"));
+		chmod(dir, 0700);
+		unlink(p);
+	}
+	free(p);
+	p = trust_which("sh");
+	assert_non_null(p);
+	assert_int_equal(access(p, X_OK), 0);
+	rmdir(q);
+	rmdir(dir);
+	free(p);
+	free(q);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_util_strvec),
 		cmocka_unit_test(test_util_wrap_and_labels),
 		cmocka_unit_test(test_util_suggest),
+		cmocka_unit_test(test_util_trust),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -232,6 +232,26 @@ static void test_vm_config_all_errors_at_once(void **state)
 		     "vms/t.toml:5:1: key 'memory.hugepages': must be one of none, 2M, 1G (got '4M')");
 }
 
+/* A file of 90,000 unknown keys: the first problems with their suggestions, then one line for the rest. */
+static void test_vm_config_too_many_errors(void **state)
+{
+	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
+	struct vm_config cfg;
+
+	(void)state;
+	strbuf_addstr(&text, "[cpu]\n");
+	for (int i = 0; i < 90000; i++)
+		strbuf_addf(&text, "k%d=1\n", i);
+	vm_config_init(&cfg);
+	assert_int_equal(vm_config_parse("vms/t.toml", text.buf, text.len, &cfg, &err), -1);
+	assert_non_null(strstr(err.buf, "vms/t.toml:2:1: unknown key 'cpu.k0'"));
+	assert_true(err.len < 10000);
+	assert_non_null(strstr(err.buf, "\nvms/t.toml: more problems follow; fix these first"));
+	vm_config_release(&cfg);
+	strbuf_release(&text);
+	strbuf_release(&err);
+}
+
 static void test_vm_config_warnings(void **state)
 {
 	(void)state;
@@ -290,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_vm_config_types_and_ranges),
 		cmocka_unit_test(test_vm_config_cross_checks),
 		cmocka_unit_test(test_vm_config_all_errors_at_once),
+		cmocka_unit_test(test_vm_config_too_many_errors),
 		cmocka_unit_test(test_vm_config_warnings),
 		cmocka_unit_test(test_vm_config_load_file),
 	};

@@ -1,0 +1,125 @@
+/*
+ * trust.c - checks before relying on a directory or a file (see trust.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "trust.h"
+#include "wrapper.h"
+#include "banned.h"
+
+int trust_dir(const char *path, const char *what, mode_t mode, gid_t gid, struct strbuf *err)
+{
+	struct stat st;
+	int made = mkdir(path, mode) == 0, fd, ret = -1;
+
+	if (!made && errno != EEXIST) {
+		strbuf_addf(err, "cannot create %s '%s': %s", what, path, strerror(errno));
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno, link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+
+		/* with O_DIRECTORY a link to a directory fails with ENOTDIR, not ELOOP */
+		strbuf_addf(err, "%s '%s' %s", what, path, link || e == ELOOP ? "is a symbolic link: not used" :
+			    e == ENOTDIR ? "exists and is not a directory" : strerror(e));
+		strbuf_addf(err, "\nhint: remove '%s' (mvlaunch makes its own)", path);
+		return -1;
+	}
+	if (fstat(fd, &st) < 0) {
+		strbuf_addf(err, "%s '%s': %s", what, path, strerror(errno));
+		goto out;
+	}
+	if (st.st_uid != geteuid()) {
+		strbuf_addf(err, "%s '%s' belongs to uid %u, not to this user (uid %u): not used\nhint: remove it (another "
+			    "user could put files there for mvlaunch to use)", what, path, (unsigned)st.st_uid,
+			    (unsigned)geteuid());
+		goto out;
+	}
+	if (made) {
+		/* the umask may have taken bits; the group, when there is one, may read */
+		if ((gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) < 0) || fchmod(fd, mode) < 0) {
+			strbuf_addf(err, "cannot set up %s '%s': %s", what, path, strerror(errno));
+			goto out;
+		}
+	} else if (st.st_mode & 022) {
+		strbuf_addf(err, "%s '%s' may be written by group or others (mode %04o): not used\nhint: chmod go-w '%s'",
+			    what, path, (unsigned)(st.st_mode & 07777), path);
+		goto out;
+	}
+	ret = 0;
+out:
+	close(fd);
+	return ret;
+}
+
+static int owned_safely(const char *path, const char *what, const char *shown, struct strbuf *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return 0;	/* not there: the caller says so in its own words */
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		strbuf_addf(err, "%s '%s' belongs to uid %u, who could change what mvlaunch runs as root: not used\n"
+			    "hint: chown root '%s'", what, shown, (unsigned)st.st_uid, path);
+		return -1;
+	}
+	if (st.st_mode & 022) {
+		strbuf_addf(err, "%s '%s' may be changed by group or others (mode %04o), and mvlaunch runs what it says as "
+			    "root: not used\nhint: chmod go-w '%s'", what, shown, (unsigned)(st.st_mode & 07777), path);
+		return -1;
+	}
+	return 0;
+}
+
+int trust_file(const char *path, const char *what, struct strbuf *err)
+{
+	const char *slash;
+	char *dir;
+	int ret;
+
+	if (geteuid() != 0)
+		return 0;
+	if (owned_safely(path, what, path, err) < 0)
+		return -1;
+	slash = strrchr(path, '/');
+	dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	/* a directory others may write lets them swap the file (sticky /tmp: only their own, still theirs) */
+	ret = owned_safely(dir, "the directory of", path, err);
+	free(dir);
+	return ret;
+}
+
+char *trust_which(const char *name)
+{
+	const char *path = getenv("PATH");
+	char *copy, *save = NULL, *found = NULL;
+
+	if (strchr(name, '/'))
+		return xstrdup(name);
+	copy = xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	for (char *dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+		char *p = xstrfmt("%s/%s", *dir ? dir : ".", name);
+
+		if (access(p, X_OK) == 0)
+			found = p;
+		else
+			free(p);
+	}
+	free(copy);
+	return found;
+}
+
+gid_t trust_status_group(void)
+{
+	const char *name = getenv("MVLAUNCH_GROUP");
+	struct group *g = getgrnam(name && *name ? name : "mvlaunch");
+
+	return g ? g->gr_gid : (gid_t)-1;
+}
