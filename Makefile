@@ -4,7 +4,7 @@
 #   make test         unit tests (cmocka), then end-to-end tests (real QEMU)
 #   make check-asan   the same, built in build-asan/ with ASan+UBSan
 #   make check-valgrind  the main paths under valgrind
-#   make fuzz         libFuzzer on parser + schema + argv builder (FUZZ_SECONDS=600)
+#   make fuzz         libFuzzer on every input: configs, QMP, state files, topologies, CLI (FUZZ_SECONDS=600 each)
 #   make demo         boot the demo VM, show its status and serial output, stop it
 #   make deps         apt-get install everything build, tests and demo need
 #   make install      PREFIX=/usr/local DESTDIR=: binary, systemd unit, man page, completion, examples
@@ -159,27 +159,55 @@ check-asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=address,undefined \
 		CFLAGS='-O1 -g' check
 
-# libFuzzer needs clang; objects go to build-fuzz/. FUZZ_SECONDS is per target.
+# libFuzzer needs clang. The whole library is built again in build-fuzz/
+# with ASan+UBSan and coverage (fuzzer-no-link); each fuzz/fuzz_X.c links
+# against it. fuzz_cli runs main() itself (compiled as mvlaunch_main).
+# FUZZ_SECONDS is per target; a crash stops 'make fuzz' and leaves its input
+# in build-fuzz/ (crash-*, leak-*, timeout-*).
 FUZZ_SECONDS ?= 600
-FUZZ_FLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-             -fno-sanitize-recover=all $(shell $(PKG_CONFIG) --cflags $(PKGS))
-FUZZ_SRCS = util/wrapper.c util/strbuf.c util/strvec.c util/cpuset.c util/size.c util/suggest.c util/interrupt.c util/trust.c \
-            config/toml.c config/schema.c config/vm_config.c launcher/qemu_argv.c qmp/qmp.c qmp/qmp_cmds.c
+FUZZ_TARGETS := config host_config qmp qmp_stream state host_state topology cli
+FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Wno-format-nonliteral -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+              -fno-sanitize-recover=all $(shell $(PKG_CONFIG) --cflags $(PKGS)) -MMD -MP
+FUZZ_LIB := build-fuzz/libmvlaunch.a
+FUZZ_BINS := $(addprefix build-fuzz/fuzz_,$(FUZZ_TARGETS))
 
-build-fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_SRCS)
-	@mkdir -p build-fuzz
-	$(QUIET_LD)clang $(FUZZ_FLAGS) -o $@ $^ $(LIBS)
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)clang $(FUZZ_CFLAGS) -DMVL_VERSION='"$(VERSION)"' -c $< -o $@
 
-fuzz-build: build-fuzz/fuzz_config build-fuzz/fuzz_qmp
+build-fuzz/obj/launcher/main-fuzz.o: launcher/main.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)clang $(FUZZ_CFLAGS) -DMVL_VERSION='"$(VERSION)"' -Dmain=mvlaunch_main -Wno-missing-prototypes -c $< -o $@
+
+$(FUZZ_LIB): $(addprefix build-fuzz/obj/,$(LIB_OBJS))
+	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
+
+build-fuzz/fuzz_cli: build-fuzz/obj/fuzz/fuzz_cli.o build-fuzz/obj/launcher/main-fuzz.o $(FUZZ_LIB)
+	$(QUIET_LD)clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+
+build-fuzz/fuzz_%: build-fuzz/obj/fuzz/fuzz_%.o $(FUZZ_LIB)
+	$(QUIET_LD)clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+.SECONDARY: $(addprefix build-fuzz/obj/fuzz/fuzz_,$(addsuffix .o,$(FUZZ_TARGETS)))
+
+# Each target: its seed corpus (fuzz/corpus-X, plus files the tests already
+# have), grown in build-fuzz/corpus-X across runs.
+FUZZ_RUN = LSAN_OPTIONS=suppressions=fuzz/lsan.supp build-fuzz/fuzz_$(1) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -timeout=10 \
+           -artifact_prefix=build-fuzz/$(1)- $(2) build-fuzz/corpus-$(1)
 
 fuzz: fuzz-build
-	@mkdir -p build-fuzz/corpus build-fuzz/corpus-qmp
-	@cp -n vms/*.toml tests/unit/data/*.toml build-fuzz/corpus/ 2>/dev/null || true
-	@cp -n fuzz/corpus-qmp/* build-fuzz/corpus-qmp/ 2>/dev/null || true
-	build-fuzz/fuzz_config -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
-		-dict=fuzz/toml.dict -print_final_stats=1 build-fuzz/corpus
-	build-fuzz/fuzz_qmp -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-		-print_final_stats=1 build-fuzz/corpus-qmp
+	$(Q)scripts/fuzz-corpus build-fuzz
+	$(call FUZZ_RUN,config,-max_len=8192 -dict=fuzz/toml.dict)
+	$(call FUZZ_RUN,host_config,-max_len=4096 -dict=fuzz/toml.dict)
+	$(call FUZZ_RUN,qmp,-max_len=65536)
+	$(call FUZZ_RUN,qmp_stream,-max_len=65536)
+	$(call FUZZ_RUN,state,-max_len=16384 -dict=fuzz/json.dict)
+	$(call FUZZ_RUN,host_state,-max_len=16384 -dict=fuzz/json.dict)
+	$(call FUZZ_RUN,topology,-max_len=65536 -dict=fuzz/xml.dict)
+	$(call FUZZ_RUN,cli,-max_len=1024 -dict=fuzz/cli.dict)
+
+-include $(addprefix build-fuzz/obj/,$(LIB_OBJS:.o=.d))
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PKGS := build-essential pkg-config git libjansson-dev libhwloc-dev libnuma-dev \

@@ -180,6 +180,15 @@ static int state_check(json_t *st, struct strbuf *why)
 		}
 	}
 	json_object_foreach(json_object_get(st, "holders"), name, h) {
+		struct strbuf bad = STRBUF_INIT;
+
+		/* a holder name becomes a path (RUN/NAME) when its liveness is checked */
+		if (strcmp(name, HOST_MANUAL) && vm_name_check(name, &bad) < 0) {
+			strbuf_addf(why, "holder '%s' is no VM name (%s)", name, bad.buf);
+			strbuf_release(&bad);
+			return -1;
+		}
+		strbuf_release(&bad);
 		if (!json_is_object(h) || !json_is_array(json_object_get(h, "cpus"))) {
 			strbuf_addf(why, "holder '%s' has no list of CPUs", name);
 			return -1;

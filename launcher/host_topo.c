@@ -11,6 +11,7 @@
 #include <hwloc.h>
 #include <limits.h>
 #include <numa.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,9 @@ int host_topo_load(struct host_topo *t, struct strbuf *err)
 	return load(t, NULL, NULL, 0, err);
 }
 
+/* what the checking child exits with when load() refused the file cleanly */
+#define TOPO_CHILD_REFUSED 42
+
 int host_topo_load_xml_buffer(struct host_topo *t, const char *name, const char *buf, size_t len, struct strbuf *err)
 {
 	struct strbuf nul = STRBUF_INIT;
@@ -199,13 +203,28 @@ int host_topo_load_xml_buffer(struct host_topo *t, const char *name, const char 
 		struct host_topo probe;
 		struct strbuf ignore = STRBUF_INIT;
 
-		_exit(load(&probe, name, nul.buf, nul.len, &ignore) == 0 ? 0 : 1);
+		/* a crash is the answer: die of it, whatever handler (a sanitizer's) was set */
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGBUS, SIG_DFL);
+		signal(SIGFPE, SIG_DFL);
+		signal(SIGILL, SIG_DFL);
+		signal(SIGABRT, SIG_DFL);
+		_exit(load(&probe, name, nul.buf, nul.len, &ignore) == 0 ? 0 : TOPO_CHILD_REFUSED);
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (WIFSIGNALED(status)) {
-		strbuf_addf(err, "topology '%s': bad topology file: hwloc crashed reading it (signal %d, %s); make one with "
-			    "'lstopo-no-graphics --of xml'", name, WTERMSIG(status), strsignal(WTERMSIG(status)));
+	/*
+	 * Only the two answers load() gives count: anything else is a crash,
+	 * whether it came as a signal or as a sanitizer's exit(1).
+	 */
+	if (!WIFEXITED(status) || (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != TOPO_CHILD_REFUSED)) {
+		if (WIFSIGNALED(status))
+			strbuf_addf(err, "topology '%s': bad topology file: hwloc crashed reading it (signal %d, %s)",
+				    name, WTERMSIG(status), strsignal(WTERMSIG(status)));
+		else
+			strbuf_addf(err, "topology '%s': bad topology file: hwloc crashed reading it (exit status %d)",
+				    name, WEXITSTATUS(status));
+		strbuf_addstr(err, "; make one with 'lstopo-no-graphics --of xml'");
 		strbuf_release(&nul);
 		return -1;
 	}

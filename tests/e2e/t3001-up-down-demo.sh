@@ -18,8 +18,14 @@ expect_out "'demo1' is running"
 [ ! -s "$T/err" ] || fail "the shipped demo prints warnings: $(cat "$T/err")"
 pid=$(cat "$T/run/demo1/qemu.pid")
 
-# runtime files: private directory, private sockets
-[ "$(stat -c %a "$T/run/demo1")" = 700 ] || fail "runtime dir is not 0700"
+# runtime files: private directory (readable by the status group when the host has one), private sockets
+if getent group "${MVLAUNCH_GROUP:-mvlaunch}" >/dev/null; then
+	[ "$(stat -c %a:%G "$T/run/demo1")" = "750:${MVLAUNCH_GROUP:-mvlaunch}" ] ||
+		fail "runtime dir is $(stat -c %a:%G "$T/run/demo1"), not 750 for group ${MVLAUNCH_GROUP:-mvlaunch}"
+	[ "$(stat -c %a "$T/run/demo1/state.json")" = 640 ] || fail "state.json is not 0640"
+else
+	[ "$(stat -c %a "$T/run/demo1")" = 700 ] || fail "runtime dir is not 0700 (no status group here)"
+fi
 [ "$(stat -c %a "$T/run/demo1/qmp.sock")" = 600 ] || fail "qmp.sock is not 0600"
 
 # list form of a comma list ("0,1" -> "0-1") as the kernel prints it

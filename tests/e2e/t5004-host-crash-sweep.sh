@@ -7,6 +7,7 @@
 # same with a second VM running all along, whose hold must stay. strace's
 # fault injection (-e inject=CALL:signal=KILL:when=K) picks the system calls.
 # Real hugepages, THP and vm.stat_interval here; an exit trap restores them.
+# make test samples ~120 points per sweep; SWEEP_EVERY=1 tries every system call.
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 command -v strace >/dev/null || skip "strace is not installed (make deps)"
@@ -46,9 +47,10 @@ points() {
 	awk -F'(' '/^[a-z_0-9]+\(/ { n[$1]++; print $1, n[$1] }' "$1"
 }
 
-# sweep CMD HP SI THP: kill 'mvlaunch CMD sw' at ~120 points; after each, status and down
+# sweep CMD HP SI THP: kill 'mvlaunch CMD sw' at ~120 points spread over all its system calls
+# (SWEEP_EVERY=1: at every one of them; the README's figures); after each, status and down
 sweep() {
-	local cmd=$1 hp=$2 si=$3 thp=$4 total p call k rc tried=0 killed=0 args
+	local cmd=$1 hp=$2 si=$3 thp=$4 total p call k rc tried=0 killed=0 args step
 	args="down sw"
 	[ "$cmd" = up ] && args="up --paused sw"
 	[ "$cmd" = down ] && "$MVLAUNCH" up --paused sw >/dev/null 2>&1
@@ -56,7 +58,8 @@ sweep() {
 	[ "$cmd" = up ] && "$MVLAUNCH" down sw >/dev/null 2>&1
 	points "$T/calls" >"$T/points"
 	total=$(wc -l <"$T/points")
-	for ((p = 1; p <= total; p += total / 120 + 1)); do
+	step=${SWEEP_EVERY:-$((total / 120 + 1))}
+	for ((p = 1; p <= total; p += step)); do
 		read -r call k < <(sed -n "${p}p" "$T/points")
 		[ "$cmd" = down ] && { "$MVLAUNCH" up --paused sw >/dev/null 2>&1 || fail "up before the down sweep failed"; }
 		(strace -qq -o /dev/null -e trace="$call" -e "inject=$call:signal=KILL:when=$k" \

@@ -297,6 +297,8 @@ static void test_host_prep_untrusted(void **state)
 		{ "{\"knobs\": {}, \"holders\": {\"a\": {\"cpus\": [], \"hugepages\": {\"/tmp/x\": 3}}}, \"mounts\": []}",
 		  "holder 'a' holds pages of '/tmp/x'" },
 		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [\"relative\"]}", "a mount point is not an absolute path" },
+		{ "{\"knobs\": {}, \"holders\": {\"../../etc\": {\"cpus\": []}}, \"mounts\": []}",
+		  "holder '../../etc' is no VM name (must start with a letter or digit)" },
 		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [], \"shield\": {\"backend\": \"cgroup1\", "
 		  "\"cgroup\": \"/sys/fs/cgroup/cpuset/../../../etc\"}}", "the shield cgroup is not mvlaunch's own" },
 		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [], \"shield\": {\"backend\": \"cgroup2\", "
