@@ -24,7 +24,7 @@ ifneq ($(WERROR),0)
 WARNINGS   += -Werror
 endif
 CFLAGS     ?= -O2 -g
-ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) \
+ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE -I. $(WARNINGS) $(CFLAGS) \
               $(shell $(PKG_CONFIG) --cflags $(PKGS)) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS)
 LIBS        = $(shell $(PKG_CONFIG) --libs $(PKGS)) -ldl
@@ -56,45 +56,48 @@ LIB_OBJS += config/toml.o
 LIB_OBJS += config/schema.o
 LIB_OBJS += config/vm_config.o
 LIB_OBJS += config/host_config.o
-LIB_OBJS += launcher/paths.o
-LIB_OBJS += launcher/qemu_argv.o
-LIB_OBJS += launcher/vm_load.o
+LIB_OBJS += launcher/vm/paths.o
+LIB_OBJS += launcher/qemu/qemu_argv.o
+LIB_OBJS += launcher/vm/vm_load.o
 LIB_OBJS += qmp/qmp.o
 LIB_OBJS += qmp/qmp_cmds.o
-LIB_OBJS += launcher/runtime.o
-LIB_OBJS += launcher/qemu_proc.o
-LIB_OBJS += launcher/sysfs.o
-LIB_OBJS += launcher/host_topo.o
-LIB_OBJS += launcher/host_prep.o
-LIB_OBJS += launcher/shield.o
-LIB_OBJS += launcher/shield_systemd.o
-LIB_OBJS += launcher/check_report.o
-LIB_OBJS += launcher/check_host.o
-LIB_OBJS += launcher/check_vm.o
-LIB_OBJS += launcher/qemu_probe.o
-LIB_OBJS += launcher/pin_plan.o
-LIB_OBJS += launcher/host_plan.o
-LIB_OBJS += launcher/pin_apply.o
-LIB_OBJS += launcher/vm_state.o
-LIB_OBJS += launcher/vm_float.o
-LIB_OBJS += launcher/vm_plan.o
-LIB_OBJS += launcher/vm_up.o
-LIB_OBJS += launcher/vm_show.o
-LIB_OBJS += launcher/vm_status.o
-LIB_OBJS += launcher/cmd_argv.o
-LIB_OBJS += launcher/cmd_up.o
-LIB_OBJS += launcher/cmd_down.o
-LIB_OBJS += launcher/cmd_status.o
-LIB_OBJS += launcher/cmd_list.o
-LIB_OBJS += launcher/cmd_plan.o
-LIB_OBJS += launcher/cmd_check.o
-LIB_OBJS += launcher/cmd_unit.o
-LIB_OBJS += launcher/cmd_host.o
-LIB_OBJS += launcher/notify.o
-LIB_OBJS += launcher/cmd_run.o
-LIB_OBJS += launcher/cmd_console.o
-LIB_OBJS += launcher/cmd_help.o
-LIB_OBJS += launcher/cmd_version.o
+LIB_OBJS += launcher/vm/runtime.o
+LIB_OBJS += launcher/qemu/qemu_proc.o
+LIB_OBJS += launcher/host/sysfs.o
+LIB_OBJS += launcher/plan/host_topo.o
+LIB_OBJS += launcher/host/host_prep.o
+LIB_OBJS += launcher/host/shield.o
+LIB_OBJS += launcher/host/shield_systemd.o
+LIB_OBJS += launcher/check/check_report.o
+LIB_OBJS += launcher/check/check_host.o
+LIB_OBJS += launcher/check/check_vm.o
+LIB_OBJS += launcher/qemu/qemu_probe.o
+LIB_OBJS += launcher/plan/pin_plan.o
+LIB_OBJS += launcher/vm/host_plan.o
+LIB_OBJS += launcher/vm/pin_apply.o
+LIB_OBJS += launcher/vm/vm_state.o
+LIB_OBJS += launcher/vm/vm_float.o
+LIB_OBJS += launcher/vm/vm_plan.o
+LIB_OBJS += launcher/vm/vm_up.o
+LIB_OBJS += launcher/vm/vm_status.o
+LIB_OBJS += launcher/vm/notify.o
+
+# the CLI (launcher/cmd/): linked into the program only, never into the library
+CMD_OBJS += launcher/cmd/vm_show.o
+CMD_OBJS += launcher/cmd/cmd_argv.o
+CMD_OBJS += launcher/cmd/cmd_up.o
+CMD_OBJS += launcher/cmd/cmd_down.o
+CMD_OBJS += launcher/cmd/cmd_status.o
+CMD_OBJS += launcher/cmd/cmd_list.o
+CMD_OBJS += launcher/cmd/cmd_plan.o
+CMD_OBJS += launcher/cmd/cmd_check.o
+CMD_OBJS += launcher/cmd/cmd_unit.o
+CMD_OBJS += launcher/cmd/cmd_host.o
+CMD_OBJS += launcher/cmd/cmd_run.o
+CMD_OBJS += launcher/cmd/cmd_console.o
+CMD_OBJS += launcher/cmd/cmd_help.o
+CMD_OBJS += launcher/cmd/cmd_version.o
+CMD_OBJS += launcher/cmd/main.o
 
 UNIT_TESTS += util
 UNIT_TESTS += toml
@@ -109,7 +112,7 @@ UNIT_TESTS += check
 LIB     := $(BUILD)/libmvlaunch.a
 PROGRAM := $(BUILD)/mvlaunch
 MAN     := $(BUILD)/mvlaunch.1
-OBJS    := $(addprefix $(BUILD)/,$(LIB_OBJS) launcher/main.o)
+OBJS    := $(addprefix $(BUILD)/,$(LIB_OBJS) $(CMD_OBJS))
 TEST_BINS := $(addprefix $(BUILD)/tests/test_,$(UNIT_TESTS))
 
 .PHONY: man demo demo-guest all test check check-unit check-e2e check-asan check-valgrind fuzz fuzz-build deps install clean
@@ -124,7 +127,7 @@ $(BUILD)/%.o: %.c
 $(LIB): $(addprefix $(BUILD)/,$(LIB_OBJS))
 	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
 
-$(PROGRAM): $(BUILD)/launcher/main.o $(LIB)
+$(PROGRAM): $(addprefix $(BUILD)/,$(CMD_OBJS)) $(LIB)
 	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB)
@@ -166,7 +169,7 @@ check-asan:
 # in build-fuzz/ (crash-*, leak-*, timeout-*).
 FUZZ_SECONDS ?= 600
 FUZZ_TARGETS := config host_config qmp qmp_stream state host_state topology cli
-FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Wno-format-nonliteral -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -I. $(WARNINGS) -Wno-format-nonliteral -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
               -fno-sanitize-recover=all $(shell $(PKG_CONFIG) --cflags $(PKGS)) -MMD -MP
 FUZZ_LIB := build-fuzz/libmvlaunch.a
 FUZZ_BINS := $(addprefix build-fuzz/fuzz_,$(FUZZ_TARGETS))
@@ -175,14 +178,15 @@ build-fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)clang $(FUZZ_CFLAGS) -DMVL_VERSION='"$(VERSION)"' -c $< -o $@
 
-build-fuzz/obj/launcher/main-fuzz.o: launcher/main.c
+build-fuzz/obj/launcher/cmd/main-fuzz.o: launcher/cmd/main.c
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)clang $(FUZZ_CFLAGS) -DMVL_VERSION='"$(VERSION)"' -Dmain=mvlaunch_main -Wno-missing-prototypes -c $< -o $@
 
 $(FUZZ_LIB): $(addprefix build-fuzz/obj/,$(LIB_OBJS))
 	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
 
-build-fuzz/fuzz_cli: build-fuzz/obj/fuzz/fuzz_cli.o build-fuzz/obj/launcher/main-fuzz.o $(FUZZ_LIB)
+build-fuzz/fuzz_cli: build-fuzz/obj/fuzz/fuzz_cli.o build-fuzz/obj/launcher/cmd/main-fuzz.o \
+		$(addprefix build-fuzz/obj/,$(filter-out launcher/cmd/main.o,$(CMD_OBJS))) $(FUZZ_LIB)
 	$(QUIET_LD)clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 
 build-fuzz/fuzz_%: build-fuzz/obj/fuzz/fuzz_%.o $(FUZZ_LIB)
@@ -207,7 +211,7 @@ fuzz: fuzz-build
 	$(call FUZZ_RUN,topology,-max_len=65536 -dict=fuzz/xml.dict)
 	$(call FUZZ_RUN,cli,-max_len=1024 -dict=fuzz/cli.dict)
 
--include $(addprefix build-fuzz/obj/,$(LIB_OBJS:.o=.d))
+-include $(addprefix build-fuzz/obj/,$(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d))
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PKGS := build-essential pkg-config git libjansson-dev libhwloc-dev libnuma-dev \

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host_config.h"
-#include "../util/wrapper.h"
-#include "../util/banned.h"
+#include "config/host_config.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
 
 #define HOFF(f) offsetof(struct host_config, f)
 

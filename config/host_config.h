@@ -10,8 +10,8 @@
 #ifndef MVL_HOST_CONFIG_H
 #define MVL_HOST_CONFIG_H
 
-#include "schema.h"
-#include "../util/cpuset.h"
+#include "config/schema.h"
+#include "util/cpuset.h"
 
 #define HOST_MAX_KEYS 32
 

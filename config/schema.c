@@ -18,12 +18,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "schema.h"
-#include "../util/cpuset.h"
-#include "../util/size.h"
-#include "../util/suggest.h"
-#include "../util/wrapper.h"
-#include "../util/banned.h"
+#include "config/schema.h"
+#include "util/cpuset.h"
+#include "util/size.h"
+#include "util/suggest.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
 
 #define MAX_CONFIG_BYTES (1 << 20)
 

@@ -14,9 +14,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "toml.h"
-#include "../util/strbuf.h"
-#include "../util/strvec.h"
+#include "config/toml.h"
+#include "util/strbuf.h"
+#include "util/strvec.h"
 
 /* Booleans are tri-state: QEMU's own default is kept while a key is unset. */
 #define TRI_UNSET (-1)

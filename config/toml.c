@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "toml.h"
-#include "../util/wrapper.h"
-#include "../util/banned.h"
+#include "config/toml.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
 
 #define TOML_MAX_DEPTH 32
 

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../util/strbuf.h"
+#include "util/strbuf.h"
 
 enum toml_type {
 	TOML_STRING,

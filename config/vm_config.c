@@ -17,12 +17,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vm_config.h"
-#include "schema.h"
-#include "toml.h"
-#include "../util/size.h"
-#include "../util/wrapper.h"
-#include "../util/banned.h"
+#include "config/vm_config.h"
+#include "config/schema.h"
+#include "config/toml.h"
+#include "util/size.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
 
 #define OFF(f) offsetof(struct vm_config, f)
 #define DOFF(f) offsetof(struct vm_disk, f)

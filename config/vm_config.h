@@ -15,10 +15,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "schema.h"
-#include "../util/cpuset.h"
-#include "../util/strbuf.h"
-#include "../util/strvec.h"
+#include "config/schema.h"
+#include "util/cpuset.h"
+#include "util/strbuf.h"
+#include "util/strvec.h"
 
 #define VM_NAME_MAX 64
 #define VM_MAX_VCPUS 1024

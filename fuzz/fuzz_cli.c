@@ -2,7 +2,7 @@
  * fuzz_cli.c - libFuzzer target: the command line, through main().
  *
  * The input is split at newlines into argv words and run through the real
- * main() (launcher/main.c compiled with -Dmain=mvlaunch_main), so global
+ * main() (launcher/cmd/main.c compiled with -Dmain=mvlaunch_main), so global
  * options, every command's getopt loop, VM name lookup, did-you-mean, help,
  * plan, argv and unit see arbitrary words: any of them must end in output or
  * a clean error and an exit code, never a crash, a leak, undefined behaviour

@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../config/vm_config.h"
-#include "../launcher/qemu_argv.h"
+#include "config/vm_config.h"
+#include "launcher/qemu/qemu_argv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../config/host_config.h"
+#include "config/host_config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -17,10 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../config/host_config.h"
-#include "../launcher/host_prep.h"
-#include "../launcher/host_topo.h"
-#include "../util/wrapper.h"
+#include "config/host_config.h"
+#include "launcher/host/host_prep.h"
+#include "launcher/plan/host_topo.h"
+#include "util/wrapper.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

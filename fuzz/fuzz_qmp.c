@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../qmp/qmp.h"
-#include "../qmp/qmp_cmds.h"
+#include "qmp/qmp.h"
+#include "qmp/qmp_cmds.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

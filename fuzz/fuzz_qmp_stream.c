@@ -17,8 +17,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../qmp/qmp.h"
-#include "../qmp/qmp_cmds.h"
+#include "qmp/qmp.h"
+#include "qmp/qmp_cmds.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

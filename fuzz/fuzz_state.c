@@ -12,7 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../launcher/vm_state.h"
+#include "launcher/vm/vm_state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

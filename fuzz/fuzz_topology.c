@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../config/vm_config.h"
-#include "../launcher/host_topo.h"
-#include "../launcher/pin_plan.h"
+#include "config/vm_config.h"
+#include "launcher/plan/host_topo.h"
+#include "launcher/plan/pin_plan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -21,10 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "qmp.h"
-#include "../util/interrupt.h"
-#include "../util/wrapper.h"
-#include "../util/banned.h"
+#include "qmp/qmp.h"
+#include "util/interrupt.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
 
 struct qmp {
 	int fd;

@@ -14,7 +14,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "../util/strbuf.h"
+#include "util/strbuf.h"
 
 /* A line QEMU sends is never this long; a longer one is refused. */
 #define QMP_MAX_MESSAGE (1 << 20)

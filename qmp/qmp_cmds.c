@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qmp_cmds.h"
-#include "../util/wrapper.h"
-#include "../util/banned.h"
+#include "qmp/qmp_cmds.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
 
 static int get_int(json_t *obj, const char *key, json_int_t min, json_int_t max, json_int_t *v)
 {

@@ -10,7 +10,7 @@
 
 #include <sys/types.h>
 
-#include "qmp.h"
+#include "qmp/qmp.h"
 
 struct qmp_vcpu {
 	int index;		/* cpu-index */

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "atomic_file.h"
-#include "wrapper.h"
-#include "banned.h"
+#include "util/atomic_file.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
 
 /* write(2) until done: a large file may take several calls. */
 static int write_all(int fd, const char *data, size_t len)

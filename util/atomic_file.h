@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "strbuf.h"
+#include "util/strbuf.h"
 
 enum atomic_flags { ATOMIC_FSYNC = (1 << 0) };
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpuset.h"
-#include "banned.h"
+#include "util/cpuset.h"
+#include "util/banned.h"
 
 void cpuset_zero(struct cpuset *s)
 {

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "strbuf.h"
+#include "util/strbuf.h"
 
 #define CPUSET_MAX 4096
 

@@ -7,8 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "interrupt.h"
-#include "banned.h"
+#include "util/interrupt.h"
+#include "util/banned.h"
 
 static int sfd = -1;
 static sigset_t saved;

@@ -3,8 +3,8 @@
  */
 #include <string.h>
 
-#include "quote.h"
-#include "banned.h"
+#include "util/quote.h"
+#include "util/banned.h"
 
 static int safe(const char *s)
 {

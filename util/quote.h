@@ -7,7 +7,7 @@
 #ifndef MVL_QUOTE_H
 #define MVL_QUOTE_H
 
-#include "strbuf.h"
+#include "util/strbuf.h"
 
 /* Append s to sb, in single quotes unless it is made only of safe characters. */
 void sq_quote(struct strbuf *sb, const char *s);

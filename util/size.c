@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "size.h"
-#include "wrapper.h"
-#include "banned.h"
+#include "util/size.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
 
 static const struct {
 	const char *unit;

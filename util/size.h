@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "strbuf.h"
+#include "util/strbuf.h"
 
 /* Parse "16G", "512 MiB", "1.5G" is refused. 0 or -1 with the reason in err. */
 int size_parse(const char *text, uint64_t *bytes, struct strbuf *err);

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strbuf.h"
-#include "wrapper.h"
+#include "util/strbuf.h"
+#include "util/wrapper.h"
 
 char strbuf_empty[1];
 

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "strvec.h"
-#include "wrapper.h"
+#include "util/strvec.h"
+#include "util/wrapper.h"
 
 const char *strvec_empty[] = { NULL };
 

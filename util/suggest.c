@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "suggest.h"
-#include "wrapper.h"
-#include "banned.h"
+#include "util/suggest.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
 
 size_t edit_distance(const char *a, const char *b)
 {

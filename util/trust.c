@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "trust.h"
-#include "wrapper.h"
-#include "banned.h"
+#include "util/trust.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
 
 int trust_dir(const char *path, const char *what, mode_t mode, gid_t gid, struct strbuf *err)
 {

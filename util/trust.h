@@ -15,7 +15,7 @@
 
 #include <sys/types.h>
 
-#include "strbuf.h"
+#include "util/strbuf.h"
 
 /*
  * Make 'path' a directory of this user (mkdir with mode when missing, then

@@ -8,9 +8,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "usage.h"
-#include "strbuf.h"
-#include "banned.h"
+#include "util/usage.h"
+#include "util/strbuf.h"
+#include "util/banned.h"
 
 void usage_wrap(const char *prefix, const char *text, size_t len, size_t width, struct strbuf *out)
 {

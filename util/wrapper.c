@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wrapper.h"
+#include "util/wrapper.h"
 
 static void oom(size_t size)
 {

@@ -5,9 +5,9 @@
  * The QEMU probe is exercised with a missing binary here; with a real QEMU
  * in the end-to-end tests (t6002).
  */
-#include "unit.h"
-#include "../../launcher/check.h"
-#include "../../util/wrapper.h"
+#include "tests/unit/unit.h"
+#include "launcher/check/check.h"
+#include "util/wrapper.h"
 
 static char root[64];
 

@@ -11,13 +11,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "unit.h"
-#include "../../config/host_config.h"
-#include "../../launcher/host_prep.h"
-#include "../../launcher/qemu_proc.h"
-#include "../../launcher/runtime.h"
-#include "../../launcher/vm_state.h"
-#include "../../util/wrapper.h"
+#include "tests/unit/unit.h"
+#include "config/host_config.h"
+#include "launcher/host/host_prep.h"
+#include "launcher/qemu/qemu_proc.h"
+#include "launcher/vm/runtime.h"
+#include "launcher/vm/vm_state.h"
+#include "util/wrapper.h"
 
 static char root[64];
 

@@ -4,8 +4,8 @@
  */
 #include <unistd.h>
 
-#include "unit.h"
-#include "../../launcher/vm_state.h"
+#include "tests/unit/unit.h"
+#include "launcher/vm/vm_state.h"
 
 static void test_launcher_state_roundtrip(void **state)
 {

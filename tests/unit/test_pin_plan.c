@@ -5,10 +5,10 @@
  * Properties are checked for VMs of 1 to 32 vCPUs on every topology; the
  * seeds' own layouts are checked exactly.
  */
-#include "unit.h"
-#include "../../config/vm_config.h"
-#include "../../launcher/host_topo.h"
-#include "../../launcher/pin_plan.h"
+#include "tests/unit/unit.h"
+#include "config/vm_config.h"
+#include "launcher/plan/host_topo.h"
+#include "launcher/plan/pin_plan.h"
 
 #define TOPO UNIT_DATA	/* copies of ../shared/topologies/ */
 

@@ -1,11 +1,11 @@
 /*
- * test_qemu_argv.c - unit tests for launcher/qemu_argv.c: whole-argv
+ * test_qemu_argv.c - unit tests for launcher/qemu/qemu_argv.c: whole-argv
  * comparisons (check_argv) and the escaping that keeps config values from
  * injecting QEMU options.
  */
-#include "unit.h"
-#include "../../config/vm_config.h"
-#include "../../launcher/qemu_argv.h"
+#include "tests/unit/unit.h"
+#include "config/vm_config.h"
+#include "launcher/qemu/qemu_argv.h"
 
 static void build(const char *text, const struct qemu_runtime *rt, struct strvec *argv)
 {

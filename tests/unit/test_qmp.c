@@ -9,9 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "unit.h"
-#include "../../qmp/qmp.h"
-#include "../../qmp/qmp_cmds.h"
+#include "tests/unit/unit.h"
+#include "qmp/qmp.h"
+#include "qmp/qmp_cmds.h"
 
 #define GREETING "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, \"minor\": 2, \"major\": 7}, \"package\": \"\"}, \"capabilities\": [\"oob\"]}}\r\n"
 #define CAPS_OK "{\"return\": {}, \"id\": 1}\r\n"

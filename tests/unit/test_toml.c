@@ -2,8 +2,8 @@
  * test_toml.c - unit tests for config/toml.c: every construct of the subset,
  * and the exact message and position of every syntax error.
  */
-#include "unit.h"
-#include "../../config/toml.h"
+#include "tests/unit/unit.h"
+#include "config/toml.h"
 
 static struct toml_node *parse_ok(const char *text)
 {

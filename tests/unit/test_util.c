@@ -1,15 +1,15 @@
 /*
  * test_util.c - unit tests for util/: cpuset, size, quote, strbuf, strvec.
  */
-#include "unit.h"
-#include "../../util/cpuset.h"
-#include "../../util/quote.h"
-#include "../../util/size.h"
-#include "../../util/suggest.h"
-#include "../../util/trust.h"
-#include "../../util/wrapper.h"
-#include "../../util/usage.h"
-#include "../../launcher/qemu_argv.h"
+#include "tests/unit/unit.h"
+#include "util/cpuset.h"
+#include "util/quote.h"
+#include "util/size.h"
+#include "util/suggest.h"
+#include "util/trust.h"
+#include "util/wrapper.h"
+#include "util/usage.h"
+#include "launcher/qemu/qemu_argv.h"
 
 static void test_util_cpuset_roundtrip(void **state)
 {

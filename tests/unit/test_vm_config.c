@@ -2,8 +2,8 @@
  * test_vm_config.c - unit tests for config/vm_config.c: defaults, every key
  * kind, cross-key validation and the exact "FILE:LINE:COL: key ..." messages.
  */
-#include "unit.h"
-#include "../../config/vm_config.h"
+#include "tests/unit/unit.h"
+#include "config/vm_config.h"
 
 static int parse(const char *text, struct vm_config *cfg, struct strbuf *err)
 {

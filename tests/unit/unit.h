@@ -16,8 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../util/strbuf.h"
-#include "../../util/strvec.h"
+#include "util/strbuf.h"
+#include "util/strvec.h"
 
 #define UNIT_DATA "tests/unit/data/"
 

@@ -1,0 +1,478 @@
+/*
+ * check_vm.c - the checks of one VM against this host: files it opens,
+ * passthrough devices and their IOMMU groups, hugepages, the kernel command
+ * line its dedicated CPUs want, its pins, and cpu-pm (see check.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "launcher/check/check.h"
+#include "launcher/host/sysfs.h"
+#include "util/size.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+/* "FILE:LINE" of key, or just FILE when the key was not set (a default). */
+static char *where(const struct vm_config *cfg, const char *key)
+{
+	struct config_loc loc = vm_config_loc(cfg, key);
+
+	return loc.line ? xstrfmt("%s:%u", cfg->file, loc.line) : xstrdup(cfg->file);
+}
+
+/* ---- files ---- */
+
+static void check_file(struct check_report *r, const struct vm_config *cfg, const char *check, const char *key,
+		       const char *path, int writable, const char *fix)
+{
+	char *at = where(cfg, key), *f;
+
+	if (access(path, writable ? R_OK | W_OK : R_OK) == 0) {
+		check_add(r, check, CHECK_PASS, NULL, "%s '%s' is there and %s", key, path,
+			  writable ? "writable" : "readable");
+	} else {
+		int e = errno;
+
+		f = xstrfmt("%s, or fix %s in %s", fix, key, at);
+		check_add(r, check, CHECK_FAIL, f, "%s '%s': %s", key, path, strerror(e));
+		free(f);
+	}
+	free(at);
+}
+
+static void check_files(struct check_report *r, const struct vm_config *cfg)
+{
+	if (cfg->firmware == FW_UEFI) {
+		check_file(r, cfg, "ovmf", "machine.ovmf_code", cfg->ovmf_code, 0, "apt-get install ovmf");
+		check_file(r, cfg, "ovmf", "machine.ovmf_vars", cfg->ovmf_vars, 0, "apt-get install ovmf");
+	}
+	for (size_t i = 0; i < cfg->nr_disks; i++) {
+		char *fix = xstrfmt("create it (qemu-img create -f %s %s SIZE) or give mvlaunch access to it",
+				    cfg->disks[i].format == FORMAT_QCOW2 ? "qcow2" : "raw", cfg->disks[i].path);
+
+		check_file(r, cfg, "disks", "disk.path", cfg->disks[i].path, !cfg->disks[i].readonly, fix);
+		free(fix);
+	}
+	if (cfg->kernel)
+		check_file(r, cfg, "boot", "boot.kernel", cfg->kernel, 0, "build the guest kernel (make demo-guest)");
+	if (cfg->initrd)
+		check_file(r, cfg, "boot", "boot.initrd", cfg->initrd, 0, "build the initramfs (make demo-guest)");
+}
+
+/* ---- passthrough ---- */
+
+/* Last component of the link sysfs 'path' points to, or NULL. */
+static char *link_name(const char *path)
+{
+	char *p = sysfs_path(path), buf[PATH_MAX], *slash;
+	ssize_t n = readlink(p, buf, sizeof(buf) - 1);
+
+	free(p);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	return xstrdup(slash ? slash + 1 : buf);
+}
+
+static void check_passthrough(struct check_report *r, const struct vm_config *cfg)
+{
+	char *at;
+
+	if (!cfg->nr_pci)
+		return;
+	at = where(cfg, "passthrough");
+	for (size_t i = 0; i < cfg->nr_pci; i++) {
+		const char *bdf = cfg->pci[i].host;
+		char *dev = xstrfmt("/sys/bus/pci/devices/%s", bdf), *group, *gdir, *gpath, *fix;
+		struct strbuf wrong = STRBUF_INIT, cmds = STRBUF_INIT;
+		DIR *d;
+		struct dirent *de;
+		size_t members = 0;
+
+		if (!sysfs_exists(dev)) {
+			fix = xstrfmt("'lspci -D' lists this host's devices: fix passthrough.host in %s", at);
+			check_add(r, "passthrough", CHECK_FAIL, fix, "PCI device %s does not exist", bdf);
+			free(fix);
+			free(dev);
+			continue;
+		}
+		free(dev);
+		dev = xstrfmt("/sys/bus/pci/devices/%s/iommu_group", bdf);
+		group = link_name(dev);
+		free(dev);
+		if (!group) {
+			check_add(r, "passthrough", CHECK_FAIL, "turn the IOMMU on (see the iommu check)",
+				  "PCI device %s has no IOMMU group", bdf);
+			continue;
+		}
+		gdir = xstrfmt("/sys/kernel/iommu_groups/%s/devices", group);
+		gpath = sysfs_path(gdir);
+		d = opendir(gpath);
+		while (d && (de = readdir(d))) {
+			char *p, *drv;
+			struct strbuf cls = STRBUF_INIT;
+
+			if (de->d_name[0] == '.')
+				continue;
+			members++;
+			p = xstrfmt("%s/%s/class", gdir, de->d_name);
+			sysfs_read(p, &cls, NULL);
+			free(p);
+			if (!strncmp(cls.buf, "0x0604", 6)) {
+				strbuf_release(&cls);
+				continue;	/* a PCI bridge stays with its host driver */
+			}
+			p = xstrfmt("/sys/bus/pci/devices/%s/driver", de->d_name);
+			drv = link_name(p);
+			free(p);
+			if (!drv || strcmp(drv, "vfio-pci")) {
+				strbuf_addf(&wrong, "%s%s (%s)", wrong.len ? ", " : "", de->d_name, drv ? drv : "no driver");
+				strbuf_addf(&cmds, "%secho vfio-pci > /sys/bus/pci/devices/%s/driver_override", cmds.len ? "\n" : "",
+					    de->d_name);
+				if (drv)
+					strbuf_addf(&cmds, "\necho %s > /sys/bus/pci/devices/%s/driver/unbind", de->d_name,
+						    de->d_name);
+				strbuf_addf(&cmds, "\necho %s > /sys/bus/pci/drivers_probe", de->d_name);
+			}
+			free(drv);
+			strbuf_release(&cls);
+		}
+		if (d)
+			closedir(d);
+		if (wrong.len) {
+			strbuf_addstr(&cmds, "\n(or vfio-pci.ids=VENDOR:DEVICE on the kernel command line, for every device "
+				      "of the group)");
+			check_add(r, "passthrough", CHECK_FAIL, cmds.buf,
+				  "%s: IOMMU group %s has devices not bound to vfio-pci: %s", bdf, group, wrong.buf);
+		} else {
+			check_add(r, "passthrough", CHECK_PASS, NULL, "%s: IOMMU group %s, all %zu device%s bound to vfio-pci",
+				  bdf, group, members, members == 1 ? "" : "s");
+		}
+		strbuf_release(&wrong);
+		strbuf_release(&cmds);
+		free(gpath);
+		free(gdir);
+		free(group);
+	}
+	free(at);
+}
+
+/* ---- kernel command line ---- */
+
+/* A VM with passthrough needs the IOMMU on: its groups in sysfs. */
+static void check_iommu(struct check_report *r, const struct vm_config *cfg)
+{
+	char *dir;
+	DIR *d;
+	struct dirent *de;
+	int groups = 0;
+
+	if (!cfg->nr_pci)
+		return;
+	dir = sysfs_path("/sys/kernel/iommu_groups");
+	d = opendir(dir);
+	while (d && (de = readdir(d)))
+		groups += de->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	free(dir);
+	if (groups)
+		check_add(r, "iommu", CHECK_PASS, NULL, "the IOMMU is on (%d groups)", groups);
+	else
+		check_add(r, "iommu", CHECK_FAIL, "add intel_iommu=on iommu=pt (Intel) or amd_iommu=on (AMD) to "
+			  "GRUB_CMDLINE_LINUX in /etc/default/grub, update-grub, turn on VT-d/AMD-Vi in the firmware, "
+			  "reboot", "the VM passes a device through, but the IOMMU is off (no /sys/kernel/iommu_groups)");
+}
+
+/*
+ * The CPUs a VM owns want isolcpus, nohz_full and rcu_nocbs, as 'plan'
+ * prints them: not the ones kept for the host (a pin there is the pins
+ * check's warning; isolating a reserved CPU would take it from the host).
+ */
+static void check_cmdline(struct check_report *r, const struct vm_check_ctx *ctx)
+{
+	static const char *const params[] = { "isolcpus", "nohz_full", "rcu_nocbs" };
+	const struct pin_plan *plan = ctx->plan;
+	struct strbuf cmdline = STRBUF_INIT, want = STRBUF_INIT, label = STRBUF_INIT, fix = STRBUF_INIT;
+	struct cpuset owned;
+
+	if (!plan || !plan->dedicated) {
+		check_add(r, "cmdline", CHECK_PASS, NULL, "its vCPUs float over the shared pool: no CPU of its own to "
+			  "isolate on the kernel command line");
+		return;
+	}
+	owned = plan->owned;
+	cpuset_andnot(&owned, &ctx->host->reserved);
+	if (cpuset_empty(&owned)) {
+		check_add(r, "cmdline", CHECK_PASS, NULL, "every CPU it is pinned to is kept for the host: none to isolate");
+		return;
+	}
+	sysfs_read("/proc/cmdline", &cmdline, NULL);
+	cpuset_format(&owned, &want);
+	cpuset_format_label(&owned, &label);
+	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
+		struct cpuset have, missing = owned;
+
+		cmdline_cpus(cmdline.buf, params[i], &have);
+		cpuset_andnot(&missing, &have);
+		if (cpuset_empty(&missing)) {
+			check_add(r, params[i], CHECK_PASS, NULL, "covers %s, which the VM owns", label.buf);
+		} else {
+			struct strbuf m = STRBUF_INIT;
+			unsigned nr = cpuset_count(&missing);
+
+			cpuset_format_label(&missing, &m);
+			strbuf_reset(&fix);
+			strbuf_addf(&fix, "add %s=%s%s to GRUB_CMDLINE_LINUX in /etc/default/grub, update-grub, reboot "
+				    "('mvlaunch plan %s' prints the whole line)", params[i],
+				    !strcmp(params[i], "isolcpus") ? "managed_irq,domain," : "", want.buf, ctx->cfg->name);
+			check_add(r, params[i], CHECK_WARN, fix.buf, "the VM owns %s; %s %s not in %s= (the kernel still "
+				  "runs %s there, which interrupts the vCPUs)", label.buf, m.buf, nr == 1 ? "is" : "are",
+				  params[i], !strcmp(params[i], "isolcpus") ? "other tasks and load balancing" :
+				  !strcmp(params[i], "nohz_full") ? "the scheduler tick" : "RCU callbacks");
+			strbuf_release(&m);
+		}
+	}
+	strbuf_release(&cmdline);
+	strbuf_release(&want);
+	strbuf_release(&label);
+	strbuf_release(&fix);
+}
+
+/* ---- hugepages ---- */
+
+static void check_hugepages(struct check_report *r, const struct vm_config *cfg, const struct pin_plan *plan)
+{
+	unsigned long kb = cfg->hugepages == HUGEPAGES_1G ? 1048576 : 2048;
+	uint64_t page = (uint64_t)kb << 10;
+	const char *size = cfg->hugepages == HUGEPAGES_1G ? "1G" : "2M";
+	char *at;
+
+	if (cfg->hugepages == HUGEPAGES_NONE)
+		return;
+	at = where(cfg, "memory.hugepages");
+	if (cfg->hugepages == HUGEPAGES_1G) {
+		struct strbuf info = STRBUF_INIT;
+
+		sysfs_read("/proc/cpuinfo", &info, NULL);
+		if (strstr(info.buf, " pdpe1gb")) {
+			check_add(r, "hugepages.1g", CHECK_PASS, NULL, "the CPU supports 1G pages (pdpe1gb)");
+		} else {
+			char *fix = xstrfmt("hugepages = \"2M\" in %s", at);
+
+			check_add(r, "hugepages.1g", CHECK_FAIL, fix, "memory.hugepages = \"1G\", but the CPU has no pdpe1gb flag");
+			free(fix);
+		}
+		strbuf_release(&info);
+	}
+	for (size_t i = 0; i < (plan && plan->nr_numa ? plan->nr_numa : 1); i++) {
+		int node = plan && plan->nr_numa ? plan->numa[i].host_node : plan ? plan->memory_node : -1;
+		uint64_t bytes = plan && plan->nr_numa ? plan->numa[i].mem_bytes : cfg->mem_bytes;
+		long need = (long)((bytes + page - 1) / page), free_pages, total;
+		char *dir = node >= 0 ? xstrfmt("/sys/devices/system/node/node%d/hugepages/hugepages-%lukB", node, kb)
+				      : xstrfmt("/sys/kernel/mm/hugepages/hugepages-%lukB", kb);
+		char *fp = xstrfmt("%s/free_hugepages", dir), *tp = xstrfmt("%s/nr_hugepages", dir);
+		char *label = node >= 0 ? xstrfmt("node %d", node) : xstrdup("the host");
+
+		if (sysfs_read_long(fp, &free_pages, NULL) < 0 || sysfs_read_long(tp, &total, NULL) < 0) {
+			check_add(r, "hugepages", CHECK_FAIL, "a kernel with hugetlbfs (CONFIG_HUGETLBFS)",
+				  "%s: no %s hugepage pool (%s)", label, size, dir);
+		} else if (free_pages >= need) {
+			check_add(r, "hugepages", CHECK_PASS, NULL, "%s: %ld free %s pages, the VM needs %ld", label, free_pages,
+				  size, need);
+		} else {
+			char *fix = xstrfmt("reserve them at boot: %shugepages=%ld on the kernel command line (per node: "
+					    "%s/nr_hugepages early in boot)", kb == 2048 ? "" : "default_hugepagesz=1G hugepagesz=1G ",
+					    total + need - free_pages, dir);
+
+			check_add(r, "hugepages", CHECK_WARN, fix, "%s: %ld free %s pages, the VM needs %ld; 'up' asks the "
+				  "kernel for %ld more, which fails when memory is fragmented%s", label, free_pages, size, need,
+				  need - free_pages, kb == 2048 ? "" : " (1G pages rarely succeed after boot)");
+			free(fix);
+		}
+		free(label);
+		free(fp);
+		free(tp);
+		free(dir);
+	}
+	if (cfg->source == MEM_FILE)
+		check_add(r, "hugetlbfs", CHECK_PASS, NULL, "'up' mounts hugetlbfs (pagesize=%s) on %s if it is not", size,
+			  cfg->mem_path);
+	free(at);
+}
+
+/* ---- pins and cpu-pm ---- */
+
+/* A VM bound to one host node (no hugepages) against the node's free memory now. */
+static void check_memory(struct check_report *r, const struct vm_check_ctx *ctx)
+{
+	struct strbuf msg = STRBUF_INIT;
+	char *at, *fix;
+
+	if (!ctx->plan || !ctx->host || !ctx->host->topo)
+		return;
+	if (!pin_plan_memory_check(ctx->host->topo, ctx->cfg, ctx->plan, &msg)) {
+		if (msg.len)
+			check_add(r, "memory", CHECK_PASS, NULL, "%s", msg.buf);
+		strbuf_release(&msg);
+		return;
+	}
+	at = where(ctx->cfg, "memory.size");
+	fix = xstrfmt("free memory on host node %d, or give the VM less (memory.size in %s), or bind it to another "
+		      "node (memory.numa_node)", ctx->plan->memory_node, at);
+	check_add(r, "memory", CHECK_WARN, fix, "%s: the kernel will take the rest from swap or reclaim, and QEMU may "
+		  "be killed when it runs out", msg.buf);
+	free(fix);
+	free(at);
+	strbuf_release(&msg);
+}
+
+static void check_pins(struct check_report *r, const struct vm_check_ctx *ctx)
+{
+	if (!ctx->plan) {
+		check_add(r, "pins", CHECK_FAIL, "change pinning.vcpus, or stop the VM that holds those CPUs",
+			  "%s", ctx->plan_error ? ctx->plan_error : "the VM cannot be planned");
+		return;
+	}
+	for (size_t i = 0; ctx->plan_warnings && i < ctx->plan_warnings->nr; i++)
+		check_add(r, "pins", CHECK_WARN, "change pinning.vcpus (or use \"auto\")", "%s", ctx->plan_warnings->v[i]);
+	if (!ctx->plan_warnings || !ctx->plan_warnings->nr)
+		check_add(r, "pins", CHECK_PASS, NULL, "%zu vCPU%s planned: no split guest core, no host-reserved CPU, "
+			  "no CPU of another VM", ctx->plan->nr_vcpus, ctx->plan->nr_vcpus == 1 ? "" : "s");
+}
+
+int cpu_pm_dedicated(const struct plan_host *host, const struct vm_config *cfg, const struct pin_plan *plan,
+		     struct strbuf *why)
+{
+	struct cpuset seen, others;
+
+	if (!plan->dedicated) {
+		strbuf_addstr(why, cfg->pin_auto || cfg->vcpu_pins ? "its vCPUs are not dedicated (pinning.policy = \"shared\")"
+				   : "its vCPUs are not pinned: they float over the shared pool");
+		return 0;
+	}
+	cpuset_zero(&seen);
+	cpuset_zero(&others);
+	for (size_t i = 0; i < host->nr_holders; i++)
+		if (strcmp(host->holders[i].name, cfg->name))
+			cpuset_or(&others, &host->holders[i].cpus);
+	for (size_t i = 0; i < plan->nr_vcpus; i++) {
+		struct strbuf s = STRBUF_INIT;
+		int c = cpuset_next(&plan->vcpu[i], 0);
+		const char *clash = NULL;
+
+		cpuset_format(&plan->vcpu[i], &s);
+		if (cpuset_count(&plan->vcpu[i]) != 1)
+			strbuf_addf(why, "vCPU %zu floats over CPUs %s instead of one of its own", i, s.buf);
+		else if (cpuset_has(&seen, (unsigned)c))
+			clash = "another vCPU of this VM";
+		else if (cpuset_has(&host->reserved, (unsigned)c))
+			clash = "the host (reserved_cpus)";
+		else if (cpuset_has(&others, (unsigned)c))
+			clash = "another VM";
+		else if (cpuset_has(&plan->emulator, (unsigned)c))
+			clash = "the emulator threads";
+		else if (cpuset_has(&plan->iothread, (unsigned)c))
+			clash = "the I/O threads";
+		if (clash)
+			strbuf_addf(why, "vCPU %zu shares CPU %d with %s", i, c, clash);
+		strbuf_release(&s);
+		if (why->len)
+			return 0;
+		cpuset_set(&seen, (unsigned)c);
+	}
+	return 1;
+}
+
+static const char cpu_pm_reason[] =
+	"with cpu-pm a halted vCPU keeps its CPU (HLT and MWAIT no longer exit to the host), so whatever shares "
+	"that CPU waits: latency goes up and throughput down";
+
+/* Who asks: 'check' (the whole story), or 'up', with or without --force. */
+enum pm_asker { PM_CHECK, PM_UP, PM_UP_FORCED };
+
+static void check_cpu_pm(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker asker)
+{
+	const struct vm_config *cfg = ctx->cfg;
+	struct strbuf why = STRBUF_INIT;
+	char *at, *fix;
+
+	if (cfg->cpu_pm != 1 || cfg->accel != ACCEL_KVM)
+		return;
+	at = where(cfg, "cpu.cpu_pm");
+	if (ctx->plan && !cpu_pm_dedicated(ctx->host, cfg, ctx->plan, &why)) {
+		int forced = asker == PM_UP_FORCED;
+
+		fix = xstrfmt("give each vCPU a CPU of its own (pinning.policy = \"dedicated\"), or cpu_pm = false in %s%s",
+			      at, forced ? "" : "; 'up --force' starts it anyway");
+		check_add(r, "cpu-pm", forced ? CHECK_WARN : CHECK_FAIL, fix, "cpu_pm = true, but %s; %s%s", why.buf,
+			  cpu_pm_reason, forced ? " (started anyway: --force)" : "");
+		free(fix);
+	} else if (ctx->plan) {
+		check_add(r, "cpu-pm", CHECK_PASS, NULL, "cpu_pm = true on dedicated vCPUs");
+	}
+	if (ctx->kvm && ctx->kvm->usable && !ctx->kvm->disable_exits) {
+		fix = xstrfmt("cpu_pm = false in %s, or a kernel with KVM_CAP_X86_DISABLE_EXITS", at);
+		check_add(r, "cpu-pm", CHECK_FAIL, fix, "cpu_pm = true, but this host's KVM cannot let a guest idle in "
+			  "place (KVM_CAP_X86_DISABLE_EXITS is missing); QEMU would only warn 'guest stopping CPU not "
+			  "supported' and run without it");
+		free(fix);
+	} else if (asker == PM_CHECK) {
+		check_add(r, "cpu-pm.migration", CHECK_WARN, "keep it on hosts that all have KVM_CAP_X86_DISABLE_EXITS, "
+			  "or cpu_pm = false for VMs that must migrate",
+			  "a VM with cpu_pm = true cannot migrate to a host without KVM_CAP_X86_DISABLE_EXITS: QEMU there refuses the setting");
+	}
+	strbuf_release(&why);
+	free(at);
+}
+
+/* ---- together ---- */
+
+static void check_accel(struct check_report *r, const struct vm_check_ctx *ctx)
+{
+	char *fix;
+
+	if (ctx->cfg->accel != ACCEL_KVM || !ctx->kvm || ctx->kvm->usable)
+		return;
+	fix = xstrfmt("make KVM usable ('mvlaunch check' says how), or accel = \"tcg\" in %s (emulation: slow)",
+		      ctx->cfg->file);
+	check_add(r, "accel", CHECK_FAIL, fix, "machine.accel = \"kvm\", but /dev/kvm is not usable");
+	free(fix);
+}
+
+void check_vm(struct check_report *r, const struct vm_check_ctx *ctx)
+{
+	const char *saved = r->vm;
+
+	r->vm = ctx->cfg->name;
+	check_accel(r, ctx);
+	check_qemu(r, ctx);
+	check_files(r, ctx->cfg);
+	check_iommu(r, ctx->cfg);
+	check_passthrough(r, ctx->cfg);
+	check_cmdline(r, ctx);
+	check_hugepages(r, ctx->cfg, ctx->plan);
+	check_memory(r, ctx);
+	check_pins(r, ctx);
+	check_cpu_pm(r, ctx, PM_CHECK);
+	r->vm = saved;
+}
+
+void check_vm_for_up(struct check_report *r, const struct vm_check_ctx *ctx, int force)
+{
+	const char *saved = r->vm;
+
+	r->vm = ctx->cfg->name;
+	check_accel(r, ctx);
+	check_files(r, ctx->cfg);
+	check_passthrough(r, ctx->cfg);
+	check_cpu_pm(r, ctx, force ? PM_UP_FORCED : PM_UP);
+	if (ctx->cfg->hugepages == HUGEPAGES_1G)
+		check_hugepages(r, ctx->cfg, ctx->plan);
+	r->vm = saved;
+}

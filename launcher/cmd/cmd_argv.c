@@ -1,0 +1,129 @@
+/*
+ * cmd_argv.c - 'mvlaunch argv': print the QEMU command line a VM runs with.
+ *
+ * Changes nothing. The same planner (vm_plan_one()) and builder as 'up', so
+ * what is printed is exactly what 'up' runs now, down to the QMP socket
+ * 'up' passes as fd 3 (a test compares it with QEMU's /proc/PID/cmdline).
+ * --bare leaves out what 'up' adds at run time, for a command line that
+ * runs on its own. Default output: one shell-quoted argument per line,
+ * joined with " \" so the whole can be pasted into a shell; --json gives a
+ * JSON array of strings for scripts.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "launcher/cmd/commands.h"
+#include "launcher/vm/vm_plan.h"
+#include "launcher/vm/vm_load.h"
+#include "util/quote.h"
+#include "util/usage.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+static const char usage_argv[] =
+	"usage: mvlaunch argv [--json] [--bare] [--topology FILE.xml] <vm>\n"
+	"\n"
+	"Print the qemu-system-x86_64 command line 'up' would run for <vm> now (a NAME\n"
+	"or a path to a .toml): planned the same way, next to the VMs running here.\n"
+	"Its QMP socket is fd 3, which 'up' passes; --bare gives a line that runs alone.\n"
+	"\n"
+	"    --json    a JSON array of strings instead of shell-quoted lines\n"
+	"    --bare    leave out what 'up' adds at run time (-S, the QMP socket on fd 3,\n"
+	"              pidfile, serial socket and log)\n"
+	"    --topology FILE.xml   plan for that hwloc topology instead of this host";
+
+static void print_shell(const struct strvec *argv)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < argv->nr; i++) {
+		sq_quote(&sb, argv->v[i]);
+		strbuf_addstr(&sb, i + 1 < argv->nr ? " \\\n" : "\n");
+	}
+	fputs(sb.buf, stdout);
+	strbuf_release(&sb);
+}
+
+static int print_json(const struct strvec *argv)
+{
+	json_t *arr = json_array();
+	char *s;
+
+	for (size_t i = 0; i < argv->nr; i++) {
+		json_t *str = json_string(argv->v[i]);
+
+		if (!str) {
+			json_decref(arr);
+			return error("argument '%s' is not valid UTF-8 and cannot be printed as JSON", argv->v[i]);
+		}
+		json_array_append_new(arr, str);
+	}
+	s = json_dumps(arr, JSON_COMPACT);
+	puts(s);
+	free(s);
+	json_decref(arr);
+	return 0;
+}
+
+int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "bare", no_argument, NULL, 'b' },
+		{ "topology", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vm_config cfg;
+	struct strvec qargv = STRVEC_INIT, notes = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT;
+	struct qemu_runtime rt = { 0 };
+	const char *topology = NULL;
+	struct host_plan hp;
+	struct pin_plan plan = { .memory_node = -1 };
+	int json = 0, bare = 0, c, ret = MVL_EXIT_FAILURE;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'b': bare = 1; break;
+		case 'T': topology = optarg; break;
+		case 'h': puts(usage_argv); return MVL_EXIT_OK;
+		default: return usage_error(usage_argv);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error(usage_argv);
+
+	memset(&hp, 0, sizeof(hp));
+	if (vm_load(argv[optind], opts, &cfg) < 0)
+		goto out;
+	/* planned as 'up' plans it: topology, NUMA binding and pins come from the same plan */
+	if (vm_plan_one(&cfg, topology, opts, &hp, &plan, &notes, &err) < 0) {
+		error_lines(err.buf);
+		goto out;
+	}
+	vm_qemu_runtime(&cfg, bare, &rt);
+	if (qemu_argv_build(&cfg, &plan, &rt, &qargv, &notes, &err) < 0) {
+		error("cannot build the QEMU command line for '%s': %s", cfg.name, err.buf);
+		goto out;
+	}
+	for (size_t i = 0; i < notes.nr; i++)
+		warning("%s", notes.v[i]);
+	if (json ? print_json(&qargv) < 0 : (print_shell(&qargv), 0))
+		goto out;
+	ret = MVL_EXIT_OK;
+out:
+	pin_plan_release(&plan);
+	host_plan_release(&hp);
+	vm_qemu_runtime_release(&rt);
+	strvec_clear(&qargv);
+	strvec_clear(&notes);
+	strbuf_release(&err);
+	vm_config_release(&cfg);
+	return ret;
+}

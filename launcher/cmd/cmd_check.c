@@ -1,0 +1,142 @@
+/*
+ * cmd_check.c - 'mvlaunch check': is this host ready for these VMs?
+ *
+ * Thin: loads the VMs, plans them together next to the running ones (as
+ * 'plan' does), builds each one's QEMU argv, runs the checks of check.h and
+ * prints one line per check with the fix under every WARN and FAIL. Changes
+ * nothing. Exit 0 when nothing FAILs, 1 when something does.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "launcher/check/check.h"
+#include "launcher/cmd/commands.h"
+#include "launcher/vm/host_plan.h"
+#include "launcher/vm/paths.h"
+#include "launcher/qemu/qemu_argv.h"
+#include "launcher/vm/vm_float.h"
+#include "launcher/vm/vm_load.h"
+#include "util/usage.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+static const char usage_check[] =
+	"usage: mvlaunch check [--json] [<vm>...]\n"
+	"\n"
+	"Check this host for the VMs (or, with none named, the host alone): /dev/kvm\n"
+	"and the KVM capabilities cpu-pm needs, the QEMU binary and the options,\n"
+	"machine type and CPU features each VM uses, the kernel command line\n"
+	"(isolcpus, nohz_full, rcu_nocbs, IOMMU), passthrough devices and their\n"
+	"IOMMU groups, hugepages, OVMF and disk images, pins, cpu-pm, KSM, THP and\n"
+	"the governor. One line per check: PASS, WARN or FAIL, with the fix under\n"
+	"each WARN and FAIL. Changes nothing; exit 0 when nothing FAILs.\n"
+	"\n"
+	"    --json    the report as JSON: {\"checks\": [{\"vm\", \"check\", \"status\",\n"
+	"              \"message\", \"fix\"}], \"pass\", \"warn\", \"fail\"}";
+
+int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct check_report r;
+	struct kvm_caps kvm;
+	struct host_plan hp;
+	struct vm_config *cfgs = NULL;
+	const char **names = NULL;
+	struct strbuf err = STRBUF_INIT;
+	struct cpuset vm_cpus;
+	size_t n, loaded = 0;
+	int json = 0, need_kvm, planned_host = 0, c, ret = MVL_EXIT_FAILURE;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'h': puts(usage_check); return MVL_EXIT_OK;
+		default: return usage_error(usage_check);
+		}
+	}
+	n = (size_t)(argc - optind);
+	check_report_init(&r);
+	memset(&hp, 0, sizeof(hp));
+	cfgs = xcalloc(n + 1, sizeof(*cfgs));
+	names = xcalloc(n + 1, sizeof(*names));
+	need_kvm = n == 0;
+	for (loaded = 0; loaded < n; loaded++) {
+		if (vm_load(argv[optind + (int)loaded], opts, &cfgs[loaded]) < 0) {
+			loaded++;
+			goto out;	/* the config error is printed: that is the answer */
+		}
+		names[loaded] = cfgs[loaded].name;
+		need_kvm |= cfgs[loaded].accel == ACCEL_KVM;
+	}
+
+	check_kvm(&r, need_kvm, &kvm);
+	cpuset_zero(&vm_cpus);
+	if (n && host_plan_init(&hp, NULL, NULL, opts, names, n, &err) < 0) {
+		check_add(&r, "topology", CHECK_FAIL, "fix host.toml, or the hwloc installation", "%s", err.buf);
+		strbuf_reset(&err);
+	} else {
+		planned_host = n > 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct pin_plan plan = { .memory_node = -1 };
+		struct strvec warnings = STRVEC_INIT, qargv = STRVEC_INIT;
+		char *run_dir = xstrfmt("%s/%s", mvl_run_root(), cfgs[i].name);
+		struct qemu_runtime rt = { .state_dir = mvl_state_root(), .run_dir = run_dir, .qmp_fd = 3 };
+		struct vm_check_ctx ctx = { .cfg = &cfgs[i], .kvm = &kvm, .plan_warnings = &warnings };
+		int ok = planned_host && pin_plan_build(&hp.host, &cfgs[i], &plan, &warnings, &err) == 0;
+
+		if (ok) {
+			ctx.plan = &plan;
+			ctx.host = &hp.host;
+			for (size_t v = 0; v < plan.nr_vcpus; v++)
+				cpuset_or(&vm_cpus, &plan.vcpu[v]);
+		} else {
+			ctx.plan_error = err.len ? err.buf : "the host topology could not be read";
+		}
+		if (qemu_argv_build(&cfgs[i], ok ? &plan : NULL, &rt, &qargv, NULL, &err) == 0)
+			ctx.argv = &qargv;
+		check_vm(&r, &ctx);
+		strbuf_reset(&err);
+		strvec_clear(&warnings);
+		strvec_clear(&qargv);
+		pin_plan_release(&plan);
+		free(run_dir);
+	}
+	check_host_knobs(&r, &vm_cpus);
+	{
+		struct check_running *running;
+		size_t nr = vm_float_running(&running);
+
+		check_floating(&r, running, nr);
+		vm_float_running_free(running, nr);
+	}
+
+	if (json) {
+		json_t *o = check_report_json(&r);
+		char *text = json_dumps(o, JSON_INDENT(2));
+
+		puts(text);
+		free(text);
+		json_decref(o);
+	} else {
+		check_report_print(&r, stdout);
+	}
+	ret = check_count(&r, CHECK_FAIL) ? MVL_EXIT_FAILURE : MVL_EXIT_OK;
+out:
+	for (size_t i = 0; i < loaded; i++)
+		vm_config_release(&cfgs[i]);
+	host_plan_release(&hp);
+	check_report_release(&r);
+	strbuf_release(&err);
+	free(names);
+	free(cfgs);
+	return ret;
+}

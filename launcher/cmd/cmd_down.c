@@ -1,0 +1,224 @@
+/*
+ * cmd_down.c - 'mvlaunch down': shut a VM down and remove its runtime files.
+ *
+ * A running guest gets the ACPI power-down and --timeout seconds (default:
+ * its config's service.stop_timeout) to power itself off. If it has not by
+ * then, it is left running and the command fails, saying how to force it:
+ * a guest installing updates is never powered off mid-write unless asked
+ * (--force at once, or --kill-after once the wait is over, which systemd's
+ * ExecStop and 'run' use). A guest that cannot act on the power button
+ * (never started, paused) is stopped at once. A VM whose QEMU crashed is
+ * cleaned up and the command succeeds.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "launcher/cmd/commands.h"
+#include "launcher/vm/paths.h"
+#include "launcher/vm/vm_float.h"
+#include "launcher/vm/vm_up.h"
+#include "config/vm_config.h"
+#include "util/usage.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+#define DEFAULT_STOP_TIMEOUT_S 60
+
+static const char usage_down[] =
+	"usage: mvlaunch down [--timeout S] [--force | --kill-after] <name>\n"
+	"\n"
+	"Shut VM <name> down: the ACPI power-down, then up to --timeout seconds for\n"
+	"the guest to power off (default: the config's service.stop_timeout, else 60).\n"
+	"If it is still running then, it is left running and down exits 1. A guest\n"
+	"that never ran or is paused is stopped at once. Runtime files are removed\n"
+	"once QEMU is gone; its logs stay in $MVLAUNCH_LOGDIR/<name>.\n"
+	"\n"
+	"    --timeout S    how long the guest gets to shut down\n"
+	"    --force        no power-down: stop QEMU at once (QMP quit, SIGTERM, SIGKILL)\n"
+	"    --kill-after   if the guest has not powered off after --timeout, stop QEMU\n"
+	"                   (what systemd's ExecStop and 'run' do)";
+
+/* Give back its hugepages and host knobs; a failure is reported, the VM is down anyway. */
+static void release_host(const char *name, const struct mvl_opts *opts)
+{
+	struct strvec notes = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT;
+
+	if (vm_host_release(name, opts, &notes, &err) < 0) {
+		error("cannot give back what '%s' held on the host", name);
+		error_lines(err.buf);
+	}
+	strbuf_reset(&err);
+	/* its CPUs are free again: floating VMs may use them */
+	if (vm_float_refresh(opts, &notes, &err) < 0)
+		error_lines(err.buf);
+	for (size_t i = 0; i < notes.nr; i++)
+		warning("%s", notes.v[i]);
+	strvec_clear(&notes);
+	strbuf_release(&err);
+}
+
+/* The guest's shutdown time from the config that started it (else NAME.toml, else 60 s). */
+static int config_stop_timeout_ms(const char *name, const char *started_from, const struct mvl_opts *opts)
+{
+	struct strbuf ignore = STRBUF_INIT;
+	struct vm_config cfg;
+	char *path = started_from ? xstrdup(started_from) : vm_config_path(name, opts, &ignore);
+	int ms = DEFAULT_STOP_TIMEOUT_S * 1000;
+
+	vm_config_init(&cfg);
+	strbuf_reset(&ignore);
+	if (path && vm_config_load(path, &cfg, &ignore) == 0)
+		ms = (int)cfg.stop_timeout * 1000;
+	vm_config_release(&cfg);
+	strbuf_release(&ignore);
+	free(path);
+	return ms;
+}
+
+struct progress {
+	const char *name;
+	int tty;
+};
+
+/* "waiting for 'win' to shut down: 12 s of 120", rewritten in place on a terminal. */
+static void show_progress(void *data, int waited_ms, int timeout_ms)
+{
+	struct progress *p = data;
+
+	if (!p->tty)
+		return;
+	fprintf(stderr, "\rwaiting for '%s' to shut down: %d s of %d (Ctrl-C leaves it running)", p->name,
+		waited_ms / 1000, timeout_ms / 1000);
+	if (waited_ms >= timeout_ms)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
+{
+	static const struct option longopts[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "kill-after", no_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const how_text[] = {
+		[STOP_NOT_RUNNING] = "was not running",
+		[STOP_GONE] = "had already stopped",
+		[STOP_POWERDOWN] = "shut down (ACPI power-down)",
+		[STOP_QUIT] = "stopped with QMP quit",
+		[STOP_TERM] = "stopped with SIGTERM",
+		[STOP_KILL] = "killed with SIGKILL",
+		[STOP_STILL_RUNNING] = "is still running",
+		[STOP_UNREACHABLE] = "is still running",
+	};
+	struct vm_handle h = VM_HANDLE_INIT;
+	struct strbuf err = STRBUF_INIT;
+	struct vm_stop_opts so = { .timeout_ms = -1 };
+	struct progress pr = { 0 };
+	int was_gone, c, r, ret = MVL_EXIT_FAILURE;
+	enum vm_stop_how how;
+	char *status = NULL;
+	const char *name;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+hf", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (parse_seconds(optarg, &so.timeout_ms) < 0) {
+				error("invalid --timeout '%s': expected seconds (0..86400)", optarg);
+				return MVL_EXIT_USAGE;
+			}
+			break;
+		case 'f':
+			so.force = 1;
+			break;
+		case 'k':
+			so.kill_after = 1;
+			break;
+		case 'h':
+			puts(usage_down);
+			return MVL_EXIT_OK;
+		default:
+			return usage_error(usage_down);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error(usage_down);
+	if (so.force && so.kill_after) {
+		error("--force and --kill-after contradict each other: --force stops at once");
+		return MVL_EXIT_USAGE;
+	}
+	name = argv[optind];
+
+	r = vm_name_arg(name, opts, &err);
+	if (r <= 0) {
+		error_lines(err.buf);
+		ret = r < 0 ? MVL_EXIT_USAGE : MVL_EXIT_FAILURE;
+		goto out;
+	}
+	if (runtime_root_access(&err) < 0 || runtime_owner_check(name, &err) < 0) {
+		error_lines(err.buf);
+		goto out;
+	}
+	r = vm_attach(name, &h, &was_gone, &err);
+	if (r < 0) {
+		error("cannot stop VM '%s'", name);
+		error_lines(err.buf);
+		goto out;
+	}
+	if (r == 0) {
+		release_host(name, opts);
+		if (was_gone) {
+			char *log = runtime_log_path(name, "qemu.log");
+
+			printf("'%s' was not running: its QEMU had crashed or been killed; removed its runtime files "
+			       "(its log: %s)\n", name, log);
+			free(log);
+		} else {
+			printf("'%s' is not running\n", name);
+		}
+		ret = MVL_EXIT_OK;
+		goto out;
+	}
+	if (so.timeout_ms < 0)
+		so.timeout_ms = config_stop_timeout_ms(name, h.state.config, opts);
+	pr.name = name;
+	pr.tty = isatty(2);
+	so.progress = show_progress;
+	so.data = &pr;
+	how = vm_stop(&h, &so, &status);
+	if (how == STOP_UNREACHABLE) {
+		error("cannot reach '%s' on its QMP socket to press the power button (another client holds it, or QEMU "
+		      "hangs); it was left running", name);
+		hint("try again, or stop it at once with 'mvlaunch down --force %s' (like pulling the plug)", name);
+		goto out;
+	}
+	if (how == STOP_STILL_RUNNING) {
+		error("'%s' is still running %d s after the ACPI power-down; it was left running", name,
+		      so.timeout_ms / 1000);
+		hint("wait longer with 'mvlaunch down --timeout SECONDS %s', or stop it at once with 'mvlaunch down "
+		     "--force %s' (like pulling the plug: what the guest has not saved is lost)", name, name);
+		goto out;
+	}
+	if (how == STOP_QUIT && !so.force && (!strcmp(status, "prelaunch") || !strcmp(status, "paused")))
+		printf("'%s' was %s (a guest that does not run cannot act on the power button): ", name,
+		       !strcmp(status, "prelaunch") ? "never started" : "paused");
+	else if (how != STOP_POWERDOWN && !so.force && hears_acpi_state(status))
+		printf("'%s' did not shut down within %d s of the ACPI power-down: ", name, so.timeout_ms / 1000);
+	else
+		printf("'%s' ", name);
+	printf("%s\n", how_text[how]);
+	release_host(name, opts);
+	ret = MVL_EXIT_OK;
+out:
+	free(status);
+	vm_handle_release(&h);
+	strbuf_release(&err);
+	return ret;
+}

@@ -1,0 +1,195 @@
+/*
+ * cmd_run.c - 'mvlaunch run': start a VM and stay with it (for systemd).
+ *
+ * The same start as 'up' (paused, pinned, verified, resumed), then
+ * sd_notify("READY=1") (notify.c) and wait. SIGTERM or SIGINT become a graceful stop
+ * (ACPI power-down, then quit/TERM/KILL); the guest powering itself off ends
+ * the command too. Exit 0 for a clean shutdown, 1 when QEMU crashed or
+ * could not start, so Restart=on-failure restarts only real failures.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launcher/cmd/commands.h"
+#include "launcher/vm/notify.h"
+#include "launcher/vm/vm_load.h"
+#include "launcher/cmd/vm_show.h"
+#include "launcher/vm/vm_float.h"
+#include "launcher/vm/vm_up.h"
+#include "util/interrupt.h"
+#include "util/usage.h"
+#include "util/banned.h"
+
+static const char usage_run[] =
+	"usage: mvlaunch run [--timeout S] [--stop-timeout S] [--force] <vm>\n"
+	"\n"
+	"Start <vm> like 'up', then stay in the foreground until it stops: for a\n"
+	"service manager (Type=notify: READY=1 is sent once every pin holds).\n"
+	"SIGTERM/SIGINT shut the guest down like 'down'. Exit 0 when the guest shut\n"
+	"down cleanly, 1 when QEMU crashed or could not start.\n"
+	"\n"
+	"    --timeout S        how long QEMU may take to answer on QMP (default 30)\n"
+	"    --stop-timeout S   how long the guest gets to power off on a signal, before QEMU\n"
+	"                       is stopped (default: the config's service.stop_timeout)\n"
+	"    --force            as for 'up': a cpu_pm VM on vCPUs that are not dedicated";
+
+int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
+{
+	static const struct option longopts[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ "stop-timeout", required_argument, NULL, 's' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vm_up_opts up = { .timeout_ms = 30000, .mvl = opts };
+	struct vm_handle h = VM_HANDLE_INIT;
+	struct strbuf err = STRBUF_INIT;
+	struct vm_config cfg;
+	sigset_t mask, old;
+	int stop_ms = -1, sfd = -1, release = 0, c, ret = MVL_EXIT_FAILURE;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+		case 's':
+			if (parse_seconds(optarg, c == 't' ? &up.timeout_ms : &stop_ms) < 0) {
+				error("invalid --%s '%s': expected seconds (0..86400)", c == 't' ? "timeout" : "stop-timeout", optarg);
+				return MVL_EXIT_USAGE;
+			}
+			break;
+		case 'f':
+			up.force = 1;
+			break;
+		case 'h':
+			puts(usage_run);
+			return MVL_EXIT_OK;
+		default:
+			return usage_error(usage_run);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error(usage_run);
+
+	/* signals become readable events; the child unblocks them before exec */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0) {
+		error("cannot create a signalfd: %s", strerror(errno));
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return MVL_EXIT_FAILURE;
+	}
+	/* a signal while starting undoes the start (the blocked signals stay pending for the checks) */
+	if (interrupt_arm() < 0) {
+		error("cannot watch signals: %s", strerror(errno));
+		goto out;
+	}
+	if (vm_load_up(argv[optind], opts, &up, &cfg, &h) < 0) {
+		int sig = interrupt_take();
+
+		if (sig)
+			ret = 128 + sig;
+		interrupt_disarm();
+		service_notify("%s", "STATUS=failed to start (see the journal)");
+		goto out;
+	}
+	interrupt_disarm();	/* still blocked: a signal from now on shuts the guest down through sfd */
+	printf("'%s' is running: QEMU pid %d; pins verified\n", cfg.name, (int)h.proc.pid);
+	vm_threads_print(stdout, &h.state.threads, 0);
+	fflush(stdout);
+	service_notify("READY=1\nSTATUS=running, QEMU pid %d, %u vCPUs pinned", (int)h.proc.pid, cfg.vcpus);
+	/* QMP serves one client: let 'status' and 'down' have it meanwhile */
+	qmp_close(h.qmp);
+	h.qmp = NULL;
+
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ .fd = sfd, .events = POLLIN },
+			{ .fd = h.proc.pidfd, .events = POLLIN },
+		};
+
+		if (poll(pfd, h.proc.pidfd >= 0 ? 2 : 1, h.proc.pidfd >= 0 ? -1 : 200) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+				enum vm_stop_how how;
+
+				service_notify("%s", "STOPPING=1\nSTATUS=shutting down the guest");
+				printf("'%s': %s received, shutting the guest down\n", cfg.name, strsignal((int)si.ssi_signo));
+				fflush(stdout);
+				if (vm_reclaim(&h, &err) <= 0) {
+					/* someone else's VM by now: ours is gone */
+					ret = MVL_EXIT_OK;
+					break;
+				}
+				{
+					struct vm_stop_opts so = { .timeout_ms = stop_ms >= 0 ? stop_ms :
+								   (int)cfg.stop_timeout * 1000, .kill_after = 1 };
+
+					how = vm_stop(&h, &so, NULL);
+				}
+				release = 1;
+				printf("'%s' %s\n", cfg.name, how == STOP_POWERDOWN ? "shut down (ACPI power-down)" :
+				       how == STOP_QUIT ? "did not power off in time; stopped with QMP quit" :
+				       how == STOP_TERM ? "stopped with SIGTERM" : how == STOP_KILL ? "killed with SIGKILL" :
+				       "had already stopped");
+				ret = MVL_EXIT_OK;
+				break;
+			}
+		}
+		if (!qemu_alive(&h.proc)) {
+			struct strbuf why = STRBUF_INIT;
+			char *log = runtime_log_path(cfg.name, "qemu.log");
+
+			qemu_describe_exit(&h.proc, &why);
+			if (WIFEXITED(h.proc.status) && WEXITSTATUS(h.proc.status) == 0) {
+				printf("'%s': the guest powered off\n", cfg.name);
+				ret = MVL_EXIT_OK;
+			} else {
+				file_tail(log, 8, &why);
+				error("QEMU of '%s' %s", cfg.name, why.buf);
+			}
+			free(log);
+			strbuf_release(&why);
+			/* 'down' may have cleaned up already, or a new 'up' may own the name */
+			if (vm_reclaim(&h, &err) > 0) {
+				runtime_clean(&h.rt);
+				release = 1;
+			}
+			break;
+		}
+	}
+	if (release) {
+		struct strbuf e2 = STRBUF_INIT;
+
+		if (vm_host_release(cfg.name, opts, NULL, &e2) < 0)
+			error_lines(e2.buf);
+		strbuf_reset(&e2);
+		if (vm_float_refresh(opts, NULL, &e2) < 0)
+			error_lines(e2.buf);
+		strbuf_release(&e2);
+	}
+out:
+	if (sfd >= 0)
+		close(sfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	vm_handle_release(&h);
+	strbuf_release(&err);
+	vm_config_release(&cfg);
+	return ret;
+}

@@ -1,0 +1,163 @@
+/*
+ * cmd_status.c - 'mvlaunch status': running VMs, their state and live pins.
+ *
+ * Exit code: 0; with one VM named, 3 when it is not running (crashed
+ * included), as LSB and 'systemctl status' do.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "launcher/cmd/commands.h"
+#include "launcher/vm/paths.h"
+#include "launcher/vm/runtime.h"
+#include "launcher/cmd/vm_show.h"
+#include "launcher/vm/vm_status.h"
+#include "launcher/vm/vm_up.h"
+#include "util/usage.h"
+#include "util/banned.h"
+
+static const char usage_status[] =
+	"usage: mvlaunch status [--json] [<name>]\n"
+	"\n"
+	"Show every VM under the runtime root (or only <name>): its state from QMP,\n"
+	"QEMU's pid and uptime, and each thread's CPUs as the kernel reports them now,\n"
+	"marking any thread that drifted from its pin. A VM whose QEMU died is 'crashed'.\n"
+	"Exit 3 when the named VM is not running.\n"
+	"\n"
+	"    --json    {\"vms\": [{\"name\", \"state\", \"pid\", \"uptime_s\", \"drift\", \"threads\": [...]}]}";
+
+struct status_ctx {
+	int json;
+	json_t *vms;
+	int count;
+};
+
+static void print_human(const struct vm_status *s)
+{
+	printf("%s: %s", s->name, s->state);
+	if (s->running) {
+		long long u = s->uptime_s;
+
+		printf(", pid %d, up %lld:%02lld:%02lld", (int)s->st.pid, u / 3600, u / 60 % 60, u % 60);
+	} else if (s->st.pid) {
+		char *log = runtime_log_path(s->name, "qemu.log");
+
+		printf(" (QEMU pid %d is gone; its log: %s; 'mvlaunch down %s' cleans up)", (int)s->st.pid, log, s->name);
+		free(log);
+	}
+	if (s->drift)
+		printf(", PINS DRIFTED");
+	putchar('\n');
+	if (s->running)
+		vm_threads_print(stdout, &s->st.threads, 1);
+}
+
+static int show_one(const char *name, void *data)
+{
+	struct status_ctx *ctx = data;
+	struct strbuf err = STRBUF_INIT;
+	struct vm_status s;
+
+	vm_status_read(name, &s, &err);
+	if (ctx->json)
+		json_array_append_new(ctx->vms, vm_status_json(&s));
+	else
+		print_human(&s);
+	ctx->count++;
+	vm_status_release(&s);
+	strbuf_release(&err);
+	return 0;
+}
+
+int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct status_ctx ctx = { 0 };
+	int c, ret = MVL_EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j': ctx.json = 1; break;
+		case 'h': puts(usage_status); return MVL_EXIT_OK;
+		default: return usage_error(usage_status);
+		}
+	}
+	if (argc - optind > 1)
+		return usage_error(usage_status);
+	{
+		struct strbuf err = STRBUF_INIT;
+
+		if (runtime_root_access(&err) < 0) {
+			error_lines(err.buf);
+			strbuf_release(&err);
+			return MVL_EXIT_FAILURE;
+		}
+		strbuf_release(&err);
+	}
+	if (argc - optind == 1) {
+		/* before anything else: a NAME that cannot be a VM never becomes a path */
+		struct strbuf err = STRBUF_INIT;
+		int known = vm_name_arg(argv[optind], opts, &err);
+
+		if (known <= 0)
+			error_lines(err.buf);
+		strbuf_release(&err);
+		if (known <= 0)
+			return known < 0 ? MVL_EXIT_USAGE : MVL_EXIT_FAILURE;
+	}
+	{
+		/* a crashed VM's hugepages and host knobs are given back first */
+		struct strvec notes = STRVEC_INIT;
+		struct strbuf err = STRBUF_INIT;
+
+		if (vm_host_reconcile(opts, &notes, &err) < 0)
+			error_lines(err.buf);
+		for (size_t i = 0; i < notes.nr; i++)
+			warning("%s", notes.v[i]);
+		strvec_clear(&notes);
+		strbuf_release(&err);
+	}
+	ctx.vms = json_array();
+	if (argc - optind == 1) {
+		const char *name = argv[optind];
+
+		if (!runtime_exists(name)) {
+			if (!ctx.json)
+				printf("%s: not running\n", name);
+			ret = MVL_EXIT_NOT_RUNNING;
+		} else {
+			struct strbuf err = STRBUF_INIT;
+			struct vm_status s;
+
+			vm_status_read(name, &s, &err);
+			if (!s.running)
+				ret = MVL_EXIT_NOT_RUNNING;
+			if (ctx.json)
+				json_array_append_new(ctx.vms, vm_status_json(&s));
+			else
+				print_human(&s);
+			vm_status_release(&s);
+			strbuf_release(&err);
+		}
+	} else {
+		runtime_for_each(show_one, &ctx);
+		if (!ctx.json && !ctx.count)
+			printf("no VMs are running\n");
+	}
+	if (ctx.json) {
+		json_t *o = json_pack("{s:O}", "vms", ctx.vms);
+		char *text = json_dumps(o, JSON_INDENT(2));
+
+		puts(text);
+		free(text);
+		json_decref(o);
+	}
+	json_decref(ctx.vms);
+	return ret;
+}

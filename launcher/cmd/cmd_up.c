@@ -1,0 +1,217 @@
+/*
+ * cmd_up.c - 'mvlaunch up': start a VM paused, pin it, verify, resume it.
+ *
+ * Thin: vm_load() reads the config, vm_up() does the work; this prints the
+ * resulting pins and maps the result to an exit code.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "launcher/cmd/commands.h"
+#include "launcher/vm/vm_load.h"
+#include "launcher/cmd/vm_show.h"
+#include "launcher/vm/vm_up.h"
+#include "util/interrupt.h"
+#include "util/quote.h"
+#include "util/usage.h"
+#include "util/banned.h"
+
+static const char usage_up[] =
+	"usage: mvlaunch up [--timeout S] [--paused] [--dry-run] [--force] <vm>\n"
+	"\n"
+	"Start <vm> paused, pin every vCPU, emulator and I/O thread to the CPUs its\n"
+	"config names, read the pins back, then let the guest run. QEMU keeps running\n"
+	"after mvlaunch exits; stop it with 'mvlaunch down <vm>'. The FAIL-level\n"
+	"checks of 'mvlaunch check' for the VM run first (files, passthrough, cpu-pm).\n"
+	"\n"
+	"    --timeout S   how long QEMU may take to answer on QMP (default 30)\n"
+	"    --paused      pin and verify, but leave the guest paused (resume with\n"
+	"                  QMP 'cont'; for debugging, or hosts that cannot run guests)\n"
+	"    --dry-run     plan, list the host changes ('path: old -> new') and the\n"
+	"                  QEMU command line; change and start nothing\n"
+	"    --force       start a cpu_pm = true VM whose vCPUs are not dedicated\n"
+	"                  (refused otherwise: it slows whatever shares their CPUs)\n"
+	"\n"
+	"Ctrl-C, SIGTERM or SIGHUP before the VM runs undo everything (QEMU, runtime\n"
+	"files, host changes) and exit 130, 143 or 129.";
+
+/*
+ * What 'up' is doing, on a terminal, once it takes more than a second: a
+ * timer prints the step under way when the second is up (write() only: it is
+ * a signal handler), then each new step is printed as it starts.
+ */
+static char step_line[256];
+static size_t step_len;
+static volatile sig_atomic_t step_shown;
+
+static void step_alarm(int sig)
+{
+	ssize_t n;
+
+	(void)sig;
+	step_shown = 1;
+	if (step_len)
+		n = write(2, step_line, step_len);
+	(void)n;
+}
+
+static void show_step(void *data, const char *what)
+{
+	const char *name = data;
+	sigset_t alrm, old;
+	int len;
+
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	sigprocmask(SIG_BLOCK, &alrm, &old);
+	len = snprintf(step_line, sizeof(step_line), "mvlaunch: up '%s': %s...\n", name, what);
+	step_len = len > 0 ? (size_t)len < sizeof(step_line) ? (size_t)len : sizeof(step_line) - 1 : 0;
+	if (step_shown && step_len) {
+		ssize_t n = write(2, step_line, step_len);
+
+		(void)n;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Arm the one-second timer when stderr is a terminal; 1 when armed. */
+static int steps_on_terminal(void)
+{
+	struct sigaction sa = { .sa_handler = step_alarm, .sa_flags = SA_RESTART };
+	struct itimerval one = { .it_value = { 1, 0 } };
+
+	if (!isatty(2))
+		return 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &one, NULL);
+	return 1;
+}
+
+static void steps_off(void)
+{
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+
+	setitimer(ITIMER_REAL, &off, NULL);
+	signal(SIGALRM, SIG_DFL);
+}
+
+int parse_seconds(const char *arg, int *ms)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (!*arg || *end || v < 0 || v > 86400)
+		return -1;
+	*ms = (int)v * 1000;
+	return 0;
+}
+
+int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
+{
+	static const struct option longopts[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ "paused", no_argument, NULL, 'p' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vm_up_opts up = { .timeout_ms = 30000, .mvl = opts };
+	struct vm_handle h = VM_HANDLE_INIT;
+	struct strvec changes = STRVEC_INIT, qargv = STRVEC_INIT;
+	struct vm_config cfg;
+	int c, ret_load, ret = MVL_EXIT_FAILURE;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (parse_seconds(optarg, &up.timeout_ms) < 0) {
+				error("invalid --timeout '%s': expected seconds (0..86400)", optarg);
+				return MVL_EXIT_USAGE;
+			}
+			break;
+		case 'p':
+			up.paused = 1;
+			break;
+		case 'n':
+			up.dry_run = 1;
+			break;
+		case 'f':
+			up.force = 1;
+			break;
+		case 'h':
+			puts(usage_up);
+			return MVL_EXIT_OK;
+		default:
+			return usage_error(usage_up);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error(usage_up);
+
+	up.changes = &changes;
+	up.argv = &qargv;
+	/* Ctrl-C, SIGTERM, SIGHUP: undo what was done, like any failure, then exit 128 + signal */
+	if (interrupt_arm() < 0) {
+		error("cannot block signals: %s", strerror(errno));
+		return MVL_EXIT_FAILURE;
+	}
+	if (steps_on_terminal()) {
+		up.step = show_step;
+		up.step_data = argv[optind];
+	}
+	ret_load = vm_load_up(argv[optind], opts, &up, &cfg, &h);
+	steps_off();
+	if (ret_load < 0) {
+		int sig = interrupt_take();
+
+		if (sig)
+			ret = 128 + sig;
+		goto out;
+	}
+	{
+		int sig = interrupt_take();
+
+		if (sig)
+			warning("%s came after '%s' was running: it keeps running ('mvlaunch down %s' stops it)",
+				interrupt_name(sig), cfg.name, cfg.name);
+	}
+	if (up.dry_run) {
+		struct strbuf q = STRBUF_INIT;
+
+		printf("'%s' would start; host changes:\n", cfg.name);
+		for (size_t i = 0; i < changes.nr; i++)
+			printf("  %s\n", changes.v[i]);
+		if (!changes.nr)
+			printf("  (none)\n");
+		printf("QEMU command line:\n");
+		for (size_t i = 0; i < qargv.nr; i++) {
+			strbuf_reset(&q);
+			sq_quote(&q, qargv.v[i]);
+			printf("%s%s", i ? " " : "  ", q.buf);
+		}
+		putchar('\n');
+		strbuf_release(&q);
+		ret = MVL_EXIT_OK;
+		goto out;
+	}
+	printf("'%s' is %s: QEMU pid %d, %u vCPU%s pinned and verified\n", cfg.name,
+	       up.paused ? "paused" : "running", (int)h.proc.pid, cfg.vcpus, cfg.vcpus == 1 ? "" : "s");
+	vm_threads_print(stdout, &h.state.threads, 0);
+	ret = MVL_EXIT_OK;
+out:
+	interrupt_disarm();
+	vm_handle_release(&h);
+	strvec_clear(&changes);
+	strvec_clear(&qargv);
+	vm_config_release(&cfg);
+	return ret;
+}

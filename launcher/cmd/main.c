@@ -1,0 +1,140 @@
+/*
+ * main.c - mvlaunch's entry point: global options, the command table, dispatch.
+ *
+ * The only file outside libmvlaunch.a. The table below is the one list of
+ * commands: 'mvlaunch', 'mvlaunch help' and the tests that loop over every
+ * command's --help all read it.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "launcher/cmd/commands.h"
+#include "launcher/cmd/version.h"
+#include "util/suggest.h"
+#include "util/usage.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv, const struct mvl_opts *opts);
+	const char *help;
+};
+
+static const struct cmd commands[] = {
+	{ "up",      cmd_up,      "start a VM paused, pin every thread, verify, resume it" },
+	{ "down",    cmd_down,    "stop a VM (ACPI, then quit, TERM, KILL) and clean up" },
+	{ "run",     cmd_run,     "start a VM and stay in the foreground (systemd Type=notify)" },
+	{ "console", cmd_console, "attach the terminal to a VM's serial console (Ctrl-] leaves)" },
+	{ "status",  cmd_status,  "show VMs, their state and their live pins" },
+	{ "list",    cmd_list,    "one line per VM: name, state, pid" },
+	{ "plan",    cmd_plan,    "show where VMs' threads and memory go on this host; change nothing" },
+	{ "check",   cmd_check,   "check this host for VMs: KVM, QEMU, kernel command line, IOMMU, hugepages, pins" },
+	{ "unit",    cmd_unit,    "print the systemd unit that runs a VM as a service" },
+	{ "host",    cmd_host,    "show, apply or undo the host knobs and hugepages VMs hold" },
+	{ "argv",    cmd_argv,    "print the QEMU command line for a VM; change nothing" },
+	{ "help",    cmd_help,    "show help for a command, or 'help config' for every config key" },
+	{ "version", cmd_version, "print mvlaunch's version" },
+};
+
+static const char usage_main[] =
+	"usage: mvlaunch [--vms DIR] [--host-config FILE] [--version] [--help] <command> [<args>]";
+
+void commands_list(void)
+{
+	printf("%s\n\nCommands:\n", usage_main);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		printf("   %-10s %s\n", commands[i].name, commands[i].help);
+	printf("\nA <vm> is a NAME (NAME.toml in --vms DIR, $MVLAUNCH_VMS or /etc/mvlaunch/vms)\n"
+	       "or a path to a .toml file. 'mvlaunch help <command>' shows a command's options.\n");
+}
+
+static const struct cmd *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+/* What people coming from virsh, qm or docker type, and what mvlaunch calls it. */
+static const struct { const char *word, *cmd; } synonyms[] = {
+	{ "start", "up" }, { "boot", "up" }, { "create", "up" }, { "stop", "down" }, { "shutdown", "down" },
+	{ "destroy", "down --force" }, { "kill", "down --force" }, { "ps", "list" }, { "ls", "list" },
+	{ "info", "status" }, { "dominfo", "status" }, { "show", "status" }, { "cmdline", "argv" },
+	{ "doctor", "check" }, { "service", "unit" },
+};
+
+/* "unknown command 'start'" with the command meant: a synonym, else the nearest name. */
+static int unknown_command(const char *name)
+{
+	const char *names[ARRAY_SIZE(commands)], *near = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(synonyms) && !near; i++)
+		if (!strcmp(synonyms[i].word, name))
+			near = synonyms[i].cmd;
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		names[i] = commands[i].name;
+	if (!near)
+		near = suggest_nearest(name, names, ARRAY_SIZE(commands));
+	error("unknown command '%s'", name);
+	if (near)
+		hint("did you mean 'mvlaunch %s'? ('mvlaunch help' lists the commands)", near);
+	else
+		hint("see 'mvlaunch help' for the list");
+	return MVL_EXIT_USAGE;
+}
+
+int commands_help(const char *name, const struct mvl_opts *opts)
+{
+	const struct cmd *c = find_cmd(name);
+	char *argv[] = { (char *)name, (char *)"--help", NULL };
+
+	if (!c)
+		return unknown_command(name);
+	return c->fn(2, argv, opts);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "vms", required_argument, NULL, 'v' },
+		{ "host-config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct mvl_opts opts = { 0 };
+	const struct cmd *cmd;
+	int c;
+
+	/* '+': stop at the command name; its options are its own */
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			opts.vms_dir = optarg;
+			break;
+		case 'c':
+			opts.host_config = optarg;
+			break;
+		case 'h':
+			commands_list();
+			return MVL_EXIT_OK;
+		case 'V':
+			printf("mvlaunch %s\n", MVL_VERSION);
+			return MVL_EXIT_OK;
+		default:
+			return usage_error(usage_main);
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "%s\n", usage_main);
+		fprintf(stderr, "see 'mvlaunch help' for the commands\n");
+		return MVL_EXIT_USAGE;
+	}
+	cmd = find_cmd(argv[optind]);
+	if (!cmd)
+		return unknown_command(argv[optind]);
+	return cmd->fn(argc - optind, argv + optind, &opts);
+}

@@ -1,0 +1,30 @@
+/*
+ * vm_show.c - the thread/pin table 'up' and 'status' print (see vm_show.h).
+ */
+#include "launcher/cmd/vm_show.h"
+#include "util/banned.h"
+
+void vm_threads_print(FILE *out, const struct vm_threads *threads, int drift)
+{
+	struct strbuf label = STRBUF_INIT, cpus = STRBUF_INIT, want = STRBUF_INIT;
+
+	fprintf(out, "  %-18s %-8s %-16s %s\n", "THREAD", "TID", "NAME", "CPUS");
+	for (size_t i = 0; i < threads->nr; i++) {
+		const struct vm_thread *t = &threads->t[i];
+
+		strbuf_reset(&label);
+		strbuf_reset(&cpus);
+		strbuf_reset(&want);
+		thread_label(t, &label);
+		cpuset_format(&t->actual, &cpus);
+		fprintf(out, "  %-18s %-8d %-16s %s", label.buf, (int)t->tid, t->comm, cpus.buf);
+		if (drift && !cpuset_equal(&t->actual, &t->planned)) {
+			cpuset_format(&t->planned, &want);
+			fprintf(out, " (planned %s) DRIFT", want.buf);
+		}
+		fputc('\n', out);
+	}
+	strbuf_release(&label);
+	strbuf_release(&cpus);
+	strbuf_release(&want);
+}

@@ -1,0 +1,67 @@
+/*
+ * host_prep.h - host knobs and hugepages while VMs run, undone exactly.
+ *
+ * While at least one VM (or a manual 'host prepare') holds the host, the
+ * knobs host.toml sets are applied: THP, vm.stat_interval, kernel.watchdog,
+ * KSM, perf limits, the writeback workqueue and movable IRQs on the CPUs no
+ * VM owns, the cpufreq governor of VM CPUs, and the CPU shield (shield.h). Each VM also holds the hugepages
+ * its memory needs, on the nodes its memory is bound to. The first holder
+ * records every original value; the last one to leave writes them back:
+ * the values the host had, not defaults.
+ *
+ * State lives in RUN_ROOT/host.json, written atomically (temp file, fsync,
+ * rename) under the runtime root's lock, and always before the host itself
+ * changes: an original value is on disk before its file is written. Every
+ * call first reconciles: a VM whose QEMU is gone (crashed, killed) no longer
+ * holds anything, and what a killed command left half done is finished or
+ * undone. host.json is checked on every read: a path mvlaunch would never
+ * write, or a file that is not this user's own, is refused.
+ */
+#ifndef MVL_HOST_PREP_H
+#define MVL_HOST_PREP_H
+
+#include <jansson.h>
+
+#include "launcher/plan/pin_plan.h"
+#include "config/host_config.h"
+#include "config/vm_config.h"
+#include "util/strvec.h"
+
+/* The holder name of 'mvlaunch host prepare'. */
+#define HOST_MANUAL "(manual)"
+
+struct host_prep {
+	const struct host_config *hc;
+	const struct host_topo *topo;
+	int dry_run;			/* list changes, make none */
+	struct strvec changes;		/* "path: old -> new", in order */
+	struct strvec notes;		/* what could not be done (no cpufreq, an IRQ that will not move) */
+	int no_cpufreq_noted;
+	char *qemu_cgroup_procs;	/* after a hold with a shield: where QEMU puts itself (shield.h) */
+	/*
+	 * Whether holder NAME's VM may still hold the host (vm_alive()); NULL:
+	 * a running QEMU named by its state.json.
+	 */
+	int (*alive)(const char *name);
+};
+
+void host_prep_init(struct host_prep *hp, const struct host_config *hc, const struct host_topo *topo, int dry_run);
+void host_prep_release(struct host_prep *hp);
+
+/*
+ * VM 'name' (cfg, plan) starts holding the host: its hugepages, then (as
+ * first holder) the host-wide knobs; the CPU-dependent knobs follow its CPUs.
+ * The caller holds the runtime root lock. 0, or -1 with the reason in err
+ * (a hugepage shortfall with the numbers) and every change of this call undone.
+ */
+int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_config *cfg, const struct pin_plan *plan,
+		   struct strbuf *err);
+/* 'name' lets go; the last holder restores every original value. 0 or -1. */
+int host_prep_unhold(struct host_prep *hp, const char *name, struct strbuf *err);
+/* Drop holders whose VM is gone. 0 or -1. */
+int host_prep_reconcile(struct host_prep *hp, struct strbuf *err);
+
+/* host.json as JSON (new reference), with the current value of every knob; NULL when absent. */
+json_t *host_prep_status(struct strbuf *err);
+
+#endif

@@ -1,0 +1,588 @@
+/*
+ * shield.c - CPU shielding with cpuset cgroups or systemd (see shield.h).
+ *
+ * DESIGN
+ * shield_sync() works like the knobs in host_prep.c: it is idempotent,
+ * makes the host match what is wanted and records each original value the
+ * first time it changes it, so the same call creates, narrows, widens and
+ * (with no VM CPUs) undoes the shield. Moving tasks sweeps the root cgroup
+ * every time, so tasks that appeared there since (new kernel threads, a
+ * process started by a QEMU that left) follow too.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "launcher/host/shield.h"
+#include "launcher/host/sysfs.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+#define V1_ROOT "/sys/fs/cgroup/cpuset"
+#define V2_ROOT "/sys/fs/cgroup"
+#define SHIELD_NAME "mvlaunch.host"
+
+enum backend { B_NONE, B_CGROUP1, B_CGROUP2, B_SYSTEMD };
+static const char *const backend_names[] = { "none", "cgroup1", "cgroup2", "systemd" };
+static const char *const systemd_units[] = { "system.slice", "user.slice", "init.scope" };
+
+static int has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' ' || p[n] == '\n'))
+			return 1;
+	return 0;
+}
+
+/* A kernel CPU list; "" is the empty set here (v2 and systemd use it). */
+static int parse_cpus(struct cpuset *set, const char *text, struct strbuf *err)
+{
+	cpuset_zero(set);
+	return *text ? cpuset_parse(set, text, err) : 0;
+}
+
+static enum backend detect(struct strbuf *why)
+{
+	struct strbuf v = STRBUF_INIT;
+	enum backend b = B_NONE;
+
+	if (sysfs_exists(V1_ROOT "/cpuset.cpus"))
+		b = B_CGROUP1;
+	else if (sysfs_read(V2_ROOT "/cgroup.controllers", &v, NULL) < 0)
+		strbuf_addstr(why, "no cpuset cgroup here: neither " V1_ROOT "/cpuset.cpus (cgroup v1) nor "
+			      V2_ROOT "/cgroup.controllers (cgroup v2) exists");
+	else if (!has_word(v.buf, "cpuset"))
+		strbuf_addf(why, "the cgroup v2 hierarchy offers no cpuset controller (it has: %s)", v.buf);
+	else
+		b = sysfs_exists("/run/systemd/system") ? B_SYSTEMD : B_CGROUP2;
+	strbuf_release(&v);
+	return b;
+}
+
+static enum backend backend_of(json_t *sh)
+{
+	const char *name = json_string_value(json_object_get(sh, "backend"));
+
+	for (int b = B_CGROUP1; name && b <= B_SYSTEMD; b++)
+		if (!strcmp(name, backend_names[b]))
+			return (enum backend)b;
+	return B_NONE;
+}
+
+static const char *cgroup_root(enum backend b)
+{
+	return b == B_CGROUP1 ? V1_ROOT : V2_ROOT;
+}
+
+/* Write value to path (listing "path: old -> new"), unless it is so already. */
+static int put(struct shield_io *io, const char *path, const char *value, struct strbuf *err)
+{
+	struct strbuf cur = STRBUF_INIT;
+	int have = sysfs_read(path, &cur, NULL) == 0, ret = 0;
+
+	if (have && !strcmp(cur.buf, value))
+		goto out;
+	strvec_pushf(io->changes, "%s: %s -> %s", path, !have ? "(none)" : cur.len ? cur.buf : "(empty)",
+		     *value ? value : "(empty)");
+	/* an empty cpuset.cpus (cgroup v2: use the parent's) is written as a bare newline */
+	if (!io->dry_run && sysfs_write(path, *value ? value : "\n", err) < 0)
+		ret = -1;
+out:
+	strbuf_release(&cur);
+	return ret;
+}
+
+/* Put the records made so far on disk before the host changes (write-ahead). */
+static int commit(struct shield_io *io, struct strbuf *err)
+{
+	return io->dry_run || !io->commit ? 0 : io->commit(io->commit_data, err);
+}
+
+/* ---- tasks ---- */
+
+static int is_kernel_thread(long pid)
+{
+	struct strbuf v = STRBUF_INIT;
+	char *path = xstrfmt("/proc/%ld/stat", pid), *p;
+	long ppid = -1;
+
+	if (sysfs_read(path, &v, NULL) == 0 && (p = strrchr(v.buf, ')')))
+		sscanf(p + 1, " %*c %ld", &ppid);
+	free(path);
+	strbuf_release(&v);
+	return pid == 2 || ppid == 2;	/* kthreadd and its children */
+}
+
+static char *task_name(long pid)
+{
+	struct strbuf v = STRBUF_INIT;
+	char *path = xstrfmt("/proc/%ld/comm", pid), *name;
+
+	sysfs_read(path, &v, NULL);
+	name = xstrfmt("%s[%ld]", v.len ? v.buf : "?", pid);
+	free(path);
+	strbuf_release(&v);
+	return name;
+}
+
+/* Whether task pid may run on a CPU of vm (its Cpus_allowed_list). */
+static int may_run_on(long pid, const struct cpuset *vm)
+{
+	struct strbuf v = STRBUF_INIT, e = STRBUF_INIT;
+	char *path = xstrfmt("/proc/%ld/status", pid), *p;
+	struct cpuset allowed;
+	int r = 1;
+
+	if (sysfs_read(path, &v, NULL) == 0 && (p = strstr(v.buf, "Cpus_allowed_list:"))) {
+		p += strlen("Cpus_allowed_list:");
+		p += strspn(p, " \t");
+		p[strcspn(p, "\n")] = '\0';
+		if (cpuset_parse(&allowed, p, &e) == 0)
+			r = cpuset_intersects(&allowed, vm);
+	}
+	free(path);
+	strbuf_release(&v);
+	strbuf_release(&e);
+	return r;
+}
+
+static int kept(const struct shield_io *io, long pid)
+{
+	for (size_t i = 0; i < io->nr_keep; i++)
+		if ((long)io->keep[i] == pid)
+			return 1;
+	return 0;
+}
+
+/*
+ * Move every process of cgroup 'from' but the kept ones into 'to'. With vm
+ * (shielding), a task that cannot move and may run on those CPUs is reported.
+ */
+static void move_tasks(struct shield_io *io, const char *from, const char *to, const struct cpuset *vm)
+{
+	char *src = xstrfmt("%s/cgroup.procs", from), *dst = xstrfmt("%s/cgroup.procs", to);
+	struct strbuf list = STRBUF_INIT;
+	struct strvec stuck = STRVEC_INIT;
+	size_t moved = 0, kthreads = 0;
+	char *end;
+
+	sysfs_read(src, &list, NULL);
+	for (char *p = list.buf; *p; p = end) {
+		long pid = strtol(p, &end, 10);
+		char num[24];
+
+		if (end == p)
+			break;
+		if (pid <= 0 || kept(io, pid))
+			continue;
+		snprintf(num, sizeof(num), "%ld", pid);
+		if (io->dry_run || sysfs_write(dst, num, NULL) == 0) {
+			moved++;
+		} else {
+			char *proc = xstrfmt("/proc/%ld", pid);
+
+			if (!sysfs_exists(proc) || !vm || !may_run_on(pid, vm))
+				;	/* it exited meanwhile, or it stays off the VM CPUs anyway */
+			else if (is_kernel_thread(pid))
+				kthreads++;
+			else
+				strvec_push_nodup(&stuck, task_name(pid));
+			free(proc);
+		}
+	}
+	if (moved)
+		strvec_pushf(io->changes, "move %zu task%s from %s to %s", moved, moved == 1 ? "" : "s", from, to);
+	if (kthreads)
+		strvec_pushf(io->notes, "shield: %zu kernel thread%s could not leave the VM CPUs (per-CPU threads of "
+			     "those CPUs and kthreadd cannot move)", kthreads, kthreads == 1 ? "" : "s");
+	for (size_t i = 0; i < stuck.nr; i++)
+		strvec_pushf(io->notes, "shield: could not move %s out of the VM CPUs", stuck.v[i]);
+	strvec_clear(&stuck);
+	strbuf_release(&list);
+	free(src);
+	free(dst);
+}
+
+/* ---- other cpusets ---- */
+
+/* Child cgroups of dir (all descendants when 'deep'), children before parents. */
+static void child_cgroups(const char *dir, int deep, struct strvec *out)
+{
+	char *p = sysfs_path(dir);
+	DIR *d = opendir(p);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char *child;
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.' || !strcmp(de->d_name, SHIELD_NAME))
+			continue;
+		child = xstrfmt("%s/%s", dir, de->d_name);
+		if (deep)
+			child_cgroups(child, deep, out);
+		strvec_push_nodup(out, child);
+	}
+	if (d)
+		closedir(d);
+	free(p);
+}
+
+/*
+ * Every other cpuset keeps its CPUs minus the VMs' (from its recorded
+ * original). Cgroup v1 wants a child inside its parent, so growing goes
+ * parents first and shrinking children first; v2 needs only the top level.
+ */
+static int fence_others(json_t *sh, enum backend b, const struct cpuset *vm, const struct cpuset *all,
+			struct shield_io *io, struct strbuf *err)
+{
+	json_t *others = json_object_get(sh, "others");
+	struct strvec dirs = STRVEC_INIT;
+	struct strvec want = STRVEC_INIT;
+	int *grow, ret = 0;
+
+	if (!others) {
+		others = json_object();
+		json_object_set_new(sh, "others", others);
+	}
+	child_cgroups(cgroup_root(b), b == B_CGROUP1, &dirs);
+	grow = xcalloc(dirs.nr + 1, sizeof(*grow));
+	for (size_t i = 0; i < dirs.nr; i++) {
+		char *file = xstrfmt("%s/cpuset.cpus", dirs.v[i]);
+		struct strbuf cur = STRBUF_INIT, e = STRBUF_INIT, v = STRBUF_INIT;
+		json_t *rec = json_object_get(others, file);
+		const char *orig;
+		struct cpuset o, n, c;
+
+		strvec_push(&want, "");
+		if (sysfs_read(file, &cur, &e) < 0)
+			goto next;	/* no cpuset in this group (v2: controller not enabled there) */
+		orig = rec ? json_string_value(rec) : cur.buf;
+		if (parse_cpus(&o, orig, &e) < 0 || parse_cpus(&c, cur.buf, &e) < 0)
+			goto next;
+		if (!*orig)
+			o = *all;	/* v2: empty means the parent's */
+		if (!rec && !cpuset_intersects(&o, vm))
+			goto next;
+		n = o;
+		cpuset_andnot(&n, vm);
+		if (cpuset_empty(&n)) {
+			strvec_pushf(io->notes, "shield: cgroup %s runs only on VM CPUs (%s); left as it is", dirs.v[i], orig);
+			goto next;
+		}
+		if (!rec)
+			json_object_set_new(others, file, json_string(orig));
+		cpuset_format(&n, &v);
+		free(want.v[i]);
+		want.v[i] = strbuf_detach(&v);
+		grow[i] = !cpuset_empty(&c) && (cpuset_andnot(&n, &c), !cpuset_empty(&n));
+next:
+		free(file);
+		strbuf_release(&cur);
+		strbuf_release(&e);
+		strbuf_release(&v);
+	}
+	if (commit(io, err) < 0)	/* every original recorded above, on disk */
+		ret = -1;
+	for (size_t i = dirs.nr; ret == 0 && i-- > 0;)
+		if (*want.v[i] && grow[i]) {
+			char *file = xstrfmt("%s/cpuset.cpus", dirs.v[i]);
+
+			ret |= put(io, file, want.v[i], err);
+			free(file);
+		}
+	for (size_t i = 0; ret == 0 && i < dirs.nr; i++)
+		if (*want.v[i] && !grow[i]) {
+			char *file = xstrfmt("%s/cpuset.cpus", dirs.v[i]);
+
+			ret |= put(io, file, want.v[i], err);
+			free(file);
+		}
+	free(grow);
+	strvec_clear(&want);
+	strvec_clear(&dirs);
+	return ret;
+}
+
+/* Give every recorded cpuset its original CPUs back, parents first. */
+static int unfence_others(json_t *sh, struct shield_io *io, struct strbuf *err)
+{
+	json_t *others = json_object_get(sh, "others");
+	const char **files = xcalloc(json_object_size(others) + 1, sizeof(*files));
+	const char *file;
+	size_t n = 0;
+	json_t *v;
+	int ret = 0;
+
+	json_object_foreach(others, file, v)
+		files[n++] = file;
+	while (n-- > 0) {
+		char *dir = xstrndup(files[n], strlen(files[n]) - strlen("/cpuset.cpus"));
+
+		if (sysfs_exists(dir))	/* a cgroup removed meanwhile needs nothing */
+			ret |= put(io, files[n], json_string_value(json_object_get(others, files[n])), err);
+		free(dir);
+	}
+	free(files);
+	return ret;
+}
+
+/* ---- cgroup files (v1 and v2 without systemd) ---- */
+
+static int cgroup_apply(json_t *sh, enum backend b, const struct cpuset *host, const struct cpuset *vm,
+			const struct cpuset *all, struct shield_io *io, struct strbuf *err)
+{
+	const char *root = cgroup_root(b);
+	char *dir = xstrfmt("%s/" SHIELD_NAME, root), *file = NULL;
+	struct strbuf v = STRBUF_INIT;
+	int ret = -1;
+
+	if (!json_object_get(sh, "cgroup")) {
+		if (b == B_CGROUP2) {
+			file = xstrfmt("%s/cgroup.subtree_control", root);
+			if (sysfs_read(file, &v, err) < 0)
+				goto out;
+			if (!has_word(v.buf, "cpuset")) {
+				strvec_pushf(io->changes, "%s: +cpuset", file);
+				/* recorded first: undone by '-cpuset' even if we die right after */
+				json_object_set_new(sh, "enabled_controller", json_true());
+				if (commit(io, err) < 0 || (!io->dry_run && sysfs_write(file, "+cpuset", err) < 0))
+					goto out;
+			}
+		}
+		strvec_pushf(io->changes, "mkdir %s", dir);
+		json_object_set_new(sh, "cgroup", json_string(dir));
+		if (commit(io, err) < 0 || (!io->dry_run && sysfs_mkdir(dir, err) < 0))
+			goto out;
+		if (b == B_CGROUP1) {
+			/* a v1 cpuset takes no task before it has memory nodes */
+			char *mems = xstrfmt("%s/cpuset.mems", root), *to = xstrfmt("%s/cpuset.mems", dir);
+			int r = sysfs_read(mems, &v, err) < 0 ? -1 : put(io, to, v.buf, err);
+
+			free(mems);
+			free(to);
+			if (r < 0)
+				goto out;
+		}
+	}
+	free(file);
+	file = xstrfmt("%s/cpuset.cpus", dir);
+	strbuf_reset(&v);
+	cpuset_format(host, &v);
+	if (put(io, file, v.buf, err) < 0 || fence_others(sh, b, vm, all, io, err) < 0)
+		goto out;
+	move_tasks(io, root, dir, vm);
+	ret = 0;
+out:
+	strbuf_release(&v);
+	free(file);
+	free(dir);
+	return ret;
+}
+
+static int cgroup_remove(json_t *sh, enum backend b, struct shield_io *io, struct strbuf *err)
+{
+	const char *root = cgroup_root(b), *dir = json_string_value(json_object_get(sh, "cgroup"));
+	int ret = 0;
+
+	if (dir && sysfs_exists(dir)) {
+		move_tasks(io, dir, root, NULL);
+		strvec_pushf(io->changes, "rmdir %s", dir);
+		if (!io->dry_run && sysfs_rmdir(dir, err) < 0) {
+			strbuf_addstr(err, "\nhint: a task may still be in it: move it to the parent's cgroup.procs, "
+				      "then run 'mvlaunch host release'");
+			ret = -1;
+		}
+	}
+	if (unfence_others(sh, io, err) < 0)
+		ret = -1;
+	if (json_is_true(json_object_get(sh, "enabled_controller"))) {
+		char *file = xstrfmt("%s/cgroup.subtree_control", root);
+		struct strbuf e = STRBUF_INIT;
+
+		strvec_pushf(io->changes, "%s: -cpuset", file);
+		/* another user of the controller keeps it on: not an error */
+		if (!io->dry_run && sysfs_write(file, "-cpuset", &e) < 0)
+			strvec_pushf(io->notes, "shield: left the cpuset controller on: %s", e.buf);
+		strbuf_release(&e);
+		free(file);
+	}
+	return ret;
+}
+
+/* ---- systemd ---- */
+
+static int systemd_apply(json_t *sh, const struct cpuset *vm, const struct cpuset *all, int first,
+			 struct shield_io *io, struct strbuf *err)
+{
+	json_t *units = json_object_get(sh, "units");
+
+	if (!units) {
+		units = json_object();
+		json_object_set_new(sh, "units", units);
+	}
+	for (size_t i = 0; i < sizeof(systemd_units) / sizeof(systemd_units[0]); i++) {
+		const char *unit = systemd_units[i];
+		json_t *rec = json_object_get(units, unit);
+		struct cpuset cur, n;
+		struct strbuf o = STRBUF_INIT, w = STRBUF_INIT;
+
+		if (systemd_allowed_cpus_get(unit, &cur, err) < 0)
+			return -1;
+		cpuset_format(&cur, &o);
+		if (rec && parse_cpus(&n, json_string_value(rec), err) < 0)
+			return -1;
+		if (!rec) {
+			json_object_set_new(units, unit, json_string(o.buf));
+			n = cur;
+			if (commit(io, err) < 0) {
+				strbuf_release(&o);
+				strbuf_release(&w);
+				return -1;
+			}
+		}
+		if (cpuset_empty(&n))
+			n = *all;	/* no AllowedCPUs: every CPU */
+		cpuset_andnot(&n, vm);
+		cpuset_format(&n, &w);
+		if (strcmp(o.buf, w.buf)) {
+			strvec_pushf(io->changes, "systemd %s AllowedCPUs: %s -> %s", unit, o.len ? o.buf : "(all)", w.buf);
+			if (!io->dry_run && systemd_allowed_cpus_set(unit, &n, err) < 0) {
+				strbuf_release(&o);
+				strbuf_release(&w);
+				return -1;
+			}
+		}
+		strbuf_release(&o);
+		strbuf_release(&w);
+	}
+	if (first)
+		strvec_push(io->notes, "shield: with systemd, kernel threads stay in the root cgroup; the unbound "
+			    "workqueue cpumask keeps workqueue workers off the VM CPUs");
+	return 0;
+}
+
+static int systemd_remove(json_t *sh, struct shield_io *io, struct strbuf *err)
+{
+	const char *unit;
+	json_t *v;
+	int ret = 0;
+
+	json_object_foreach(json_object_get(sh, "units"), unit, v) {
+		struct cpuset orig;
+
+		if (parse_cpus(&orig, json_string_value(v), err) < 0) {
+			ret = -1;
+			continue;
+		}
+		strvec_pushf(io->changes, "systemd %s AllowedCPUs: -> %s", unit,
+			     *json_string_value(v) ? json_string_value(v) : "(all)");
+		if (!io->dry_run && systemd_allowed_cpus_set(unit, &orig, err) < 0)
+			ret = -1;
+	}
+	return ret;
+}
+
+/* ---- the whole ---- */
+
+int shield_sync(json_t *state, const struct cpuset *vm_cpus, const struct cpuset *all, struct shield_io *io,
+		struct strbuf *err)
+{
+	json_t *sh = json_object_get(state, "shield");
+	struct cpuset host = *all;
+	struct strbuf why = STRBUF_INIT;
+	enum backend b;
+	int want = vm_cpus && !cpuset_empty(vm_cpus), first = 0, ret;
+
+	if (want) {
+		cpuset_andnot(&host, vm_cpus);
+		if (cpuset_empty(&host)) {
+			strvec_push(io->notes, "shield: not applied: VMs own every CPU, none would be left for the host");
+			want = 0;
+		}
+	}
+	if (!want) {
+		if (!sh)
+			return 0;
+		b = backend_of(sh);
+		ret = b == B_SYSTEMD ? systemd_remove(sh, io, err) : cgroup_remove(sh, b, io, err);
+		if (ret == 0 && !io->dry_run)
+			json_object_del(state, "shield");
+		return ret;
+	}
+	if (sh) {
+		b = backend_of(sh);
+	} else {
+		b = detect(&why);
+		if (b == B_NONE) {
+			strbuf_addf(err, "cannot shield the VM CPUs: %s\nhint: mount the cpuset controller, "
+				    "or set shield.enable = false in host.toml", why.buf);
+			strbuf_release(&why);
+			return -1;
+		}
+		sh = json_pack("{s:s}", "backend", backend_names[b]);
+		json_object_set_new(state, "shield", sh);
+		first = 1;
+	}
+	if (b == B_NONE) {
+		strbuf_addstr(err, "host state file: the shield record names no known backend");
+		return -1;
+	}
+	strbuf_release(&why);
+	return b == B_SYSTEMD ? systemd_apply(sh, vm_cpus, all, first, io, err)
+			      : cgroup_apply(sh, b, &host, vm_cpus, all, io, err);
+}
+
+char *shield_vm_procs(json_t *state)
+{
+	json_t *sh = json_object_get(state, "shield");
+
+	if (!sh)
+		return NULL;
+	return sysfs_path(backend_of(sh) == B_CGROUP1 ? V1_ROOT "/cgroup.procs" : V2_ROOT "/cgroup.procs");
+}
+
+int shield_record_check(json_t *sh, struct strbuf *why)
+{
+	enum backend b = backend_of(sh);
+	const char *cg = json_string_value(json_object_get(sh, "cgroup")), *key;
+	json_t *v;
+
+	if (b == B_NONE) {
+		strbuf_addstr(why, "the shield names no known backend");
+		return -1;
+	}
+	if (json_object_get(sh, "cgroup")) {
+		char *only = xstrfmt("%s/" SHIELD_NAME, cgroup_root(b));
+		int ok = cg && !strcmp(cg, only);
+
+		free(only);
+		if (!ok) {
+			strbuf_addstr(why, "the shield cgroup is not mvlaunch's own");
+			return -1;
+		}
+	}
+	json_object_foreach(json_object_get(sh, "others"), key, v) {
+		size_t n = strlen(key), root = strlen(cgroup_root(b));
+
+		if (!json_is_string(v) || strncmp(key, cgroup_root(b), root) || key[root] != '/' || strstr(key, "/..") ||
+		    strstr(key, "//") || n < root + 13 || strcmp(key + n - 12, "/cpuset.cpus")) {
+			strbuf_addf(why, "the shield would write '%s'", key);
+			return -1;
+		}
+	}
+	json_object_foreach(json_object_get(sh, "units"), key, v) {
+		int known = 0;
+
+		for (size_t i = 0; i < sizeof(systemd_units) / sizeof(systemd_units[0]); i++)
+			known |= !strcmp(key, systemd_units[i]);
+		if (!known || !json_is_string(v)) {
+			strbuf_addf(why, "the shield would change systemd unit '%s'", key);
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,697 @@
+/*
+ * qemu_argv.c - struct vm_config -> qemu-system-x86_64 argv (see qemu_argv.h).
+ *
+ * Every mapping follows ../shared/qemu-reference.md (QEMU 7.2, checked on
+ * the development machine). Two rules keep config values from injecting
+ * options (reference section 13):
+ *   - -object, -device, -blockdev and -netdev are written in QEMU's JSON
+ *     syntax, built with jansson, so no value needs escaping;
+ *   - the options that stay key=value (-name, -machine, -rtc, -chardev)
+ *     get every user value through qemu_opt_escape(), and the values that
+ *     name things (features, models) are validated to a safe alphabet by
+ *     vm_config.c before they get here;
+ *   - -cpu is different: QEMU 7.2 splits it at every comma and knows no
+ *     ",," escape (tests/e2e/t2002 showed "a,,kvm=off" turn into kvm=off),
+ *     so vm_config.c refuses commas in the one free-text -cpu value,
+ *     hyperv.vendor_id, and nothing here escapes -cpu values.
+ * The order follows libvirt 9.0's, so argv dumps of both can be compared.
+ */
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "launcher/qemu/qemu_argv.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+struct builder {
+	const struct vm_config *cfg;
+	const struct pin_plan *plan;
+	struct strvec *argv;
+	struct strvec *warnings;
+	struct strbuf *err;
+	int failed;
+};
+
+char *qemu_opt_escape(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (; *s; s++) {
+		strbuf_addch(&sb, *s);
+		if (*s == ',')
+			strbuf_addch(&sb, ',');
+	}
+	return strbuf_detach(&sb);
+}
+
+char *vm_nvram_path(const struct vm_config *cfg, const char *state_dir)
+{
+	if (cfg->nvram)
+		return xstrdup(cfg->nvram);
+	return xstrfmt("%s/%s/OVMF_VARS.fd", state_dir ? state_dir : "/var/lib/mvlaunch", cfg->name);
+}
+
+char *vm_default_mac(const char *name, size_t index)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (const char *p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h = (h ^ (uint32_t)index) * 16777619u;
+	return xstrfmt("52:54:00:%02x:%02x:%02x", (h >> 16) & 0xff, (h >> 8) & 0xff, h & 0xff);
+}
+
+/* json_string() refuses invalid UTF-8: report it instead of crashing. */
+static json_t *jstr(struct builder *b, const char *what, const char *s)
+{
+	json_t *j = json_string(s);
+
+	if (!j) {
+		if (!b->failed)
+			strbuf_addf(b->err, "%s '%s' is not valid UTF-8, which QEMU's JSON options cannot carry", what, s);
+		b->failed = 1;
+		j = json_null();
+	}
+	return j;
+}
+
+/* Push "-opt" and the compact JSON of obj; takes obj. */
+static void push_json(struct builder *b, const char *opt, json_t *obj)
+{
+	char *s = json_dumps(obj, JSON_COMPACT);
+
+	strvec_push(b->argv, opt);
+	strvec_push_nodup(b->argv, s ? s : xstrdup("{}"));
+	json_decref(obj);
+}
+
+static void note(struct builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct builder *b, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	if (!b->warnings)
+		return;
+	strbuf_addf(&sb, "%s: ", b->cfg->file);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	strvec_push_nodup(b->warnings, strbuf_detach(&sb));
+}
+
+static void add_onoff(struct strbuf *sb, const char *key, int tri)
+{
+	if (tri != TRI_UNSET)
+		strbuf_addf(sb, ",%s=%s", key, tri ? "on" : "off");
+}
+
+static void build_runtime_head(struct builder *b, const struct qemu_runtime *rt)
+{
+	char *name = qemu_opt_escape(b->cfg->name);
+
+	strvec_push(b->argv, "-name");
+	strvec_pushf(b->argv, "guest=%s,debug-threads=on", name);
+	free(name);
+	if (rt && rt->run_dir)
+		strvec_push(b->argv, "-S");
+	strvec_pushl(b->argv, "-no-user-config", "-nodefaults", "-display", "none", "-msg", "timestamp=on", NULL);
+	if (rt && rt->run_dir) {
+		char *dir = qemu_opt_escape(rt->run_dir);
+
+		strvec_push(b->argv, "-chardev");
+		if (rt->qmp_fd > 0)
+			strvec_pushf(b->argv, "socket,id=qmp,fd=%d,server=on,wait=off", rt->qmp_fd);
+		else
+			strvec_pushf(b->argv, "socket,id=qmp,path=%s/qmp.sock,server=on,wait=off", dir);
+		strvec_pushl(b->argv, "-mon", "chardev=qmp,mode=control", NULL);
+		strvec_push(b->argv, "-pidfile");
+		strvec_pushf(b->argv, "%s/qemu.pid", rt->run_dir);	/* a raw argument: no escaping */
+		strvec_push(b->argv, "-chardev");
+		if (rt->log_dir) {
+			char *log = qemu_opt_escape(rt->log_dir);
+
+			strvec_pushf(b->argv, "socket,id=serial0,path=%s/serial.sock,server=on,wait=off,logfile=%s/serial.log",
+				     dir, log);
+			free(log);
+		} else {
+			strvec_pushf(b->argv, "socket,id=serial0,path=%s/serial.sock,server=on,wait=off", dir);
+		}
+		strvec_pushl(b->argv, "-serial", "chardev:serial0", NULL);
+		free(dir);
+	}
+}
+
+static void build_firmware(struct builder *b, const struct qemu_runtime *rt)
+{
+	const struct vm_config *cfg = b->cfg;
+	char *vars;
+	json_t *o;
+
+	if (cfg->firmware != FW_UEFI)
+		return;
+	vars = vm_nvram_path(cfg, rt ? rt->state_dir : NULL);
+	o = json_object();
+	json_object_set_new(o, "driver", json_string("file"));
+	json_object_set_new(o, "filename", jstr(b, "machine.ovmf_code", cfg->ovmf_code));
+	json_object_set_new(o, "node-name", json_string("fw-code-file"));
+	json_object_set_new(o, "read-only", json_true());
+	push_json(b, "-blockdev", o);
+	o = json_object();
+	json_object_set_new(o, "driver", json_string("raw"));
+	json_object_set_new(o, "file", json_string("fw-code-file"));
+	json_object_set_new(o, "node-name", json_string("fw-code"));
+	json_object_set_new(o, "read-only", json_true());
+	push_json(b, "-blockdev", o);
+	o = json_object();
+	json_object_set_new(o, "driver", json_string("file"));
+	json_object_set_new(o, "filename", jstr(b, "machine.nvram", vars));
+	json_object_set_new(o, "node-name", json_string("fw-vars-file"));
+	push_json(b, "-blockdev", o);
+	o = json_object();
+	json_object_set_new(o, "driver", json_string("raw"));
+	json_object_set_new(o, "file", json_string("fw-vars-file"));
+	json_object_set_new(o, "node-name", json_string("fw-vars"));
+	push_json(b, "-blockdev", o);
+	free(vars);
+}
+
+static void build_machine(struct builder *b)
+{
+	const struct vm_config *cfg = b->cfg;
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, cfg->machine_type);	/* validated: q35 or pc-q35-N.N */
+	if (cfg->iommu == IOMMU_INTEL && cfg->accel == ACCEL_KVM)
+		strbuf_addstr(&sb, ",kernel-irqchip=split");	/* intremap needs it */
+	if (cfg->secure_boot == 1)
+		strbuf_addstr(&sb, ",smm=on");
+	if (cfg->acpi == 0)
+		strbuf_addstr(&sb, ",acpi=off");
+	if (cfg->hpet == 0)
+		strbuf_addstr(&sb, ",hpet=off");	/* not the deprecated -no-hpet */
+	if (cfg->merge == 0)
+		strbuf_addstr(&sb, ",mem-merge=off");
+	add_onoff(&sb, "dump-guest-core", cfg->dump_core);
+	if (!b->plan || b->plan->nr_numa <= 1)
+		strbuf_addstr(&sb, ",memory-backend=pc.ram");
+	if (cfg->firmware == FW_UEFI)
+		strbuf_addstr(&sb, ",pflash0=fw-code,pflash1=fw-vars");
+	strvec_push(b->argv, "-machine");
+	strvec_push_nodup(b->argv, strbuf_detach(&sb));
+	if (cfg->secure_boot == 1)
+		strvec_pushl(b->argv, "-global", "driver=cfi.pflash01,property=secure,value=on", NULL);
+	strvec_push(b->argv, "-accel");
+	strvec_push(b->argv, cfg->accel == ACCEL_KVM ? "kvm" : "tcg,thread=multi");
+}
+
+static void build_cpu(struct builder *b)
+{
+	const struct vm_config *cfg = b->cfg;
+	const struct vm_hyperv *hv = &cfg->hv;
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, cfg->cpu_model);	/* validated alphabet */
+	add_onoff(&sb, "migratable", cfg->migratable);
+	if (cfg->hidden == 1)
+		strbuf_addstr(&sb, ",kvm=off");
+	for (size_t i = 0; i < cfg->cpu_require.nr; i++)
+		strbuf_addf(&sb, ",%s=on", cfg->cpu_require.v[i]);
+	for (size_t i = 0; i < cfg->cpu_disable.nr; i++)
+		strbuf_addf(&sb, ",%s=off", cfg->cpu_disable.v[i]);
+	if (cfg->enforce == 1)
+		strbuf_addstr(&sb, ",enforce=on");
+	add_onoff(&sb, "pmu", cfg->pmu);
+	add_onoff(&sb, "l3-cache", cfg->l3_cache);
+	if (cfg->host_cache_info == 1)
+		strbuf_addstr(&sb, ",host-cache-info=on");
+	add_onoff(&sb, "kvmclock", cfg->kvmclock);
+	add_onoff(&sb, "kvm-hint-dedicated", cfg->hint_dedicated);
+	add_onoff(&sb, "hv-passthrough", hv->passthrough);
+	add_onoff(&sb, "hv-relaxed", hv->relaxed);
+	add_onoff(&sb, "hv-vapic", hv->vapic);
+	if (hv->spinlocks)
+		strbuf_addf(&sb, ",hv-spinlocks=0x%x", hv->spinlocks);
+	if (hv->vendor_id)
+		strbuf_addf(&sb, ",hv-vendor-id=%s", hv->vendor_id);	/* no ',' (vm_config.c) */
+	add_onoff(&sb, "hv-vpindex", hv->vpindex);
+	add_onoff(&sb, "hv-runtime", hv->runtime);
+	add_onoff(&sb, "hv-synic", hv->synic);
+	add_onoff(&sb, "hv-time", hv->time);
+	add_onoff(&sb, "hv-stimer", hv->stimer);
+	add_onoff(&sb, "hv-reset", hv->reset);
+	add_onoff(&sb, "hv-frequencies", hv->frequencies);
+	add_onoff(&sb, "hv-tlbflush", hv->tlbflush);
+	add_onoff(&sb, "hv-ipi", hv->ipi);
+	strvec_push(b->argv, "-cpu");
+	strvec_push_nodup(b->argv, strbuf_detach(&sb));
+}
+
+/* One guest RAM backend (with its thread-context when it preallocates on a node). */
+static void push_backend(struct builder *b, const char *id, uint64_t size, int node)
+{
+	const struct vm_config *cfg = b->cfg;
+	static const char *const backend[] = {
+		[MEM_MEMFD] = "memory-backend-memfd", [MEM_FILE] = "memory-backend-file", [MEM_ANONYMOUS] = "memory-backend-ram",
+	};
+	static const char *const policy[] = { "bind", "preferred", "interleave" };
+	char *tc = xstrfmt("tc-%s", id);
+	json_t *o;
+
+	if (cfg->prealloc == 1 && node >= 0) {
+		/* preallocation threads start on the node the memory is bound to */
+		o = json_object();
+		json_object_set_new(o, "qom-type", json_string("thread-context"));
+		json_object_set_new(o, "id", json_string(tc));
+		json_object_set_new(o, "node-affinity", json_pack("[i]", node));
+		push_json(b, "-object", o);
+	}
+	o = json_object();
+	json_object_set_new(o, "qom-type", json_string(backend[cfg->source]));
+	json_object_set_new(o, "id", json_string(id));
+	json_object_set_new(o, "size", json_integer((json_int_t)size));
+	if (cfg->source == MEM_FILE)
+		json_object_set_new(o, "mem-path", jstr(b, "memory.path", cfg->mem_path));
+	if (cfg->source == MEM_MEMFD && cfg->hugepages != HUGEPAGES_NONE) {
+		/* hugetlbsize alone is silently ignored: hugetlb must be on */
+		json_object_set_new(o, "hugetlb", json_true());
+		json_object_set_new(o, "hugetlbsize",
+				    json_integer(cfg->hugepages == HUGEPAGES_1G ? 1073741824 : 2097152));
+	}
+	/* QEMU's defaults differ per backend (memfd on, the others off): say it every time */
+	json_object_set_new(o, "share", json_boolean(cfg->access == ACCESS_SHARED));
+	if (cfg->merge != TRI_UNSET)
+		json_object_set_new(o, "merge", json_boolean(cfg->merge));
+	if (cfg->dump_core != TRI_UNSET)
+		json_object_set_new(o, "dump", json_boolean(cfg->dump_core));
+	if (cfg->prealloc == 1) {
+		json_object_set_new(o, "prealloc", json_true());
+		if (cfg->prealloc_threads)
+			json_object_set_new(o, "prealloc-threads", json_integer(cfg->prealloc_threads));
+		if (node >= 0)
+			json_object_set_new(o, "prealloc-context", json_string(tc));
+	}
+	if (cfg->discard == 1 && cfg->source == MEM_FILE)
+		json_object_set_new(o, "discard-data", json_true());
+	if (node >= 0) {
+		json_object_set_new(o, "host-nodes", json_pack("[i]", node));
+		json_object_set_new(o, "policy", json_string(policy[cfg->numa_policy]));
+	}
+	push_json(b, "-object", o);
+	free(tc);
+}
+
+static void build_memory(struct builder *b)
+{
+	const struct vm_config *cfg = b->cfg;
+	const struct pin_plan *plan = b->plan;
+
+	strvec_push(b->argv, "-m");
+	strvec_pushf(b->argv, "%llu", (unsigned long long)(cfg->mem_bytes >> 20));
+	if (plan && plan->nr_numa > 1) {
+		/* one backend per guest node, each bound to its host node */
+		for (size_t i = 0; i < plan->nr_numa; i++) {
+			const struct plan_numa *n = &plan->numa[i];
+			struct strbuf sb = STRBUF_INIT;
+			char *id = xstrfmt("ram-node%u", n->guest_node);
+			int c = cpuset_next(&n->vcpus, 0);
+
+			push_backend(b, id, n->mem_bytes, n->host_node);
+			strbuf_addf(&sb, "node,nodeid=%u", n->guest_node);
+			while (c >= 0) {
+				int end = c;
+
+				while (cpuset_has(&n->vcpus, (unsigned)end + 1))
+					end++;
+				strbuf_addf(&sb, end > c ? ",cpus=%d-%d" : ",cpus=%d", c, end);
+				c = cpuset_next(&n->vcpus, (unsigned)end + 1);
+			}
+			strbuf_addf(&sb, ",memdev=%s", id);
+			strvec_push(b->argv, "-numa");
+			strvec_push_nodup(b->argv, strbuf_detach(&sb));
+			free(id);
+		}
+	} else {
+		push_backend(b, "pc.ram", cfg->mem_bytes, plan ? plan->memory_node : cfg->numa_node);	/* size equals -m */
+	}
+	if (cfg->locked == 1 || cfg->cpu_pm == 1) {
+		struct strbuf sb = STRBUF_INIT;
+
+		if (cfg->locked == 1)
+			strbuf_addstr(&sb, "mem-lock=on");
+		if (cfg->cpu_pm == 1)
+			strbuf_addf(&sb, "%scpu-pm=on", sb.len ? "," : "");
+		strvec_push(b->argv, "-overcommit");
+		strvec_push_nodup(b->argv, strbuf_detach(&sb));
+	}
+}
+
+static void build_smp(struct builder *b)
+{
+	const struct vm_config *cfg = b->cfg;
+	unsigned sockets = cfg->sockets, dies = cfg->dies, cores = cfg->cores, threads = cfg->threads;
+
+	if (b->plan && b->plan->sockets) {
+		sockets = b->plan->sockets;
+		dies = b->plan->dies;
+		cores = b->plan->cores;
+		threads = b->plan->threads;
+	}
+	if (!sockets) {
+		/* no topology (or "auto" before the planner decides): one socket of single-thread cores */
+		sockets = dies = threads = 1;
+		cores = cfg->vcpus;
+	}
+	strvec_push(b->argv, "-smp");
+	strvec_pushf(b->argv, "%u,sockets=%u,dies=%u,cores=%u,threads=%u", cfg->vcpus, sockets, dies, cores, threads);
+}
+
+static void build_clock(struct builder *b)
+{
+	const struct vm_config *cfg = b->cfg;
+	struct strbuf sb = STRBUF_INIT;
+	static const char *const track[] = { "", "vm", "host", "rt" };
+	char *base = qemu_opt_escape(cfg->clock_base);
+
+	strbuf_addf(&sb, "base=%s", base);
+	free(base);
+	if (cfg->track != TRACK_UNSET)
+		strbuf_addf(&sb, ",clock=%s", track[cfg->track]);
+	if (cfg->rtc == RTC_CATCHUP)
+		strbuf_addstr(&sb, ",driftfix=slew");
+	strvec_push(b->argv, "-rtc");
+	strvec_push_nodup(b->argv, strbuf_detach(&sb));
+	if (cfg->pit != PIT_UNSET && cfg->accel == ACCEL_KVM) {
+		strvec_push(b->argv, "-global");
+		strvec_pushf(b->argv, "kvm-pit.lost_tick_policy=%s", cfg->pit == PIT_DELAY ? "delay" : "discard");
+	}
+}
+
+static void build_iommu(struct builder *b)
+{
+	json_t *o;
+
+	if (b->cfg->iommu != IOMMU_INTEL)
+		return;
+	/* before every PCI device, as libvirt orders it */
+	o = json_object();
+	json_object_set_new(o, "driver", json_string("intel-iommu"));
+	json_object_set_new(o, "id", json_string("iommu0"));
+	json_object_set_new(o, "intremap", json_string("on"));
+	json_object_set_new(o, "caching-mode", json_true());
+	json_object_set_new(o, "device-iotlb", json_true());
+	push_json(b, "-device", o);
+}
+
+static void build_disks(struct builder *b)
+{
+	const struct vm_config *cfg = b->cfg;
+	static const char *const aio[] = { "threads", "native", "io_uring" };
+	static const char *const protocol[] = {
+		[DISK_NODE_FILE] = "file", [DISK_NODE_HOST_DEVICE] = "host_device", [DISK_NODE_HOST_CDROM] = "host_cdrom",
+	};
+	unsigned sata = 0;
+
+	for (size_t i = 0; i < cfg->nr_disks; i++) {
+		const struct vm_disk *d = &cfg->disks[i];
+		if (d->iothread == 1) {
+			json_t *o = json_object();
+			char *id = xstrfmt("io%zu", i);	/* short: thread names stop at 15 bytes */
+
+			json_object_set_new(o, "qom-type", json_string("iothread"));
+			json_object_set_new(o, "id", json_string(id));
+			push_json(b, "-object", o);
+			free(id);
+		}
+	}
+	for (size_t i = 0; i < cfg->nr_disks; i++) {
+		const struct vm_disk *d = &cfg->disks[i];
+		int direct = d->cache == CACHE_NONE || d->cache == CACHE_DIRECTSYNC;
+		int noflush = d->cache == CACHE_UNSAFE;
+		int wce = !(d->cache == CACHE_WRITETHROUGH || d->cache == CACHE_DIRECTSYNC);
+		char *file_node = xstrfmt("disk%zu-file", i);
+		char *fmt_node = xstrfmt("disk%zu", i);
+		char *dev_id = xstrfmt("disk%zu-dev", i);
+		char *io = xstrfmt("io%zu", i);
+		json_t *o, *cache;
+
+		o = json_object();
+		json_object_set_new(o, "driver", json_string(protocol[d->node]));
+		json_object_set_new(o, "filename", jstr(b, "disk.path", d->path));
+		json_object_set_new(o, "node-name", json_string(file_node));
+		json_object_set_new(o, "aio", json_string(aio[d->aio]));
+		cache = json_pack("{s:b,s:b}", "direct", direct, "no-flush", noflush);
+		json_object_set_new(o, "cache", cache);
+		if (d->readonly == 1)
+			json_object_set_new(o, "read-only", json_true());
+		if (d->discard == 1)
+			json_object_set_new(o, "discard", json_string("unmap"));
+		push_json(b, "-blockdev", o);
+
+		o = json_object();
+		json_object_set_new(o, "driver", json_string(d->format == FORMAT_QCOW2 ? "qcow2" : "raw"));
+		json_object_set_new(o, "file", json_string(file_node));
+		json_object_set_new(o, "node-name", json_string(fmt_node));
+		json_object_set_new(o, "cache", json_pack("{s:b,s:b}", "direct", direct, "no-flush", noflush));
+		if (d->readonly == 1)
+			json_object_set_new(o, "read-only", json_true());
+		if (d->discard == 1)
+			json_object_set_new(o, "discard", json_string("unmap"));
+		push_json(b, "-blockdev", o);
+
+		if (d->bus == BUS_SCSI) {
+			char *ctl = xstrfmt("scsi%zu", i);
+			char *bus = xstrfmt("scsi%zu.0", i);
+
+			o = json_object();
+			json_object_set_new(o, "driver", json_string("virtio-scsi-pci"));
+			json_object_set_new(o, "id", json_string(ctl));
+			if (d->iothread == 1)
+				json_object_set_new(o, "iothread", json_string(io));
+			push_json(b, "-device", o);
+			o = json_object();
+			json_object_set_new(o, "driver", json_string("scsi-hd"));
+			json_object_set_new(o, "bus", json_string(bus));
+			free(ctl);
+			free(bus);
+		} else if (d->bus == BUS_SATA) {
+			char *bus = xstrfmt("ide.%u", sata++);
+
+			if (sata > 6 && !b->failed) {
+				strbuf_addstr(b->err, "more than 6 disks with bus \"sata\" (the q35 AHCI controller has 6 ports)");
+				b->failed = 1;
+			}
+			o = json_object();
+			json_object_set_new(o, "driver", json_string("ide-hd"));
+			json_object_set_new(o, "bus", json_string(bus));
+			free(bus);
+		} else {
+			o = json_object();
+			json_object_set_new(o, "driver", json_string("virtio-blk-pci"));
+			if (d->iothread == 1)
+				json_object_set_new(o, "iothread", json_string(io));
+		}
+		json_object_set_new(o, "drive", json_string(fmt_node));
+		json_object_set_new(o, "id", json_string(dev_id));
+		json_object_set_new(o, "write-cache", json_string(wce ? "on" : "off"));
+		if (d->serial)
+			json_object_set_new(o, "serial", json_string(d->serial));
+		if (!cfg->kernel)
+			json_object_set_new(o, "bootindex", json_integer((json_int_t)i + 1));
+		push_json(b, "-device", o);
+		free(file_node);
+		free(fmt_node);
+		free(dev_id);
+		free(io);
+	}
+}
+
+static void build_nets(struct builder *b)
+{
+	const struct vm_config *cfg = b->cfg;
+	static const char *const type[] = { "tap", "bridge", "user" };
+
+	for (size_t i = 0; i < cfg->nr_nets; i++) {
+		const struct vm_net *n = &cfg->nets[i];
+		char *id = xstrfmt("net%zu", i);
+		char *mac = n->mac ? xstrdup(n->mac) : vm_default_mac(cfg->name, i);
+		json_t *o = json_object();
+
+		json_object_set_new(o, "type", json_string(type[n->type]));
+		json_object_set_new(o, "id", json_string(id));
+		if (n->type == NET_TAP) {
+			if (n->ifname)
+				json_object_set_new(o, "ifname", jstr(b, "net.ifname", n->ifname));
+			/* the launcher configures the tap; scripts would also trip the sandbox */
+			json_object_set_new(o, "script", json_string("no"));
+			json_object_set_new(o, "downscript", json_string("no"));
+			if (n->queues > 1)
+				json_object_set_new(o, "queues", json_integer(n->queues));
+			if (n->vhost == 1) {
+				/* without vhostforce QEMU 7.2 aborts when /dev/vhost-net is missing */
+				json_object_set_new(o, "vhost", json_true());
+				json_object_set_new(o, "vhostforce", json_true());
+			}
+		} else if (n->type == NET_BRIDGE) {
+			json_object_set_new(o, "br", jstr(b, "net.bridge", n->bridge));
+		} else if (n->hostfwd.nr) {
+			json_t *fw = json_array();
+
+			for (size_t j = 0; j < n->hostfwd.nr; j++)
+				json_array_append_new(fw, json_pack("{s:o}", "str", jstr(b, "net.hostfwd", n->hostfwd.v[j])));
+			json_object_set_new(o, "hostfwd", fw);
+		}
+		push_json(b, "-netdev", o);
+
+		o = json_object();
+		json_object_set_new(o, "driver", json_string(n->model == NIC_E1000E ? "e1000e" : "virtio-net-pci"));
+		json_object_set_new(o, "netdev", json_string(id));
+		json_object_set_new(o, "id", json_string(id));
+		json_object_set_new(o, "mac", json_string(mac));
+		if (n->queues > 1 && n->model == NIC_VIRTIO) {
+			json_object_set_new(o, "mq", json_true());
+			json_object_set_new(o, "vectors", json_integer(2 * (json_int_t)n->queues + 2));
+		}
+		push_json(b, "-device", o);
+		free(id);
+		free(mac);
+	}
+}
+
+/* "dddd:bb:ss.F" -> F */
+static unsigned pci_function(const char *host)
+{
+	return (unsigned)strtoul(host + 11, NULL, 16);
+}
+
+/* Whether two normalised host addresses are one slot ("dddd:bb:ss"). */
+static int pci_same_slot(const char *a, const char *b)
+{
+	return !strncmp(a, b, 10);
+}
+
+/*
+ * Each passthrough device gets its own pcie-root-port. A multifunction
+ * device (a GPU and its HDMI audio) keeps its functions together: every
+ * function of a host slot where one entry says multifunction = true goes
+ * into the same guest slot, wherever it is listed, ordered by host
+ * function so function 0 comes first (a slot without function 0 does not
+ * exist for the guest).
+ */
+static void build_passthrough(struct builder *b)
+{
+	const struct vm_config *cfg = b->cfg;
+	unsigned port = 0;
+	size_t *group = xcalloc(cfg->nr_pci ? cfg->nr_pci : 1, sizeof(*group));
+	char *placed = xcalloc(cfg->nr_pci ? cfg->nr_pci : 1, 1);
+
+	for (size_t i = 0; i < cfg->nr_pci; i++) {
+		size_t n = 0;
+		int multi = 0;
+		char *rp;
+		json_t *o;
+
+		if (placed[i])
+			continue;
+		for (size_t j = i; j < cfg->nr_pci; j++)
+			if (!placed[j] && pci_same_slot(cfg->pci[i].host, cfg->pci[j].host))
+				multi |= cfg->pci[j].multifunction == 1;
+		for (size_t j = i; j < cfg->nr_pci; j++) {
+			if (placed[j] || (j != i && !(multi && pci_same_slot(cfg->pci[i].host, cfg->pci[j].host))))
+				continue;
+			/* insertion by host function */
+			size_t k = n++;
+
+			while (k > 0 && pci_function(cfg->pci[group[k - 1]].host) > pci_function(cfg->pci[j].host)) {
+				group[k] = group[k - 1];
+				k--;
+			}
+			group[k] = j;
+			placed[j] = 1;
+		}
+		rp = xstrfmt("rp%u", port);
+		o = json_object();
+		json_object_set_new(o, "driver", json_string("pcie-root-port"));
+		json_object_set_new(o, "id", json_string(rp));
+		json_object_set_new(o, "bus", json_string("pcie.0"));
+		json_object_set_new(o, "chassis", json_integer(port + 1));
+		json_object_set_new(o, "port", json_integer(0x10 + port));
+		push_json(b, "-device", o);
+		port++;
+		for (size_t k = 0; k < n; k++) {
+			const struct vm_passthrough *p = &cfg->pci[group[k]];
+			char *id = xstrfmt("hostdev%zu", group[k]);
+			char *addr = k ? xstrfmt("0x0.0x%zx", k) : xstrdup("0x0");
+
+			o = json_object();
+			json_object_set_new(o, "driver", json_string("vfio-pci"));
+			json_object_set_new(o, "host", json_string(p->host));
+			json_object_set_new(o, "id", json_string(id));
+			json_object_set_new(o, "bus", json_string(rp));
+			json_object_set_new(o, "addr", json_string(addr));
+			if (k == 0 && (n > 1 || p->multifunction == 1))
+				json_object_set_new(o, "multifunction", json_true());
+			if (p->vga == 1)
+				json_object_set_new(o, "x-vga", json_true());
+			if (p->rombar != TRI_UNSET)
+				json_object_set_new(o, "rombar", json_integer(p->rombar));
+			if (p->romfile)
+				json_object_set_new(o, "romfile", jstr(b, "passthrough.romfile", p->romfile));
+			push_json(b, "-device", o);
+			free(addr);
+			free(id);
+		}
+		free(rp);
+	}
+	free(group);
+	free(placed);
+}
+
+static void build_tail(struct builder *b)
+{
+	const struct vm_config *cfg = b->cfg;
+	int spawn = 0;
+
+	if (cfg->kernel) {
+		strvec_pushl(b->argv, "-kernel", cfg->kernel, NULL);
+		if (cfg->initrd)
+			strvec_pushl(b->argv, "-initrd", cfg->initrd, NULL);
+		if (cfg->append)
+			strvec_pushl(b->argv, "-append", cfg->append, NULL);
+	}
+	for (size_t i = 0; i < cfg->nr_nets; i++)
+		if (cfg->nets[i].type == NET_BRIDGE)
+			spawn = 1;	/* qemu-bridge-helper */
+	if (cfg->sandbox == 1) {
+		strvec_push(b->argv, "-sandbox");
+		strvec_pushf(b->argv, "on,obsolete=deny,elevateprivileges=deny,spawn=%s,resourcecontrol=deny",
+			     spawn ? "allow" : "deny");
+	}
+	if (cfg->extra_args.nr)
+		note(b, "key 'qemu.extra_args': %zu argument%s appended unchecked", cfg->extra_args.nr,
+		     cfg->extra_args.nr == 1 ? "" : "s");
+	strvec_pushv(b->argv, (const char **)cfg->extra_args.v);
+}
+
+int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, const struct qemu_runtime *rt,
+		    struct strvec *argv, struct strvec *warnings, struct strbuf *err)
+{
+	struct builder b = { .cfg = cfg, .plan = plan, .argv = argv, .warnings = warnings, .err = err };
+
+	strvec_push(argv, cfg->qemu_binary);
+	build_runtime_head(&b, rt);
+	build_firmware(&b, rt);
+	build_machine(&b);
+	build_cpu(&b);
+	build_memory(&b);
+	build_smp(&b);
+	build_clock(&b);
+	build_iommu(&b);
+	build_disks(&b);
+	build_nets(&b);
+	build_passthrough(&b);
+	build_tail(&b);
+	return b.failed ? -1 : 0;
+}

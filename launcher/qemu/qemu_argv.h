@@ -1,0 +1,56 @@
+/*
+ * qemu_argv.h - build the complete qemu-system-x86_64 argument vector.
+ *
+ * Pure: reads a validated struct vm_config, its struct pin_plan and where the
+ * VM's runtime files go, fills a struct strvec, touches nothing on the host. 'mvlaunch argv'
+ * prints the result; 'up' executes it.
+ */
+#ifndef MVL_QEMU_ARGV_H
+#define MVL_QEMU_ARGV_H
+
+#include "launcher/plan/pin_plan.h"
+#include "config/vm_config.h"
+#include "util/strbuf.h"
+#include "util/strvec.h"
+
+struct qemu_runtime {
+	/*
+	 * The VM's runtime directory (/run/mvlaunch/NAME). When set, the argv
+	 * also starts QEMU paused (-S) with its QMP socket, pidfile and serial
+	 * socket there (the serial log in log_dir). NULL: only what the config describes.
+	 */
+	const char *run_dir;
+	/* Root of persistent per-VM files (default nvram lives in STATE/NAME/). */
+	const char *state_dir;
+	/* With run_dir: where the serial port's log goes (LOG/NAME, kept by 'down'). */
+	const char *log_dir;
+	/*
+	 * With run_dir: when > 0, the QMP socket is this already-listening
+	 * file descriptor ('up' binds RUN_DIR/qmp.sock itself and passes it,
+	 * so it can connect at once instead of polling for the file).
+	 */
+	int qmp_fd;
+};
+
+/*
+ * Append the argv for cfg to argv (which the caller owns and clears). With
+ * a plan, the guest topology, NUMA nodes and memory binding come from it
+ * (pinning.vcpus = "auto", cpu.topology = "auto"); NULL: from cfg alone.
+ * Returns 0, or -1 with a one-line reason in err (for example a path that is
+ * not valid UTF-8 and so cannot be written in QEMU's JSON syntax). Notes about
+ * settings that have no effect on this command line are appended to
+ * 'warnings' (may be NULL).
+ */
+int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, const struct qemu_runtime *rt,
+		    struct strvec *argv, struct strvec *warnings, struct strbuf *err);
+
+/* "a,b" -> "a,,b": a value that can sit inside a QEMU key=value option. Caller frees. */
+char *qemu_opt_escape(const char *s);
+
+/* The VM's OVMF vars file: cfg->nvram or STATE_DIR/NAME/OVMF_VARS.fd. Caller frees. */
+char *vm_nvram_path(const struct vm_config *cfg, const char *state_dir);
+
+/* The default MAC of NIC 'index': 52:54:00 plus a hash of name and index. Caller frees. */
+char *vm_default_mac(const char *name, size_t index);
+
+#endif

@@ -1,0 +1,387 @@
+/*
+ * qemu_proc.c - QEMU process control (see qemu_proc.h).
+ *
+ * DESIGN
+ * The child reports a failed exec (or failed setup before it) through a
+ * close-on-exec pipe: the parent reads nothing when exec worked, or the step
+ * and errno when it did not, so "QEMU binary missing" is an immediate, clear
+ * error instead of a QMP timeout.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "launcher/qemu/qemu_proc.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+enum child_step { STEP_SETUP_LOG = 1, STEP_IDENTITY, STEP_CGROUP, STEP_AFFINITY, STEP_EXEC };
+
+struct child_report {
+	int step;
+	int err;
+};
+
+static int pidfd_open_(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* Whether process pid has a thread besides its leader. */
+static int has_other_threads(pid_t pid)
+{
+	char path[64];
+	DIR *d;
+	struct dirent *de;
+	int other = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	while (d && !other && (de = readdir(d)))
+		other = de->d_name[0] != '.' && atoi(de->d_name) != (int)pid;
+	if (d)
+		closedir(d);
+	return other;
+}
+
+unsigned long long proc_start_time(pid_t pid)
+{
+	char path[64], buf[1024];
+	unsigned long long st = 0;
+	ssize_t n;
+	char *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* comm may contain spaces and ')' */
+	if (!p)
+		return 0;
+	/*
+	 * after ") " come field 3 (state) .. field 22 (starttime). A zombie
+	 * leader has exited, but while other threads of it run (QEMU's exit
+	 * takes a moment) the process still holds its memory: alive.
+	 */
+	if (p[1] == ' ' && p[2] == 'Z' && !has_other_threads(pid))
+		return 0;
+	p += 2;
+	for (int field = 3; field < 22 && p; field++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	if (p)
+		st = strtoull(p, NULL, 10);
+	return st;
+}
+
+static void child_fail(int fd, int step)
+{
+	struct child_report r = { step, errno };
+	ssize_t n = write(fd, &r, sizeof(r));
+
+	(void)n;
+	_exit(127);
+}
+
+/*
+ * The child's own identity, "PID STARTTIME", written (temp file, rename)
+ * before it execs: if the process that forked it dies at any moment after
+ * the fork, the QEMU it becomes is still found and counted as running.
+ */
+static int write_identity(const char *path)
+{
+	char tmp[4200], line[64];
+	pid_t me = getpid();
+	unsigned long long st = proc_start_time(me);
+	int fd, len;
+
+	if (!path)
+		return 0;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -1;
+	len = snprintf(line, sizeof(line), "%d %llu\n", (int)me, st);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	if (write(fd, line, (size_t)len) != len || close(fd) < 0 || rename(tmp, path) < 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static void child_exec(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
+		       const char *cgroup_procs, int pass_fd, const char *id_path, int report_fd)
+{
+	sigset_t none;
+	int fd;
+
+	/* 'run' blocks SIGTERM/SIGINT for its signalfd: QEMU must not inherit that */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	setsid();
+	umask(0177);	/* sockets QEMU binds come out 0600, files 0600 */
+	fd = open("/dev/null", O_RDONLY);
+	if (fd < 0 || dup2(fd, 0) < 0)
+		child_fail(report_fd, STEP_SETUP_LOG);
+	fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+		child_fail(report_fd, STEP_SETUP_LOG);
+	if (write_identity(id_path) < 0)
+		child_fail(report_fd, STEP_IDENTITY);
+	if (cgroup_procs) {
+		/* out of the shield first: its cpuset would refuse the VM's CPUs */
+		char num[24];
+		int len = snprintf(num, sizeof(num), "%d", (int)getpid());
+
+		fd = open(cgroup_procs, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, num, (size_t)len) != len)
+			child_fail(report_fd, STEP_CGROUP);
+		close(fd);
+	}
+	if (affinity) {
+		cpu_set_t *set = CPU_ALLOC(CPUSET_MAX);
+		size_t sz = CPU_ALLOC_SIZE(CPUSET_MAX);
+
+		CPU_ZERO_S(sz, set);
+		for (int c = cpuset_next(affinity, 0); c >= 0; c = cpuset_next(affinity, (unsigned)c + 1))
+			CPU_SET_S((size_t)c, sz, set);
+		if (sched_setaffinity(0, sz, set) < 0)
+			child_fail(report_fd, STEP_AFFINITY);
+	}
+	/* the passed descriptor becomes fd 3; keep the report pipe out of its way */
+	if (report_fd <= 3) {
+		report_fd = fcntl(report_fd, F_DUPFD_CLOEXEC, 10);
+		if (report_fd < 0)
+			_exit(127);
+	}
+	if (pass_fd >= 0) {
+		if (pass_fd == 3) {
+			if (fcntl(3, F_SETFD, 0) < 0)
+				child_fail(report_fd, STEP_SETUP_LOG);
+		} else if (dup2(pass_fd, 3) < 0) {
+			child_fail(report_fd, STEP_SETUP_LOG);
+		}
+	}
+	/* nothing else of ours leaks into QEMU; the report pipe is close-on-exec */
+	close_range(pass_fd >= 0 ? 4 : 3, (unsigned)report_fd - 1, 0);
+	close_range((unsigned)report_fd + 1, ~0U, 0);
+	signal(SIGPIPE, SIG_DFL);
+	execvp(argv->v[0], argv->v);
+	child_fail(report_fd, STEP_EXEC);
+}
+
+int qemu_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
+	       const char *cgroup_procs, int pass_fd, const char *id_path, struct qemu_proc *p, struct strbuf *err)
+{
+	struct child_report r;
+	int pipefd[2];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		strbuf_addf(err, "cannot create a pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		strbuf_addf(err, "cannot fork: %s", strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(pipefd[0]);
+		child_exec(argv, log_path, affinity, cgroup_procs, pass_fd, id_path, pipefd[1]);
+	}
+	close(pipefd[1]);
+	p->pid = pid;
+	p->is_child = 1;
+	p->exited = 0;
+	p->pidfd = pidfd_open_(pid);
+	do
+		n = read(pipefd[0], &r, sizeof(r));
+	while (n < 0 && errno == EINTR);
+	close(pipefd[0]);
+	if (n == (ssize_t)sizeof(r)) {
+		waitpid(pid, &p->status, 0);
+		p->exited = 1;
+		if (r.step == STEP_EXEC)
+			strbuf_addf(err, "cannot run '%s': %s", argv->v[0], strerror(r.err));
+		else if (r.step == STEP_CGROUP)
+			strbuf_addf(err, "cannot move QEMU out of the CPU shield ('%s'): %s", cgroup_procs, strerror(r.err));
+		else if (r.step == STEP_IDENTITY)
+			strbuf_addf(err, "cannot record QEMU's identity in '%s': %s", id_path, strerror(r.err));
+		else if (r.step == STEP_AFFINITY)
+			strbuf_addf(err, "cannot set QEMU's CPU affinity: %s", strerror(r.err));
+		else
+			strbuf_addf(err, "cannot open QEMU's log '%s': %s", log_path, strerror(r.err));
+		return -1;
+	}
+	p->start_time = proc_start_time(pid);
+	return 0;
+}
+
+int qemu_attach(struct qemu_proc *p, pid_t pid, unsigned long long start_time)
+{
+	p->pid = pid;
+	p->start_time = start_time;
+	p->is_child = 0;
+	p->exited = 0;
+	p->pidfd = -1;
+	if (pid <= 0 || proc_start_time(pid) != start_time) {
+		p->exited = 1;
+		return -1;
+	}
+	p->pidfd = pidfd_open_(pid);
+	/* it may have exited between the check and the open */
+	if (proc_start_time(pid) != start_time) {
+		p->exited = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int qemu_alive(struct qemu_proc *p)
+{
+	if (p->exited || p->pid <= 0)
+		return 0;
+	if (p->is_child) {
+		if (waitpid(p->pid, &p->status, WNOHANG) == p->pid) {
+			p->exited = 1;
+			return 0;
+		}
+		return 1;
+	}
+	if (proc_start_time(p->pid) != p->start_time) {
+		p->exited = 1;
+		return 0;
+	}
+	return 1;
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int qemu_wait_exit(struct qemu_proc *p, int timeout_ms)
+{
+	long long deadline = mono_ms() + timeout_ms;
+
+	while (qemu_alive(p)) {
+		long long left = deadline - mono_ms();
+
+		if (left <= 0)
+			return 0;
+		if (p->pidfd >= 0) {
+			struct pollfd pfd = { .fd = p->pidfd, .events = POLLIN };
+
+			poll(&pfd, 1, (int)(left < 100 ? left : 100));
+		} else {
+			usleep(10000);
+		}
+	}
+	return 1;
+}
+
+int qemu_signal(struct qemu_proc *p, int sig)
+{
+	if (!qemu_alive(p))
+		return -1;
+	if (p->pidfd >= 0)
+		return (int)syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0);
+	return kill(p->pid, sig);
+}
+
+void qemu_kill(struct qemu_proc *p, int grace_ms)
+{
+	if (qemu_signal(p, SIGTERM) == 0 && qemu_wait_exit(p, grace_ms))
+		return;
+	if (qemu_signal(p, SIGKILL) == 0)
+		qemu_wait_exit(p, 10000);
+}
+
+void qemu_describe_exit(const struct qemu_proc *p, struct strbuf *sb)
+{
+	if (!p->is_child || !p->exited)
+		strbuf_addstr(sb, "exited");
+	else if (WIFEXITED(p->status))
+		strbuf_addf(sb, "exited with status %d", WEXITSTATUS(p->status));
+	else if (WIFSIGNALED(p->status))
+		strbuf_addf(sb, "was killed by signal %d (%s)", WTERMSIG(p->status), strsignal(WTERMSIG(p->status)));
+	else
+		strbuf_addstr(sb, "stopped");
+}
+
+void qemu_proc_release(struct qemu_proc *p)
+{
+	if (p->pidfd >= 0)
+		close(p->pidfd);
+	p->pidfd = -1;
+}
+
+void file_tail(const char *path, int lines, struct strbuf *sb)
+{
+	struct strbuf text = STRBUF_INIT;
+	char buf[4096];
+	const char *start;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	off_t size;
+
+	if (fd < 0)
+		return;
+	size = lseek(fd, 0, SEEK_END);
+	lseek(fd, size > 16384 ? size - 16384 : 0, SEEK_SET);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		strbuf_add(&text, buf, (size_t)n);
+	close(fd);
+	while (text.len && text.buf[text.len - 1] == '\n')
+		strbuf_setlen(&text, text.len - 1);
+	start = text.buf + text.len;
+	for (int i = 0; i < lines && start > text.buf; ) {
+		start--;
+		if (*start == '\n' && ++i == lines) {
+			start++;
+			break;
+		}
+	}
+	while (*start) {
+		const char *nl = strchr(start, '\n');
+		size_t len = nl ? (size_t)(nl - start) : strlen(start);
+
+		strbuf_addf(sb, "\n  %.*s", (int)len, start);
+		start += len + (nl ? 1 : 0);
+	}
+	strbuf_release(&text);
+}

@@ -1,0 +1,66 @@
+/*
+ * qemu_proc.h - start QEMU without a shell, and watch, signal and reap it.
+ *
+ * A process is identified by pid plus its start time from /proc/PID/stat, so
+ * a recycled pid is never mistaken for our QEMU. Waiting uses a pidfd, which
+ * works for a QEMU started by an earlier 'mvlaunch up' (not our child) too.
+ */
+#ifndef MVL_QEMU_PROC_H
+#define MVL_QEMU_PROC_H
+
+#include <sys/types.h>
+
+#include "util/cpuset.h"
+#include "util/strbuf.h"
+#include "util/strvec.h"
+
+struct qemu_proc {
+	pid_t pid;
+	unsigned long long start_time;	/* clock ticks after boot, /proc/PID/stat field 22 */
+	int pidfd;			/* -1 when not open */
+	int is_child;			/* we forked it and must reap it */
+	int exited;			/* reaped or seen gone */
+	int status;			/* waitpid() status, when is_child and exited */
+};
+
+#define QEMU_PROC_INIT { -1, 0, -1, 0, 0, 0 }
+
+/*
+ * fork + execvp argv (no shell). The child gets its own session, umask 0177,
+ * /dev/null as stdin, stdout and stderr appended to log_path, and (when
+ * 'affinity' is not NULL) that CPU affinity before exec, so every thread
+ * QEMU ever creates inherits it. With cgroup_procs (a cgroup.procs path)
+ * the child first moves itself into that cgroup: out of the CPU shield. With
+ * id_path, before anything else the child writes "PID STARTTIME" there
+ * (temp file and rename), so the QEMU is known even if the caller dies
+ * right after the fork. pass_fd (if >= 0) becomes QEMU's fd 3;
+ * no other descriptor of ours reaches QEMU. Returns 0 once exec has succeeded, or -1
+ * with the reason (exec or setup failure in the child included) in err.
+ */
+int qemu_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
+	       const char *cgroup_procs, int pass_fd, const char *id_path, struct qemu_proc *p, struct strbuf *err);
+
+/* Attach to a running process recorded earlier; 0, or -1 if it is gone. */
+int qemu_attach(struct qemu_proc *p, pid_t pid, unsigned long long start_time);
+
+/*
+ * Start time of pid from /proc, or 0 when it does not exist or has exited
+ * (a zombie leader whose other threads still run has not: it holds its memory).
+ */
+unsigned long long proc_start_time(pid_t pid);
+/* Whether p is still running (not a zombie, same start time). */
+int qemu_alive(struct qemu_proc *p);
+/* Wait up to timeout_ms for exit; 1 when it exited, 0 on timeout. */
+int qemu_wait_exit(struct qemu_proc *p, int timeout_ms);
+/* Send sig if p is still the process we started; 0 or -1. */
+int qemu_signal(struct qemu_proc *p, int sig);
+/* SIGTERM, wait, then SIGKILL and wait; returns once the process is gone. */
+void qemu_kill(struct qemu_proc *p, int grace_ms);
+/* "exited with status 1", "killed by signal 6 (Aborted)", "exited" (not our child). */
+void qemu_describe_exit(const struct qemu_proc *p, struct strbuf *sb);
+void qemu_proc_release(struct qemu_proc *p);
+
+/* Append the last 'lines' lines of a file, each prefixed with "  ", to sb. */
+void file_tail(const char *path, int lines, struct strbuf *sb);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * host_plan.c - gather topology, host.toml and running VMs (see host_plan.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "launcher/vm/host_plan.h"
+#include "launcher/vm/paths.h"
+#include "launcher/qemu/qemu_proc.h"
+#include "launcher/vm/runtime.h"
+#include "launcher/vm/vm_state.h"
+#include "util/trust.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+struct hold_ctx {
+	struct plan_host *host;
+	const char *const *exclude;
+	size_t nr_exclude;
+};
+
+static int hold_running(const char *name, void *data)
+{
+	struct hold_ctx *ctx = data;
+	struct vm_state st;
+
+	for (size_t i = 0; i < ctx->nr_exclude; i++)
+		if (!strcmp(ctx->exclude[i], name))
+			return 0;
+	/* a crashed VM's CPUs are free again */
+	if (vm_state_load_running(name, &st)) {
+		plan_host_hold(ctx->host, name, &st.owned, st.dedicated);
+		vm_state_release(&st);
+	}
+	return 0;
+}
+
+int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *host_config,
+		   const struct mvl_opts *opts, const char *const *exclude, size_t nr_exclude,
+		   struct strbuf *err)
+{
+	struct hold_ctx ctx = { .host = &hp->host, .exclude = exclude, .nr_exclude = nr_exclude };
+
+	memset(hp, 0, sizeof(*hp));
+	host_config_init(&hp->hc);
+	if (host_config_load(host_config ? host_config : opts->host_config, mvl_vms_dir(opts), &hp->hc, err) < 0 ||
+	    (hp->hc.file && trust_file(hp->hc.file, "host config", err) < 0))
+		return -1;
+	if ((topology_xml ? host_topo_load_xml(&hp->topo, topology_xml, err) : host_topo_load(&hp->topo, err)) < 0)
+		return -1;
+	if (plan_host_init(&hp->host, &hp->topo, hp->hc.has_reserved ? &hp->hc.reserved : NULL, err) < 0) {
+		if (hp->hc.file) {
+			struct strbuf msg = STRBUF_INIT;
+			struct config_loc loc = host_config_loc(&hp->hc, "reserved_cpus");
+
+			strbuf_addf(&msg, "%s:%d:%d: %s", hp->hc.file, loc.line, loc.col, err->buf);
+			strbuf_reset(err);
+			strbuf_addstr(err, msg.buf);
+			strbuf_release(&msg);
+		}
+		return -1;
+	}
+	if (!topology_xml)
+		runtime_for_each(hold_running, &ctx);
+	return 0;
+}
+
+void host_plan_release(struct host_plan *hp)
+{
+	plan_host_release(&hp->host);
+	host_topo_free(&hp->topo);
+	host_config_release(&hp->hc);
+}

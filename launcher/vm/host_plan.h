@@ -1,0 +1,32 @@
+/*
+ * host_plan.h - everything the planner needs to know about this host.
+ *
+ * The topology (hwloc: this host, or an XML file), host.toml's reserved
+ * CPUs, and the CPUs every running VM owns (from its state.json), gathered
+ * in one place for 'up', 'argv' and 'plan'.
+ */
+#ifndef MVL_HOST_PLAN_H
+#define MVL_HOST_PLAN_H
+
+#include "launcher/cmd/commands.h"
+#include "launcher/plan/host_topo.h"
+#include "launcher/plan/pin_plan.h"
+#include "config/host_config.h"
+
+struct host_plan {
+	struct host_topo topo;
+	struct host_config hc;
+	struct plan_host host;
+};
+
+/*
+ * topology_xml: NULL for this host (whose running VMs then hold their CPUs,
+ * except those named in exclude[]). host_config: NULL for VMS_DIR/host.toml
+ * (if it exists). Returns 0, or -1 with the reason in err.
+ */
+int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *host_config,
+		   const struct mvl_opts *opts, const char *const *exclude, size_t nr_exclude,
+		   struct strbuf *err);
+void host_plan_release(struct host_plan *hp);
+
+#endif

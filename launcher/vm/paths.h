@@ -1,0 +1,37 @@
+/*
+ * paths.h - where mvlaunch finds VM configs and keeps its files.
+ *
+ * Each root has one environment variable so tests (and unusual installs)
+ * can move it: MVLAUNCH_VMS, MVLAUNCH_RUNDIR, MVLAUNCH_STATEDIR, MVLAUNCH_LOGDIR.
+ */
+#ifndef MVL_PATHS_H
+#define MVL_PATHS_H
+
+#include "launcher/cmd/commands.h"
+#include "util/strbuf.h"
+
+/* --vms DIR, else $MVLAUNCH_VMS, else /etc/mvlaunch/vms. */
+const char *mvl_vms_dir(const struct mvl_opts *opts);
+/* $MVLAUNCH_RUNDIR, else /run/mvlaunch. */
+const char *mvl_run_root(void);
+/* $MVLAUNCH_STATEDIR, else /var/lib/mvlaunch. */
+const char *mvl_state_root(void);
+/* $MVLAUNCH_LOGDIR, else /var/log/mvlaunch: LOG/NAME/qemu.log and serial.log, the last boots kept. */
+const char *mvl_log_root(void);
+
+/*
+ * Resolve a VM argument: a path (contains '/' or ends in ".toml") is used as
+ * it is; a NAME becomes VMS_DIR/NAME.toml. Returns a new string, or NULL with
+ * the reason (and a hint line) in err.
+ */
+char *vm_config_path(const char *arg, const struct mvl_opts *opts, struct strbuf *err);
+
+/*
+ * A NAME given to down, status or console: -1 when it cannot be a VM name
+ * (err: "invalid VM name ..."), 0 when no config and no runtime directory
+ * has it (err: "no such VM ..." with the nearest known name and a hint),
+ * 1 when it is known.
+ */
+int vm_name_arg(const char *name, const struct mvl_opts *opts, struct strbuf *err);
+
+#endif

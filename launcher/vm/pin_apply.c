@@ -1,0 +1,251 @@
+/*
+ * pin_apply.c - apply and verify thread pins (see pin_apply.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "launcher/vm/pin_apply.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+const char *thread_role_name(enum thread_role role)
+{
+	switch (role) {
+	case ROLE_VCPU: return "vcpu";
+	case ROLE_IOTHREAD: return "iothread";
+	case ROLE_EMULATOR: return "emulator";
+	}
+	return "?";
+}
+
+void thread_label(const struct vm_thread *t, struct strbuf *sb)
+{
+	if (t->role == ROLE_VCPU)
+		strbuf_addf(sb, "vcpu%d", t->index);
+	else if (t->role == ROLE_IOTHREAD)
+		strbuf_addf(sb, "iothread %s", t->iothread);
+	else
+		strbuf_addstr(sb, "emulator");
+}
+
+static int cmp_tid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int proc_threads(pid_t pid, pid_t **tids, size_t *nr)
+{
+	char path[64];
+	DIR *d;
+	struct dirent *de;
+	size_t alloc = 0;
+
+	*tids = NULL;
+	*nr = 0;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		ALLOC_GROW(*tids, *nr + 1, alloc);
+		(*tids)[(*nr)++] = (pid_t)atoi(de->d_name);
+	}
+	closedir(d);
+	qsort(*tids, *nr, sizeof(**tids), cmp_tid);
+	return 0;
+}
+
+static void read_comm(pid_t tid, char comm[16])
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	/* /proc/TID/comm works for any thread id, not only thread-group leaders */
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tid);
+	comm[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, comm, 15);
+	close(fd);
+	if (n < 0)
+		n = 0;
+	comm[n] = '\0';
+	comm[strcspn(comm, "\n")] = '\0';
+}
+
+int pin_thread_set(pid_t tid, const struct cpuset *set)
+{
+	size_t sz = CPU_ALLOC_SIZE(CPUSET_MAX);
+	cpu_set_t *cs = CPU_ALLOC(CPUSET_MAX);
+	int r;
+
+	CPU_ZERO_S(sz, cs);
+	for (int c = cpuset_next(set, 0); c >= 0; c = cpuset_next(set, (unsigned)c + 1))
+		CPU_SET_S((size_t)c, sz, cs);
+	r = sched_setaffinity(tid, sz, cs);
+	CPU_FREE(cs);
+	return r;
+}
+
+int pin_thread_get(pid_t tid, struct cpuset *set)
+{
+	size_t sz = CPU_ALLOC_SIZE(CPUSET_MAX);
+	cpu_set_t *cs = CPU_ALLOC(CPUSET_MAX);
+	int r = sched_getaffinity(tid, sz, cs);
+
+	cpuset_zero(set);
+	if (r == 0)
+		for (unsigned c = 0; c < CPUSET_MAX; c++)
+			if (CPU_ISSET_S(c, sz, cs))
+				cpuset_set(set, c);
+	CPU_FREE(cs);
+	return r;
+}
+
+int pin_read_back(struct vm_threads *threads)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < threads->nr; i++) {
+		struct vm_thread *t = &threads->t[i];
+
+		if (pin_thread_get(t->tid, &t->actual) < 0)
+			ret = -1;
+		read_comm(t->tid, t->comm);
+	}
+	return ret;
+}
+
+static struct vm_thread *add_thread(struct vm_threads *th, pid_t tid, enum thread_role role)
+{
+	struct vm_thread *t;
+
+	ALLOC_GROW(th->t, th->nr + 1, th->alloc);
+	t = &th->t[th->nr++];
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	t->role = role;
+	t->index = -1;
+	return t;
+}
+
+static int known_tid(const struct vm_threads *th, pid_t tid)
+{
+	for (size_t i = 0; i < th->nr; i++)
+		if (th->t[i].tid == tid)
+			return 1;
+	return 0;
+}
+
+int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
+	      const struct qmp_iothread *io, size_t nr_io, const struct pin_plan *plan,
+	      struct vm_threads *out, struct strbuf *err)
+{
+	pid_t *tids = NULL;
+	size_t nr_tids = 0;
+	struct strbuf label = STRBUF_INIT;
+	int ret = -1;
+
+	if (nr_vcpus != plan->nr_vcpus) {
+		strbuf_addf(err, "QEMU reports %zu vCPUs, the plan has %zu", nr_vcpus, plan->nr_vcpus);
+		return -1;
+	}
+	for (size_t i = 0; i < nr_vcpus; i++) {
+		struct vm_thread *t = add_thread(out, vcpus[i].tid, ROLE_VCPU);
+
+		t->index = vcpus[i].index;
+		if (vcpus[i].index < 0 || (size_t)vcpus[i].index >= plan->nr_vcpus) {
+			strbuf_addf(err, "QEMU reports vCPU index %d, the plan has %zu vCPUs", vcpus[i].index, plan->nr_vcpus);
+			goto out;
+		}
+		t->planned = plan->vcpu[vcpus[i].index];
+		t->floating = plan->vcpus_float;
+	}
+	for (size_t i = 0; i < nr_io; i++) {
+		struct vm_thread *t = add_thread(out, io[i].tid, ROLE_IOTHREAD);
+
+		t->iothread = xstrdup(io[i].id);
+		t->planned = plan->iothread;
+		t->floating = plan->iothread_float;
+	}
+	if (proc_threads(pid, &tids, &nr_tids) < 0) {
+		strbuf_addf(err, "cannot list the threads of QEMU (pid %d): %s", (int)pid, strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < nr_tids; i++) {
+		if (!known_tid(out, tids[i])) {
+			struct vm_thread *t = add_thread(out, tids[i], ROLE_EMULATOR);
+
+			t->planned = plan->emulator;
+			t->floating = plan->emulator_float;
+		}
+	}
+	for (size_t i = 0; i < out->nr; i++) {
+		struct vm_thread *t = &out->t[i];
+
+		if (pin_thread_set(t->tid, &t->planned) < 0) {
+			struct strbuf cpus = STRBUF_INIT;
+			int e = errno;
+
+			/* a helper thread that ended meanwhile is not an error */
+			if (t->role == ROLE_EMULATOR && e == ESRCH)
+				continue;
+			cpuset_format(&t->planned, &cpus);
+			strbuf_reset(&label);
+			thread_label(t, &label);
+			strbuf_addf(err, "cannot pin %s (tid %d) to CPUs %s: %s", label.buf, (int)t->tid, cpus.buf, strerror(e));
+			strbuf_release(&cpus);
+			goto out;
+		}
+		if (t->role == ROLE_VCPU && plan->realtime) {
+			struct sched_param sp = { .sched_priority = 1 };
+
+			if (sched_setscheduler(t->tid, SCHED_FIFO, &sp) < 0) {
+				strbuf_addf(err, "cannot make vcpu%d (tid %d) SCHED_FIFO: %s", t->index, (int)t->tid, strerror(errno));
+				goto out;
+			}
+		}
+	}
+	pin_read_back(out);
+	for (size_t i = 0; i < out->nr; i++) {
+		struct vm_thread *t = &out->t[i];
+		struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+
+		if (cpuset_equal(&t->planned, &t->actual) || (t->role == ROLE_EMULATOR && cpuset_empty(&t->actual)))
+			continue;
+		cpuset_format(&t->planned, &want);
+		cpuset_format(&t->actual, &got);
+		strbuf_reset(&label);
+		thread_label(t, &label);
+		strbuf_addf(err, "pin of %s (tid %d) did not hold: planned CPUs %s, the kernel reports %s",
+			    label.buf, (int)t->tid, want.buf, got.buf);
+		strbuf_release(&want);
+		strbuf_release(&got);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(tids);
+	strbuf_release(&label);
+	return ret;
+}
+
+void vm_threads_release(struct vm_threads *threads)
+{
+	for (size_t i = 0; i < threads->nr; i++)
+		free(threads->t[i].iothread);
+	free(threads->t);
+	memset(threads, 0, sizeof(*threads));
+}

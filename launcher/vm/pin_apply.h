@@ -1,0 +1,57 @@
+/*
+ * pin_apply.h - pin QEMU's threads with sched_setaffinity and read them back.
+ *
+ * Given the vCPU and iothread thread ids from QMP, every thread of the QEMU
+ * process gets its role (vcpu, iothread, emulator) and the CPUs the plan gives
+ * that role; the pins are then read back from the kernel and compared.
+ */
+#ifndef MVL_PIN_APPLY_H
+#define MVL_PIN_APPLY_H
+
+#include <sys/types.h>
+
+#include "launcher/plan/pin_plan.h"
+#include "qmp/qmp_cmds.h"
+
+enum thread_role { ROLE_VCPU, ROLE_IOTHREAD, ROLE_EMULATOR };
+
+struct vm_thread {
+	pid_t tid;
+	enum thread_role role;
+	int index;		/* vCPU index; -1 otherwise */
+	char *iothread;		/* iothread id, or NULL */
+	char comm[16];		/* /proc/PID/task/TID/comm */
+	struct cpuset planned;
+	struct cpuset actual;	/* as read back from the kernel */
+	int floating;		/* planned is the shared pool, and follows it (vm_float.c) */
+};
+
+struct vm_threads {
+	struct vm_thread *t;
+	size_t nr, alloc;
+};
+
+/*
+ * Classify every thread of 'pid' and pin it as 'plan' says, vCPUs first;
+ * with plan->realtime, vCPU threads get SCHED_FIFO priority 1. Then verify.
+ * Returns 0, or -1 with what failed (thread, tid, CPUs, errno) in err.
+ */
+int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
+	      const struct qmp_iothread *io, size_t nr_io, const struct pin_plan *plan,
+	      struct vm_threads *out, struct strbuf *err);
+
+/* sched_setaffinity / sched_getaffinity of one thread; 0, or -1 with errno. */
+int pin_thread_set(pid_t tid, const struct cpuset *set);
+int pin_thread_get(pid_t tid, struct cpuset *set);
+
+/* Re-read each thread's affinity and comm into t[].actual/comm; 0, or -1 if gone. */
+int pin_read_back(struct vm_threads *threads);
+/* All thread ids of a process, from /proc/PID/task. */
+int proc_threads(pid_t pid, pid_t **tids, size_t *nr);
+
+const char *thread_role_name(enum thread_role role);
+/* "vcpu3", "iothread io0", "emulator" */
+void thread_label(const struct vm_thread *t, struct strbuf *sb);
+void vm_threads_release(struct vm_threads *threads);
+
+#endif

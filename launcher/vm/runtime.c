@@ -1,0 +1,318 @@
+/*
+ * runtime.c - per-VM runtime directories and their locks (see runtime.h).
+ *
+ * DESIGN
+ * The lock is a flock on the directory itself, not on a file inside it, so
+ * removing the directory after 'down' leaves no lock file behind. The price
+ * is the classic race: a waiter may get the lock on a directory that the
+ * previous holder has just removed. After locking we therefore check that
+ * the path still names the inode we locked, and start over if not.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "launcher/vm/runtime.h"
+#include "launcher/vm/paths.h"
+#include "util/interrupt.h"
+#include "util/trust.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+static const char *const runtime_files[] = {
+	"qmp.sock", "serial.sock", "qemu.pid", "qemu.id", "qemu.id.tmp", "state.json", "state.json.tmp",
+};
+
+/*
+ * A runtime directory: this user's own, not a link, no group or other write
+ * (trust_dir()). Readable by the status group when there is one, so its
+ * members can run 'mvlaunch status'; QMP sockets stay the owner's.
+ */
+static int mkdir_private(const char *path, const char *what, struct strbuf *err)
+{
+	gid_t g = trust_status_group();
+
+	return trust_dir(path, what, g == (gid_t)-1 ? 0700 : 0750, g, err);
+}
+
+/*
+ * The VM lock. Without 'wait' a lock held for long means busy; but another
+ * command that only looks (vm_alive() takes it shared for a moment) must not
+ * make 'up' fail, so a held lock is tried again for 200 ms first.
+ */
+static int flock_vm(int fd, int wait)
+{
+	if (wait)
+		return flock(fd, LOCK_EX);
+	for (int i = 0; i < 100; i++) {
+		struct timespec ts = { 0, 2000000 };
+
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK)
+			return -1;
+		nanosleep(&ts, NULL);
+	}
+	errno = EWOULDBLOCK;
+	return -1;
+}
+
+int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct strbuf *err)
+{
+	const char *root = mvl_run_root();
+
+	rt->name = xstrdup(name);
+	rt->dir = xstrfmt("%s/%s", root, name);
+	rt->lock_fd = -1;
+	if (mkdir_private(root, "runtime directory", err) < 0)
+		return -1;
+	for (int tries = 0; tries < 100; tries++) {
+		struct stat a, b;
+		int fd;
+
+		if (mkdir_private(rt->dir, "runtime directory", err) < 0)
+			return -1;
+		fd = open(rt->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue;	/* removed under us */
+			strbuf_addf(err, "cannot open runtime directory '%s': %s", rt->dir, strerror(errno));
+			return -1;
+		}
+		if (flock_vm(fd, wait) < 0) {
+			int e = errno;
+
+			close(fd);
+			if (e == EWOULDBLOCK) {
+				strbuf_addf(err, "VM '%s' is busy: another mvlaunch command is starting or stopping it", name);
+				return -1;
+			}
+			strbuf_addf(err, "cannot lock '%s': %s", rt->dir, strerror(e));
+			return -1;
+		}
+		if (fstat(fd, &a) == 0 && stat(rt->dir, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+			rt->lock_fd = fd;
+			return 0;
+		}
+		close(fd);	/* the previous holder removed it: start over */
+	}
+	strbuf_addf(err, "cannot lock '%s': it keeps being removed and recreated", rt->dir);
+	return -1;
+}
+
+/*
+ * flock(LOCK_EX) that a Ctrl-C or SIGTERM ends when interrupt_arm() is on
+ * (flock itself cannot be polled, so it is retried every 20 ms). -1 with
+ * errno, or with "interrupted by ..." in err.
+ */
+static int flock_interruptible(int fd, struct strbuf *err)
+{
+	if (interrupt_fd() < 0)
+		return flock(fd, LOCK_EX);
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		struct pollfd pfd = { .fd = interrupt_fd(), .events = POLLIN };
+
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		if (poll(&pfd, 1, 20) > 0) {
+			strbuf_addf(err, "interrupted by %s while waiting for another mvlaunch command",
+				    interrupt_name(interrupt_pending()));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int runtime_lock_root(struct strbuf *err)
+{
+	const char *root = mvl_run_root();
+	int fd;
+
+	if (mkdir_private(root, "runtime directory", err) < 0)
+		return -1;
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		strbuf_addf(err, "cannot lock the runtime root '%s': %s", root, strerror(errno));
+		return -1;
+	}
+	if (flock_interruptible(fd, err) < 0) {
+		if (!err->len)
+			strbuf_addf(err, "cannot lock the runtime root '%s': %s", root, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+char *runtime_path(const struct vm_runtime *rt, const char *file)
+{
+	return xstrfmt("%s/%s", rt->dir, file);
+}
+
+int runtime_exists(const char *name)
+{
+	char *dir = xstrfmt("%s/%s", mvl_run_root(), name);
+	struct stat st;
+	int r = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+
+	free(dir);
+	return r;
+}
+
+void runtime_clean_files(struct vm_runtime *rt)
+{
+	if (!rt->dir)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(runtime_files); i++) {
+		char *p = runtime_path(rt, runtime_files[i]);
+
+		unlink(p);
+		free(p);
+	}
+}
+
+void runtime_clean(struct vm_runtime *rt)
+{
+	if (!rt->dir)
+		return;
+	runtime_clean_files(rt);
+	rmdir(rt->dir);
+}
+
+int runtime_has_files(const struct vm_runtime *rt)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(runtime_files); i++) {
+		char *p = runtime_path(rt, runtime_files[i]);
+		struct stat st;
+		int r = lstat(p, &st);
+
+		free(p);
+		if (r == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void runtime_release(struct vm_runtime *rt)
+{
+	if (rt->lock_fd >= 0)
+		close(rt->lock_fd);
+	free(rt->name);
+	free(rt->dir);
+	rt->name = rt->dir = NULL;
+	rt->lock_fd = -1;
+}
+
+char *runtime_log_path(const char *name, const char *file)
+{
+	return xstrfmt("%s/%s/%s", mvl_log_root(), name, file);
+}
+
+int runtime_logs_rotate(const char *name, struct strbuf *err)
+{
+	static const char *const logs[] = { "qemu.log", "serial.log" };
+	char *dir = xstrfmt("%s/%s", mvl_log_root(), name);
+	int ret = -1;
+
+	/* the log root may be new (a fresh /var/log): make its parents too */
+	for (char *s = dir + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+			strbuf_addf(err, "cannot create log directory '%s': %s", dir, strerror(errno));
+			goto out;
+		}
+		*s = '/';
+	}
+	if (trust_dir(dir, "log directory", 0700, (gid_t)-1, err) < 0)
+		goto out;
+	for (size_t i = 0; i < ARRAY_SIZE(logs); i++) {
+		for (int n = RUNTIME_LOG_BOOTS - 1; n >= 1; n--) {
+			char *from = n == 1 ? xstrfmt("%s/%s", dir, logs[i]) : xstrfmt("%s/%s.%d", dir, logs[i], n - 1);
+			char *to = xstrfmt("%s/%s.%d", dir, logs[i], n);
+
+			if (rename(from, to) < 0 && errno != ENOENT) {
+				strbuf_addf(err, "cannot keep log '%s' as '%s': %s", from, to, strerror(errno));
+				free(from);
+				free(to);
+				goto out;
+			}
+			free(from);
+			free(to);
+		}
+	}
+	ret = 0;
+out:
+	free(dir);
+	return ret;
+}
+
+int runtime_owner_check(const char *name, struct strbuf *err)
+{
+	char *dir = xstrfmt("%s/%s", mvl_run_root(), name);
+	struct stat st;
+	int ret = 0;
+
+	if (lstat(dir, &st) == 0 && st.st_uid != geteuid()) {
+		strbuf_addf(err, "'%s' was started by uid %u: stopping or changing it needs that user (run as root)", name,
+			    (unsigned)st.st_uid);
+		ret = -1;
+	}
+	free(dir);
+	return ret;
+}
+
+int runtime_root_access(struct strbuf *err)
+{
+	const char *root = mvl_run_root(), *group = getenv("MVLAUNCH_GROUP");
+
+	if (access(root, R_OK | X_OK) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EACCES) {
+		strbuf_addf(err, "cannot read the runtime directory '%s': %s", root, strerror(errno));
+		return -1;
+	}
+	strbuf_addf(err, "permission denied reading '%s': run as root, or add yourself to group %s to see VMs' status "
+		    "('make install' creates the group; log in again after joining it)", root, group && *group ? group : "mvlaunch");
+	return -1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int runtime_for_each(int (*fn)(const char *name, void *data), void *data)
+{
+	DIR *d = opendir(mvl_run_root());
+	struct dirent *de;
+	char **names = NULL;
+	size_t nr = 0, alloc = 0;
+	int ret = 0;
+
+	if (!d)
+		return 0;	/* no root yet: no VMs */
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
+			continue;
+		ALLOC_GROW(names, nr + 1, alloc);
+		names[nr++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (nr)
+		qsort(names, nr, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < nr; i++) {
+		if (!ret)
+			ret = fn(names[i], data);
+		free(names[i]);
+	}
+	free(names);
+	return ret;
+}

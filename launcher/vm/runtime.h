@@ -1,0 +1,79 @@
+/*
+ * runtime.h - a VM's runtime directory, its lock, and ghost detection.
+ *
+ * Each VM has $MVLAUNCH_RUNDIR/NAME/ (default /run/mvlaunch/NAME, mode 0700)
+ * holding qmp.sock, qemu.pid, serial.sock and state.json; its logs live apart
+ * in $MVLAUNCH_LOGDIR/NAME/ (default /var/log/mvlaunch/NAME), which 'down'
+ * keeps: qemu.log and serial.log of this boot, .1 to .4 of the ones before. Whoever changes a VM (up, down, run) holds an exclusive flock
+ * on that directory, so two commands on one VM never interleave, and commands
+ * on different VMs never wait for each other.
+ */
+#ifndef MVL_RUNTIME_H
+#define MVL_RUNTIME_H
+
+#include "util/strbuf.h"
+
+struct vm_runtime {
+	char *name;
+	char *dir;
+	int lock_fd;		/* -1 when not locked */
+};
+
+#define VM_RUNTIME_INIT { NULL, NULL, -1 }
+
+/*
+ * Create (if needed) and lock NAME's runtime directory. With 'wait' the call
+ * blocks until another command on the VM is done; without it a held lock is
+ * an error ("busy"). Returns 0, or -1 with the reason in err.
+ */
+int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct strbuf *err);
+/*
+ * Lock the whole runtime root (blocking) while CPUs are handed out, so two
+ * 'up' of different VMs never plan the same CPUs. Returns the fd to close,
+ * or -1 with the reason in err.
+ */
+int runtime_lock_root(struct strbuf *err);
+
+/* Path of a file in the runtime directory; caller frees. */
+char *runtime_path(const struct vm_runtime *rt, const char *file);
+/* Whether the directory exists (the VM was started and not cleaned up). */
+int runtime_exists(const char *name);
+/* Remove every runtime file but keep the directory (and the lock). */
+void runtime_clean_files(struct vm_runtime *rt);
+/* Remove every runtime file and the directory (keeps the lock fd). */
+void runtime_clean(struct vm_runtime *rt);
+/* Whether any runtime file is present. */
+int runtime_has_files(const struct vm_runtime *rt);
+/* Unlock and free; the directory stays unless runtime_clean() ran. */
+void runtime_release(struct vm_runtime *rt);
+
+/* How many boots' logs are kept: this one and four before. */
+#define RUNTIME_LOG_BOOTS 5
+
+/* LOG_ROOT/NAME/FILE ("qemu.log", "serial.log"); caller frees. */
+char *runtime_log_path(const char *name, const char *file);
+/*
+ * Before a boot: create LOG_ROOT/NAME (0700) and shift qemu.log and
+ * serial.log to .1 (.1 to .2, ...; the oldest beyond RUNTIME_LOG_BOOTS goes).
+ * 0, or -1 with the reason in err.
+ */
+int runtime_logs_rotate(const char *name, struct strbuf *err);
+
+/*
+ * Whether this user may read the runtime root (a missing one is fine: no
+ * VMs). -1 with the truth and the fix in err ("permission denied reading
+ * ...: run as root, or add yourself to group mvlaunch"): read-only commands
+ * never answer "not running" for what they cannot see.
+ */
+int runtime_root_access(struct strbuf *err);
+
+/* A VM another user started (its runtime directory is theirs): -1 with the reason. */
+int runtime_owner_check(const char *name, struct strbuf *err);
+
+/*
+ * Call fn(name, data) for each VM directory under the runtime root, in name
+ * order. Stops at and returns the first non-zero value of fn.
+ */
+int runtime_for_each(int (*fn)(const char *name, void *data), void *data);
+
+#endif

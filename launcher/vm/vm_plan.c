@@ -1,0 +1,42 @@
+/*
+ * vm_plan.c - plan one VM as 'up' does (see vm_plan.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "launcher/vm/vm_plan.h"
+#include "launcher/vm/paths.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+int vm_plan_one(const struct vm_config *cfg, const char *topology_xml, const struct mvl_opts *opts,
+		struct host_plan *hp, struct pin_plan *plan, struct strvec *notes, struct strbuf *err)
+{
+	struct strbuf mem = STRBUF_INIT;
+
+	if (host_plan_init(hp, topology_xml, NULL, opts, (const char *const *)&cfg->name, 1, err) < 0 ||
+	    pin_plan_build(&hp->host, cfg, plan, notes, err) < 0)
+		return -1;
+	if (pin_plan_memory_check(&hp->topo, cfg, plan, &mem))
+		strvec_push(notes, mem.buf);
+	strbuf_release(&mem);
+	return 0;
+}
+
+void vm_qemu_runtime(const struct vm_config *cfg, int bare, struct qemu_runtime *rt)
+{
+	memset(rt, 0, sizeof(*rt));
+	rt->state_dir = mvl_state_root();
+	if (bare)
+		return;
+	rt->run_dir = xstrfmt("%s/%s", mvl_run_root(), cfg->name);
+	rt->log_dir = xstrfmt("%s/%s", mvl_log_root(), cfg->name);
+	rt->qmp_fd = 3;	/* 'up' binds qmp.sock itself and hands QEMU the listening socket */
+}
+
+void vm_qemu_runtime_release(struct qemu_runtime *rt)
+{
+	free((char *)rt->run_dir);
+	free((char *)rt->log_dir);
+	rt->run_dir = rt->log_dir = NULL;
+}

@@ -1,0 +1,32 @@
+/*
+ * vm_plan.h - plan one VM on this host (or an XML topology) the way 'up' does.
+ *
+ * 'up' and 'argv' both call this, so the argv 'argv' prints is the one 'up'
+ * runs: the same topology, host.toml, running VMs (the VM itself excepted),
+ * planner, and the same notes (pins on reserved CPUs, memory a node lacks).
+ */
+#ifndef MVL_VM_PLAN_H
+#define MVL_VM_PLAN_H
+
+#include "launcher/cmd/commands.h"
+#include "launcher/vm/host_plan.h"
+#include "launcher/plan/pin_plan.h"
+#include "launcher/qemu/qemu_argv.h"
+
+/*
+ * Gather the host into hp (topology_xml: NULL for this host) and plan cfg
+ * into plan. Notes worth showing go to notes. 0, or -1 with the reason in
+ * err. The caller releases hp and plan either way.
+ */
+int vm_plan_one(const struct vm_config *cfg, const char *topology_xml, const struct mvl_opts *opts,
+		struct host_plan *hp, struct pin_plan *plan, struct strvec *notes, struct strbuf *err);
+
+/*
+ * Where 'up' puts QEMU's runtime files for cfg (run_dir is allocated: free it
+ * with vm_qemu_runtime_release()). 'bare': none of them (only what the config
+ * describes, a command line that runs on its own).
+ */
+void vm_qemu_runtime(const struct vm_config *cfg, int bare, struct qemu_runtime *rt);
+void vm_qemu_runtime_release(struct qemu_runtime *rt);
+
+#endif

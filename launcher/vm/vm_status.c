@@ -1,0 +1,180 @@
+/*
+ * vm_status.c - live VM status (see vm_status.h).
+ *
+ * The pins shown are read from the kernel now, not copied from state.json:
+ * if something (a user's taskset, a cgroup change) moved a thread, status
+ * says so. Helper threads QEMU started after 'up' are listed too, against
+ * the emulator CPUs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "launcher/vm/vm_status.h"
+#include "launcher/vm/paths.h"
+#include "launcher/qemu/qemu_proc.h"
+#include "launcher/vm/vm_up.h"
+#include "launcher/vm/runtime.h"
+#include "qmp/qmp_cmds.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+static long long boot_time_s(void)
+{
+	struct timespec real, boot;
+
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	return (long long)real.tv_sec - (long long)boot.tv_sec;
+}
+
+/* Add helper threads that appeared after 'up', drop ones that ended. */
+static void refresh_threads(struct vm_state *st)
+{
+	pid_t *tids = NULL;
+	size_t nr = 0;
+	struct vm_threads *th = &st->threads;
+
+	if (proc_threads(st->pid, &tids, &nr) < 0)
+		return;
+	for (size_t i = 0; i < th->nr; ) {
+		int found = 0;
+
+		for (size_t j = 0; j < nr && !found; j++)
+			found = tids[j] == th->t[i].tid;
+		if (!found && th->t[i].role == ROLE_EMULATOR) {
+			free(th->t[i].iothread);
+			memmove(th->t + i, th->t + i + 1, (th->nr - i - 1) * sizeof(*th->t));
+			th->nr--;
+			continue;
+		}
+		i++;
+	}
+	for (size_t j = 0; j < nr; j++) {
+		int known = 0;
+
+		for (size_t i = 0; i < th->nr && !known; i++)
+			known = th->t[i].tid == tids[j];
+		if (!known) {
+			struct vm_thread *t;
+
+			ALLOC_GROW(th->t, th->nr + 1, th->alloc);
+			t = &th->t[th->nr++];
+			memset(t, 0, sizeof(*t));
+			t->tid = tids[j];
+			t->role = ROLE_EMULATOR;
+			t->index = -1;
+			t->planned = st->emulator;
+			t->floating = st->emulator_floating;
+		}
+	}
+	free(tids);
+}
+
+int vm_status_read(const char *name, struct vm_status *s, struct strbuf *err)
+{
+	struct vm_runtime rt = VM_RUNTIME_INIT;
+	struct qemu_proc p = QEMU_PROC_INIT;
+	struct strbuf qerr = STRBUF_INIT;
+	struct qmp *q = NULL;
+	char *sock;
+
+	memset(s, 0, sizeof(*s));
+	s->name = xstrdup(name);
+	s->log = runtime_log_path(name, "qemu.log");
+	rt.name = xstrdup(name);
+	rt.dir = xstrfmt("%s/%s", mvl_run_root(), name);
+	if (vm_find_qemu(&rt, &p, &s->st) < 0) {
+		char *state = runtime_path(&rt, "state.json");
+		int lock_fd = open(rt.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (s->st.pid)
+			s->state = "crashed";
+		else if (access(state, F_OK) == 0)
+			s->state = "stale";	/* a state file we cannot read */
+		else if (lock_fd >= 0 && flock(lock_fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+			s->state = "starting";
+		else
+			s->state = "stale";
+		if (lock_fd >= 0)
+			close(lock_fd);
+		free(state);
+		goto out;
+	}
+	s->running = 1;
+	if (!s->st.name)
+		s->st.pid = p.pid;	/* found through qemu.pid: 'up' is still at work or died */
+	s->uptime_s = (long long)time(NULL) - (boot_time_s() + (long long)(p.start_time / (unsigned long long)sysconf(_SC_CLK_TCK)));
+	if (s->uptime_s < 0)
+		s->uptime_s = 0;
+	refresh_threads(&s->st);
+	pin_read_back(&s->st.threads);
+	for (size_t i = 0; i < s->st.threads.nr; i++)
+		if (!cpuset_equal(&s->st.threads.t[i].planned, &s->st.threads.t[i].actual))
+			s->drift = 1;
+	sock = runtime_path(&rt, "qmp.sock");
+	s->state = "unresponsive";
+	if (access(sock, R_OK | W_OK) < 0 && errno == EACCES) {
+		s->state = "alive";	/* it runs; what it does, only its owner may ask (QMP is control) */
+	} else if (qmp_connect(&q, sock, 2000, &qerr) == 0) {
+		char *status = NULL;
+
+		if (qmp_query_status(q, &status, &qerr) == 0) {
+			static const char *const known[] = {
+				"running", "paused", "prelaunch", "shutdown", "suspended", "inmigrate", "postmigrate",
+				"finish-migrate", "internal-error", "io-error", "guest-panicked", "watchdog",
+				"restore-vm", "save-vm", "debug", "colo",
+			};
+
+			for (size_t i = 0; i < ARRAY_SIZE(known); i++)
+				if (!strcmp(known[i], status))
+					s->state = known[i];
+			free(status);
+		}
+		qmp_close(q);
+	}
+	free(sock);
+out:
+	(void)err;
+	qemu_proc_release(&p);
+	strbuf_release(&qerr);
+	runtime_release(&rt);
+	return 0;
+}
+
+json_t *vm_status_json(const struct vm_status *s)
+{
+	json_t *o = json_object(), *threads = json_array();
+
+	json_object_set_new(o, "name", json_string(s->name));
+	json_object_set_new(o, "state", json_string(s->state));
+	json_object_set_new(o, "pid", s->st.pid ? json_integer(s->st.pid) : json_null());
+	json_object_set_new(o, "uptime_s", s->running ? json_integer(s->uptime_s) : json_null());
+	json_object_set_new(o, "config", s->st.config ? json_string(s->st.config) : json_null());
+	json_object_set_new(o, "qemu_version", s->st.qemu_version ? json_string(s->st.qemu_version) : json_null());
+	json_object_set_new(o, "drift", json_boolean(s->drift));
+	json_object_set_new(o, "log", json_string_nocheck(s->log));
+	for (size_t i = 0; s->running && i < s->st.threads.nr; i++) {
+		const struct vm_thread *t = &s->st.threads.t[i];
+		json_t *jt = vm_thread_to_json(t);
+
+		json_object_set_new(jt, "cpus", cpuset_to_json(&t->actual));	/* now, not planned */
+		json_object_set_new(jt, "planned", cpuset_to_json(&t->planned));
+		json_object_set_new(jt, "drift", json_boolean(!cpuset_equal(&t->actual, &t->planned)));
+		json_array_append_new(threads, jt);
+	}
+	json_object_set_new(o, "threads", threads);
+	return o;
+}
+
+void vm_status_release(struct vm_status *s)
+{
+	free(s->name);
+	free(s->log);
+	vm_state_release(&s->st);
+	memset(s, 0, sizeof(*s));
+}

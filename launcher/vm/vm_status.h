@@ -1,0 +1,32 @@
+/*
+ * vm_status.h - what a VM is doing now, read live: QMP state, pid, uptime,
+ * and each thread's CPU affinity as the kernel reports it, against the pins
+ * 'up' applied. Shared by 'status' and 'list'; changes nothing.
+ */
+#ifndef MVL_VM_STATUS_H
+#define MVL_VM_STATUS_H
+
+#include <jansson.h>
+
+#include "launcher/vm/vm_state.h"
+
+struct vm_status {
+	char *name;
+	/*
+	 * QMP status ("running", "paused", ...), "crashed", "starting", "stale",
+	 * "unresponsive", or "alive" for a user who may read but not use QMP
+	 */
+	const char *state;
+	int running;		/* QEMU process alive */
+	struct vm_state st;	/* from state.json; threads[].actual and comm read live */
+	char *log;		/* its QEMU's log (kept after a crash) */
+	long long uptime_s;
+	int drift;		/* some thread's affinity differs from its pin */
+};
+
+/* Fill s for VM 'name' (whose runtime directory exists). 0, or -1 with err. */
+int vm_status_read(const char *name, struct vm_status *s, struct strbuf *err);
+json_t *vm_status_json(const struct vm_status *s);
+void vm_status_release(struct vm_status *s);
+
+#endif

@@ -1,0 +1,707 @@
+/*
+ * vm_up.c - start/pin/verify/resume, and stop (see vm_up.h).
+ *
+ * DESIGN
+ * QEMU starts paused (-S) with its CPU affinity already set to the emulator
+ * CPUs, so no thread of it ever runs anywhere else, and no vCPU executes a
+ * guest instruction before its pin is set and read back. Only then 'cont'.
+ * Host changes made on the way (runtime files, the nvram copy) are undone in
+ * reverse on any failure, after QEMU itself is stopped.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "launcher/vm/vm_up.h"
+#include "launcher/vm/paths.h"
+#include "launcher/vm/host_plan.h"
+#include "launcher/check/check.h"
+#include "launcher/host/host_prep.h"
+#include "launcher/plan/pin_plan.h"
+#include "launcher/qemu/qemu_argv.h"
+#include "launcher/vm/vm_float.h"
+#include "launcher/vm/vm_plan.h"
+#include "qmp/qmp_cmds.h"
+#include "util/atomic_file.h"
+#include "util/interrupt.h"
+#include "util/trust.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+static int read_small_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+/* Whether pid's command line contains 'needle' (our pidfile path). */
+static int cmdline_has(pid_t pid, const char *needle)
+{
+	char path[64], buf[65536];
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	n = read_small_file(path, buf, sizeof(buf));
+	if (n <= 0)
+		return 0;
+	for (int i = 0; i < n; i += (int)strlen(buf + i) + 1)
+		if (!strcmp(buf + i, needle))
+			return 1;
+	return 0;
+}
+
+int vm_find_qemu(const struct vm_runtime *rt, struct qemu_proc *p, struct vm_state *st)
+{
+	char *state_path = runtime_path(rt, "state.json");
+	char *pid_path = runtime_path(rt, "qemu.pid"), *id_path = runtime_path(rt, "qemu.id");
+	struct strbuf ignore = STRBUF_INIT;
+	char buf[64];
+	int ret = -1;
+
+	memset(st, 0, sizeof(*st));
+	if (vm_state_read(state_path, st, &ignore) == 0) {
+		ret = qemu_attach(p, st->pid, st->start_time);
+	} else if (read_small_file(id_path, buf, sizeof(buf)) > 0) {
+		/* 'up' died (or is at work) between the fork and state.json: the child said who it is */
+		int pid = 0;
+		unsigned long long start = 0;
+
+		if (sscanf(buf, "%d %llu", &pid, &start) == 2 && pid > 0)
+			ret = qemu_attach(p, (pid_t)pid, start);
+	} else if (read_small_file(pid_path, buf, sizeof(buf)) > 0) {
+		/* 'up' died before state.json: trust qemu.pid only if that process names it */
+		pid_t pid = (pid_t)atoi(buf);
+
+		if (pid > 0 && cmdline_has(pid, pid_path))
+			ret = qemu_attach(p, pid, proc_start_time(pid));
+	}
+	strbuf_release(&ignore);
+	free(state_path);
+	free(pid_path);
+	free(id_path);
+	return ret;
+}
+
+/* The largest OVMF vars template read (the 4M build's is 540 KiB). */
+#define NVRAM_MAX (64 << 20)
+
+/* Read a whole (small) file into sb; 0, or -1 with errno. */
+static int read_file(const char *path, struct strbuf *sb)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[65536];
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0 && sb->len <= NVRAM_MAX)
+		strbuf_add(sb, buf, (size_t)n);
+	close(fd);
+	if (sb->len > NVRAM_MAX) {
+		errno = EFBIG;
+		return -1;
+	}
+	return n < 0 ? -1 : 0;
+}
+
+/*
+ * Copy the OVMF vars template to the VM's own file unless it exists. The
+ * copy is written to a temp file, synced and renamed, so a start killed
+ * half-way never leaves a cut copy that later starts would use; a copy of
+ * another size than its template (cut by an older mvlaunch) is refused.
+ * 1 = created, 0 = there already, -1 with the reason in err.
+ */
+static int prepare_nvram(const struct vm_config *cfg, char **path_out, struct strbuf *err)
+{
+	char *path = vm_nvram_path(cfg, mvl_state_root());
+	char *dir = xstrdup(path);
+	struct strbuf tmpl = STRBUF_INIT;
+	struct stat st;
+	int ret = -1;
+
+	*path_out = path;
+	if (read_file(cfg->ovmf_vars, &tmpl) < 0) {
+		strbuf_addf(err, "cannot read the OVMF vars template '%s': %s\nhint: install OVMF ('apt-get install ovmf') "
+			    "or set machine.ovmf_vars", cfg->ovmf_vars, strerror(errno));
+		goto done;
+	}
+	if (lstat(path, &st) == 0) {
+		if (S_ISREG(st.st_mode) && (size_t)st.st_size == tmpl.len) {
+			ret = 0;
+			goto done;
+		}
+		strbuf_addf(err, "the VM's OVMF vars '%s' is %s, its template '%s' has %zu bytes: a copy cut short?",
+			    path, S_ISREG(st.st_mode) ? "of another size" : "not a regular file", cfg->ovmf_vars, tmpl.len);
+		strbuf_addf(err, "\nhint: remove '%s' to start again from the template (the VM's UEFI settings, such as "
+			    "its boot order, are then lost)", path);
+		goto done;
+	}
+	/* the state root and the VM's directory in it: this user's, private (mkdir -p above them) */
+	if (!cfg->nvram) {
+		char *vmdir = xstrfmt("%s/%s", mvl_state_root(), cfg->name);
+
+		for (char *s = dir + 1; (s = strchr(s, '/')) && (size_t)(s - dir) < strlen(mvl_state_root()); s++) {
+			*s = '\0';
+			mkdir(dir, 0755);
+			*s = '/';
+		}
+		if (trust_dir(mvl_state_root(), "state directory", 0700, (gid_t)-1, err) < 0 ||
+		    trust_dir(vmdir, "state directory", 0700, (gid_t)-1, err) < 0) {
+			free(vmdir);
+			goto done;
+		}
+		free(vmdir);
+	} else {
+		/* the config names the file: its directories as it asks */
+		for (char *s = dir + 1; (s = strchr(s, '/')); s++) {
+			*s = '\0';
+			mkdir(dir, 0700);
+			*s = '/';
+		}
+	}
+	if (atomic_write_file(path, tmpl.buf, tmpl.len, ATOMIC_FSYNC, err) < 0)
+		goto done;
+	ret = 1;
+done:
+	strbuf_release(&tmpl);
+	free(dir);
+	return ret;
+}
+
+static int check_ghost(struct vm_handle *h, struct strvec *notes, struct strbuf *err)
+{
+	struct qemu_proc p = QEMU_PROC_INIT;
+	struct vm_state st;
+	int ret = 0;
+
+	if (vm_find_qemu(&h->rt, &p, &st) == 0) {
+		strbuf_addf(err, "VM '%s' is already running (QEMU pid %d)\nhint: see 'mvlaunch status %s'",
+			    h->rt.name, (int)p.pid, h->rt.name);
+		ret = -1;
+	} else if (runtime_has_files(&h->rt)) {
+		if (st.pid) {
+			char *log = runtime_log_path(h->rt.name, "qemu.log");
+
+			strvec_pushf(notes, "removed stale runtime files of '%s' (its QEMU, pid %d, is gone; its log: %s)",
+				     h->rt.name, (int)st.pid, log);
+			free(log);
+		}
+		else
+			strvec_pushf(notes, "removed stale runtime files of '%s'", h->rt.name);
+		runtime_clean_files(&h->rt);
+	}
+	qemu_proc_release(&p);
+	vm_state_release(&st);
+	return ret;
+}
+
+/*
+ * Bind and listen on RUN/qmp.sock ourselves (mode 0600). QEMU gets the
+ * listening socket as fd 3, and we can connect at once: the connection waits
+ * in the backlog until QEMU's monitor accepts it, so there is no polling for
+ * the socket file and no race with QEMU creating it.
+ */
+static int listen_qmp(struct vm_handle *h, struct strbuf *err)
+{
+	char *sock = runtime_path(&h->rt, "qmp.sock");
+	int fd = qmp_listen(sock, err);
+
+	free(sock);
+	return fd;
+}
+
+/* Connect to QEMU's QMP; when that fails, say how QEMU ended, with its log. */
+static int connect_qmp(struct vm_handle *h, int timeout_ms, struct strbuf *err)
+{
+	char *sock = runtime_path(&h->rt, "qmp.sock");
+	char *log = runtime_log_path(h->rt.name, "qemu.log");
+	struct strbuf e = STRBUF_INIT;
+	int ret = 0;
+
+	if (qmp_connect(&h->qmp, sock, timeout_ms, &e) < 0) {
+		/* QEMU closing the socket means it died: say how, with its log */
+		if (!qemu_alive(&h->proc) || (qemu_wait_exit(&h->proc, 200) && !qemu_alive(&h->proc))) {
+			strbuf_addstr(err, "QEMU ");
+			qemu_describe_exit(&h->proc, err);
+			strbuf_addstr(err, " while starting; the end of its log:");
+			file_tail(log, 8, err);
+		} else if (strstr(e.buf, "did not answer")) {
+			strbuf_addf(err, "QEMU did not answer on QMP ('%s') within %d ms", sock, timeout_ms);
+		} else {
+			strbuf_addstr(err, e.buf);
+		}
+		ret = -1;
+	}
+	strbuf_release(&e);
+	free(sock);
+	free(log);
+	return ret;
+}
+
+/*
+ * The FAIL-level checks of 'mvlaunch check' for this VM (KVM usable, files,
+ * passthrough, cpu-pm, 1G pages), before anything is changed: a failure is
+ * every problem with its fix; a WARN becomes a note.
+ */
+static int preflight(const struct vm_config *cfg, const struct plan_host *host, const struct pin_plan *plan,
+		     int force, struct strvec *notes, struct strbuf *err)
+{
+	struct check_report r;
+	struct kvm_caps kvm;
+	struct strbuf ignore = STRBUF_INIT;
+	struct vm_check_ctx ctx = { .cfg = cfg, .host = host, .plan = plan };
+	int ret = 0;
+
+	if (cfg->accel == ACCEL_KVM) {
+		kvm_caps_read(&kvm, &ignore);
+		ctx.kvm = &kvm;
+	}
+	check_report_init(&r);
+	check_vm_for_up(&r, &ctx, force);
+	for (size_t i = 0; i < r.nr; i++) {
+		const struct check_item *it = &r.items[i];
+
+		if (it->level == CHECK_FAIL) {
+			strbuf_addf(err, "%s%s%s%s", err->len ? "\n" : "", it->message, it->fix ? "\nhint: " : "",
+				    it->fix ? it->fix : "");
+			ret = -1;
+		} else if (it->level == CHECK_WARN) {
+			strvec_push(notes, it->message);
+		}
+	}
+	check_report_release(&r);
+	strbuf_release(&ignore);
+	return ret;
+}
+
+/*
+ * Between the steps of 'up': a pending Ctrl-C, SIGTERM or SIGHUP (blocked by
+ * interrupt_arm(), so it did not kill us half-way) turns into a failure, and
+ * the failure path undoes everything done so far. 1 when interrupted.
+ */
+static int interrupted(struct strbuf *err)
+{
+	int sig = interrupt_pending();
+
+	if (!sig)
+		return 0;
+	if (!err->len)
+		strbuf_addf(err, "interrupted by %s", interrupt_name(sig));
+	return 1;
+}
+
+static void step(const struct vm_up_opts *opts, const char *what)
+{
+	if (opts->step)
+		opts->step(opts->step_data, what);
+}
+
+int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_handle *h,
+	  struct strvec *notes, struct strbuf *err)
+{
+	struct host_plan hp;
+	struct host_prep prep;
+	struct pin_plan plan = { .memory_node = -1 };
+	struct strvec plan_notes = STRVEC_INIT;
+	int held = 0;
+	struct strvec argv = STRVEC_INIT;
+	struct qemu_runtime qrt;
+	struct qmp_vcpu *vcpus = NULL;
+	struct qmp_iothread *io = NULL;
+	size_t nr_vcpus = 0, nr_io = 0;
+	char *nvram = NULL, *log = NULL, *cfg_abs = NULL, *id_path = NULL;
+	int nvram_created = 0, listen_fd = -1, root_fd = -1, floated = 0, ret = -1;
+	struct cpuset pool;
+
+	memset(&hp, 0, sizeof(hp));
+	memset(&prep, 0, sizeof(prep));
+	vm_qemu_runtime(cfg, 0, &qrt);	/* the same as 'mvlaunch argv' prints */
+	if (runtime_lock(&h->rt, cfg->name, 0, err) < 0)
+		goto out;
+	if (check_ghost(h, notes, err) < 0) {
+		runtime_release(&h->rt);	/* not ours to clean: it runs */
+		goto out;
+	}
+	if (interrupted(err))
+		goto fail;
+	/* from planning to state.json, no other 'up' hands out CPUs */
+	step(opts, "planning (waits while another mvlaunch command hands out CPUs)");
+	root_fd = runtime_lock_root(err);
+	if (root_fd < 0 || vm_plan_one(cfg, NULL, opts->mvl, &hp, &plan, &plan_notes, err) < 0 || interrupted(err))
+		goto fail;
+	for (size_t i = 0; i < plan_notes.nr; i++)
+		strvec_push(notes, plan_notes.v[i]);
+	if (preflight(cfg, &hp.host, &plan, opts->force, notes, err) < 0 || interrupted(err))
+		goto fail;
+	pool = plan_shared_pool(&hp.host);
+	if (!opts->dry_run && !cpuset_empty(&plan.owned)) {
+		/* floating VMs leave the CPUs this one now owns before it runs */
+		vm_float_follow(&pool, cfg->name, notes);
+		floated = 1;
+	}
+	/*
+	 * hugepages and host knobs, before QEMU needs them; a VM that needs
+	 * neither holds nothing, and up writes no host.json for it
+	 */
+	host_prep_init(&prep, &hp.hc, &hp.topo, opts->dry_run);
+	prep.alive = vm_alive;
+	if (cfg->hugepages != HUGEPAGES_NONE || host_config_has_knobs(&hp.hc)) {
+		step(opts, cfg->hugepages != HUGEPAGES_NONE ? "taking hugepages from the kernel and setting host knobs"
+							     : "setting host knobs");
+		if (host_prep_hold(&prep, cfg->name, cfg, &plan, err) < 0)
+			goto fail;
+		held = !opts->dry_run;
+	}
+	if (interrupted(err))
+		goto fail;
+	for (size_t i = 0; i < prep.notes.nr; i++)
+		strvec_push(notes, prep.notes.v[i]);
+	for (size_t i = 0; opts->changes && i < prep.changes.nr; i++)
+		strvec_push(opts->changes, prep.changes.v[i]);
+	if (cfg->firmware == FW_UEFI) {
+		int r = prepare_nvram(cfg, &nvram, err);
+
+		if (r < 0)
+			goto fail;
+		nvram_created = r;
+	}
+	if (qemu_argv_build(cfg, &plan, &qrt, &argv, NULL, err) < 0 || interrupted(err))
+		goto fail;
+	if (opts->argv)
+		strvec_pushv(opts->argv, (const char **)argv.v);
+	if (opts->dry_run) {
+		/* nothing was changed; the directory the lock made goes again */
+		runtime_clean(&h->rt);
+		runtime_release(&h->rt);
+		if (nvram_created)
+			unlink(nvram);
+		ret = 0;
+		goto out;
+	}
+	/* the last boots' logs stay for whoever investigates a crash */
+	if (runtime_logs_rotate(cfg->name, err) < 0)
+		goto fail;
+	log = runtime_log_path(cfg->name, "qemu.log");
+	listen_fd = listen_qmp(h, err);
+	if (listen_fd < 0 || interrupted(err))
+		goto fail;
+	step(opts, "starting QEMU");
+	id_path = runtime_path(&h->rt, "qemu.id");
+	if (qemu_spawn(&argv, log, &plan.emulator, prep.qemu_cgroup_procs, listen_fd, id_path, &h->proc, err) < 0) {
+		if (strstr(err->buf, "cannot run '") && strstr(err->buf, "No such file"))
+			strbuf_addf(err, "\nhint: install QEMU ('make deps' or 'apt-get install qemu-system-x86'), "
+				    "or set qemu.binary in %s", cfg->file);
+		goto fail;
+	}
+	close(listen_fd);	/* QEMU holds it now */
+	listen_fd = -1;
+	step(opts, cfg->prealloc == 1 ? "waiting for QEMU to answer on QMP (it preallocates guest RAM first)"
+				       : "waiting for QEMU to answer on QMP");
+	if (connect_qmp(h, opts->timeout_ms, err) < 0 || interrupted(err))
+		goto fail;
+	step(opts, "pinning every thread and reading the pins back");
+	if (qmp_query_threads(h->qmp, &vcpus, &nr_vcpus, &io, &nr_io, err) < 0 || interrupted(err))
+		goto fail;
+	if (pin_apply(h->proc.pid, vcpus, nr_vcpus, io, nr_io, &plan, &h->state.threads, err) < 0 || interrupted(err))
+		goto fail;
+	if (!opts->paused) {
+		step(opts, "resuming the guest");
+		if (qmp_simple(h->qmp, "cont", err) < 0)
+			goto fail;
+	}
+	cfg_abs = realpath(cfg->file, NULL);
+	h->state.name = xstrdup(cfg->name);
+	h->state.pid = h->proc.pid;
+	h->state.start_time = h->proc.start_time;
+	h->state.started_at = (long long)time(NULL);
+	h->state.config = xstrdup(cfg_abs ? cfg_abs : cfg->file);
+	h->state.config_digest = cfg->digest;
+	h->state.qemu_version = xstrdup(qmp_qemu_version(h->qmp));
+	h->state.emulator = plan.emulator;
+	h->state.emulator_floating = plan.emulator_float;
+	h->state.owned = plan.owned;
+	h->state.dedicated = plan.dedicated;
+	if (interrupted(err))
+		goto fail;
+	{
+		/* the point of no return: from here on a signal no longer undoes the start */
+		char *state_path = runtime_path(&h->rt, "state.json");
+		int r = vm_state_write(state_path, &h->state, err);
+
+		free(state_path);
+		if (r < 0)
+			goto fail;
+	}
+	close(h->rt.lock_fd);
+	h->rt.lock_fd = -1;
+	ret = 0;
+	goto out;
+fail:
+	if (h->proc.pid > 0 && !h->proc.exited)
+		qemu_kill(&h->proc, 3000);
+	qmp_close(h->qmp);
+	h->qmp = NULL;
+	runtime_clean(&h->rt);
+	runtime_release(&h->rt);
+	if (nvram_created)
+		unlink(nvram);
+	if (held) {
+		struct strbuf e2 = STRBUF_INIT;
+
+		host_prep_unhold(&prep, cfg->name, &e2);
+		strbuf_release(&e2);
+	}
+	if (floated) {
+		/* the CPUs it would have owned go back to the floating VMs */
+		cpuset_or(&pool, &plan.owned);
+		vm_float_follow(&pool, cfg->name, NULL);
+	}
+	qemu_proc_release(&h->proc);
+	vm_state_release(&h->state);
+out:
+	host_prep_release(&prep);
+	if (root_fd >= 0)
+		close(root_fd);
+	host_plan_release(&hp);
+	strvec_clear(&plan_notes);
+	if (listen_fd >= 0)
+		close(listen_fd);
+	free(cfg_abs);
+	free(log);
+	free(id_path);
+	free(nvram);
+	free(vcpus);
+	qmp_iothreads_free(io, nr_io);
+	strvec_clear(&argv);
+	pin_plan_release(&plan);
+	vm_qemu_runtime_release(&qrt);
+	return ret;
+}
+
+void vm_handle_release(struct vm_handle *h)
+{
+	qmp_close(h->qmp);
+	h->qmp = NULL;
+	qemu_proc_release(&h->proc);
+	runtime_release(&h->rt);
+	vm_state_release(&h->state);
+}
+
+int hears_acpi_state(const char *status)
+{
+	return !strcmp(status, "running") || !strcmp(status, "suspended");
+}
+
+/* Wait for QEMU to exit after the power-down, telling o->progress each second. */
+static int wait_powerdown(struct vm_handle *h, const struct vm_stop_opts *o)
+{
+	int waited = 0;
+
+	while (waited < o->timeout_ms) {
+		int slice = o->timeout_ms - waited < 1000 ? o->timeout_ms - waited : 1000;
+
+		if (qemu_wait_exit(&h->proc, slice))
+			return 1;
+		waited += slice;
+		if (o->progress)
+			o->progress(o->data, waited, o->timeout_ms);
+	}
+	return !qemu_alive(&h->proc);
+}
+
+enum vm_stop_how vm_stop(struct vm_handle *h, const struct vm_stop_opts *o, char **status)
+{
+	struct strbuf ignore = STRBUF_INIT;
+	enum vm_stop_how how = STOP_GONE;
+	char *state = NULL;
+
+	if (!qemu_alive(&h->proc))
+		goto clean;
+	if (h->qmp && qmp_query_status(h->qmp, &state, &ignore) < 0)
+		state = NULL;
+	if (!o->force && !state && !o->kill_after) {
+		/* no QMP, no power button: signals would pull the plug, which nobody asked for */
+		how = STOP_UNREACHABLE;
+		goto out;
+	}
+	if (!o->force && h->qmp && state && hears_acpi_state(state)) {
+		strbuf_reset(&ignore);
+		if (qmp_simple(h->qmp, "system_powerdown", &ignore) == 0) {
+			/* QMP serves one client: let 'status' in while the guest shuts down */
+			qmp_close(h->qmp);
+			h->qmp = NULL;
+			if (wait_powerdown(h, o)) {
+				how = STOP_POWERDOWN;
+				goto clean;
+			}
+			if (!o->kill_after) {
+				how = STOP_STILL_RUNNING;
+				goto out;
+			}
+			if (vm_reconnect(h) < 0)
+				h->qmp = NULL;	/* stop it with signals then */
+		}
+	}
+	strbuf_reset(&ignore);
+	/* quit may or may not be answered before the socket closes */
+	if (h->qmp && (qmp_simple(h->qmp, "quit", &ignore), qemu_wait_exit(&h->proc, 5000))) {
+		how = STOP_QUIT;
+		goto clean;
+	}
+	if (qemu_signal(&h->proc, SIGTERM) == 0 && qemu_wait_exit(&h->proc, 5000)) {
+		how = STOP_TERM;
+		goto clean;
+	}
+	qemu_signal(&h->proc, SIGKILL);
+	qemu_wait_exit(&h->proc, 10000);
+	how = STOP_KILL;
+clean:
+	qmp_close(h->qmp);
+	h->qmp = NULL;
+	runtime_clean(&h->rt);
+out:
+	if (status)
+		*status = state ? state : xstrdup("");
+	else
+		free(state);
+	strbuf_release(&ignore);
+	return how;
+}
+
+int vm_host_reconcile(const struct mvl_opts *opts, struct strvec *notes, struct strbuf *err)
+{
+	return vm_host_release(NULL, opts, notes, err);
+}
+
+int vm_host_release(const char *name, const struct mvl_opts *opts, struct strvec *notes, struct strbuf *err)
+{
+	struct host_plan hp;
+	struct host_prep prep;
+	char *state = xstrfmt("%s/host.json", mvl_run_root());
+	int root_fd, ret = -1, held = access(state, F_OK) == 0;
+
+	free(state);
+	if (!held)
+		return 0;	/* nobody holds anything: no topology to load, no lock to take */
+	root_fd = runtime_lock_root(err);
+	memset(&hp, 0, sizeof(hp));
+	host_prep_init(&prep, NULL, NULL, 0);
+	if (root_fd < 0)
+		goto out;
+	if (host_plan_init(&hp, NULL, NULL, opts, NULL, 0, err) < 0)
+		goto out;
+	host_prep_init(&prep, &hp.hc, &hp.topo, 0);
+	prep.alive = vm_alive;
+	ret = name ? host_prep_unhold(&prep, name, err) : host_prep_reconcile(&prep, err);
+	for (size_t i = 0; notes && i < prep.notes.nr; i++)
+		strvec_push(notes, prep.notes.v[i]);
+out:
+	if (root_fd >= 0)
+		close(root_fd);
+	host_prep_release(&prep);
+	host_plan_release(&hp);
+	return ret;
+}
+
+int vm_alive(const char *name)
+{
+	struct vm_runtime rt = VM_RUNTIME_INIT;
+	struct qemu_proc p = QEMU_PROC_INIT;
+	struct vm_state st;
+	int fd, alive = 0;
+
+	memset(&st, 0, sizeof(st));
+	rt.name = xstrdup(name);
+	rt.dir = xstrfmt("%s/%s", mvl_run_root(), name);
+	/* someone is starting or stopping it: its QEMU may not have said who it is yet */
+	fd = open(rt.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+			alive = 1;
+		close(fd);
+	}
+	if (!alive && vm_find_qemu(&rt, &p, &st) == 0)
+		alive = 1;
+	qemu_proc_release(&p);
+	vm_state_release(&st);
+	runtime_release(&rt);
+	return alive;
+}
+
+int vm_reconnect(struct vm_handle *h)
+{
+	char *sock = runtime_path(&h->rt, "qmp.sock");
+	struct strbuf ignore = STRBUF_INIT;
+	int r = qmp_connect(&h->qmp, sock, 5000, &ignore);
+
+	if (r < 0)
+		h->qmp = NULL;
+	free(sock);
+	strbuf_release(&ignore);
+	return r;
+}
+
+int vm_reclaim(struct vm_handle *h, struct strbuf *err)
+{
+	char *name = xstrdup(h->rt.name);
+	char *state_path;
+	struct vm_state st;
+	struct strbuf ignore = STRBUF_INIT;
+	int ours;
+
+	runtime_release(&h->rt);
+	if (runtime_lock(&h->rt, name, 1, err) < 0) {
+		free(name);
+		return -1;
+	}
+	free(name);
+	state_path = runtime_path(&h->rt, "state.json");
+	ours = vm_state_read(state_path, &st, &ignore) < 0 ||
+	       (st.pid == h->proc.pid && st.start_time == h->proc.start_time);
+	vm_state_release(&st);
+	free(state_path);
+	if (!ours) {
+		runtime_release(&h->rt);
+		strbuf_release(&ignore);
+		return 0;
+	}
+	if (!h->qmp && qemu_alive(&h->proc))
+		vm_reconnect(h);
+	strbuf_release(&ignore);
+	return 1;
+}
+
+int vm_attach(const char *name, struct vm_handle *h, int *was_gone, struct strbuf *err)
+{
+	*was_gone = 0;
+	if (!runtime_exists(name))
+		return 0;
+	if (runtime_lock(&h->rt, name, 1, err) < 0)
+		return -1;
+	if (vm_find_qemu(&h->rt, &h->proc, &h->state) < 0) {
+		*was_gone = h->state.pid != 0;
+		runtime_clean(&h->rt);
+		return 0;
+	}
+	vm_reconnect(h);	/* without QMP it is stopped with signals */
+	return 1;
+}
