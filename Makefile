@@ -1,7 +1,8 @@
 # mvlaunch - one Makefile (style rule R15).
 #
 #   make              build build/mvlaunch
-#   make test         unit tests (cmocka), then end-to-end tests (real QEMU)
+#   make test         the layer check, unit tests (cmocka), then end-to-end tests (real QEMU)
+#   make check-layers every #include goes down a layer (scripts/check-layers)
 #   make check-asan   the same, built in build-asan/ with ASan+UBSan
 #   make check-valgrind  the main paths under valgrind
 #   make fuzz         libFuzzer on every input: configs, QMP, state files, topologies, CLI (FUZZ_SECONDS=600 each)
@@ -71,7 +72,7 @@ LIB_OBJS += launcher/host/shield_systemd.o
 LIB_OBJS += launcher/check/check_report.o
 LIB_OBJS += launcher/check/check_host.o
 LIB_OBJS += launcher/check/check_vm.o
-LIB_OBJS += launcher/qemu/qemu_probe.o
+LIB_OBJS += launcher/check/check_qemu.o
 LIB_OBJS += launcher/plan/pin_plan.o
 LIB_OBJS += launcher/vm/host_plan.o
 LIB_OBJS += launcher/vm/pin_apply.o
@@ -84,6 +85,7 @@ LIB_OBJS += launcher/vm/notify.o
 
 # the CLI (launcher/cmd/): linked into the program only, never into the library
 CMD_OBJS += launcher/cmd/vm_show.o
+CMD_OBJS += launcher/cmd/load.o
 CMD_OBJS += launcher/cmd/cmd_argv.o
 CMD_OBJS += launcher/cmd/cmd_up.o
 CMD_OBJS += launcher/cmd/cmd_down.o
@@ -115,7 +117,7 @@ MAN     := $(BUILD)/mvlaunch.1
 OBJS    := $(addprefix $(BUILD)/,$(LIB_OBJS) $(CMD_OBJS))
 TEST_BINS := $(addprefix $(BUILD)/tests/test_,$(UNIT_TESTS))
 
-.PHONY: man demo demo-guest all test check check-unit check-e2e check-asan check-valgrind fuzz fuzz-build deps install clean
+.PHONY: man demo demo-guest all test check check-layers check-unit check-e2e check-asan check-valgrind fuzz fuzz-build deps install clean
 .DELETE_ON_ERROR:
 
 all: $(PROGRAM)
@@ -135,7 +137,12 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB)
 	$(QUIET_LD)$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) $(ALL_LDFLAGS) \
 		-o $@ $< $(LIB) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
-test check: check-unit check-e2e
+test check: check-layers check-unit check-e2e
+
+# The include rule (README "Layout"): every include goes down a layer, and the
+# library needs nothing from the CLI's objects.
+check-layers: $(LIB) $(addprefix $(BUILD)/,$(CMD_OBJS))
+	$(Q)LIB=$(LIB) CMD_OBJ_FILES="$(addprefix $(BUILD)/,$(CMD_OBJS))" scripts/check-layers
 
 check-unit: $(TEST_BINS)
 	$(Q)tests/run-unit.sh $(TEST_BINS)

@@ -30,6 +30,20 @@ static char *state;
 static struct host_topo topo;
 static struct host_config hc;
 
+static int never_alive(const char *name)
+{
+	(void)name;
+	return 0;
+}
+
+static pid_t *no_qemu(size_t *nr)
+{
+	*nr = 0;
+	return NULL;
+}
+
+static const struct host_vms no_vms = { .alive = never_alive, .qemu_pids = no_qemu };
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	static const char toml[] = "thp = \"never\"\nstat_interval = 120\nirq_affinity = \"host\"\n"
@@ -68,10 +82,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	close(fd);
-	st = host_prep_status(&err);
+	st = host_prep_status(state, &err);
 	json_decref(st);
 	strbuf_reset(&err);
-	host_prep_init(&prep, &hc, &topo, 1);	/* a dry run: everything computed, nothing written */
+	/* a dry run: everything computed, nothing written; no VM alive, no QEMU to keep out of the shield */
+	host_prep_init(&prep, state, &no_vms, &hc, &topo, 1);
 	host_prep_reconcile(&prep, &err);
 	host_prep_release(&prep);
 	strbuf_release(&err);

@@ -180,3 +180,12 @@ void cpuset_format_label(const struct cpuset *s, struct strbuf *sb)
 	strbuf_addstr(sb, n == 1 ? "CPU " : "CPUs ");
 	cpuset_format(s, sb);
 }
+
+json_t *cpuset_to_json(const struct cpuset *set)
+{
+	json_t *a = json_array();
+
+	for (int c = cpuset_next(set, 0); c >= 0; c = cpuset_next(set, (unsigned)c + 1))
+		json_array_append_new(a, json_integer(c));
+	return a;
+}

@@ -8,6 +8,7 @@
 #ifndef MVL_CPUSET_H
 #define MVL_CPUSET_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "util/strbuf.h"
@@ -44,5 +45,8 @@ void cpuset_format(const struct cpuset *s, struct strbuf *sb);
  * "CPU 43", "CPUs 2-5,7", "no CPU".
  */
 void cpuset_format_label(const struct cpuset *s, struct strbuf *sb);
+
+/* JSON array of the CPUs in set, as state.json and --json output write them (new reference). */
+json_t *cpuset_to_json(const struct cpuset *set);
 
 #endif

@@ -12,7 +12,6 @@
 #define MVL_CHECK_H
 
 #include <jansson.h>
-#include <stdio.h>
 #include <sys/types.h>
 
 #include "launcher/plan/pin_plan.h"
@@ -43,8 +42,8 @@ __attribute__((format(printf, 5, 6)))
 void check_add(struct check_report *r, const char *check, int level, const char *fix, const char *fmt, ...);
 /* How many items have this level. */
 size_t check_count(const struct check_report *r, int level);
-/* "PASS  host  kvm  message" lines, "      fix: ..." under each non-pass, and a summary. */
-void check_report_print(const struct check_report *r, FILE *out);
+/* "PASS", "WARN" or "FAIL". */
+const char *check_level_name(int level);
 /* {"checks": [{"vm", "check", "status", "message", "fix"}], "pass", "warn", "fail"} (new reference). */
 json_t *check_report_json(const struct check_report *r);
 
@@ -110,7 +109,7 @@ void check_vm_for_up(struct check_report *r, const struct vm_check_ctx *ctx, int
 int cpu_pm_dedicated(const struct plan_host *host, const struct vm_config *cfg, const struct pin_plan *plan,
 		     struct strbuf *why);
 
-/* ---- QEMU itself (qemu_probe.c) ---- */
+/* ---- QEMU itself (check_qemu.c) ---- */
 
 /*
  * Start cfg's QEMU binary with no machine, paused, and ask it over QMP for

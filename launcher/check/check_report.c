@@ -55,41 +55,9 @@ size_t check_count(const struct check_report *r, int level)
 	return n;
 }
 
-/* Print text; each line after the first starts with 'indent' spaces. */
-static void print_indented(FILE *out, const char *text, int indent)
+const char *check_level_name(int level)
 {
-	const char *nl;
-
-	while ((nl = strchr(text, '\n'))) {
-		fprintf(out, "%.*s\n%*s", (int)(nl - text), text, indent, "");
-		text = nl + 1;
-	}
-	fprintf(out, "%s\n", text);
-}
-
-void check_report_print(const struct check_report *r, FILE *out)
-{
-	int width = 0;
-
-	for (size_t i = 0; i < r->nr; i++) {
-		int w = (int)(strlen(r->items[i].vm ? r->items[i].vm : "host") + 2 + strlen(r->items[i].check));
-
-		width = w > width ? w : width;
-	}
-	for (size_t i = 0; i < r->nr; i++) {
-		const struct check_item *it = &r->items[i];
-		char *what = xstrfmt("%s: %s", it->vm ? it->vm : "host", it->check);
-
-		fprintf(out, "%s  %-*s  ", level_names[it->level], width, what);
-		print_indented(out, it->message, 6 + width + 2);
-		if (it->fix) {
-			fprintf(out, "      fix: ");
-			print_indented(out, it->fix, 11);
-		}
-		free(what);
-	}
-	fprintf(out, "%zu passed, %zu warning%s, %zu failed\n", check_count(r, CHECK_PASS), check_count(r, CHECK_WARN),
-		check_count(r, CHECK_WARN) == 1 ? "" : "s", check_count(r, CHECK_FAIL));
+	return level_names[level];
 }
 
 json_t *check_report_json(const struct check_report *r)

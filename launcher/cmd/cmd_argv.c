@@ -17,7 +17,6 @@
 
 #include "launcher/cmd/commands.h"
 #include "launcher/vm/vm_plan.h"
-#include "launcher/vm/vm_load.h"
 #include "util/quote.h"
 #include "util/usage.h"
 #include "util/wrapper.h"
@@ -100,10 +99,10 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 		return usage_error(usage_argv);
 
 	memset(&hp, 0, sizeof(hp));
-	if (vm_load(argv[optind], opts, &cfg) < 0)
+	if (load_vm(argv[optind], opts, &cfg) < 0)
 		goto out;
 	/* planned as 'up' plans it: topology, NUMA binding and pins come from the same plan */
-	if (vm_plan_one(&cfg, topology, opts, &hp, &plan, &notes, &err) < 0) {
+	if (vm_plan_one(&cfg, topology, &opts->dirs, &hp, &plan, &notes, &err) < 0) {
 		error_lines(err.buf);
 		goto out;
 	}

@@ -18,7 +18,6 @@
 #include "launcher/vm/paths.h"
 #include "launcher/qemu/qemu_argv.h"
 #include "launcher/vm/vm_float.h"
-#include "launcher/vm/vm_load.h"
 #include "util/usage.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
@@ -36,6 +35,44 @@ static const char usage_check[] =
 	"\n"
 	"    --json    the report as JSON: {\"checks\": [{\"vm\", \"check\", \"status\",\n"
 	"              \"message\", \"fix\"}], \"pass\", \"warn\", \"fail\"}";
+
+/* Print text; each line after the first starts with 'indent' spaces. */
+static void print_indented(FILE *out, const char *text, int indent)
+{
+	const char *nl;
+
+	while ((nl = strchr(text, '\n'))) {
+		fprintf(out, "%.*s\n%*s", (int)(nl - text), text, indent, "");
+		text = nl + 1;
+	}
+	fprintf(out, "%s\n", text);
+}
+
+/* "PASS  host: kvm  message" lines, "      fix: ..." under each non-pass, and a summary. */
+static void print_report(const struct check_report *r, FILE *out)
+{
+	int width = 0;
+
+	for (size_t i = 0; i < r->nr; i++) {
+		int w = (int)(strlen(r->items[i].vm ? r->items[i].vm : "host") + 2 + strlen(r->items[i].check));
+
+		width = w > width ? w : width;
+	}
+	for (size_t i = 0; i < r->nr; i++) {
+		const struct check_item *it = &r->items[i];
+		char *what = xstrfmt("%s: %s", it->vm ? it->vm : "host", it->check);
+
+		fprintf(out, "%s  %-*s  ", check_level_name(it->level), width, what);
+		print_indented(out, it->message, 6 + width + 2);
+		if (it->fix) {
+			fprintf(out, "      fix: ");
+			print_indented(out, it->fix, 11);
+		}
+		free(what);
+	}
+	fprintf(out, "%zu passed, %zu warning%s, %zu failed\n", check_count(r, CHECK_PASS), check_count(r, CHECK_WARN),
+		check_count(r, CHECK_WARN) == 1 ? "" : "s", check_count(r, CHECK_FAIL));
+}
 
 int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 {
@@ -69,7 +106,7 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 	names = xcalloc(n + 1, sizeof(*names));
 	need_kvm = n == 0;
 	for (loaded = 0; loaded < n; loaded++) {
-		if (vm_load(argv[optind + (int)loaded], opts, &cfgs[loaded]) < 0) {
+		if (load_vm(argv[optind + (int)loaded], opts, &cfgs[loaded]) < 0) {
 			loaded++;
 			goto out;	/* the config error is printed: that is the answer */
 		}
@@ -79,7 +116,7 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 
 	check_kvm(&r, need_kvm, &kvm);
 	cpuset_zero(&vm_cpus);
-	if (n && host_plan_init(&hp, NULL, NULL, opts, names, n, &err) < 0) {
+	if (n && host_plan_init(&hp, NULL, NULL, &opts->dirs, names, n, &err) < 0) {
 		check_add(&r, "topology", CHECK_FAIL, "fix host.toml, or the hwloc installation", "%s", err.buf);
 		strbuf_reset(&err);
 	} else {
@@ -127,7 +164,7 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 		free(text);
 		json_decref(o);
 	} else {
-		check_report_print(&r, stdout);
+		print_report(&r, stdout);
 	}
 	ret = check_count(&r, CHECK_FAIL) ? MVL_EXIT_FAILURE : MVL_EXIT_OK;
 out:

@@ -80,7 +80,7 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 		return usage_error(usage_console);
 	{
 		struct strbuf err = STRBUF_INIT;
-		int known = vm_name_arg(argv[optind], opts, &err);
+		int known = vm_name_arg(argv[optind], &opts->dirs, &err);
 
 		if (known > 0 && runtime_root_access(&err) < 0) {
 			error_lines(err.buf);

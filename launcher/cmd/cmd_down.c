@@ -47,13 +47,13 @@ static void release_host(const char *name, const struct mvl_opts *opts)
 	struct strvec notes = STRVEC_INIT;
 	struct strbuf err = STRBUF_INIT;
 
-	if (vm_host_release(name, opts, &notes, &err) < 0) {
+	if (vm_host_release(name, &opts->dirs, &notes, &err) < 0) {
 		error("cannot give back what '%s' held on the host", name);
 		error_lines(err.buf);
 	}
 	strbuf_reset(&err);
 	/* its CPUs are free again: floating VMs may use them */
-	if (vm_float_refresh(opts, &notes, &err) < 0)
+	if (vm_float_refresh(&opts->dirs, &notes, &err) < 0)
 		error_lines(err.buf);
 	for (size_t i = 0; i < notes.nr; i++)
 		warning("%s", notes.v[i]);
@@ -66,7 +66,7 @@ static int config_stop_timeout_ms(const char *name, const char *started_from, co
 {
 	struct strbuf ignore = STRBUF_INIT;
 	struct vm_config cfg;
-	char *path = started_from ? xstrdup(started_from) : vm_config_path(name, opts, &ignore);
+	char *path = started_from ? xstrdup(started_from) : vm_config_path(name, &opts->dirs, &ignore);
 	int ms = DEFAULT_STOP_TIMEOUT_S * 1000;
 
 	vm_config_init(&cfg);
@@ -156,7 +156,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	name = argv[optind];
 
-	r = vm_name_arg(name, opts, &err);
+	r = vm_name_arg(name, &opts->dirs, &err);
 	if (r <= 0) {
 		error_lines(err.buf);
 		ret = r < 0 ? MVL_EXIT_USAGE : MVL_EXIT_FAILURE;

@@ -38,7 +38,7 @@ static const char usage_host[] =
 static int print_status(int json)
 {
 	struct strbuf err = STRBUF_INIT;
-	json_t *st = host_prep_status(&err), *v, *h;
+	json_t *st = vm_host_status(&err), *v, *h;
 	const char *key;
 
 	if (!st) {
@@ -130,14 +130,14 @@ int cmd_host(int argc, char **argv, const struct mvl_opts *opts)
 		return usage_error(usage_host);
 
 	memset(&hp, 0, sizeof(hp));
-	host_prep_init(&prep, NULL, NULL, dry);
+	vm_host_prep_init(&prep, NULL, NULL, dry);
 	root_fd = runtime_lock_root(&err);
-	if (root_fd < 0 || host_plan_init(&hp, NULL, NULL, opts, NULL, 0, &err) < 0) {
+	if (root_fd < 0 || host_plan_init(&hp, NULL, NULL, &opts->dirs, NULL, 0, &err) < 0) {
 		error_lines(err.buf);
 		goto out;
 	}
-	host_prep_init(&prep, &hp.hc, &hp.topo, dry);
-	prep.alive = vm_alive;
+	host_prep_release(&prep);
+	vm_host_prep_init(&prep, &hp.hc, &hp.topo, dry);
 	for (size_t i = 0; i < hp.hc.warnings.nr; i++)
 		warning("%s", hp.hc.warnings.v[i]);
 	if (!strcmp(what, "status"))

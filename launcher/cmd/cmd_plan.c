@@ -15,7 +15,6 @@
 
 #include "launcher/cmd/commands.h"
 #include "launcher/vm/host_plan.h"
-#include "launcher/vm/vm_load.h"
 #include "launcher/vm/vm_state.h"
 #include "util/size.h"
 #include "util/usage.h"
@@ -172,14 +171,14 @@ int cmd_plan(int argc, char **argv, const struct mvl_opts *opts)
 	names = xcalloc(n, sizeof(*names));
 	plans = xcalloc(n, sizeof(*plans));
 	for (loaded = 0; loaded < n; loaded++) {
-		if (vm_load(argv[optind + (int)loaded], opts, &cfgs[loaded]) < 0) {
+		if (load_vm(argv[optind + (int)loaded], opts, &cfgs[loaded]) < 0) {
 			loaded++;
 			goto out;
 		}
 		cfgp[loaded] = &cfgs[loaded];
 		names[loaded] = cfgs[loaded].name;
 	}
-	if (host_plan_init(&hp, topology, host_config, opts, names, n, &err) < 0) {
+	if (host_plan_init(&hp, topology, host_config, &opts->dirs, names, n, &err) < 0) {
 		error_lines(err.buf);
 		goto out;
 	}

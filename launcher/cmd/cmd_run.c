@@ -20,7 +20,6 @@
 
 #include "launcher/cmd/commands.h"
 #include "launcher/vm/notify.h"
-#include "launcher/vm/vm_load.h"
 #include "launcher/cmd/vm_show.h"
 #include "launcher/vm/vm_float.h"
 #include "launcher/vm/vm_up.h"
@@ -50,7 +49,7 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct vm_up_opts up = { .timeout_ms = 30000, .mvl = opts };
+	struct vm_up_opts up = { .timeout_ms = 30000, .dirs = &opts->dirs };
 	struct vm_handle h = VM_HANDLE_INIT;
 	struct strbuf err = STRBUF_INIT;
 	struct vm_config cfg;
@@ -97,7 +96,7 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 		error("cannot watch signals: %s", strerror(errno));
 		goto out;
 	}
-	if (vm_load_up(argv[optind], opts, &up, &cfg, &h) < 0) {
+	if (load_and_up(argv[optind], opts, &up, &cfg, &h) < 0) {
 		int sig = interrupt_take();
 
 		if (sig)
@@ -177,10 +176,10 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 	if (release) {
 		struct strbuf e2 = STRBUF_INIT;
 
-		if (vm_host_release(cfg.name, opts, NULL, &e2) < 0)
+		if (vm_host_release(cfg.name, &opts->dirs, NULL, &e2) < 0)
 			error_lines(e2.buf);
 		strbuf_reset(&e2);
-		if (vm_float_refresh(opts, NULL, &e2) < 0)
+		if (vm_float_refresh(&opts->dirs, NULL, &e2) < 0)
 			error_lines(e2.buf);
 		strbuf_release(&e2);
 	}

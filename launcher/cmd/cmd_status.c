@@ -103,7 +103,7 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 	if (argc - optind == 1) {
 		/* before anything else: a NAME that cannot be a VM never becomes a path */
 		struct strbuf err = STRBUF_INIT;
-		int known = vm_name_arg(argv[optind], opts, &err);
+		int known = vm_name_arg(argv[optind], &opts->dirs, &err);
 
 		if (known <= 0)
 			error_lines(err.buf);
@@ -116,7 +116,7 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 		struct strvec notes = STRVEC_INIT;
 		struct strbuf err = STRBUF_INIT;
 
-		if (vm_host_reconcile(opts, &notes, &err) < 0)
+		if (vm_host_reconcile(&opts->dirs, &notes, &err) < 0)
 			error_lines(err.buf);
 		for (size_t i = 0; i < notes.nr; i++)
 			warning("%s", notes.v[i]);

@@ -23,7 +23,6 @@
 
 #include "launcher/cmd/commands.h"
 #include "launcher/vm/paths.h"
-#include "launcher/vm/vm_load.h"
 #include "util/quote.h"
 #include "util/usage.h"
 #include "util/wrapper.h"
@@ -141,7 +140,7 @@ int cmd_unit(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	if (argc - optind != 1)
 		return usage_error(usage_unit);
-	if (vm_load(argv[optind], opts, &cfg) < 0) {
+	if (load_vm(argv[optind], opts, &cfg) < 0) {
 		vm_config_release(&cfg);
 		return MVL_EXIT_FAILURE;
 	}
@@ -163,10 +162,10 @@ int cmd_unit(int argc, char **argv, const struct mvl_opts *opts)
 	if (strcmp(path, "/etc/mvlaunch/vms"))
 		strvec_pushl(&global, "--vms", path, NULL);
 	*slash = '/';
-	if (opts->host_config) {
+	if (opts->dirs.host_config) {
 		char hc[PATH_MAX];
 
-		strvec_pushl(&global, "--host-config", realpath(opts->host_config, hc) ? hc : opts->host_config, NULL);
+		strvec_pushl(&global, "--host-config", realpath(opts->dirs.host_config, hc) ? hc : opts->dirs.host_config, NULL);
 	}
 	/* by name when NAME.toml is the file, else by its path */
 	file_name = xstrfmt("%s.toml", cfg.name);

@@ -1,7 +1,7 @@
 /*
  * cmd_up.c - 'mvlaunch up': start a VM paused, pin it, verify, resume it.
  *
- * Thin: vm_load() reads the config, vm_up() does the work; this prints the
+ * Thin: load_vm() reads the config, vm_up() does the work; this prints the
  * resulting pins and maps the result to an exit code.
  */
 #include <errno.h>
@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "launcher/cmd/commands.h"
-#include "launcher/vm/vm_load.h"
 #include "launcher/cmd/vm_show.h"
 #include "launcher/vm/vm_up.h"
 #include "util/interrupt.h"
@@ -123,7 +122,7 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct vm_up_opts up = { .timeout_ms = 30000, .mvl = opts };
+	struct vm_up_opts up = { .timeout_ms = 30000, .dirs = &opts->dirs };
 	struct vm_handle h = VM_HANDLE_INIT;
 	struct strvec changes = STRVEC_INIT, qargv = STRVEC_INIT;
 	struct vm_config cfg;
@@ -168,7 +167,7 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 		up.step = show_step;
 		up.step_data = argv[optind];
 	}
-	ret_load = vm_load_up(argv[optind], opts, &up, &cfg, &h);
+	ret_load = load_and_up(argv[optind], opts, &up, &cfg, &h);
 	steps_off();
 	if (ret_load < 0) {
 		int sig = interrupt_take();

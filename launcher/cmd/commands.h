@@ -15,10 +15,13 @@
 #ifndef MVL_COMMANDS_H
 #define MVL_COMMANDS_H
 
+#include "launcher/vm/paths.h"
+#include "launcher/vm/vm_up.h"
+#include "config/vm_config.h"
+
 /* Options given before the command name. */
 struct mvl_opts {
-	const char *vms_dir;	/* --vms DIR, or NULL */
-	const char *host_config;	/* --host-config FILE, or NULL (VMS_DIR/host.toml) */
+	struct vm_dirs dirs;	/* --vms DIR, --host-config FILE */
 };
 
 int cmd_argv(int argc, char **argv, const struct mvl_opts *opts);
@@ -34,6 +37,16 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_help(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_up(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_version(int argc, char **argv, const struct mvl_opts *opts);
+
+/*
+ * Look 'arg' up (NAME or path) and load it into cfg (initialised here),
+ * printing its warnings and errors. 0, or -1 after printing; the caller
+ * releases cfg either way (load.c).
+ */
+int load_vm(const char *arg, const struct mvl_opts *opts, struct vm_config *cfg);
+/* load_vm(), then vm_up(), printing notes and errors: the start 'up' and 'run' share. 0 or -1. */
+int load_and_up(const char *arg, const struct mvl_opts *opts, const struct vm_up_opts *up, struct vm_config *cfg,
+		struct vm_handle *h);
 
 /* "30" -> 30000 ms; -1 unless 0..86400 whole seconds. */
 int parse_seconds(const char *arg, int *ms);

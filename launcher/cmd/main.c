@@ -113,10 +113,10 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
-			opts.vms_dir = optarg;
+			opts.dirs.vms_dir = optarg;
 			break;
 		case 'c':
-			opts.host_config = optarg;
+			opts.dirs.host_config = optarg;
 			break;
 		case 'h':
 			commands_list();

@@ -33,12 +33,8 @@
 #include <unistd.h>
 
 #include "launcher/host/host_prep.h"
-#include "launcher/vm/paths.h"
-#include "launcher/qemu/qemu_proc.h"
-#include "launcher/vm/runtime.h"
 #include "launcher/host/shield.h"
 #include "launcher/host/sysfs.h"
-#include "launcher/vm/vm_state.h"
 #include "util/atomic_file.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
@@ -73,9 +69,12 @@ static void knobs_clear(struct knobs *ks)
 	memset(ks, 0, sizeof(*ks));
 }
 
-void host_prep_init(struct host_prep *hp, const struct host_config *hc, const struct host_topo *topo, int dry_run)
+void host_prep_init(struct host_prep *hp, const char *state_file, const struct host_vms *vms,
+		    const struct host_config *hc, const struct host_topo *topo, int dry_run)
 {
 	memset(hp, 0, sizeof(*hp));
+	hp->state_file = xstrdup(state_file);
+	hp->vms = vms;
 	hp->hc = hc;
 	hp->topo = topo;
 	hp->dry_run = dry_run;
@@ -85,6 +84,8 @@ void host_prep_init(struct host_prep *hp, const struct host_config *hc, const st
 
 void host_prep_release(struct host_prep *hp)
 {
+	free(hp->state_file);
+	hp->state_file = NULL;
 	free(hp->qemu_cgroup_procs);
 	hp->qemu_cgroup_procs = NULL;
 	strvec_clear(&hp->changes);
@@ -237,22 +238,14 @@ static int read_whole(const char *path, struct strbuf *sb)
 	return n < 0 ? -1 : 0;
 }
 
-static char *state_path(void)
+static json_t *state_load(const char *path, struct strbuf *err)
 {
-	return xstrfmt("%s/host.json", mvl_run_root());
-}
-
-static json_t *state_load(struct strbuf *err)
-{
-	char *path = state_path();
 	json_error_t jerr;
 	json_t *st;
-
 	struct strbuf why = STRBUF_INIT;
 	struct stat sb;
 
 	if (lstat(path, &sb) != 0 && errno == ENOENT) {
-		free(path);
 		return json_pack("{s:{},s:{},s:{},s:[]}", "knobs", "pools", "holders", "mounts");
 	}
 	/* only mvlaunch (the user running it) writes it: a file of another owner, or a link, is not ours */
@@ -260,7 +253,6 @@ static json_t *state_load(struct strbuf *err)
 		strbuf_addf(err, "host state file '%s' is not a private file of this user (mode %04o, owner %u): not "
 			    "trusted\nhint: check the host by hand, then remove the file", path,
 			    (unsigned)(sb.st_mode & 07777), (unsigned)sb.st_uid);
-		free(path);
 		return NULL;
 	}
 	st = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
@@ -280,13 +272,12 @@ static json_t *state_load(struct strbuf *err)
 		st = NULL;
 	}
 	strbuf_release(&why);
-	free(path);
 	return st;
 }
 
-static int state_save(json_t *st, struct strbuf *err)
+static int state_save(const char *path, json_t *st, struct strbuf *err)
 {
-	char *path = state_path(), *text = NULL;
+	char *text = NULL;
 	int ret = 0;
 
 	if (!json_object_size(json_object_get(st, "holders")) && !json_object_size(json_object_get(st, "knobs")) &&
@@ -303,12 +294,20 @@ static int state_save(json_t *st, struct strbuf *err)
 			goto out;
 		}
 		strbuf_release(&old);
-		mkdir(mvl_run_root(), 0700);	/* usually there already */
+		{
+			/* its directory is usually there already */
+			char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+
+			if (slash && slash != dir) {
+				*slash = '\0';
+				mkdir(dir, 0700);
+			}
+			free(dir);
+		}
 		ret = text ? atomic_write_file(path, text, strlen(text), ATOMIC_FSYNC, err) : -1;
 	}
 out:
 	free(text);
-	free(path);
 	return ret;
 }
 
@@ -353,42 +352,38 @@ static int shielding(const struct host_prep *hp, const struct cpuset *owned)
 	return hp->hc && hp->hc->shield == 1 && !cpuset_empty(owned);
 }
 
-static int collect_qemu(const char *name, void *data)
-{
-	struct { pid_t *v; size_t nr, alloc; } *pids = data;
-	struct vm_state vs;
-
-	if (vm_state_load_running(name, &vs)) {
-		ALLOC_GROW(pids->v, pids->nr + 1, pids->alloc);
-		pids->v[pids->nr++] = vs.pid;
-		vm_state_release(&vs);
-	}
-	return 0;
-}
-
 /* The shield over the holders' CPUs, or none. */
-static int state_save(json_t *st, struct strbuf *err);
+static int state_save(const char *path, json_t *st, struct strbuf *err);
+
+struct commit_point {
+	const struct host_prep *hp;
+	json_t *st;
+};
 
 /* The shield's write-ahead point: host.json on disk before it changes a cgroup. */
 static int commit_state(void *data, struct strbuf *err)
 {
-	return state_save(data, err);
+	struct commit_point *c = data;
+
+	return state_save(c->hp->state_file, c->st, err);
 }
 
 static int sync_shield(struct host_prep *hp, json_t *st, const struct cpuset *owned, struct strbuf *err)
 {
-	struct { pid_t *v; size_t nr, alloc; } pids = { 0 };
+	struct commit_point point = { .hp = hp, .st = st };
 	struct shield_io io = { .dry_run = hp->dry_run, .changes = &hp->changes, .notes = &hp->notes,
-				.commit = commit_state, .commit_data = st };
+				.commit = commit_state, .commit_data = &point };
 	int want = shielding(hp, owned), ret;
+	pid_t *keep;
+	size_t nr_keep = 0;
 
 	if (!want && !json_object_get(st, "shield"))
 		return 0;
-	runtime_for_each(collect_qemu, &pids);
-	io.keep = pids.v;
-	io.nr_keep = pids.nr;
+	keep = hp->vms->qemu_pids(&nr_keep);
+	io.keep = keep;
+	io.nr_keep = nr_keep;
 	ret = shield_sync(st, want ? owned : NULL, &hp->topo->all, &io, err);
-	free(pids.v);
+	free(keep);
 	return ret;
 }
 
@@ -625,7 +620,7 @@ static int sync_host(struct host_prep *hp, json_t *st, struct strbuf *err)
 		if (!json_object_get(pools, path) && json_integer_value(v) > 0 && pool_read(path, &cur, err) == 0)
 			json_object_set_new(pools, path, json_integer(cur));
 	}
-	if (!hp->dry_run && state_save(st, err) < 0) {
+	if (!hp->dry_run && state_save(hp->state_file, st, err) < 0) {
 		ret = -1;
 		goto out;
 	}
@@ -699,7 +694,7 @@ static int mount_hugetlbfs(struct host_prep *hp, json_t *st, const struct vm_con
 		return 0;
 	/* recorded before it is done: the last release unmounts it only if it is a hugetlbfs */
 	json_array_append_new(json_object_get(st, "mounts"), json_string(cfg->mem_path));
-	if (state_save(st, err) < 0)
+	if (state_save(hp->state_file, st, err) < 0)
 		return -1;
 	mkdir(cfg->mem_path, 0755);
 	if (mount("hugetlbfs", cfg->mem_path, "hugetlbfs", 0, size) < 0) {
@@ -733,14 +728,7 @@ static void unmount_all(struct host_prep *hp, json_t *st)
 
 static int holder_alive(const struct host_prep *hp, const char *name)
 {
-	struct vm_state vs;
-
-	if (hp->alive)
-		return hp->alive(name);
-	if (!vm_state_load_running(name, &vs))
-		return 0;
-	vm_state_release(&vs);
-	return 1;
+	return hp->vms->alive(name);
 }
 
 static int drop_holder(struct host_prep *hp, json_t *st, const char *name, struct strbuf *err)
@@ -781,13 +769,13 @@ static int reconcile(struct host_prep *hp, json_t *st, struct strbuf *err)
 
 int host_prep_reconcile(struct host_prep *hp, struct strbuf *err)
 {
-	json_t *st = state_load(err);
+	json_t *st = state_load(hp->state_file, err);
 	int ret;
 
 	if (!st)
 		return -1;
 	ret = reconcile(hp, st, err);
-	if (!hp->dry_run && state_save(st, err) < 0)
+	if (!hp->dry_run && state_save(hp->state_file, st, err) < 0)
 		ret = -1;
 	json_decref(st);
 	return ret;
@@ -796,7 +784,7 @@ int host_prep_reconcile(struct host_prep *hp, struct strbuf *err)
 int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_config *cfg, const struct pin_plan *plan,
 		   struct strbuf *err)
 {
-	json_t *st = state_load(err), *holder, *pages;
+	json_t *st = state_load(hp->state_file, err), *holder, *pages;
 	unsigned long kb = cfg && cfg->hugepages == HUGEPAGES_1G ? 1048576 : 2048;
 	int ret = -1;
 
@@ -840,7 +828,7 @@ int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_confi
 		goto undo;
 	if (cfg && mount_hugetlbfs(hp, st, cfg, err) < 0)
 		goto undo;
-	if (!hp->dry_run && state_save(st, err) < 0)
+	if (!hp->dry_run && state_save(hp->state_file, st, err) < 0)
 		goto undo;
 	if (!hp->dry_run) {
 		free(hp->qemu_cgroup_procs);
@@ -854,7 +842,7 @@ undo:
 
 		drop_holder(hp, st, name, &e2);	/* every change of this call, back */
 		if (!hp->dry_run)
-			state_save(st, &e2);
+			state_save(hp->state_file, st, &e2);
 		strbuf_release(&e2);
 	}
 out:
@@ -864,7 +852,7 @@ out:
 
 int host_prep_unhold(struct host_prep *hp, const char *name, struct strbuf *err)
 {
-	json_t *st = state_load(err);
+	json_t *st = state_load(hp->state_file, err);
 	int ret;
 
 	if (!st)
@@ -872,15 +860,15 @@ int host_prep_unhold(struct host_prep *hp, const char *name, struct strbuf *err)
 	ret = drop_holder(hp, st, name, err);
 	if (reconcile(hp, st, err) < 0)
 		ret = -1;
-	if (!hp->dry_run && state_save(st, err) < 0)
+	if (!hp->dry_run && state_save(hp->state_file, st, err) < 0)
 		ret = -1;
 	json_decref(st);
 	return ret;
 }
 
-json_t *host_prep_status(struct strbuf *err)
+json_t *host_prep_status(const char *state_file, struct strbuf *err)
 {
-	json_t *st = state_load(err), *knobs, *v, *out, *sh;
+	json_t *st = state_load(state_file, err), *knobs, *v, *out, *sh;
 	const char *path;
 
 	if (!st)

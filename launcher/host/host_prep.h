@@ -9,7 +9,7 @@
  * records every original value; the last one to leave writes them back:
  * the values the host had, not defaults.
  *
- * State lives in RUN_ROOT/host.json, written atomically (temp file, fsync,
+ * State lives in the file the caller names (RUN_ROOT/host.json), written atomically (temp file, fsync,
  * rename) under the runtime root's lock, and always before the host itself
  * changes: an original value is on disk before its file is written. Every
  * call first reconciles: a VM whose QEMU is gone (crashed, killed) no longer
@@ -21,6 +21,7 @@
 #define MVL_HOST_PREP_H
 
 #include <jansson.h>
+#include <sys/types.h>
 
 #include "launcher/plan/pin_plan.h"
 #include "config/host_config.h"
@@ -30,7 +31,20 @@
 /* The holder name of 'mvlaunch host prepare'. */
 #define HOST_MANUAL "(manual)"
 
+/*
+ * What host preparation must know of VMs, told by the layer that runs them
+ * (this one knows nothing of VM runtime directories).
+ */
+struct host_vms {
+	/* Whether holder NAME's VM may still hold the host: its QEMU runs or may be starting. */
+	int (*alive)(const char *name);
+	/* The pids of every running QEMU, kept out of the shield: a new array (NULL if none), its length in *nr. */
+	pid_t *(*qemu_pids)(size_t *nr);
+};
+
 struct host_prep {
+	char *state_file;		/* host.json: a copy of host_prep_init()'s */
+	const struct host_vms *vms;
 	const struct host_config *hc;
 	const struct host_topo *topo;
 	int dry_run;			/* list changes, make none */
@@ -38,14 +52,11 @@ struct host_prep {
 	struct strvec notes;		/* what could not be done (no cpufreq, an IRQ that will not move) */
 	int no_cpufreq_noted;
 	char *qemu_cgroup_procs;	/* after a hold with a shield: where QEMU puts itself (shield.h) */
-	/*
-	 * Whether holder NAME's VM may still hold the host (vm_alive()); NULL:
-	 * a running QEMU named by its state.json.
-	 */
-	int (*alive)(const char *name);
 };
 
-void host_prep_init(struct host_prep *hp, const struct host_config *hc, const struct host_topo *topo, int dry_run);
+/* hc and topo may be NULL for a release or reconcile: nothing new is held then. */
+void host_prep_init(struct host_prep *hp, const char *state_file, const struct host_vms *vms,
+		    const struct host_config *hc, const struct host_topo *topo, int dry_run);
 void host_prep_release(struct host_prep *hp);
 
 /*
@@ -61,7 +72,7 @@ int host_prep_unhold(struct host_prep *hp, const char *name, struct strbuf *err)
 /* Drop holders whose VM is gone. 0 or -1. */
 int host_prep_reconcile(struct host_prep *hp, struct strbuf *err);
 
-/* host.json as JSON (new reference), with the current value of every knob; NULL when absent. */
-json_t *host_prep_status(struct strbuf *err);
+/* host.json (state_file) as JSON (new reference), with the current value of every knob; NULL on error. */
+json_t *host_prep_status(const char *state_file, struct strbuf *err);
 
 #endif

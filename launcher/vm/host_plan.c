@@ -36,14 +36,14 @@ static int hold_running(const char *name, void *data)
 }
 
 int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *host_config,
-		   const struct mvl_opts *opts, const char *const *exclude, size_t nr_exclude,
+		   const struct vm_dirs *dirs, const char *const *exclude, size_t nr_exclude,
 		   struct strbuf *err)
 {
 	struct hold_ctx ctx = { .host = &hp->host, .exclude = exclude, .nr_exclude = nr_exclude };
 
 	memset(hp, 0, sizeof(*hp));
 	host_config_init(&hp->hc);
-	if (host_config_load(host_config ? host_config : opts->host_config, mvl_vms_dir(opts), &hp->hc, err) < 0 ||
+	if (host_config_load(host_config ? host_config : dirs->host_config, mvl_vms_dir(dirs), &hp->hc, err) < 0 ||
 	    (hp->hc.file && trust_file(hp->hc.file, "host config", err) < 0))
 		return -1;
 	if ((topology_xml ? host_topo_load_xml(&hp->topo, topology_xml, err) : host_topo_load(&hp->topo, err)) < 0)

@@ -8,7 +8,7 @@
 #ifndef MVL_HOST_PLAN_H
 #define MVL_HOST_PLAN_H
 
-#include "launcher/cmd/commands.h"
+#include "launcher/vm/paths.h"
 #include "launcher/plan/host_topo.h"
 #include "launcher/plan/pin_plan.h"
 #include "config/host_config.h"
@@ -25,7 +25,7 @@ struct host_plan {
  * (if it exists). Returns 0, or -1 with the reason in err.
  */
 int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *host_config,
-		   const struct mvl_opts *opts, const char *const *exclude, size_t nr_exclude,
+		   const struct vm_dirs *dirs, const char *const *exclude, size_t nr_exclude,
 		   struct strbuf *err);
 void host_plan_release(struct host_plan *hp);
 

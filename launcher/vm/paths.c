@@ -21,10 +21,10 @@ static const char *env_or(const char *var, const char *def)
 	return v && *v ? v : def;
 }
 
-const char *mvl_vms_dir(const struct mvl_opts *opts)
+const char *mvl_vms_dir(const struct vm_dirs *dirs)
 {
-	if (opts && opts->vms_dir)
-		return opts->vms_dir;
+	if (dirs && dirs->vms_dir)
+		return dirs->vms_dir;
 	return env_or("MVLAUNCH_VMS", "/etc/mvlaunch/vms");
 }
 
@@ -44,12 +44,12 @@ const char *mvl_log_root(void)
 }
 
 /* Stems of the .toml files in VMS_DIR (host.toml aside) and the VMs with runtime directories. */
-static void known_names(const struct mvl_opts *opts, struct strvec *names)
+static void known_names(const struct vm_dirs *dirs, struct strvec *names)
 {
-	const char *dirs[] = { mvl_vms_dir(opts), mvl_run_root() };
+	const char *roots[] = { mvl_vms_dir(dirs), mvl_run_root() };
 
 	for (size_t i = 0; i < 2; i++) {
-		DIR *d = opendir(dirs[i]);
+		DIR *d = opendir(roots[i]);
 		struct dirent *de;
 
 		while (d && (de = readdir(d))) {
@@ -67,14 +67,14 @@ static void known_names(const struct mvl_opts *opts, struct strvec *names)
 	}
 }
 
-static void no_such_vm(const char *name, const struct mvl_opts *opts, struct strbuf *err)
+static void no_such_vm(const char *name, const struct vm_dirs *dirs, struct strbuf *err)
 {
 	struct strvec names = STRVEC_INIT;
 	const char *near;
 
-	known_names(opts, &names);
+	known_names(dirs, &names);
 	near = suggest_nearest(name, (const char *const *)names.v, names.nr);
-	strbuf_addf(err, "no such VM '%s': no %s.toml in %s, and none by that name runs", name, name, mvl_vms_dir(opts));
+	strbuf_addf(err, "no such VM '%s': no %s.toml in %s, and none by that name runs", name, name, mvl_vms_dir(dirs));
 	if (near)
 		strbuf_addf(err, " (did you mean '%s'?)", near);
 	strbuf_addstr(err, "\nhint: VM configs are looked up in --vms DIR, $MVLAUNCH_VMS or /etc/mvlaunch/vms; "
@@ -82,7 +82,7 @@ static void no_such_vm(const char *name, const struct mvl_opts *opts, struct str
 	strvec_clear(&names);
 }
 
-int vm_name_arg(const char *name, const struct mvl_opts *opts, struct strbuf *err)
+int vm_name_arg(const char *name, const struct vm_dirs *dirs, struct strbuf *err)
 {
 	struct strbuf why = STRBUF_INIT;
 	struct stat st;
@@ -94,17 +94,17 @@ int vm_name_arg(const char *name, const struct mvl_opts *opts, struct strbuf *er
 		strbuf_release(&why);
 		return -1;
 	}
-	path = xstrfmt("%s/%s.toml", mvl_vms_dir(opts), name);
+	path = xstrfmt("%s/%s.toml", mvl_vms_dir(dirs), name);
 	dir = xstrfmt("%s/%s", mvl_run_root(), name);
 	known = stat(path, &st) == 0 || (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode));
 	if (!known)
-		no_such_vm(name, opts, err);
+		no_such_vm(name, dirs, err);
 	free(path);
 	free(dir);
 	return known;
 }
 
-char *vm_config_path(const char *arg, const struct mvl_opts *opts, struct strbuf *err)
+char *vm_config_path(const char *arg, const struct vm_dirs *dirs, struct strbuf *err)
 {
 	size_t len = strlen(arg);
 	struct strbuf why = STRBUF_INIT;
@@ -118,10 +118,10 @@ char *vm_config_path(const char *arg, const struct mvl_opts *opts, struct strbuf
 		strbuf_release(&why);
 		return NULL;
 	}
-	path = xstrfmt("%s/%s.toml", mvl_vms_dir(opts), arg);
+	path = xstrfmt("%s/%s.toml", mvl_vms_dir(dirs), arg);
 	if (stat(path, &st) < 0) {
 		if (errno == ENOENT)
-			no_such_vm(arg, opts, err);
+			no_such_vm(arg, dirs, err);
 		else
 			strbuf_addf(err, "cannot read VM '%s': '%s': %s", arg, path, strerror(errno));
 		free(path);

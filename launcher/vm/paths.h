@@ -7,11 +7,16 @@
 #ifndef MVL_PATHS_H
 #define MVL_PATHS_H
 
-#include "launcher/cmd/commands.h"
 #include "util/strbuf.h"
 
+/* Where VM configs and host.toml are: --vms DIR and --host-config FILE, NULL for the defaults. */
+struct vm_dirs {
+	const char *vms_dir;
+	const char *host_config;	/* NULL: VMS_DIR/host.toml */
+};
+
 /* --vms DIR, else $MVLAUNCH_VMS, else /etc/mvlaunch/vms. */
-const char *mvl_vms_dir(const struct mvl_opts *opts);
+const char *mvl_vms_dir(const struct vm_dirs *dirs);
 /* $MVLAUNCH_RUNDIR, else /run/mvlaunch. */
 const char *mvl_run_root(void);
 /* $MVLAUNCH_STATEDIR, else /var/lib/mvlaunch. */
@@ -24,7 +29,7 @@ const char *mvl_log_root(void);
  * it is; a NAME becomes VMS_DIR/NAME.toml. Returns a new string, or NULL with
  * the reason (and a hint line) in err.
  */
-char *vm_config_path(const char *arg, const struct mvl_opts *opts, struct strbuf *err);
+char *vm_config_path(const char *arg, const struct vm_dirs *dirs, struct strbuf *err);
 
 /*
  * A NAME given to down, status or console: -1 when it cannot be a VM name
@@ -32,6 +37,6 @@ char *vm_config_path(const char *arg, const struct mvl_opts *opts, struct strbuf
  * has it (err: "no such VM ..." with the nearest known name and a hint),
  * 1 when it is known.
  */
-int vm_name_arg(const char *name, const struct mvl_opts *opts, struct strbuf *err);
+int vm_name_arg(const char *name, const struct vm_dirs *dirs, struct strbuf *err);
 
 #endif

@@ -269,6 +269,11 @@ int runtime_owner_check(const char *name, struct strbuf *err)
 	return ret;
 }
 
+char *runtime_host_state_path(void)
+{
+	return xstrfmt("%s/host.json", mvl_run_root());
+}
+
 int runtime_root_access(struct strbuf *err)
 {
 	const char *root = mvl_run_root(), *group = getenv("MVLAUNCH_GROUP");

@@ -146,7 +146,7 @@ int vm_float_any(void)
 	return runtime_for_each(each_vm, &ctx) == 1;
 }
 
-int vm_float_refresh(const struct mvl_opts *opts, struct strvec *notes, struct strbuf *err)
+int vm_float_refresh(const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err)
 {
 	struct host_plan hp;
 	struct cpuset pool;
@@ -158,7 +158,7 @@ int vm_float_refresh(const struct mvl_opts *opts, struct strvec *notes, struct s
 	root_fd = runtime_lock_root(err);
 	if (root_fd < 0)
 		return -1;
-	if (host_plan_init(&hp, NULL, NULL, opts, NULL, 0, err) == 0) {
+	if (host_plan_init(&hp, NULL, NULL, dirs, NULL, 0, err) == 0) {
 		pool = plan_shared_pool(&hp.host);
 		vm_float_follow(&pool, NULL, notes);
 		ret = 0;

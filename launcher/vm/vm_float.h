@@ -12,7 +12,7 @@
 #define MVL_VM_FLOAT_H
 
 #include "launcher/check/check.h"
-#include "launcher/cmd/commands.h"
+#include "launcher/vm/paths.h"
 #include "util/cpuset.h"
 #include "util/strbuf.h"
 #include "util/strvec.h"
@@ -31,7 +31,7 @@ void vm_float_follow(const struct cpuset *pool, const char *except, struct strve
  * the pool out again from the running VMs and let them follow it. 0, or -1
  * with the reason in err.
  */
-int vm_float_refresh(const struct mvl_opts *opts, struct strvec *notes, struct strbuf *err);
+int vm_float_refresh(const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err);
 
 /* Whether some running VM has floating threads. */
 int vm_float_any(void);

@@ -4,16 +4,17 @@
 #ifndef MVL_VM_LOAD_H
 #define MVL_VM_LOAD_H
 
-#include "launcher/cmd/commands.h"
-#include "launcher/vm/vm_up.h"
+#include "launcher/vm/paths.h"
 #include "config/vm_config.h"
+#include "util/strbuf.h"
 
 /*
- * Look 'arg' up (NAME or path), load it into cfg (initialised here) and print
- * its warnings and errors. Returns 0, or -1 after printing; cfg must be
- * released by the caller either way.
+ * Look 'arg' up (NAME or path), check who may have written it (and the QEMU
+ * binary it names: util/trust.h), load it into cfg (initialised here) and
+ * probe its disks. 0, or -1 with the reason in err; the config's warnings
+ * are in cfg->warnings either way; cfg must be released by the caller.
  */
-int vm_load(const char *arg, const struct mvl_opts *opts, struct vm_config *cfg);
+int vm_load(const char *arg, const struct vm_dirs *dirs, struct vm_config *cfg, struct strbuf *err);
 
 /*
  * Look at each disk.path on the host: a block device gets QEMU's
@@ -21,12 +22,5 @@ int vm_load(const char *arg, const struct mvl_opts *opts, struct vm_config *cfg)
  * "file". vm_load() calls it.
  */
 void vm_disks_probe(struct vm_config *cfg);
-
-/*
- * vm_load(), then vm_up(), printing notes and errors: the start 'up' and
- * 'run' share. 0 or -1; the caller releases cfg and h either way.
- */
-int vm_load_up(const char *arg, const struct mvl_opts *opts, const struct vm_up_opts *up,
-	       struct vm_config *cfg, struct vm_handle *h);
 
 #endif

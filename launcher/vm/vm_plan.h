@@ -8,7 +8,7 @@
 #ifndef MVL_VM_PLAN_H
 #define MVL_VM_PLAN_H
 
-#include "launcher/cmd/commands.h"
+#include "launcher/vm/paths.h"
 #include "launcher/vm/host_plan.h"
 #include "launcher/plan/pin_plan.h"
 #include "launcher/qemu/qemu_argv.h"
@@ -18,7 +18,7 @@
  * into plan. Notes worth showing go to notes. 0, or -1 with the reason in
  * err. The caller releases hp and plan either way.
  */
-int vm_plan_one(const struct vm_config *cfg, const char *topology_xml, const struct mvl_opts *opts,
+int vm_plan_one(const struct vm_config *cfg, const char *topology_xml, const struct vm_dirs *dirs,
 		struct host_plan *hp, struct pin_plan *plan, struct strvec *notes, struct strbuf *err);
 
 /*

@@ -18,15 +18,6 @@
 #include "util/wrapper.h"
 #include "util/banned.h"
 
-json_t *cpuset_to_json(const struct cpuset *set)
-{
-	json_t *a = json_array();
-
-	for (int c = cpuset_next(set, 0); c >= 0; c = cpuset_next(set, (unsigned)c + 1))
-		json_array_append_new(a, json_integer(c));
-	return a;
-}
-
 json_t *vm_thread_to_json(const struct vm_thread *t)
 {
 	json_t *jt = json_object();

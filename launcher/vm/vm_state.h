@@ -48,8 +48,6 @@ void vm_state_release(struct vm_state *st);
  */
 int vm_state_load_running(const char *name, struct vm_state *st);
 
-/* JSON array of the CPUs in set (new reference). */
-json_t *cpuset_to_json(const struct cpuset *set);
 /* {"tid", "role", "vcpu" (vCPUs), "iothread" (iothreads), "name", "cpus": planned} (new reference). */
 json_t *vm_thread_to_json(const struct vm_thread *t);
 

@@ -346,7 +346,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	/* from planning to state.json, no other 'up' hands out CPUs */
 	step(opts, "planning (waits while another mvlaunch command hands out CPUs)");
 	root_fd = runtime_lock_root(err);
-	if (root_fd < 0 || vm_plan_one(cfg, NULL, opts->mvl, &hp, &plan, &plan_notes, err) < 0 || interrupted(err))
+	if (root_fd < 0 || vm_plan_one(cfg, NULL, opts->dirs, &hp, &plan, &plan_notes, err) < 0 || interrupted(err))
 		goto fail;
 	for (size_t i = 0; i < plan_notes.nr; i++)
 		strvec_push(notes, plan_notes.v[i]);
@@ -362,8 +362,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	 * hugepages and host knobs, before QEMU needs them; a VM that needs
 	 * neither holds nothing, and up writes no host.json for it
 	 */
-	host_prep_init(&prep, &hp.hc, &hp.topo, opts->dry_run);
-	prep.alive = vm_alive;
+	vm_host_prep_init(&prep, &hp.hc, &hp.topo, opts->dry_run);
 	if (cfg->hugepages != HUGEPAGES_NONE || host_config_has_knobs(&hp.hc)) {
 		step(opts, cfg->hugepages != HUGEPAGES_NONE ? "taking hugepages from the kernel and setting host knobs"
 							     : "setting host knobs");
@@ -587,16 +586,16 @@ out:
 	return how;
 }
 
-int vm_host_reconcile(const struct mvl_opts *opts, struct strvec *notes, struct strbuf *err)
+int vm_host_reconcile(const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err)
 {
-	return vm_host_release(NULL, opts, notes, err);
+	return vm_host_release(NULL, dirs, notes, err);
 }
 
-int vm_host_release(const char *name, const struct mvl_opts *opts, struct strvec *notes, struct strbuf *err)
+int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err)
 {
 	struct host_plan hp;
 	struct host_prep prep;
-	char *state = xstrfmt("%s/host.json", mvl_run_root());
+	char *state = runtime_host_state_path();
 	int root_fd, ret = -1, held = access(state, F_OK) == 0;
 
 	free(state);
@@ -604,13 +603,13 @@ int vm_host_release(const char *name, const struct mvl_opts *opts, struct strvec
 		return 0;	/* nobody holds anything: no topology to load, no lock to take */
 	root_fd = runtime_lock_root(err);
 	memset(&hp, 0, sizeof(hp));
-	host_prep_init(&prep, NULL, NULL, 0);
+	vm_host_prep_init(&prep, NULL, NULL, 0);
 	if (root_fd < 0)
 		goto out;
-	if (host_plan_init(&hp, NULL, NULL, opts, NULL, 0, err) < 0)
+	if (host_plan_init(&hp, NULL, NULL, dirs, NULL, 0, err) < 0)
 		goto out;
-	host_prep_init(&prep, &hp.hc, &hp.topo, 0);
-	prep.alive = vm_alive;
+	host_prep_release(&prep);
+	vm_host_prep_init(&prep, &hp.hc, &hp.topo, 0);
 	ret = name ? host_prep_unhold(&prep, name, err) : host_prep_reconcile(&prep, err);
 	for (size_t i = 0; notes && i < prep.notes.nr; i++)
 		strvec_push(notes, prep.notes.v[i]);
@@ -645,6 +644,47 @@ int vm_alive(const char *name)
 	vm_state_release(&st);
 	runtime_release(&rt);
 	return alive;
+}
+
+static int add_qemu_pid(const char *name, void *data)
+{
+	struct { pid_t *v; size_t nr, alloc; } *pids = data;
+	struct vm_state vs;
+
+	if (vm_state_load_running(name, &vs)) {
+		ALLOC_GROW(pids->v, pids->nr + 1, pids->alloc);
+		pids->v[pids->nr++] = vs.pid;
+		vm_state_release(&vs);
+	}
+	return 0;
+}
+
+static pid_t *running_qemu_pids(size_t *nr)
+{
+	struct { pid_t *v; size_t nr, alloc; } pids = { 0 };
+
+	runtime_for_each(add_qemu_pid, &pids);
+	*nr = pids.nr;
+	return pids.v;
+}
+
+static const struct host_vms host_vms = { .alive = vm_alive, .qemu_pids = running_qemu_pids };
+
+void vm_host_prep_init(struct host_prep *prep, const struct host_config *hc, const struct host_topo *topo, int dry_run)
+{
+	char *state = runtime_host_state_path();
+
+	host_prep_init(prep, state, &host_vms, hc, topo, dry_run);
+	free(state);
+}
+
+json_t *vm_host_status(struct strbuf *err)
+{
+	char *state = runtime_host_state_path();
+	json_t *st = host_prep_status(state, err);
+
+	free(state);
+	return st;
 }
 
 int vm_reconnect(struct vm_handle *h)

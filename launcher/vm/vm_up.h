@@ -8,9 +8,10 @@
 #ifndef MVL_VM_UP_H
 #define MVL_VM_UP_H
 
-#include "launcher/cmd/commands.h"
+#include "launcher/host/host_prep.h"
 #include "launcher/vm/pin_apply.h"
 #include "launcher/qemu/qemu_proc.h"
+#include "launcher/vm/paths.h"
 #include "launcher/vm/runtime.h"
 #include "launcher/vm/vm_state.h"
 #include "config/vm_config.h"
@@ -28,7 +29,7 @@ struct vm_handle {
 struct vm_up_opts {
 	int timeout_ms;		/* start to QMP answering, and each QMP reply */
 	int paused;		/* pin and verify, but leave the guest paused */
-	const struct mvl_opts *mvl;	/* where host.toml is */
+	const struct vm_dirs *dirs;	/* where host.toml is */
 	int dry_run;		/* plan and list the host changes, start nothing */
 	int force;		/* start a cpu_pm VM on vCPUs that are not dedicated */
 	struct strvec *changes;	/* if not NULL: the host changes ("path: old -> new") */
@@ -92,9 +93,17 @@ enum vm_stop_how vm_stop(struct vm_handle *h, const struct vm_stop_opts *o, char
  * runtime root's lock; without RUN_ROOT/host.json there is nothing to do.
  * name NULL: only give back what VMs whose QEMU is gone held. 0, or -1.
  */
-int vm_host_release(const char *name, const struct mvl_opts *opts, struct strvec *notes, struct strbuf *err);
+int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err);
 /* Give back what VMs whose QEMU is gone held. */
-int vm_host_reconcile(const struct mvl_opts *opts, struct strvec *notes, struct strbuf *err);
+int vm_host_reconcile(const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err);
+
+/*
+ * host_prep_init() with this host's RUN_ROOT/host.json and the VMs' liveness
+ * (vm_alive()) and QEMU pids, as every up, down, status and host call uses it.
+ */
+void vm_host_prep_init(struct host_prep *prep, const struct host_config *hc, const struct host_topo *topo, int dry_run);
+/* host_prep_status() of this host's RUN_ROOT/host.json. */
+json_t *vm_host_status(struct strbuf *err);
 
 /*
  * Lock NAME's runtime directory (waiting for another command) and attach to

@@ -17,6 +17,7 @@
 #include "launcher/qemu/qemu_proc.h"
 #include "launcher/vm/runtime.h"
 #include "launcher/vm/vm_state.h"
+#include "launcher/vm/vm_up.h"
 #include "util/wrapper.h"
 
 static char root[64];
@@ -98,7 +99,7 @@ static void setup_with(struct fixture *f, int dry, const char *toml)
 	host_config_init(&f->hc);
 	assert_int_equal(host_config_parse("host.toml", toml, strlen(toml), &f->hc, &err), 0);
 	assert_int_equal(host_topo_load_xml(&f->topo, UNIT_DATA "seed-i5-4c8t.xml", &err), 0);
-	host_prep_init(&f->prep, &f->hc, &f->topo, dry);
+	vm_host_prep_init(&f->prep, &f->hc, &f->topo, dry);
 	strbuf_release(&err);
 }
 
@@ -490,7 +491,7 @@ static void test_host_prep_shortfall(void **state)
 	assert_file("/sys/bus/workqueue/devices/writeback/cpumask", "fd");
 	assert_file("/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages", "18");
 	{
-		json_t *st = host_prep_status(&err);
+		json_t *st = vm_host_status(&err);
 
 		assert_non_null(json_object_get(json_object_get(st, "holders"), "a"));
 		assert_null(json_object_get(json_object_get(st, "holders"), "b"));
@@ -565,7 +566,7 @@ static void test_host_prep_shield_cgroup1(void **state)
 	procs = xstrfmt("%s/sys/fs/cgroup/cpuset/cgroup.procs", root);
 	assert_string_equal(f.prep.qemu_cgroup_procs, procs);
 	{
-		json_t *st = host_prep_status(&err), *sh = json_object_get(st, "shield");
+		json_t *st = vm_host_status(&err), *sh = json_object_get(st, "shield");
 
 		assert_string_equal(json_string_value(json_object_get(sh, "backend")), "cgroup1");
 		assert_string_equal(json_string_value(json_array_get(json_object_get(sh, "holders"), 0)), "a");
@@ -584,7 +585,7 @@ static void test_host_prep_shield_cgroup1(void **state)
 
 	/* the last release: tasks back, cgroup gone, every cpuset as it was */
 	host_prep_release(&f.prep);
-	host_prep_init(&f.prep, &f.hc, &f.topo, 0);
+	vm_host_prep_init(&f.prep, &f.hc, &f.topo, 0);
 	assert_int_equal(host_prep_unhold(&f.prep, "a", &err), 0);
 	assert_string_equal(err.buf, "");
 	assert_change(&f.prep, "rmdir /sys/fs/cgroup/cpuset/mvlaunch.host");

@@ -1,5 +1,5 @@
 /*
- * qemu_probe.c - ask the VM's QEMU binary what it supports (see check.h).
+ * check_qemu.c - ask the VM's QEMU binary what it supports (see check.h).
  *
  * QEMU starts with no machine (-machine none), paused, with nothing
  * attached, under the accelerator the VM uses when this host can give it
