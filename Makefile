@@ -117,14 +117,25 @@ MAN     := $(BUILD)/mvlaunch.1
 OBJS    := $(addprefix $(BUILD)/,$(LIB_OBJS) $(CMD_OBJS))
 TEST_BINS := $(addprefix $(BUILD)/tests/test_,$(UNIT_TESTS))
 
-.PHONY: man demo demo-guest all test check check-layers check-unit check-e2e check-asan check-valgrind fuzz fuzz-build deps install clean
+.PHONY: FORCE man demo demo-guest all test check check-layers check-unit check-e2e check-asan check-valgrind fuzz fuzz-build deps install clean
 .DELETE_ON_ERROR:
 
 all: $(PROGRAM)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -DMVL_VERSION='"$(VERSION)"' -c $< -o $@
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) $(VERSION_CFLAGS) -c $< -o $@
+
+# Only the two files that print the version see it, and they are rebuilt
+# when it changes (a new commit, a dirty tree): VERSION-FILE is rewritten
+# only then, as git's GIT-VERSION-FILE.
+VERSION_OBJS := $(BUILD)/launcher/cmd/cmd_version.o $(BUILD)/launcher/cmd/main.o
+$(VERSION_OBJS): VERSION_CFLAGS = -DMVL_VERSION='"$(VERSION)"'
+$(VERSION_OBJS): $(BUILD)/VERSION-FILE
+$(BUILD)/VERSION-FILE: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' >$@
+FORCE:
 
 $(LIB): $(addprefix $(BUILD)/,$(LIB_OBJS))
 	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^

@@ -4,9 +4,10 @@
  *
  * The checks follow redis's syscheck.c: each is a small function that looks
  * at one thing and adds its verdict to a report; 'mvlaunch check' runs them
- * all and prints the report, 'up' runs the FAIL-level ones for its VM before
- * it changes anything (check_vm_before_up()). Every sysfs/procfs/dev path
- * goes through $MVLAUNCH_SYSROOT, so the checks run on a fake tree in tests.
+ * all and the command prints the report; 'up' runs the cheap FAIL-level ones
+ * for its VM before it changes anything (check_vm_for_up(): one table in
+ * check_vm.c says which check runs when). Every sysfs/procfs/dev path goes
+ * through $MVLAUNCH_SYSROOT, so the checks run on a fake tree in tests.
  */
 #ifndef MVL_CHECK_H
 #define MVL_CHECK_H

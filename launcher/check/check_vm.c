@@ -445,34 +445,103 @@ static void check_accel(struct check_report *r, const struct vm_check_ctx *ctx)
 	free(fix);
 }
 
-void check_vm(struct check_report *r, const struct vm_check_ctx *ctx)
+/*
+ * The VM checks, in report order: which run for 'mvlaunch check' and which
+ * for 'up' (the cheap ones that must not FAIL before it changes anything).
+ * Each adapter takes the asker, so one table drives both.
+ */
+static void run_accel(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a)
+{
+	(void)a;
+	check_accel(r, ctx);
+}
+
+static void run_qemu(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a)
+{
+	(void)a;
+	check_qemu(r, ctx);
+}
+
+static void run_files(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a)
+{
+	(void)a;
+	check_files(r, ctx->cfg);
+}
+
+static void run_iommu(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a)
+{
+	(void)a;
+	check_iommu(r, ctx->cfg);
+}
+
+static void run_passthrough(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a)
+{
+	(void)a;
+	check_passthrough(r, ctx->cfg);
+}
+
+static void run_cmdline(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a)
+{
+	(void)a;
+	check_cmdline(r, ctx);
+}
+
+static void run_hugepages(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a)
+{
+	/* at 'up' only 1G pages: 2M ones are taken from the kernel then, 1G ones must be there already */
+	if (a == PM_CHECK || ctx->cfg->hugepages == HUGEPAGES_1G)
+		check_hugepages(r, ctx->cfg, ctx->plan);
+}
+
+static void run_memory(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a)
+{
+	(void)a;
+	check_memory(r, ctx);
+}
+
+static void run_pins(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a)
+{
+	(void)a;
+	check_pins(r, ctx);
+}
+
+#define AT_CHECK 1
+#define AT_UP 2
+
+static const struct {
+	void (*run)(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a);
+	unsigned when;
+} vm_checks[] = {
+	{ run_accel,       AT_CHECK | AT_UP },
+	{ run_qemu,        AT_CHECK },
+	{ run_files,       AT_CHECK | AT_UP },
+	{ run_iommu,       AT_CHECK },
+	{ run_passthrough, AT_CHECK | AT_UP },
+	{ run_cmdline,     AT_CHECK },
+	{ run_hugepages,   AT_CHECK | AT_UP },
+	{ run_memory,      AT_CHECK },
+	{ run_pins,        AT_CHECK },
+	{ check_cpu_pm,    AT_CHECK | AT_UP },
+};
+
+static void run_checks(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker asker)
 {
 	const char *saved = r->vm;
+	unsigned when = asker == PM_CHECK ? AT_CHECK : AT_UP;
 
 	r->vm = ctx->cfg->name;
-	check_accel(r, ctx);
-	check_qemu(r, ctx);
-	check_files(r, ctx->cfg);
-	check_iommu(r, ctx->cfg);
-	check_passthrough(r, ctx->cfg);
-	check_cmdline(r, ctx);
-	check_hugepages(r, ctx->cfg, ctx->plan);
-	check_memory(r, ctx);
-	check_pins(r, ctx);
-	check_cpu_pm(r, ctx, PM_CHECK);
+	for (size_t i = 0; i < ARRAY_SIZE(vm_checks); i++)
+		if (vm_checks[i].when & when)
+			vm_checks[i].run(r, ctx, asker);
 	r->vm = saved;
+}
+
+void check_vm(struct check_report *r, const struct vm_check_ctx *ctx)
+{
+	run_checks(r, ctx, PM_CHECK);
 }
 
 void check_vm_for_up(struct check_report *r, const struct vm_check_ctx *ctx, int force)
 {
-	const char *saved = r->vm;
-
-	r->vm = ctx->cfg->name;
-	check_accel(r, ctx);
-	check_files(r, ctx->cfg);
-	check_passthrough(r, ctx->cfg);
-	check_cpu_pm(r, ctx, force ? PM_UP_FORCED : PM_UP);
-	if (ctx->cfg->hugepages == HUGEPAGES_1G)
-		check_hugepages(r, ctx->cfg, ctx->plan);
-	r->vm = saved;
+	run_checks(r, ctx, force ? PM_UP_FORCED : PM_UP);
 }

@@ -81,7 +81,7 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 	struct strbuf err = STRBUF_INIT;
 	struct qemu_runtime rt = { 0 };
 	const char *topology = NULL;
-	struct host_plan hp;
+	struct host_plan hp = HOST_PLAN_INIT;
 	struct pin_plan plan = { .memory_node = -1 };
 	int json = 0, bare = 0, c, ret = MVL_EXIT_FAILURE;
 
@@ -98,7 +98,6 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 	if (argc - optind != 1)
 		return usage_error(usage_argv);
 
-	memset(&hp, 0, sizeof(hp));
 	if (load_vm(argv[optind], opts, &cfg) < 0)
 		goto out;
 	/* planned as 'up' plans it: topology, NUMA binding and pins come from the same plan */

@@ -83,7 +83,7 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 	};
 	struct check_report r;
 	struct kvm_caps kvm;
-	struct host_plan hp;
+	struct host_plan hp = HOST_PLAN_INIT;
 	struct vm_config *cfgs = NULL;
 	const char **names = NULL;
 	struct strbuf err = STRBUF_INIT;
@@ -101,7 +101,6 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	n = (size_t)(argc - optind);
 	check_report_init(&r);
-	memset(&hp, 0, sizeof(hp));
 	cfgs = xcalloc(n + 1, sizeof(*cfgs));
 	names = xcalloc(n + 1, sizeof(*names));
 	need_kvm = n == 0;

@@ -99,7 +99,7 @@ int cmd_host(int argc, char **argv, const struct mvl_opts *opts)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct host_plan hp;
+	struct host_plan hp = HOST_PLAN_INIT;
 	struct host_prep prep;
 	struct strbuf err = STRBUF_INIT;
 	int json = 0, dry = 0, c, root_fd = -1, r, ret = MVL_EXIT_FAILURE;
@@ -129,7 +129,6 @@ int cmd_host(int argc, char **argv, const struct mvl_opts *opts)
 	    (json && strcmp(what, "status")) || (dry && !strcmp(what, "status")))
 		return usage_error(usage_host);
 
-	memset(&hp, 0, sizeof(hp));
 	vm_host_prep_init(&prep, NULL, NULL, dry);
 	root_fd = runtime_lock_root(&err);
 	if (root_fd < 0 || host_plan_init(&hp, NULL, NULL, &opts->dirs, NULL, 0, &err) < 0) {

@@ -18,11 +18,10 @@ static const char usage_list[] =
 
 static int list_one(const char *name, void *data)
 {
-	struct strbuf err = STRBUF_INIT;
 	struct vm_status s;
 	size_t vcpus = 0;
 
-	vm_status_read(name, &s, &err);
+	vm_status_read(name, &s);
 	for (size_t i = 0; i < s.st.threads.nr; i++)
 		vcpus += s.st.threads.t[i].role == ROLE_VCPU;
 	if (s.running)
@@ -31,7 +30,6 @@ static int list_one(const char *name, void *data)
 		printf("%-24s %-12s %-8s -\n", name, s.state, "-");
 	(*(int *)data)++;
 	vm_status_release(&s);
-	strbuf_release(&err);
 	return 0;
 }
 

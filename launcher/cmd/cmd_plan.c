@@ -148,7 +148,7 @@ int cmd_plan(int argc, char **argv, const struct mvl_opts *opts)
 	struct pin_plan *plans = NULL;
 	struct strvec notes = STRVEC_INIT;
 	struct strbuf err = STRBUF_INIT, cmdline = STRBUF_INIT, s = STRBUF_INIT;
-	struct host_plan hp;
+	struct host_plan hp = HOST_PLAN_INIT;
 	size_t n = 0, loaded = 0, planned = 0;
 	int json = 0, c, ret = MVL_EXIT_FAILURE;
 
@@ -165,7 +165,6 @@ int cmd_plan(int argc, char **argv, const struct mvl_opts *opts)
 	if (argc - optind < 1)
 		return usage_error(usage_plan);
 	n = (size_t)(argc - optind);
-	memset(&hp, 0, sizeof(hp));
 	cfgs = xcalloc(n, sizeof(*cfgs));
 	cfgp = xcalloc(n, sizeof(*cfgp));
 	names = xcalloc(n, sizeof(*names));

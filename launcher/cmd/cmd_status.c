@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "launcher/cmd/commands.h"
 #include "launcher/vm/paths.h"
@@ -25,7 +26,7 @@ static const char usage_status[] =
 	"marking any thread that drifted from its pin. A VM whose QEMU died is 'crashed'.\n"
 	"Exit 3 when the named VM is not running.\n"
 	"\n"
-	"    --json    {\"vms\": [{\"name\", \"state\", \"pid\", \"uptime_s\", \"drift\", \"threads\": [...]}]}";
+	"    --json    {\"vms\": [{\"name\", \"state\", \"pid\", \"uptime_s\", \"drift\", \"reason\", \"threads\": [...]}]}";
 
 struct status_ctx {
 	int json;
@@ -49,6 +50,8 @@ static void print_human(const struct vm_status *s)
 	if (s->drift)
 		printf(", PINS DRIFTED");
 	putchar('\n');
+	if (s->reason && strcmp(s->state, "crashed"))	/* a crash is told above, with its log */
+		printf("  why: %s\n", s->reason);
 	if (s->running)
 		vm_threads_print(stdout, &s->st.threads, 1);
 }
@@ -56,17 +59,15 @@ static void print_human(const struct vm_status *s)
 static int show_one(const char *name, void *data)
 {
 	struct status_ctx *ctx = data;
-	struct strbuf err = STRBUF_INIT;
 	struct vm_status s;
 
-	vm_status_read(name, &s, &err);
+	vm_status_read(name, &s);
 	if (ctx->json)
 		json_array_append_new(ctx->vms, vm_status_json(&s));
 	else
 		print_human(&s);
 	ctx->count++;
 	vm_status_release(&s);
-	strbuf_release(&err);
 	return 0;
 }
 
@@ -132,10 +133,9 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 				printf("%s: not running\n", name);
 			ret = MVL_EXIT_NOT_RUNNING;
 		} else {
-			struct strbuf err = STRBUF_INIT;
 			struct vm_status s;
 
-			vm_status_read(name, &s, &err);
+			vm_status_read(name, &s);
 			if (!s.running)
 				ret = MVL_EXIT_NOT_RUNNING;
 			if (ctx.json)
@@ -143,7 +143,6 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 			else
 				print_human(&s);
 			vm_status_release(&s);
-			strbuf_release(&err);
 		}
 	} else {
 		runtime_for_each(show_one, &ctx);

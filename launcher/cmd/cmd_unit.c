@@ -147,15 +147,15 @@ int cmd_unit(int argc, char **argv, const struct mvl_opts *opts)
 	n = readlink("/proc/self/exe", bin, sizeof(bin) - 1);
 	if (n < 0) {
 		vm_config_release(&cfg);
-		return error("cannot find this program's path (/proc/self/exe): is /proc mounted?");
+		error("cannot find this program's path (/proc/self/exe): is /proc mounted?");
+		return MVL_EXIT_FAILURE;
 	}
 	bin[n] = '\0';
 	/* the unit runs with the VMs directory the config was found in (host.toml is there too) */
 	if (!realpath(cfg.file, path)) {
-		int r = error("cannot resolve '%s'", cfg.file);
-
+		error("cannot resolve '%s'", cfg.file);
 		vm_config_release(&cfg);
-		return r;
+		return MVL_EXIT_FAILURE;
 	}
 	slash = strrchr(path, '/');
 	*slash = '\0';

@@ -5,6 +5,7 @@
  * commands: 'mvlaunch', 'mvlaunch help' and the tests that loop over every
  * command's --help all read it.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -93,7 +94,36 @@ int commands_help(const char *name, const struct mvl_opts *opts)
 
 	if (!c)
 		return unknown_command(name);
-	return c->fn(2, argv, opts);
+	return c->fn(2, argv, opts);	/* within 'help', whose run_command() checks stdout */
+}
+
+/*
+ * What a command printed must have reached its stdout: a full disk, a file
+ * over quota, /dev/full is an error and exit 1, never a silent success (as
+ * git's run_builtin()). A command's own failure keeps its code.
+ */
+static int check_stdout(int ret)
+{
+	int failed = fflush(stdout) != 0, e = errno;
+
+	if (!failed && !ferror(stdout))
+		return ret;
+	if (failed)
+		error("cannot write to standard output: %s", strerror(e));
+	else
+		error("cannot write to standard output");
+	clearerr(stdout);
+	return ret == MVL_EXIT_OK ? MVL_EXIT_FAILURE : ret;
+}
+
+static int run_command(const struct cmd *cmd, int argc, char **argv, const struct mvl_opts *opts)
+{
+	int ret = cmd->fn(argc, argv, opts);
+
+	/* a command returns an exit code; a stray -1 is a failure, never exit 255 */
+	if (ret < 0 || ret > 255)
+		ret = MVL_EXIT_FAILURE;
+	return check_stdout(ret);
 }
 
 int main(int argc, char **argv)
@@ -120,10 +150,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			commands_list();
-			return MVL_EXIT_OK;
+			return check_stdout(MVL_EXIT_OK);
 		case 'V':
 			printf("mvlaunch %s\n", MVL_VERSION);
-			return MVL_EXIT_OK;
+			return check_stdout(MVL_EXIT_OK);
 		default:
 			return usage_error(usage_main);
 		}
@@ -136,5 +166,5 @@ int main(int argc, char **argv)
 	cmd = find_cmd(argv[optind]);
 	if (!cmd)
 		return unknown_command(argv[optind]);
-	return cmd->fn(argc - optind, argv + optind, &opts);
+	return run_command(cmd, argc - optind, argv + optind, &opts);
 }

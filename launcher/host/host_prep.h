@@ -54,6 +54,9 @@ struct host_prep {
 	char *qemu_cgroup_procs;	/* after a hold with a shield: where QEMU puts itself (shield.h) */
 };
 
+/* All zero: host_prep_release() of one never initialised is a no-op. */
+#define HOST_PREP_INIT { 0 }
+
 /* hc and topo may be NULL for a release or reconcile: nothing new is held then. */
 void host_prep_init(struct host_prep *hp, const char *state_file, const struct host_vms *vms,
 		    const struct host_config *hc, const struct host_topo *topo, int dry_run);

@@ -19,6 +19,9 @@ struct host_plan {
 	struct plan_host host;
 };
 
+/* All zero: host_plan_release() of a plan never initialised is a no-op. */
+#define HOST_PLAN_INIT { 0 }
+
 /*
  * topology_xml: NULL for this host (whose running VMs then hold their CPUs,
  * except those named in exclude[]). host_config: NULL for VMS_DIR/host.toml

@@ -148,13 +148,12 @@ int vm_float_any(void)
 
 int vm_float_refresh(const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err)
 {
-	struct host_plan hp;
+	struct host_plan hp = HOST_PLAN_INIT;
 	struct cpuset pool;
 	int root_fd, ret = -1;
 
 	if (!vm_float_any())
 		return 0;	/* nobody floats: no topology to load, no lock to take */
-	memset(&hp, 0, sizeof(hp));
 	root_fd = runtime_lock_root(err);
 	if (root_fd < 0)
 		return -1;

@@ -110,13 +110,15 @@ int vm_state_read(const char *path, struct vm_state *st, struct strbuf *err)
 	json_t *o, *threads, *jt;
 	const char *s;
 	size_t i;
-	int ret = -1;
+	int ret = -1, fd;
 
 	memset(st, 0, sizeof(*st));
-	o = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return bad(err, path, errno == ENOENT ? "missing" : strerror(errno));
+	o = json_loadfd(fd, JSON_REJECT_DUPLICATES, &jerr);
+	close(fd);
 	if (!o) {
-		if (errno == ENOENT || strstr(jerr.text, "No such file"))
-			return bad(err, path, "missing");
 		strbuf_addf(err, "state file '%s': corrupt (%s at line %d)", path, jerr.text, jerr.line);
 		return -1;
 	}

@@ -75,7 +75,7 @@ static void refresh_threads(struct vm_state *st)
 	free(tids);
 }
 
-int vm_status_read(const char *name, struct vm_status *s, struct strbuf *err)
+void vm_status_read(const char *name, struct vm_status *s)
 {
 	struct vm_runtime rt = VM_RUNTIME_INIT;
 	struct qemu_proc p = QEMU_PROC_INIT;
@@ -91,15 +91,27 @@ int vm_status_read(const char *name, struct vm_status *s, struct strbuf *err)
 	if (vm_find_qemu(&rt, &p, &s->st) < 0) {
 		char *state = runtime_path(&rt, "state.json");
 		int lock_fd = open(rt.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		struct strbuf why = STRBUF_INIT;
+		struct vm_state ignore;
 
-		if (s->st.pid)
+		if (s->st.pid) {
 			s->state = "crashed";
-		else if (access(state, F_OK) == 0)
+			strbuf_addf(&why, "QEMU pid %d is gone", (int)s->st.pid);
+		} else if (access(state, F_OK) == 0) {
 			s->state = "stale";	/* a state file we cannot read */
-		else if (lock_fd >= 0 && flock(lock_fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+			if (vm_state_read(state, &ignore, &why) == 0) {
+				vm_state_release(&ignore);
+				strbuf_addf(&why, "'%s' names no running QEMU", state);
+			}
+		} else if (lock_fd >= 0 && flock(lock_fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
 			s->state = "starting";
-		else
+		} else {
 			s->state = "stale";
+			strbuf_addf(&why, "'%s' has no state.json and no QEMU", rt.dir);
+		}
+		if (why.len)
+			s->reason = strbuf_detach(&why);
+		strbuf_release(&why);
 		if (lock_fd >= 0)
 			close(lock_fd);
 		free(state);
@@ -120,7 +132,9 @@ int vm_status_read(const char *name, struct vm_status *s, struct strbuf *err)
 	s->state = "unresponsive";
 	if (access(sock, R_OK | W_OK) < 0 && errno == EACCES) {
 		s->state = "alive";	/* it runs; what it does, only its owner may ask (QMP is control) */
-	} else if (qmp_connect(&q, sock, 2000, &qerr) == 0) {
+	} else if (qmp_connect(&q, sock, 2000, &qerr) < 0) {
+		s->reason = xstrfmt("QMP: %s", qerr.buf);
+	} else {
 		char *status = NULL;
 
 		if (qmp_query_status(q, &status, &qerr) == 0) {
@@ -133,17 +147,19 @@ int vm_status_read(const char *name, struct vm_status *s, struct strbuf *err)
 			for (size_t i = 0; i < ARRAY_SIZE(known); i++)
 				if (!strcmp(known[i], status))
 					s->state = known[i];
+			if (!strcmp(s->state, "unresponsive"))
+				s->reason = xstrfmt("QEMU reports status '%s', which this mvlaunch does not know", status);
 			free(status);
+		} else {
+			s->reason = xstrfmt("QMP query-status: %s", qerr.buf);
 		}
 		qmp_close(q);
 	}
 	free(sock);
 out:
-	(void)err;
 	qemu_proc_release(&p);
 	strbuf_release(&qerr);
 	runtime_release(&rt);
-	return 0;
 }
 
 json_t *vm_status_json(const struct vm_status *s)
@@ -158,6 +174,7 @@ json_t *vm_status_json(const struct vm_status *s)
 	json_object_set_new(o, "qemu_version", s->st.qemu_version ? json_string(s->st.qemu_version) : json_null());
 	json_object_set_new(o, "drift", json_boolean(s->drift));
 	json_object_set_new(o, "log", json_string_nocheck(s->log));
+	json_object_set_new(o, "reason", s->reason ? json_string_nocheck(s->reason) : json_null());
 	for (size_t i = 0; s->running && i < s->st.threads.nr; i++) {
 		const struct vm_thread *t = &s->st.threads.t[i];
 		json_t *jt = vm_thread_to_json(t);
@@ -175,6 +192,7 @@ void vm_status_release(struct vm_status *s)
 {
 	free(s->name);
 	free(s->log);
+	free(s->reason);
 	vm_state_release(&s->st);
 	memset(s, 0, sizeof(*s));
 }

@@ -22,10 +22,18 @@ struct vm_status {
 	char *log;		/* its QEMU's log (kept after a crash) */
 	long long uptime_s;
 	int drift;		/* some thread's affinity differs from its pin */
+	/*
+	 * Why the state is not a QMP answer ("stale", "unresponsive",
+	 * "crashed"): what failed, with its error; NULL otherwise.
+	 */
+	char *reason;
 };
 
-/* Fill s for VM 'name' (whose runtime directory exists). 0, or -1 with err. */
-int vm_status_read(const char *name, struct vm_status *s, struct strbuf *err);
+/*
+ * Fill s for VM 'name' (whose runtime directory exists): always a state,
+ * with the reason when it could not be read live (s->reason).
+ */
+void vm_status_read(const char *name, struct vm_status *s);
 json_t *vm_status_json(const struct vm_status *s);
 void vm_status_release(struct vm_status *s);
 

@@ -318,8 +318,8 @@ static void step(const struct vm_up_opts *opts, const char *what)
 int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_handle *h,
 	  struct strvec *notes, struct strbuf *err)
 {
-	struct host_plan hp;
-	struct host_prep prep;
+	struct host_plan hp = HOST_PLAN_INIT;
+	struct host_prep prep = HOST_PREP_INIT;
 	struct pin_plan plan = { .memory_node = -1 };
 	struct strvec plan_notes = STRVEC_INIT;
 	int held = 0;
@@ -332,8 +332,6 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	int nvram_created = 0, listen_fd = -1, root_fd = -1, floated = 0, ret = -1;
 	struct cpuset pool;
 
-	memset(&hp, 0, sizeof(hp));
-	memset(&prep, 0, sizeof(prep));
 	vm_qemu_runtime(cfg, 0, &qrt);	/* the same as 'mvlaunch argv' prints */
 	if (runtime_lock(&h->rt, cfg->name, 0, err) < 0)
 		goto out;
@@ -593,7 +591,7 @@ int vm_host_reconcile(const struct vm_dirs *dirs, struct strvec *notes, struct s
 
 int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err)
 {
-	struct host_plan hp;
+	struct host_plan hp = HOST_PLAN_INIT;
 	struct host_prep prep;
 	char *state = runtime_host_state_path();
 	int root_fd, ret = -1, held = access(state, F_OK) == 0;
@@ -602,7 +600,6 @@ int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec 
 	if (!held)
 		return 0;	/* nobody holds anything: no topology to load, no lock to take */
 	root_fd = runtime_lock_root(err);
-	memset(&hp, 0, sizeof(hp));
 	vm_host_prep_init(&prep, NULL, NULL, 0);
 	if (root_fd < 0)
 		goto out;

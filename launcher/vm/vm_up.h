@@ -1,9 +1,10 @@
 /*
  * vm_up.h - start a VM paused, pin every thread, verify, resume; and stop it.
  *
- * The only code (with vm_down) that starts or stops processes. Every failure
- * path stops the QEMU it started and removes the runtime files, so a failed
- * 'up' leaves nothing behind.
+ * The only code that starts or stops a VM's QEMU (spawned through
+ * launcher/qemu/qemu_proc.c; 'check' starts a probing QEMU of its own). Every
+ * failure path stops the QEMU it started and removes the runtime files, so a
+ * failed 'up' leaves nothing behind.
  */
 #ifndef MVL_VM_UP_H
 #define MVL_VM_UP_H

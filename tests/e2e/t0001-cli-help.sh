@@ -48,4 +48,16 @@ done
 for ref in config host-config; do
 	"$MVLAUNCH" help "$ref" | grep -qi "seed" && fail "'mvlaunch help $ref' mentions a seed"
 done
+# what could not be written is an error, not a silent success (a full disk: /dev/full)
+if [ -w /dev/full ]; then
+	for args in "--help" "--version" "help" "help config" "version" "unit --template" "argv --bare $TOP/vms/demo.toml" \
+		"plan --topology $TOP/tests/unit/data/nosmt-2c.xml $TOP/vms/demo.toml"; do
+		# shellcheck disable=SC2086
+		"$MVLAUNCH" $args >/dev/full 2>"$T/err"
+		rc=$?
+		[ $rc = 1 ] || fail "'mvlaunch $args >/dev/full' exited $rc, expected 1"
+		grep -qxF "mvlaunch: error: cannot write to standard output: No space left on device" "$T/err" ||
+			fail "'mvlaunch $args >/dev/full' did not say it could not write: $(cat "$T/err")"
+	done
+fi
 done_testing

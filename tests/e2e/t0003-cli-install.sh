@@ -20,4 +20,15 @@ for f in demo gaming-controller dedicated-4vcpu; do
 done
 expect_code 0 "$T/inst/opt/mvl/bin/mvlaunch" --vms "$T/inst/opt/mvl/share/mvlaunch/vms" argv --bare demo
 expect_out "guest=demo,debug-threads=on"
+
+# a new version rebuilds what prints it, and only that: in a copy of the build directory
+if [ -e "$bdir/VERSION-FILE" ]; then
+	cp -a "$bdir" "$T/b"
+	make -C "$TOP" BUILD="$T/b" VERSION=t0003-1 "$T/b/mvlaunch" >"$T/make1" 2>&1 || fail "make VERSION=t0003-1 failed: $(cat "$T/make1")"
+	[ "$("$T/b/mvlaunch" --version)" = "mvlaunch t0003-1" ] || fail "--version after a new version: $("$T/b/mvlaunch" --version)"
+	[ "$("$T/b/mvlaunch" version)" = "mvlaunch t0003-1" ] || fail "version after a new version: $("$T/b/mvlaunch" version)"
+	[ "$(grep -c '^   CC' "$T/make1")" = 2 ] || fail "a new version rebuilt more than cmd_version.o and main.o: $(grep CC "$T/make1")"
+	make -C "$TOP" BUILD="$T/b" VERSION=t0003-1 "$T/b/mvlaunch" >"$T/make2" 2>&1
+	! grep -q '^   \(CC\|LD\)' "$T/make2" || fail "the same version rebuilt: $(cat "$T/make2")"
+fi
 done_testing
