@@ -41,8 +41,13 @@ if hugepages_reserve 128; then
 		'{"execute":"qom-get","arguments":{"path":"/machine/unattached/device[0]","property":"hv-spinlocks"}}' \
 		'{"execute":"qom-get","arguments":{"path":"/machine/unattached/device[0]","property":"l3-cache"}}' \
 		'{"execute":"qom-get","arguments":{"path":"/machine","property":"hpet"}}' \
-		'{"execute":"query-block"}'
-	grep -q '"hugetlb": true\|"size": 268435456' "$T/qmp.out" || fail "gaming-controller: memdev not as configured"
+		'{"execute":"query-block"}' \
+		'{"execute":"qom-get","arguments":{"path":"/objects/pc.ram","property":"hugetlb"}}' \
+		'{"execute":"qom-get","arguments":{"path":"/objects/pc.ram","property":"hugetlbsize"}}'
+	# the guest RAM: its size, and 2M hugepages (query-memdev does not tell hugetlb; QOM does)
+	grep -q '"size": 268435456' "$T/qmp.out" || fail "gaming-controller: guest RAM is not 256M"
+	tr -d ' \r\n' <"$T/qmp.out" | grep -qF '{"return":true}{"return":2097152}' ||
+		fail "gaming-controller: guest RAM not on 2M hugepages (qom-get hugetlb, hugetlbsize)"
 	grep -q '"return": 8191' "$T/qmp.out" || fail "gaming-controller: hv-spinlocks is not 8191"
 	grep -q '"merge": false' "$T/qmp.out" || fail "gaming-controller: memory merge not off"
 	grep -q '"prealloc": true' "$T/qmp.out" || fail "gaming-controller: prealloc not on"

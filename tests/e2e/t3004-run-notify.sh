@@ -45,7 +45,10 @@ start_run svc
 grep -q "^PIN CPU 0/TCG 0$" "$T/notify.log" || fail "vcpu0 was not pinned when READY=1 came: $(cat "$T/notify.log")"
 grep -q "^PIN CPU 1/TCG 1$" "$T/notify.log" || fail "vcpu1 was not pinned when READY=1 came"
 wait_for "$T/log/svc/serial.log" "MVLAUNCH-DEMO-READY" 120 || fail "guest did not boot"
-expect_code 0 "$MVLAUNCH" status svc	# QMP is free for others while run waits
+# QMP is free for others while run waits: status gets a live answer (not "unresponsive")
+expect_code 0 "$MVLAUNCH" status --json svc
+[ "$(jq -r '.vms[0].state + " " + (.vms[0].reason | tostring)' "$T/out")" = "running null" ] ||
+	fail "status while run waits: $(jq -c '.vms[0] | {state, reason}' "$T/out")"
 kill -TERM "$runner"
 wait "$runner"
 rc=$?

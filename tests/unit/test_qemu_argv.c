@@ -363,6 +363,17 @@ static void test_qemu_argv_default_mac(void **state)
 	free(a);
 	free(b);
 	free(c);
+	/*
+	 * and the same across mvlaunch versions: a guest's MAC keys its DHCP
+	 * lease and Windows' network profile. FNV-1a of the name, then of the
+	 * NIC's index; these values were computed apart from this code.
+	 */
+	a = vm_default_mac("win11", 0);
+	b = vm_default_mac("win11", 1);
+	assert_string_equal(a, "52:54:00:cd:d6:31");
+	assert_string_equal(b, "52:54:00:cd:d4:9e");
+	free(a);
+	free(b);
 }
 
 int main(void)
