@@ -189,6 +189,18 @@ wait_for() {
 
 # alive PID: the process exists and is not a zombie (this sandbox's PID 1 may reap late).
 alive() { [ -d "/proc/$1" ] && [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+# wait_dead PID: up to 10 s until no thread of PID runs (a zombie leader whose
+# other threads still exit counts as alive, as it does for mvlaunch); 1 on timeout.
+wait_dead() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -d "/proc/$1" ] || return 0
+		[ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ] &&
+			[ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -le 1 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 
 # cpus_of TID: the kernel's Cpus_allowed_list of a thread.
 cpus_of() { awk '/^Cpus_allowed_list/ { print $2 }' "/proc/$1/status" 2>/dev/null; }

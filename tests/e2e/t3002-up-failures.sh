@@ -70,14 +70,14 @@ demo_config crash "$nokernel"
 expect_code 0 "$MVLAUNCH" up crash
 pid=$(cat "$T/run/crash/qemu.pid")
 kill -9 "$pid"
-for i in $(seq 50); do [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] && sleep 0.1; done
+wait_dead "$pid" || fail "QEMU $pid still runs 10 s after kill -9"
 expect_code 3 "$MVLAUNCH" status crash && expect_out "crash: crashed (QEMU pid $pid is gone"
 expect_code 0 "$MVLAUNCH" status --json && [ "$(jq -r '.vms[] | select(.name == "crash") | .state' "$T/out")" = crashed ] ||
 	fail "status --json does not say crashed"
 expect_code 0 "$MVLAUNCH" up crash && expect_err "removed stale runtime files of 'crash' (its QEMU, pid $pid, is gone; its log: $T/log/crash/qemu.log)"
 pid=$(cat "$T/run/crash/qemu.pid")
 kill -9 "$pid"
-for i in $(seq 50); do [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] && sleep 0.1; done
+wait_dead "$pid" || fail "QEMU $pid still runs 10 s after kill -9"
 expect_code 0 "$MVLAUNCH" down crash && expect_out "its QEMU had crashed or been killed; removed its runtime files"
 no_leftovers crash
 # a start that takes more than a second says what it is doing, on a terminal

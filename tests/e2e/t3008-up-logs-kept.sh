@@ -32,7 +32,7 @@ grep -q "boot 7" "$log/qemu.log" && grep -q "boot 3" "$log/qemu.log.4" || fail "
 expect_code 0 "$MVLAUNCH" up --paused keep
 pid=$(cat "$MVLAUNCH_RUNDIR/keep/qemu.pid")
 kill -9 "$pid"
-for i in $(seq 50); do [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] && sleep 0.1; done
+wait_dead "$pid" || fail "QEMU $pid still runs 10 s after kill -9"
 expect_code 3 "$MVLAUNCH" status keep && expect_out "keep: crashed (QEMU pid $pid is gone; its log: $log/qemu.log;"
 expect_code 0 "$MVLAUNCH" status --json
 [ "$(jq -r '.vms[] | select(.name == "keep") | .log' "$T/out")" = "$log/qemu.log" ] || fail "status --json has no log path"
