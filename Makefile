@@ -86,6 +86,7 @@ LIB_OBJS += launcher/vm/notify.o
 # the CLI (launcher/cmd/): linked into the program only, never into the library
 CMD_OBJS += launcher/cmd/vm_show.o
 CMD_OBJS += launcher/cmd/load.o
+CMD_OBJS += launcher/cmd/parse_options.o
 CMD_OBJS += launcher/cmd/cmd_argv.o
 CMD_OBJS += launcher/cmd/cmd_up.o
 CMD_OBJS += launcher/cmd/cmd_down.o

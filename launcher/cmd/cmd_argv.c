@@ -9,30 +9,18 @@
  * joined with " \" so the whole can be pasted into a shell; --json gives a
  * JSON array of strings for scripts.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "launcher/cmd/commands.h"
+#include "launcher/cmd/parse_options.h"
 #include "launcher/vm/vm_plan.h"
 #include "util/quote.h"
 #include "util/usage.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
-
-static const char usage_argv[] =
-	"usage: mvlaunch argv [--json] [--bare] [--topology FILE.xml] <vm>\n"
-	"\n"
-	"Print the qemu-system-x86_64 command line 'up' would run for <vm> now (a NAME\n"
-	"or a path to a .toml): planned the same way, next to the VMs running here.\n"
-	"Its QMP socket is fd 3, which 'up' passes; --bare gives a line that runs alone.\n"
-	"\n"
-	"    --json    a JSON array of strings instead of shell-quoted lines\n"
-	"    --bare    leave out what 'up' adds at run time (-S, the QMP socket on fd 3,\n"
-	"              pidfile, serial socket and log)\n"
-	"    --topology FILE.xml   plan for that hwloc topology instead of this host";
 
 static void print_shell(const struct strvec *argv)
 {
@@ -69,13 +57,6 @@ static int print_json(const struct strvec *argv)
 
 int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "bare", no_argument, NULL, 'b' },
-		{ "topology", required_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct vm_config cfg;
 	struct strvec qargv = STRVEC_INIT, notes = STRVEC_INIT;
 	struct strbuf err = STRBUF_INIT;
@@ -83,22 +64,26 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 	const char *topology = NULL;
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct pin_plan plan = { .memory_node = -1 };
-	int json = 0, bare = 0, c, ret = MVL_EXIT_FAILURE;
+	int json = 0, bare = 0, ret = MVL_EXIT_FAILURE;
+	const struct opt options[] = {
+		OPT_BOOL(0, "json", &json, "a JSON array of strings instead of shell-quoted lines"),
+		OPT_BOOL(0, "bare", &bare, "leave out what 'up' adds at run time (-S, the QMP\n"
+			 "socket on fd 3, pidfile, serial socket and log)"),
+		OPT_STRING(0, "topology", &topology, "FILE.xml", "plan for that hwloc topology instead of this host"),
+		OPT_END(),
+	};
+	const struct cmd_usage usage = {
+		.name = "argv", .operands = "<vm>", .min = 1, .max = 1, .opts = options,
+		.text = "Print the qemu-system-x86_64 command line 'up' would run for <vm> now (a NAME\n"
+			"or a path to a .toml): planned the same way, next to the VMs running here.\n"
+			"Its QMP socket is fd 3, which 'up' passes; --bare gives a line that runs alone.",
+	};
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'b': bare = 1; break;
-		case 'T': topology = optarg; break;
-		case 'h': puts(usage_argv); return MVL_EXIT_OK;
-		default: return usage_error(usage_argv);
-		}
-	}
-	if (argc - optind != 1)
-		return usage_error(usage_argv);
+	argc = parse_options(argc, argv, &usage);
+	if (argc < 0)
+		return parse_options_exit(argc);
 
-	if (load_vm(argv[optind], opts, &cfg) < 0)
+	if (load_vm(argv[0], opts, &cfg) < 0)
 		goto out;
 	/* planned as 'up' plans it: topology, NUMA binding and pins come from the same plan */
 	if (vm_plan_one(&cfg, topology, &opts->dirs, &hp, &plan, &notes, &err) < 0) {

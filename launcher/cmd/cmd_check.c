@@ -6,7 +6,6 @@
  * prints one line per check with the fix under every WARN and FAIL. Changes
  * nothing. Exit 0 when nothing FAILs, 1 when something does.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 
 #include "launcher/check/check.h"
 #include "launcher/cmd/commands.h"
+#include "launcher/cmd/parse_options.h"
 #include "launcher/vm/host_plan.h"
 #include "launcher/vm/paths.h"
 #include "launcher/qemu/qemu_argv.h"
@@ -21,20 +21,6 @@
 #include "util/usage.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
-
-static const char usage_check[] =
-	"usage: mvlaunch check [--json] [<vm>...]\n"
-	"\n"
-	"Check this host for the VMs (or, with none named, the host alone): /dev/kvm\n"
-	"and the KVM capabilities cpu-pm needs, the QEMU binary and the options,\n"
-	"machine type and CPU features each VM uses, the kernel command line\n"
-	"(isolcpus, nohz_full, rcu_nocbs, IOMMU), passthrough devices and their\n"
-	"IOMMU groups, hugepages, OVMF and disk images, pins, cpu-pm, KSM, THP and\n"
-	"the governor. One line per check: PASS, WARN or FAIL, with the fix under\n"
-	"each WARN and FAIL. Changes nothing; exit 0 when nothing FAILs.\n"
-	"\n"
-	"    --json    the report as JSON: {\"checks\": [{\"vm\", \"check\", \"status\",\n"
-	"              \"message\", \"fix\"}], \"pass\", \"warn\", \"fail\"}";
 
 /* Print text; each line after the first starts with 'indent' spaces. */
 static void print_indented(FILE *out, const char *text, int indent)
@@ -76,11 +62,6 @@ static void print_report(const struct check_report *r, FILE *out)
 
 int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct check_report r;
 	struct kvm_caps kvm;
 	struct host_plan hp = HOST_PLAN_INIT;
@@ -89,23 +70,33 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 	struct strbuf err = STRBUF_INIT;
 	struct cpuset vm_cpus;
 	size_t n, loaded = 0;
-	int json = 0, need_kvm, planned_host = 0, c, ret = MVL_EXIT_FAILURE;
+	int json = 0, need_kvm, planned_host = 0, ret = MVL_EXIT_FAILURE;
+	const struct opt options[] = {
+		OPT_BOOL(0, "json", &json, "the report as JSON: {\"checks\": [{\"vm\", \"check\", \"status\",\n"
+			 "\"message\", \"fix\"}], \"pass\", \"warn\", \"fail\"}"),
+		OPT_END(),
+	};
+	const struct cmd_usage usage = {
+		.name = "check", .operands = "[<vm>...]", .min = 0, .max = -1, .opts = options,
+		.text = "Check this host for the VMs (or, with none named, the host alone): /dev/kvm\n"
+			"and the KVM capabilities cpu-pm needs, the QEMU binary and the options,\n"
+			"machine type and CPU features each VM uses, the kernel command line\n"
+			"(isolcpus, nohz_full, rcu_nocbs, IOMMU), passthrough devices and their\n"
+			"IOMMU groups, hugepages, OVMF and disk images, pins, cpu-pm, KSM, THP and\n"
+			"the governor. One line per check: PASS, WARN or FAIL, with the fix under\n"
+			"each WARN and FAIL. Changes nothing; exit 0 when nothing FAILs.",
+	};
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'h': puts(usage_check); return MVL_EXIT_OK;
-		default: return usage_error(usage_check);
-		}
-	}
-	n = (size_t)(argc - optind);
+	argc = parse_options(argc, argv, &usage);
+	if (argc < 0)
+		return parse_options_exit(argc);
+	n = (size_t)argc;
 	check_report_init(&r);
 	cfgs = xcalloc(n + 1, sizeof(*cfgs));
 	names = xcalloc(n + 1, sizeof(*names));
 	need_kvm = n == 0;
 	for (loaded = 0; loaded < n; loaded++) {
-		if (load_vm(argv[optind + (int)loaded], opts, &cfgs[loaded]) < 0) {
+		if (load_vm(argv[loaded], opts, &cfgs[loaded]) < 0) {
 			loaded++;
 			goto out;	/* the config error is printed: that is the answer */
 		}

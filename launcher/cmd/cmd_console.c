@@ -7,7 +7,6 @@
  * printing until --wait seconds pass without output.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 #include "launcher/cmd/commands.h"
+#include "launcher/cmd/parse_options.h"
 #include "launcher/vm/paths.h"
 #include "launcher/vm/runtime.h"
 #include "util/usage.h"
@@ -25,13 +25,6 @@
 #include "util/banned.h"
 
 #define CTRL_RIGHT_BRACKET 0x1d
-
-static const char usage_console[] =
-	"usage: mvlaunch console [--wait S] <name>\n"
-	"\n"
-	"Attach the terminal to VM <name>'s serial console; Ctrl-] leaves.\n"
-	"Input from a pipe is sent as it is; the command then ends after --wait\n"
-	"seconds (default 2) without output from the guest.";
 
 static int write_all(int fd, const char *buf, size_t len)
 {
@@ -50,37 +43,28 @@ static int write_all(int fd, const char *buf, size_t len)
 
 int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 {
-	static const struct option longopts[] = {
-		{ "wait", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct termios saved, raw;
-	int tty, fd = -1, c, stdin_open = 1, wait_ms = 2000, ret = MVL_EXIT_FAILURE;
+	int tty, fd = -1, stdin_open = 1, wait_ms = 2000, ret = MVL_EXIT_FAILURE;
+	const struct opt options[] = {
+		OPT_SECONDS(0, "wait", &wait_ms, "with input from a pipe: how long to wait for the guest's\n"
+			    "output once the input ends (default 2)"),
+		OPT_END(),
+	};
+	const struct cmd_usage usage = {
+		.name = "console", .operands = "<name>", .min = 1, .max = 1, .opts = options,
+		.text = "Attach the terminal to VM <name>'s serial console; Ctrl-] leaves.\n"
+			"Input from a pipe is sent as it is; the command then ends after --wait\n"
+			"seconds (default 2) without output from the guest.",
+	};
 	char *path = NULL;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'w':
-			if (parse_seconds(optarg, &wait_ms) < 0) {
-				error("invalid --wait '%s': expected seconds (0..86400)", optarg);
-				return MVL_EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			puts(usage_console);
-			return MVL_EXIT_OK;
-		default:
-			return usage_error(usage_console);
-		}
-	}
-	if (argc - optind != 1)
-		return usage_error(usage_console);
+	argc = parse_options(argc, argv, &usage);
+	if (argc < 0)
+		return parse_options_exit(argc);
 	{
 		struct strbuf err = STRBUF_INIT;
-		int known = vm_name_arg(argv[optind], &opts->dirs, &err);
+		int known = vm_name_arg(argv[0], &opts->dirs, &err);
 
 		if (known > 0 && runtime_root_access(&err) < 0) {
 			error_lines(err.buf);
@@ -94,7 +78,7 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 		}
 		strbuf_release(&err);
 	}
-	path = xstrfmt("%s/%s/serial.sock", mvl_run_root(), argv[optind]);
+	path = xstrfmt("%s/%s/serial.sock", mvl_run_root(), argv[0]);
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		error("serial socket path '%s' is too long", path);
 		goto out;
@@ -103,7 +87,7 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		error("cannot connect to the serial console '%s': %s", path, strerror(errno));
-		hint("is '%s' running? see 'mvlaunch status %s'", argv[optind], argv[optind]);
+		hint("is '%s' running? see 'mvlaunch status %s'", argv[0], argv[0]);
 		goto out;
 	}
 	tty = isatty(0);
@@ -112,7 +96,7 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 		raw = saved;
 		cfmakeraw(&raw);
 		tcsetattr(0, TCSANOW, &raw);
-		fprintf(stderr, "connected to '%s' (Ctrl-] leaves)\r\n", argv[optind]);
+		fprintf(stderr, "connected to '%s' (Ctrl-] leaves)\r\n", argv[0]);
 	}
 	for (;;) {
 		struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN }, { .fd = 0, .events = POLLIN } };

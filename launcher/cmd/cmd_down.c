@@ -10,13 +10,13 @@
  * (never started, paused) is stopped at once. A VM whose QEMU crashed is
  * cleaned up and the command succeeds.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "launcher/cmd/commands.h"
+#include "launcher/cmd/parse_options.h"
 #include "launcher/vm/paths.h"
 #include "launcher/vm/vm_float.h"
 #include "launcher/vm/vm_up.h"
@@ -26,20 +26,6 @@
 #include "util/banned.h"
 
 #define DEFAULT_STOP_TIMEOUT_S 60
-
-static const char usage_down[] =
-	"usage: mvlaunch down [--timeout S] [--force | --kill-after] <name>\n"
-	"\n"
-	"Shut VM <name> down: the ACPI power-down, then up to --timeout seconds for\n"
-	"the guest to power off (default: the config's service.stop_timeout, else 60).\n"
-	"If it is still running then, it is left running and down exits 1. A guest\n"
-	"that never ran or is paused is stopped at once. Runtime files are removed\n"
-	"once QEMU is gone; its logs stay in $MVLAUNCH_LOGDIR/<name>.\n"
-	"\n"
-	"    --timeout S    how long the guest gets to shut down\n"
-	"    --force        no power-down: stop QEMU at once (QMP quit, SIGTERM, SIGKILL)\n"
-	"    --kill-after   if the guest has not powered off after --timeout, stop QEMU\n"
-	"                   (what systemd's ExecStop and 'run' do)";
 
 /* Give back its hugepages and host knobs; a failure is reported, the VM is down anyway. */
 static void release_host(const char *name, const struct mvl_opts *opts)
@@ -100,13 +86,6 @@ static void show_progress(void *data, int waited_ms, int timeout_ms)
 
 int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 {
-	static const struct option longopts[] = {
-		{ "timeout", required_argument, NULL, 't' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "kill-after", no_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static const char *const how_text[] = {
 		[STOP_NOT_RUNNING] = "was not running",
 		[STOP_GONE] = "had already stopped",
@@ -120,41 +99,35 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	struct vm_handle h = VM_HANDLE_INIT;
 	struct strbuf err = STRBUF_INIT;
 	struct vm_stop_opts so = { .timeout_ms = -1 };
+	const struct opt options[] = {
+		OPT_SECONDS(0, "timeout", &so.timeout_ms, "how long the guest gets to shut down"),
+		OPT_BOOL('f', "force", &so.force, "no power-down: stop QEMU at once (QMP quit, SIGTERM, SIGKILL)"),
+		OPT_ALT_BOOL(0, "kill-after", &so.kill_after, "if the guest has not powered off after --timeout, stop QEMU\n"
+			 "(what systemd's ExecStop and 'run' do)"),
+		OPT_END(),
+	};
+	const struct cmd_usage usage = {
+		.name = "down", .operands = "<name>", .min = 1, .max = 1, .opts = options,
+		.text = "Shut VM <name> down: the ACPI power-down, then up to --timeout seconds for\n"
+			"the guest to power off (default: the config's service.stop_timeout, else 60).\n"
+			"If it is still running then, it is left running and down exits 1. A guest\n"
+			"that never ran or is paused is stopped at once. Runtime files are removed\n"
+			"once QEMU is gone; its logs stay in $MVLAUNCH_LOGDIR/<name>.",
+	};
 	struct progress pr = { 0 };
-	int was_gone, c, r, ret = MVL_EXIT_FAILURE;
+	int was_gone, r, ret = MVL_EXIT_FAILURE;
 	enum vm_stop_how how;
 	char *status = NULL;
 	const char *name;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+hf", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			if (parse_seconds(optarg, &so.timeout_ms) < 0) {
-				error("invalid --timeout '%s': expected seconds (0..86400)", optarg);
-				return MVL_EXIT_USAGE;
-			}
-			break;
-		case 'f':
-			so.force = 1;
-			break;
-		case 'k':
-			so.kill_after = 1;
-			break;
-		case 'h':
-			puts(usage_down);
-			return MVL_EXIT_OK;
-		default:
-			return usage_error(usage_down);
-		}
-	}
-	if (argc - optind != 1)
-		return usage_error(usage_down);
+	argc = parse_options(argc, argv, &usage);
+	if (argc < 0)
+		return parse_options_exit(argc);
 	if (so.force && so.kill_after) {
 		error("--force and --kill-after contradict each other: --force stops at once");
 		return MVL_EXIT_USAGE;
 	}
-	name = argv[optind];
+	name = argv[0];
 
 	r = vm_name_arg(name, &opts->dirs, &err);
 	if (r <= 0) {

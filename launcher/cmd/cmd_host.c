@@ -8,7 +8,6 @@
  * holder to go restores every original value. --dry-run lists each change as
  * "path: old -> new" without making it.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,24 +15,13 @@
 #include <unistd.h>
 
 #include "launcher/cmd/commands.h"
+#include "launcher/cmd/parse_options.h"
 #include "launcher/vm/vm_up.h"
 #include "launcher/vm/host_plan.h"
 #include "launcher/host/host_prep.h"
 #include "launcher/vm/runtime.h"
 #include "util/usage.h"
 #include "util/banned.h"
-
-static const char usage_host[] =
-	"usage: mvlaunch host status [--json]\n"
-	"   or: mvlaunch host prepare [--dry-run]\n"
-	"   or: mvlaunch host release [--dry-run]\n"
-	"\n"
-	"status: the host knobs VMs changed (original and current values), the hugepages\n"
-	"and CPUs each VM holds. prepare: apply host.toml's knobs now, held by \"(manual)\".\n"
-	"release: drop that hold; the last holder restores every original value.\n"
-	"\n"
-	"    --json      status as JSON\n"
-	"    --dry-run   list each change as 'path: old -> new', change nothing";
 
 static int print_status(int json)
 {
@@ -93,41 +81,43 @@ static int print_status(int json)
 
 int cmd_host(int argc, char **argv, const struct mvl_opts *opts)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct host_prep prep;
 	struct strbuf err = STRBUF_INIT;
-	int json = 0, dry = 0, c, root_fd = -1, r, ret = MVL_EXIT_FAILURE;
+	int json = 0, dry = 0, root_fd = -1, r, ret = MVL_EXIT_FAILURE;
 	const char *what;
+	const struct opt options[] = {
+		OPT_BOOL(0, "json", &json, "status as JSON"),
+		OPT_BOOL('n', "dry-run", &dry, "list each change as 'path: old -> new', change nothing"),
+		OPT_END(),
+	};
+	static const char *const synopsis[] = {
+		"mvlaunch host status [--json]",
+		"mvlaunch host prepare [--dry-run]",
+		"mvlaunch host release [--dry-run]",
+		NULL,
+	};
+	const struct cmd_usage usage = {
+		.name = "host", .operands = "status|prepare|release", .min = 1, .max = 1, .opts = options,
+		.synopsis = synopsis,
+		.text = "status: the host knobs VMs changed (original and current values), the\n"
+			"hugepages and CPUs each VM holds. prepare: apply host.toml's knobs now,\n"
+			"held by \"(manual)\". release: drop that hold; the last holder restores\n"
+			"every original value.",
+	};
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'n': dry = 1; break;
-		case 'h': puts(usage_host); return MVL_EXIT_OK;
-		default: return usage_error(usage_host);
-		}
+	argc = parse_options(argc, argv, &usage);
+	if (argc < 0)
+		return parse_options_exit(argc);
+	what = argv[0];
+	if (strcmp(what, "status") && strcmp(what, "prepare") && strcmp(what, "release")) {
+		error("unknown action '%s' for 'mvlaunch host': status, prepare or release", what);
+		return MVL_EXIT_USAGE;
 	}
-	/* options may also follow the action */
-	if (argc - optind < 1)
-		return usage_error(usage_host);
-	what = argv[optind++];
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'n': dry = 1; break;
-		default: return usage_error(usage_host);
-		}
+	if ((json && strcmp(what, "status")) || (dry && !strcmp(what, "status"))) {
+		error("'mvlaunch host %s' takes no %s", what, json ? "--json (only status does)" : "--dry-run (status changes nothing)");
+		return MVL_EXIT_USAGE;
 	}
-	if (optind != argc || (strcmp(what, "status") && strcmp(what, "prepare") && strcmp(what, "release")) ||
-	    (json && strcmp(what, "status")) || (dry && !strcmp(what, "status")))
-		return usage_error(usage_host);
 
 	vm_host_prep_init(&prep, NULL, NULL, dry);
 	root_fd = runtime_lock_root(&err);

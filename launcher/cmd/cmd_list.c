@@ -1,20 +1,14 @@
 /*
  * cmd_list.c - 'mvlaunch list': one line per VM under the runtime root.
  */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "launcher/cmd/commands.h"
+#include "launcher/cmd/parse_options.h"
 #include "launcher/vm/runtime.h"
 #include "launcher/vm/vm_status.h"
 #include "util/usage.h"
 #include "util/banned.h"
-
-static const char usage_list[] =
-	"usage: mvlaunch list\n"
-	"\n"
-	"One line per VM under the runtime root: name, state, QEMU pid, vCPUs.\n"
-	"'mvlaunch status' shows the pins too.";
 
 static int list_one(const char *name, void *data)
 {
@@ -35,23 +29,20 @@ static int list_one(const char *name, void *data)
 
 int cmd_list(int argc, char **argv, const struct mvl_opts *opts)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct opt options[] = {
+		OPT_END(),
 	};
-	int c, count = 0;
+	const struct cmd_usage usage = {
+		.name = "list", .operands = NULL, .min = 0, .max = 0, .opts = options,
+		.text = "One line per VM under the runtime root: name, state, QEMU pid, vCPUs.\n"
+			"'mvlaunch status' shows the pins too.",
+	};
+	int count = 0;
 
 	(void)opts;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			puts(usage_list);
-			return MVL_EXIT_OK;
-		}
-		return usage_error(usage_list);
-	}
-	if (optind != argc)
-		return usage_error(usage_list);
+	argc = parse_options(argc, argv, &usage);
+	if (argc < 0)
+		return parse_options_exit(argc);
 	{
 		struct strbuf err = STRBUF_INIT;
 

@@ -7,31 +7,19 @@
  * iothread CPUs, guest topology and NUMA binding, and the host's reserved
  * CPUs and the kernel command line the layout wants. --json is a contract.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "launcher/cmd/commands.h"
+#include "launcher/cmd/parse_options.h"
 #include "launcher/vm/host_plan.h"
 #include "launcher/vm/vm_state.h"
 #include "util/size.h"
 #include "util/usage.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
-
-static const char usage_plan[] =
-	"usage: mvlaunch plan [--json] [--topology FILE.xml] [--host-config FILE] <vm>...\n"
-	"\n"
-	"Plan the VMs together as one host layout, next to the VMs already running,\n"
-	"and print each vCPU's host CPUs, emulator and iothread CPUs, the guest\n"
-	"topology and NUMA binding, the host's reserved CPUs and the kernel command\n"
-	"line to add. Changes nothing; 'up' uses the same planner.\n"
-	"\n"
-	"    --json                 the plan as JSON (a stable format for scripts)\n"
-	"    --topology FILE.xml    plan for an hwloc XML topology instead of this host\n"
-	"    --host-config FILE     host settings (reserved_cpus) instead of VMS_DIR/host.toml";
 
 static json_t *plan_json(const struct vm_config *cfg, const struct pin_plan *p)
 {
@@ -134,13 +122,6 @@ static void print_plan(const struct vm_config *cfg, const struct pin_plan *p)
 
 int cmd_plan(int argc, char **argv, const struct mvl_opts *opts)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "topology", required_argument, NULL, 'T' },
-		{ "host-config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *topology = NULL, *host_config = NULL;
 	struct vm_config *cfgs = NULL;
 	const struct vm_config **cfgp = NULL;
@@ -150,27 +131,32 @@ int cmd_plan(int argc, char **argv, const struct mvl_opts *opts)
 	struct strbuf err = STRBUF_INIT, cmdline = STRBUF_INIT, s = STRBUF_INIT;
 	struct host_plan hp = HOST_PLAN_INIT;
 	size_t n = 0, loaded = 0, planned = 0;
-	int json = 0, c, ret = MVL_EXIT_FAILURE;
+	int json = 0, ret = MVL_EXIT_FAILURE;
+	const struct opt options[] = {
+		OPT_BOOL(0, "json", &json, "the plan as JSON (a stable format for scripts)"),
+		OPT_STRING(0, "topology", &topology, "FILE.xml", "plan for an hwloc XML topology instead of this host"),
+		OPT_STRING(0, "host-config", &host_config, "FILE", "host settings (reserved_cpus) instead of\n"
+			 "VMS_DIR/host.toml"),
+		OPT_END(),
+	};
+	const struct cmd_usage usage = {
+		.name = "plan", .operands = "<vm>...", .min = 1, .max = -1, .opts = options,
+		.text = "Plan the VMs together as one host layout, next to the VMs already running,\n"
+			"and print each vCPU's host CPUs, emulator and iothread CPUs, the guest\n"
+			"topology and NUMA binding, the host's reserved CPUs and the kernel command\n"
+			"line to add. Changes nothing; 'up' uses the same planner.",
+	};
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'T': topology = optarg; break;
-		case 'c': host_config = optarg; break;
-		case 'h': puts(usage_plan); return MVL_EXIT_OK;
-		default: return usage_error(usage_plan);
-		}
-	}
-	if (argc - optind < 1)
-		return usage_error(usage_plan);
-	n = (size_t)(argc - optind);
+	argc = parse_options(argc, argv, &usage);
+	if (argc < 0)
+		return parse_options_exit(argc);
+	n = (size_t)argc;
 	cfgs = xcalloc(n, sizeof(*cfgs));
 	cfgp = xcalloc(n, sizeof(*cfgp));
 	names = xcalloc(n, sizeof(*names));
 	plans = xcalloc(n, sizeof(*plans));
 	for (loaded = 0; loaded < n; loaded++) {
-		if (load_vm(argv[optind + (int)loaded], opts, &cfgs[loaded]) < 0) {
+		if (load_vm(argv[loaded], opts, &cfgs[loaded]) < 0) {
 			loaded++;
 			goto out;
 		}

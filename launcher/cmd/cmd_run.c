@@ -8,7 +8,6 @@
  * could not start, so Restart=on-failure restarts only real failures.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "launcher/cmd/commands.h"
+#include "launcher/cmd/parse_options.h"
 #include "launcher/vm/notify.h"
 #include "launcher/cmd/vm_show.h"
 #include "launcher/vm/vm_float.h"
@@ -27,57 +27,33 @@
 #include "util/usage.h"
 #include "util/banned.h"
 
-static const char usage_run[] =
-	"usage: mvlaunch run [--timeout S] [--stop-timeout S] [--force] <vm>\n"
-	"\n"
-	"Start <vm> like 'up', then stay in the foreground until it stops: for a\n"
-	"service manager (Type=notify: READY=1 is sent once every pin holds).\n"
-	"SIGTERM/SIGINT shut the guest down like 'down'. Exit 0 when the guest shut\n"
-	"down cleanly, 1 when QEMU crashed or could not start.\n"
-	"\n"
-	"    --timeout S        how long QEMU may take to answer on QMP (default 30)\n"
-	"    --stop-timeout S   how long the guest gets to power off on a signal, before QEMU\n"
-	"                       is stopped (default: the config's service.stop_timeout)\n"
-	"    --force            as for 'up': a cpu_pm VM on vCPUs that are not dedicated";
-
 int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 {
-	static const struct option longopts[] = {
-		{ "timeout", required_argument, NULL, 't' },
-		{ "stop-timeout", required_argument, NULL, 's' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct vm_up_opts up = { .timeout_ms = 30000, .dirs = &opts->dirs };
 	struct vm_handle h = VM_HANDLE_INIT;
 	struct strbuf err = STRBUF_INIT;
 	struct vm_config cfg;
 	sigset_t mask, old;
-	int stop_ms = -1, sfd = -1, release = 0, c, ret = MVL_EXIT_FAILURE;
+	int stop_ms = -1, sfd = -1, release = 0, ret = MVL_EXIT_FAILURE;
+	const struct opt options[] = {
+		OPT_SECONDS(0, "timeout", &up.timeout_ms, "how long QEMU may take to answer on QMP (default 30)"),
+		OPT_SECONDS(0, "stop-timeout", &stop_ms, "how long the guest gets to power off on a signal,\n"
+			 "before QEMU is stopped (default: the config's\n"
+			 "service.stop_timeout)"),
+		OPT_BOOL('f', "force", &up.force, "as for 'up': a cpu_pm VM on vCPUs that are not dedicated"),
+		OPT_END(),
+	};
+	const struct cmd_usage usage = {
+		.name = "run", .operands = "<vm>", .min = 1, .max = 1, .opts = options,
+		.text = "Start <vm> like 'up', then stay in the foreground until it stops: for a\n"
+			"service manager (Type=notify: READY=1 is sent once every pin holds).\n"
+			"SIGTERM/SIGINT shut the guest down like 'down'. Exit 0 when the guest shut\n"
+			"down cleanly, 1 when QEMU crashed or could not start.",
+	};
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-		case 's':
-			if (parse_seconds(optarg, c == 't' ? &up.timeout_ms : &stop_ms) < 0) {
-				error("invalid --%s '%s': expected seconds (0..86400)", c == 't' ? "timeout" : "stop-timeout", optarg);
-				return MVL_EXIT_USAGE;
-			}
-			break;
-		case 'f':
-			up.force = 1;
-			break;
-		case 'h':
-			puts(usage_run);
-			return MVL_EXIT_OK;
-		default:
-			return usage_error(usage_run);
-		}
-	}
-	if (argc - optind != 1)
-		return usage_error(usage_run);
+	argc = parse_options(argc, argv, &usage);
+	if (argc < 0)
+		return parse_options_exit(argc);
 
 	/* signals become readable events; the child unblocks them before exec */
 	sigemptyset(&mask);
@@ -96,7 +72,7 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 		error("cannot watch signals: %s", strerror(errno));
 		goto out;
 	}
-	if (load_and_up(argv[optind], opts, &up, &cfg, &h) < 0) {
+	if (load_and_up(argv[0], opts, &up, &cfg, &h) < 0) {
 		int sig = interrupt_take();
 
 		if (sig)

@@ -4,12 +4,12 @@
  * Exit code: 0; with one VM named, 3 when it is not running (crashed
  * included), as LSB and 'systemctl status' do.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "launcher/cmd/commands.h"
+#include "launcher/cmd/parse_options.h"
 #include "launcher/vm/paths.h"
 #include "launcher/vm/runtime.h"
 #include "launcher/cmd/vm_show.h"
@@ -17,16 +17,6 @@
 #include "launcher/vm/vm_up.h"
 #include "util/usage.h"
 #include "util/banned.h"
-
-static const char usage_status[] =
-	"usage: mvlaunch status [--json] [<name>]\n"
-	"\n"
-	"Show every VM under the runtime root (or only <name>): its state from QMP,\n"
-	"QEMU's pid and uptime, and each thread's CPUs as the kernel reports them now,\n"
-	"marking any thread that drifted from its pin. A VM whose QEMU died is 'crashed'.\n"
-	"Exit 3 when the named VM is not running.\n"
-	"\n"
-	"    --json    {\"vms\": [{\"name\", \"state\", \"pid\", \"uptime_s\", \"drift\", \"reason\", \"threads\": [...]}]}";
 
 struct status_ctx {
 	int json;
@@ -73,24 +63,24 @@ static int show_one(const char *name, void *data)
 
 int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct status_ctx ctx = { 0 };
-	int c, ret = MVL_EXIT_OK;
+	const struct opt options[] = {
+		OPT_BOOL(0, "json", &ctx.json, "{\"vms\": [{\"name\", \"state\", \"pid\", \"uptime_s\", \"drift\",\n"
+			 "\"reason\", \"log\", \"threads\": [...]}]}"),
+		OPT_END(),
+	};
+	const struct cmd_usage usage = {
+		.name = "status", .operands = "[<name>]", .min = 0, .max = 1, .opts = options,
+		.text = "Show every VM under the runtime root (or only <name>): its state from QMP,\n"
+			"QEMU's pid and uptime, and each thread's CPUs as the kernel reports them now,\n"
+			"marking any thread that drifted from its pin. A VM whose QEMU died is 'crashed'.\n"
+			"Exit 3 when the named VM is not running.",
+	};
+	int ret = MVL_EXIT_OK;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j': ctx.json = 1; break;
-		case 'h': puts(usage_status); return MVL_EXIT_OK;
-		default: return usage_error(usage_status);
-		}
-	}
-	if (argc - optind > 1)
-		return usage_error(usage_status);
+	argc = parse_options(argc, argv, &usage);
+	if (argc < 0)
+		return parse_options_exit(argc);
 	{
 		struct strbuf err = STRBUF_INIT;
 
@@ -101,10 +91,10 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 		}
 		strbuf_release(&err);
 	}
-	if (argc - optind == 1) {
+	if (argc == 1) {
 		/* before anything else: a NAME that cannot be a VM never becomes a path */
 		struct strbuf err = STRBUF_INIT;
-		int known = vm_name_arg(argv[optind], &opts->dirs, &err);
+		int known = vm_name_arg(argv[0], &opts->dirs, &err);
 
 		if (known <= 0)
 			error_lines(err.buf);
@@ -125,8 +115,8 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 		strbuf_release(&err);
 	}
 	ctx.vms = json_array();
-	if (argc - optind == 1) {
-		const char *name = argv[optind];
+	if (argc == 1) {
+		const char *name = argv[0];
 
 		if (!runtime_exists(name)) {
 			if (!ctx.json)

@@ -14,7 +14,6 @@
  * timeout systemd allows is the guest's shutdown timeout plus 30 s, so
  * 'mvlaunch down' can always finish (power-down, then quit, TERM, KILL).
  */
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "launcher/cmd/commands.h"
+#include "launcher/cmd/parse_options.h"
 #include "launcher/vm/paths.h"
 #include "util/quote.h"
 #include "util/usage.h"
@@ -29,19 +29,6 @@
 #include "util/banned.h"
 
 #define DEFAULT_STOP_TIMEOUT 60
-
-static const char usage_unit[] =
-	"usage: mvlaunch unit <vm>\n"
-	"   or: mvlaunch unit --template\n"
-	"\n"
-	"Print the systemd unit that runs <vm> as a service (Type=notify, 'mvlaunch run'\n"
-	"to start, 'mvlaunch down' to stop, restarted when QEMU fails), specialised\n"
-	"for this VM: this mvlaunch binary, the VMs directory its config is in,\n"
-	"After=/Wants= for the VMs in its [service] after, its [service]\n"
-	"stop_timeout. Install it as /etc/systemd/system/mvlaunch@<vm>.service.\n"
-	"\n"
-	"    --template   the generic template unit mvlaunch@.service instead\n"
-	"                 (what 'make install' installs)";
 
 /* A word of ExecStart=: quoted the way systemd unquotes it, when it must be. */
 static void exec_word(struct strbuf *out, const char *w)
@@ -109,38 +96,51 @@ static void write_unit(struct strbuf *u, const char *bin, const char *name, cons
 
 int cmd_unit(int argc, char **argv, const struct mvl_opts *opts)
 {
-	static const struct option longopts[] = {
-		{ "template", no_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct strbuf u = STRBUF_INIT;
 	struct vm_config cfg;
 	struct strvec global = STRVEC_INIT;
 	char bin[PATH_MAX], path[PATH_MAX], *slash, *file_name;
 	const char *vm_arg;
 	ssize_t n;
-	int template = 0, c;
+	int template = 0;
+	const struct opt options[] = {
+		OPT_BOOL(0, "template", &template, "the generic template unit mvlaunch@.service instead\n"
+			 "(what 'make install' installs)"),
+		OPT_END(),
+	};
+	static const char *const synopsis[] = {
+		"mvlaunch unit <vm>",
+		"mvlaunch unit --template",
+		NULL,
+	};
+	const struct cmd_usage usage = {
+		.name = "unit", .operands = "<vm>", .min = 0, .max = 1, .opts = options,
+		.synopsis = synopsis,
+		.text = "Print the systemd unit that runs <vm> as a service (Type=notify, 'mvlaunch run'\n"
+			"to start, 'mvlaunch down' to stop, restarted when QEMU fails), specialised\n"
+			"for this VM: this mvlaunch binary, the VMs directory its config is in,\n"
+			"After=/Wants= for the VMs in its [service] after, its [service]\n"
+			"stop_timeout. Install it as /etc/systemd/system/mvlaunch@<vm>.service.",
+	};
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't': template = 1; break;
-		case 'h': puts(usage_unit); return MVL_EXIT_OK;
-		default: return usage_error(usage_unit);
-		}
-	}
+	argc = parse_options(argc, argv, &usage);
+	if (argc < 0)
+		return parse_options_exit(argc);
 	if (template) {
-		if (optind != argc)
-			return usage_error(usage_unit);
+		if (argc != 0) {
+			error("'mvlaunch unit --template' takes no <vm>: the template serves every VM");
+			return MVL_EXIT_USAGE;
+		}
 		write_unit(&u, "mvlaunch", "%i", "%i", NULL, NULL);
 		fputs(u.buf, stdout);
 		strbuf_release(&u);
 		return MVL_EXIT_OK;
 	}
-	if (argc - optind != 1)
-		return usage_error(usage_unit);
-	if (load_vm(argv[optind], opts, &cfg) < 0) {
+	if (argc != 1) {
+		error("'mvlaunch unit' needs <vm> (or --template)");
+		return MVL_EXIT_USAGE;
+	}
+	if (load_vm(argv[0], opts, &cfg) < 0) {
 		vm_config_release(&cfg);
 		return MVL_EXIT_FAILURE;
 	}

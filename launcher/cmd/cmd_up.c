@@ -5,7 +5,6 @@
  * resulting pins and maps the result to an exit code.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,31 +13,13 @@
 #include <unistd.h>
 
 #include "launcher/cmd/commands.h"
+#include "launcher/cmd/parse_options.h"
 #include "launcher/cmd/vm_show.h"
 #include "launcher/vm/vm_up.h"
 #include "util/interrupt.h"
 #include "util/quote.h"
 #include "util/usage.h"
 #include "util/banned.h"
-
-static const char usage_up[] =
-	"usage: mvlaunch up [--timeout S] [--paused] [--dry-run] [--force] <vm>\n"
-	"\n"
-	"Start <vm> paused, pin every vCPU, emulator and I/O thread to the CPUs its\n"
-	"config names, read the pins back, then let the guest run. QEMU keeps running\n"
-	"after mvlaunch exits; stop it with 'mvlaunch down <vm>'. The FAIL-level\n"
-	"checks of 'mvlaunch check' for the VM run first (files, passthrough, cpu-pm).\n"
-	"\n"
-	"    --timeout S   how long QEMU may take to answer on QMP (default 30)\n"
-	"    --paused      pin and verify, but leave the guest paused (resume with\n"
-	"                  QMP 'cont'; for debugging, or hosts that cannot run guests)\n"
-	"    --dry-run     plan, list the host changes ('path: old -> new') and the\n"
-	"                  QEMU command line; change and start nothing\n"
-	"    --force       start a cpu_pm = true VM whose vCPUs are not dedicated\n"
-	"                  (refused otherwise: it slows whatever shares their CPUs)\n"
-	"\n"
-	"Ctrl-C, SIGTERM or SIGHUP before the VM runs undo everything (QEMU, runtime\n"
-	"files, host changes) and exit 130, 143 or 129.";
 
 /*
  * What 'up' is doing, on a terminal, once it takes more than a second: a
@@ -114,47 +95,34 @@ int parse_seconds(const char *arg, int *ms)
 
 int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 {
-	static const struct option longopts[] = {
-		{ "timeout", required_argument, NULL, 't' },
-		{ "paused", no_argument, NULL, 'p' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct vm_up_opts up = { .timeout_ms = 30000, .dirs = &opts->dirs };
+	const struct opt options[] = {
+		OPT_SECONDS(0, "timeout", &up.timeout_ms, "how long QEMU may take to answer on QMP (default 30)"),
+		OPT_BOOL(0, "paused", &up.paused, "pin and verify, but leave the guest paused (resume with\n"
+			 "QMP 'cont'; for debugging, or hosts that cannot run guests)"),
+		OPT_BOOL('n', "dry-run", &up.dry_run, "plan, list the host changes ('path: old -> new') and the\n"
+			 "QEMU command line; change and start nothing"),
+		OPT_BOOL('f', "force", &up.force, "start a cpu_pm = true VM whose vCPUs are not dedicated\n"
+			 "(refused otherwise: it slows whatever shares their CPUs)"),
+		OPT_END(),
+	};
+	const struct cmd_usage usage = {
+		.name = "up", .operands = "<vm>", .min = 1, .max = 1, .opts = options,
+		.text = "Start <vm> paused, pin every vCPU, emulator and I/O thread to the CPUs its\n"
+			"config names, read the pins back, then let the guest run. QEMU keeps running\n"
+			"after mvlaunch exits; stop it with 'mvlaunch down <vm>'. The FAIL-level\n"
+			"checks of 'mvlaunch check' for the VM run first (files, passthrough, cpu-pm).",
+		.epilogue = "Ctrl-C, SIGTERM or SIGHUP before the VM runs undo everything (QEMU, runtime\n"
+			    "files, host changes) and exit 130, 143 or 129.",
+	};
 	struct vm_handle h = VM_HANDLE_INIT;
 	struct strvec changes = STRVEC_INIT, qargv = STRVEC_INIT;
 	struct vm_config cfg;
-	int c, ret_load, ret = MVL_EXIT_FAILURE;
+	int ret_load, ret = MVL_EXIT_FAILURE;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			if (parse_seconds(optarg, &up.timeout_ms) < 0) {
-				error("invalid --timeout '%s': expected seconds (0..86400)", optarg);
-				return MVL_EXIT_USAGE;
-			}
-			break;
-		case 'p':
-			up.paused = 1;
-			break;
-		case 'n':
-			up.dry_run = 1;
-			break;
-		case 'f':
-			up.force = 1;
-			break;
-		case 'h':
-			puts(usage_up);
-			return MVL_EXIT_OK;
-		default:
-			return usage_error(usage_up);
-		}
-	}
-	if (argc - optind != 1)
-		return usage_error(usage_up);
+	argc = parse_options(argc, argv, &usage);
+	if (argc < 0)
+		return parse_options_exit(argc);
 
 	up.changes = &changes;
 	up.argv = &qargv;
@@ -165,9 +133,9 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	if (steps_on_terminal()) {
 		up.step = show_step;
-		up.step_data = argv[optind];
+		up.step_data = argv[0];
 	}
-	ret_load = load_and_up(argv[optind], opts, &up, &cfg, &h);
+	ret_load = load_and_up(argv[0], opts, &up, &cfg, &h);
 	steps_off();
 	if (ret_load < 0) {
 		int sig = interrupt_take();

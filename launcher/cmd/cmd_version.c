@@ -1,35 +1,27 @@
 /*
  * cmd_version.c - 'mvlaunch version': print the version.
  */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "launcher/cmd/commands.h"
+#include "launcher/cmd/parse_options.h"
 #include "launcher/cmd/version.h"
 #include "util/usage.h"
 #include "util/banned.h"
 
-static const char usage_version[] = "usage: mvlaunch version\n\nPrint mvlaunch's version (same as 'mvlaunch --version').";
-
 int cmd_version(int argc, char **argv, const struct mvl_opts *opts)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct opt options[] = {
+		OPT_END(),
 	};
-	int c;
-
+	const struct cmd_usage usage = {
+		.name = "version", .operands = NULL, .min = 0, .max = 0, .opts = options,
+		.text = "Print mvlaunch's version (same as 'mvlaunch --version').",
+	};
 	(void)opts;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			puts(usage_version);
-			return MVL_EXIT_OK;
-		}
-		return usage_error(usage_version);
-	}
-	if (optind != argc)
-		return usage_error(usage_version);
+	argc = parse_options(argc, argv, &usage);
+	if (argc < 0)
+		return parse_options_exit(argc);
 	printf("mvlaunch %s\n", MVL_VERSION);
 	return MVL_EXIT_OK;
 }

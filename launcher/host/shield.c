@@ -383,19 +383,40 @@ out:
 	return ret;
 }
 
+/* How often the shield is emptied again when tasks keep forking into it (1 ms apart). */
+#define SHIELD_EMPTY_ROUNDS 200
+
 static int cgroup_remove(json_t *sh, enum backend b, struct shield_io *io, struct strbuf *err)
 {
 	const char *root = cgroup_root(b), *dir = json_string_value(json_object_get(sh, "cgroup"));
 	int ret = 0;
 
 	if (dir && sysfs_exists(dir)) {
-		move_tasks(io, dir, root, NULL);
-		strvec_pushf(io->changes, "rmdir %s", dir);
-		if (!io->dry_run && sysfs_rmdir(dir, err) < 0) {
-			strbuf_addstr(err, "\nhint: a task may still be in it: move it to the parent's cgroup.procs, "
-				      "then run 'mvlaunch host release'");
-			ret = -1;
+		struct strbuf e = STRBUF_INIT;
+
+		/*
+		 * Tasks in the shield fork while they are moved out (a build, a
+		 * test run): a child lands in it after its list was read, and
+		 * rmdir says EBUSY. Move again until it is empty, boundedly.
+		 */
+		for (int round = 0;; round++) {
+			move_tasks(io, dir, root, NULL);
+			if (io->dry_run)
+				break;
+			strbuf_reset(&e);
+			if (sysfs_rmdir(dir, &e) == 0)
+				break;
+			if (round == SHIELD_EMPTY_ROUNDS) {
+				strbuf_addstr(err, e.buf);
+				strbuf_addstr(err, "\nhint: a task may still be in it: move it to the parent's cgroup.procs, "
+					      "then run 'mvlaunch host release'");
+				ret = -1;
+				break;
+			}
+			usleep(1000);
 		}
+		strvec_pushf(io->changes, "rmdir %s", dir);
+		strbuf_release(&e);
 	}
 	if (unfence_others(sh, io, err) < 0)
 		ret = -1;

@@ -42,7 +42,7 @@ for topic in config host-config; do
 	done <"$T/ref"
 done
 # what a user reads says the reason itself, never "seed NNN" (users have no seeds)
-for cmd in $("$MVLAUNCH" help | awk '/^Commands:/ { on = 1; next } on && NF > 1 { print $1 }'); do
+for cmd in $("$MVLAUNCH" help | awk '/^Commands:/ { on = 1; next } on && /^   [a-z]/ { print $1 }'); do
 	"$MVLAUNCH" "$cmd" --help 2>&1 | grep -qi "seed" && fail "'mvlaunch $cmd --help' mentions a seed"
 done
 for ref in config host-config; do

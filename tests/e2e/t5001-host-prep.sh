@@ -65,7 +65,7 @@ check_original "after two downs"
 expect_code 0 "$MVLAUNCH" up --paused h1
 pid=$(cat "$T/run/h1/qemu.pid")
 kill -9 "$pid"
-for i in $(seq 50); do [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] || [ ! -d "/proc/$pid" ] && break; sleep 0.1; done
+wait_dead "$pid" || fail "QEMU $pid still runs 10 s after kill -9"
 expect_code 3 "$MVLAUNCH" status h1 && expect_err "released what 'h1' held: its QEMU is gone"
 check_original "after kill -9 and status"
 expect_code 0 "$MVLAUNCH" down h1

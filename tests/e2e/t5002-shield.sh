@@ -5,7 +5,8 @@
 # up makes /sys/fs/cgroup/cpuset/mvlaunch.host with CPU 0, moves this shell
 # (and every movable task) into it, keeps QEMU outside with its pins, and new
 # processes start on CPU 0 only; the unbound workqueue cpumask follows. down
-# undoes all of it; kill -9 of QEMU followed by status does too. An exit trap
+# undoes all of it, also while a task in the shield keeps forking; kill -9
+# of QEMU followed by status does too. An exit trap
 # moves every task back and removes the cgroup if the test itself fails.
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
@@ -53,22 +54,29 @@ shielded() {
 	[ "$(cpus_of "$tid")" = 1 ] || fail "vCPU thread runs on $(cpus_of "$tid"), want 1"
 }
 
+# a task that forks all the time (a build, a test run): its children land in
+# the shield while it is emptied, and the shield must still go at down
+(while :; do /bin/true; done) &
+forker=$!
+at_exit "kill $forker 2>/dev/null"
 expect_code 0 "$MVLAUNCH" up sh || { cat "$T/err"; done_testing; }
 shielded
+[ "$(cat /proc/$forker/cpuset)" = /mvlaunch.host ] || fail "the forking task was not moved into the shield"
 expect_code 0 "$MVLAUNCH" host status --json
 jq -e '.shield.backend == "cgroup1" and .shield.holders == ["sh"] and .shield.vm_cpus == "1"' "$T/out" >/dev/null ||
 	fail "host status does not show the shield: $(jq -c .shield "$T/out")"
 expect_code 0 "$MVLAUNCH" host status
 expect_out "shield (cgroup1): CPUs 1 kept for VMs, held by sh"
 expect_code 0 "$MVLAUNCH" down --force sh
-check_original "after down"
+check_original "after down (a task forking all along)"
+kill "$forker"
 
 # kill -9 of QEMU, then status puts everything back
 expect_code 0 "$MVLAUNCH" up sh || { cat "$T/err"; done_testing; }
 shielded
 pid=$(cat "$T/run/sh/qemu.pid")
 kill -9 "$pid"
-for i in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+wait_dead "$pid" || fail "QEMU $pid still runs 10 s after kill -9"
 expect_code 3 "$MVLAUNCH" status sh && expect_err "released what 'sh' held: its QEMU is gone"
 check_original "after kill -9 and status"
 expect_code 0 "$MVLAUNCH" down --force sh

@@ -583,11 +583,29 @@ static void test_host_prep_shield_cgroup1(void **state)
 	assert_file("/sys/fs/cgroup/cpuset/mvlaunch.host/cpuset.cpus", "0,2-4,6-7");
 	assert_file("/sys/fs/cgroup/cpuset/docker/ctr/cpuset.cpus", "2-3");
 
-	/* the last release: tasks back, cgroup gone, every cpuset as it was */
-	host_prep_release(&f.prep);
-	vm_host_prep_init(&f.prep, &f.hc, &f.topo, 0);
-	assert_int_equal(host_prep_unhold(&f.prep, "a", &err), 0);
-	assert_string_equal(err.buf, "");
+	/*
+	 * the last release: tasks back, cgroup gone, every cpuset as it was;
+	 * also when a task forked into the shield while it was emptied (here a
+	 * file that keeps the fake cgroup's rmdir failing for 50 ms)
+	 */
+	{
+		char *late = xstrfmt("%s/sys/fs/cgroup/cpuset/mvlaunch.host/late-child", root);
+		pid_t child;
+
+		put("/sys/fs/cgroup/cpuset/mvlaunch.host/late-child", "");
+		child = fork();
+		if (child == 0) {
+			usleep(50000);
+			unlink(late);
+			_exit(0);
+		}
+		host_prep_release(&f.prep);
+		vm_host_prep_init(&f.prep, &f.hc, &f.topo, 0);
+		assert_int_equal(host_prep_unhold(&f.prep, "a", &err), 0);
+		assert_string_equal(err.buf, "");
+		waitpid(child, NULL, 0);
+		free(late);
+	}
 	assert_change(&f.prep, "rmdir /sys/fs/cgroup/cpuset/mvlaunch.host");
 	assert_int_equal(access(procs, F_OK), 0);
 	free(procs);
