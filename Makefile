@@ -111,6 +111,11 @@ UNIT_TESTS += launcher
 UNIT_TESTS += pin_plan
 UNIT_TESTS += host_prep
 UNIT_TESTS += check
+UNIT_TESTS += runtime
+UNIT_TESTS += qemu_proc
+UNIT_TESTS += pin_apply
+UNIT_TESTS += vm_status
+UNIT_TESTS += vm_plan
 
 LIB     := $(BUILD)/libmvlaunch.a
 PROGRAM := $(BUILD)/mvlaunch

@@ -255,7 +255,8 @@ int qemu_attach(struct qemu_proc *p, pid_t pid, unsigned long long start_time)
 	p->is_child = 0;
 	p->exited = 0;
 	p->pidfd = -1;
-	if (pid <= 0 || proc_start_time(pid) != start_time) {
+	/* 0 is proc_start_time()'s "gone": never an identity, whatever a file says */
+	if (pid <= 0 || !start_time || proc_start_time(pid) != start_time) {
 		p->exited = 1;
 		return -1;
 	}
@@ -279,7 +280,7 @@ int qemu_alive(struct qemu_proc *p)
 		}
 		return 1;
 	}
-	if (proc_start_time(p->pid) != p->start_time) {
+	if (!p->start_time || proc_start_time(p->pid) != p->start_time) {
 		p->exited = 1;
 		return 0;
 	}

@@ -70,13 +70,13 @@ int runtime_root_access(struct strbuf *err);
 /* A VM another user started (its runtime directory is theirs): -1 with the reason. */
 int runtime_owner_check(const char *name, struct strbuf *err);
 
+/* RUN_ROOT/host.json, what VMs hold on the host (launcher/host/host_prep.h): a new string. */
+char *runtime_host_state_path(void);
+
 /*
  * Call fn(name, data) for each VM directory under the runtime root, in name
  * order. Stops at and returns the first non-zero value of fn.
  */
-/* RUN_ROOT/host.json, what VMs hold on the host (launcher/host/host_prep.h): a new string. */
-char *runtime_host_state_path(void);
-
 int runtime_for_each(int (*fn)(const char *name, void *data), void *data);
 
 #endif

@@ -22,8 +22,8 @@ int vm_plan_one(const struct vm_config *cfg, const char *topology_xml, const str
 		struct host_plan *hp, struct pin_plan *plan, struct strvec *notes, struct strbuf *err);
 
 /*
- * Where 'up' puts QEMU's runtime files for cfg (run_dir is allocated: free it
- * with vm_qemu_runtime_release()). 'bare': none of them (only what the config
+ * Where 'up' puts QEMU's runtime files for cfg (run_dir and log_dir are allocated:
+ * free them with vm_qemu_runtime_release()). 'bare': none of them (only what the config
  * describes, a command line that runs on its own).
  */
 void vm_qemu_runtime(const struct vm_config *cfg, int bare, struct qemu_runtime *rt);

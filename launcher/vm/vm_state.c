@@ -128,6 +128,11 @@ int vm_state_read(const char *path, struct vm_state *st, struct strbuf *err)
 		bad(err, path, "corrupt (no name, pid or start_time)");
 		goto out;
 	}
+	if (json_integer_value(json_object_get(o, "pid")) <= 0 || json_integer_value(json_object_get(o, "start_time")) <= 0) {
+		/* no process has pid 0 or started at tick 0: such a file names nobody */
+		bad(err, path, "corrupt (pid and start_time must be positive)");
+		goto out;
+	}
 	st->name = xstrdup(s);
 	st->pid = (pid_t)json_integer_value(json_object_get(o, "pid"));
 	st->start_time = (unsigned long long)json_integer_value(json_object_get(o, "start_time"));
@@ -191,7 +196,7 @@ int vm_state_load_running(const char *name, struct vm_state *st)
 	int alive = 0;
 
 	if (vm_state_read(path, st, &ignore) == 0) {
-		alive = proc_start_time(st->pid) == st->start_time;
+		alive = st->start_time && proc_start_time(st->pid) == st->start_time;
 		if (!alive)
 			vm_state_release(st);
 	}

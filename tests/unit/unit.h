@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,16 +97,53 @@ static inline void tree_make(char *root, const char *prefix)
 	setenv("MVLAUNCH_SYSROOT", root, 1);
 }
 
-/* rm -rf root (no shell). */
+static inline int tree_remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path), 0;
+}
+
+/* rm -rf root: every file and directory under it, links not followed. */
 static inline void tree_remove(const char *root)
 {
-	pid_t pid = fork();
+	nftw(root, tree_remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
 
-	if (pid == 0) {
-		execlp("rm", "rm", "-rf", root, (char *)NULL);
-		_exit(127);
+/*
+ * A new temp dir under /tmp (tmp: a buffer of 64) whose run/ and log/ are
+ * $MVLAUNCH_RUNDIR and $MVLAUNCH_LOGDIR (run/ made when make_run), with no
+ * status group. 0, or -1 (a cmocka setup's answer).
+ */
+static inline int unit_runtime_tmp(char *tmp, const char *prefix, int make_run)
+{
+	char path[128];
+
+	snprintf(tmp, 64, "/tmp/%s-XXXXXX", prefix);
+	if (!mkdtemp(tmp))
+		return -1;
+	snprintf(path, sizeof(path), "%s/run", tmp);
+	setenv("MVLAUNCH_RUNDIR", path, 1);
+	if (make_run)
+		mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/log", tmp);
+	setenv("MVLAUNCH_LOGDIR", path, 1);
+	setenv("MVLAUNCH_GROUP", "mvl-no-such-group", 1);
+	return 0;
+}
+
+/* Undo unit_runtime_tmp(), and kill and reap *child if there is one. */
+static inline void unit_runtime_tmp_remove(const char *tmp, pid_t *child)
+{
+	if (child && *child > 0) {
+		kill(*child, SIGKILL);
+		waitpid(*child, NULL, 0);
+		*child = -1;
 	}
-	waitpid(pid, NULL, 0);
+	tree_remove(tmp);
+	unsetenv("MVLAUNCH_RUNDIR");
+	unsetenv("MVLAUNCH_LOGDIR");
+	unsetenv("MVLAUNCH_GROUP");
 }
 
 #endif
