@@ -35,6 +35,7 @@ struct qmp {
 	json_t **events;
 	size_t nr_events, alloc_events;
 	char version[32];
+	int timed_out;		/* the last wait ended at its deadline */
 };
 
 static int64_t now_ms(void)
@@ -135,6 +136,7 @@ static int read_line(struct qmp *q, int64_t deadline, const char **line, size_t 
 		left = deadline - now_ms();
 		if (left <= 0) {
 			strbuf_addf(err, "QMP did not answer within %d ms", q->timeout_ms);
+			q->timed_out = 1;
 			return -1;
 		}
 		pfd[1].fd = interrupt_fd();	/* a Ctrl-C or SIGTERM ends the wait (-1: not armed) */
@@ -365,8 +367,12 @@ int qmp_open_fd(struct qmp **out, int fd, int timeout_ms, struct strbuf *err)
 	*out = q;
 	return 0;
 fail:
-	qmp_close(q);
-	return -1;
+	{
+		int timeout = q->timed_out;
+
+		qmp_close(q);
+		return timeout ? QMP_TIMEOUT : -1;
+	}
 }
 
 int qmp_connect(struct qmp **out, const char *path, int timeout_ms, struct strbuf *err)
@@ -393,9 +399,10 @@ int qmp_connect(struct qmp **out, const char *path, int timeout_ms, struct strbu
 		errno = saved;
 		return -1;
 	}
-	if (qmp_open_fd(out, fd, timeout_ms, err) < 0) {
+	saved = qmp_open_fd(out, fd, timeout_ms, err);
+	if (saved < 0) {
 		errno = EPROTO;	/* connected, but not a working QMP peer */
-		return -1;
+		return saved;
 	}
 	return 0;
 }

@@ -49,16 +49,18 @@ int qmp_parse_message(const char *buf, size_t len, struct qmp_msg *msg, struct s
  * qmp_capabilities. timeout_ms bounds every later wait too. Returns 0 and
  * *out (free with qmp_close), or -1 with the reason in err; errno is kept
  * from a failed connect() so callers can tell ENOENT or ECONNREFUSED (no
- * QEMU listening), and is EPROTO when the peer did not speak QMP in time.
+ * QEMU listening), and is EPROTO when the peer did not speak QMP. Returns
+ * QMP_TIMEOUT (the reason in err too) when it did not answer in time.
  */
 int qmp_connect(struct qmp **out, const char *path, int timeout_ms, struct strbuf *err);
+#define QMP_TIMEOUT (-2)
 /*
  * A unix socket bound at 'path' (replacing a stale one), mode 0600, listening:
  * the descriptor to hand QEMU as its QMP server (-chardev socket,fd=N).
  * Returns the fd, or -1 with the reason in err.
  */
 int qmp_listen(const char *path, struct strbuf *err);
-/* The same on a connected stream socket; takes fd (closed on failure too). */
+/* The same on a connected stream socket; takes fd (closed on failure too). 0, -1 or QMP_TIMEOUT. */
 int qmp_open_fd(struct qmp **out, int fd, int timeout_ms, struct strbuf *err);
 
 /*

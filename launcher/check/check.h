@@ -57,8 +57,12 @@ struct kvm_caps {
 
 /* ---- the host (check_host.c) ---- */
 
-/* Open /dev/kvm and ask it; 0, or -1 with the reason in err (caps zeroed). */
+/*
+ * Open /dev/kvm and ask it; 0, or -1 with the reason in err (caps zeroed),
+ * KVM_NOT_KVM when it opens but does not answer as KVM.
+ */
 int kvm_caps_read(struct kvm_caps *caps, struct strbuf *err);
+#define KVM_NOT_KVM (-2)
 /* /dev/kvm and its capabilities; FAIL when it is unusable and 'need' is set, WARN otherwise. */
 void check_kvm(struct check_report *r, int need, struct kvm_caps *caps);
 /* KSM, THP, and the cpufreq governor of 'cpus' (all online CPUs when NULL or empty). */

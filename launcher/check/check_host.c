@@ -34,6 +34,7 @@ int kvm_caps_read(struct kvm_caps *caps, struct strbuf *err)
 	if (api != KVM_API_VERSION) {
 		strbuf_addf(err, "%s is not a usable KVM device (KVM_GET_API_VERSION: %s)", path,
 			    api < 0 ? strerror(errno) : "unexpected version");
+		ret = KVM_NOT_KVM;
 		goto out;
 	}
 	caps->usable = 1;
@@ -52,9 +53,11 @@ void check_kvm(struct check_report *r, int need, struct kvm_caps *caps)
 {
 	struct strbuf have = STRBUF_INIT, lack = STRBUF_INIT, err = STRBUF_INIT;
 
-	if (kvm_caps_read(caps, &err) < 0) {
+	int rc = kvm_caps_read(caps, &err);
+
+	if (rc < 0) {
 		check_add(r, "kvm", need ? CHECK_FAIL : CHECK_WARN,
-			  strstr(err.buf, "not a usable") ? "check that /dev/kvm is the KVM device (char 10:232)" :
+			  rc == KVM_NOT_KVM ? "check that /dev/kvm is the KVM device (char 10:232)" :
 			  "load KVM ('modprobe kvm_intel' or 'modprobe kvm_amd'), turn on VT-x/AMD-V in the firmware, "
 			  "and run mvlaunch as root (or in group kvm)", "%s", err.buf);
 		goto out;

@@ -232,8 +232,11 @@ int qemu_spawn(const struct strvec *argv, const char *log_path, const struct cpu
 	if (n == (ssize_t)sizeof(r)) {
 		waitpid(pid, &p->status, 0);
 		p->exited = 1;
-		if (r.step == STEP_EXEC)
+		if (r.step == STEP_EXEC) {
 			strbuf_addf(err, "cannot run '%s': %s", argv->v[0], strerror(r.err));
+			if (r.err == ENOENT)
+				return QEMU_SPAWN_NOT_FOUND;
+		}
 		else if (r.step == STEP_CGROUP)
 			strbuf_addf(err, "cannot move QEMU out of the CPU shield ('%s'): %s", cgroup_procs, strerror(r.err));
 		else if (r.step == STEP_IDENTITY)

@@ -35,8 +35,10 @@ struct qemu_proc {
  * (temp file and rename), so the QEMU is known even if the caller dies
  * right after the fork. pass_fd (if >= 0) becomes QEMU's fd 3;
  * no other descriptor of ours reaches QEMU. Returns 0 once exec has succeeded, or -1
- * with the reason (exec or setup failure in the child included) in err.
+ * with the reason (exec or setup failure in the child included) in err;
+ * QEMU_SPAWN_NOT_FOUND (reason in err too) when there is no such binary.
  */
+#define QEMU_SPAWN_NOT_FOUND (-2)
 int qemu_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
 	       const char *cgroup_procs, int pass_fd, const char *id_path, struct qemu_proc *p, struct strbuf *err);
 

@@ -235,16 +235,16 @@ static int connect_qmp(struct vm_handle *h, int timeout_ms, struct strbuf *err)
 	char *sock = runtime_path(&h->rt, "qmp.sock");
 	char *log = runtime_log_path(h->rt.name, "qemu.log");
 	struct strbuf e = STRBUF_INIT;
-	int ret = 0;
+	int ret = 0, r;
 
-	if (qmp_connect(&h->qmp, sock, timeout_ms, &e) < 0) {
+	if ((r = qmp_connect(&h->qmp, sock, timeout_ms, &e)) < 0) {
 		/* QEMU closing the socket means it died: say how, with its log */
 		if (!qemu_alive(&h->proc) || (qemu_wait_exit(&h->proc, 200) && !qemu_alive(&h->proc))) {
 			strbuf_addstr(err, "QEMU ");
 			qemu_describe_exit(&h->proc, err);
 			strbuf_addstr(err, " while starting; the end of its log:");
 			file_tail(log, 8, err);
-		} else if (strstr(e.buf, "did not answer")) {
+		} else if (r == QMP_TIMEOUT) {
 			strbuf_addf(err, "QEMU did not answer on QMP ('%s') within %d ms", sock, timeout_ms);
 		} else {
 			strbuf_addstr(err, e.buf);
@@ -329,7 +329,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	struct qmp_iothread *io = NULL;
 	size_t nr_vcpus = 0, nr_io = 0;
 	char *nvram = NULL, *log = NULL, *cfg_abs = NULL, *id_path = NULL;
-	int nvram_created = 0, listen_fd = -1, root_fd = -1, floated = 0, ret = -1;
+	int nvram_created = 0, listen_fd = -1, root_fd = -1, floated = 0, ret = -1, spawned;
 	struct cpuset pool;
 
 	vm_qemu_runtime(cfg, 0, &qrt);	/* the same as 'mvlaunch argv' prints */
@@ -403,8 +403,9 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		goto fail;
 	step(opts, "starting QEMU");
 	id_path = runtime_path(&h->rt, "qemu.id");
-	if (qemu_spawn(&argv, log, &plan.emulator, prep.qemu_cgroup_procs, listen_fd, id_path, &h->proc, err) < 0) {
-		if (strstr(err->buf, "cannot run '") && strstr(err->buf, "No such file"))
+	spawned = qemu_spawn(&argv, log, &plan.emulator, prep.qemu_cgroup_procs, listen_fd, id_path, &h->proc, err);
+	if (spawned < 0) {
+		if (spawned == QEMU_SPAWN_NOT_FOUND)
 			strbuf_addf(err, "\nhint: install QEMU ('make deps' or 'apt-get install qemu-system-x86'), "
 				    "or set qemu.binary in %s", cfg->file);
 		goto fail;

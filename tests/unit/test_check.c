@@ -94,7 +94,15 @@ static void test_check_kvm_and_knobs(void **state)
 	check_report_release(&r);
 	check_kvm(&r, 1, &caps);
 	assert_non_null(strstr(item(&r, NULL, "kvm", CHECK_FAIL)->message, "is not a usable KVM device"));
+	/* its fix is the device's, told by kvm_caps_read()'s answer, not by its message */
+	assert_string_equal(item(&r, NULL, "kvm", CHECK_FAIL)->fix, "check that /dev/kvm is the KVM device (char 10:232)");
 	check_report_release(&r);
+	{
+		struct strbuf e = STRBUF_INIT;
+
+		assert_int_equal(kvm_caps_read(&caps, &e), KVM_NOT_KVM);
+		strbuf_release(&e);
+	}
 
 	put("/sys/kernel/mm/ksm/run", "1\n");
 	put("/sys/kernel/mm/transparent_hugepage/enabled", "[always] madvise never\n");

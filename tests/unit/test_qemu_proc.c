@@ -279,9 +279,9 @@ static void test_qemu_proc_exit_status(void **state)
 	strbuf_release(&sb);
 }
 
-/* Expect qemu_spawn() to fail with exactly 'want', the child reaped. */
+/* Expect qemu_spawn() to fail with code 'rc' and exactly 'want', the child reaped. */
 static void expect_spawn_error(const char *prog, const char *log, const struct cpuset *affinity, const char *cgroup,
-			       const char *id, const char *want)
+			       const char *id, int rc, const char *want)
 {
 	struct qemu_proc p = QEMU_PROC_INIT;
 	struct strvec sv = STRVEC_INIT;
@@ -289,7 +289,7 @@ static void expect_spawn_error(const char *prog, const char *log, const struct c
 
 	strvec_push(&sv, prog);
 	strvec_push(&sv, "30");
-	assert_int_equal(qemu_spawn(&sv, log, affinity, cgroup, -1, id, &p, &err), -1);
+	assert_int_equal(qemu_spawn(&sv, log, affinity, cgroup, -1, id, &p, &err), rc);
 	track(p.pid);
 	assert_string_equal(err.buf, want);
 	assert_int_equal(p.exited, 1);
@@ -309,26 +309,27 @@ static void test_qemu_proc_spawn_errors(void **state)
 	struct cpuset none_here;
 
 	(void)state;
-	expect_spawn_error("/nonexistent/qemu-system-x86_64", log, NULL, NULL, NULL,
+	/* a missing binary is its own answer: 'up' hints how to install QEMU */
+	expect_spawn_error("/nonexistent/qemu-system-x86_64", log, NULL, NULL, NULL, QEMU_SPAWN_NOT_FOUND,
 			   "cannot run '/nonexistent/qemu-system-x86_64': No such file or directory");
-	expect_spawn_error("mvl-no-such-program", log, NULL, NULL, NULL,
+	expect_spawn_error("mvl-no-such-program", log, NULL, NULL, NULL, QEMU_SPAWN_NOT_FOUND,
 			   "cannot run 'mvl-no-such-program': No such file or directory");
 
 	strbuf_addf(&want, "cannot open QEMU's log '%s': No such file or directory", bad);
-	expect_spawn_error("/bin/sleep", bad, NULL, NULL, NULL, want.buf);
+	expect_spawn_error("/bin/sleep", bad, NULL, NULL, NULL, -1, want.buf);
 
 	strbuf_reset(&want);
 	strbuf_addf(&want, "cannot record QEMU's identity in '%s': No such file or directory", bad);
-	expect_spawn_error("/bin/sleep", log, NULL, NULL, bad, want.buf);
+	expect_spawn_error("/bin/sleep", log, NULL, NULL, bad, -1, want.buf);
 
 	strbuf_reset(&want);
 	strbuf_addf(&want, "cannot move QEMU out of the CPU shield ('%s'): No such file or directory", bad);
-	expect_spawn_error("/bin/sleep", log, NULL, bad, NULL, want.buf);
+	expect_spawn_error("/bin/sleep", log, NULL, bad, NULL, -1, want.buf);
 
 	/* a CPU this machine does not have */
 	cpuset_zero(&none_here);
 	cpuset_set(&none_here, CPUSET_MAX - 1);
-	expect_spawn_error("/bin/sleep", log, &none_here, NULL, NULL, "cannot set QEMU's CPU affinity: Invalid argument");
+	expect_spawn_error("/bin/sleep", log, &none_here, NULL, NULL, -1, "cannot set QEMU's CPU affinity: Invalid argument");
 
 	free(log);
 	free(bad);

@@ -177,6 +177,12 @@ static void test_qmp_timeout(void **state)
 	int peer;
 
 	(void)state;
+	/* a peer that never greets: the timeout is its own answer (up tells "did not answer" by it) */
+	assert_int_equal(open_with("", &q, 100, &err, &peer), QMP_TIMEOUT);
+	assert_string_equal(err.buf, "QMP did not answer within 100 ms");
+	assert_null(q);
+	close(peer);
+	strbuf_reset(&err);
 	assert_int_equal(open_with(GREETING CAPS_OK, &q, 100, &err, &peer), 0);
 	assert_int_equal(qmp_execute(q, "query-status", NULL, NULL, &err), -1);
 	assert_string_equal(err.buf, "QMP 'query-status': QMP did not answer within 100 ms");
