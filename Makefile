@@ -186,46 +186,47 @@ check-asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=address,undefined \
 		CFLAGS='-O1 -g' check
 
-# libFuzzer needs clang. The whole library is built again in build-fuzz/
+# libFuzzer needs clang. The whole library is built again in $(FUZZ_BUILD)/
 # with ASan+UBSan and coverage (fuzzer-no-link); each fuzz/fuzz_X.c links
 # against it. fuzz_cli runs main() itself (compiled as mvlaunch_main).
 # FUZZ_SECONDS is per target; a crash stops 'make fuzz' and leaves its input
-# in build-fuzz/ (crash-*, leak-*, timeout-*).
+# in $(FUZZ_BUILD)/ (crash-*, leak-*, timeout-*).
 FUZZ_SECONDS ?= 600
+FUZZ_BUILD ?= build-fuzz
 FUZZ_TARGETS := config host_config qmp qmp_stream state host_state topology cli
 FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -I. $(WARNINGS) -Wno-format-nonliteral -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
               -fno-sanitize-recover=all $(shell $(PKG_CONFIG) --cflags $(PKGS)) -MMD -MP
-FUZZ_LIB := build-fuzz/libmvlaunch.a
-FUZZ_BINS := $(addprefix build-fuzz/fuzz_,$(FUZZ_TARGETS))
+FUZZ_LIB := $(FUZZ_BUILD)/libmvlaunch.a
+FUZZ_BINS := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZ_TARGETS))
 
-build-fuzz/obj/%.o: %.c
+$(FUZZ_BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)clang $(FUZZ_CFLAGS) -DMVL_VERSION='"$(VERSION)"' -c $< -o $@
 
-build-fuzz/obj/launcher/cmd/main-fuzz.o: launcher/cmd/main.c
+$(FUZZ_BUILD)/obj/launcher/cmd/main-fuzz.o: launcher/cmd/main.c
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)clang $(FUZZ_CFLAGS) -DMVL_VERSION='"$(VERSION)"' -Dmain=mvlaunch_main -Wno-missing-prototypes -c $< -o $@
 
-$(FUZZ_LIB): $(addprefix build-fuzz/obj/,$(LIB_OBJS))
+$(FUZZ_LIB): $(addprefix $(FUZZ_BUILD)/obj/,$(LIB_OBJS))
 	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
 
-build-fuzz/fuzz_cli: build-fuzz/obj/fuzz/fuzz_cli.o build-fuzz/obj/launcher/cmd/main-fuzz.o \
-		$(addprefix build-fuzz/obj/,$(filter-out launcher/cmd/main.o,$(CMD_OBJS))) $(FUZZ_LIB)
+$(FUZZ_BUILD)/fuzz_cli: $(FUZZ_BUILD)/obj/fuzz/fuzz_cli.o $(FUZZ_BUILD)/obj/launcher/cmd/main-fuzz.o \
+		$(addprefix $(FUZZ_BUILD)/obj/,$(filter-out launcher/cmd/main.o,$(CMD_OBJS))) $(FUZZ_LIB)
 	$(QUIET_LD)clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 
-build-fuzz/fuzz_%: build-fuzz/obj/fuzz/fuzz_%.o $(FUZZ_LIB)
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/fuzz/fuzz_%.o $(FUZZ_LIB)
 	$(QUIET_LD)clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 
 fuzz-build: $(FUZZ_BINS)
-.SECONDARY: $(addprefix build-fuzz/obj/fuzz/fuzz_,$(addsuffix .o,$(FUZZ_TARGETS)))
+.SECONDARY: $(addprefix $(FUZZ_BUILD)/obj/fuzz/fuzz_,$(addsuffix .o,$(FUZZ_TARGETS)))
 
 # Each target: its seed corpus (fuzz/corpus-X, plus files the tests already
-# have), grown in build-fuzz/corpus-X across runs.
-FUZZ_RUN = LSAN_OPTIONS=suppressions=fuzz/lsan.supp build-fuzz/fuzz_$(1) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -timeout=10 \
-           -artifact_prefix=build-fuzz/$(1)- $(2) build-fuzz/corpus-$(1)
+# have), grown in $(FUZZ_BUILD)/corpus-X across runs.
+FUZZ_RUN = LSAN_OPTIONS=suppressions=fuzz/lsan.supp $(FUZZ_BUILD)/fuzz_$(1) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -timeout=10 \
+           -artifact_prefix=$(FUZZ_BUILD)/$(1)- $(2) $(FUZZ_BUILD)/corpus-$(1)
 
 fuzz: fuzz-build
-	$(Q)scripts/fuzz-corpus build-fuzz
+	$(Q)scripts/fuzz-corpus $(FUZZ_BUILD)
 	$(call FUZZ_RUN,config,-max_len=8192 -dict=fuzz/toml.dict)
 	$(call FUZZ_RUN,host_config,-max_len=4096 -dict=fuzz/toml.dict)
 	$(call FUZZ_RUN,qmp,-max_len=65536)
@@ -235,7 +236,7 @@ fuzz: fuzz-build
 	$(call FUZZ_RUN,topology,-max_len=65536 -dict=fuzz/xml.dict)
 	$(call FUZZ_RUN,cli,-max_len=1024 -dict=fuzz/cli.dict)
 
--include $(addprefix build-fuzz/obj/,$(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d))
+-include $(addprefix $(FUZZ_BUILD)/obj/,$(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d))
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PKGS := build-essential pkg-config git libjansson-dev libhwloc-dev libnuma-dev \
