@@ -16,6 +16,7 @@
 #include "launcher/cmd/parse_options.h"
 #include "launcher/vm/host_plan.h"
 #include "launcher/vm/paths.h"
+#include "launcher/vm/runtime.h"
 #include "launcher/qemu/qemu_argv.h"
 #include "launcher/vm/vm_float.h"
 #include "util/usage.h"
@@ -115,7 +116,7 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 	for (size_t i = 0; i < n; i++) {
 		struct pin_plan plan = { .memory_node = -1 };
 		struct strvec warnings = STRVEC_INIT, qargv = STRVEC_INIT;
-		char *run_dir = xstrfmt("%s/%s", mvl_run_root(), cfgs[i].name);
+		char *run_dir = runtime_vm_path(cfgs[i].name, NULL);
 		struct qemu_runtime rt = { .state_dir = mvl_state_root(), .run_dir = run_dir, .qmp_fd = 3 };
 		struct vm_check_ctx ctx = { .cfg = &cfgs[i], .kvm = &kvm, .plan_warnings = &warnings };
 		int ok = planned_host && pin_plan_build(&hp.host, &cfgs[i], &plan, &warnings, &err) == 0;

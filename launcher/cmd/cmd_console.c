@@ -78,7 +78,7 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 		}
 		strbuf_release(&err);
 	}
-	path = xstrfmt("%s/%s/serial.sock", mvl_run_root(), argv[0]);
+	path = runtime_vm_path(argv[0], "serial.sock");
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		error("serial socket path '%s' is too long", path);
 		goto out;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "launcher/vm/paths.h"
+#include "launcher/vm/runtime.h"
 #include "config/vm_config.h"
 #include "util/strvec.h"
 #include "util/suggest.h"
@@ -95,7 +96,7 @@ int vm_name_arg(const char *name, const struct vm_dirs *dirs, struct strbuf *err
 		return -1;
 	}
 	path = xstrfmt("%s/%s.toml", mvl_vms_dir(dirs), name);
-	dir = xstrfmt("%s/%s", mvl_run_root(), name);
+	dir = runtime_vm_path(name, NULL);
 	known = stat(path, &st) == 0 || (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode));
 	if (!known)
 		no_such_vm(name, dirs, err);

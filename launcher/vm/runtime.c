@@ -159,7 +159,7 @@ char *runtime_path(const struct vm_runtime *rt, const char *file)
 
 int runtime_exists(const char *name)
 {
-	char *dir = xstrfmt("%s/%s", mvl_run_root(), name);
+	char *dir = runtime_vm_path(name, NULL);
 	struct stat st;
 	int r = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
 
@@ -211,15 +211,20 @@ void runtime_release(struct vm_runtime *rt)
 	rt->lock_fd = -1;
 }
 
+char *runtime_vm_path(const char *name, const char *file)
+{
+	return file ? xstrfmt("%s/%s/%s", mvl_run_root(), name, file) : xstrfmt("%s/%s", mvl_run_root(), name);
+}
+
 char *runtime_log_path(const char *name, const char *file)
 {
-	return xstrfmt("%s/%s/%s", mvl_log_root(), name, file);
+	return file ? xstrfmt("%s/%s/%s", mvl_log_root(), name, file) : xstrfmt("%s/%s", mvl_log_root(), name);
 }
 
 int runtime_logs_rotate(const char *name, struct strbuf *err)
 {
 	static const char *const logs[] = { "qemu.log", "serial.log" };
-	char *dir = xstrfmt("%s/%s", mvl_log_root(), name);
+	char *dir = runtime_log_path(name, NULL);
 	int ret = -1;
 
 	/* the log root may be new (a fresh /var/log): make its parents too */
@@ -256,7 +261,7 @@ out:
 
 int runtime_owner_check(const char *name, struct strbuf *err)
 {
-	char *dir = xstrfmt("%s/%s", mvl_run_root(), name);
+	char *dir = runtime_vm_path(name, NULL);
 	struct stat st;
 	int ret = 0;
 

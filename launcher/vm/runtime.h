@@ -50,7 +50,12 @@ void runtime_release(struct vm_runtime *rt);
 /* How many boots' logs are kept: this one and four before. */
 #define RUNTIME_LOG_BOOTS 5
 
-/* LOG_ROOT/NAME/FILE ("qemu.log", "serial.log"); caller frees. */
+/*
+ * RUN_ROOT/NAME (file NULL) or RUN_ROOT/NAME/FILE ("state.json",
+ * "serial.sock"): the one place a VM's runtime paths are made; caller frees.
+ */
+char *runtime_vm_path(const char *name, const char *file);
+/* LOG_ROOT/NAME (file NULL) or LOG_ROOT/NAME/FILE ("qemu.log", "serial.log"); caller frees. */
 char *runtime_log_path(const char *name, const char *file);
 /*
  * Before a boot: create LOG_ROOT/NAME (0700) and shift qemu.log and

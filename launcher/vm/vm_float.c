@@ -122,7 +122,7 @@ static int each_vm(const char *name, void *data)
 		return 1;
 	}
 	if (follow_one(&st, ctx->pool, ctx->notes)) {
-		path = xstrfmt("%s/%s/state.json", mvl_run_root(), name);
+		path = runtime_vm_path(name, "state.json");
 		if (vm_state_write(path, &st, &err) < 0 && ctx->notes)
 			strvec_pushf(ctx->notes, "floating VM '%s': %s", name, err.buf);
 		free(path);

@@ -6,6 +6,7 @@
 
 #include "launcher/vm/vm_plan.h"
 #include "launcher/vm/paths.h"
+#include "launcher/vm/runtime.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
@@ -29,8 +30,8 @@ void vm_qemu_runtime(const struct vm_config *cfg, int bare, struct qemu_runtime 
 	rt->state_dir = mvl_state_root();
 	if (bare)
 		return;
-	rt->run_dir = xstrfmt("%s/%s", mvl_run_root(), cfg->name);
-	rt->log_dir = xstrfmt("%s/%s", mvl_log_root(), cfg->name);
+	rt->run_dir = runtime_vm_path(cfg->name, NULL);
+	rt->log_dir = runtime_log_path(cfg->name, NULL);
 	rt->qmp_fd = 3;	/* 'up' binds qmp.sock itself and hands QEMU the listening socket */
 }
 

@@ -12,6 +12,7 @@
 
 #include "launcher/vm/vm_state.h"
 #include "launcher/vm/paths.h"
+#include "launcher/vm/runtime.h"
 #include "launcher/qemu/qemu_proc.h"
 #include "util/atomic_file.h"
 #include "util/trust.h"
@@ -191,7 +192,7 @@ out:
 
 int vm_state_load_running(const char *name, struct vm_state *st)
 {
-	char *path = xstrfmt("%s/%s/state.json", mvl_run_root(), name);
+	char *path = runtime_vm_path(name, "state.json");
 	struct strbuf ignore = STRBUF_INIT;
 	int alive = 0;
 

@@ -87,7 +87,7 @@ void vm_status_read(const char *name, struct vm_status *s)
 	s->name = xstrdup(name);
 	s->log = runtime_log_path(name, "qemu.log");
 	rt.name = xstrdup(name);
-	rt.dir = xstrfmt("%s/%s", mvl_run_root(), name);
+	rt.dir = runtime_vm_path(name, NULL);
 	if (vm_find_qemu(&rt, &p, &s->st) < 0) {
 		char *state = runtime_path(&rt, "state.json");
 		int lock_fd = open(rt.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

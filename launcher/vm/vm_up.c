@@ -628,7 +628,7 @@ int vm_alive(const char *name)
 
 	memset(&st, 0, sizeof(st));
 	rt.name = xstrdup(name);
-	rt.dir = xstrfmt("%s/%s", mvl_run_root(), name);
+	rt.dir = runtime_vm_path(name, NULL);
 	/* someone is starting or stopping it: its QEMU may not have said who it is yet */
 	fd = open(rt.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0) {

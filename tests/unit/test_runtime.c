@@ -460,6 +460,21 @@ static void test_runtime_paths(void **state)
 	assert_string_equal(p, want);
 	free(p);
 	free(want);
+	p = runtime_log_path("vm1", NULL);
+	want = at("log/vm1");
+	assert_string_equal(p, want);
+	free(p);
+	free(want);
+	p = runtime_vm_path("vm1", "state.json");
+	want = at("run/vm1/state.json");
+	assert_string_equal(p, want);
+	free(p);
+	free(want);
+	p = runtime_vm_path("vm1", NULL);
+	want = at("run/vm1");
+	assert_string_equal(p, want);
+	free(p);
+	free(want);
 
 	unsetenv("MVLAUNCH_RUNDIR");
 	setenv("MVLAUNCH_LOGDIR", "", 1);
