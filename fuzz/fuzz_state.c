@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_t *threads = json_array();
 
 		for (size_t i = 0; i < st.threads.nr; i++)
-			json_array_append_new(threads, vm_thread_to_json(&st.threads.t[i]));
+			json_array_append_new(threads, vm_state_thread_json(&st.threads.t[i]));
 		json_decref(threads);
 		vm_state_release(&st);
 	}

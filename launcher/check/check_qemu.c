@@ -96,11 +96,11 @@ static int probe_refuses(const struct vm_config *cfg, const char *accel, const c
 	if (strcmp(opt, "machine"))
 		strvec_pushl(&argv, "-machine", "none", NULL);
 	strvec_pushl(&argv, dash, val, NULL);
-	if (qemu_spawn(&argv, logpath, NULL, NULL, -1, NULL, &proc, &err) == 0) {
+	if (qemu_proc_spawn(&argv, logpath, NULL, NULL, -1, NULL, &proc, &err) == 0) {
 		/* a refused option ends QEMU at once; one it takes leaves it waiting, paused */
-		if (!qemu_wait_exit(&proc, 1500))
-			qemu_kill(&proc, 1000);
-		file_tail(logpath, 20, &log);
+		if (!qemu_proc_wait_exit(&proc, 1500))
+			qemu_proc_kill(&proc, 1000);
+		qemu_proc_log_tail(logpath, 20, &log);
 		refused = refuses_key(log.buf, key);
 	}
 	qemu_proc_release(&proc);
@@ -258,13 +258,13 @@ void check_qemu(struct check_report *r, const struct vm_check_ctx *ctx)
 	strvec_pushl(&argv, cfg->qemu_binary, "-machine", "none", "-accel", accel, "-nodefaults", "-display", "none",
 		     "-S", "-chardev", "socket,id=qmp,fd=3,server=on,wait=off", "-mon", "chardev=qmp,mode=control", NULL);
 	fd = qmp_listen(sock, &err);
-	if (fd < 0 || qemu_spawn(&argv, log, NULL, NULL, fd, NULL, &proc, &err) < 0) {
+	if (fd < 0 || qemu_proc_spawn(&argv, log, NULL, NULL, fd, NULL, &proc, &err) < 0) {
 		check_add(r, "qemu", CHECK_FAIL, fix, "%s", err.buf);
 		goto out;
 	}
 	if (qmp_connect(&q, sock, 10000, &err) < 0) {
 		strbuf_addstr(&err, "; QEMU's log:");
-		file_tail(log, 4, &err);
+		qemu_proc_log_tail(log, 4, &err);
 		check_add(r, "qemu", CHECK_FAIL, fix, "%s did not answer on QMP: %s", cfg->qemu_binary, err.buf);
 		goto out;
 	}
@@ -301,7 +301,7 @@ out:
 	if (fd >= 0)
 		close(fd);
 	if (proc.pid > 0)
-		qemu_kill(&proc, 2000);
+		qemu_proc_kill(&proc, 2000);
 	qemu_proc_release(&proc);
 	unlink(sock);
 	unlink(log);

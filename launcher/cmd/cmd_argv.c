@@ -90,7 +90,7 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 		error_lines(err.buf);
 		goto out;
 	}
-	vm_qemu_runtime(&cfg, bare, &rt);
+	vm_plan_qemu_runtime(&cfg, bare, &rt);
 	if (qemu_argv_build(&cfg, &plan, &rt, &qargv, &notes, &err) < 0) {
 		error("cannot build the QEMU command line for '%s': %s", cfg.name, err.buf);
 		goto out;
@@ -103,7 +103,7 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 out:
 	pin_plan_release(&plan);
 	host_plan_release(&hp);
-	vm_qemu_runtime_release(&rt);
+	vm_plan_qemu_runtime_release(&rt);
 	strvec_clear(&qargv);
 	strvec_clear(&notes);
 	strbuf_release(&err);

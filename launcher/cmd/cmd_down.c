@@ -19,6 +19,8 @@
 #include "launcher/cmd/parse_options.h"
 #include "launcher/vm/paths.h"
 #include "launcher/vm/vm_float.h"
+#include "launcher/vm/vm_down.h"
+#include "launcher/vm/vm_host.h"
 #include "launcher/vm/vm_up.h"
 #include "config/vm_config.h"
 #include "util/usage.h"
@@ -98,7 +100,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	};
 	struct vm_handle h = VM_HANDLE_INIT;
 	struct strbuf err = STRBUF_INIT;
-	struct vm_stop_opts so = { .timeout_ms = -1 };
+	struct vm_down_opts so = { .timeout_ms = -1 };
 	const struct opt options[] = {
 		OPT_SECONDS(0, "timeout", &so.timeout_ms, "how long the guest gets to shut down"),
 		OPT_BOOL('f', "force", &so.force, "no power-down: stop QEMU at once (QMP quit, SIGTERM, SIGKILL)"),
@@ -116,7 +118,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	};
 	struct progress pr = { 0 };
 	int was_gone, r, ret = MVL_EXIT_FAILURE;
-	enum vm_stop_how how;
+	enum vm_down_how how;
 	char *status = NULL;
 	const char *name;
 
@@ -139,7 +141,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 		error_lines(err.buf);
 		goto out;
 	}
-	r = vm_attach(name, &h, &was_gone, &err);
+	r = vm_down_attach(name, &h, &was_gone, &err);
 	if (r < 0) {
 		error("cannot stop VM '%s'", name);
 		error_lines(err.buf);
@@ -165,7 +167,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	pr.tty = isatty(2);
 	so.progress = show_progress;
 	so.data = &pr;
-	how = vm_stop(&h, &so, &status);
+	how = vm_down(&h, &so, &status);
 	if (how == STOP_UNREACHABLE) {
 		error("cannot reach '%s' on its QMP socket to press the power button (another client holds it, or QEMU "
 		      "hangs); it was left running", name);
@@ -182,7 +184,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	if (how == STOP_QUIT && !so.force && (!strcmp(status, "prelaunch") || !strcmp(status, "paused")))
 		printf("'%s' was %s (a guest that does not run cannot act on the power button): ", name,
 		       !strcmp(status, "prelaunch") ? "never started" : "paused");
-	else if (how != STOP_POWERDOWN && !so.force && hears_acpi_state(status))
+	else if (how != STOP_POWERDOWN && !so.force && vm_down_hears_acpi(status))
 		printf("'%s' did not shut down within %d s of the ACPI power-down: ", name, so.timeout_ms / 1000);
 	else
 		printf("'%s' ", name);

@@ -16,7 +16,7 @@
 
 #include "launcher/cmd/commands.h"
 #include "launcher/cmd/parse_options.h"
-#include "launcher/vm/vm_up.h"
+#include "launcher/vm/vm_host.h"
 #include "launcher/vm/host_plan.h"
 #include "launcher/host/host_prep.h"
 #include "launcher/vm/runtime.h"

@@ -2,39 +2,44 @@
  * cmd_run.c - 'mvlaunch run': start a VM and stay with it (for systemd).
  *
  * The same start as 'up' (paused, pinned, verified, resumed), then
- * sd_notify("READY=1") (notify.c) and wait. SIGTERM or SIGINT become a graceful stop
- * (ACPI power-down, then quit/TERM/KILL); the guest powering itself off ends
- * the command too. Exit 0 for a clean shutdown, 1 when QEMU crashed or
+ * sd_notify("READY=1") (notify.c) and wait in vm_run_wait(): SIGTERM or
+ * SIGINT become a graceful stop (ACPI power-down, then quit/TERM/KILL); the
+ * guest powering itself off ends the command too. Exit 0 for a clean shutdown, 1 when QEMU crashed or
  * could not start, so Restart=on-failure restarts only real failures.
  */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "launcher/cmd/commands.h"
 #include "launcher/cmd/parse_options.h"
 #include "launcher/vm/notify.h"
 #include "launcher/cmd/vm_show.h"
-#include "launcher/vm/vm_float.h"
+#include "launcher/vm/vm_run.h"
 #include "launcher/vm/vm_up.h"
 #include "util/interrupt.h"
 #include "util/usage.h"
 #include "util/banned.h"
 
+static void say_signal(void *data, int signo)
+{
+	printf("'%s': %s received, shutting the guest down\n", (const char *)data, strsignal(signo));
+	fflush(stdout);
+}
+
 int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 {
 	struct vm_up_opts up = { .timeout_ms = 30000, .dirs = &opts->dirs };
 	struct vm_handle h = VM_HANDLE_INIT;
+	struct vm_run_result res = VM_RUN_RESULT_INIT;
 	struct strbuf err = STRBUF_INIT;
 	struct vm_config cfg;
 	sigset_t mask, old;
-	int stop_ms = -1, sfd = -1, release = 0, ret = MVL_EXIT_FAILURE;
+	int stop_ms = -1, sfd = -1, ret = MVL_EXIT_FAILURE;
 	const struct opt options[] = {
 		OPT_SECONDS(0, "timeout", &up.timeout_ms, "how long QEMU may take to answer on QMP (default 30)"),
 		OPT_SECONDS(0, "stop-timeout", &stop_ms, "how long the guest gets to power off on a signal,\n"
@@ -78,92 +83,53 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 		if (sig)
 			ret = 128 + sig;
 		interrupt_disarm();
-		service_notify("%s", "STATUS=failed to start (see the journal)");
+		notify_service("%s", "STATUS=failed to start (see the journal)");
 		goto out;
 	}
 	interrupt_disarm();	/* still blocked: a signal from now on shuts the guest down through sfd */
 	printf("'%s' is running: QEMU pid %d; pins verified\n", cfg.name, (int)h.proc.pid);
 	vm_threads_print(stdout, &h.state.threads, 0);
 	fflush(stdout);
-	service_notify("READY=1\nSTATUS=running, QEMU pid %d, %u vCPUs pinned", (int)h.proc.pid, cfg.vcpus);
+	notify_service("READY=1\nSTATUS=running, QEMU pid %d, %u vCPUs pinned", (int)h.proc.pid, cfg.vcpus);
 	/* QMP serves one client: let 'status' and 'down' have it meanwhile */
 	qmp_close(h.qmp);
 	h.qmp = NULL;
 
-	for (;;) {
-		struct pollfd pfd[2] = {
-			{ .fd = sfd, .events = POLLIN },
-			{ .fd = h.proc.pidfd, .events = POLLIN },
-		};
+	{
+		struct vm_run_opts ro = { .sfd = sfd, .dirs = &opts->dirs, .signalled = say_signal, .data = cfg.name,
+					  .stop_timeout_ms = stop_ms >= 0 ? stop_ms : (int)cfg.stop_timeout * 1000 };
 
-		if (poll(pfd, h.proc.pidfd >= 0 ? 2 : 1, h.proc.pidfd >= 0 ? -1 : 200) < 0 && errno != EINTR)
-			break;
-		if (pfd[0].revents & POLLIN) {
-			struct signalfd_siginfo si;
-
-			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-				enum vm_stop_how how;
-
-				service_notify("%s", "STOPPING=1\nSTATUS=shutting down the guest");
-				printf("'%s': %s received, shutting the guest down\n", cfg.name, strsignal((int)si.ssi_signo));
-				fflush(stdout);
-				if (vm_reclaim(&h, &err) <= 0) {
-					/* someone else's VM by now: ours is gone */
-					ret = MVL_EXIT_OK;
-					break;
-				}
-				{
-					struct vm_stop_opts so = { .timeout_ms = stop_ms >= 0 ? stop_ms :
-								   (int)cfg.stop_timeout * 1000, .kill_after = 1 };
-
-					how = vm_stop(&h, &so, NULL);
-				}
-				release = 1;
-				printf("'%s' %s\n", cfg.name, how == STOP_POWERDOWN ? "shut down (ACPI power-down)" :
-				       how == STOP_QUIT ? "did not power off in time; stopped with QMP quit" :
-				       how == STOP_TERM ? "stopped with SIGTERM" : how == STOP_KILL ? "killed with SIGKILL" :
-				       "had already stopped");
-				ret = MVL_EXIT_OK;
-				break;
-			}
-		}
-		if (!qemu_alive(&h.proc)) {
-			struct strbuf why = STRBUF_INIT;
-			char *log = runtime_log_path(cfg.name, "qemu.log");
-
-			qemu_describe_exit(&h.proc, &why);
-			if (WIFEXITED(h.proc.status) && WEXITSTATUS(h.proc.status) == 0) {
-				printf("'%s': the guest powered off\n", cfg.name);
-				ret = MVL_EXIT_OK;
-			} else {
-				file_tail(log, 8, &why);
-				error("QEMU of '%s' %s", cfg.name, why.buf);
-			}
-			free(log);
-			strbuf_release(&why);
-			/* 'down' may have cleaned up already, or a new 'up' may own the name */
-			if (vm_reclaim(&h, &err) > 0) {
-				runtime_clean(&h.rt);
-				release = 1;
-			}
-			break;
-		}
+		vm_run_wait(&h, &ro, &res, &err);
 	}
-	if (release) {
-		struct strbuf e2 = STRBUF_INIT;
-
-		if (vm_host_release(cfg.name, &opts->dirs, NULL, &e2) < 0)
-			error_lines(e2.buf);
-		strbuf_reset(&e2);
-		if (vm_float_refresh(&opts->dirs, NULL, &e2) < 0)
-			error_lines(e2.buf);
-		strbuf_release(&e2);
+	switch (res.end) {
+	case VM_RUN_SIGNALLED:
+		printf("'%s' %s\n", cfg.name, res.how == STOP_POWERDOWN ? "shut down (ACPI power-down)" :
+		       res.how == STOP_QUIT ? "did not power off in time; stopped with QMP quit" :
+		       res.how == STOP_TERM ? "stopped with SIGTERM" : res.how == STOP_KILL ? "killed with SIGKILL" :
+		       "had already stopped");
+		ret = MVL_EXIT_OK;
+		break;
+	case VM_RUN_TAKEN:
+		ret = MVL_EXIT_OK;	/* someone else's VM by now: ours is gone */
+		break;
+	case VM_RUN_POWERED_OFF:
+		printf("'%s': the guest powered off\n", cfg.name);
+		ret = MVL_EXIT_OK;
+		break;
+	case VM_RUN_CRASHED:
+		error("QEMU of '%s' %s", cfg.name, res.why.buf);
+		break;
+	case VM_RUN_ERROR:
+		break;
 	}
+	if (err.len)
+		error_lines(err.buf);
 out:
 	if (sfd >= 0)
 		close(sfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	vm_handle_release(&h);
+	vm_run_result_release(&res);
 	strbuf_release(&err);
 	vm_config_release(&cfg);
 	return ret;

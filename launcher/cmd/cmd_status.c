@@ -14,7 +14,7 @@
 #include "launcher/vm/runtime.h"
 #include "launcher/cmd/vm_show.h"
 #include "launcher/vm/vm_status.h"
-#include "launcher/vm/vm_up.h"
+#include "launcher/vm/vm_host.h"
 #include "util/usage.h"
 #include "util/banned.h"
 

@@ -15,7 +15,7 @@ void vm_threads_print(FILE *out, const struct vm_threads *threads, int drift)
 		strbuf_reset(&label);
 		strbuf_reset(&cpus);
 		strbuf_reset(&want);
-		thread_label(t, &label);
+		vm_thread_label(t, &label);
 		cpuset_format(&t->actual, &cpus);
 		fprintf(out, "  %-18s %-8d %-16s %s", label.buf, (int)t->tid, t->comm, cpus.buf);
 		if (drift && !cpuset_equal(&t->actual, &t->planned)) {

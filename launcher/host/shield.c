@@ -451,7 +451,7 @@ static int systemd_apply(json_t *sh, const struct cpuset *vm, const struct cpuse
 		struct cpuset cur, n;
 		struct strbuf o = STRBUF_INIT, w = STRBUF_INIT;
 
-		if (systemd_allowed_cpus_get(unit, &cur, err) < 0)
+		if (shield_systemd_get(unit, &cur, err) < 0)
 			return -1;
 		cpuset_format(&cur, &o);
 		if (rec && parse_cpus(&n, json_string_value(rec), err) < 0)
@@ -471,7 +471,7 @@ static int systemd_apply(json_t *sh, const struct cpuset *vm, const struct cpuse
 		cpuset_format(&n, &w);
 		if (strcmp(o.buf, w.buf)) {
 			strvec_pushf(io->changes, "systemd %s AllowedCPUs: %s -> %s", unit, o.len ? o.buf : "(all)", w.buf);
-			if (!io->dry_run && systemd_allowed_cpus_set(unit, &n, err) < 0) {
+			if (!io->dry_run && shield_systemd_set(unit, &n, err) < 0) {
 				strbuf_release(&o);
 				strbuf_release(&w);
 				return -1;
@@ -501,7 +501,7 @@ static int systemd_remove(json_t *sh, struct shield_io *io, struct strbuf *err)
 		}
 		strvec_pushf(io->changes, "systemd %s AllowedCPUs: -> %s", unit,
 			     *json_string_value(v) ? json_string_value(v) : "(all)");
-		if (!io->dry_run && systemd_allowed_cpus_set(unit, &orig, err) < 0)
+		if (!io->dry_run && shield_systemd_set(unit, &orig, err) < 0)
 			ret = -1;
 	}
 	return ret;

@@ -70,7 +70,7 @@ int shield_record_check(json_t *sh, struct strbuf *why);
 char *shield_vm_procs(json_t *state);
 
 /* systemd's AllowedCPUs of a unit, read and set at runtime over sd-bus (shield_systemd.c). */
-int systemd_allowed_cpus_get(const char *unit, struct cpuset *cpus, struct strbuf *err);
-int systemd_allowed_cpus_set(const char *unit, const struct cpuset *cpus, struct strbuf *err);
+int shield_systemd_get(const char *unit, struct cpuset *cpus, struct strbuf *err);
+int shield_systemd_set(const char *unit, const struct cpuset *cpus, struct strbuf *err);
 
 #endif

@@ -119,7 +119,7 @@ static char *unit_path(const char *unit)
 	return strbuf_detach(&sb);
 }
 
-int systemd_allowed_cpus_get(const char *unit, struct cpuset *cpus, struct strbuf *err)
+int shield_systemd_get(const char *unit, struct cpuset *cpus, struct strbuf *err)
 {
 	struct sd_bus_error_ e = { 0 };
 	const char *iface = strstr(unit, ".slice") ? "org.freedesktop.systemd1.Slice" : "org.freedesktop.systemd1.Scope";
@@ -149,7 +149,7 @@ int systemd_allowed_cpus_get(const char *unit, struct cpuset *cpus, struct strbu
 	return 0;
 }
 
-int systemd_allowed_cpus_set(const char *unit, const struct cpuset *cpus, struct strbuf *err)
+int shield_systemd_set(const char *unit, const struct cpuset *cpus, struct strbuf *err)
 {
 	struct sd_bus_error_ e = { 0 };
 	uint8_t bytes[CPUSET_MAX / 8] = { 0 };

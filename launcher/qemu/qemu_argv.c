@@ -7,7 +7,7 @@
  *   - -object, -device, -blockdev and -netdev are written in QEMU's JSON
  *     syntax, built with jansson, so no value needs escaping;
  *   - the options that stay key=value (-name, -machine, -rtc, -chardev)
- *     get every user value through qemu_opt_escape(), and the values that
+ *     get every user value through qemu_argv_escape(), and the values that
  *     name things (features, models) are validated to a safe alphabet by
  *     vm_config.c before they get here;
  *   - -cpu is different: QEMU 7.2 splits it at every comma and knows no
@@ -34,7 +34,7 @@ struct builder {
 	int failed;
 };
 
-char *qemu_opt_escape(const char *s)
+char *qemu_argv_escape(const char *s)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -46,14 +46,14 @@ char *qemu_opt_escape(const char *s)
 	return strbuf_detach(&sb);
 }
 
-char *vm_nvram_path(const struct vm_config *cfg, const char *state_dir)
+char *qemu_argv_nvram_path(const struct vm_config *cfg, const char *state_dir)
 {
 	if (cfg->nvram)
 		return xstrdup(cfg->nvram);
 	return xstrfmt("%s/%s/OVMF_VARS.fd", state_dir ? state_dir : "/var/lib/mvlaunch", cfg->name);
 }
 
-char *vm_default_mac(const char *name, size_t index)
+char *qemu_argv_default_mac(const char *name, size_t index)
 {
 	uint32_t h = 2166136261u;	/* FNV-1a */
 
@@ -110,7 +110,7 @@ static void add_onoff(struct strbuf *sb, const char *key, int tri)
 
 static void build_runtime_head(struct builder *b, const struct qemu_runtime *rt)
 {
-	char *name = qemu_opt_escape(b->cfg->name);
+	char *name = qemu_argv_escape(b->cfg->name);
 
 	strvec_push(b->argv, "-name");
 	strvec_pushf(b->argv, "guest=%s,debug-threads=on", name);
@@ -119,7 +119,7 @@ static void build_runtime_head(struct builder *b, const struct qemu_runtime *rt)
 		strvec_push(b->argv, "-S");
 	strvec_pushl(b->argv, "-no-user-config", "-nodefaults", "-display", "none", "-msg", "timestamp=on", NULL);
 	if (rt && rt->run_dir) {
-		char *dir = qemu_opt_escape(rt->run_dir);
+		char *dir = qemu_argv_escape(rt->run_dir);
 
 		strvec_push(b->argv, "-chardev");
 		if (rt->qmp_fd > 0)
@@ -131,7 +131,7 @@ static void build_runtime_head(struct builder *b, const struct qemu_runtime *rt)
 		strvec_pushf(b->argv, "%s/qemu.pid", rt->run_dir);	/* a raw argument: no escaping */
 		strvec_push(b->argv, "-chardev");
 		if (rt->log_dir) {
-			char *log = qemu_opt_escape(rt->log_dir);
+			char *log = qemu_argv_escape(rt->log_dir);
 
 			strvec_pushf(b->argv, "socket,id=serial0,path=%s/serial.sock,server=on,wait=off,logfile=%s/serial.log",
 				     dir, log);
@@ -152,7 +152,7 @@ static void build_firmware(struct builder *b, const struct qemu_runtime *rt)
 
 	if (cfg->firmware != FW_UEFI)
 		return;
-	vars = vm_nvram_path(cfg, rt ? rt->state_dir : NULL);
+	vars = qemu_argv_nvram_path(cfg, rt ? rt->state_dir : NULL);
 	o = json_object();
 	json_object_set_new(o, "driver", json_string("file"));
 	json_object_set_new(o, "filename", jstr(b, "machine.ovmf_code", cfg->ovmf_code));
@@ -373,7 +373,7 @@ static void build_clock(struct builder *b)
 	const struct vm_config *cfg = b->cfg;
 	struct strbuf sb = STRBUF_INIT;
 	static const char *const track[] = { "", "vm", "host", "rt" };
-	char *base = qemu_opt_escape(cfg->clock_base);
+	char *base = qemu_argv_escape(cfg->clock_base);
 
 	strbuf_addf(&sb, "base=%s", base);
 	free(base);
@@ -516,7 +516,7 @@ static void build_nets(struct builder *b)
 	for (size_t i = 0; i < cfg->nr_nets; i++) {
 		const struct vm_net *n = &cfg->nets[i];
 		char *id = xstrfmt("net%zu", i);
-		char *mac = n->mac ? xstrdup(n->mac) : vm_default_mac(cfg->name, i);
+		char *mac = n->mac ? xstrdup(n->mac) : qemu_argv_default_mac(cfg->name, i);
 		json_t *o = json_object();
 
 		json_object_set_new(o, "type", json_string(type[n->type]));

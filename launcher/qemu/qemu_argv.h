@@ -45,12 +45,12 @@ int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, co
 		    struct strvec *argv, struct strvec *warnings, struct strbuf *err);
 
 /* "a,b" -> "a,,b": a value that can sit inside a QEMU key=value option. Caller frees. */
-char *qemu_opt_escape(const char *s);
+char *qemu_argv_escape(const char *s);
 
 /* The VM's OVMF vars file: cfg->nvram or STATE_DIR/NAME/OVMF_VARS.fd. Caller frees. */
-char *vm_nvram_path(const struct vm_config *cfg, const char *state_dir);
+char *qemu_argv_nvram_path(const struct vm_config *cfg, const char *state_dir);
 
 /* The default MAC of NIC 'index': 52:54:00 plus a hash of name and index. Caller frees. */
-char *vm_default_mac(const char *name, size_t index);
+char *qemu_argv_default_mac(const char *name, size_t index);
 
 #endif

@@ -45,61 +45,6 @@ static int pidfd_open_(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-/* Whether process pid has a thread besides its leader. */
-static int has_other_threads(pid_t pid)
-{
-	char path[64];
-	DIR *d;
-	struct dirent *de;
-	int other = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	d = opendir(path);
-	while (d && !other && (de = readdir(d)))
-		other = de->d_name[0] != '.' && atoi(de->d_name) != (int)pid;
-	if (d)
-		closedir(d);
-	return other;
-}
-
-unsigned long long proc_start_time(pid_t pid)
-{
-	char path[64], buf[1024];
-	unsigned long long st = 0;
-	ssize_t n;
-	char *p;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');	/* comm may contain spaces and ')' */
-	if (!p)
-		return 0;
-	/*
-	 * after ") " come field 3 (state) .. field 22 (starttime). A zombie
-	 * leader has exited, but while other threads of it run (QEMU's exit
-	 * takes a moment) the process still holds its memory: alive.
-	 */
-	if (p[1] == ' ' && p[2] == 'Z' && !has_other_threads(pid))
-		return 0;
-	p += 2;
-	for (int field = 3; field < 22 && p; field++) {
-		p = strchr(p, ' ');
-		if (p)
-			p++;
-	}
-	if (p)
-		st = strtoull(p, NULL, 10);
-	return st;
-}
-
 static void child_fail(int fd, int step)
 {
 	struct child_report r = { step, errno };
@@ -197,7 +142,7 @@ static void child_exec(const struct strvec *argv, const char *log_path, const st
 	child_fail(report_fd, STEP_EXEC);
 }
 
-int qemu_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
+int qemu_proc_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
 	       const char *cgroup_procs, int pass_fd, const char *id_path, struct qemu_proc *p, struct strbuf *err)
 {
 	struct child_report r;
@@ -251,7 +196,7 @@ int qemu_spawn(const struct strvec *argv, const char *log_path, const struct cpu
 	return 0;
 }
 
-int qemu_attach(struct qemu_proc *p, pid_t pid, unsigned long long start_time)
+int qemu_proc_attach(struct qemu_proc *p, pid_t pid, unsigned long long start_time)
 {
 	p->pid = pid;
 	p->start_time = start_time;
@@ -272,7 +217,7 @@ int qemu_attach(struct qemu_proc *p, pid_t pid, unsigned long long start_time)
 	return 0;
 }
 
-int qemu_alive(struct qemu_proc *p)
+int qemu_proc_alive(struct qemu_proc *p)
 {
 	if (p->exited || p->pid <= 0)
 		return 0;
@@ -298,11 +243,11 @@ static long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int qemu_wait_exit(struct qemu_proc *p, int timeout_ms)
+int qemu_proc_wait_exit(struct qemu_proc *p, int timeout_ms)
 {
 	long long deadline = mono_ms() + timeout_ms;
 
-	while (qemu_alive(p)) {
+	while (qemu_proc_alive(p)) {
 		long long left = deadline - mono_ms();
 
 		if (left <= 0)
@@ -318,24 +263,24 @@ int qemu_wait_exit(struct qemu_proc *p, int timeout_ms)
 	return 1;
 }
 
-int qemu_signal(struct qemu_proc *p, int sig)
+int qemu_proc_signal(struct qemu_proc *p, int sig)
 {
-	if (!qemu_alive(p))
+	if (!qemu_proc_alive(p))
 		return -1;
 	if (p->pidfd >= 0)
 		return (int)syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0);
 	return kill(p->pid, sig);
 }
 
-void qemu_kill(struct qemu_proc *p, int grace_ms)
+void qemu_proc_kill(struct qemu_proc *p, int grace_ms)
 {
-	if (qemu_signal(p, SIGTERM) == 0 && qemu_wait_exit(p, grace_ms))
+	if (qemu_proc_signal(p, SIGTERM) == 0 && qemu_proc_wait_exit(p, grace_ms))
 		return;
-	if (qemu_signal(p, SIGKILL) == 0)
-		qemu_wait_exit(p, 10000);
+	if (qemu_proc_signal(p, SIGKILL) == 0)
+		qemu_proc_wait_exit(p, 10000);
 }
 
-void qemu_describe_exit(const struct qemu_proc *p, struct strbuf *sb)
+void qemu_proc_describe_exit(const struct qemu_proc *p, struct strbuf *sb)
 {
 	if (!p->is_child || !p->exited)
 		strbuf_addstr(sb, "exited");
@@ -354,7 +299,7 @@ void qemu_proc_release(struct qemu_proc *p)
 	p->pidfd = -1;
 }
 
-void file_tail(const char *path, int lines, struct strbuf *sb)
+void qemu_proc_log_tail(const char *path, int lines, struct strbuf *sb)
 {
 	struct strbuf text = STRBUF_INIT;
 	char buf[4096];

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "util/cpuset.h"
+#include "util/proc.h"
 #include "util/strbuf.h"
 #include "util/strvec.h"
 
@@ -39,30 +40,25 @@ struct qemu_proc {
  * QEMU_SPAWN_NOT_FOUND (reason in err too) when there is no such binary.
  */
 #define QEMU_SPAWN_NOT_FOUND (-2)
-int qemu_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
+int qemu_proc_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
 	       const char *cgroup_procs, int pass_fd, const char *id_path, struct qemu_proc *p, struct strbuf *err);
 
 /* Attach to a running process recorded earlier; 0, or -1 if it is gone. */
-int qemu_attach(struct qemu_proc *p, pid_t pid, unsigned long long start_time);
+int qemu_proc_attach(struct qemu_proc *p, pid_t pid, unsigned long long start_time);
 
-/*
- * Start time of pid from /proc, or 0 when it does not exist or has exited
- * (a zombie leader whose other threads still run has not: it holds its memory).
- */
-unsigned long long proc_start_time(pid_t pid);
 /* Whether p is still running (not a zombie, same start time). */
-int qemu_alive(struct qemu_proc *p);
+int qemu_proc_alive(struct qemu_proc *p);
 /* Wait up to timeout_ms for exit; 1 when it exited, 0 on timeout. */
-int qemu_wait_exit(struct qemu_proc *p, int timeout_ms);
+int qemu_proc_wait_exit(struct qemu_proc *p, int timeout_ms);
 /* Send sig if p is still the process we started; 0 or -1. */
-int qemu_signal(struct qemu_proc *p, int sig);
+int qemu_proc_signal(struct qemu_proc *p, int sig);
 /* SIGTERM, wait, then SIGKILL and wait; returns once the process is gone. */
-void qemu_kill(struct qemu_proc *p, int grace_ms);
+void qemu_proc_kill(struct qemu_proc *p, int grace_ms);
 /* "exited with status 1", "killed by signal 6 (Aborted)", "exited" (not our child). */
-void qemu_describe_exit(const struct qemu_proc *p, struct strbuf *sb);
+void qemu_proc_describe_exit(const struct qemu_proc *p, struct strbuf *sb);
 void qemu_proc_release(struct qemu_proc *p);
 
 /* Append the last 'lines' lines of a file, each prefixed with "  ", to sb. */
-void file_tail(const char *path, int lines, struct strbuf *sb);
+void qemu_proc_log_tail(const char *path, int lines, struct strbuf *sb);
 
 #endif

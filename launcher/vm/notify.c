@@ -9,7 +9,7 @@
 #include "util/strbuf.h"
 #include "util/banned.h"
 
-int service_notify(const char *fmt, ...)
+int notify_service(const char *fmt, ...)
 {
 	static int (*sd_notify_fn)(int unset_environment, const char *state);
 	static int tried;

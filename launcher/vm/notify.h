@@ -11,6 +11,6 @@
 #define MVL_NOTIFY_H
 
 /* sd_notify(0, text) with printf formatting; 0 (also when nobody listens) or -1. */
-int service_notify(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int notify_service(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -1,7 +1,6 @@
 /*
  * pin_apply.c - apply and verify thread pins (see pin_apply.h).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -11,59 +10,9 @@
 #include <unistd.h>
 
 #include "launcher/vm/pin_apply.h"
+#include "util/proc.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
-
-const char *thread_role_name(enum thread_role role)
-{
-	switch (role) {
-	case ROLE_VCPU: return "vcpu";
-	case ROLE_IOTHREAD: return "iothread";
-	case ROLE_EMULATOR: return "emulator";
-	}
-	return "?";
-}
-
-void thread_label(const struct vm_thread *t, struct strbuf *sb)
-{
-	if (t->role == ROLE_VCPU)
-		strbuf_addf(sb, "vcpu%d", t->index);
-	else if (t->role == ROLE_IOTHREAD)
-		strbuf_addf(sb, "iothread %s", t->iothread);
-	else
-		strbuf_addstr(sb, "emulator");
-}
-
-static int cmp_tid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-int proc_threads(pid_t pid, pid_t **tids, size_t *nr)
-{
-	char path[64];
-	DIR *d;
-	struct dirent *de;
-	size_t alloc = 0;
-
-	*tids = NULL;
-	*nr = 0;
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	d = opendir(path);
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		ALLOC_GROW(*tids, *nr + 1, alloc);
-		(*tids)[(*nr)++] = (pid_t)atoi(de->d_name);
-	}
-	closedir(d);
-	qsort(*tids, *nr, sizeof(**tids), cmp_tid);
-	return 0;
-}
 
 static void read_comm(pid_t tid, char comm[16])
 {
@@ -204,7 +153,7 @@ int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 				continue;
 			cpuset_format(&t->planned, &cpus);
 			strbuf_reset(&label);
-			thread_label(t, &label);
+			vm_thread_label(t, &label);
 			strbuf_addf(err, "cannot pin %s (tid %d) to CPUs %s: %s", label.buf, (int)t->tid, cpus.buf, strerror(e));
 			strbuf_release(&cpus);
 			goto out;
@@ -228,7 +177,7 @@ int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 		cpuset_format(&t->planned, &want);
 		cpuset_format(&t->actual, &got);
 		strbuf_reset(&label);
-		thread_label(t, &label);
+		vm_thread_label(t, &label);
 		strbuf_addf(err, "pin of %s (tid %d) did not hold: planned CPUs %s, the kernel reports %s",
 			    label.buf, (int)t->tid, want.buf, got.buf);
 		strbuf_release(&want);
@@ -240,12 +189,4 @@ out:
 	free(tids);
 	strbuf_release(&label);
 	return ret;
-}
-
-void vm_threads_release(struct vm_threads *threads)
-{
-	for (size_t i = 0; i < threads->nr; i++)
-		free(threads->t[i].iothread);
-	free(threads->t);
-	memset(threads, 0, sizeof(*threads));
 }

@@ -11,25 +11,8 @@
 #include <sys/types.h>
 
 #include "launcher/plan/pin_plan.h"
+#include "launcher/vm/vm_thread.h"
 #include "qmp/qmp_cmds.h"
-
-enum thread_role { ROLE_VCPU, ROLE_IOTHREAD, ROLE_EMULATOR };
-
-struct vm_thread {
-	pid_t tid;
-	enum thread_role role;
-	int index;		/* vCPU index; -1 otherwise */
-	char *iothread;		/* iothread id, or NULL */
-	char comm[16];		/* /proc/PID/task/TID/comm */
-	struct cpuset planned;
-	struct cpuset actual;	/* as read back from the kernel */
-	int floating;		/* planned is the shared pool, and follows it (vm_float.c) */
-};
-
-struct vm_threads {
-	struct vm_thread *t;
-	size_t nr, alloc;
-};
 
 /*
  * Classify every thread of 'pid' and pin it as 'plan' says, vCPUs first;
@@ -46,12 +29,5 @@ int pin_thread_get(pid_t tid, struct cpuset *set);
 
 /* Re-read each thread's affinity and comm into t[].actual/comm; 0, or -1 if gone. */
 int pin_read_back(struct vm_threads *threads);
-/* All thread ids of a process, from /proc/PID/task. */
-int proc_threads(pid_t pid, pid_t **tids, size_t *nr);
-
-const char *thread_role_name(enum thread_role role);
-/* "vcpu3", "iothread io0", "emulator" */
-void thread_label(const struct vm_thread *t, struct strbuf *sb);
-void vm_threads_release(struct vm_threads *threads);
 
 #endif

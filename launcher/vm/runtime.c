@@ -45,7 +45,7 @@ static int mkdir_private(const char *path, const char *what, struct strbuf *err)
 
 /*
  * The VM lock. Without 'wait' a lock held for long means busy; but another
- * command that only looks (vm_alive() takes it shared for a moment) must not
+ * command that only looks (vm_host_alive() takes it shared for a moment) must not
  * make 'up' fail, so a held lock is tried again for 200 ms first.
  */
 static int flock_vm(int fd, int wait)

@@ -14,9 +14,11 @@
 
 #include "launcher/vm/vm_float.h"
 #include "launcher/vm/host_plan.h"
+#include "launcher/vm/pin_apply.h"
 #include "launcher/vm/paths.h"
 #include "launcher/vm/runtime.h"
 #include "launcher/vm/vm_state.h"
+#include "util/proc.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 

@@ -21,6 +21,6 @@ int vm_load(const char *arg, const struct vm_dirs *dirs, struct vm_config *cfg, 
  * host_device driver (host_cdrom for an optical drive), anything else
  * "file". vm_load() calls it.
  */
-void vm_disks_probe(struct vm_config *cfg);
+void vm_load_disks_probe(struct vm_config *cfg);
 
 #endif

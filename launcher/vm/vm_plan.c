@@ -24,7 +24,7 @@ int vm_plan_one(const struct vm_config *cfg, const char *topology_xml, const str
 	return 0;
 }
 
-void vm_qemu_runtime(const struct vm_config *cfg, int bare, struct qemu_runtime *rt)
+void vm_plan_qemu_runtime(const struct vm_config *cfg, int bare, struct qemu_runtime *rt)
 {
 	memset(rt, 0, sizeof(*rt));
 	rt->state_dir = mvl_state_root();
@@ -35,7 +35,7 @@ void vm_qemu_runtime(const struct vm_config *cfg, int bare, struct qemu_runtime 
 	rt->qmp_fd = 3;	/* 'up' binds qmp.sock itself and hands QEMU the listening socket */
 }
 
-void vm_qemu_runtime_release(struct qemu_runtime *rt)
+void vm_plan_qemu_runtime_release(struct qemu_runtime *rt)
 {
 	free((char *)rt->run_dir);
 	free((char *)rt->log_dir);

@@ -23,10 +23,10 @@ int vm_plan_one(const struct vm_config *cfg, const char *topology_xml, const str
 
 /*
  * Where 'up' puts QEMU's runtime files for cfg (run_dir and log_dir are allocated:
- * free them with vm_qemu_runtime_release()). 'bare': none of them (only what the config
+ * free them with vm_plan_qemu_runtime_release()). 'bare': none of them (only what the config
  * describes, a command line that runs on its own).
  */
-void vm_qemu_runtime(const struct vm_config *cfg, int bare, struct qemu_runtime *rt);
-void vm_qemu_runtime_release(struct qemu_runtime *rt);
+void vm_plan_qemu_runtime(const struct vm_config *cfg, int bare, struct qemu_runtime *rt);
+void vm_plan_qemu_runtime_release(struct qemu_runtime *rt);
 
 #endif

@@ -19,12 +19,12 @@
 #include "util/wrapper.h"
 #include "util/banned.h"
 
-json_t *vm_thread_to_json(const struct vm_thread *t)
+json_t *vm_state_thread_json(const struct vm_thread *t)
 {
 	json_t *jt = json_object();
 
 	json_object_set_new(jt, "tid", json_integer(t->tid));
-	json_object_set_new(jt, "role", json_string(thread_role_name(t->role)));
+	json_object_set_new(jt, "role", json_string(vm_thread_role_name(t->role)));
 	if (t->role == ROLE_VCPU)
 		json_object_set_new(jt, "vcpu", json_integer(t->index));
 	if (t->iothread)
@@ -72,7 +72,7 @@ int vm_state_write(const char *path, const struct vm_state *st, struct strbuf *e
 	json_object_set_new(o, "owned_cpus", cpuset_to_json(&st->owned));
 	json_object_set_new(o, "dedicated", json_boolean(st->dedicated));
 	for (size_t i = 0; i < st->threads.nr; i++)
-		json_array_append_new(threads, vm_thread_to_json(&st->threads.t[i]));
+		json_array_append_new(threads, vm_state_thread_json(&st->threads.t[i]));
 	json_object_set_new(o, "threads", threads);
 	text = json_dumps(o, JSON_INDENT(1));
 	json_decref(o);

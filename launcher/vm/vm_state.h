@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "launcher/vm/pin_apply.h"
+#include "launcher/vm/vm_thread.h"
 
 struct vm_state {
 	char *name;
@@ -49,6 +49,6 @@ void vm_state_release(struct vm_state *st);
 int vm_state_load_running(const char *name, struct vm_state *st);
 
 /* {"tid", "role", "vcpu" (vCPUs), "iothread" (iothreads), "name", "cpus": planned} (new reference). */
-json_t *vm_thread_to_json(const struct vm_thread *t);
+json_t *vm_state_thread_json(const struct vm_thread *t);
 
 #endif

@@ -17,7 +17,8 @@
 #include "launcher/vm/vm_status.h"
 #include "launcher/vm/paths.h"
 #include "launcher/qemu/qemu_proc.h"
-#include "launcher/vm/vm_up.h"
+#include "launcher/vm/pin_apply.h"
+#include "launcher/vm/vm_handle.h"
 #include "launcher/vm/runtime.h"
 #include "qmp/qmp_cmds.h"
 #include "util/wrapper.h"
@@ -88,7 +89,7 @@ void vm_status_read(const char *name, struct vm_status *s)
 	s->log = runtime_log_path(name, "qemu.log");
 	rt.name = xstrdup(name);
 	rt.dir = runtime_vm_path(name, NULL);
-	if (vm_find_qemu(&rt, &p, &s->st) < 0) {
+	if (vm_handle_find_qemu(&rt, &p, &s->st) < 0) {
 		char *state = runtime_path(&rt, "state.json");
 		int lock_fd = open(rt.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		struct strbuf why = STRBUF_INIT;
@@ -177,7 +178,7 @@ json_t *vm_status_json(const struct vm_status *s)
 	json_object_set_new(o, "reason", s->reason ? json_string_nocheck(s->reason) : json_null());
 	for (size_t i = 0; s->running && i < s->st.threads.nr; i++) {
 		const struct vm_thread *t = &s->st.threads.t[i];
-		json_t *jt = vm_thread_to_json(t);
+		json_t *jt = vm_state_thread_json(t);
 
 		json_object_set_new(jt, "cpus", cpuset_to_json(&t->actual));	/* now, not planned */
 		json_object_set_new(jt, "planned", cpuset_to_json(&t->planned));

@@ -1,5 +1,5 @@
 /*
- * vm_up.c - start/pin/verify/resume, and stop (see vm_up.h).
+ * vm_up.c - start, pin, verify, resume (see vm_up.h).
  *
  * DESIGN
  * QEMU starts paused (-S) with its CPU affinity already set to the emulator
@@ -24,12 +24,14 @@
 
 #include "launcher/vm/vm_up.h"
 #include "launcher/vm/paths.h"
+#include "launcher/vm/pin_apply.h"
 #include "launcher/vm/host_plan.h"
 #include "launcher/check/check.h"
 #include "launcher/host/host_prep.h"
 #include "launcher/plan/pin_plan.h"
 #include "launcher/qemu/qemu_argv.h"
 #include "launcher/vm/vm_float.h"
+#include "launcher/vm/vm_host.h"
 #include "launcher/vm/vm_plan.h"
 #include "qmp/qmp_cmds.h"
 #include "util/atomic_file.h"
@@ -37,69 +39,6 @@
 #include "util/trust.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
-
-static int read_small_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return (int)n;
-}
-
-/* Whether pid's command line contains 'needle' (our pidfile path). */
-static int cmdline_has(pid_t pid, const char *needle)
-{
-	char path[64], buf[65536];
-	int n;
-
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	n = read_small_file(path, buf, sizeof(buf));
-	if (n <= 0)
-		return 0;
-	for (int i = 0; i < n; i += (int)strlen(buf + i) + 1)
-		if (!strcmp(buf + i, needle))
-			return 1;
-	return 0;
-}
-
-int vm_find_qemu(const struct vm_runtime *rt, struct qemu_proc *p, struct vm_state *st)
-{
-	char *state_path = runtime_path(rt, "state.json");
-	char *pid_path = runtime_path(rt, "qemu.pid"), *id_path = runtime_path(rt, "qemu.id");
-	struct strbuf ignore = STRBUF_INIT;
-	char buf[64];
-	int ret = -1;
-
-	memset(st, 0, sizeof(*st));
-	if (vm_state_read(state_path, st, &ignore) == 0) {
-		ret = qemu_attach(p, st->pid, st->start_time);
-	} else if (read_small_file(id_path, buf, sizeof(buf)) > 0) {
-		/* 'up' died (or is at work) between the fork and state.json: the child said who it is */
-		int pid = 0;
-		unsigned long long start = 0;
-
-		if (sscanf(buf, "%d %llu", &pid, &start) == 2 && pid > 0)
-			ret = qemu_attach(p, (pid_t)pid, start);
-	} else if (read_small_file(pid_path, buf, sizeof(buf)) > 0) {
-		/* 'up' died before state.json: trust qemu.pid only if that process names it */
-		pid_t pid = (pid_t)atoi(buf);
-
-		if (pid > 0 && cmdline_has(pid, pid_path))
-			ret = qemu_attach(p, pid, proc_start_time(pid));
-	}
-	strbuf_release(&ignore);
-	free(state_path);
-	free(pid_path);
-	free(id_path);
-	return ret;
-}
 
 /* The largest OVMF vars template read (the 4M build's is 540 KiB). */
 #define NVRAM_MAX (64 << 20)
@@ -132,7 +71,7 @@ static int read_file(const char *path, struct strbuf *sb)
  */
 static int prepare_nvram(const struct vm_config *cfg, char **path_out, struct strbuf *err)
 {
-	char *path = vm_nvram_path(cfg, mvl_state_root());
+	char *path = qemu_argv_nvram_path(cfg, mvl_state_root());
 	char *dir = xstrdup(path);
 	struct strbuf tmpl = STRBUF_INIT;
 	struct stat st;
@@ -193,7 +132,7 @@ static int check_ghost(struct vm_handle *h, struct strvec *notes, struct strbuf 
 	struct vm_state st;
 	int ret = 0;
 
-	if (vm_find_qemu(&h->rt, &p, &st) == 0) {
+	if (vm_handle_find_qemu(&h->rt, &p, &st) == 0) {
 		strbuf_addf(err, "VM '%s' is already running (QEMU pid %d)\nhint: see 'mvlaunch status %s'",
 			    h->rt.name, (int)p.pid, h->rt.name);
 		ret = -1;
@@ -239,11 +178,11 @@ static int connect_qmp(struct vm_handle *h, int timeout_ms, struct strbuf *err)
 
 	if ((r = qmp_connect(&h->qmp, sock, timeout_ms, &e)) < 0) {
 		/* QEMU closing the socket means it died: say how, with its log */
-		if (!qemu_alive(&h->proc) || (qemu_wait_exit(&h->proc, 200) && !qemu_alive(&h->proc))) {
+		if (!qemu_proc_alive(&h->proc) || (qemu_proc_wait_exit(&h->proc, 200) && !qemu_proc_alive(&h->proc))) {
 			strbuf_addstr(err, "QEMU ");
-			qemu_describe_exit(&h->proc, err);
+			qemu_proc_describe_exit(&h->proc, err);
 			strbuf_addstr(err, " while starting; the end of its log:");
-			file_tail(log, 8, err);
+			qemu_proc_log_tail(log, 8, err);
 		} else if (r == QMP_TIMEOUT) {
 			strbuf_addf(err, "QEMU did not answer on QMP ('%s') within %d ms", sock, timeout_ms);
 		} else {
@@ -332,7 +271,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	int nvram_created = 0, listen_fd = -1, root_fd = -1, floated = 0, ret = -1, spawned;
 	struct cpuset pool;
 
-	vm_qemu_runtime(cfg, 0, &qrt);	/* the same as 'mvlaunch argv' prints */
+	vm_plan_qemu_runtime(cfg, 0, &qrt);	/* the same as 'mvlaunch argv' prints */
 	if (runtime_lock(&h->rt, cfg->name, 0, err) < 0)
 		goto out;
 	if (check_ghost(h, notes, err) < 0) {
@@ -403,7 +342,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		goto fail;
 	step(opts, "starting QEMU");
 	id_path = runtime_path(&h->rt, "qemu.id");
-	spawned = qemu_spawn(&argv, log, &plan.emulator, prep.qemu_cgroup_procs, listen_fd, id_path, &h->proc, err);
+	spawned = qemu_proc_spawn(&argv, log, &plan.emulator, prep.qemu_cgroup_procs, listen_fd, id_path, &h->proc, err);
 	if (spawned < 0) {
 		if (spawned == QEMU_SPAWN_NOT_FOUND)
 			strbuf_addf(err, "\nhint: install QEMU ('make deps' or 'apt-get install qemu-system-x86'), "
@@ -455,7 +394,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	goto out;
 fail:
 	if (h->proc.pid > 0 && !h->proc.exited)
-		qemu_kill(&h->proc, 3000);
+		qemu_proc_kill(&h->proc, 3000);
 	qmp_close(h->qmp);
 	h->qmp = NULL;
 	runtime_clean(&h->rt);
@@ -491,255 +430,7 @@ out:
 	qmp_iothreads_free(io, nr_io);
 	strvec_clear(&argv);
 	pin_plan_release(&plan);
-	vm_qemu_runtime_release(&qrt);
+	vm_plan_qemu_runtime_release(&qrt);
 	return ret;
 }
 
-void vm_handle_release(struct vm_handle *h)
-{
-	qmp_close(h->qmp);
-	h->qmp = NULL;
-	qemu_proc_release(&h->proc);
-	runtime_release(&h->rt);
-	vm_state_release(&h->state);
-}
-
-int hears_acpi_state(const char *status)
-{
-	return !strcmp(status, "running") || !strcmp(status, "suspended");
-}
-
-/* Wait for QEMU to exit after the power-down, telling o->progress each second. */
-static int wait_powerdown(struct vm_handle *h, const struct vm_stop_opts *o)
-{
-	int waited = 0;
-
-	while (waited < o->timeout_ms) {
-		int slice = o->timeout_ms - waited < 1000 ? o->timeout_ms - waited : 1000;
-
-		if (qemu_wait_exit(&h->proc, slice))
-			return 1;
-		waited += slice;
-		if (o->progress)
-			o->progress(o->data, waited, o->timeout_ms);
-	}
-	return !qemu_alive(&h->proc);
-}
-
-enum vm_stop_how vm_stop(struct vm_handle *h, const struct vm_stop_opts *o, char **status)
-{
-	struct strbuf ignore = STRBUF_INIT;
-	enum vm_stop_how how = STOP_GONE;
-	char *state = NULL;
-
-	if (!qemu_alive(&h->proc))
-		goto clean;
-	if (h->qmp && qmp_query_status(h->qmp, &state, &ignore) < 0)
-		state = NULL;
-	if (!o->force && !state && !o->kill_after) {
-		/* no QMP, no power button: signals would pull the plug, which nobody asked for */
-		how = STOP_UNREACHABLE;
-		goto out;
-	}
-	if (!o->force && h->qmp && state && hears_acpi_state(state)) {
-		strbuf_reset(&ignore);
-		if (qmp_simple(h->qmp, "system_powerdown", &ignore) == 0) {
-			/* QMP serves one client: let 'status' in while the guest shuts down */
-			qmp_close(h->qmp);
-			h->qmp = NULL;
-			if (wait_powerdown(h, o)) {
-				how = STOP_POWERDOWN;
-				goto clean;
-			}
-			if (!o->kill_after) {
-				how = STOP_STILL_RUNNING;
-				goto out;
-			}
-			if (vm_reconnect(h) < 0)
-				h->qmp = NULL;	/* stop it with signals then */
-		}
-	}
-	strbuf_reset(&ignore);
-	/* quit may or may not be answered before the socket closes */
-	if (h->qmp && (qmp_simple(h->qmp, "quit", &ignore), qemu_wait_exit(&h->proc, 5000))) {
-		how = STOP_QUIT;
-		goto clean;
-	}
-	if (qemu_signal(&h->proc, SIGTERM) == 0 && qemu_wait_exit(&h->proc, 5000)) {
-		how = STOP_TERM;
-		goto clean;
-	}
-	qemu_signal(&h->proc, SIGKILL);
-	qemu_wait_exit(&h->proc, 10000);
-	how = STOP_KILL;
-clean:
-	qmp_close(h->qmp);
-	h->qmp = NULL;
-	runtime_clean(&h->rt);
-out:
-	if (status)
-		*status = state ? state : xstrdup("");
-	else
-		free(state);
-	strbuf_release(&ignore);
-	return how;
-}
-
-int vm_host_reconcile(const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err)
-{
-	return vm_host_release(NULL, dirs, notes, err);
-}
-
-int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err)
-{
-	struct host_plan hp = HOST_PLAN_INIT;
-	struct host_prep prep;
-	char *state = runtime_host_state_path();
-	int root_fd, ret = -1, held = access(state, F_OK) == 0;
-
-	free(state);
-	if (!held)
-		return 0;	/* nobody holds anything: no topology to load, no lock to take */
-	root_fd = runtime_lock_root(err);
-	vm_host_prep_init(&prep, NULL, NULL, 0);
-	if (root_fd < 0)
-		goto out;
-	if (host_plan_init(&hp, NULL, NULL, dirs, NULL, 0, err) < 0)
-		goto out;
-	host_prep_release(&prep);
-	vm_host_prep_init(&prep, &hp.hc, &hp.topo, 0);
-	ret = name ? host_prep_unhold(&prep, name, err) : host_prep_reconcile(&prep, err);
-	for (size_t i = 0; notes && i < prep.notes.nr; i++)
-		strvec_push(notes, prep.notes.v[i]);
-out:
-	if (root_fd >= 0)
-		close(root_fd);
-	host_prep_release(&prep);
-	host_plan_release(&hp);
-	return ret;
-}
-
-int vm_alive(const char *name)
-{
-	struct vm_runtime rt = VM_RUNTIME_INIT;
-	struct qemu_proc p = QEMU_PROC_INIT;
-	struct vm_state st;
-	int fd, alive = 0;
-
-	memset(&st, 0, sizeof(st));
-	rt.name = xstrdup(name);
-	rt.dir = runtime_vm_path(name, NULL);
-	/* someone is starting or stopping it: its QEMU may not have said who it is yet */
-	fd = open(rt.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0) {
-		if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK)
-			alive = 1;
-		close(fd);
-	}
-	if (!alive && vm_find_qemu(&rt, &p, &st) == 0)
-		alive = 1;
-	qemu_proc_release(&p);
-	vm_state_release(&st);
-	runtime_release(&rt);
-	return alive;
-}
-
-static int add_qemu_pid(const char *name, void *data)
-{
-	struct { pid_t *v; size_t nr, alloc; } *pids = data;
-	struct vm_state vs;
-
-	if (vm_state_load_running(name, &vs)) {
-		ALLOC_GROW(pids->v, pids->nr + 1, pids->alloc);
-		pids->v[pids->nr++] = vs.pid;
-		vm_state_release(&vs);
-	}
-	return 0;
-}
-
-static pid_t *running_qemu_pids(size_t *nr)
-{
-	struct { pid_t *v; size_t nr, alloc; } pids = { 0 };
-
-	runtime_for_each(add_qemu_pid, &pids);
-	*nr = pids.nr;
-	return pids.v;
-}
-
-static const struct host_vms host_vms = { .alive = vm_alive, .qemu_pids = running_qemu_pids };
-
-void vm_host_prep_init(struct host_prep *prep, const struct host_config *hc, const struct host_topo *topo, int dry_run)
-{
-	char *state = runtime_host_state_path();
-
-	host_prep_init(prep, state, &host_vms, hc, topo, dry_run);
-	free(state);
-}
-
-json_t *vm_host_status(struct strbuf *err)
-{
-	char *state = runtime_host_state_path();
-	json_t *st = host_prep_status(state, err);
-
-	free(state);
-	return st;
-}
-
-int vm_reconnect(struct vm_handle *h)
-{
-	char *sock = runtime_path(&h->rt, "qmp.sock");
-	struct strbuf ignore = STRBUF_INIT;
-	int r = qmp_connect(&h->qmp, sock, 5000, &ignore);
-
-	if (r < 0)
-		h->qmp = NULL;
-	free(sock);
-	strbuf_release(&ignore);
-	return r;
-}
-
-int vm_reclaim(struct vm_handle *h, struct strbuf *err)
-{
-	char *name = xstrdup(h->rt.name);
-	char *state_path;
-	struct vm_state st;
-	struct strbuf ignore = STRBUF_INIT;
-	int ours;
-
-	runtime_release(&h->rt);
-	if (runtime_lock(&h->rt, name, 1, err) < 0) {
-		free(name);
-		return -1;
-	}
-	free(name);
-	state_path = runtime_path(&h->rt, "state.json");
-	ours = vm_state_read(state_path, &st, &ignore) < 0 ||
-	       (st.pid == h->proc.pid && st.start_time == h->proc.start_time);
-	vm_state_release(&st);
-	free(state_path);
-	if (!ours) {
-		runtime_release(&h->rt);
-		strbuf_release(&ignore);
-		return 0;
-	}
-	if (!h->qmp && qemu_alive(&h->proc))
-		vm_reconnect(h);
-	strbuf_release(&ignore);
-	return 1;
-}
-
-int vm_attach(const char *name, struct vm_handle *h, int *was_gone, struct strbuf *err)
-{
-	*was_gone = 0;
-	if (!runtime_exists(name))
-		return 0;
-	if (runtime_lock(&h->rt, name, 1, err) < 0)
-		return -1;
-	if (vm_find_qemu(&h->rt, &h->proc, &h->state) < 0) {
-		*was_gone = h->state.pid != 0;
-		runtime_clean(&h->rt);
-		return 0;
-	}
-	vm_reconnect(h);	/* without QMP it is stopped with signals */
-	return 1;
-}

@@ -17,7 +17,7 @@
 #include "launcher/qemu/qemu_proc.h"
 #include "launcher/vm/runtime.h"
 #include "launcher/vm/vm_state.h"
-#include "launcher/vm/vm_up.h"
+#include "launcher/vm/vm_host.h"
 #include "util/wrapper.h"
 
 static char root[64];

@@ -19,6 +19,7 @@
 
 #include "tests/unit/unit.h"
 #include "launcher/vm/pin_apply.h"
+#include "util/proc.h"
 #include "util/wrapper.h"
 
 #define NR_WORKERS 3
@@ -153,17 +154,17 @@ static void test_pin_apply_role_names(void **state)
 	struct strbuf sb = STRBUF_INIT;
 
 	(void)state;
-	assert_string_equal(thread_role_name(ROLE_VCPU), "vcpu");
-	assert_string_equal(thread_role_name(ROLE_IOTHREAD), "iothread");
-	assert_string_equal(thread_role_name(ROLE_EMULATOR), "emulator");
-	assert_string_equal(thread_role_name((enum thread_role)7), "?");
+	assert_string_equal(vm_thread_role_name(ROLE_VCPU), "vcpu");
+	assert_string_equal(vm_thread_role_name(ROLE_IOTHREAD), "iothread");
+	assert_string_equal(vm_thread_role_name(ROLE_EMULATOR), "emulator");
+	assert_string_equal(vm_thread_role_name((enum thread_role)7), "?");
 	io.iothread = (char *)"io0";
 	strbuf_addstr(&sb, "[");
-	thread_label(&v, &sb);
+	vm_thread_label(&v, &sb);
 	strbuf_addstr(&sb, "|");
-	thread_label(&io, &sb);
+	vm_thread_label(&io, &sb);
 	strbuf_addstr(&sb, "|");
-	thread_label(&em, &sb);
+	vm_thread_label(&em, &sb);
 	strbuf_addstr(&sb, "]");
 	assert_string_equal(sb.buf, "[vcpu3|iothread io0|emulator]");
 	strbuf_release(&sb);

@@ -354,7 +354,7 @@ static void test_qemu_argv_numa_plan(void **state)
 
 static void test_qemu_argv_default_mac(void **state)
 {
-	char *a = vm_default_mac("vm", 0), *b = vm_default_mac("vm", 1), *c = vm_default_mac("vm", 0);
+	char *a = qemu_argv_default_mac("vm", 0), *b = qemu_argv_default_mac("vm", 1), *c = qemu_argv_default_mac("vm", 0);
 
 	(void)state;
 	assert_string_equal(a, c);	/* stable across runs */
@@ -368,8 +368,8 @@ static void test_qemu_argv_default_mac(void **state)
 	 * lease and Windows' network profile. FNV-1a of the name, then of the
 	 * NIC's index; these values were computed apart from this code.
 	 */
-	a = vm_default_mac("win11", 0);
-	b = vm_default_mac("win11", 1);
+	a = qemu_argv_default_mac("win11", 0);
+	b = qemu_argv_default_mac("win11", 1);
 	assert_string_equal(a, "52:54:00:cd:d6:31");
 	assert_string_equal(b, "52:54:00:cd:d4:9e");
 	free(a);

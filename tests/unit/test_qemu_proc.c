@@ -1,12 +1,12 @@
 /*
  * test_qemu_proc.c - unit tests for launcher/qemu/qemu_proc.c with real,
  * short-lived children standing in for QEMU (/bin/sleep, /bin/sh): what
- * qemu_spawn() gives the child (its session, stdin, log, umask, affinity,
+ * qemu_proc_spawn() gives the child (its session, stdin, log, umask, affinity,
  * identity file, fd 3 and no other descriptor), each failure before exec
  * with its exact message, exit descriptions, a TERM that escalates to KILL,
- * identity by pid + start time (qemu_attach() refuses a wrong start time),
+ * identity by pid + start time (qemu_proc_attach() refuses a wrong start time),
  * the start time of this process, a zombie leader whose other thread still
- * runs, and file_tail().
+ * runs, and qemu_proc_log_tail().
  */
 #include <dirent.h>
 #include <errno.h>
@@ -76,7 +76,7 @@ static char *slurp(const char *path)
 	return strbuf_detach(&sb);
 }
 
-/* Start argv (NULL-terminated) with qemu_spawn(); expect success. */
+/* Start argv (NULL-terminated) with qemu_proc_spawn(); expect success. */
 static void spawn(struct qemu_proc *p, const char *log, const struct cpuset *affinity, int pass_fd, const char *id,
 		  const char **argv)
 {
@@ -85,8 +85,8 @@ static void spawn(struct qemu_proc *p, const char *log, const struct cpuset *aff
 
 	for (size_t i = 0; argv[i]; i++)
 		strvec_push(&sv, argv[i]);
-	if (qemu_spawn(&sv, log, affinity, NULL, pass_fd, id, p, &err) < 0) {
-		print_error("qemu_spawn: %s\n", err.buf);
+	if (qemu_proc_spawn(&sv, log, affinity, NULL, pass_fd, id, p, &err) < 0) {
+		print_error("qemu_proc_spawn: %s\n", err.buf);
 		fail();
 	}
 	track(p->pid);
@@ -232,17 +232,17 @@ static void test_qemu_proc_spawn_sleep(void **state)
 	assert_true(cpuset_equal(&got, &cpu1));
 
 	/* running: a wait of 0 ms times out; TERM ends it, and it is reaped */
-	assert_int_equal(qemu_alive(&p), 1);
-	assert_int_equal(qemu_wait_exit(&p, 0), 0);
-	assert_int_equal(qemu_signal(&p, SIGTERM), 0);
-	assert_int_equal(qemu_wait_exit(&p, 10000), 1);
+	assert_int_equal(qemu_proc_alive(&p), 1);
+	assert_int_equal(qemu_proc_wait_exit(&p, 0), 0);
+	assert_int_equal(qemu_proc_signal(&p, SIGTERM), 0);
+	assert_int_equal(qemu_proc_wait_exit(&p, 10000), 1);
 	assert_int_equal(p.exited, 1);
-	assert_int_equal(qemu_alive(&p), 0);
-	assert_int_equal(qemu_signal(&p, SIGTERM), -1);
+	assert_int_equal(qemu_proc_alive(&p), 0);
+	assert_int_equal(qemu_proc_signal(&p, SIGTERM), -1);
 	assert_true(proc_start_time(p.pid) == 0);
 	assert_int_equal(waitpid(p.pid, NULL, WNOHANG), -1);	/* already reaped */
 	assert_int_equal(errno, ECHILD);
-	qemu_describe_exit(&p, &err);
+	qemu_proc_describe_exit(&p, &err);
 	assert_string_equal(err.buf, "was killed by signal 15 (Terminated)");
 	qemu_proc_release(&p);
 	assert_int_equal(p.pidfd, -1);
@@ -267,15 +267,15 @@ static void test_qemu_proc_exit_status(void **state)
 
 	(void)state;
 	spawn(&p, log, NULL, -1, NULL, script);
-	assert_int_equal(qemu_wait_exit(&p, 10000), 1);
-	qemu_describe_exit(&p, &sb);
+	assert_int_equal(qemu_proc_wait_exit(&p, 10000), 1);
+	qemu_proc_describe_exit(&p, &sb);
 	assert_string_equal(sb.buf, "exited with status 3");
 	qemu_proc_release(&p);
 
 	spawn(&q, log, NULL, -1, NULL, (const char *[]){ "/bin/sh", "-c", "echo second", NULL });
-	assert_int_equal(qemu_wait_exit(&q, 10000), 1);
+	assert_int_equal(qemu_proc_wait_exit(&q, 10000), 1);
 	strbuf_reset(&sb);
-	qemu_describe_exit(&q, &sb);
+	qemu_proc_describe_exit(&q, &sb);
 	assert_string_equal(sb.buf, "exited with status 0");
 	qemu_proc_release(&q);
 	s = slurp(log);
@@ -283,13 +283,13 @@ static void test_qemu_proc_exit_status(void **state)
 	free(s);
 
 	strbuf_reset(&sb);
-	file_tail(log, 2, &sb);
+	qemu_proc_log_tail(log, 2, &sb);
 	assert_string_equal(sb.buf, "\n  err\n  second");
 	free(log);
 	strbuf_release(&sb);
 }
 
-/* Expect qemu_spawn() to fail with code 'rc' and exactly 'want', the child reaped. */
+/* Expect qemu_proc_spawn() to fail with code 'rc' and exactly 'want', the child reaped. */
 static void expect_spawn_error(const char *prog, const char *log, const struct cpuset *affinity, const char *cgroup,
 			       const char *id, int rc, const char *want)
 {
@@ -299,7 +299,7 @@ static void expect_spawn_error(const char *prog, const char *log, const struct c
 
 	strvec_push(&sv, prog);
 	strvec_push(&sv, "30");
-	assert_int_equal(qemu_spawn(&sv, log, affinity, cgroup, -1, id, &p, &err), rc);
+	assert_int_equal(qemu_proc_spawn(&sv, log, affinity, cgroup, -1, id, &p, &err), rc);
 	track(p.pid);
 	assert_string_equal(err.buf, want);
 	assert_int_equal(p.exited, 1);
@@ -367,7 +367,7 @@ static void test_qemu_proc_pass_fd(void **state)
 	close(fds[0]);
 	close(stray);
 	assert_string_equal(sb.buf, "via3\n");
-	assert_int_equal(qemu_wait_exit(&p, 10000), 1);
+	assert_int_equal(qemu_proc_wait_exit(&p, 10000), 1);
 	s = slurp(log);
 	assert_string_equal(s, "closed\n");
 	free(s);
@@ -392,18 +392,18 @@ static void test_qemu_proc_kill(void **state)
 	close(fds[1]);
 	assert_int_equal(read(fds[0], &c, 1), 1);	/* the trap is set */
 	close(fds[0]);
-	qemu_kill(&p, 100);
+	qemu_proc_kill(&p, 100);
 	assert_int_equal(p.exited, 1);
-	qemu_describe_exit(&p, &sb);
+	qemu_proc_describe_exit(&p, &sb);
 	assert_string_equal(sb.buf, "was killed by signal 9 (Killed)");
 	qemu_proc_release(&p);
 
 	spawn(&q, log, NULL, -1, NULL, (const char *[]){ "/bin/sleep", "30", NULL });
-	qemu_kill(&q, 10000);
+	qemu_proc_kill(&q, 10000);
 	strbuf_reset(&sb);
-	qemu_describe_exit(&q, &sb);
+	qemu_proc_describe_exit(&q, &sb);
 	assert_string_equal(sb.buf, "was killed by signal 15 (Terminated)");
-	qemu_kill(&q, 10000);	/* gone already: nothing to do */
+	qemu_proc_kill(&q, 10000);	/* gone already: nothing to do */
 	qemu_proc_release(&q);
 	free(log);
 	strbuf_release(&sb);
@@ -418,53 +418,53 @@ static void test_qemu_proc_attach(void **state)
 	char *log = at("qemu.log");
 
 	(void)state;
-	assert_int_equal(qemu_attach(&p, getpid(), self), 0);
+	assert_int_equal(qemu_proc_attach(&p, getpid(), self), 0);
 	assert_int_equal(p.pid, getpid());
 	assert_true(p.start_time == self);
 	assert_int_equal(p.is_child, 0);
 	assert_int_equal(p.exited, 0);
 	assert_true(p.pidfd >= 0);
-	assert_int_equal(qemu_alive(&p), 1);
-	assert_int_equal(qemu_signal(&p, 0), 0);
-	qemu_describe_exit(&p, &sb);
+	assert_int_equal(qemu_proc_alive(&p), 1);
+	assert_int_equal(qemu_proc_signal(&p, 0), 0);
+	qemu_proc_describe_exit(&p, &sb);
 	assert_string_equal(sb.buf, "exited");	/* not our child: no status to tell */
 	qemu_proc_release(&p);
 
 	/* the same pid, another start time: a recycled pid, not ours */
-	assert_int_equal(qemu_attach(&p, getpid(), self + 1), -1);
+	assert_int_equal(qemu_proc_attach(&p, getpid(), self + 1), -1);
 	assert_int_equal(p.exited, 1);
 	assert_int_equal(p.pidfd, -1);
-	assert_int_equal(qemu_alive(&p), 0);
-	assert_int_equal(qemu_signal(&p, SIGTERM), -1);	/* we are still here */
-	assert_int_equal(qemu_wait_exit(&p, 10000), 1);
-	assert_int_equal(qemu_attach(&p, 0, 0), -1);
-	assert_int_equal(qemu_attach(&p, -1, self), -1);
-	assert_int_equal(qemu_attach(&p, no_such_pid(), self), -1);
+	assert_int_equal(qemu_proc_alive(&p), 0);
+	assert_int_equal(qemu_proc_signal(&p, SIGTERM), -1);	/* we are still here */
+	assert_int_equal(qemu_proc_wait_exit(&p, 10000), 1);
+	assert_int_equal(qemu_proc_attach(&p, 0, 0), -1);
+	assert_int_equal(qemu_proc_attach(&p, -1, self), -1);
+	assert_int_equal(qemu_proc_attach(&p, no_such_pid(), self), -1);
 	/*
 	 * start time 0 is proc_start_time()'s answer for a process that is
 	 * gone: as a recorded identity it names nobody (it made a dead QEMU
 	 * look alive when its pid was free)
 	 */
-	assert_int_equal(qemu_attach(&p, no_such_pid(), 0), -1);
-	assert_int_equal(qemu_alive(&p), 0);
-	assert_int_equal(qemu_attach(&p, getpid(), 0), -1);
-	assert_int_equal(qemu_alive(&p), 0);
+	assert_int_equal(qemu_proc_attach(&p, no_such_pid(), 0), -1);
+	assert_int_equal(qemu_proc_alive(&p), 0);
+	assert_int_equal(qemu_proc_attach(&p, getpid(), 0), -1);
+	assert_int_equal(qemu_proc_alive(&p), 0);
 
 	/* attached to a process we did not start this way: its end is seen through /proc and the pidfd */
 	spawn(&s, log, NULL, -1, NULL, (const char *[]){ "/bin/sleep", "30", NULL });
-	assert_int_equal(qemu_attach(&p, s.pid, s.start_time), 0);
-	assert_int_equal(qemu_alive(&p), 1);
-	assert_int_equal(qemu_wait_exit(&p, 0), 0);
-	assert_int_equal(qemu_signal(&p, SIGKILL), 0);
-	assert_int_equal(qemu_wait_exit(&p, 10000), 1);	/* a zombie is gone */
+	assert_int_equal(qemu_proc_attach(&p, s.pid, s.start_time), 0);
+	assert_int_equal(qemu_proc_alive(&p), 1);
+	assert_int_equal(qemu_proc_wait_exit(&p, 0), 0);
+	assert_int_equal(qemu_proc_signal(&p, SIGKILL), 0);
+	assert_int_equal(qemu_proc_wait_exit(&p, 10000), 1);	/* a zombie is gone */
 	assert_int_equal(p.exited, 1);
 	assert_int_equal(p.is_child, 0);
-	assert_int_equal(qemu_wait_exit(&s, 10000), 1);	/* its parent (us) reaps it */
+	assert_int_equal(qemu_proc_wait_exit(&s, 10000), 1);	/* its parent (us) reaps it */
 	strbuf_reset(&sb);
-	qemu_describe_exit(&s, &sb);
+	qemu_proc_describe_exit(&s, &sb);
 	assert_string_equal(sb.buf, "was killed by signal 9 (Killed)");
 	strbuf_reset(&sb);
-	qemu_describe_exit(&p, &sb);
+	qemu_proc_describe_exit(&p, &sb);
 	assert_string_equal(sb.buf, "exited");
 	qemu_proc_release(&p);
 	qemu_proc_release(&s);
@@ -533,11 +533,11 @@ static void test_qemu_proc_zombie_leader(void **state)
 	}
 	assert_int_equal(proc_state(pid), 'Z');
 	assert_true(proc_start_time(pid) == start);
-	assert_int_equal(qemu_attach(&p, pid, start), 0);
-	assert_int_equal(qemu_alive(&p), 1);
+	assert_int_equal(qemu_proc_attach(&p, pid, start), 0);
+	assert_int_equal(qemu_proc_alive(&p), 1);
 
 	close(fds[1]);	/* the thread reads EOF and ends the process */
-	assert_int_equal(qemu_wait_exit(&p, 10000), 1);
+	assert_int_equal(qemu_proc_wait_exit(&p, 10000), 1);
 	assert_true(proc_start_time(pid) == 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
@@ -556,20 +556,20 @@ static void test_qemu_proc_file_tail(void **state)
 	assert_non_null(f);
 	fputs("one\ntwo\nthree\nfour\n\n\n", f);
 	fclose(f);
-	file_tail(path, 2, &sb);
+	qemu_proc_log_tail(path, 2, &sb);
 	assert_string_equal(sb.buf, "\n  three\n  four");
 	strbuf_reset(&sb);
-	file_tail(path, 10, &sb);
+	qemu_proc_log_tail(path, 10, &sb);
 	assert_string_equal(sb.buf, "\n  one\n  two\n  three\n  four");
 	strbuf_reset(&sb);
-	file_tail(path, 1, &sb);
+	qemu_proc_log_tail(path, 1, &sb);
 	assert_string_equal(sb.buf, "\n  four");
 
 	/* appends to what is there; a missing file adds nothing */
 	strbuf_reset(&sb);
 	strbuf_addstr(&sb, "QEMU exited; its log:");
-	file_tail(path, 1, &sb);
-	file_tail("/nonexistent/log", 3, &sb);
+	qemu_proc_log_tail(path, 1, &sb);
+	qemu_proc_log_tail("/nonexistent/log", 3, &sb);
 	assert_string_equal(sb.buf, "QEMU exited; its log:\n  four");
 
 	/* 20000 lines of 9 bytes: the last 16384 bytes hold the end of one ("179") and 1820 whole lines */
@@ -579,10 +579,10 @@ static void test_qemu_proc_file_tail(void **state)
 		fprintf(f, "l%07d\n", i);
 	fclose(f);
 	strbuf_reset(&sb);
-	file_tail(path, 2, &sb);
+	qemu_proc_log_tail(path, 2, &sb);
 	assert_string_equal(sb.buf, "\n  l0019998\n  l0019999");
 	strbuf_reset(&sb);
-	file_tail(path, 100000, &sb);
+	qemu_proc_log_tail(path, 100000, &sb);
 	assert_int_equal(strncmp(sb.buf, "\n  179\n  l0018180\n", 18), 0);
 	assert_int_equal(sb.len, 6 + 1820 * 11);
 	free(path);

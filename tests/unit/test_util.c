@@ -134,10 +134,10 @@ static void test_util_opt_escape(void **state)
 	char *s;
 
 	(void)state;
-	s = qemu_opt_escape("evil,debug-threads=on,process=pwn");
+	s = qemu_argv_escape("evil,debug-threads=on,process=pwn");
 	assert_string_equal(s, "evil,,debug-threads=on,,process=pwn");
 	free(s);
-	s = qemu_opt_escape(",,");
+	s = qemu_argv_escape(",,");
 	assert_string_equal(s, ",,,,");
 	free(s);
 }

@@ -5,7 +5,7 @@
  * from the VMs directory, an untrusted or wrong host.toml, a missing
  * topology, a VM that does not fit), and on this host with running VMs in
  * a temporary $MVLAUNCH_RUNDIR (their CPUs held, the VM's own record and
- * a crashed VM's not; the memory note). vm_qemu_runtime(): run_dir,
+ * a crashed VM's not; the memory note). vm_plan_qemu_runtime(): run_dir,
  * log_dir and state_dir from $MVLAUNCH_RUNDIR/LOGDIR/STATEDIR or the
  * defaults, QMP as fd 3, and a bare runtime with none of them.
  */
@@ -357,7 +357,7 @@ static void test_vm_plan_qemu_runtime(void **state)
 
 	(void)state;
 	cfg_load(&cfg, "[cpu]\nvcpus = 1\n");
-	vm_qemu_runtime(&cfg, 0, &rt);
+	vm_plan_qemu_runtime(&cfg, 0, &rt);
 	want = xstrfmt("%s/run/vm1", tmp);
 	assert_string_equal(rt.run_dir, want);
 	free(want);
@@ -368,30 +368,30 @@ static void test_vm_plan_qemu_runtime(void **state)
 	assert_string_equal(rt.state_dir, want);
 	free(want);
 	assert_int_equal(rt.qmp_fd, 3);	/* 'up' hands QEMU its listening qmp.sock */
-	vm_qemu_runtime_release(&rt);
+	vm_plan_qemu_runtime_release(&rt);
 	assert_null(rt.run_dir);
 	assert_null(rt.log_dir);
 
 	/* bare: only what the config describes */
-	vm_qemu_runtime(&cfg, 1, &rt);
+	vm_plan_qemu_runtime(&cfg, 1, &rt);
 	assert_null(rt.run_dir);
 	assert_null(rt.log_dir);
 	assert_int_equal(rt.qmp_fd, 0);
 	want = xstrfmt("%s/state", tmp);
 	assert_string_equal(rt.state_dir, want);	/* still where nvram lives */
 	free(want);
-	vm_qemu_runtime_release(&rt);
+	vm_plan_qemu_runtime_release(&rt);
 
 	/* the defaults (an empty variable counts as unset) */
 	unsetenv("MVLAUNCH_RUNDIR");
 	unsetenv("MVLAUNCH_LOGDIR");
 	setenv("MVLAUNCH_STATEDIR", "", 1);
-	vm_qemu_runtime(&cfg, 0, &rt);
+	vm_plan_qemu_runtime(&cfg, 0, &rt);
 	assert_string_equal(rt.run_dir, "/run/mvlaunch/vm1");
 	assert_string_equal(rt.log_dir, "/var/log/mvlaunch/vm1");
 	assert_string_equal(rt.state_dir, "/var/lib/mvlaunch");
 	assert_int_equal(rt.qmp_fd, 3);
-	vm_qemu_runtime_release(&rt);
+	vm_plan_qemu_runtime_release(&rt);
 	vm_config_release(&cfg);
 }
 
@@ -411,7 +411,7 @@ static void test_vm_plan_qemu_runtime_argv(void **state)
 	(void)state;
 	cfg_load(&cfg, "[machine]\naccel = \"tcg\"\n[cpu]\nmodel = \"max\"\nvcpus = 1\n");
 	assert_int_equal(vm_plan_one(&cfg, I5, &dirs, &hp, &plan, &notes, &err), 0);
-	vm_qemu_runtime(&cfg, 0, &rt);
+	vm_plan_qemu_runtime(&cfg, 0, &rt);
 	assert_int_equal(qemu_argv_build(&cfg, &plan, &rt, &argv, &warn, &err), 0);
 	for (i = 0; i + 1 < argv.nr; i++) {
 		if (!strcmp(argv.v[i], "-chardev") && !strcmp(argv.v[i + 1], "socket,id=qmp,fd=3,server=on,wait=off"))
@@ -427,10 +427,10 @@ static void test_vm_plan_qemu_runtime_argv(void **state)
 			found |= 4;
 	}
 	assert_int_equal(found, 7);
-	vm_qemu_runtime_release(&rt);
+	vm_plan_qemu_runtime_release(&rt);
 	strvec_clear(&argv);
 
-	vm_qemu_runtime(&cfg, 1, &rt);
+	vm_plan_qemu_runtime(&cfg, 1, &rt);
 	assert_int_equal(qemu_argv_build(&cfg, &plan, &rt, &argv, &warn, &err), 0);
 	for (i = 0; i < argv.nr; i++) {
 		assert_string_not_equal(argv.v[i], "-S");
@@ -438,7 +438,7 @@ static void test_vm_plan_qemu_runtime_argv(void **state)
 		assert_null(strstr(argv.v[i], "qmp"));
 		assert_null(strstr(argv.v[i], tmp));
 	}
-	vm_qemu_runtime_release(&rt);
+	vm_plan_qemu_runtime_release(&rt);
 	strvec_clear(&argv);
 	strvec_clear(&warn);
 	vm_config_release(&cfg);

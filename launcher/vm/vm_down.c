@@ -1,0 +1,141 @@
+/*
+ * vm_down.c - stop a VM (see vm_down.h).
+ *
+ * Never pulls the plug on a guest that was asked to shut down: without
+ * 'force' or 'kill_after' a guest that does not power off is left running.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "launcher/vm/vm_down.h"
+#include "qmp/qmp_cmds.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+int vm_down_hears_acpi(const char *status)
+{
+	return !strcmp(status, "running") || !strcmp(status, "suspended");
+}
+
+/* Wait for QEMU to exit after the power-down, telling o->progress each second. */
+static int wait_powerdown(struct vm_handle *h, const struct vm_down_opts *o)
+{
+	int waited = 0;
+
+	while (waited < o->timeout_ms) {
+		int slice = o->timeout_ms - waited < 1000 ? o->timeout_ms - waited : 1000;
+
+		if (qemu_proc_wait_exit(&h->proc, slice))
+			return 1;
+		waited += slice;
+		if (o->progress)
+			o->progress(o->data, waited, o->timeout_ms);
+	}
+	return !qemu_proc_alive(&h->proc);
+}
+
+enum vm_down_how vm_down(struct vm_handle *h, const struct vm_down_opts *o, char **status)
+{
+	struct strbuf ignore = STRBUF_INIT;
+	enum vm_down_how how = STOP_GONE;
+	char *state = NULL;
+
+	if (!qemu_proc_alive(&h->proc))
+		goto clean;
+	if (h->qmp && qmp_query_status(h->qmp, &state, &ignore) < 0)
+		state = NULL;
+	if (!o->force && !state && !o->kill_after) {
+		/* no QMP, no power button: signals would pull the plug, which nobody asked for */
+		how = STOP_UNREACHABLE;
+		goto out;
+	}
+	if (!o->force && h->qmp && state && vm_down_hears_acpi(state)) {
+		strbuf_reset(&ignore);
+		if (qmp_simple(h->qmp, "system_powerdown", &ignore) == 0) {
+			/* QMP serves one client: let 'status' in while the guest shuts down */
+			qmp_close(h->qmp);
+			h->qmp = NULL;
+			if (wait_powerdown(h, o)) {
+				how = STOP_POWERDOWN;
+				goto clean;
+			}
+			if (!o->kill_after) {
+				how = STOP_STILL_RUNNING;
+				goto out;
+			}
+			if (vm_handle_reconnect(h) < 0)
+				h->qmp = NULL;	/* stop it with signals then */
+		}
+	}
+	strbuf_reset(&ignore);
+	/* quit may or may not be answered before the socket closes */
+	if (h->qmp && (qmp_simple(h->qmp, "quit", &ignore), qemu_proc_wait_exit(&h->proc, 5000))) {
+		how = STOP_QUIT;
+		goto clean;
+	}
+	if (qemu_proc_signal(&h->proc, SIGTERM) == 0 && qemu_proc_wait_exit(&h->proc, 5000)) {
+		how = STOP_TERM;
+		goto clean;
+	}
+	qemu_proc_signal(&h->proc, SIGKILL);
+	qemu_proc_wait_exit(&h->proc, 10000);
+	how = STOP_KILL;
+clean:
+	qmp_close(h->qmp);
+	h->qmp = NULL;
+	runtime_clean(&h->rt);
+out:
+	if (status)
+		*status = state ? state : xstrdup("");
+	else
+		free(state);
+	strbuf_release(&ignore);
+	return how;
+}
+
+int vm_down_reclaim(struct vm_handle *h, struct strbuf *err)
+{
+	char *name = xstrdup(h->rt.name);
+	char *state_path;
+	struct vm_state st;
+	struct strbuf ignore = STRBUF_INIT;
+	int ours;
+
+	runtime_release(&h->rt);
+	if (runtime_lock(&h->rt, name, 1, err) < 0) {
+		free(name);
+		return -1;
+	}
+	free(name);
+	state_path = runtime_path(&h->rt, "state.json");
+	ours = vm_state_read(state_path, &st, &ignore) < 0 ||
+	       (st.pid == h->proc.pid && st.start_time == h->proc.start_time);
+	vm_state_release(&st);
+	free(state_path);
+	if (!ours) {
+		runtime_release(&h->rt);
+		strbuf_release(&ignore);
+		return 0;
+	}
+	if (!h->qmp && qemu_proc_alive(&h->proc))
+		vm_handle_reconnect(h);
+	strbuf_release(&ignore);
+	return 1;
+}
+
+int vm_down_attach(const char *name, struct vm_handle *h, int *was_gone, struct strbuf *err)
+{
+	*was_gone = 0;
+	if (!runtime_exists(name))
+		return 0;
+	if (runtime_lock(&h->rt, name, 1, err) < 0)
+		return -1;
+	if (vm_handle_find_qemu(&h->rt, &h->proc, &h->state) < 0) {
+		*was_gone = h->state.pid != 0;
+		runtime_clean(&h->rt);
+		return 0;
+	}
+	vm_handle_reconnect(h);	/* without QMP it is stopped with signals */
+	return 1;
+}

@@ -1,0 +1,97 @@
+/*
+ * vm_handle.c - find, hold and let go of a VM's QEMU (see vm_handle.h).
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "launcher/vm/vm_handle.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+static int read_small_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+/* Whether pid's command line contains 'needle' (our pidfile path). */
+static int cmdline_has(pid_t pid, const char *needle)
+{
+	char path[64], buf[65536];
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	n = read_small_file(path, buf, sizeof(buf));
+	if (n <= 0)
+		return 0;
+	for (int i = 0; i < n; i += (int)strlen(buf + i) + 1)
+		if (!strcmp(buf + i, needle))
+			return 1;
+	return 0;
+}
+
+int vm_handle_find_qemu(const struct vm_runtime *rt, struct qemu_proc *p, struct vm_state *st)
+{
+	char *state_path = runtime_path(rt, "state.json");
+	char *pid_path = runtime_path(rt, "qemu.pid"), *id_path = runtime_path(rt, "qemu.id");
+	struct strbuf ignore = STRBUF_INIT;
+	char buf[64];
+	int ret = -1;
+
+	memset(st, 0, sizeof(*st));
+	if (vm_state_read(state_path, st, &ignore) == 0) {
+		ret = qemu_proc_attach(p, st->pid, st->start_time);
+	} else if (read_small_file(id_path, buf, sizeof(buf)) > 0) {
+		/* 'up' died (or is at work) between the fork and state.json: the child said who it is */
+		int pid = 0;
+		unsigned long long start = 0;
+
+		if (sscanf(buf, "%d %llu", &pid, &start) == 2 && pid > 0)
+			ret = qemu_proc_attach(p, (pid_t)pid, start);
+	} else if (read_small_file(pid_path, buf, sizeof(buf)) > 0) {
+		/* 'up' died before state.json: trust qemu.pid only if that process names it */
+		pid_t pid = (pid_t)atoi(buf);
+
+		if (pid > 0 && cmdline_has(pid, pid_path))
+			ret = qemu_proc_attach(p, pid, proc_start_time(pid));
+	}
+	strbuf_release(&ignore);
+	free(state_path);
+	free(pid_path);
+	free(id_path);
+	return ret;
+}
+
+void vm_handle_release(struct vm_handle *h)
+{
+	qmp_close(h->qmp);
+	h->qmp = NULL;
+	qemu_proc_release(&h->proc);
+	runtime_release(&h->rt);
+	vm_state_release(&h->state);
+}
+
+int vm_handle_reconnect(struct vm_handle *h)
+{
+	char *sock = runtime_path(&h->rt, "qmp.sock");
+	struct strbuf ignore = STRBUF_INIT;
+	int r = qmp_connect(&h->qmp, sock, 5000, &ignore);
+
+	if (r < 0)
+		h->qmp = NULL;
+	free(sock);
+	strbuf_release(&ignore);
+	return r;
+}

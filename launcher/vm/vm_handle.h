@@ -1,0 +1,35 @@
+/*
+ * vm_handle.h - a VM's QEMU as 'up', 'down', 'run' and 'status' hold it:
+ * its locked runtime directory, the process, QMP and state.json.
+ */
+#ifndef MVL_VM_HANDLE_H
+#define MVL_VM_HANDLE_H
+
+#include "launcher/qemu/qemu_proc.h"
+#include "launcher/vm/runtime.h"
+#include "launcher/vm/vm_state.h"
+#include "qmp/qmp.h"
+
+struct vm_handle {
+	struct vm_runtime rt;
+	struct qemu_proc proc;
+	struct qmp *qmp;
+	struct vm_state state;
+};
+
+#define VM_HANDLE_INIT { VM_RUNTIME_INIT, QEMU_PROC_INIT, NULL, { 0 } }
+
+/* Close QMP and the pidfd, unlock; QEMU keeps running. */
+void vm_handle_release(struct vm_handle *h);
+
+/* Connect h->qmp to its QEMU again (5 s); 0, or -1 with h->qmp NULL. */
+int vm_handle_reconnect(struct vm_handle *h);
+
+/*
+ * The running QEMU of a runtime directory, from state.json, or from
+ * qemu.id (written by QEMU's process before exec) or qemu.pid when 'up'
+ * died before writing state.json. 0, or -1 if none runs.
+ */
+int vm_handle_find_qemu(const struct vm_runtime *rt, struct qemu_proc *p, struct vm_state *st);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * vm_host.c - host preparation tied to RUN_ROOT (see vm_host.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "launcher/vm/vm_host.h"
+#include "launcher/vm/host_plan.h"
+#include "launcher/vm/runtime.h"
+#include "launcher/vm/vm_handle.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+int vm_host_reconcile(const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err)
+{
+	return vm_host_release(NULL, dirs, notes, err);
+}
+
+int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err)
+{
+	struct host_plan hp = HOST_PLAN_INIT;
+	struct host_prep prep;
+	char *state = runtime_host_state_path();
+	int root_fd, ret = -1, held = access(state, F_OK) == 0;
+
+	free(state);
+	if (!held)
+		return 0;	/* nobody holds anything: no topology to load, no lock to take */
+	root_fd = runtime_lock_root(err);
+	vm_host_prep_init(&prep, NULL, NULL, 0);
+	if (root_fd < 0)
+		goto out;
+	if (host_plan_init(&hp, NULL, NULL, dirs, NULL, 0, err) < 0)
+		goto out;
+	host_prep_release(&prep);
+	vm_host_prep_init(&prep, &hp.hc, &hp.topo, 0);
+	ret = name ? host_prep_unhold(&prep, name, err) : host_prep_reconcile(&prep, err);
+	for (size_t i = 0; notes && i < prep.notes.nr; i++)
+		strvec_push(notes, prep.notes.v[i]);
+out:
+	if (root_fd >= 0)
+		close(root_fd);
+	host_prep_release(&prep);
+	host_plan_release(&hp);
+	return ret;
+}
+
+int vm_host_alive(const char *name)
+{
+	struct vm_runtime rt = VM_RUNTIME_INIT;
+	struct qemu_proc p = QEMU_PROC_INIT;
+	struct vm_state st;
+	int fd, alive = 0;
+
+	memset(&st, 0, sizeof(st));
+	rt.name = xstrdup(name);
+	rt.dir = runtime_vm_path(name, NULL);
+	/* someone is starting or stopping it: its QEMU may not have said who it is yet */
+	fd = open(rt.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+			alive = 1;
+		close(fd);
+	}
+	if (!alive && vm_handle_find_qemu(&rt, &p, &st) == 0)
+		alive = 1;
+	qemu_proc_release(&p);
+	vm_state_release(&st);
+	runtime_release(&rt);
+	return alive;
+}
+
+static int add_qemu_pid(const char *name, void *data)
+{
+	struct { pid_t *v; size_t nr, alloc; } *pids = data;
+	struct vm_state vs;
+
+	if (vm_state_load_running(name, &vs)) {
+		ALLOC_GROW(pids->v, pids->nr + 1, pids->alloc);
+		pids->v[pids->nr++] = vs.pid;
+		vm_state_release(&vs);
+	}
+	return 0;
+}
+
+static pid_t *running_qemu_pids(size_t *nr)
+{
+	struct { pid_t *v; size_t nr, alloc; } pids = { 0 };
+
+	runtime_for_each(add_qemu_pid, &pids);
+	*nr = pids.nr;
+	return pids.v;
+}
+
+static const struct host_vms host_vms = { .alive = vm_host_alive, .qemu_pids = running_qemu_pids };
+
+void vm_host_prep_init(struct host_prep *prep, const struct host_config *hc, const struct host_topo *topo, int dry_run)
+{
+	char *state = runtime_host_state_path();
+
+	host_prep_init(prep, state, &host_vms, hc, topo, dry_run);
+	free(state);
+}
+
+json_t *vm_host_status(struct strbuf *err)
+{
+	char *state = runtime_host_state_path();
+	json_t *st = host_prep_status(state, err);
+
+	free(state);
+	return st;
+}

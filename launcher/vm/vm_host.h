@@ -1,0 +1,43 @@
+/*
+ * vm_host.h - the host's hold on hugepages, knobs and the shield, as VMs
+ * see it: host preparation (launcher/host) with this host's RUN_ROOT/host.json
+ * and the liveness of the VMs in RUN_ROOT.
+ */
+#ifndef MVL_VM_HOST_H
+#define MVL_VM_HOST_H
+
+#include <jansson.h>
+
+#include "launcher/host/host_prep.h"
+#include "launcher/vm/paths.h"
+#include "util/strbuf.h"
+#include "util/strvec.h"
+
+/*
+ * After NAME's QEMU stopped: give back what it held on the host (hugepages,
+ * its share of the host knobs; the last VM restores them all). Takes the
+ * runtime root's lock; without RUN_ROOT/host.json there is nothing to do.
+ * name NULL: only give back what VMs whose QEMU is gone held. 0, or -1.
+ */
+int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err);
+/* Give back what VMs whose QEMU is gone held. */
+int vm_host_reconcile(const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err);
+
+/*
+ * host_prep_init() with this host's RUN_ROOT/host.json and the VMs' liveness
+ * (vm_host_alive()) and QEMU pids, as every up, down, status and host call uses it.
+ */
+void vm_host_prep_init(struct host_prep *prep, const struct host_config *hc, const struct host_topo *topo, int dry_run);
+/* host_prep_status() of this host's RUN_ROOT/host.json. */
+json_t *vm_host_status(struct strbuf *err);
+
+/*
+ * Whether VM 'name' may hold anything on the host: another command holds its
+ * lock (an 'up' between fork and state.json, a 'down' at work), or a process
+ * with its recorded identity lives (state.json, qemu.id, qemu.pid; a zombie
+ * leader with live threads counts). What host preparation asks before it
+ * gives back a VM's hugepages and knobs.
+ */
+int vm_host_alive(const char *name);
+
+#endif

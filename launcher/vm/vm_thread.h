@@ -1,0 +1,37 @@
+/*
+ * vm_thread.h - a VM's QEMU threads: the role of each (vCPU, iothread,
+ * emulator), the CPUs planned for it and the CPUs it really has. Filled by
+ * pin_apply.c, kept in state.json (vm_state.c), shown by 'status'.
+ */
+#ifndef MVL_VM_THREAD_H
+#define MVL_VM_THREAD_H
+
+#include <sys/types.h>
+
+#include "util/cpuset.h"
+#include "util/strbuf.h"
+
+enum thread_role { ROLE_VCPU, ROLE_IOTHREAD, ROLE_EMULATOR };
+
+struct vm_thread {
+	pid_t tid;
+	enum thread_role role;
+	int index;		/* vCPU index; -1 otherwise */
+	char *iothread;		/* iothread id, or NULL */
+	char comm[16];		/* /proc/PID/task/TID/comm */
+	struct cpuset planned;
+	struct cpuset actual;	/* as read back from the kernel */
+	int floating;		/* planned is the shared pool, and follows it (vm_float.c) */
+};
+
+struct vm_threads {
+	struct vm_thread *t;
+	size_t nr, alloc;
+};
+
+const char *vm_thread_role_name(enum thread_role role);
+/* "vcpu3", "iothread io0", "emulator" */
+void vm_thread_label(const struct vm_thread *t, struct strbuf *sb);
+void vm_threads_release(struct vm_threads *threads);
+
+#endif

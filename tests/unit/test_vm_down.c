@@ -1,0 +1,166 @@
+/*
+ * test_vm_down.c - unit tests for launcher/vm/vm_down.c with a stand-in QEMU
+ * (a child process) and no QMP socket: which guest states hear the power
+ * button; a guest that cannot be asked is left running (STOP_UNREACHABLE,
+ * its runtime files kept) unless 'force' (SIGTERM; the files go) or
+ * 'kill_after'; a QEMU that ignores SIGTERM is killed; a gone QEMU is
+ * STOP_GONE. Attaching (no directory; a crashed QEMU: was_gone and the
+ * files cleaned; a live one) and reclaiming (state.json naming us, another
+ * process, or nothing).
+ */
+#include "tests/unit/unit_vm.h"
+#include "launcher/vm/vm_down.h"
+
+static char tmp[64];
+static struct qemu_proc child = QEMU_PROC_INIT;
+
+static int setup(void **state)
+{
+	(void)state;
+	return unit_runtime_tmp(tmp, "mvl-down", 1);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (child.pid > 0 && !child.exited)
+		qemu_proc_kill(&child, 100);
+	qemu_proc_release(&child);
+	child = (struct qemu_proc)QEMU_PROC_INIT;
+	unit_runtime_tmp_remove(tmp, NULL);
+	return 0;
+}
+
+static void test_vm_down_hears_acpi(void **state)
+{
+	(void)state;
+	assert_true(vm_down_hears_acpi("running"));
+	assert_true(vm_down_hears_acpi("suspended"));
+	assert_false(vm_down_hears_acpi("paused"));
+	assert_false(vm_down_hears_acpi("prelaunch"));
+	assert_false(vm_down_hears_acpi("internal-error"));
+	assert_false(vm_down_hears_acpi(""));
+}
+
+/* A locked handle on vm1 holding 'child' (moved in: h owns it now). */
+static void hold(struct vm_handle *h)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	assert_int_equal(runtime_lock(&h->rt, "vm1", 0, &err), 0);
+	unit_vm_state(tmp, child.pid, child.start_time);
+	h->proc = child;
+	child = (struct qemu_proc)QEMU_PROC_INIT;
+	strbuf_release(&err);
+}
+
+static void test_vm_down_unreachable(void **state)
+{
+	struct vm_handle h = VM_HANDLE_INIT;
+	struct vm_down_opts o = { .timeout_ms = 100 };
+	char *status = NULL;
+
+	(void)state;
+	unit_vm_spawn(&child, tmp, (const char *[]){ "/bin/sleep", "30", NULL });
+	hold(&h);
+	/* no QMP: the guest cannot be asked, and nobody asked to pull the plug */
+	assert_int_equal(vm_down(&h, &o, &status), STOP_UNREACHABLE);
+	assert_string_equal(status, "");
+	free(status);
+	assert_true(qemu_proc_alive(&h.proc));
+	assert_true(unit_vm_has(tmp, "state.json"));
+
+	/* force: QMP quit is not there, so SIGTERM; then the files go */
+	o.force = 1;
+	assert_int_equal(vm_down(&h, &o, NULL), STOP_TERM);
+	assert_false(qemu_proc_alive(&h.proc));
+	assert_false(unit_vm_has(tmp, "state.json"));
+	/* and once more: nothing runs */
+	assert_int_equal(vm_down(&h, &o, NULL), STOP_GONE);
+	vm_handle_release(&h);
+}
+
+static void test_vm_down_kill_after(void **state)
+{
+	struct vm_handle h = VM_HANDLE_INIT;
+	struct vm_down_opts o = { .timeout_ms = 100, .kill_after = 1 };
+
+	(void)state;
+	/* a QEMU that ignores SIGTERM gets SIGKILL after 5 s */
+	unit_vm_spawn(&child, tmp, (const char *[]){ "/bin/sh", "-c", "trap '' TERM; while :; do sleep 1; done", NULL });
+	usleep(100000);	/* let the shell set its trap */
+	hold(&h);
+	assert_int_equal(vm_down(&h, &o, NULL), STOP_KILL);
+	assert_false(qemu_proc_alive(&h.proc));
+	assert_true(WIFSIGNALED(h.proc.status) && WTERMSIG(h.proc.status) == SIGKILL);
+	assert_false(unit_vm_has(tmp, "state.json"));
+	vm_handle_release(&h);
+}
+
+static void test_vm_down_attach(void **state)
+{
+	struct vm_handle h = VM_HANDLE_INIT;
+	struct strbuf err = STRBUF_INIT;
+	int was_gone = -1;
+
+	(void)state;
+	/* no runtime directory: not running, nothing gone */
+	assert_int_equal(vm_down_attach("vm1", &h, &was_gone, &err), 0);
+	assert_int_equal(was_gone, 0);
+	vm_handle_release(&h);
+
+	/* a crashed QEMU: was_gone, and its files are cleaned */
+	unit_vm_state(tmp, unit_no_such_pid(), 12345);
+	assert_int_equal(vm_down_attach("vm1", &h, &was_gone, &err), 0);
+	assert_int_equal(was_gone, 1);
+	assert_false(unit_vm_has(tmp, "state.json"));
+	vm_handle_release(&h);
+
+	/* a live one */
+	unit_vm_spawn(&child, tmp, (const char *[]){ "/bin/sleep", "30", NULL });
+	unit_vm_state(tmp, child.pid, child.start_time);
+	assert_int_equal(vm_down_attach("vm1", &h, &was_gone, &err), 1);
+	assert_int_equal(h.proc.pid, child.pid);
+	assert_int_equal(h.state.pid, child.pid);
+	assert_true(h.rt.lock_fd >= 0);
+	assert_string_equal(err.buf, "");
+	vm_handle_release(&h);
+	strbuf_release(&err);
+}
+
+static void test_vm_down_reclaim(void **state)
+{
+	struct vm_handle h = VM_HANDLE_INIT;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	unit_vm_spawn(&child, tmp, (const char *[]){ "/bin/sleep", "30", NULL });
+	hold(&h);
+	/* still ours: state.json names our QEMU */
+	assert_int_equal(vm_down_reclaim(&h, &err), 1);
+	assert_true(h.rt.lock_fd >= 0);
+	/* gone state.json ('down' cleaned up): still ours to clean */
+	runtime_clean_files(&h.rt);
+	assert_int_equal(vm_down_reclaim(&h, &err), 1);
+	/* another 'up' owns the name now: not ours, and unlocked */
+	unit_vm_state(tmp, getpid(), proc_start_time(getpid()));
+	assert_int_equal(vm_down_reclaim(&h, &err), 0);
+	assert_int_equal(h.rt.lock_fd, -1);
+	assert_true(unit_vm_has(tmp, "state.json"));
+	qemu_proc_kill(&h.proc, 100);
+	vm_handle_release(&h);
+	strbuf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vm_down_hears_acpi),
+		cmocka_unit_test_setup_teardown(test_vm_down_unreachable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_down_kill_after, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_down_attach, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_down_reclaim, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("test_vm_down", tests, NULL, NULL);
+}
