@@ -92,234 +92,14 @@ void host_prep_release(struct host_prep *hp)
 	strvec_clear(&hp->notes);
 }
 
-/* ---- the knobs mvlaunch may change: host.json names nothing else ---- */
-
-enum knob_kind {
-	KNOB_PLAIN,		/* a number or word, read back as written */
-	KNOB_BRACKETED,		/* "always [madvise] never": the word in brackets */
-	KNOB_CPUFREQ,		/* missing without cpufreq: noted once */
-	KNOB_IRQ,		/* some IRQs refuse to move: noted, not an error */
-	KNOB_POOL,		/* a hugepage pool (nr_hugepages): sized by the holders */
-};
-
-/* '#' in a pattern stands for a decimal number */
-static const struct knob_row {
-	const char *pattern;
-	enum knob_kind kind;
-} knob_table[] = {
-	{ "/sys/kernel/mm/transparent_hugepage/enabled", KNOB_BRACKETED },
-	{ "/proc/sys/vm/stat_interval", KNOB_PLAIN },
-	{ "/proc/sys/kernel/watchdog", KNOB_PLAIN },
-	{ "/sys/kernel/mm/ksm/run", KNOB_PLAIN },
-	{ "/proc/sys/kernel/perf_cpu_time_max_percent", KNOB_PLAIN },
-	{ "/proc/sys/kernel/perf_event_max_sample_rate", KNOB_PLAIN },
-	{ "/sys/bus/workqueue/devices/writeback/numa", KNOB_PLAIN },
-	{ "/sys/bus/workqueue/devices/writeback/cpumask", KNOB_PLAIN },
-	{ "/sys/devices/virtual/workqueue/cpumask", KNOB_PLAIN },
-	{ "/proc/irq/#/smp_affinity_list", KNOB_IRQ },
-	{ "/sys/devices/system/cpu/cpu#/cpufreq/scaling_governor", KNOB_CPUFREQ },
-	{ "/sys/devices/system/node/node#/hugepages/hugepages-#kB/nr_hugepages", KNOB_POOL },
-	{ "/sys/kernel/mm/hugepages/hugepages-#kB/nr_hugepages", KNOB_POOL },
-};
-
-static int matches(const char *pattern, const char *path)
-{
-	for (; *pattern; pattern++) {
-		if (*pattern == '#') {
-			if (*path < '0' || *path > '9')
-				return 0;
-			while (*path >= '0' && *path <= '9')
-				path++;
-		} else if (*pattern != *path++) {
-			return 0;
-		}
-	}
-	return !*path;
-}
-
-/* The row of a knob path, or NULL when mvlaunch never changes that file. */
-static const struct knob_row *knob_of(const char *path)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(knob_table); i++)
-		if (matches(knob_table[i].pattern, path))
-			return &knob_table[i];
-	return NULL;
-}
-
-/* A hugetlbfs mount point mvlaunch may have made: absolute, no '..', no oddities. */
-static int mount_path_ok(const char *p)
-{
-	if (!p || p[0] != '/' || strstr(p, "/../") || strstr(p, "//") || strlen(p) > 4000)
-		return 0;
-	for (; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return 0;
-	return 1;
-}
-
-/* Every path in host.json must be one mvlaunch would have written: 0, or -1 with the first that is not. */
-static int state_check(json_t *st, struct strbuf *why)
-{
-	const char *path, *name;
-	json_t *v, *h;
-	size_t i;
-
-	json_object_foreach(json_object_get(st, "knobs"), path, v) {
-		const struct knob_row *k = knob_of(path);
-
-		if (!k || k->kind == KNOB_POOL || !json_is_string(v)) {
-			strbuf_addf(why, "knob '%s' is not one mvlaunch changes", path);
-			return -1;
-		}
-	}
-	json_object_foreach(json_object_get(st, "pools"), path, v) {
-		const struct knob_row *k = knob_of(path);
-
-		if (!k || k->kind != KNOB_POOL || !json_is_integer(v) || json_integer_value(v) < 0) {
-			strbuf_addf(why, "hugepage pool '%s' is not one", path);
-			return -1;
-		}
-	}
-	json_object_foreach(json_object_get(st, "holders"), name, h) {
-		struct strbuf bad = STRBUF_INIT;
-
-		/* a holder name becomes a path (RUN/NAME) when its liveness is checked */
-		if (strcmp(name, HOST_MANUAL) && vm_name_check(name, &bad) < 0) {
-			strbuf_addf(why, "holder '%s' is no VM name (%s)", name, bad.buf);
-			strbuf_release(&bad);
-			return -1;
-		}
-		strbuf_release(&bad);
-		if (!json_is_object(h) || !json_is_array(json_object_get(h, "cpus"))) {
-			strbuf_addf(why, "holder '%s' has no list of CPUs", name);
-			return -1;
-		}
-		json_array_foreach(json_object_get(h, "cpus"), i, v) {
-			if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) >= CPUSET_MAX) {
-				strbuf_addf(why, "holder '%s' names CPU %s", name, json_is_integer(v) ? "out of range" : "that is no number");
-				return -1;
-			}
-		}
-		json_object_foreach(json_object_get(h, "hugepages"), path, v) {
-			const struct knob_row *k = knob_of(path);
-
-			if (!k || k->kind != KNOB_POOL || !json_is_integer(v) || json_integer_value(v) < 0 ||
-			    json_integer_value(v) > (json_int_t)1 << 40) {
-				strbuf_addf(why, "holder '%s' holds pages of '%s'", name, path);
-				return -1;
-			}
-		}
-	}
-	json_array_foreach(json_object_get(st, "mounts"), i, v) {
-		if (!mount_path_ok(json_string_value(v))) {
-			strbuf_addstr(why, "a mount point is not an absolute path");
-			return -1;
-		}
-	}
-	if (json_object_get(st, "shield") && shield_record_check(json_object_get(st, "shield"), why) < 0)
-		return -1;
-	return 0;
-}
-
-/* ---- state file ---- */
-
-/* A whole file as it is (no sysroot, no trimming); 0, or -1. */
-static int read_whole(const char *path, struct strbuf *sb)
-{
-	char buf[8192];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		strbuf_add(sb, buf, (size_t)n);
-	close(fd);
-	return n < 0 ? -1 : 0;
-}
-
-static json_t *state_load(const char *path, struct strbuf *err)
-{
-	json_error_t jerr;
-	json_t *st;
-	struct strbuf why = STRBUF_INIT;
-	struct stat sb;
-
-	if (lstat(path, &sb) != 0 && errno == ENOENT) {
-		return json_pack("{s:{},s:{},s:{},s:[]}", "knobs", "pools", "holders", "mounts");
-	}
-	/* only mvlaunch (the user running it) writes it: a file of another owner, or a link, is not ours */
-	if (!S_ISREG(sb.st_mode) || sb.st_uid != geteuid() || (sb.st_mode & 022)) {
-		strbuf_addf(err, "host state file '%s' is not a private file of this user (mode %04o, owner %u): not "
-			    "trusted\nhint: check the host by hand, then remove the file", path,
-			    (unsigned)(sb.st_mode & 07777), (unsigned)sb.st_uid);
-		return NULL;
-	}
-	st = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (st && json_is_object(st) && !json_object_get(st, "pools"))
-		json_object_set_new(st, "pools", json_object());	/* written by an mvlaunch before pools */
-	if (!st || !json_is_object(json_object_get(st, "knobs")) || !json_is_object(json_object_get(st, "holders")) ||
-	    !json_is_object(json_object_get(st, "pools")) || !json_is_array(json_object_get(st, "mounts")) ||
-	    (json_object_get(st, "shield") && !json_is_object(json_object_get(st, "shield")))) {
-		strbuf_addf(err, "host state file '%s' is corrupt (%s)\nhint: check the host by hand ('mvlaunch host status' "
-			    "cannot read it either), then remove the file", path, st ? "wrong shape" : jerr.text);
-		json_decref(st);
-		st = NULL;
-	} else if (state_check(st, &why) < 0) {
-		strbuf_addf(err, "host state file '%s' is refused: %s (mvlaunch never writes such a path)\nhint: check "
-			    "the host by hand, then remove the file", path, why.buf);
-		json_decref(st);
-		st = NULL;
-	}
-	strbuf_release(&why);
-	return st;
-}
-
-static int state_save(const char *path, json_t *st, struct strbuf *err)
-{
-	char *text = NULL;
-	int ret = 0;
-
-	if (!json_object_size(json_object_get(st, "holders")) && !json_object_size(json_object_get(st, "knobs")) &&
-	    !json_object_size(json_object_get(st, "pools")) && !json_array_size(json_object_get(st, "mounts")) &&
-	    !json_object_get(st, "shield")) {
-		unlink(path);	/* nothing held: no file */
-	} else {
-		struct strbuf old = STRBUF_INIT;
-
-		text = json_dumps(st, JSON_INDENT(1));
-		/* the same record again costs no write and no fsync (every status reconciles) */
-		if (text && read_whole(path, &old) == 0 && !strcmp(old.buf, text)) {
-			strbuf_release(&old);
-			goto out;
-		}
-		strbuf_release(&old);
-		{
-			/* its directory is usually there already */
-			char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-
-			if (slash && slash != dir) {
-				*slash = '\0';
-				mkdir(dir, 0700);
-			}
-			free(dir);
-		}
-		ret = text ? atomic_write_file(path, text, strlen(text), ATOMIC_FSYNC, err) : -1;
-	}
-out:
-	free(text);
-	return ret;
-}
-
 /* ---- knob values ---- */
 
 /* A value as read, made comparable with what is written (THP: the word in brackets). */
 static void normalise(const char *path, struct strbuf *v)
 {
-	const struct knob_row *k = knob_of(path);
 	char *a, *b;
 
-	if (k && k->kind == KNOB_BRACKETED && (a = strchr(v->buf, '[')) && (b = strchr(a, ']'))) {
+	if (host_state_knob(path) == KNOB_BRACKETED && (a = strchr(v->buf, '[')) && (b = strchr(a, ']'))) {
 		char *word = xstrndup(a + 1, (size_t)(b - a - 1));
 
 		strbuf_reset(v);
@@ -352,12 +132,9 @@ static int shielding(const struct host_prep *hp, const struct cpuset *owned)
 	return hp->hc && hp->hc->shield == 1 && !cpuset_empty(owned);
 }
 
-/* The shield over the holders' CPUs, or none. */
-static int state_save(const char *path, json_t *st, struct strbuf *err);
-
 struct commit_point {
 	const struct host_prep *hp;
-	json_t *st;
+	const struct host_state *st;
 };
 
 /* The shield's write-ahead point: host.json on disk before it changes a cgroup. */
@@ -365,10 +142,11 @@ static int commit_state(void *data, struct strbuf *err)
 {
 	struct commit_point *c = data;
 
-	return state_save(c->hp->state_file, c->st, err);
+	return host_state_save(c->hp->state_file, c->st, err);
 }
 
-static int sync_shield(struct host_prep *hp, json_t *st, const struct cpuset *owned, struct strbuf *err)
+/* The shield over the holders' CPUs, or none. */
+static int sync_shield(struct host_prep *hp, struct host_state *st, const struct cpuset *owned, struct strbuf *err)
 {
 	struct commit_point point = { .hp = hp, .st = st };
 	struct shield_io io = { .dry_run = hp->dry_run, .changes = &hp->changes, .notes = &hp->notes,
@@ -377,12 +155,12 @@ static int sync_shield(struct host_prep *hp, json_t *st, const struct cpuset *ow
 	pid_t *keep;
 	size_t nr_keep = 0;
 
-	if (!want && !json_object_get(st, "shield"))
+	if (!want && st->shield.backend == SHIELD_NONE)
 		return 0;
 	keep = hp->vms->qemu_pids(&nr_keep);
 	io.keep = keep;
 	io.nr_keep = nr_keep;
-	ret = shield_sync(st, want ? owned : NULL, &hp->topo->all, &io, err);
+	ret = shield_sync(&st->shield, want ? owned : NULL, &hp->topo->all, &io, err);
 	free(keep);
 	return ret;
 }
@@ -484,17 +262,14 @@ static int pool_read(const char *path, long *persistent, struct strbuf *err)
 }
 
 /* The pages the holders hold, per pool file. */
-static void held_pages(json_t *st, json_t *held)
+static void held_pages(const struct host_state *st, struct host_state_counts *held)
 {
-	const char *name, *path;
-	json_t *h, *n;
+	for (size_t i = 0; i < st->nr_holders; i++) {
+		const struct host_state_counts *pages = &st->holders[i].pages;
 
-	json_object_foreach(json_object_get(st, "holders"), name, h) {
-		json_object_foreach(json_object_get(h, "hugepages"), path, n) {
-			json_int_t have = json_integer_value(json_object_get(held, path));
-
-			json_object_set_new(held, path, json_integer(have + json_integer_value(n)));
-		}
+		for (size_t j = 0; j < pages->nr; j++)
+			host_state_count_set(held, pages->v[j].key,
+					     host_state_count_get(held, pages->v[j].key) + pages->v[j].n);
 	}
 }
 
@@ -535,12 +310,11 @@ static int pool_set(struct host_prep *hp, const char *path, long target, long ba
 /* The current value of a knob, or -1 (noted once per kind) when this kernel has none. */
 static int knob_read(struct host_prep *hp, const char *path, int note, struct strbuf *cur)
 {
-	const struct knob_row *k = knob_of(path);
 	struct strbuf e = STRBUF_INIT;
 	int ret = 0;
 
 	if (sysfs_read(path, cur, &e) < 0) {
-		if (note && k && k->kind == KNOB_CPUFREQ) {
+		if (note && host_state_knob(path) == KNOB_CPUFREQ) {
 			if (!hp->no_cpufreq_noted++)
 				strvec_pushf(&hp->notes, "skipped governor: this host has no cpufreq (%s)", path);
 		} else if (note) {
@@ -557,12 +331,11 @@ static int knob_read(struct host_prep *hp, const char *path, int note, struct st
 /* Write a knob; an IRQ that will not move is a note. 0, or -1 with err. */
 static int knob_write(struct host_prep *hp, const char *path, const char *value, struct strbuf *err)
 {
-	const struct knob_row *k = knob_of(path);
 	struct strbuf e = STRBUF_INIT;
 	int ret = 0;
 
 	if (sysfs_write(path, value, &e) < 0) {
-		if (k && k->kind == KNOB_IRQ) {
+		if (host_state_knob(path) == KNOB_IRQ) {
 			strvec_pushf(&hp->notes, "could not move IRQ: %s", e.buf);
 		} else {
 			strbuf_addstr(err, e.buf);
@@ -584,52 +357,46 @@ static int knob_write(struct host_prep *hp, const char *path, const char *value,
  * 0, or -1 with the reasons in err (a pool that could not grow is back at
  * its size before; the caller drops the holder and calls again).
  */
-static int sync_host(struct host_prep *hp, json_t *st, struct strbuf *err)
+static int sync_host(struct host_prep *hp, struct host_state *st, struct strbuf *err)
 {
-	json_t *holders = json_object_get(st, "holders"), *orig = json_object_get(st, "knobs");
-	json_t *pools = json_object_get(st, "pools"), *held = json_object(), *h, *v;
+	struct host_state_values *orig = &st->knobs;
+	struct host_state_counts *pools = &st->pools, held = { 0 };
 	struct cpuset owned;
 	struct knobs want = { 0 };
-	const char *name, *path;
-	void *tmp;
 	int ret = 0;
 
 	cpuset_zero(&owned);
-	json_object_foreach(holders, name, h) {
-		size_t i;
-		json_t *c;
-
-		json_array_foreach(json_object_get(h, "cpus"), i, c)
-			cpuset_set(&owned, (unsigned)json_integer_value(c));
-	}
-	want_knobs(hp, &owned, json_object_size(holders) > 0, &want);
-	held_pages(st, held);
+	for (size_t i = 0; i < st->nr_holders; i++)
+		cpuset_or(&owned, &st->holders[i].cpus);
+	want_knobs(hp, &owned, st->nr_holders > 0, &want);
+	held_pages(st, &held);
 
 	/* 2: originals first */
 	for (size_t i = 0; i < want.nr; i++) {
 		struct strbuf cur = STRBUF_INIT;
 
 		if (knob_read(hp, want.k[i].path, 1, &cur) == 0 && strcmp(cur.buf, want.k[i].value) &&
-		    !json_object_get(orig, want.k[i].path))
-			json_object_set_new(orig, want.k[i].path, json_string(cur.buf));
+		    !host_state_value_get(orig, want.k[i].path))
+			host_state_value_set(orig, want.k[i].path, cur.buf);
 		strbuf_release(&cur);
 	}
-	json_object_foreach(held, path, v) {
+	for (size_t i = 0; i < held.nr; i++) {
 		long cur;
 
-		if (!json_object_get(pools, path) && json_integer_value(v) > 0 && pool_read(path, &cur, err) == 0)
-			json_object_set_new(pools, path, json_integer(cur));
+		if (host_state_count_find(pools, held.v[i].key) < 0 && held.v[i].n > 0 &&
+		    pool_read(held.v[i].key, &cur, err) == 0)
+			host_state_count_set(pools, held.v[i].key, cur);
 	}
-	if (!hp->dry_run && state_save(hp->state_file, st, err) < 0) {
+	if (!hp->dry_run && host_state_save(hp->state_file, st, err) < 0) {
 		ret = -1;
 		goto out;
 	}
 
 	/* 3: the wanted values: pools first, so a shortfall stops before any knob moves */
-	json_object_foreach(pools, path, v) {
-		long base = (long)json_integer_value(v), more = (long)json_integer_value(json_object_get(held, path));
+	for (size_t i = 0; i < pools->nr; i++) {
+		long base = pools->v[i].n, more = host_state_count_get(&held, pools->v[i].key);
 
-		if (more && pool_set(hp, path, base + more, base, err) < 0)
+		if (more && pool_set(hp, pools->v[i].key, base + more, base, err) < 0)
 			ret = -1;
 	}
 	for (size_t i = 0; ret == 0 && i < want.nr; i++) {
@@ -644,43 +411,56 @@ static int sync_host(struct host_prep *hp, json_t *st, struct strbuf *err)
 	}
 
 	/* 4: what nobody wants goes back, then is forgotten */
-	json_object_foreach_safe(orig, tmp, path, v) {
+	for (size_t i = 0; i < orig->nr;) {
+		const char *path = orig->v[i].key, *value = orig->v[i].value;
 		struct strbuf cur = STRBUF_INIT;
 		int wanted = 0;
 
-		for (size_t i = 0; i < want.nr && !wanted; i++)
-			wanted = !strcmp(want.k[i].path, path);
-		if (wanted)
+		for (size_t w = 0; w < want.nr && !wanted; w++)
+			wanted = !strcmp(want.k[w].path, path);
+		if (wanted) {
+			i++;
 			continue;
-		if (knob_read(hp, path, 0, &cur) == 0 && strcmp(cur.buf, json_string_value(v))) {
-			strvec_pushf(&hp->changes, "%s: %s -> %s", path, cur.buf, json_string_value(v));
-			if (!hp->dry_run && knob_write(hp, path, json_string_value(v), err) < 0) {
+		}
+		if (knob_read(hp, path, 0, &cur) == 0 && strcmp(cur.buf, value)) {
+			strvec_pushf(&hp->changes, "%s: %s -> %s", path, cur.buf, value);
+			if (!hp->dry_run && knob_write(hp, path, value, err) < 0) {
 				ret = -1;
 				strbuf_release(&cur);
+				i++;
 				continue;	/* kept: the next call tries again */
 			}
 		}
-		if (!hp->dry_run)
-			json_object_del(orig, path);
 		strbuf_release(&cur);
+		if (!hp->dry_run)
+			host_state_value_del(orig, i);
+		else
+			i++;
 	}
-	json_object_foreach_safe(pools, tmp, path, v) {
-		if (json_integer_value(json_object_get(held, path)))
+	for (size_t i = 0; i < pools->nr;) {
+		if (host_state_count_get(&held, pools->v[i].key)) {
+			i++;
 			continue;
-		if (pool_set(hp, path, (long)json_integer_value(v), (long)json_integer_value(v), err) < 0)
+		}
+		if (pool_set(hp, pools->v[i].key, pools->v[i].n, pools->v[i].n, err) < 0) {
 			ret = -1;
-		else if (!hp->dry_run)
-			json_object_del(pools, path);
+			i++;
+		} else if (!hp->dry_run) {
+			host_state_count_del(pools, i);
+		} else {
+			i++;
+		}
 	}
 	if (sync_shield(hp, st, &owned, err) < 0)
 		ret = -1;
 out:
 	knobs_clear(&want);
-	json_decref(held);
+	host_state_counts_clear(&held);
 	return ret;
 }
 
-static int mount_hugetlbfs(struct host_prep *hp, json_t *st, const struct vm_config *cfg, struct strbuf *err)
+static int mount_hugetlbfs(struct host_prep *hp, struct host_state *st, const struct vm_config *cfg,
+			   struct strbuf *err)
 {
 	struct statfs sf;
 	const char *size = cfg->hugepages == HUGEPAGES_1G ? "pagesize=1G" : "pagesize=2M";
@@ -693,8 +473,8 @@ static int mount_hugetlbfs(struct host_prep *hp, json_t *st, const struct vm_con
 	if (hp->dry_run)
 		return 0;
 	/* recorded before it is done: the last release unmounts it only if it is a hugetlbfs */
-	json_array_append_new(json_object_get(st, "mounts"), json_string(cfg->mem_path));
-	if (state_save(hp->state_file, st, err) < 0)
+	strvec_push(&st->mounts, cfg->mem_path);
+	if (host_state_save(hp->state_file, st, err) < 0)
 		return -1;
 	mkdir(cfg->mem_path, 0755);
 	if (mount("hugetlbfs", cfg->mem_path, "hugetlbfs", 0, size) < 0) {
@@ -704,13 +484,10 @@ static int mount_hugetlbfs(struct host_prep *hp, json_t *st, const struct vm_con
 	return 0;
 }
 
-static void unmount_all(struct host_prep *hp, json_t *st)
+static void unmount_all(struct host_prep *hp, struct host_state *st)
 {
-	size_t i;
-	json_t *m;
-
-	json_array_foreach(json_object_get(st, "mounts"), i, m) {
-		const char *path = json_string_value(m);
+	for (size_t i = 0; i < st->mounts.nr; i++) {
+		const char *path = st->mounts.v[i];
 		struct statfs sf;
 
 		/* only a hugetlbfs mvlaunch mounted: whatever else is there now stays */
@@ -721,7 +498,7 @@ static void unmount_all(struct host_prep *hp, json_t *st)
 			umount2(path, MNT_DETACH);
 	}
 	if (!hp->dry_run)
-		json_array_clear(json_object_get(st, "mounts"));
+		strvec_clear(&st->mounts);
 }
 
 /* ---- holders ---- */
@@ -731,70 +508,78 @@ static int holder_alive(const struct host_prep *hp, const char *name)
 	return hp->vms->alive(name);
 }
 
-static int drop_holder(struct host_prep *hp, json_t *st, const char *name, struct strbuf *err)
+static int drop_holder(struct host_prep *hp, struct host_state *st, const char *name, struct strbuf *err)
 {
-	json_t *holders = json_object_get(st, "holders");
+	struct host_state_holder *h = host_state_holder(st, name);
 	int ret;
 
-	if (!json_object_get(holders, name))
+	if (!h)
 		return 0;
-	json_object_del(holders, name);	/* also in a dry run: the host is computed without it */
+	host_state_holder_del(st, (size_t)(h - st->holders));	/* also in a dry run: the host is computed without it */
 	ret = sync_host(hp, st, err);
-	if (!json_object_size(holders))
+	if (!st->nr_holders)
 		unmount_all(hp, st);
 	return ret;
 }
 
-static int reconcile(struct host_prep *hp, json_t *st, struct strbuf *err)
+static int reconcile(struct host_prep *hp, struct host_state *st, struct strbuf *err)
 {
-	json_t *holders = json_object_get(st, "holders"), *h;
-	const char *name;
-	void *tmp;
 	int dropped = 0;
 
-	json_object_foreach_safe(holders, tmp, name, h) {
-		if (!strcmp(name, HOST_MANUAL) || holder_alive(hp, name))
+	for (size_t i = 0; i < st->nr_holders;) {
+		const char *name = st->holders[i].name;
+
+		if (!strcmp(name, HOST_MANUAL) || holder_alive(hp, name)) {
+			i++;
 			continue;
+		}
 		strvec_pushf(&hp->notes, "released what '%s' held: its QEMU is gone", name);
-		json_object_del(holders, name);
+		host_state_holder_del(st, i);
 		dropped = 1;
 	}
 	/* and whatever a killed command left half done is finished or undone */
 	if (sync_host(hp, st, err) < 0)
 		return -1;
-	if (dropped && !json_object_size(holders))
+	if (dropped && !st->nr_holders)
 		unmount_all(hp, st);
 	return 0;
 }
 
 int host_prep_reconcile(struct host_prep *hp, struct strbuf *err)
 {
-	json_t *st = state_load(hp->state_file, err);
+	struct host_state st;
 	int ret;
 
-	if (!st)
+	if (host_state_load(hp->state_file, &st, err) < 0)
 		return -1;
-	ret = reconcile(hp, st, err);
-	if (!hp->dry_run && state_save(hp->state_file, st, err) < 0)
+	ret = reconcile(hp, &st, err);
+	if (!hp->dry_run && host_state_save(hp->state_file, &st, err) < 0)
 		ret = -1;
-	json_decref(st);
+	host_state_release(&st);
 	return ret;
 }
 
 int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_config *cfg, const struct pin_plan *plan,
 		   struct strbuf *err)
 {
-	json_t *st = state_load(hp->state_file, err), *holder, *pages;
+	struct host_state st;
+	struct host_state_holder *holder;
 	unsigned long kb = cfg && cfg->hugepages == HUGEPAGES_1G ? 1048576 : 2048;
 	int ret = -1;
 
-	if (!st)
+	if (host_state_load(hp->state_file, &st, err) < 0)
 		return -1;
-	if (reconcile(hp, st, err) < 0)
+	if (reconcile(hp, &st, err) < 0)
 		goto out;
-	holder = json_pack("{s:o,s:{}}", "cpus", cpuset_to_json(plan ? &plan->owned : &(struct cpuset){ { 0 } }),
-			   "hugepages");
-	pages = json_object_get(holder, "hugepages");
+	/* a holder of the same name (a 'host prepare' again) is replaced, in its place */
+	if ((holder = host_state_holder(&st, name))) {
+		cpuset_zero(&holder->cpus);
+		host_state_counts_clear(&holder->pages);
+	} else {
+		holder = host_state_holder_add(&st, name);
+	}
+	if (plan)
+		holder->cpus = plan->owned;
 	if (cfg && cfg->hugepages != HUGEPAGES_NONE) {
 		uint64_t page = (uint64_t)kb << 10;
 
@@ -804,14 +589,12 @@ int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_confi
 			uint64_t bytes = plan && plan->nr_numa ? plan->numa[i].mem_bytes : cfg->mem_bytes;
 			long n = (long)((bytes + page - 1) / page);
 			char *file = hugepage_file(node, kb);
-			json_int_t old = json_integer_value(json_object_get(pages, file));
 
-			json_object_set_new(pages, file, json_integer(n + old));
+			host_state_count_set(&holder->pages, file, n + host_state_count_get(&holder->pages, file));
 			free(file);
 		}
 	}
 	/* the holder (its CPUs, its pages) is in host.json before anything is changed for it */
-	json_object_set_new(json_object_get(st, "holders"), name, holder);
 	if (cfg && cfg->hugepages != HUGEPAGES_NONE) {
 		if (hp->hc->drop_caches == 1) {
 			strvec_push(&hp->changes, "/proc/sys/vm/drop_caches: <- 3");
@@ -824,15 +607,15 @@ int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_confi
 				goto undo;
 		}
 	}
-	if (sync_host(hp, st, err) < 0)
+	if (sync_host(hp, &st, err) < 0)
 		goto undo;
-	if (cfg && mount_hugetlbfs(hp, st, cfg, err) < 0)
+	if (cfg && mount_hugetlbfs(hp, &st, cfg, err) < 0)
 		goto undo;
-	if (!hp->dry_run && state_save(hp->state_file, st, err) < 0)
+	if (!hp->dry_run && host_state_save(hp->state_file, &st, err) < 0)
 		goto undo;
 	if (!hp->dry_run) {
 		free(hp->qemu_cgroup_procs);
-		hp->qemu_cgroup_procs = shield_vm_procs(st);
+		hp->qemu_cgroup_procs = shield_vm_procs(&st.shield);
 	}
 	ret = 0;
 	goto out;
@@ -840,72 +623,71 @@ undo:
 	{
 		struct strbuf e2 = STRBUF_INIT;
 
-		drop_holder(hp, st, name, &e2);	/* every change of this call, back */
+		drop_holder(hp, &st, name, &e2);	/* every change of this call, back */
 		if (!hp->dry_run)
-			state_save(hp->state_file, st, &e2);
+			host_state_save(hp->state_file, &st, &e2);
 		strbuf_release(&e2);
 	}
 out:
-	json_decref(st);
+	host_state_release(&st);
 	return ret;
 }
 
 int host_prep_unhold(struct host_prep *hp, const char *name, struct strbuf *err)
 {
-	json_t *st = state_load(hp->state_file, err);
+	struct host_state st;
 	int ret;
 
-	if (!st)
+	if (host_state_load(hp->state_file, &st, err) < 0)
 		return -1;
-	ret = drop_holder(hp, st, name, err);
-	if (reconcile(hp, st, err) < 0)
+	ret = drop_holder(hp, &st, name, err);
+	if (reconcile(hp, &st, err) < 0)
 		ret = -1;
-	if (!hp->dry_run && state_save(hp->state_file, st, err) < 0)
+	if (!hp->dry_run && host_state_save(hp->state_file, &st, err) < 0)
 		ret = -1;
-	json_decref(st);
+	host_state_release(&st);
 	return ret;
 }
 
 json_t *host_prep_status(const char *state_file, struct strbuf *err)
 {
-	json_t *st = state_load(state_file, err), *knobs, *v, *out, *sh;
-	const char *path;
+	struct host_state st;
+	json_t *disk, *knobs, *out;
 
-	if (!st)
+	if (host_state_load(state_file, &st, err) < 0)
 		return NULL;
+	disk = host_state_json(&st);
 	knobs = json_object();
-	json_object_foreach(json_object_get(st, "knobs"), path, v) {
+	for (size_t i = 0; i < st.knobs.nr; i++) {
 		struct strbuf cur = STRBUF_INIT;
 
-		if (sysfs_read(path, &cur, NULL) == 0)
-			normalise(path, &cur);
-		json_object_set_new(knobs, path, json_pack("{s:O,s:s}", "original", v, "current", cur.buf));
+		if (sysfs_read(st.knobs.v[i].key, &cur, NULL) == 0)
+			normalise(st.knobs.v[i].key, &cur);
+		json_object_set_new(knobs, st.knobs.v[i].key, json_pack("{s:s,s:s}", "original", st.knobs.v[i].value,
+									 "current", cur.buf));
 		strbuf_release(&cur);
 	}
-	out = json_pack("{s:o,s:O,s:O,s:O}", "knobs", knobs, "holders", json_object_get(st, "holders"),
-			"mounts", json_object_get(st, "mounts"), "pools", json_object_get(st, "pools"));
-	if ((sh = json_object_get(st, "shield"))) {
+	out = json_pack("{s:o,s:O,s:O,s:O}", "knobs", knobs, "holders", json_object_get(disk, "holders"),
+			"mounts", json_object_get(disk, "mounts"), "pools", json_object_get(disk, "pools"));
+	if (st.shield.backend != SHIELD_NONE) {
 		/* who holds it and the CPUs it keeps free follow from the holders */
-		json_t *names = json_array(), *h;
+		json_t *names = json_array(), *sh = json_deep_copy(json_object_get(disk, "shield"));
 		struct cpuset vm;
 		struct strbuf s = STRBUF_INIT;
 
 		cpuset_zero(&vm);
-		json_object_foreach(json_object_get(st, "holders"), path, h) {
-			size_t i;
-
-			json_array_foreach(json_object_get(h, "cpus"), i, v)
-				cpuset_set(&vm, (unsigned)json_integer_value(v));
-			if (json_array_size(json_object_get(h, "cpus")))
-				json_array_append_new(names, json_string(path));
+		for (size_t i = 0; i < st.nr_holders; i++) {
+			cpuset_or(&vm, &st.holders[i].cpus);
+			if (!cpuset_empty(&st.holders[i].cpus))
+				json_array_append_new(names, json_string(st.holders[i].name));
 		}
 		cpuset_format(&vm, &s);
-		sh = json_deep_copy(sh);
 		json_object_set_new(sh, "holders", names);
 		json_object_set_new(sh, "vm_cpus", json_string(s.buf));
 		json_object_set_new(out, "shield", sh);
 		strbuf_release(&s);
 	}
-	json_decref(st);
+	json_decref(disk);
+	host_state_release(&st);
 	return out;
 }

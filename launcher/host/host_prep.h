@@ -23,13 +23,12 @@
 #include <jansson.h>
 #include <sys/types.h>
 
+#include "launcher/host/host_state.h"
 #include "launcher/plan/pin_plan.h"
 #include "config/host_config.h"
 #include "config/vm_config.h"
 #include "util/strvec.h"
 
-/* The holder name of 'mvlaunch host prepare'. */
-#define HOST_MANUAL "(manual)"
 
 /*
  * What host preparation must know of VMs, told by the layer that runs them

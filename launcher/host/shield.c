@@ -24,8 +24,7 @@
 #define V2_ROOT "/sys/fs/cgroup"
 #define SHIELD_NAME "mvlaunch.host"
 
-enum backend { B_NONE, B_CGROUP1, B_CGROUP2, B_SYSTEMD };
-static const char *const backend_names[] = { "none", "cgroup1", "cgroup2", "systemd" };
+enum backend { B_NONE = SHIELD_NONE, B_CGROUP1 = SHIELD_CGROUP1, B_CGROUP2 = SHIELD_CGROUP2, B_SYSTEMD = SHIELD_SYSTEMD };
 static const char *const systemd_units[] = { "system.slice", "user.slice", "init.scope" };
 
 static int has_word(const char *list, const char *word)
@@ -63,14 +62,9 @@ static enum backend detect(struct strbuf *why)
 	return b;
 }
 
-static enum backend backend_of(json_t *sh)
+static enum backend backend_of(const struct host_state_shield *sh)
 {
-	const char *name = json_string_value(json_object_get(sh, "backend"));
-
-	for (int b = B_CGROUP1; name && b <= B_SYSTEMD; b++)
-		if (!strcmp(name, backend_names[b]))
-			return (enum backend)b;
-	return B_NONE;
+	return (enum backend)sh->backend;
 }
 
 static const char *cgroup_root(enum backend b)
@@ -236,31 +230,28 @@ static void child_cgroups(const char *dir, int deep, struct strvec *out)
  * original). Cgroup v1 wants a child inside its parent, so growing goes
  * parents first and shrinking children first; v2 needs only the top level.
  */
-static int fence_others(json_t *sh, enum backend b, const struct cpuset *vm, const struct cpuset *all,
+static int fence_others(struct host_state_shield *sh, enum backend b, const struct cpuset *vm, const struct cpuset *all,
 			struct shield_io *io, struct strbuf *err)
 {
-	json_t *others = json_object_get(sh, "others");
+	struct host_state_values *others = &sh->others;
 	struct strvec dirs = STRVEC_INIT;
 	struct strvec want = STRVEC_INIT;
 	int *grow, ret = 0;
 
-	if (!others) {
-		others = json_object();
-		json_object_set_new(sh, "others", others);
-	}
+	sh->has_others = 1;
 	child_cgroups(cgroup_root(b), b == B_CGROUP1, &dirs);
 	grow = xcalloc(dirs.nr + 1, sizeof(*grow));
 	for (size_t i = 0; i < dirs.nr; i++) {
 		char *file = xstrfmt("%s/cpuset.cpus", dirs.v[i]);
 		struct strbuf cur = STRBUF_INIT, e = STRBUF_INIT, v = STRBUF_INIT;
-		json_t *rec = json_object_get(others, file);
+		const char *rec = host_state_value_get(others, file);
 		const char *orig;
 		struct cpuset o, n, c;
 
 		strvec_push(&want, "");
 		if (sysfs_read(file, &cur, &e) < 0)
 			goto next;	/* no cpuset in this group (v2: controller not enabled there) */
-		orig = rec ? json_string_value(rec) : cur.buf;
+		orig = rec ? rec : cur.buf;
 		if (parse_cpus(&o, orig, &e) < 0 || parse_cpus(&c, cur.buf, &e) < 0)
 			goto next;
 		if (!*orig)
@@ -274,7 +265,7 @@ static int fence_others(json_t *sh, enum backend b, const struct cpuset *vm, con
 			goto next;
 		}
 		if (!rec)
-			json_object_set_new(others, file, json_string(orig));
+			host_state_value_set(others, file, orig);
 		cpuset_format(&n, &v);
 		free(want.v[i]);
 		want.v[i] = strbuf_detach(&v);
@@ -308,31 +299,25 @@ next:
 }
 
 /* Give every recorded cpuset its original CPUs back, parents first. */
-static int unfence_others(json_t *sh, struct shield_io *io, struct strbuf *err)
+static int unfence_others(const struct host_state_shield *sh, struct shield_io *io, struct strbuf *err)
 {
-	json_t *others = json_object_get(sh, "others");
-	const char **files = xcalloc(json_object_size(others) + 1, sizeof(*files));
-	const char *file;
-	size_t n = 0;
-	json_t *v;
+	const struct host_state_values *others = &sh->others;
 	int ret = 0;
 
-	json_object_foreach(others, file, v)
-		files[n++] = file;
-	while (n-- > 0) {
-		char *dir = xstrndup(files[n], strlen(files[n]) - strlen("/cpuset.cpus"));
+	for (size_t n = others->nr; n-- > 0;) {
+		const char *file = others->v[n].key;
+		char *dir = xstrndup(file, strlen(file) - strlen("/cpuset.cpus"));
 
 		if (sysfs_exists(dir))	/* a cgroup removed meanwhile needs nothing */
-			ret |= put(io, files[n], json_string_value(json_object_get(others, files[n])), err);
+			ret |= put(io, file, others->v[n].value, err);
 		free(dir);
 	}
-	free(files);
 	return ret;
 }
 
 /* ---- cgroup files (v1 and v2 without systemd) ---- */
 
-static int cgroup_apply(json_t *sh, enum backend b, const struct cpuset *host, const struct cpuset *vm,
+static int cgroup_apply(struct host_state_shield *sh, enum backend b, const struct cpuset *host, const struct cpuset *vm,
 			const struct cpuset *all, struct shield_io *io, struct strbuf *err)
 {
 	const char *root = cgroup_root(b);
@@ -340,7 +325,7 @@ static int cgroup_apply(json_t *sh, enum backend b, const struct cpuset *host, c
 	struct strbuf v = STRBUF_INIT;
 	int ret = -1;
 
-	if (!json_object_get(sh, "cgroup")) {
+	if (!sh->cgroup) {
 		if (b == B_CGROUP2) {
 			file = xstrfmt("%s/cgroup.subtree_control", root);
 			if (sysfs_read(file, &v, err) < 0)
@@ -348,13 +333,13 @@ static int cgroup_apply(json_t *sh, enum backend b, const struct cpuset *host, c
 			if (!has_word(v.buf, "cpuset")) {
 				strvec_pushf(io->changes, "%s: +cpuset", file);
 				/* recorded first: undone by '-cpuset' even if we die right after */
-				json_object_set_new(sh, "enabled_controller", json_true());
+				sh->enabled_controller = 1;
 				if (commit(io, err) < 0 || (!io->dry_run && sysfs_write(file, "+cpuset", err) < 0))
 					goto out;
 			}
 		}
 		strvec_pushf(io->changes, "mkdir %s", dir);
-		json_object_set_new(sh, "cgroup", json_string(dir));
+		sh->cgroup = xstrdup(dir);
 		if (commit(io, err) < 0 || (!io->dry_run && sysfs_mkdir(dir, err) < 0))
 			goto out;
 		if (b == B_CGROUP1) {
@@ -386,9 +371,9 @@ out:
 /* How often the shield is emptied again when tasks keep forking into it (1 ms apart). */
 #define SHIELD_EMPTY_ROUNDS 200
 
-static int cgroup_remove(json_t *sh, enum backend b, struct shield_io *io, struct strbuf *err)
+static int cgroup_remove(const struct host_state_shield *sh, enum backend b, struct shield_io *io, struct strbuf *err)
 {
-	const char *root = cgroup_root(b), *dir = json_string_value(json_object_get(sh, "cgroup"));
+	const char *root = cgroup_root(b), *dir = sh->cgroup;
 	int ret = 0;
 
 	if (dir && sysfs_exists(dir)) {
@@ -420,7 +405,7 @@ static int cgroup_remove(json_t *sh, enum backend b, struct shield_io *io, struc
 	}
 	if (unfence_others(sh, io, err) < 0)
 		ret = -1;
-	if (json_is_true(json_object_get(sh, "enabled_controller"))) {
+	if (sh->enabled_controller) {
 		char *file = xstrfmt("%s/cgroup.subtree_control", root);
 		struct strbuf e = STRBUF_INIT;
 
@@ -436,28 +421,25 @@ static int cgroup_remove(json_t *sh, enum backend b, struct shield_io *io, struc
 
 /* ---- systemd ---- */
 
-static int systemd_apply(json_t *sh, const struct cpuset *vm, const struct cpuset *all, int first,
+static int systemd_apply(struct host_state_shield *sh, const struct cpuset *vm, const struct cpuset *all, int first,
 			 struct shield_io *io, struct strbuf *err)
 {
-	json_t *units = json_object_get(sh, "units");
+	struct host_state_values *units = &sh->units;
 
-	if (!units) {
-		units = json_object();
-		json_object_set_new(sh, "units", units);
-	}
+	sh->has_units = 1;
 	for (size_t i = 0; i < sizeof(systemd_units) / sizeof(systemd_units[0]); i++) {
 		const char *unit = systemd_units[i];
-		json_t *rec = json_object_get(units, unit);
+		const char *rec = host_state_value_get(units, unit);
 		struct cpuset cur, n;
 		struct strbuf o = STRBUF_INIT, w = STRBUF_INIT;
 
 		if (shield_systemd_get(unit, &cur, err) < 0)
 			return -1;
 		cpuset_format(&cur, &o);
-		if (rec && parse_cpus(&n, json_string_value(rec), err) < 0)
+		if (rec && parse_cpus(&n, rec, err) < 0)
 			return -1;
 		if (!rec) {
-			json_object_set_new(units, unit, json_string(o.buf));
+			host_state_value_set(units, unit, o.buf);
 			n = cur;
 			if (commit(io, err) < 0) {
 				strbuf_release(&o);
@@ -486,21 +468,19 @@ static int systemd_apply(json_t *sh, const struct cpuset *vm, const struct cpuse
 	return 0;
 }
 
-static int systemd_remove(json_t *sh, struct shield_io *io, struct strbuf *err)
+static int systemd_remove(const struct host_state_shield *sh, struct shield_io *io, struct strbuf *err)
 {
-	const char *unit;
-	json_t *v;
 	int ret = 0;
 
-	json_object_foreach(json_object_get(sh, "units"), unit, v) {
+	for (size_t i = 0; i < sh->units.nr; i++) {
+		const char *unit = sh->units.v[i].key, *v = sh->units.v[i].value;
 		struct cpuset orig;
 
-		if (parse_cpus(&orig, json_string_value(v), err) < 0) {
+		if (parse_cpus(&orig, v, err) < 0) {
 			ret = -1;
 			continue;
 		}
-		strvec_pushf(io->changes, "systemd %s AllowedCPUs: -> %s", unit,
-			     *json_string_value(v) ? json_string_value(v) : "(all)");
+		strvec_pushf(io->changes, "systemd %s AllowedCPUs: -> %s", unit, *v ? v : "(all)");
 		if (!io->dry_run && shield_systemd_set(unit, &orig, err) < 0)
 			ret = -1;
 	}
@@ -509,10 +489,9 @@ static int systemd_remove(json_t *sh, struct shield_io *io, struct strbuf *err)
 
 /* ---- the whole ---- */
 
-int shield_sync(json_t *state, const struct cpuset *vm_cpus, const struct cpuset *all, struct shield_io *io,
-		struct strbuf *err)
+int shield_sync(struct host_state_shield *sh, const struct cpuset *vm_cpus, const struct cpuset *all,
+		struct shield_io *io, struct strbuf *err)
 {
-	json_t *sh = json_object_get(state, "shield");
 	struct cpuset host = *all;
 	struct strbuf why = STRBUF_INIT;
 	enum backend b;
@@ -526,15 +505,15 @@ int shield_sync(json_t *state, const struct cpuset *vm_cpus, const struct cpuset
 		}
 	}
 	if (!want) {
-		if (!sh)
+		if (sh->backend == SHIELD_NONE)
 			return 0;
 		b = backend_of(sh);
 		ret = b == B_SYSTEMD ? systemd_remove(sh, io, err) : cgroup_remove(sh, b, io, err);
 		if (ret == 0 && !io->dry_run)
-			json_object_del(state, "shield");
+			host_state_shield_clear(sh);
 		return ret;
 	}
-	if (sh) {
+	if (sh->backend != SHIELD_NONE) {
 		b = backend_of(sh);
 	} else {
 		b = detect(&why);
@@ -544,8 +523,7 @@ int shield_sync(json_t *state, const struct cpuset *vm_cpus, const struct cpuset
 			strbuf_release(&why);
 			return -1;
 		}
-		sh = json_pack("{s:s}", "backend", backend_names[b]);
-		json_object_set_new(state, "shield", sh);
+		sh->backend = (enum host_state_backend)b;
 		first = 1;
 	}
 	if (b == B_NONE) {
@@ -557,28 +535,24 @@ int shield_sync(json_t *state, const struct cpuset *vm_cpus, const struct cpuset
 			      : cgroup_apply(sh, b, &host, vm_cpus, all, io, err);
 }
 
-char *shield_vm_procs(json_t *state)
+char *shield_vm_procs(const struct host_state_shield *sh)
 {
-	json_t *sh = json_object_get(state, "shield");
-
-	if (!sh)
+	if (sh->backend == SHIELD_NONE)
 		return NULL;
 	return sysfs_path(backend_of(sh) == B_CGROUP1 ? V1_ROOT "/cgroup.procs" : V2_ROOT "/cgroup.procs");
 }
 
-int shield_record_check(json_t *sh, struct strbuf *why)
+int shield_record_check(const struct host_state_shield *sh, struct strbuf *why)
 {
 	enum backend b = backend_of(sh);
-	const char *cg = json_string_value(json_object_get(sh, "cgroup")), *key;
-	json_t *v;
 
 	if (b == B_NONE) {
 		strbuf_addstr(why, "the shield names no known backend");
 		return -1;
 	}
-	if (json_object_get(sh, "cgroup")) {
+	if (sh->cgroup) {
 		char *only = xstrfmt("%s/" SHIELD_NAME, cgroup_root(b));
-		int ok = cg && !strcmp(cg, only);
+		int ok = !strcmp(sh->cgroup, only);
 
 		free(only);
 		if (!ok) {
@@ -586,22 +560,23 @@ int shield_record_check(json_t *sh, struct strbuf *why)
 			return -1;
 		}
 	}
-	json_object_foreach(json_object_get(sh, "others"), key, v) {
+	for (size_t i = 0; i < sh->others.nr; i++) {
+		const char *key = sh->others.v[i].key;
 		size_t n = strlen(key), root = strlen(cgroup_root(b));
 
-		if (!json_is_string(v) || strncmp(key, cgroup_root(b), root) || key[root] != '/' || strstr(key, "/..") ||
+		if (strncmp(key, cgroup_root(b), root) || key[root] != '/' || strstr(key, "/..") ||
 		    strstr(key, "//") || n < root + 13 || strcmp(key + n - 12, "/cpuset.cpus")) {
 			strbuf_addf(why, "the shield would write '%s'", key);
 			return -1;
 		}
 	}
-	json_object_foreach(json_object_get(sh, "units"), key, v) {
+	for (size_t i = 0; i < sh->units.nr; i++) {
 		int known = 0;
 
-		for (size_t i = 0; i < sizeof(systemd_units) / sizeof(systemd_units[0]); i++)
-			known |= !strcmp(key, systemd_units[i]);
-		if (!known || !json_is_string(v)) {
-			strbuf_addf(why, "the shield would change systemd unit '%s'", key);
+		for (size_t u = 0; u < ARRAY_SIZE(systemd_units); u++)
+			known |= !strcmp(sh->units.v[i].key, systemd_units[u]);
+		if (!known) {
+			strbuf_addf(why, "the shield would change systemd unit '%s'", sh->units.v[i].key);
 			return -1;
 		}
 	}

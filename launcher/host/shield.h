@@ -23,9 +23,9 @@
 #ifndef MVL_SHIELD_H
 #define MVL_SHIELD_H
 
-#include <jansson.h>
 #include <sys/types.h>
 
+#include "launcher/host/host_state.h"
 #include "util/cpuset.h"
 #include "util/strbuf.h"
 #include "util/strvec.h"
@@ -46,13 +46,13 @@ struct shield_io {
 };
 
 /*
- * Make the shield in state (host.json's root object) match vm_cpus: with
+ * Make the shield recorded in sh (host.json's "shield") match vm_cpus: with
  * CPUs, everything else is confined to all minus vm_cpus (created, or
  * narrowed and widened as VMs come and go); with NULL or an empty set the
  * shield is undone and its record removed. 0, or -1 with the reason in err.
  */
-int shield_sync(json_t *state, const struct cpuset *vm_cpus, const struct cpuset *all, struct shield_io *io,
-		struct strbuf *err);
+int shield_sync(struct host_state_shield *sh, const struct cpuset *vm_cpus, const struct cpuset *all,
+		struct shield_io *io, struct strbuf *err);
 
 /*
  * Whether a "shield" record of host.json names only what shield_sync()
@@ -60,14 +60,14 @@ int shield_sync(json_t *state, const struct cpuset *vm_cpus, const struct cpuset
  * cpusets' cpuset.cpus under the cgroup root, the three systemd units. 0, or
  * -1 with the first stranger in why.
  */
-int shield_record_check(json_t *sh, struct strbuf *why);
+int shield_record_check(const struct host_state_shield *sh, struct strbuf *why);
 
 /*
  * While a shield stands (state has one), the cgroup.procs file (full path,
  * $MVLAUNCH_SYSROOT included) a new QEMU writes its pid to before exec so
  * it is outside the shield; NULL otherwise. Caller frees.
  */
-char *shield_vm_procs(json_t *state);
+char *shield_vm_procs(const struct host_state_shield *sh);
 
 /* systemd's AllowedCPUs of a unit, read and set at runtime over sd-bus (shield_systemd.c). */
 int shield_systemd_get(const char *unit, struct cpuset *cpus, struct strbuf *err);

@@ -1,0 +1,143 @@
+/*
+ * host_state.h - host.json as a typed struct: what mvlaunch changed on the
+ * host, the value each thing had before, and who holds the host.
+ *
+ * The one file that reads and writes host.json (host_prep.c and shield.c
+ * work on the struct). Reading trusts nothing: the file must be this user's
+ * private regular file, and every path in it one mvlaunch would write (a
+ * knob of the table below, a hugepage pool, a hugetlbfs mount point, the
+ * shield's own cgroups and the three systemd units), or it is refused.
+ *
+ * On disk (JSON; key order as written here):
+ *   { "knobs":   { PATH: ORIGINAL-VALUE, ... },
+ *     "pools":   { POOL-FILE: ORIGINAL-PAGES, ... },
+ *     "holders": { NAME: { "cpus": [CPU, ...], "hugepages": { POOL-FILE: PAGES } } },
+ *     "mounts":  [ PATH, ... ],
+ *     "shield":  { "backend": "cgroup1"|"cgroup2"|"systemd", "enabled_controller": true,
+ *                  "cgroup": DIR, "others": { FILE: ORIGINAL }, "units": { UNIT: ORIGINAL } } }
+ * ("shield" only while one stands; its keys only once set.)
+ */
+#ifndef MVL_HOST_STATE_H
+#define MVL_HOST_STATE_H
+
+#include <jansson.h>
+
+#include "util/cpuset.h"
+#include "util/strbuf.h"
+#include "util/strvec.h"
+
+/* The holder name of 'mvlaunch host prepare'. */
+#define HOST_MANUAL "(manual)"
+
+/* ---- the knobs mvlaunch may change: host.json names nothing else ---- */
+
+enum host_knob_kind {
+	KNOB_NONE,		/* not one mvlaunch ever writes */
+	KNOB_PLAIN,		/* a number or word, read back as written */
+	KNOB_BRACKETED,		/* "always [madvise] never": the word in brackets */
+	KNOB_CPUFREQ,		/* missing without cpufreq: noted once */
+	KNOB_IRQ,		/* some IRQs refuse to move: noted, not an error */
+	KNOB_POOL,		/* a hugepage pool (nr_hugepages): sized by the holders */
+};
+
+/* The kind of a knob path, from one table of patterns; KNOB_NONE for any other path. */
+enum host_knob_kind host_state_knob(const char *path);
+
+/* ---- ordered maps: a key and a text, or a key and a number ---- */
+
+struct host_state_value {
+	char *key;
+	char *value;
+};
+
+struct host_state_values {
+	struct host_state_value *v;
+	size_t nr, alloc;
+};
+
+struct host_state_count {
+	char *key;
+	long n;
+};
+
+struct host_state_counts {
+	struct host_state_count *v;
+	size_t nr, alloc;
+};
+
+/* The value of key, or NULL. */
+const char *host_state_value_get(const struct host_state_values *vs, const char *key);
+/* Set key (replacing its value in place, or appended). */
+void host_state_value_set(struct host_state_values *vs, const char *key, const char *value);
+/* Remove entry i, keeping the order of the others. */
+void host_state_value_del(struct host_state_values *vs, size_t i);
+void host_state_values_clear(struct host_state_values *vs);
+
+/* The count of key; 0 when absent. Whether it is there: host_state_count_find() >= 0. */
+long host_state_count_get(const struct host_state_counts *cs, const char *key);
+long host_state_count_find(const struct host_state_counts *cs, const char *key);
+void host_state_count_set(struct host_state_counts *cs, const char *key, long n);
+void host_state_count_del(struct host_state_counts *cs, size_t i);
+void host_state_counts_clear(struct host_state_counts *cs);
+
+/* ---- the record ---- */
+
+struct host_state_holder {
+	char *name;			/* a VM name, or HOST_MANUAL */
+	struct cpuset cpus;		/* the CPUs its VM owns */
+	struct host_state_counts pages;	/* pool file -> pages it holds there */
+};
+
+enum host_state_backend { SHIELD_NONE, SHIELD_CGROUP1, SHIELD_CGROUP2, SHIELD_SYSTEMD };
+
+struct host_state_shield {
+	enum host_state_backend backend;	/* SHIELD_NONE: no shield stands */
+	int enabled_controller;		/* cgroup v2: mvlaunch turned +cpuset on in the root */
+	char *cgroup;			/* the shield cgroup, once made (NULL before) */
+	int has_others, has_units;	/* the maps below were started (written even when empty) */
+	struct host_state_values others;	/* other cpusets' cpuset.cpus -> original */
+	struct host_state_values units;	/* systemd unit -> original AllowedCPUs ("" for all) */
+};
+
+struct host_state {
+	struct host_state_values knobs;	/* knob path -> original value */
+	struct host_state_counts pools;	/* pool file -> persistent pages before */
+	struct host_state_holder *holders;
+	size_t nr_holders, alloc_holders;
+	struct strvec mounts;		/* hugetlbfs mount points mvlaunch made */
+	struct host_state_shield shield;
+};
+
+#define HOST_STATE_INIT { .mounts = STRVEC_INIT }
+
+/*
+ * Read host.json at path into st (a missing file is an empty state). 0, or
+ * -1 with what is wrong (and what to do) in err and st empty.
+ */
+int host_state_load(const char *path, struct host_state *st, struct strbuf *err);
+
+/*
+ * Put st on disk at path: atomically (temp file, fsync, rename), and only
+ * if it differs from what is there; a state holding nothing removes the
+ * file. 0, or -1 with the reason in err.
+ */
+int host_state_save(const char *path, const struct host_state *st, struct strbuf *err);
+
+/* st as host.json holds it (a new reference). */
+json_t *host_state_json(const struct host_state *st);
+
+void host_state_release(struct host_state *st);
+
+/* The holder called name, or NULL. */
+struct host_state_holder *host_state_holder(struct host_state *st, const char *name);
+/* A new holder called name (no CPUs, no pages), appended. */
+struct host_state_holder *host_state_holder_add(struct host_state *st, const char *name);
+/* Remove holder i, keeping the order of the others. */
+void host_state_holder_del(struct host_state *st, size_t i);
+
+/* Forget the shield record (after the shield is undone). */
+void host_state_shield_clear(struct host_state_shield *sh);
+/* "cgroup1", "cgroup2", "systemd" ("none" for SHIELD_NONE). */
+const char *host_state_backend_name(enum host_state_backend b);
+
+#endif
