@@ -1,11 +1,10 @@
 /*
- * check_qemu.c - ask the VM's QEMU binary what it supports (see check.h).
+ * check_qemu.c - verdicts on what the VM's QEMU binary supports (see check.h).
  *
- * QEMU starts with no machine (-machine none), paused, with nothing
- * attached, under the accelerator the VM uses when this host can give it
- * (KVM), else TCG. Over QMP it is asked for its version, its machine types,
- * its command line option groups with their parameters, and the expansion
- * of the VM's CPU model; then it is told to quit. About 100 ms.
+ * A probing QEMU (launcher/qemu/qemu_probe.c) starts under the accelerator
+ * the VM uses when this host can give it (KVM), else TCG, and is asked for
+ * its version, its machine types, its command line option groups with their
+ * parameters, and the expansion of the VM's CPU model. About 100 ms.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,105 +12,10 @@
 #include <unistd.h>
 
 #include "launcher/check/check.h"
-#include "launcher/qemu/qemu_proc.h"
+#include "launcher/qemu/qemu_probe.h"
 #include "qmp/qmp.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
-
-/* The option keys of a QEMU "k=v,k=v" value (",," is a literal comma). */
-static void option_keys(const char *value, struct strvec *keys)
-{
-	const char *p = value;
-
-	while (*p) {
-		const char *start = p, *eq = NULL;
-
-		while (*p && !(*p == ',' && p[1] != ',')) {
-			if (*p == ',')
-				p++;	/* ",," */
-			else if (*p == '=' && !eq)
-				eq = p;
-			p++;
-		}
-		if (eq)	/* a piece without '=' is the group's implied value: no key */
-			strvec_push_nodup(keys, xstrndup(start, (size_t)(eq - start)));
-		if (*p == ',')
-			p++;
-	}
-}
-
-static int has_param(json_t *params, const char *key)
-{
-	size_t i;
-	json_t *p;
-
-	json_array_foreach(params, i, p)
-		if (!strcmp(json_string_value(json_object_get(p, "name")), key))
-			return 1;
-	return 0;
-}
-
-/* What QEMU printed when it refused a parameter named 'key' (its 7.2 wordings). */
-static int refuses_key(const char *log, const char *key)
-{
-	static const char *const why[][2] = {
-		{ "Invalid parameter '", "'" }, { "Parameter '", "' is unexpected" },
-		{ "does not support the option '", "'" },
-	};
-	int found = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(why) && !found; i++) {
-		char *needle = xstrfmt("%s%s%s", why[i][0], key, why[i][1]);
-
-		found = strstr(log, needle) != NULL;
-		free(needle);
-	}
-	if (!found) {
-		/* "Parameter 'smp.K' is unexpected", "Property 'TYPE.K' not found" */
-		char *dotted = xstrfmt(".%s' ", key);
-		const char *p = strstr(log, dotted);
-
-		found = p && (strstr(p, "is unexpected") || strstr(p, "not found"));
-		free(dotted);
-	}
-	return found;
-}
-
-/*
- * Ask QEMU itself about one option whose key its lists do not show (legacy
- * spellings such as -drive readonly= are accepted but not listed): start it
- * with that option alone and see whether it complains about that key.
- * 1 when QEMU refuses the key, 0 when not.
- */
-static int probe_refuses(const struct vm_config *cfg, const char *accel, const char *dir, const char *opt,
-			 const char *val, const char *key)
-{
-	struct strvec argv = STRVEC_INIT;
-	struct strbuf err = STRBUF_INIT, log = STRBUF_INIT;
-	struct qemu_proc proc = QEMU_PROC_INIT;
-	char *logpath = xstrfmt("%s/option.log", dir), *dash = xstrfmt("-%s", opt);
-	int refused = 0;
-
-	strvec_pushl(&argv, cfg->qemu_binary, "-accel", accel, "-nodefaults", "-display", "none", "-S", NULL);
-	if (strcmp(opt, "machine"))
-		strvec_pushl(&argv, "-machine", "none", NULL);
-	strvec_pushl(&argv, dash, val, NULL);
-	if (qemu_proc_spawn(&argv, logpath, NULL, NULL, -1, NULL, &proc, &err) == 0) {
-		/* a refused option ends QEMU at once; one it takes leaves it waiting, paused */
-		if (!qemu_proc_wait_exit(&proc, 1500))
-			qemu_proc_kill(&proc, 1000);
-		qemu_proc_log_tail(logpath, 20, &log);
-		refused = refuses_key(log.buf, key);
-	}
-	qemu_proc_release(&proc);
-	unlink(logpath);
-	free(logpath);
-	free(dash);
-	strvec_clear(&argv);
-	strbuf_release(&err);
-	strbuf_release(&log);
-	return refused;
-}
 
 /*
  * Every "-opt k=v,..." of argv whose group QEMU reports: its keys must be
@@ -120,8 +24,8 @@ static int probe_refuses(const struct vm_config *cfg, const char *accel, const c
  * from those lists is only a FAIL once QEMU, asked with that option alone,
  * refuses it too: a FAIL means this QEMU would not start the VM.
  */
-static void check_options(struct check_report *r, const struct vm_check_ctx *ctx, json_t *groups,
-			  json_t *machine_props, json_t *accel_props, const char *accel, const char *dir)
+static void check_options(struct check_report *r, const struct vm_check_ctx *ctx, const struct qemu_probe *p,
+			  json_t *groups, json_t *machine_props, json_t *accel_props)
 {
 	struct strbuf bad = STRBUF_INIT;
 	size_t checked = 0;
@@ -146,15 +50,15 @@ static void check_options(struct check_report *r, const struct vm_check_ctx *ctx
 		checked++;
 		if (!json_array_size(params) || val[0] == '{' || !strcmp(opt, "global"))
 			continue;	/* free-form, JSON (QEMU's QAPI checks it), or -global DRIVER.PROP=V */
-		option_keys(val, &keys);
+		qemu_probe_option_keys(val, &keys);
 		for (size_t k = 0; k < keys.nr; k++) {
 			const char *key = keys.v[k];
 
-			if (!strcmp(key, "id") || !strcmp(key, "type") || !strcmp(key, "accel") || has_param(params, key))
+			if (!strcmp(key, "id") || !strcmp(key, "type") || !strcmp(key, "accel") || qemu_probe_has_param(params, key))
 				continue;	/* id, type, accel: every group's */
-			if (!strcmp(opt, "machine") && accel_props && has_param(accel_props, key))
+			if (!strcmp(opt, "machine") && accel_props && qemu_probe_has_param(accel_props, key))
 				continue;	/* forwarded to the accelerator */
-			if (probe_refuses(ctx->cfg, accel, dir, opt, val, key))
+			if (qemu_probe_refuses(p, opt, val, key))
 				strbuf_addf(&bad, "%s-%s %s", bad.len ? ", " : "", opt, key);
 		}
 		strvec_clear(&keys);
@@ -236,44 +140,29 @@ void check_qemu(struct check_report *r, const struct vm_check_ctx *ctx)
 {
 	const struct vm_config *cfg = ctx->cfg;
 	const char *accel = cfg->accel == ACCEL_KVM && ctx->kvm && ctx->kvm->usable ? "kvm" : "tcg";
-	const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	char *dir = xstrfmt("%s/mvlaunch-check-XXXXXX", tmp), *sock, *log, *fix;
-	struct strvec argv = STRVEC_INIT;
+	struct qemu_probe p = QEMU_PROBE_INIT;
 	struct strbuf err = STRBUF_INIT;
-	struct qemu_proc proc = QEMU_PROC_INIT;
-	struct qmp *q = NULL;
 	json_t *ret = NULL, *machines = NULL, *props = NULL, *accel_props = NULL;
 	const char *machine;
-	int fd;
+	int r0 = qemu_probe_start(&p, cfg->qemu_binary, accel, &err);
 
-	if (!mkdtemp(dir)) {
-		check_add(r, "qemu", CHECK_FAIL, "set TMPDIR to a writable directory", "cannot make a directory in %s: %s",
-			  tmp, strerror(errno));
-		free(dir);
-		return;
+	if (r0 == QEMU_PROBE_NO_TMPDIR) {
+		check_add(r, "qemu", CHECK_FAIL, "set TMPDIR to a writable directory", "%s", err.buf);
+		goto out;
 	}
-	sock = xstrfmt("%s/qmp.sock", dir);
-	log = xstrfmt("%s/qemu.log", dir);
-	fix = xstrfmt("apt-get install qemu-system-x86 (make deps), or set qemu.binary in %s", cfg->file);
-	strvec_pushl(&argv, cfg->qemu_binary, "-machine", "none", "-accel", accel, "-nodefaults", "-display", "none",
-		     "-S", "-chardev", "socket,id=qmp,fd=3,server=on,wait=off", "-mon", "chardev=qmp,mode=control", NULL);
-	fd = qmp_listen(sock, &err);
-	if (fd < 0 || qemu_proc_spawn(&argv, log, NULL, NULL, fd, NULL, &proc, &err) < 0) {
+	if (r0 < 0) {
+		char *fix = xstrfmt("apt-get install qemu-system-x86 (make deps), or set qemu.binary in %s", cfg->file);
+
 		check_add(r, "qemu", CHECK_FAIL, fix, "%s", err.buf);
+		free(fix);
 		goto out;
 	}
-	if (qmp_connect(&q, sock, 10000, &err) < 0) {
-		strbuf_addstr(&err, "; QEMU's log:");
-		qemu_proc_log_tail(log, 4, &err);
-		check_add(r, "qemu", CHECK_FAIL, fix, "%s did not answer on QMP: %s", cfg->qemu_binary, err.buf);
-		goto out;
-	}
-	check_add(r, "qemu", CHECK_PASS, NULL, "%s is QEMU %s", cfg->qemu_binary, qmp_qemu_version(q));
-	if (qmp_execute(q, "query-machines", NULL, &machines, &err) == 0 &&
+	check_add(r, "qemu", CHECK_PASS, NULL, "%s is QEMU %s", cfg->qemu_binary, qmp_qemu_version(p.qmp));
+	if (qmp_execute(p.qmp, "query-machines", NULL, &machines, &err) == 0 &&
 	    (machine = check_machine(r, cfg, machines))) {
 		char *type = xstrfmt("%s-machine", machine);
 
-		if (qmp_execute(q, "qom-list-properties", json_pack("{s:s}", "typename", type), &props, &err) < 0)
+		if (qmp_execute(p.qmp, "qom-list-properties", json_pack("{s:s}", "typename", type), &props, &err) < 0)
 			props = NULL;
 		free(type);
 	}
@@ -281,35 +170,19 @@ void check_qemu(struct check_report *r, const struct vm_check_ctx *ctx)
 		/* the accelerator the VM names, whether or not it can run here */
 		char *type = xstrfmt("%s-accel", cfg->accel == ACCEL_KVM ? "kvm" : "tcg");
 
-		if (qmp_execute(q, "qom-list-properties", json_pack("{s:s}", "typename", type), &accel_props, &err) < 0)
+		if (qmp_execute(p.qmp, "qom-list-properties", json_pack("{s:s}", "typename", type), &accel_props, &err) < 0)
 			accel_props = NULL;
 		free(type);
 	}
 	strbuf_reset(&err);
-	if (qmp_execute(q, "query-command-line-options", NULL, &ret, &err) == 0)
-		check_options(r, ctx, ret, props, accel_props, accel, dir);
+	if (qmp_execute(p.qmp, "query-command-line-options", NULL, &ret, &err) == 0)
+		check_options(r, ctx, &p, ret, props, accel_props);
 	json_decref(ret);
 	json_decref(props);
 	json_decref(accel_props);
 	json_decref(machines);
-	ret = NULL;
-	check_cpu_model(r, ctx, q, accel);
-	strbuf_reset(&err);
-	qmp_execute(q, "quit", NULL, NULL, &err);
+	check_cpu_model(r, ctx, p.qmp, accel);
 out:
-	qmp_close(q);
-	if (fd >= 0)
-		close(fd);
-	if (proc.pid > 0)
-		qemu_proc_kill(&proc, 2000);
-	qemu_proc_release(&proc);
-	unlink(sock);
-	unlink(log);
-	rmdir(dir);
-	free(dir);
-	strvec_clear(&argv);
+	qemu_probe_stop(&p);
 	strbuf_release(&err);
-	free(fix);
-	free(sock);
-	free(log);
 }
