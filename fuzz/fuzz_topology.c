@@ -57,16 +57,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		strbuf_release(&err);
 		return 0;
 	}
-	if (plan_host_init(&host, &topo, NULL, &err) == 0) {
+	if (pin_plan_host_init(&host, &topo, NULL, &err) == 0) {
 		for (; planned < 3; planned++) {
 			if (pin_plan_build(&host, &cfgs[planned], &plans[planned], &notes, &err) < 0)
 				break;
 			pin_plan_memory_check(&topo, &cfgs[planned], &plans[planned], &err);
 		}
-		plan_kernel_cmdline(&host, cp, planned, &cmdline, &notes);
+		pin_plan_kernel_cmdline(&host, cp, planned, &cmdline, &notes);
 		for (size_t i = 0; i < planned; i++)
 			pin_plan_release(&plans[i]);
-		plan_host_release(&host);
+		pin_plan_host_release(&host);
 	}
 	host_topo_free(&topo);
 	strvec_clear(&notes);

@@ -61,7 +61,7 @@ struct kvm_caps {
  * Open /dev/kvm and ask it; 0, or -1 with the reason in err (caps zeroed),
  * KVM_NOT_KVM when it opens but does not answer as KVM.
  */
-int kvm_caps_read(struct kvm_caps *caps, struct strbuf *err);
+int check_host_kvm_caps(struct kvm_caps *caps, struct strbuf *err);
 #define KVM_NOT_KVM (-2)
 /* /dev/kvm and its capabilities; FAIL when it is unusable and 'need' is set, WARN otherwise. */
 void check_kvm(struct check_report *r, int need, struct kvm_caps *caps);
@@ -85,7 +85,7 @@ void check_floating(struct check_report *r, const struct check_running *vms, siz
  * The CPUs a kernel command line parameter lists ("isolcpus=managed_irq,domain,2-5"
  * gives 2-5). 1 when the parameter is there, 0 when not. Pure.
  */
-int cmdline_cpus(const char *cmdline, const char *param, struct cpuset *cpus);
+int check_host_cmdline_cpus(const char *cmdline, const char *param, struct cpuset *cpus);
 
 /* ---- one VM (check_vm.c) ---- */
 
@@ -111,7 +111,7 @@ void check_vm_for_up(struct check_report *r, const struct vm_check_ctx *ctx, int
  * emulator or I/O thread and not kept for the host. 1, or 0 with the first
  * reason in why. Pure.
  */
-int cpu_pm_dedicated(const struct plan_host *host, const struct vm_config *cfg, const struct pin_plan *plan,
+int check_vm_cpu_pm_dedicated(const struct plan_host *host, const struct vm_config *cfg, const struct pin_plan *plan,
 		     struct strbuf *why);
 
 /* ---- QEMU itself (check_qemu.c) ---- */

@@ -20,7 +20,7 @@ static const struct { int bit; const char *name; } exit_names[] = {
 	{ KVM_X86_DISABLE_EXITS_PAUSE, "PAUSE" }, { KVM_X86_DISABLE_EXITS_CSTATE, "CSTATE" },
 };
 
-int kvm_caps_read(struct kvm_caps *caps, struct strbuf *err)
+int check_host_kvm_caps(struct kvm_caps *caps, struct strbuf *err)
 {
 	char *path = sysfs_path("/dev/kvm");
 	int fd = open(path, O_RDWR | O_CLOEXEC), api, ret = -1;
@@ -53,7 +53,7 @@ void check_kvm(struct check_report *r, int need, struct kvm_caps *caps)
 {
 	struct strbuf have = STRBUF_INIT, lack = STRBUF_INIT, err = STRBUF_INIT;
 
-	int rc = kvm_caps_read(caps, &err);
+	int rc = check_host_kvm_caps(caps, &err);
 
 	if (rc < 0) {
 		check_add(r, "kvm", need ? CHECK_FAIL : CHECK_WARN,
@@ -138,7 +138,7 @@ void check_host_knobs(struct check_report *r, const struct cpuset *cpus)
 	strbuf_release(&slow);
 }
 
-int cmdline_cpus(const char *cmdline, const char *param, struct cpuset *cpus)
+int check_host_cmdline_cpus(const char *cmdline, const char *param, struct cpuset *cpus)
 {
 	size_t n = strlen(param);
 	int found = 0;

@@ -218,7 +218,7 @@ static void check_cmdline(struct check_report *r, const struct vm_check_ctx *ctx
 	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
 		struct cpuset have, missing = owned;
 
-		cmdline_cpus(cmdline.buf, params[i], &have);
+		check_host_cmdline_cpus(cmdline.buf, params[i], &have);
 		cpuset_andnot(&missing, &have);
 		if (cpuset_empty(&missing)) {
 			check_add(r, params[i], CHECK_PASS, NULL, "covers %s, which the VM owns", label.buf);
@@ -346,7 +346,7 @@ static void check_pins(struct check_report *r, const struct vm_check_ctx *ctx)
 			  "no CPU of another VM", ctx->plan->nr_vcpus, ctx->plan->nr_vcpus == 1 ? "" : "s");
 }
 
-int cpu_pm_dedicated(const struct plan_host *host, const struct vm_config *cfg, const struct pin_plan *plan,
+int check_vm_cpu_pm_dedicated(const struct plan_host *host, const struct vm_config *cfg, const struct pin_plan *plan,
 		     struct strbuf *why)
 {
 	struct cpuset seen, others;
@@ -405,7 +405,7 @@ static void check_cpu_pm(struct check_report *r, const struct vm_check_ctx *ctx,
 	if (cfg->cpu_pm != 1 || cfg->accel != ACCEL_KVM)
 		return;
 	at = where(cfg, "cpu.cpu_pm");
-	if (ctx->plan && !cpu_pm_dedicated(ctx->host, cfg, ctx->plan, &why)) {
+	if (ctx->plan && !check_vm_cpu_pm_dedicated(ctx->host, cfg, ctx->plan, &why)) {
 		int forced = asker == PM_UP_FORCED;
 
 		fix = xstrfmt("give each vCPU a CPU of its own (pinning.policy = \"dedicated\"), or cpu_pm = false in %s%s",

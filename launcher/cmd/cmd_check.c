@@ -117,7 +117,7 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 		struct pin_plan plan = { .memory_node = -1 };
 		struct strvec warnings = STRVEC_INIT, qargv = STRVEC_INIT;
 		char *run_dir = runtime_vm_path(cfgs[i].name, NULL);
-		struct qemu_runtime rt = { .state_dir = mvl_state_root(), .run_dir = run_dir, .qmp_fd = 3 };
+		struct qemu_runtime rt = { .state_dir = paths_state_root(), .run_dir = run_dir, .qmp_fd = 3 };
 		struct vm_check_ctx ctx = { .cfg = &cfgs[i], .kvm = &kvm, .plan_warnings = &warnings };
 		int ok = planned_host && pin_plan_build(&hp.host, &cfgs[i], &plan, &warnings, &err) == 0;
 

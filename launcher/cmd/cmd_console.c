@@ -44,7 +44,7 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 		return parse_options_exit(argc);
 	{
 		struct strbuf err = STRBUF_INIT;
-		int known = vm_name_arg(argv[0], &opts->dirs, &err);
+		int known = paths_vm_name_arg(argv[0], &opts->dirs, &err);
 
 		if (known > 0 && runtime_root_access(&err) < 0) {
 			error_lines(err.buf);

@@ -54,7 +54,7 @@ static int config_stop_timeout_ms(const char *name, const char *started_from, co
 {
 	struct strbuf ignore = STRBUF_INIT;
 	struct vm_config cfg;
-	char *path = started_from ? xstrdup(started_from) : vm_config_path(name, &opts->dirs, &ignore);
+	char *path = started_from ? xstrdup(started_from) : paths_vm_config(name, &opts->dirs, &ignore);
 	int ms = DEFAULT_STOP_TIMEOUT_S * 1000;
 
 	vm_config_init(&cfg);
@@ -131,7 +131,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	name = argv[0];
 
-	r = vm_name_arg(name, &opts->dirs, &err);
+	r = paths_vm_name_arg(name, &opts->dirs, &err);
 	if (r <= 0) {
 		error_lines(err.buf);
 		ret = r < 0 ? MVL_EXIT_USAGE : MVL_EXIT_FAILURE;

@@ -178,7 +178,7 @@ int cmd_plan(int argc, char **argv, const struct mvl_opts *opts)
 			strvec_push(&notes, s.buf);
 		strbuf_reset(&s);
 	}
-	plan_kernel_cmdline(&hp.host, cfgp, n, &cmdline, &notes);
+	pin_plan_kernel_cmdline(&hp.host, cfgp, n, &cmdline, &notes);
 	for (size_t i = 0; i < notes.nr; i++)
 		warning("%s", notes.v[i]);
 	if (json) {

@@ -94,7 +94,7 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 	if (argc == 1) {
 		/* before anything else: a NAME that cannot be a VM never becomes a path */
 		struct strbuf err = STRBUF_INIT;
-		int known = vm_name_arg(argv[0], &opts->dirs, &err);
+		int known = paths_vm_name_arg(argv[0], &opts->dirs, &err);
 
 		if (known <= 0)
 			error_lines(err.buf);

@@ -24,7 +24,7 @@
 
 enum unit_mode { MODE_PAIR, MODE_SINGLE, MODE_ISOLATE };
 
-int plan_host_init(struct plan_host *host, const struct host_topo *topo, const struct cpuset *reserved,
+int pin_plan_host_init(struct plan_host *host, const struct host_topo *topo, const struct cpuset *reserved,
 		   struct strbuf *err)
 {
 	memset(host, 0, sizeof(*host));
@@ -47,7 +47,7 @@ int plan_host_init(struct plan_host *host, const struct host_topo *topo, const s
 	return 0;
 }
 
-void plan_host_hold(struct plan_host *host, const char *name, const struct cpuset *cpus, int dedicated)
+void pin_plan_host_hold(struct plan_host *host, const char *name, const struct cpuset *cpus, int dedicated)
 {
 	struct plan_holder *h;
 
@@ -59,7 +59,7 @@ void plan_host_hold(struct plan_host *host, const char *name, const struct cpuse
 	cpuset_or(&host->owned, cpus);
 }
 
-void plan_host_release(struct plan_host *host)
+void pin_plan_host_release(struct plan_host *host)
 {
 	for (size_t i = 0; i < host->nr_holders; i++)
 		free(host->holders[i].name);
@@ -371,7 +371,7 @@ static struct cpuset shared_pool(const struct plan_host *host, const struct pin_
 	return pool;
 }
 
-struct cpuset plan_shared_pool(const struct plan_host *host)
+struct cpuset pin_plan_shared_pool(const struct plan_host *host)
 {
 	struct cpuset pool = host->topo->all;
 
@@ -618,7 +618,7 @@ int pin_plan_build(struct plan_host *host, const struct vm_config *cfg, struct p
 		plan->numa = NULL;
 		plan->nr_numa = 0;
 	}
-	plan_host_hold(host, cfg->name, &plan->owned, plan->dedicated);
+	pin_plan_host_hold(host, cfg->name, &plan->owned, plan->dedicated);
 	ret = 0;
 out:
 	if (ret < 0) {
@@ -653,7 +653,7 @@ int pin_plan_memory_check(const struct host_topo *t, const struct vm_config *cfg
 	return 0;
 }
 
-void plan_kernel_cmdline(const struct plan_host *host, const struct vm_config *const *cfgs, size_t n,
+void pin_plan_kernel_cmdline(const struct plan_host *host, const struct vm_config *const *cfgs, size_t n,
 			 struct strbuf *out, struct strvec *notes)
 {
 	struct cpuset dedicated, kept;

@@ -10,7 +10,7 @@
  * - the host keeps reserved_cpus (default: its first core, all threads);
  * - dedicated vCPUs each get host threads nobody else gets; shared vCPUs,
  *   and those of VMs without pins, float over the shared pool: every CPU no
- *   VM owns (plan_shared_pool());
+ *   VM owns (pin_plan_shared_pool());
  * - thread_policy prefer puts guest thread pairs (vCPU 2k, 2k+1) on host
  *   sibling pairs; isolate uses one thread per core and keeps the sibling
  *   idle; require fails on a host without SMT;
@@ -71,14 +71,14 @@ struct plan_host {
  * Set up 'host' for topo: reserved = 'reserved' if not NULL, else the first
  * core's threads. Reserved CPUs outside the topology are an error.
  */
-int plan_host_init(struct plan_host *host, const struct host_topo *topo, const struct cpuset *reserved,
+int pin_plan_host_init(struct plan_host *host, const struct host_topo *topo, const struct cpuset *reserved,
 		   struct strbuf *err);
 /* Record that 'name' owns 'cpus' (a running VM, or one just planned). */
-void plan_host_hold(struct plan_host *host, const char *name, const struct cpuset *cpus, int dedicated);
-void plan_host_release(struct plan_host *host);
+void pin_plan_host_hold(struct plan_host *host, const char *name, const struct cpuset *cpus, int dedicated);
+void pin_plan_host_release(struct plan_host *host);
 
 /* Every usable CPU no VM owns: where floating vCPUs and threads go. */
-struct cpuset plan_shared_pool(const struct plan_host *host);
+struct cpuset pin_plan_shared_pool(const struct plan_host *host);
 
 /*
  * Plan cfg on host. Returns 0 and fills plan (its CPUs are then held in
@@ -106,7 +106,7 @@ int pin_plan_memory_check(const struct host_topo *t, const struct vm_config *cfg
  * host keeps (reserved) is never isolated; when a dedicated vCPU is pinned to
  * one, 'notes' (may be NULL) gets a line saying why that pin is a problem.
  */
-void plan_kernel_cmdline(const struct plan_host *host, const struct vm_config *const *cfgs, size_t n,
+void pin_plan_kernel_cmdline(const struct plan_host *host, const struct vm_config *const *cfgs, size_t n,
 			 struct strbuf *out, struct strvec *notes);
 
 #endif

@@ -29,7 +29,7 @@ static int hold_running(const char *name, void *data)
 			return 0;
 	/* a crashed VM's CPUs are free again */
 	if (vm_state_load_running(name, &st)) {
-		plan_host_hold(ctx->host, name, &st.owned, st.dedicated);
+		pin_plan_host_hold(ctx->host, name, &st.owned, st.dedicated);
 		vm_state_release(&st);
 	}
 	return 0;
@@ -43,12 +43,12 @@ int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *h
 
 	memset(hp, 0, sizeof(*hp));
 	host_config_init(&hp->hc);
-	if (host_config_load(host_config ? host_config : dirs->host_config, mvl_vms_dir(dirs), &hp->hc, err) < 0 ||
+	if (host_config_load(host_config ? host_config : dirs->host_config, paths_vms_dir(dirs), &hp->hc, err) < 0 ||
 	    (hp->hc.file && trust_file(hp->hc.file, "host config", err) < 0))
 		return -1;
 	if ((topology_xml ? host_topo_load_xml(&hp->topo, topology_xml, err) : host_topo_load(&hp->topo, err)) < 0)
 		return -1;
-	if (plan_host_init(&hp->host, &hp->topo, hp->hc.has_reserved ? &hp->hc.reserved : NULL, err) < 0) {
+	if (pin_plan_host_init(&hp->host, &hp->topo, hp->hc.has_reserved ? &hp->hc.reserved : NULL, err) < 0) {
 		if (hp->hc.file) {
 			struct strbuf msg = STRBUF_INIT;
 			struct config_loc loc = host_config_loc(&hp->hc, "reserved_cpus");
@@ -67,7 +67,7 @@ int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *h
 
 void host_plan_release(struct host_plan *hp)
 {
-	plan_host_release(&hp->host);
+	pin_plan_host_release(&hp->host);
 	host_topo_free(&hp->topo);
 	host_config_release(&hp->hc);
 }

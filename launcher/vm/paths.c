@@ -22,24 +22,24 @@ static const char *env_or(const char *var, const char *def)
 	return v && *v ? v : def;
 }
 
-const char *mvl_vms_dir(const struct vm_dirs *dirs)
+const char *paths_vms_dir(const struct vm_dirs *dirs)
 {
 	if (dirs && dirs->vms_dir)
 		return dirs->vms_dir;
 	return env_or("MVLAUNCH_VMS", "/etc/mvlaunch/vms");
 }
 
-const char *mvl_run_root(void)
+const char *paths_run_root(void)
 {
 	return env_or("MVLAUNCH_RUNDIR", "/run/mvlaunch");
 }
 
-const char *mvl_state_root(void)
+const char *paths_state_root(void)
 {
 	return env_or("MVLAUNCH_STATEDIR", "/var/lib/mvlaunch");
 }
 
-const char *mvl_log_root(void)
+const char *paths_log_root(void)
 {
 	return env_or("MVLAUNCH_LOGDIR", "/var/log/mvlaunch");
 }
@@ -47,7 +47,7 @@ const char *mvl_log_root(void)
 /* Stems of the .toml files in VMS_DIR (host.toml aside) and the VMs with runtime directories. */
 static void known_names(const struct vm_dirs *dirs, struct strvec *names)
 {
-	const char *roots[] = { mvl_vms_dir(dirs), mvl_run_root() };
+	const char *roots[] = { paths_vms_dir(dirs), paths_run_root() };
 
 	for (size_t i = 0; i < 2; i++) {
 		DIR *d = opendir(roots[i]);
@@ -75,7 +75,7 @@ static void no_such_vm(const char *name, const struct vm_dirs *dirs, struct strb
 
 	known_names(dirs, &names);
 	near = suggest_nearest(name, (const char *const *)names.v, names.nr);
-	strbuf_addf(err, "no such VM '%s': no %s.toml in %s, and none by that name runs", name, name, mvl_vms_dir(dirs));
+	strbuf_addf(err, "no such VM '%s': no %s.toml in %s, and none by that name runs", name, name, paths_vms_dir(dirs));
 	if (near)
 		strbuf_addf(err, " (did you mean '%s'?)", near);
 	strbuf_addstr(err, "\nhint: VM configs are looked up in --vms DIR, $MVLAUNCH_VMS or /etc/mvlaunch/vms; "
@@ -83,7 +83,7 @@ static void no_such_vm(const char *name, const struct vm_dirs *dirs, struct strb
 	strvec_clear(&names);
 }
 
-int vm_name_arg(const char *name, const struct vm_dirs *dirs, struct strbuf *err)
+int paths_vm_name_arg(const char *name, const struct vm_dirs *dirs, struct strbuf *err)
 {
 	struct strbuf why = STRBUF_INIT;
 	struct stat st;
@@ -95,7 +95,7 @@ int vm_name_arg(const char *name, const struct vm_dirs *dirs, struct strbuf *err
 		strbuf_release(&why);
 		return -1;
 	}
-	path = xstrfmt("%s/%s.toml", mvl_vms_dir(dirs), name);
+	path = xstrfmt("%s/%s.toml", paths_vms_dir(dirs), name);
 	dir = runtime_vm_path(name, NULL);
 	known = stat(path, &st) == 0 || (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode));
 	if (!known)
@@ -105,7 +105,7 @@ int vm_name_arg(const char *name, const struct vm_dirs *dirs, struct strbuf *err
 	return known;
 }
 
-char *vm_config_path(const char *arg, const struct vm_dirs *dirs, struct strbuf *err)
+char *paths_vm_config(const char *arg, const struct vm_dirs *dirs, struct strbuf *err)
 {
 	size_t len = strlen(arg);
 	struct strbuf why = STRBUF_INIT;
@@ -119,7 +119,7 @@ char *vm_config_path(const char *arg, const struct vm_dirs *dirs, struct strbuf 
 		strbuf_release(&why);
 		return NULL;
 	}
-	path = xstrfmt("%s/%s.toml", mvl_vms_dir(dirs), arg);
+	path = xstrfmt("%s/%s.toml", paths_vms_dir(dirs), arg);
 	if (stat(path, &st) < 0) {
 		if (errno == ENOENT)
 			no_such_vm(arg, dirs, err);

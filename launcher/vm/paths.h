@@ -16,20 +16,20 @@ struct vm_dirs {
 };
 
 /* --vms DIR, else $MVLAUNCH_VMS, else /etc/mvlaunch/vms. */
-const char *mvl_vms_dir(const struct vm_dirs *dirs);
+const char *paths_vms_dir(const struct vm_dirs *dirs);
 /* $MVLAUNCH_RUNDIR, else /run/mvlaunch. */
-const char *mvl_run_root(void);
+const char *paths_run_root(void);
 /* $MVLAUNCH_STATEDIR, else /var/lib/mvlaunch. */
-const char *mvl_state_root(void);
+const char *paths_state_root(void);
 /* $MVLAUNCH_LOGDIR, else /var/log/mvlaunch: LOG/NAME/qemu.log and serial.log, the last boots kept. */
-const char *mvl_log_root(void);
+const char *paths_log_root(void);
 
 /*
  * Resolve a VM argument: a path (contains '/' or ends in ".toml") is used as
  * it is; a NAME becomes VMS_DIR/NAME.toml. Returns a new string, or NULL with
  * the reason (and a hint line) in err.
  */
-char *vm_config_path(const char *arg, const struct vm_dirs *dirs, struct strbuf *err);
+char *paths_vm_config(const char *arg, const struct vm_dirs *dirs, struct strbuf *err);
 
 /*
  * A NAME given to down, status or console: -1 when it cannot be a VM name
@@ -37,6 +37,6 @@ char *vm_config_path(const char *arg, const struct vm_dirs *dirs, struct strbuf 
  * has it (err: "no such VM ..." with the nearest known name and a hint),
  * 1 when it is known.
  */
-int vm_name_arg(const char *name, const struct vm_dirs *dirs, struct strbuf *err);
+int paths_vm_name_arg(const char *name, const struct vm_dirs *dirs, struct strbuf *err);
 
 #endif

@@ -34,7 +34,7 @@ static void read_comm(pid_t tid, char comm[16])
 	comm[strcspn(comm, "\n")] = '\0';
 }
 
-int pin_thread_set(pid_t tid, const struct cpuset *set)
+int pin_apply_set(pid_t tid, const struct cpuset *set)
 {
 	size_t sz = CPU_ALLOC_SIZE(CPUSET_MAX);
 	cpu_set_t *cs = CPU_ALLOC(CPUSET_MAX);
@@ -48,7 +48,7 @@ int pin_thread_set(pid_t tid, const struct cpuset *set)
 	return r;
 }
 
-int pin_thread_get(pid_t tid, struct cpuset *set)
+int pin_apply_get(pid_t tid, struct cpuset *set)
 {
 	size_t sz = CPU_ALLOC_SIZE(CPUSET_MAX);
 	cpu_set_t *cs = CPU_ALLOC(CPUSET_MAX);
@@ -63,14 +63,14 @@ int pin_thread_get(pid_t tid, struct cpuset *set)
 	return r;
 }
 
-int pin_read_back(struct vm_threads *threads)
+int pin_apply_read_back(struct vm_threads *threads)
 {
 	int ret = 0;
 
 	for (size_t i = 0; i < threads->nr; i++) {
 		struct vm_thread *t = &threads->t[i];
 
-		if (pin_thread_get(t->tid, &t->actual) < 0)
+		if (pin_apply_get(t->tid, &t->actual) < 0)
 			ret = -1;
 		read_comm(t->tid, t->comm);
 	}
@@ -144,7 +144,7 @@ int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 	for (size_t i = 0; i < out->nr; i++) {
 		struct vm_thread *t = &out->t[i];
 
-		if (pin_thread_set(t->tid, &t->planned) < 0) {
+		if (pin_apply_set(t->tid, &t->planned) < 0) {
 			struct strbuf cpus = STRBUF_INIT;
 			int e = errno;
 
@@ -167,7 +167,7 @@ int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 			}
 		}
 	}
-	pin_read_back(out);
+	pin_apply_read_back(out);
 	for (size_t i = 0; i < out->nr; i++) {
 		struct vm_thread *t = &out->t[i];
 		struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;

@@ -24,10 +24,10 @@ int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 	      struct vm_threads *out, struct strbuf *err);
 
 /* sched_setaffinity / sched_getaffinity of one thread; 0, or -1 with errno. */
-int pin_thread_set(pid_t tid, const struct cpuset *set);
-int pin_thread_get(pid_t tid, struct cpuset *set);
+int pin_apply_set(pid_t tid, const struct cpuset *set);
+int pin_apply_get(pid_t tid, struct cpuset *set);
 
 /* Re-read each thread's affinity and comm into t[].actual/comm; 0, or -1 if gone. */
-int pin_read_back(struct vm_threads *threads);
+int pin_apply_read_back(struct vm_threads *threads);
 
 #endif

@@ -67,7 +67,7 @@ static int flock_vm(int fd, int wait)
 
 int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct strbuf *err)
 {
-	const char *root = mvl_run_root();
+	const char *root = paths_run_root();
 
 	rt->name = xstrdup(name);
 	rt->dir = xstrfmt("%s/%s", root, name);
@@ -133,7 +133,7 @@ static int flock_interruptible(int fd, struct strbuf *err)
 
 int runtime_lock_root(struct strbuf *err)
 {
-	const char *root = mvl_run_root();
+	const char *root = paths_run_root();
 	int fd;
 
 	if (mkdir_private(root, "runtime directory", err) < 0)
@@ -213,12 +213,12 @@ void runtime_release(struct vm_runtime *rt)
 
 char *runtime_vm_path(const char *name, const char *file)
 {
-	return file ? xstrfmt("%s/%s/%s", mvl_run_root(), name, file) : xstrfmt("%s/%s", mvl_run_root(), name);
+	return file ? xstrfmt("%s/%s/%s", paths_run_root(), name, file) : xstrfmt("%s/%s", paths_run_root(), name);
 }
 
 char *runtime_log_path(const char *name, const char *file)
 {
-	return file ? xstrfmt("%s/%s/%s", mvl_log_root(), name, file) : xstrfmt("%s/%s", mvl_log_root(), name);
+	return file ? xstrfmt("%s/%s/%s", paths_log_root(), name, file) : xstrfmt("%s/%s", paths_log_root(), name);
 }
 
 int runtime_logs_rotate(const char *name, struct strbuf *err)
@@ -276,12 +276,12 @@ int runtime_owner_check(const char *name, struct strbuf *err)
 
 char *runtime_host_state_path(void)
 {
-	return xstrfmt("%s/host.json", mvl_run_root());
+	return xstrfmt("%s/host.json", paths_run_root());
 }
 
 int runtime_root_access(struct strbuf *err)
 {
-	const char *root = mvl_run_root(), *group = getenv("MVLAUNCH_GROUP");
+	const char *root = paths_run_root(), *group = getenv("MVLAUNCH_GROUP");
 
 	if (access(root, R_OK | X_OK) == 0 || errno == ENOENT)
 		return 0;
@@ -301,7 +301,7 @@ static int cmp_str(const void *a, const void *b)
 
 int runtime_for_each(int (*fn)(const char *name, void *data), void *data)
 {
-	DIR *d = opendir(mvl_run_root());
+	DIR *d = opendir(paths_run_root());
 	struct dirent *de;
 	char **names = NULL;
 	size_t nr = 0, alloc = 0;

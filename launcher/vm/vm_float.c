@@ -64,9 +64,9 @@ static int follow_one(struct vm_state *st, const struct cpuset *pool, struct str
 
 		if (t ? !t->floating : !st->emulator_floating)
 			continue;
-		if (!have_before && pin_thread_get(tids[i], &before) == 0)
+		if (!have_before && pin_apply_get(tids[i], &before) == 0)
 			have_before = 1;
-		if (pin_thread_set(tids[i], pool) < 0 || pin_thread_get(tids[i], &now) < 0)
+		if (pin_apply_set(tids[i], pool) < 0 || pin_apply_get(tids[i], &now) < 0)
 			continue;	/* a helper thread that ended meanwhile */
 		if (!cpuset_equal(&now, pool)) {
 			struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
@@ -160,7 +160,7 @@ int vm_float_refresh(const struct vm_dirs *dirs, struct strvec *notes, struct st
 	if (root_fd < 0)
 		return -1;
 	if (host_plan_init(&hp, NULL, NULL, dirs, NULL, 0, err) == 0) {
-		pool = plan_shared_pool(&hp.host);
+		pool = pin_plan_shared_pool(&hp.host);
 		vm_float_follow(&pool, NULL, notes);
 		ret = 0;
 	}
@@ -197,7 +197,7 @@ static int gather(const char *name, void *data)
 			struct vm_thread *t = recorded(&st, tids[i]);
 			struct cpuset now;
 
-			if ((t ? t->floating : st.emulator_floating) && pin_thread_get(tids[i], &now) == 0)
+			if ((t ? t->floating : st.emulator_floating) && pin_apply_get(tids[i], &now) == 0)
 				cpuset_or(&r->floating, &now);
 		}
 		free(tids);

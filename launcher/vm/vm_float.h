@@ -3,7 +3,7 @@
  *
  * A VM without pins, with pinning.policy = "shared", or with emulator or
  * iothreads = "share", floats over the shared pool: every CPU no VM owns
- * (plan_shared_pool()). The pool shrinks when a dedicated VM starts and
+ * (pin_plan_shared_pool()). The pool shrinks when a dedicated VM starts and
  * grows when it stops, and the floating threads of running VMs follow it,
  * so they never compete with a dedicated vCPU (the shared pool of the
  * Kubernetes CPU manager works the same way).

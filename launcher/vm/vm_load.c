@@ -34,7 +34,7 @@ int vm_load(const char *arg, const struct vm_dirs *dirs, struct vm_config *cfg, 
 	int ret = -1;
 
 	vm_config_init(cfg);
-	path = vm_config_path(arg, dirs, err);
+	path = paths_vm_config(arg, dirs, err);
 	if (!path || trust_file(path, "config", err) < 0)
 		goto out;
 	ret = vm_config_load(path, cfg, err);

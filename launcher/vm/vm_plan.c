@@ -27,7 +27,7 @@ int vm_plan_one(const struct vm_config *cfg, const char *topology_xml, const str
 void vm_plan_qemu_runtime(const struct vm_config *cfg, int bare, struct qemu_runtime *rt)
 {
 	memset(rt, 0, sizeof(*rt));
-	rt->state_dir = mvl_state_root();
+	rt->state_dir = paths_state_root();
 	if (bare)
 		return;
 	rt->run_dir = runtime_vm_path(cfg->name, NULL);

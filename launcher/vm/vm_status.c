@@ -125,7 +125,7 @@ void vm_status_read(const char *name, struct vm_status *s)
 	if (s->uptime_s < 0)
 		s->uptime_s = 0;
 	refresh_threads(&s->st);
-	pin_read_back(&s->st.threads);
+	pin_apply_read_back(&s->st.threads);
 	for (size_t i = 0; i < s->st.threads.nr; i++)
 		if (!cpuset_equal(&s->st.threads.t[i].planned, &s->st.threads.t[i].actual))
 			s->drift = 1;

@@ -71,7 +71,7 @@ static int read_file(const char *path, struct strbuf *sb)
  */
 static int prepare_nvram(const struct vm_config *cfg, char **path_out, struct strbuf *err)
 {
-	char *path = qemu_argv_nvram_path(cfg, mvl_state_root());
+	char *path = qemu_argv_nvram_path(cfg, paths_state_root());
 	char *dir = xstrdup(path);
 	struct strbuf tmpl = STRBUF_INIT;
 	struct stat st;
@@ -96,14 +96,14 @@ static int prepare_nvram(const struct vm_config *cfg, char **path_out, struct st
 	}
 	/* the state root and the VM's directory in it: this user's, private (mkdir -p above them) */
 	if (!cfg->nvram) {
-		char *vmdir = xstrfmt("%s/%s", mvl_state_root(), cfg->name);
+		char *vmdir = xstrfmt("%s/%s", paths_state_root(), cfg->name);
 
-		for (char *s = dir + 1; (s = strchr(s, '/')) && (size_t)(s - dir) < strlen(mvl_state_root()); s++) {
+		for (char *s = dir + 1; (s = strchr(s, '/')) && (size_t)(s - dir) < strlen(paths_state_root()); s++) {
 			*s = '\0';
 			mkdir(dir, 0755);
 			*s = '/';
 		}
-		if (trust_dir(mvl_state_root(), "state directory", 0700, (gid_t)-1, err) < 0 ||
+		if (trust_dir(paths_state_root(), "state directory", 0700, (gid_t)-1, err) < 0 ||
 		    trust_dir(vmdir, "state directory", 0700, (gid_t)-1, err) < 0) {
 			free(vmdir);
 			goto done;
@@ -211,7 +211,7 @@ static int preflight(const struct vm_config *cfg, const struct plan_host *host, 
 	int ret = 0;
 
 	if (cfg->accel == ACCEL_KVM) {
-		kvm_caps_read(&kvm, &ignore);
+		check_host_kvm_caps(&kvm, &ignore);
 		ctx.kvm = &kvm;
 	}
 	check_report_init(&r);
@@ -289,7 +289,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		strvec_push(notes, plan_notes.v[i]);
 	if (preflight(cfg, &hp.host, &plan, opts->force, notes, err) < 0 || interrupted(err))
 		goto fail;
-	pool = plan_shared_pool(&hp.host);
+	pool = pin_plan_shared_pool(&hp.host);
 	if (!opts->dry_run && !cpuset_empty(&plan.owned)) {
 		/* floating VMs leave the CPUs this one now owns before it runs */
 		vm_float_follow(&pool, cfg->name, notes);

@@ -57,18 +57,18 @@ static void test_cmdline_cpus(void **state)
 	struct strbuf out = STRBUF_INIT;
 
 	(void)state;
-	assert_int_equal(cmdline_cpus("ro isolcpus=managed_irq,domain,2-5,7 quiet", "isolcpus", &s), 1);
+	assert_int_equal(check_host_cmdline_cpus("ro isolcpus=managed_irq,domain,2-5,7 quiet", "isolcpus", &s), 1);
 	cpuset_format(&s, &out);
 	assert_string_equal(out.buf, "2-5,7");
-	assert_int_equal(cmdline_cpus("nohz_full=1,3 nohz=off", "nohz_full", &s), 1);
+	assert_int_equal(check_host_cmdline_cpus("nohz_full=1,3 nohz=off", "nohz_full", &s), 1);
 	strbuf_reset(&out);
 	cpuset_format(&s, &out);
 	assert_string_equal(out.buf, "1,3");
-	assert_int_equal(cmdline_cpus("rcu_nocbs quiet", "rcu_nocbs", &s), 1);
+	assert_int_equal(check_host_cmdline_cpus("rcu_nocbs quiet", "rcu_nocbs", &s), 1);
 	assert_true(cpuset_has(&s, 4095));
-	assert_int_equal(cmdline_cpus("isolcpus2=3 xisolcpus=4", "isolcpus", &s), 0);
-	assert_int_equal(cmdline_cpus("quiet -- isolcpus=3", "isolcpus", &s), 0);	/* init's, not the kernel's */
-	assert_int_equal(cmdline_cpus("isolcpus=1 isolcpus=2", "isolcpus", &s), 1);	/* the last one counts */
+	assert_int_equal(check_host_cmdline_cpus("isolcpus2=3 xisolcpus=4", "isolcpus", &s), 0);
+	assert_int_equal(check_host_cmdline_cpus("quiet -- isolcpus=3", "isolcpus", &s), 0);	/* init's, not the kernel's */
+	assert_int_equal(check_host_cmdline_cpus("isolcpus=1 isolcpus=2", "isolcpus", &s), 1);	/* the last one counts */
 	strbuf_reset(&out);
 	cpuset_format(&s, &out);
 	assert_string_equal(out.buf, "2");
@@ -94,13 +94,13 @@ static void test_check_kvm_and_knobs(void **state)
 	check_report_release(&r);
 	check_kvm(&r, 1, &caps);
 	assert_non_null(strstr(item(&r, NULL, "kvm", CHECK_FAIL)->message, "is not a usable KVM device"));
-	/* its fix is the device's, told by kvm_caps_read()'s answer, not by its message */
+	/* its fix is the device's, told by check_host_kvm_caps()'s answer, not by its message */
 	assert_string_equal(item(&r, NULL, "kvm", CHECK_FAIL)->fix, "check that /dev/kvm is the KVM device (char 10:232)");
 	check_report_release(&r);
 	{
 		struct strbuf e = STRBUF_INIT;
 
-		assert_int_equal(kvm_caps_read(&caps, &e), KVM_NOT_KVM);
+		assert_int_equal(check_host_kvm_caps(&caps, &e), KVM_NOT_KVM);
 		strbuf_release(&e);
 	}
 
@@ -360,40 +360,40 @@ static void test_cpu_pm_dedicated(void **state)
 	memset(&host, 0, sizeof(host));
 	cpuset_set(&host.reserved, 0);
 	vm(&cfg, &plan, toml, "2 3");
-	assert_int_equal(cpu_pm_dedicated(&host, &cfg, &plan, &why), 1);
-	plan_host_hold(&host, "pm", &plan.vcpu[0], 1);	/* its own CPUs do not count against it */
-	assert_int_equal(cpu_pm_dedicated(&host, &cfg, &plan, &why), 1);
+	assert_int_equal(check_vm_cpu_pm_dedicated(&host, &cfg, &plan, &why), 1);
+	pin_plan_host_hold(&host, "pm", &plan.vcpu[0], 1);	/* its own CPUs do not count against it */
+	assert_int_equal(check_vm_cpu_pm_dedicated(&host, &cfg, &plan, &why), 1);
 
 	cpuset_set(&plan.vcpu[1], 0);
 	cpuset_clear(&plan.vcpu[1], 3);
-	assert_int_equal(cpu_pm_dedicated(&host, &cfg, &plan, &why), 0);
+	assert_int_equal(check_vm_cpu_pm_dedicated(&host, &cfg, &plan, &why), 0);
 	assert_string_equal(why.buf, "vCPU 1 shares CPU 0 with the host (reserved_cpus)");
 	strbuf_reset(&why);
 	plan.vcpu[1] = plan.vcpu[0];
-	assert_int_equal(cpu_pm_dedicated(&host, &cfg, &plan, &why), 0);
+	assert_int_equal(check_vm_cpu_pm_dedicated(&host, &cfg, &plan, &why), 0);
 	assert_string_equal(why.buf, "vCPU 1 shares CPU 2 with another vCPU of this VM");
 	strbuf_reset(&why);
 	assert_int_equal(cpuset_parse(&other, "3", &err), 0);
-	plan_host_hold(&host, "other", &other, 1);
+	pin_plan_host_hold(&host, "other", &other, 1);
 	assert_int_equal(cpuset_parse(&plan.vcpu[1], "3", &err), 0);
-	assert_int_equal(cpu_pm_dedicated(&host, &cfg, &plan, &why), 0);
+	assert_int_equal(check_vm_cpu_pm_dedicated(&host, &cfg, &plan, &why), 0);
 	assert_string_equal(why.buf, "vCPU 1 shares CPU 3 with another VM");
 	strbuf_reset(&why);
 	assert_int_equal(cpuset_parse(&plan.vcpu[1], "4-5", &err), 0);
-	assert_int_equal(cpu_pm_dedicated(&host, &cfg, &plan, &why), 0);
+	assert_int_equal(check_vm_cpu_pm_dedicated(&host, &cfg, &plan, &why), 0);
 	assert_string_equal(why.buf, "vCPU 1 floats over CPUs 4-5 instead of one of its own");
 	strbuf_reset(&why);
 	assert_int_equal(cpuset_parse(&plan.vcpu[1], "0", &err), 0);
 	plan.iothread = plan.vcpu[0];
-	assert_int_equal(cpu_pm_dedicated(&host, &cfg, &plan, &why), 0);
+	assert_int_equal(check_vm_cpu_pm_dedicated(&host, &cfg, &plan, &why), 0);
 	assert_string_equal(why.buf, "vCPU 0 shares CPU 2 with the I/O threads");
 	strbuf_reset(&why);
 	plan.dedicated = 0;
-	assert_int_equal(cpu_pm_dedicated(&host, &cfg, &plan, &why), 0);
+	assert_int_equal(check_vm_cpu_pm_dedicated(&host, &cfg, &plan, &why), 0);
 	assert_string_equal(why.buf, "its vCPUs are not pinned: they float over the shared pool");
 	strbuf_reset(&why);
 	cfg.pin_auto = 1;	/* pinning.vcpus = "auto", policy = "shared" */
-	assert_int_equal(cpu_pm_dedicated(&host, &cfg, &plan, &why), 0);
+	assert_int_equal(check_vm_cpu_pm_dedicated(&host, &cfg, &plan, &why), 0);
 	assert_string_equal(why.buf, "its vCPUs are not dedicated (pinning.policy = \"shared\")");
 	cfg.pin_auto = 0;
 
@@ -428,7 +428,7 @@ static void test_cpu_pm_dedicated(void **state)
 		json_decref(o);
 	}
 	check_report_release(&r);
-	plan_host_release(&host);
+	pin_plan_host_release(&host);
 	pin_plan_release(&plan);
 	vm_config_release(&cfg);
 	strbuf_release(&why);

@@ -206,41 +206,41 @@ static void test_pin_apply_proc_threads(void **state)
 	assert_int_equal(nr, 0);
 }
 
-/* pin_thread_set() and pin_thread_get() agree with the kernel, thread by thread. */
+/* pin_apply_set() and pin_apply_get() agree with the kernel, thread by thread. */
 static void test_pin_apply_set_get(void **state)
 {
 	struct cpuset c0 = cpus("0"), c1 = cpus("1"), both = cpus("0-1"), got;
 
 	(void)state;
 	start_workers();
-	assert_int_equal(pin_thread_set(workers[0].tid, &c0), 0);
-	assert_int_equal(pin_thread_set(workers[1].tid, &c1), 0);
-	assert_int_equal(pin_thread_set(workers[2].tid, &both), 0);
+	assert_int_equal(pin_apply_set(workers[0].tid, &c0), 0);
+	assert_int_equal(pin_apply_set(workers[1].tid, &c1), 0);
+	assert_int_equal(pin_apply_set(workers[2].tid, &both), 0);
 	assert_kernel(workers[0].tid, "0");
 	assert_kernel(workers[1].tid, "1");
 	assert_kernel(workers[2].tid, "0-1");
-	assert_int_equal(pin_thread_get(workers[0].tid, &got), 0);
+	assert_int_equal(pin_apply_get(workers[0].tid, &got), 0);
 	assert_cpus(&got, "0");
-	assert_int_equal(pin_thread_get(workers[1].tid, &got), 0);
+	assert_int_equal(pin_apply_get(workers[1].tid, &got), 0);
 	assert_cpus(&got, "1");
-	assert_int_equal(pin_thread_get(workers[2].tid, &got), 0);
+	assert_int_equal(pin_apply_get(workers[2].tid, &got), 0);
 	assert_cpus(&got, "0-1");
 	/* one thread's pin leaves the others' alone */
-	assert_int_equal(pin_thread_set(workers[0].tid, &c1), 0);
+	assert_int_equal(pin_apply_set(workers[0].tid, &c1), 0);
 	assert_kernel(workers[0].tid, "1");
 	assert_kernel(workers[2].tid, "0-1");
 
 	/* a thread that does not exist */
 	errno = 0;
-	assert_int_equal(pin_thread_set(no_such_tid(), &c0), -1);
+	assert_int_equal(pin_apply_set(no_such_tid(), &c0), -1);
 	assert_int_equal(errno, ESRCH);
 	got = c1;
-	assert_int_equal(pin_thread_get(no_such_tid(), &got), -1);
+	assert_int_equal(pin_apply_get(no_such_tid(), &got), -1);
 	assert_int_equal(errno, ESRCH);
 	assert_true(cpuset_empty(&got));
 	/* a CPU this machine does not have */
 	got = cpus("4095");
-	assert_int_equal(pin_thread_set(workers[1].tid, &got), -1);
+	assert_int_equal(pin_apply_set(workers[1].tid, &got), -1);
 	assert_int_equal(errno, EINVAL);
 	assert_kernel(workers[1].tid, "1");
 }
@@ -260,9 +260,9 @@ static void test_pin_apply_read_back(void **state)
 	th.t[2].tid = no_such_tid();
 	snprintf(th.t[2].comm, sizeof(th.t[2].comm), "stale");
 	th.t[2].actual = c1;
-	assert_int_equal(pin_thread_set(workers[0].tid, &c0), 0);
-	assert_int_equal(pin_thread_set(workers[1].tid, &c1), 0);
-	assert_int_equal(pin_read_back(&th), -1);
+	assert_int_equal(pin_apply_set(workers[0].tid, &c0), 0);
+	assert_int_equal(pin_apply_set(workers[1].tid, &c1), 0);
+	assert_int_equal(pin_apply_read_back(&th), -1);
 	assert_cpus(&th.t[0].actual, "0");
 	assert_cpus(&th.t[1].actual, "1");
 	assert_string_equal(th.t[0].comm, "mvl-w0");
@@ -270,10 +270,10 @@ static void test_pin_apply_read_back(void **state)
 	assert_true(cpuset_empty(&th.t[2].actual));
 	assert_string_equal(th.t[2].comm, "");
 	th.nr = 2;
-	assert_int_equal(pin_read_back(&th), 0);
+	assert_int_equal(pin_apply_read_back(&th), 0);
 	/* a name of 15 characters, the most comm holds, comes back whole */
 	assert_int_equal(pthread_setname_np(workers[1].th, "abcdefghijklmno"), 0);
-	assert_int_equal(pin_read_back(&th), 0);
+	assert_int_equal(pin_apply_read_back(&th), 0);
 	assert_string_equal(th.t[1].comm, "abcdefghijklmno");
 	th.nr = 3;
 	vm_threads_release(&th);
@@ -431,7 +431,7 @@ static void test_pin_apply_errors(void **state)
 	expect_apply_error(gone, qv, 2, qi, 1, &plan, want.buf);
 
 	/* a CPU this machine lacks: vCPU 0 is pinned, vCPU 1 is refused and keeps its CPUs */
-	assert_int_equal(pin_thread_set(workers[1].tid, &plan.emulator), 0);
+	assert_int_equal(pin_apply_set(workers[1].tid, &plan.emulator), 0);
 	vcpu[1] = cpus("4095");
 	strbuf_reset(&want);
 	strbuf_addf(&want, "cannot pin vcpu1 (tid %d) to CPUs 4095: Invalid argument", (int)workers[1].tid);

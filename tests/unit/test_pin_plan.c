@@ -55,7 +55,7 @@ static void reserve(struct plan_host *h, const struct host_topo *t, const char *
 	cpuset_zero(&r);
 	if (list && *list)
 		assert_int_equal(cpuset_parse(&r, list, &err), 0);
-	assert_int_equal(plan_host_init(h, t, list ? &r : NULL, &err), 0);
+	assert_int_equal(pin_plan_host_init(h, t, list ? &r : NULL, &err), 0);
 	strbuf_release(&err);
 }
 
@@ -180,7 +180,7 @@ static void test_pin_plan_properties(void **state)
 			strvec_clear(&warn);
 			strbuf_release(&err);
 			vm_config_release(&cfg);
-			plan_host_release(&h);
+			pin_plan_host_release(&h);
 		}
 		host_topo_free(&t);
 	}
@@ -221,7 +221,7 @@ static void test_pin_plan_many_vms(void **state)
 		}
 		/* every free pair (or thread without SMT) was used */
 		assert_int_equal(fitted, (int)((cpuset_count(&t.all) - cpuset_count(&h.reserved)) / 4));
-		plan_host_release(&h);
+		pin_plan_host_release(&h);
 		host_topo_free(&t);
 	}
 }
@@ -270,7 +270,7 @@ static void test_pin_plan_seed_004(void **state)
 		vm_config_release(&cfg);
 	}
 	strbuf_release(&err);
-	plan_host_release(&h);
+	pin_plan_host_release(&h);
 	host_topo_free(&t);
 }
 
@@ -302,7 +302,7 @@ static void test_pin_plan_policies(void **state)
 	assert_string_equal(s.buf, "1-2,5-6");
 	assert_int_equal(p.threads, 1);
 	pin_plan_release(&p);
-	plan_host_release(&h);
+	pin_plan_host_release(&h);
 	host_topo_free(&t);
 
 	/* require on a host without SMT */
@@ -310,7 +310,7 @@ static void test_pin_plan_policies(void **state)
 		 &t, &h, &p, &warn, &err, -1);
 	assert_string_equal(err.buf, "vms/p.toml: key 'pinning.thread_policy': \"require\" needs SMT, and "
 				     TOPO "nosmt-2c.xml has none");
-	plan_host_release(&h);
+	pin_plan_host_release(&h);
 	host_topo_free(&t);
 	strbuf_reset(&err);
 
@@ -330,7 +330,7 @@ static void test_pin_plan_policies(void **state)
 		struct cpuset held;
 
 		cpuset_parse(&held, "1,5", &err);
-		plan_host_hold(&h, "dedicated", &held, 1);
+		pin_plan_host_hold(&h, "dedicated", &held, 1);
 		for (int shared = 0; shared < 2; shared++) {
 			struct vm_config cfg;
 
@@ -351,7 +351,7 @@ static void test_pin_plan_policies(void **state)
 			vm_config_release(&cfg);
 		}
 	}
-	plan_host_release(&h);
+	pin_plan_host_release(&h);
 
 	/* the host keeps no CPU: emulator threads float over the pool, never onto a dedicated VM's CPUs */
 	reserve(&h, &t, "");
@@ -360,7 +360,7 @@ static void test_pin_plan_policies(void **state)
 		struct vm_config cfg;
 
 		cpuset_parse(&held, "0-3", &err);
-		plan_host_hold(&h, "dedicated", &held, 1);
+		pin_plan_host_hold(&h, "dedicated", &held, 1);
 		cfg_load(&cfg, "[cpu]\nvcpus = 1\n[pinning]\nvcpus = [\"4\"]\n");
 		assert_int_equal(pin_plan_build(&h, &cfg, &p, &warn, &err), 0);
 		strbuf_reset(&s);
@@ -371,7 +371,7 @@ static void test_pin_plan_policies(void **state)
 		vm_config_release(&cfg);
 		/* and when the pool is empty, the VM does not fit */
 		cpuset_parse(&held, "5-7", &err);
-		plan_host_hold(&h, "other", &held, 1);
+		pin_plan_host_hold(&h, "other", &held, 1);
 		cfg_load(&cfg, "[cpu]\nvcpus = 1\n[pinning]\nvcpus = [\"4\"]\n");
 		assert_int_equal(pin_plan_build(&h, &cfg, &p, &warn, &err), -1);
 		assert_non_null(strstr(err.buf, "VM 'p' does not fit: no CPU is left for its emulator threads (dedicated "
@@ -379,7 +379,7 @@ static void test_pin_plan_policies(void **state)
 		strbuf_reset(&err);
 		vm_config_release(&cfg);
 	}
-	plan_host_release(&h);
+	pin_plan_host_release(&h);
 	host_topo_free(&t);
 
 	/* emulator isolate: one more dedicated thread; iothreads share */
@@ -396,7 +396,7 @@ static void test_pin_plan_policies(void **state)
 	cpuset_format(&p.owned, &s);
 	assert_string_equal(s.buf, "1-2,5");
 	pin_plan_release(&p);
-	plan_host_release(&h);
+	pin_plan_host_release(&h);
 	host_topo_free(&t);
 	strvec_clear(&warn);
 	strbuf_release(&err);
@@ -425,7 +425,7 @@ static void test_pin_plan_numa_spread(void **state)
 	assert_true(total == (6ULL << 30));
 	assert_int_equal(p.memory_node, -1);
 	pin_plan_release(&p);
-	plan_host_release(&h);
+	pin_plan_host_release(&h);
 	host_topo_free(&t);
 
 	/* 32 vCPUs fit one node (not one L3 of 8 cores): one node, bound */
@@ -434,7 +434,7 @@ static void test_pin_plan_numa_spread(void **state)
 	assert_int_equal(p.nr_numa, 0);
 	assert_int_equal(p.memory_node, 0);
 	pin_plan_release(&p);
-	plan_host_release(&h);
+	pin_plan_host_release(&h);
 	host_topo_free(&t);
 	strvec_clear(&warn);
 	strbuf_release(&err);
@@ -458,7 +458,7 @@ static void test_pin_plan_explicit(void **state)
 	assert_int_equal(warn.nr, 0);
 	assert_int_equal(p.memory_node, 0);
 	pin_plan_release(&p);
-	plan_host_release(&h);
+	pin_plan_host_release(&h);
 	host_topo_free(&t);
 
 	/* a guest core split over two host cores, and a pin on the host's core */
@@ -474,7 +474,7 @@ static void test_pin_plan_explicit(void **state)
 
 	/* a CPU another running VM owns */
 	cpuset_parse(&held, "2,6", &err);
-	plan_host_hold(&h, "other", &held, 1);
+	pin_plan_host_hold(&h, "other", &held, 1);
 	{
 		struct vm_config cfg;
 
@@ -488,7 +488,7 @@ static void test_pin_plan_explicit(void **state)
 		assert_string_equal(err.buf, "vms/p.toml:4:1: key 'pinning.vcpus[0]': CPU 9 is not online (online: 0-7)");
 		vm_config_release(&cfg);
 	}
-	plan_host_release(&h);
+	pin_plan_host_release(&h);
 	host_topo_free(&t);
 	strvec_clear(&warn);
 	strbuf_release(&err);
@@ -512,14 +512,14 @@ static void test_pin_plan_kernel_cmdline(void **state)
 	cfg_load(&cfg[1], "name = \"b\"\n[cpu]\nvcpus = 2\n[pinning]\nvcpus = \"auto\"\npolicy = \"shared\"\n");
 	assert_int_equal(pin_plan_build(&h, &cfg[0], &p[0], &warn, &err), 0);
 	assert_int_equal(pin_plan_build(&h, &cfg[1], &p[1], &warn, &err), 0);
-	plan_kernel_cmdline(&h, cp, 2, &out, &warn);
+	pin_plan_kernel_cmdline(&h, cp, 2, &out, &warn);
 	assert_string_equal(out.buf, "isolcpus=1,5 nohz_full=1,5 rcu_nocbs=1,5 intel_iommu=on iommu=pt "
 				     "default_hugepagesz=1G hugepagesz=1G hugepages=2");
 	for (int i = 0; i < 2; i++) {
 		pin_plan_release(&p[i]);
 		vm_config_release(&cfg[i]);
 	}
-	plan_host_release(&h);
+	pin_plan_host_release(&h);
 	host_topo_free(&t);
 	strvec_clear(&warn);
 	strbuf_release(&err);
@@ -543,7 +543,7 @@ static void test_pin_plan_kernel_cmdline_reserved(void **state)
 	cfg_load(&cfg, "[cpu]\nvcpus = 2\n[pinning]\nvcpus = [\"0\", \"1\"]\n");
 	assert_int_equal(pin_plan_build(&h, &cfg, &p, &warn, &err), 0);
 	strvec_clear(&warn);
-	plan_kernel_cmdline(&h, cp, 1, &out, &warn);
+	pin_plan_kernel_cmdline(&h, cp, 1, &out, &warn);
 	assert_string_equal(out.buf, "isolcpus=1 nohz_full=1 rcu_nocbs=1");
 	assert_int_equal(warn.nr, 1);
 	assert_string_equal(warn.v[0], "CPU 0 kept for the host (reserved_cpus) but pinned to a dedicated vCPU: not "
@@ -551,7 +551,7 @@ static void test_pin_plan_kernel_cmdline_reserved(void **state)
 				       "elsewhere, or take it out of reserved_cpus in host.toml");
 	pin_plan_release(&p);
 	vm_config_release(&cfg);
-	plan_host_release(&h);
+	pin_plan_host_release(&h);
 
 	/* every CPU kept for the host: nothing to isolate at all */
 	reserve(&h, &t, "0-1");
@@ -559,12 +559,12 @@ static void test_pin_plan_kernel_cmdline_reserved(void **state)
 	assert_int_equal(pin_plan_build(&h, &cfg, &p, &warn, &err), 0);
 	strvec_clear(&warn);
 	strbuf_reset(&out);
-	plan_kernel_cmdline(&h, cp, 1, &out, &warn);
+	pin_plan_kernel_cmdline(&h, cp, 1, &out, &warn);
 	assert_string_equal(out.buf, "");
 	assert_non_null(strstr(warn.v[0], "CPUs 0-1 kept for the host"));
 	pin_plan_release(&p);
 	vm_config_release(&cfg);
-	plan_host_release(&h);
+	pin_plan_host_release(&h);
 	host_topo_free(&t);
 	strvec_clear(&warn);
 	strbuf_release(&err);
@@ -584,7 +584,7 @@ static void test_pin_plan_bad_topology(void **state)
 	strbuf_reset(&err);
 	topo_load(&t, TOPO "nosmt-2c.xml");
 	cpuset_parse(&r, "0,8", &err);
-	assert_int_equal(plan_host_init(&h, &t, &r, &err), -1);
+	assert_int_equal(pin_plan_host_init(&h, &t, &r, &err), -1);
 	assert_string_equal(err.buf, "reserved_cpus: CPU 8 is not on " TOPO "nosmt-2c.xml (CPUs: 0-1)");
 	host_topo_free(&t);
 	strbuf_release(&err);
