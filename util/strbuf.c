@@ -1,9 +1,11 @@
 /*
  * strbuf.c - growable strings (see strbuf.h).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/strbuf.h"
 #include "util/wrapper.h"
@@ -90,4 +92,28 @@ void strbuf_release(struct strbuf *sb)
 		free(sb->buf);
 	sb->buf = strbuf_empty;
 	sb->len = sb->alloc = 0;
+}
+
+long strbuf_read(struct strbuf *sb, int fd, size_t max)
+{
+	size_t start = sb->len;
+
+	for (;;) {
+		ssize_t n;
+
+		strbuf_grow(sb, 8192);
+		n = read(fd, sb->buf + sb->len, sb->alloc - sb->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		strbuf_setlen(sb, sb->len + (size_t)n);
+		if (sb->len - start > max) {
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	return (long)(sb->len - start);
 }

@@ -33,4 +33,11 @@ void strbuf_setlen(struct strbuf *sb, size_t len);
 char *strbuf_detach(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
 
+/*
+ * Append everything fd gives until end of file, in large reads (after git's
+ * strbuf_read). Returns the bytes read, or -1 with errno (EFBIG: more than
+ * max bytes; what was read stays in sb).
+ */
+long strbuf_read(struct strbuf *sb, int fd, size_t max);
+
 #endif

@@ -381,33 +381,37 @@ static int from_json(json_t *root, struct host_state *st, struct strbuf *why)
 	return 0;
 }
 
-/* A whole file as it is (no sysroot, no trimming); 0, or -1. */
+/* host.json is a few KiB; a larger one is not mvlaunch's. */
+#define STATE_MAX (16 << 20)
+
+/* A whole file as it is (no sysroot, no trimming, no symlink); 0, or -1 with errno. */
 static int read_whole(const char *path, struct strbuf *sb)
 {
-	char buf[8192];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), ret;
 
 	if (fd < 0)
 		return -1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		strbuf_add(sb, buf, (size_t)n);
+	ret = strbuf_read(sb, fd, STATE_MAX) < 0 ? -1 : 0;
 	close(fd);
-	return n < 0 ? -1 : 0;
+	return ret;
 }
 
 int host_state_load(const char *path, struct host_state *st, struct strbuf *err)
 {
 	struct host_state empty = HOST_STATE_INIT;
-	struct strbuf why = STRBUF_INIT;
+	struct strbuf why = STRBUF_INIT, text = STRBUF_INIT;
 	json_error_t jerr;
 	json_t *root;
 	struct stat sb;
 	int ret = -1;
 
 	*st = empty;
-	if (lstat(path, &sb) != 0 && errno == ENOENT)
-		return 0;
+	if (lstat(path, &sb) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		strbuf_addf(err, "cannot read the host state file '%s': %s", path, strerror(errno));
+		return -1;
+	}
 	/* only mvlaunch (the user running it) writes it: a file of another owner, or a link, is not ours */
 	if (!S_ISREG(sb.st_mode) || sb.st_uid != geteuid() || (sb.st_mode & 022)) {
 		strbuf_addf(err, "host state file '%s' is not a private file of this user (mode %04o, owner %u): not "
@@ -415,7 +419,12 @@ int host_state_load(const char *path, struct host_state *st, struct strbuf *err)
 			    (unsigned)(sb.st_mode & 07777), (unsigned)sb.st_uid);
 		return -1;
 	}
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (read_whole(path, &text) < 0) {
+		strbuf_addf(err, "cannot read the host state file '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	root = json_loadb(text.buf, text.len, JSON_REJECT_DUPLICATES, &jerr);
+	strbuf_release(&text);
 	/* "pools" may be missing: written by an mvlaunch before pools */
 	if (!root || !json_is_object(json_object_get(root, "knobs")) || !json_is_object(json_object_get(root, "holders")) ||
 	    (json_object_get(root, "pools") && !json_is_object(json_object_get(root, "pools"))) ||

@@ -105,8 +105,12 @@ static int bad(struct strbuf *err, const char *path, const char *why)
 	return -1;
 }
 
+/* A state.json of a VM with thousands of threads is well below this. */
+#define STATE_MAX (16 << 20)
+
 int vm_state_read(const char *path, struct vm_state *st, struct strbuf *err)
 {
+	struct strbuf text = STRBUF_INIT;
 	json_error_t jerr;
 	json_t *o, *threads, *jt;
 	const char *s;
@@ -117,8 +121,17 @@ int vm_state_read(const char *path, struct vm_state *st, struct strbuf *err)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return bad(err, path, errno == ENOENT ? "missing" : strerror(errno));
-	o = json_loadfd(fd, JSON_REJECT_DUPLICATES, &jerr);
+	/* in one read: jansson's json_loadfd() reads a byte per system call */
+	if (strbuf_read(&text, fd, STATE_MAX) < 0) {
+		int e = errno;
+
+		close(fd);
+		strbuf_release(&text);
+		return bad(err, path, e == EFBIG ? "corrupt (too large)" : strerror(e));
+	}
 	close(fd);
+	o = json_loadb(text.buf, text.len, JSON_REJECT_DUPLICATES, &jerr);
+	strbuf_release(&text);
 	if (!o) {
 		strbuf_addf(err, "state file '%s': corrupt (%s at line %d)", path, jerr.text, jerr.line);
 		return -1;

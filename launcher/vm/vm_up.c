@@ -43,23 +43,16 @@
 /* The largest OVMF vars template read (the 4M build's is 540 KiB). */
 #define NVRAM_MAX (64 << 20)
 
-/* Read a whole (small) file into sb; 0, or -1 with errno. */
+/* Read a whole (small) file into sb; 0, or -1 with errno (EFBIG: over NVRAM_MAX). */
 static int read_file(const char *path, struct strbuf *sb)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char buf[65536];
-	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
 
 	if (fd < 0)
 		return -1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0 && sb->len <= NVRAM_MAX)
-		strbuf_add(sb, buf, (size_t)n);
+	ret = strbuf_read(sb, fd, NVRAM_MAX) < 0 ? -1 : 0;
 	close(fd);
-	if (sb->len > NVRAM_MAX) {
-		errno = EFBIG;
-		return -1;
-	}
-	return n < 0 ? -1 : 0;
+	return ret;
 }
 
 /*

@@ -3,7 +3,8 @@
 # its reason: a runtime directory whose state.json is corrupt ("stale", why:
 # the parse error), one with nothing in it, and a QEMU that does not answer
 # QMP (stopped with SIGSTOP: "unresponsive", why: the QMP error); in text
-# and in status --json's "reason" (null when the state is live).
+# and in status --json's "reason" (null when the state is live). state.json
+# is read in a few read(2) calls, not one per byte.
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 command -v jq >/dev/null || skip "jq is not installed (make deps)"
@@ -29,6 +30,12 @@ expect_code 0 "$MVLAUNCH" status --json quiet
 # up --paused before the guest ever ran: QMP says prelaunch
 [ "$(jq -r '.vms[0].state + " " + (.vms[0].reason | tostring)' "$T/out")" = "prelaunch null" ] ||
 	fail "a live state has no reason: $(jq -c '.vms[0] | {state, reason}' "$T/out")"
+# state.json is read whole, not a byte per read(2) as jansson's json_loadfd() does (963 reads then)
+if command -v strace >/dev/null; then
+	strace -qq -y -e trace=read -o "$T/reads" "$MVLAUNCH" status quiet >/dev/null 2>&1
+	n=$(grep -c 'state.json>' "$T/reads")
+	[ "$n" -ge 1 ] && [ "$n" -le 4 ] || fail "status read state.json in $n read(2) calls"
+fi
 kill -STOP "$pid"
 at_exit "kill -CONT $pid 2>/dev/null"
 expect_code 0 "$MVLAUNCH" status quiet

@@ -1,6 +1,9 @@
 /*
  * test_util.c - unit tests for util/: cpuset, size, quote, strbuf, strvec.
  */
+#include <errno.h>
+#include <fcntl.h>
+
 #include "tests/unit/unit.h"
 #include "util/cpuset.h"
 #include "util/quote.h"
@@ -265,6 +268,42 @@ static void test_util_trust(void **state)
 	strbuf_release(&err);
 }
 
+/* strbuf_read: everything until end of file in large reads, appended; a cap; errors with errno. */
+static void test_util_strbuf_read(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char path[] = "/tmp/mvl-read-XXXXXX";
+	int fd = mkstemp(path);
+	char block[1000];
+
+	(void)state;
+	assert_true(fd >= 0);
+	memset(block, 'x', sizeof(block));
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(write(fd, block, sizeof(block)), sizeof(block));
+	lseek(fd, 0, SEEK_SET);
+	strbuf_addstr(&sb, "head:");
+	assert_int_equal(strbuf_read(&sb, fd, 1 << 20), 100000);
+	assert_int_equal(sb.len, 100005);
+	assert_int_equal(sb.buf[sb.len], '\0');
+	assert_int_equal(sb.buf[sb.len - 1], 'x');
+	assert_int_equal(strncmp(sb.buf, "head:x", 6), 0);
+	/* at end of file: nothing more */
+	assert_int_equal(strbuf_read(&sb, fd, 1 << 20), 0);
+	/* more than max: EFBIG */
+	lseek(fd, 0, SEEK_SET);
+	strbuf_reset(&sb);
+	errno = 0;
+	assert_int_equal(strbuf_read(&sb, fd, 50000), -1);
+	assert_int_equal(errno, EFBIG);
+	close(fd);
+	unlink(path);
+	errno = 0;
+	assert_int_equal(strbuf_read(&sb, fd, 1 << 20), -1);
+	assert_int_equal(errno, EBADF);
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_util_wrap_and_labels),
 		cmocka_unit_test(test_util_suggest),
 		cmocka_unit_test(test_util_trust),
+		cmocka_unit_test(test_util_strbuf_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
