@@ -98,18 +98,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* A pid no thread can have: ids stay below pid_max. */
-static pid_t no_such_tid(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
-	int max = 0;
-
-	assert_non_null(f);
-	assert_int_equal(fscanf(f, "%d", &max), 1);
-	fclose(f);
-	return (pid_t)max;
-}
-
 static struct cpuset cpus(const char *list)
 {
 	struct cpuset s;
@@ -201,7 +189,7 @@ static void test_pin_apply_proc_threads(void **state)
 	assert_int_equal(nr, 1);
 	free(tids);
 
-	assert_int_equal(proc_threads(no_such_tid(), &tids, &nr), -1);
+	assert_int_equal(proc_threads(unit_no_such_pid(), &tids, &nr), -1);
 	assert_null(tids);
 	assert_int_equal(nr, 0);
 }
@@ -232,10 +220,10 @@ static void test_pin_apply_set_get(void **state)
 
 	/* a thread that does not exist */
 	errno = 0;
-	assert_int_equal(pin_apply_set(no_such_tid(), &c0), -1);
+	assert_int_equal(pin_apply_set(unit_no_such_pid(), &c0), -1);
 	assert_int_equal(errno, ESRCH);
 	got = c1;
-	assert_int_equal(pin_apply_get(no_such_tid(), &got), -1);
+	assert_int_equal(pin_apply_get(unit_no_such_pid(), &got), -1);
 	assert_int_equal(errno, ESRCH);
 	assert_true(cpuset_empty(&got));
 	/* a CPU this machine does not have */
@@ -257,7 +245,7 @@ static void test_pin_apply_read_back(void **state)
 	th.t = xcalloc(3, sizeof(*th.t));
 	th.t[0].tid = workers[0].tid;
 	th.t[1].tid = workers[1].tid;
-	th.t[2].tid = no_such_tid();
+	th.t[2].tid = unit_no_such_pid();
 	snprintf(th.t[2].comm, sizeof(th.t[2].comm), "stale");
 	th.t[2].actual = c1;
 	assert_int_equal(pin_apply_set(workers[0].tid, &c0), 0);
@@ -397,7 +385,7 @@ static void test_pin_apply_errors(void **state)
 	struct qmp_vcpu qv[2];
 	struct qmp_iothread qi[1];
 	struct strbuf want = STRBUF_INIT;
-	pid_t gone = no_such_tid();
+	pid_t gone = unit_no_such_pid();
 
 	(void)state;
 	start_workers();

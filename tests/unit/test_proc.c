@@ -63,25 +63,13 @@ static void test_proc_threads_self(void **state)
 		pthread_join(th[i], NULL);
 }
 
-/* A pid no process can have: pids stay below pid_max. */
-static pid_t no_such_pid(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
-	int max = 0;
-
-	assert_non_null(f);
-	assert_int_equal(fscanf(f, "%d", &max), 1);
-	fclose(f);
-	return (pid_t)max;
-}
-
 static void test_proc_threads_gone(void **state)
 {
 	pid_t *tids = (pid_t *)1;
 	size_t nr = 7;
 
 	(void)state;
-	assert_int_equal(proc_threads(no_such_pid(), &tids, &nr), -1);
+	assert_int_equal(proc_threads(unit_no_such_pid(), &tids, &nr), -1);
 	assert_null(tids);
 	assert_int_equal(nr, 0);
 }
@@ -115,7 +103,7 @@ static void test_proc_start_time(void **state)
 	(void)state;
 	assert_true(proc_start_time(getpid()) != 0);
 	assert_true(proc_start_time(getpid()) == field22(getpid()));
-	assert_true(proc_start_time(no_such_pid()) == 0);
+	assert_true(proc_start_time(unit_no_such_pid()) == 0);
 
 	pid = fork();
 	if (!pid)

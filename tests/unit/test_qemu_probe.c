@@ -8,8 +8,6 @@
  * a binary that does not exist and a $TMPDIR that cannot be used fail with
  * their reasons and leave nothing either.
  */
-#include <dirent.h>
-
 #include <jansson.h>
 
 #include "tests/unit/unit.h"
@@ -28,20 +26,6 @@ static int setup(void **state)
 		return -1;
 	setenv("TMPDIR", tmp, 1);
 	return 0;
-}
-
-/* Entries left in the private $TMPDIR. */
-static int left(void)
-{
-	DIR *d = opendir(tmp);
-	struct dirent *de;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((de = readdir(d)))
-		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
-	closedir(d);
-	return n;
 }
 
 static int teardown(void **state)
@@ -126,7 +110,7 @@ static void test_qemu_probe_real(void **state)
 	assert_null(p.qmp);
 	assert_null(p.dir);
 	assert_int_equal(kill(pid, 0), -1);	/* gone, and reaped */
-	assert_int_equal(left(), 0);
+	assert_int_equal(unit_dir_entries(tmp), 0);
 	qemu_probe_stop(&p);	/* twice is harmless */
 	strbuf_release(&err);
 }
@@ -141,7 +125,7 @@ static void test_qemu_probe_fails(void **state)
 	assert_non_null(strstr(err.buf, "/nonexistent/qemu"));
 	assert_null(p.qmp);
 	assert_null(p.dir);
-	assert_int_equal(left(), 0);
+	assert_int_equal(unit_dir_entries(tmp), 0);
 	qemu_probe_stop(&p);
 
 	strbuf_reset(&err);

@@ -109,17 +109,6 @@ static unsigned long long stat_field22(pid_t pid)
 	return v;
 }
 
-/* A pid no process can have: pids stay below pid_max. */
-static pid_t no_such_pid(void)
-{
-	char *s = slurp("/proc/sys/kernel/pid_max");
-	pid_t pid = (pid_t)atoi(s);
-
-	free(s);
-	assert_true(pid > 1);
-	return pid;
-}
-
 /* This process's start time, and 0 for a pid that is gone, reaped or not. */
 static void test_qemu_proc_start_time(void **state)
 {
@@ -131,7 +120,7 @@ static void test_qemu_proc_start_time(void **state)
 	assert_true(self > 0);
 	assert_true(self == stat_field22(getpid()));
 	assert_true(proc_start_time(getpid()) == self);	/* stable */
-	assert_true(proc_start_time(no_such_pid()) == 0);
+	assert_true(proc_start_time(unit_no_such_pid()) == 0);
 	assert_true(proc_start_time(0) == 0);
 
 	pid = fork();
@@ -439,13 +428,13 @@ static void test_qemu_proc_attach(void **state)
 	assert_int_equal(qemu_proc_wait_exit(&p, 10000), 1);
 	assert_int_equal(qemu_proc_attach(&p, 0, 0), -1);
 	assert_int_equal(qemu_proc_attach(&p, -1, self), -1);
-	assert_int_equal(qemu_proc_attach(&p, no_such_pid(), self), -1);
+	assert_int_equal(qemu_proc_attach(&p, unit_no_such_pid(), self), -1);
 	/*
 	 * start time 0 is proc_start_time()'s answer for a process that is
 	 * gone: as a recorded identity it names nobody (it made a dead QEMU
 	 * look alive when its pid was free)
 	 */
-	assert_int_equal(qemu_proc_attach(&p, no_such_pid(), 0), -1);
+	assert_int_equal(qemu_proc_attach(&p, unit_no_such_pid(), 0), -1);
 	assert_int_equal(qemu_proc_alive(&p), 0);
 	assert_int_equal(qemu_proc_attach(&p, getpid(), 0), -1);
 	assert_int_equal(qemu_proc_alive(&p), 0);

@@ -7,8 +7,6 @@
  * and release/reconcile/status on a host nobody prepared (no host.json:
  * nothing to do, and nothing created).
  */
-#include <dirent.h>
-
 #include <jansson.h>
 
 #include "tests/unit/unit_vm.h"
@@ -60,22 +58,6 @@ static void test_vm_host_alive(void **state)
 	strbuf_release(&err);
 }
 
-/* Entries in RUN (besides . and ..). */
-static int run_entries(void)
-{
-	char *run = xstrfmt("%s/run", tmp);
-	DIR *d = opendir(run);
-	struct dirent *de;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((de = readdir(d)))
-		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
-	closedir(d);
-	free(run);
-	return n;
-}
-
 static void test_vm_host_unprepared(void **state)
 {
 	struct vm_dirs dirs = { .vms_dir = "/nonexistent" };
@@ -88,7 +70,12 @@ static void test_vm_host_unprepared(void **state)
 	assert_int_equal(vm_host_reconcile(&dirs, &notes, &err), 0);
 	assert_int_equal(notes.nr, 0);
 	assert_string_equal(err.buf, "");
-	assert_int_equal(run_entries(), 0);
+	{
+		char *run = xstrfmt("%s/run", tmp);
+
+		assert_int_equal(unit_dir_entries(run), 0);
+		free(run);
+	}
 	strvec_clear(&notes);
 	strbuf_release(&err);
 }

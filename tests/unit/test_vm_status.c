@@ -123,18 +123,6 @@ static char *own_cpus(void)
 	return strbuf_detach(&sb);
 }
 
-/* A pid no process can have: pids stay below pid_max. */
-static pid_t no_such_pid(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
-	int max = 0;
-
-	assert_non_null(f);
-	assert_int_equal(fscanf(f, "%d", &max), 1);
-	fclose(f);
-	return (pid_t)max;
-}
-
 /* An empty runtime directory: stale, and why. */
 static void test_vm_status_empty_dir(void **state)
 {
@@ -315,7 +303,7 @@ static void test_vm_status_running_no_qmp(void **state)
 	(void)state;
 	threads = xstrfmt("{\"tid\": %d, \"role\": \"emulator\", \"name\": \"qemu-system-x86\", \"cpus\": [%s]}, "
 			  "{\"tid\": %d, \"role\": \"emulator\", \"name\": \"worker\", \"cpus\": [%s]}",
-			  (int)me, cpus, (int)no_such_pid(), cpus);
+			  (int)me, cpus, (int)unit_no_such_pid(), cpus);
 	make_vm_running(me, proc_start_time(me), cpus, threads);
 	vm_status_read("vm1", &s);
 	assert_int_equal(s.running, 1);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
@@ -144,6 +145,33 @@ static inline void unit_runtime_tmp_remove(const char *tmp, pid_t *child)
 	unsetenv("MVLAUNCH_RUNDIR");
 	unsetenv("MVLAUNCH_LOGDIR");
 	unsetenv("MVLAUNCH_GROUP");
+}
+
+/* A pid no process can have: pids stay below pid_max. */
+static inline pid_t unit_no_such_pid(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
+	int max = 0;
+
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%d", &max), 1);
+	fclose(f);
+	return (pid_t)max;
+}
+
+/* How many entries (besides . and ..) a directory has; -1 if it cannot be read. */
+static inline int unit_dir_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	return n;
 }
 
 #endif

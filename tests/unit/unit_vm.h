@@ -75,16 +75,4 @@ static inline int unit_vm_has(const char *tmp, const char *file)
 	return r;
 }
 
-/* A pid no process can have: pids stay below pid_max. */
-static inline pid_t unit_no_such_pid(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
-	int max = 0;
-
-	assert_non_null(f);
-	assert_int_equal(fscanf(f, "%d", &max), 1);
-	fclose(f);
-	return (pid_t)max;
-}
-
 #endif
