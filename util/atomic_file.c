@@ -12,22 +12,6 @@
 #include "util/wrapper.h"
 #include "util/banned.h"
 
-/* write(2) until done: a large file may take several calls. */
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* fsync the directory holding path, so the rename itself survives a crash. */
 static int fsync_dir(const char *path)
 {
@@ -50,7 +34,7 @@ int atomic_write_file(const char *path, const char *data, size_t len, unsigned f
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	int ret = -1;
 
-	if (fd < 0 || write_all(fd, data, len) < 0 || ((flags & ATOMIC_FSYNC) && fsync(fd) < 0) ||
+	if (fd < 0 || write_in_full(fd, data, len) < 0 || ((flags & ATOMIC_FSYNC) && fsync(fd) < 0) ||
 	    close(fd) < 0 || (fd = -1, rename(tmp, path) < 0) || ((flags & ATOMIC_FSYNC) && fsync_dir(path) < 0)) {
 		strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 		if (fd >= 0)

@@ -1,10 +1,12 @@
 /*
  * wrapper.c - allocation helpers that abort on out-of-memory (see wrapper.h).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/wrapper.h"
 
@@ -67,4 +69,24 @@ char *xstrfmt(const char *fmt, ...)
 	if (len < 0)
 		oom(0);
 	return p;
+}
+
+int write_in_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = ENOSPC;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }

@@ -17,6 +17,8 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* printf into a new string; the caller frees it. */
 char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* write(2) until all of buf is written (EINTR retried); 0, or -1 with errno (after git's write_in_full). */
+int write_in_full(int fd, const void *buf, size_t len);
 
 /* Grow array 'x' (with 'nr' used, 'alloc' allocated) so that it holds at least 'n'. */
 #define ALLOC_GROW(x, n, alloc)                                              \

@@ -41,21 +41,6 @@ out:
 	return fd;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 enum vm_console_end vm_console_relay(int fd, const struct vm_console_opts *o)
 {
 	int in_open = 1;
@@ -76,7 +61,7 @@ enum vm_console_end vm_console_relay(int fd, const struct vm_console_opts *o)
 			n = read(fd, buf, sizeof(buf));
 			if (n <= 0)
 				return VM_CONSOLE_CLOSED;
-			if (write_all(o->out, buf, (size_t)n) < 0)
+			if (write_in_full(o->out, buf, (size_t)n) < 0)
 				return VM_CONSOLE_BROKEN;
 		}
 		if (in_open && (pfd[1].revents & (POLLIN | POLLHUP))) {
@@ -87,7 +72,7 @@ enum vm_console_end vm_console_relay(int fd, const struct vm_console_opts *o)
 			}
 			if (o->escape >= 0 && memchr(buf, o->escape, (size_t)n))
 				return VM_CONSOLE_ESCAPE;
-			if (write_all(fd, buf, (size_t)n) < 0)
+			if (write_in_full(fd, buf, (size_t)n) < 0)
 				return VM_CONSOLE_BROKEN;
 		}
 	}

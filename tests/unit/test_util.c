@@ -304,6 +304,33 @@ static void test_util_strbuf_read(void **state)
 	strbuf_release(&sb);
 }
 
+/* write_in_full: all of it, or -1 with errno (a full device: ENOSPC; no descriptor: EBADF). */
+static void test_util_write_in_full(void **state)
+{
+	static char big[300000];
+	char path[] = "/tmp/mvl-write-XXXXXX";
+	int fd = mkstemp(path), full;
+	struct stat st;
+
+	(void)state;
+	memset(big, 'y', sizeof(big));
+	assert_int_equal(write_in_full(fd, big, sizeof(big)), 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_size, sizeof(big));
+	close(fd);
+	unlink(path);
+	errno = 0;
+	assert_int_equal(write_in_full(fd, big, 1), -1);
+	assert_int_equal(errno, EBADF);
+	full = open("/dev/full", O_WRONLY);
+	if (full >= 0) {
+		errno = 0;
+		assert_int_equal(write_in_full(full, big, 10), -1);
+		assert_int_equal(errno, ENOSPC);
+		close(full);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_util_suggest),
 		cmocka_unit_test(test_util_trust),
 		cmocka_unit_test(test_util_strbuf_read),
+		cmocka_unit_test(test_util_write_in_full),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
