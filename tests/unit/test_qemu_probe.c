@@ -17,6 +17,7 @@
 #define QEMU "qemu-system-x86_64"
 
 static char tmp[64];
+static struct qemu_probe probe = QEMU_PROBE_INIT;	/* stopped by teardown, also when a test fails */
 
 static int setup(void **state)
 {
@@ -31,6 +32,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
+	qemu_probe_stop(&probe);
 	tree_remove(tmp);
 	unsetenv("TMPDIR");
 	return 0;
@@ -88,51 +90,51 @@ static void test_qemu_probe_refuses_key(void **state)
 
 static void test_qemu_probe_real(void **state)
 {
-	struct qemu_probe p = QEMU_PROBE_INIT;
+	struct qemu_probe *p = &probe;
 	struct strbuf err = STRBUF_INIT;
 	json_t *machines = NULL;
 	pid_t pid;
 
 	(void)state;
-	assert_int_equal(qemu_probe_start(&p, QEMU, "tcg", &err), 0);
+	assert_int_equal(qemu_probe_start(p, QEMU, "tcg", &err), 0);
 	assert_string_equal(err.buf, "");
-	assert_non_null(p.qmp);
-	assert_true(qmp_qemu_version(p.qmp)[0] >= '1');
-	assert_int_equal(qmp_execute(p.qmp, "query-machines", NULL, &machines, &err), 0);
+	assert_non_null(p->qmp);
+	assert_true(qmp_qemu_version(p->qmp)[0] >= '1');
+	assert_int_equal(qmp_execute(p->qmp, "query-machines", NULL, &machines, &err), 0);
 	assert_true(json_array_size(machines) > 10);
 	json_decref(machines);
 	/* asked with one option alone: a key it takes, and ones it refuses (two wordings) */
-	assert_int_equal(qemu_probe_refuses(&p, "rtc", "base=utc,driftfix=slew", "driftfix"), 0);
-	assert_int_equal(qemu_probe_refuses(&p, "rtc", "base=utc,nonsense=on", "nonsense"), 1);
-	assert_int_equal(qemu_probe_refuses(&p, "smp", "2,nonsense=1", "nonsense"), 1);
-	pid = p.proc.pid;
-	qemu_probe_stop(&p);
-	assert_null(p.qmp);
-	assert_null(p.dir);
+	assert_int_equal(qemu_probe_refuses(p, "rtc", "base=utc,driftfix=slew", "driftfix"), 0);
+	assert_int_equal(qemu_probe_refuses(p, "rtc", "base=utc,nonsense=on", "nonsense"), 1);
+	assert_int_equal(qemu_probe_refuses(p, "smp", "2,nonsense=1", "nonsense"), 1);
+	pid = p->proc.pid;
+	qemu_probe_stop(p);
+	assert_null(p->qmp);
+	assert_null(p->dir);
 	assert_int_equal(kill(pid, 0), -1);	/* gone, and reaped */
 	assert_int_equal(unit_dir_entries(tmp), 0);
-	qemu_probe_stop(&p);	/* twice is harmless */
+	qemu_probe_stop(p);	/* twice is harmless */
 	strbuf_release(&err);
 }
 
 static void test_qemu_probe_fails(void **state)
 {
-	struct qemu_probe p = QEMU_PROBE_INIT;
+	struct qemu_probe *p = &probe;
 	struct strbuf err = STRBUF_INIT;
 
 	(void)state;
-	assert_int_equal(qemu_probe_start(&p, "/nonexistent/qemu", "tcg", &err), -1);
+	assert_int_equal(qemu_probe_start(p, "/nonexistent/qemu", "tcg", &err), -1);
 	assert_non_null(strstr(err.buf, "/nonexistent/qemu"));
-	assert_null(p.qmp);
-	assert_null(p.dir);
+	assert_null(p->qmp);
+	assert_null(p->dir);
 	assert_int_equal(unit_dir_entries(tmp), 0);
-	qemu_probe_stop(&p);
+	qemu_probe_stop(p);
 
 	strbuf_reset(&err);
 	setenv("TMPDIR", "/nonexistent", 1);
-	assert_int_equal(qemu_probe_start(&p, QEMU, "tcg", &err), QEMU_PROBE_NO_TMPDIR);
+	assert_int_equal(qemu_probe_start(p, QEMU, "tcg", &err), QEMU_PROBE_NO_TMPDIR);
 	assert_string_equal(err.buf, "cannot make a directory in /nonexistent: No such file or directory");
-	qemu_probe_stop(&p);
+	qemu_probe_stop(p);
 	strbuf_release(&err);
 }
 
