@@ -54,6 +54,7 @@ LIB_OBJS += util/suggest.o
 LIB_OBJS += util/interrupt.o
 LIB_OBJS += util/trust.o
 LIB_OBJS += util/proc.o
+LIB_OBJS += util/err.o
 LIB_OBJS += config/toml.o
 LIB_OBJS += config/schema.o
 LIB_OBJS += config/vm_config.o

@@ -71,7 +71,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct host_prep prep;
 	json_t *st;
 	int fd = open(state, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -84,11 +84,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	close(fd);
 	st = host_prep_status(state, &err);
 	json_decref(st);
-	strbuf_reset(&err);
+	err_reset(&err);
 	/* a dry run: everything computed, nothing written; no VM alive, no QEMU to keep out of the shield */
 	host_prep_init(&prep, state, &no_vms, &hc, &topo, 1);
 	host_prep_reconcile(&prep, &err);
 	host_prep_release(&prep);
-	strbuf_release(&err);
+	err_release(&err);
 	return 0;
 }

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct vm_state st;
 	char path[64];
 	int fd = memfd_create("state.json", MFD_CLOEXEC);
@@ -38,6 +38,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vm_state_release(&st);
 	}
 	close(fd);
-	strbuf_release(&err);
+	err_release(&err);
 	return 0;
 }

@@ -13,13 +13,13 @@
 #include "util/wrapper.h"
 #include "util/banned.h"
 
-int trust_dir(const char *path, const char *what, mode_t mode, gid_t gid, struct strbuf *err)
+int trust_dir(const char *path, const char *what, mode_t mode, gid_t gid, struct err *err)
 {
 	struct stat st;
 	int made = mkdir(path, mode) == 0, fd, ret = -1;
 
 	if (!made && errno != EEXIST) {
-		strbuf_addf(err, "cannot create %s '%s': %s", what, path, strerror(errno));
+		strbuf_addf(&err->msg, "cannot create %s '%s': %s", what, path, strerror(errno));
 		return -1;
 	}
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -27,30 +27,31 @@ int trust_dir(const char *path, const char *what, mode_t mode, gid_t gid, struct
 		int e = errno, link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
 
 		/* with O_DIRECTORY a link to a directory fails with ENOTDIR, not ELOOP */
-		strbuf_addf(err, "%s '%s' %s", what, path, link || e == ELOOP ? "is a symbolic link: not used" :
+		strbuf_addf(&err->msg, "%s '%s' %s", what, path, link || e == ELOOP ? "is a symbolic link: not used" :
 			    e == ENOTDIR ? "exists and is not a directory" : strerror(e));
-		strbuf_addf(err, "\nhint: remove '%s' (mvlaunch makes its own)", path);
+		err_hintf(err, "remove '%s' (mvlaunch makes its own)", path);
 		return -1;
 	}
 	if (fstat(fd, &st) < 0) {
-		strbuf_addf(err, "%s '%s': %s", what, path, strerror(errno));
+		strbuf_addf(&err->msg, "%s '%s': %s", what, path, strerror(errno));
 		goto out;
 	}
 	if (st.st_uid != geteuid()) {
-		strbuf_addf(err, "%s '%s' belongs to uid %u, not to this user (uid %u): not used\nhint: remove it (another "
-			    "user could put files there for mvlaunch to use)", what, path, (unsigned)st.st_uid,
-			    (unsigned)geteuid());
+		strbuf_addf(&err->msg, "%s '%s' belongs to uid %u, not to this user (uid %u): not used", what, path,
+			    (unsigned)st.st_uid, (unsigned)geteuid());
+		err_hintf(err, "remove it (another user could put files there for mvlaunch to use)");
 		goto out;
 	}
 	if (made) {
 		/* the umask may have taken bits; the group, when there is one, may read */
 		if ((gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) < 0) || fchmod(fd, mode) < 0) {
-			strbuf_addf(err, "cannot set up %s '%s': %s", what, path, strerror(errno));
+			strbuf_addf(&err->msg, "cannot set up %s '%s': %s", what, path, strerror(errno));
 			goto out;
 		}
 	} else if (st.st_mode & 022) {
-		strbuf_addf(err, "%s '%s' may be written by group or others (mode %04o): not used\nhint: chmod go-w '%s'",
-			    what, path, (unsigned)(st.st_mode & 07777), path);
+		strbuf_addf(&err->msg, "%s '%s' may be written by group or others (mode %04o): not used", what, path,
+			    (unsigned)(st.st_mode & 07777));
+		err_hintf(err, "chmod go-w '%s'", path);
 		goto out;
 	}
 	ret = 0;
@@ -59,26 +60,28 @@ out:
 	return ret;
 }
 
-static int owned_safely(const char *path, const char *what, const char *shown, struct strbuf *err)
+static int owned_safely(const char *path, const char *what, const char *shown, struct err *err)
 {
 	struct stat st;
 
 	if (stat(path, &st) < 0)
 		return 0;	/* not there: the caller says so in its own words */
 	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		strbuf_addf(err, "%s '%s' belongs to uid %u, who could change what mvlaunch runs as root: not used\n"
-			    "hint: chown root '%s'", what, shown, (unsigned)st.st_uid, path);
+		strbuf_addf(&err->msg, "%s '%s' belongs to uid %u, who could change what mvlaunch runs as root: not used",
+			    what, shown, (unsigned)st.st_uid);
+		err_hintf(err, "chown root '%s'", path);
 		return -1;
 	}
 	if (st.st_mode & 022) {
-		strbuf_addf(err, "%s '%s' may be changed by group or others (mode %04o), and mvlaunch runs what it says as "
-			    "root: not used\nhint: chmod go-w '%s'", what, shown, (unsigned)(st.st_mode & 07777), path);
+		strbuf_addf(&err->msg, "%s '%s' may be changed by group or others (mode %04o), and mvlaunch runs what it says as "
+			    "root: not used", what, shown, (unsigned)(st.st_mode & 07777));
+		err_hintf(err, "chmod go-w '%s'", path);
 		return -1;
 	}
 	return 0;
 }
 
-int trust_file(const char *path, const char *what, struct strbuf *err)
+int trust_file(const char *path, const char *what, struct err *err)
 {
 	const char *slash;
 	char *dir;

@@ -15,6 +15,7 @@
 
 #include <sys/types.h>
 
+#include "util/err.h"
 #include "util/strbuf.h"
 
 /*
@@ -23,7 +24,7 @@
  * user, no group or other write. 'what' names it in messages ("runtime
  * directory"). 0, or -1 with the reason and the fix in err.
  */
-int trust_dir(const char *path, const char *what, mode_t mode, gid_t gid, struct strbuf *err);
+int trust_dir(const char *path, const char *what, mode_t mode, gid_t gid, struct err *err);
 
 /*
  * For root only (anyone else runs with their own rights): 'path' and the
@@ -31,7 +32,7 @@ int trust_dir(const char *path, const char *what, mode_t mode, gid_t gid, struct
  * others. A path that does not exist passes (the caller reports that).
  * 0, or -1 with the reason and the fix in err.
  */
-int trust_file(const char *path, const char *what, struct strbuf *err);
+int trust_file(const char *path, const char *what, struct err *err);
 
 /* The program execvp() would run for 'name' (a path, or looked up in PATH); NULL if none. Caller frees. */
 char *trust_which(const char *name);

@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "util/err.h"
 #include "util/usage.h"
 #include "util/strbuf.h"
 #include "util/banned.h"
@@ -86,11 +87,7 @@ static void report_lines(const char *prefix, const char *msg)
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 
-		/* a "hint:" line from a module keeps its own prefix */
-		if (!strncmp(p, "hint: ", 6))
-			emit("hint: ", p + 6, len - 6);
-		else
-			emit(prefix, p, len);
+		emit(prefix, p, len);
 		p += len;
 		if (*p)
 			p++;
@@ -107,9 +104,10 @@ int error(const char *fmt, ...)
 	return -1;
 }
 
-int error_lines(const char *msg)
+int err_print(const struct err *e)
 {
-	report_lines("mvlaunch: error: ", msg);
+	report_lines("mvlaunch: error: ", e->msg.buf);
+	report_lines("hint: ", e->hint.buf);
 	return -1;
 }
 
@@ -120,11 +118,6 @@ void warning(const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport("mvlaunch: warning: ", fmt, ap);
 	va_end(ap);
-}
-
-void warning_lines(const char *msg)
-{
-	report_lines("mvlaunch: warning: ", msg);
 }
 
 void hint(const char *fmt, ...)

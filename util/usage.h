@@ -19,10 +19,13 @@ enum mvl_exit {
 
 /* "mvlaunch: error: ..." on stderr; returns -1. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Each line of a multi-line message gets its own "mvlaunch: error: " prefix. */
-int error_lines(const char *msg);
+/*
+ * An error with its hints apart (util/err.h): each line of the message as
+ * "mvlaunch: error: ", then each hint line as "hint: ". Returns -1.
+ */
+struct err;
+int err_print(const struct err *e);
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void warning_lines(const char *msg);
 void hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 __attribute__((noreturn)) void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*

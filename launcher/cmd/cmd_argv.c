@@ -17,6 +17,7 @@
 #include "launcher/cmd/commands.h"
 #include "launcher/cmd/parse_options.h"
 #include "launcher/vm/vm_plan.h"
+#include "util/err.h"
 #include "util/quote.h"
 #include "util/usage.h"
 #include "util/wrapper.h"
@@ -59,7 +60,7 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 {
 	struct vm_config cfg;
 	struct strvec qargv = STRVEC_INIT, notes = STRVEC_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct qemu_runtime rt = { 0 };
 	const char *topology = NULL;
 	struct host_plan hp = HOST_PLAN_INIT;
@@ -87,12 +88,12 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 		goto out;
 	/* planned as 'up' plans it: topology, NUMA binding and pins come from the same plan */
 	if (vm_plan_one(&cfg, topology, &opts->dirs, &hp, &plan, &notes, &err) < 0) {
-		error_lines(err.buf);
+		err_print(&err);
 		goto out;
 	}
 	vm_plan_qemu_runtime(&cfg, bare, &rt);
-	if (qemu_argv_build(&cfg, &plan, &rt, &qargv, &notes, &err) < 0) {
-		error("cannot build the QEMU command line for '%s': %s", cfg.name, err.buf);
+	if (qemu_argv_build(&cfg, &plan, &rt, &qargv, &notes, &err.msg) < 0) {
+		error("cannot build the QEMU command line for '%s': %s", cfg.name, err.msg.buf);
 		goto out;
 	}
 	for (size_t i = 0; i < notes.nr; i++)
@@ -106,7 +107,7 @@ out:
 	vm_plan_qemu_runtime_release(&rt);
 	strvec_clear(&qargv);
 	strvec_clear(&notes);
-	strbuf_release(&err);
+	err_release(&err);
 	vm_config_release(&cfg);
 	return ret;
 }

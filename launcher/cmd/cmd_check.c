@@ -19,6 +19,7 @@
 #include "launcher/vm/runtime.h"
 #include "launcher/qemu/qemu_argv.h"
 #include "launcher/vm/vm_float.h"
+#include "util/err.h"
 #include "util/usage.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
@@ -68,7 +69,7 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct vm_config *cfgs = NULL;
 	const char **names = NULL;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct cpuset vm_cpus;
 	size_t n, loaded = 0;
 	int json = 0, need_kvm, planned_host = 0, ret = MVL_EXIT_FAILURE;
@@ -108,8 +109,9 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 	check_kvm(&r, need_kvm, &kvm);
 	cpuset_zero(&vm_cpus);
 	if (n && host_plan_init(&hp, NULL, NULL, &opts->dirs, names, n, &err) < 0) {
-		check_add(&r, "topology", CHECK_FAIL, "fix host.toml, or the hwloc installation", "%s", err.buf);
-		strbuf_reset(&err);
+		check_add(&r, "topology", CHECK_FAIL, err.hint.len ? err.hint.buf : "fix host.toml, or the hwloc installation",
+			  "%s", err.msg.buf);
+		err_reset(&err);
 	} else {
 		planned_host = n > 0;
 	}
@@ -119,7 +121,7 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 		char *run_dir = runtime_vm_path(cfgs[i].name, NULL);
 		struct qemu_runtime rt = { .state_dir = paths_state_root(), .run_dir = run_dir, .qmp_fd = 3 };
 		struct vm_check_ctx ctx = { .cfg = &cfgs[i], .kvm = &kvm, .plan_warnings = &warnings };
-		int ok = planned_host && pin_plan_build(&hp.host, &cfgs[i], &plan, &warnings, &err) == 0;
+		int ok = planned_host && pin_plan_build(&hp.host, &cfgs[i], &plan, &warnings, &err.msg) == 0;
 
 		if (ok) {
 			ctx.plan = &plan;
@@ -127,12 +129,12 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 			for (size_t v = 0; v < plan.nr_vcpus; v++)
 				cpuset_or(&vm_cpus, &plan.vcpu[v]);
 		} else {
-			ctx.plan_error = err.len ? err.buf : "the host topology could not be read";
+			ctx.plan_error = err.msg.len ? err.msg.buf : "the host topology could not be read";
 		}
-		if (qemu_argv_build(&cfgs[i], ok ? &plan : NULL, &rt, &qargv, NULL, &err) == 0)
+		if (qemu_argv_build(&cfgs[i], ok ? &plan : NULL, &rt, &qargv, NULL, &err.msg) == 0)
 			ctx.argv = &qargv;
 		check_vm(&r, &ctx);
-		strbuf_reset(&err);
+		err_reset(&err);
 		strvec_clear(&warnings);
 		strvec_clear(&qargv);
 		pin_plan_release(&plan);
@@ -163,7 +165,7 @@ out:
 		vm_config_release(&cfgs[i]);
 	host_plan_release(&hp);
 	check_report_release(&r);
-	strbuf_release(&err);
+	err_release(&err);
 	free(names);
 	free(cfgs);
 	return ret;

@@ -17,6 +17,7 @@
 #include "launcher/vm/paths.h"
 #include "launcher/vm/runtime.h"
 #include "launcher/vm/vm_console.h"
+#include "util/err.h"
 #include "util/usage.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
@@ -43,31 +44,31 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 	if (argc < 0)
 		return parse_options_exit(argc);
 	{
-		struct strbuf err = STRBUF_INIT;
+		struct err err = ERR_INIT;
 		int known = paths_vm_name_arg(argv[0], &opts->dirs, &err);
 
 		if (known > 0 && runtime_root_access(&err) < 0) {
-			error_lines(err.buf);
-			strbuf_release(&err);
+			err_print(&err);
+			err_release(&err);
 			return MVL_EXIT_FAILURE;
 		}
 		if (known <= 0) {
-			error_lines(err.buf);
-			strbuf_release(&err);
+			err_print(&err);
+			err_release(&err);
 			return known < 0 ? MVL_EXIT_USAGE : MVL_EXIT_FAILURE;
 		}
-		strbuf_release(&err);
+		err_release(&err);
 	}
 	{
-		struct strbuf err = STRBUF_INIT;
+		struct err err = ERR_INIT;
 
 		fd = vm_console_connect(argv[0], &err);
 		if (fd < 0) {
-			error_lines(err.buf);
-			strbuf_release(&err);
+			err_print(&err);
+			err_release(&err);
 			goto out;
 		}
-		strbuf_release(&err);
+		err_release(&err);
 	}
 	tty = isatty(0);
 	if (tty) {

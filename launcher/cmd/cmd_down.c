@@ -23,6 +23,7 @@
 #include "launcher/vm/vm_host.h"
 #include "launcher/vm/vm_up.h"
 #include "config/vm_config.h"
+#include "util/err.h"
 #include "util/usage.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
@@ -33,36 +34,36 @@
 static void release_host(const char *name, const struct mvl_opts *opts)
 {
 	struct strvec notes = STRVEC_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	if (vm_host_release(name, &opts->dirs, &notes, &err) < 0) {
 		error("cannot give back what '%s' held on the host", name);
-		error_lines(err.buf);
+		err_print(&err);
 	}
-	strbuf_reset(&err);
+	err_reset(&err);
 	/* its CPUs are free again: floating VMs may use them */
 	if (vm_float_refresh(&opts->dirs, &notes, &err) < 0)
-		error_lines(err.buf);
+		err_print(&err);
 	for (size_t i = 0; i < notes.nr; i++)
 		warning("%s", notes.v[i]);
 	strvec_clear(&notes);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* The guest's shutdown time from the config that started it (else NAME.toml, else 60 s). */
 static int config_stop_timeout_ms(const char *name, const char *started_from, const struct mvl_opts *opts)
 {
-	struct strbuf ignore = STRBUF_INIT;
+	struct err ignore = ERR_INIT;
 	struct vm_config cfg;
 	char *path = started_from ? xstrdup(started_from) : paths_vm_config(name, &opts->dirs, &ignore);
 	int ms = DEFAULT_STOP_TIMEOUT_S * 1000;
 
 	vm_config_init(&cfg);
-	strbuf_reset(&ignore);
-	if (path && vm_config_load(path, &cfg, &ignore) == 0)
+	err_reset(&ignore);
+	if (path && vm_config_load(path, &cfg, &ignore.msg) == 0)
 		ms = (int)cfg.stop_timeout * 1000;
 	vm_config_release(&cfg);
-	strbuf_release(&ignore);
+	err_release(&ignore);
 	free(path);
 	return ms;
 }
@@ -99,7 +100,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 		[STOP_UNREACHABLE] = "is still running",
 	};
 	struct vm_handle h = VM_HANDLE_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct vm_down_opts so = { .timeout_ms = -1 };
 	const struct opt options[] = {
 		OPT_SECONDS(0, "timeout", &so.timeout_ms, "how long the guest gets to shut down"),
@@ -133,18 +134,18 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 
 	r = paths_vm_name_arg(name, &opts->dirs, &err);
 	if (r <= 0) {
-		error_lines(err.buf);
+		err_print(&err);
 		ret = r < 0 ? MVL_EXIT_USAGE : MVL_EXIT_FAILURE;
 		goto out;
 	}
 	if (runtime_root_access(&err) < 0 || runtime_owner_check(name, &err) < 0) {
-		error_lines(err.buf);
+		err_print(&err);
 		goto out;
 	}
 	r = vm_down_attach(name, &h, &was_gone, &err);
 	if (r < 0) {
 		error("cannot stop VM '%s'", name);
-		error_lines(err.buf);
+		err_print(&err);
 		goto out;
 	}
 	if (r == 0) {
@@ -194,6 +195,6 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 out:
 	free(status);
 	vm_handle_release(&h);
-	strbuf_release(&err);
+	err_release(&err);
 	return ret;
 }

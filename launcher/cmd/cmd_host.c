@@ -20,18 +20,19 @@
 #include "launcher/vm/host_plan.h"
 #include "launcher/host/host_prep.h"
 #include "launcher/vm/runtime.h"
+#include "util/err.h"
 #include "util/usage.h"
 #include "util/banned.h"
 
 static int print_status(int json)
 {
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	json_t *st = vm_host_status(&err), *v, *h;
 	const char *key;
 
 	if (!st) {
-		error_lines(err.buf);
-		strbuf_release(&err);
+		err_print(&err);
+		err_release(&err);
 		return MVL_EXIT_FAILURE;
 	}
 	if (json) {
@@ -75,7 +76,7 @@ static int print_status(int json)
 		}
 	}
 	json_decref(st);
-	strbuf_release(&err);
+	err_release(&err);
 	return MVL_EXIT_OK;
 }
 
@@ -83,7 +84,7 @@ int cmd_host(int argc, char **argv, const struct mvl_opts *opts)
 {
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct host_prep prep;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	int json = 0, dry = 0, root_fd = -1, r, ret = MVL_EXIT_FAILURE;
 	const char *what;
 	const struct opt options[] = {
@@ -122,7 +123,7 @@ int cmd_host(int argc, char **argv, const struct mvl_opts *opts)
 	vm_host_prep_init(&prep, NULL, NULL, dry);
 	root_fd = runtime_lock_root(&err);
 	if (root_fd < 0 || host_plan_init(&hp, NULL, NULL, &opts->dirs, NULL, 0, &err) < 0) {
-		error_lines(err.buf);
+		err_print(&err);
 		goto out;
 	}
 	host_prep_release(&prep);
@@ -139,7 +140,7 @@ int cmd_host(int argc, char **argv, const struct mvl_opts *opts)
 		warning("%s", prep.notes.v[i]);
 	if (r < 0) {
 		error("cannot %s the host", what);
-		error_lines(err.buf);
+		err_print(&err);
 		goto out;
 	}
 	if (!strcmp(what, "status")) {
@@ -158,6 +159,6 @@ out:
 		close(root_fd);
 	host_prep_release(&prep);
 	host_plan_release(&hp);
-	strbuf_release(&err);
+	err_release(&err);
 	return ret;
 }

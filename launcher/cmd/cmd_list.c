@@ -7,6 +7,7 @@
 #include "launcher/cmd/parse_options.h"
 #include "launcher/vm/runtime.h"
 #include "launcher/vm/vm_status.h"
+#include "util/err.h"
 #include "util/usage.h"
 #include "util/banned.h"
 
@@ -44,14 +45,14 @@ int cmd_list(int argc, char **argv, const struct mvl_opts *opts)
 	if (argc < 0)
 		return parse_options_exit(argc);
 	{
-		struct strbuf err = STRBUF_INIT;
+		struct err err = ERR_INIT;
 
 		if (runtime_root_access(&err) < 0) {
-			error_lines(err.buf);
-			strbuf_release(&err);
+			err_print(&err);
+			err_release(&err);
 			return MVL_EXIT_FAILURE;
 		}
-		strbuf_release(&err);
+		err_release(&err);
 	}
 	printf("%-24s %-12s %-8s %s\n", "NAME", "STATE", "PID", "VCPUS");
 	runtime_for_each(list_one, &count);

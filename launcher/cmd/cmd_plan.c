@@ -16,6 +16,7 @@
 #include "launcher/cmd/parse_options.h"
 #include "launcher/vm/host_plan.h"
 #include "launcher/vm/vm_state.h"
+#include "util/err.h"
 #include "util/size.h"
 #include "util/usage.h"
 #include "util/wrapper.h"
@@ -128,7 +129,8 @@ int cmd_plan(int argc, char **argv, const struct mvl_opts *opts)
 	const char **names = NULL;
 	struct pin_plan *plans = NULL;
 	struct strvec notes = STRVEC_INIT;
-	struct strbuf err = STRBUF_INIT, cmdline = STRBUF_INIT, s = STRBUF_INIT;
+	struct strbuf cmdline = STRBUF_INIT, s = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct host_plan hp = HOST_PLAN_INIT;
 	size_t n = 0, loaded = 0, planned = 0;
 	int json = 0, ret = MVL_EXIT_FAILURE;
@@ -164,14 +166,14 @@ int cmd_plan(int argc, char **argv, const struct mvl_opts *opts)
 		names[loaded] = cfgs[loaded].name;
 	}
 	if (host_plan_init(&hp, topology, host_config, &opts->dirs, names, n, &err) < 0) {
-		error_lines(err.buf);
+		err_print(&err);
 		goto out;
 	}
 	for (planned = 0; planned < n; planned++) {
-		if (pin_plan_build(&hp.host, &cfgs[planned], &plans[planned], &notes, &err) < 0) {
+		if (pin_plan_build(&hp.host, &cfgs[planned], &plans[planned], &notes, &err.msg) < 0) {
 			for (size_t i = 0; i < notes.nr; i++)
 				warning("%s", notes.v[i]);
-			error_lines(err.buf);
+			err_print(&err);
 			goto out;
 		}
 		if (pin_plan_memory_check(&hp.topo, &cfgs[planned], &plans[planned], &s))
@@ -225,7 +227,7 @@ out:
 	free(cfgp);
 	free(cfgs);
 	strvec_clear(&notes);
-	strbuf_release(&err);
+	err_release(&err);
 	strbuf_release(&cmdline);
 	strbuf_release(&s);
 	return ret;

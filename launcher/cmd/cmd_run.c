@@ -21,6 +21,7 @@
 #include "launcher/cmd/vm_show.h"
 #include "launcher/vm/vm_run.h"
 #include "launcher/vm/vm_up.h"
+#include "util/err.h"
 #include "util/interrupt.h"
 #include "util/usage.h"
 #include "util/banned.h"
@@ -36,7 +37,7 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 	struct vm_up_opts up = { .timeout_ms = 30000, .dirs = &opts->dirs };
 	struct vm_handle h = VM_HANDLE_INIT;
 	struct vm_run_result res = VM_RUN_RESULT_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct vm_config cfg;
 	sigset_t mask, old;
 	int stop_ms = -1, sfd = -1, ret = MVL_EXIT_FAILURE;
@@ -122,15 +123,15 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts)
 	case VM_RUN_ERROR:
 		break;
 	}
-	if (err.len)
-		error_lines(err.buf);
+	if (err.msg.len)
+		err_print(&err);
 out:
 	if (sfd >= 0)
 		close(sfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	vm_handle_release(&h);
 	vm_run_result_release(&res);
-	strbuf_release(&err);
+	err_release(&err);
 	vm_config_release(&cfg);
 	return ret;
 }

@@ -15,6 +15,7 @@
 #include "launcher/cmd/vm_show.h"
 #include "launcher/vm/vm_status.h"
 #include "launcher/vm/vm_host.h"
+#include "util/err.h"
 #include "util/usage.h"
 #include "util/banned.h"
 
@@ -82,37 +83,37 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 	if (argc < 0)
 		return parse_options_exit(argc);
 	{
-		struct strbuf err = STRBUF_INIT;
+		struct err err = ERR_INIT;
 
 		if (runtime_root_access(&err) < 0) {
-			error_lines(err.buf);
-			strbuf_release(&err);
+			err_print(&err);
+			err_release(&err);
 			return MVL_EXIT_FAILURE;
 		}
-		strbuf_release(&err);
+		err_release(&err);
 	}
 	if (argc == 1) {
 		/* before anything else: a NAME that cannot be a VM never becomes a path */
-		struct strbuf err = STRBUF_INIT;
+		struct err err = ERR_INIT;
 		int known = paths_vm_name_arg(argv[0], &opts->dirs, &err);
 
 		if (known <= 0)
-			error_lines(err.buf);
-		strbuf_release(&err);
+			err_print(&err);
+		err_release(&err);
 		if (known <= 0)
 			return known < 0 ? MVL_EXIT_USAGE : MVL_EXIT_FAILURE;
 	}
 	{
 		/* a crashed VM's hugepages and host knobs are given back first */
 		struct strvec notes = STRVEC_INIT;
-		struct strbuf err = STRBUF_INIT;
+		struct err err = ERR_INIT;
 
 		if (vm_host_reconcile(&opts->dirs, &notes, &err) < 0)
-			error_lines(err.buf);
+			err_print(&err);
 		for (size_t i = 0; i < notes.nr; i++)
 			warning("%s", notes.v[i]);
 		strvec_clear(&notes);
-		strbuf_release(&err);
+		err_release(&err);
 	}
 	ctx.vms = json_array();
 	if (argc == 1) {

@@ -4,19 +4,20 @@
  */
 #include "launcher/cmd/commands.h"
 #include "launcher/vm/vm_load.h"
+#include "util/err.h"
 #include "util/usage.h"
 #include "util/banned.h"
 
 int load_vm(const char *arg, const struct mvl_opts *opts, struct vm_config *cfg)
 {
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	int ret = vm_load(arg, &opts->dirs, cfg, &err);
 
 	for (size_t i = 0; i < cfg->warnings.nr; i++)
 		warning("%s", cfg->warnings.v[i]);
 	if (ret < 0)
-		error_lines(err.buf);
-	strbuf_release(&err);
+		err_print(&err);
+	err_release(&err);
 	return ret;
 }
 
@@ -24,7 +25,7 @@ int load_and_up(const char *arg, const struct mvl_opts *opts, const struct vm_up
 		struct vm_handle *h)
 {
 	struct strvec notes = STRVEC_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	int ret;
 
 	if (load_vm(arg, opts, cfg) < 0)
@@ -34,9 +35,9 @@ int load_and_up(const char *arg, const struct mvl_opts *opts, const struct vm_up
 		warning("%s", notes.v[i]);
 	if (ret < 0) {
 		error("cannot start VM '%s'", cfg->name);
-		error_lines(err.buf);
+		err_print(&err);
 	}
 	strvec_clear(&notes);
-	strbuf_release(&err);
+	err_release(&err);
 	return ret;
 }

@@ -35,6 +35,7 @@
 #include "launcher/host/host_prep.h"
 #include "launcher/host/shield.h"
 #include "launcher/host/sysfs.h"
+#include "util/err.h"
 #include "util/atomic_file.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
@@ -138,7 +139,7 @@ struct commit_point {
 };
 
 /* The shield's write-ahead point: host.json on disk before it changes a cgroup. */
-static int commit_state(void *data, struct strbuf *err)
+static int commit_state(void *data, struct err *err)
 {
 	struct commit_point *c = data;
 
@@ -146,7 +147,7 @@ static int commit_state(void *data, struct strbuf *err)
 }
 
 /* The shield over the holders' CPUs, or none. */
-static int sync_shield(struct host_prep *hp, struct host_state *st, const struct cpuset *owned, struct strbuf *err)
+static int sync_shield(struct host_prep *hp, struct host_state *st, const struct cpuset *owned, struct err *err)
 {
 	struct commit_point point = { .hp = hp, .st = st };
 	struct shield_io io = { .dry_run = hp->dry_run, .changes = &hp->changes, .notes = &hp->notes,
@@ -246,13 +247,13 @@ static char *hugepage_file(int node, unsigned long kb)
  * The persistent size of a pool: nr_hugepages (per node it counts surplus
  * pages, the kernel's overcommit, too) minus surplus_hugepages beside it.
  */
-static int pool_read(const char *path, long *persistent, struct strbuf *err)
+static int pool_read(const char *path, long *persistent, struct err *err)
 {
 	char *surplus = xstrfmt("%.*s/surplus_hugepages", (int)(strrchr(path, '/') - path), path);
 	long nr, sur = 0;
 	int ret = -1;
 
-	if (sysfs_read_long(path, &nr, err) == 0) {
+	if (sysfs_read_long(path, &nr, &err->msg) == 0) {
 		sysfs_read_long(surplus, &sur, NULL);	/* absent on old kernels: none */
 		*persistent = nr - sur < 0 ? 0 : nr - sur;
 		ret = 0;
@@ -278,7 +279,7 @@ static void held_pages(const struct host_state *st, struct host_state_counts *he
  * back. A pool that grows must really grow: on a shortfall it is set back to
  * 'back' and the numbers go to err.
  */
-static int pool_set(struct host_prep *hp, const char *path, long target, long back, struct strbuf *err)
+static int pool_set(struct host_prep *hp, const char *path, long target, long back, struct err *err)
 {
 	long cur = 0, got = 0;
 	char num[32];
@@ -291,15 +292,15 @@ static int pool_set(struct host_prep *hp, const char *path, long target, long ba
 	if (hp->dry_run)
 		return 0;
 	snprintf(num, sizeof(num), "%ld", target);
-	if (sysfs_write(path, num, err) < 0)
+	if (sysfs_write(path, num, &err->msg) < 0)
 		return -1;
 	/* the kernel makes surplus pages persistent first, so nr_hugepages itself says what it gave */
-	if (target > cur && (sysfs_read_long(path, &got, err) < 0 || got < target)) {
+	if (target > cur && (sysfs_read_long(path, &got, &err->msg) < 0 || got < target)) {
 		snprintf(num, sizeof(num), "%ld", back);
 		sysfs_write(path, num, NULL);	/* give back what we got */
-		strbuf_addf(err, "%s%s: asked for %ld more hugepages (%ld in all), the kernel gave %ld; gave them back"
-			    "\nhint: reserve hugepages at boot (hugepages= on the kernel command line) or free memory",
-			    err->len ? "\n" : "", path, target - back, target, got - cur);
+		strbuf_addf(&err->msg, "%s%s: asked for %ld more hugepages (%ld in all), the kernel gave %ld; gave them back",
+			    err->msg.len ? "\n" : "", path, target - back, target, got - cur);
+		err_hintf(err, "reserve hugepages at boot (hugepages= on the kernel command line) or free memory");
 		return -1;
 	}
 	return 0;
@@ -329,7 +330,7 @@ static int knob_read(struct host_prep *hp, const char *path, int note, struct st
 }
 
 /* Write a knob; an IRQ that will not move is a note. 0, or -1 with err. */
-static int knob_write(struct host_prep *hp, const char *path, const char *value, struct strbuf *err)
+static int knob_write(struct host_prep *hp, const char *path, const char *value, struct err *err)
 {
 	struct strbuf e = STRBUF_INIT;
 	int ret = 0;
@@ -338,7 +339,7 @@ static int knob_write(struct host_prep *hp, const char *path, const char *value,
 		if (host_state_knob(path) == KNOB_IRQ) {
 			strvec_pushf(&hp->notes, "could not move IRQ: %s", e.buf);
 		} else {
-			strbuf_addstr(err, e.buf);
+			strbuf_addstr(&err->msg, e.buf);
 			ret = -1;
 		}
 	}
@@ -357,7 +358,7 @@ static int knob_write(struct host_prep *hp, const char *path, const char *value,
  * 0, or -1 with the reasons in err (a pool that could not grow is back at
  * its size before; the caller drops the holder and calls again).
  */
-static int sync_host(struct host_prep *hp, struct host_state *st, struct strbuf *err)
+static int sync_host(struct host_prep *hp, struct host_state *st, struct err *err)
 {
 	struct host_state_values *orig = &st->knobs;
 	struct host_state_counts *pools = &st->pools, held = { 0 };
@@ -460,7 +461,7 @@ out:
 }
 
 static int mount_hugetlbfs(struct host_prep *hp, struct host_state *st, const struct vm_config *cfg,
-			   struct strbuf *err)
+			   struct err *err)
 {
 	struct statfs sf;
 	const char *size = cfg->hugepages == HUGEPAGES_1G ? "pagesize=1G" : "pagesize=2M";
@@ -478,7 +479,7 @@ static int mount_hugetlbfs(struct host_prep *hp, struct host_state *st, const st
 		return -1;
 	mkdir(cfg->mem_path, 0755);
 	if (mount("hugetlbfs", cfg->mem_path, "hugetlbfs", 0, size) < 0) {
-		strbuf_addf(err, "cannot mount hugetlbfs on '%s': %s", cfg->mem_path, strerror(errno));
+		strbuf_addf(&err->msg, "cannot mount hugetlbfs on '%s': %s", cfg->mem_path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -508,7 +509,7 @@ static int holder_alive(const struct host_prep *hp, const char *name)
 	return hp->vms->alive(name);
 }
 
-static int drop_holder(struct host_prep *hp, struct host_state *st, const char *name, struct strbuf *err)
+static int drop_holder(struct host_prep *hp, struct host_state *st, const char *name, struct err *err)
 {
 	struct host_state_holder *h = host_state_holder(st, name);
 	int ret;
@@ -522,7 +523,7 @@ static int drop_holder(struct host_prep *hp, struct host_state *st, const char *
 	return ret;
 }
 
-static int reconcile(struct host_prep *hp, struct host_state *st, struct strbuf *err)
+static int reconcile(struct host_prep *hp, struct host_state *st, struct err *err)
 {
 	int dropped = 0;
 
@@ -545,7 +546,7 @@ static int reconcile(struct host_prep *hp, struct host_state *st, struct strbuf 
 	return 0;
 }
 
-int host_prep_reconcile(struct host_prep *hp, struct strbuf *err)
+int host_prep_reconcile(struct host_prep *hp, struct err *err)
 {
 	struct host_state st;
 	int ret;
@@ -560,7 +561,7 @@ int host_prep_reconcile(struct host_prep *hp, struct strbuf *err)
 }
 
 int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_config *cfg, const struct pin_plan *plan,
-		   struct strbuf *err)
+		   struct err *err)
 {
 	struct host_state st;
 	struct host_state_holder *holder;
@@ -598,12 +599,12 @@ int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_confi
 	if (cfg && cfg->hugepages != HUGEPAGES_NONE) {
 		if (hp->hc->drop_caches == 1) {
 			strvec_push(&hp->changes, "/proc/sys/vm/drop_caches: <- 3");
-			if (!hp->dry_run && sysfs_write("/proc/sys/vm/drop_caches", "3", err) < 0)
+			if (!hp->dry_run && sysfs_write("/proc/sys/vm/drop_caches", "3", &err->msg) < 0)
 				goto undo;
 		}
 		if (hp->hc->compact_memory == 1) {
 			strvec_push(&hp->changes, "/proc/sys/vm/compact_memory: <- 1");
-			if (!hp->dry_run && sysfs_write("/proc/sys/vm/compact_memory", "1", err) < 0)
+			if (!hp->dry_run && sysfs_write("/proc/sys/vm/compact_memory", "1", &err->msg) < 0)
 				goto undo;
 		}
 	}
@@ -621,19 +622,19 @@ int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_confi
 	goto out;
 undo:
 	{
-		struct strbuf e2 = STRBUF_INIT;
+		struct err e2 = ERR_INIT;
 
 		drop_holder(hp, &st, name, &e2);	/* every change of this call, back */
 		if (!hp->dry_run)
 			host_state_save(hp->state_file, &st, &e2);
-		strbuf_release(&e2);
+		err_release(&e2);
 	}
 out:
 	host_state_release(&st);
 	return ret;
 }
 
-int host_prep_unhold(struct host_prep *hp, const char *name, struct strbuf *err)
+int host_prep_unhold(struct host_prep *hp, const char *name, struct err *err)
 {
 	struct host_state st;
 	int ret;
@@ -649,7 +650,7 @@ int host_prep_unhold(struct host_prep *hp, const char *name, struct strbuf *err)
 	return ret;
 }
 
-json_t *host_prep_status(const char *state_file, struct strbuf *err)
+json_t *host_prep_status(const char *state_file, struct err *err)
 {
 	struct host_state st;
 	json_t *disk, *knobs, *out;

@@ -24,6 +24,7 @@
 #include <sys/types.h>
 
 #include "launcher/host/host_state.h"
+#include "util/err.h"
 #include "launcher/plan/pin_plan.h"
 #include "config/host_config.h"
 #include "config/vm_config.h"
@@ -68,13 +69,13 @@ void host_prep_release(struct host_prep *hp);
  * (a hugepage shortfall with the numbers) and every change of this call undone.
  */
 int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_config *cfg, const struct pin_plan *plan,
-		   struct strbuf *err);
+		   struct err *err);
 /* 'name' lets go; the last holder restores every original value. 0 or -1. */
-int host_prep_unhold(struct host_prep *hp, const char *name, struct strbuf *err);
+int host_prep_unhold(struct host_prep *hp, const char *name, struct err *err);
 /* Drop holders whose VM is gone. 0 or -1. */
-int host_prep_reconcile(struct host_prep *hp, struct strbuf *err);
+int host_prep_reconcile(struct host_prep *hp, struct err *err);
 
 /* host.json (state_file) as JSON (new reference), with the current value of every knob; NULL on error. */
-json_t *host_prep_status(const char *state_file, struct strbuf *err);
+json_t *host_prep_status(const char *state_file, struct err *err);
 
 #endif

@@ -396,7 +396,7 @@ static int read_whole(const char *path, struct strbuf *sb)
 	return ret;
 }
 
-int host_state_load(const char *path, struct host_state *st, struct strbuf *err)
+int host_state_load(const char *path, struct host_state *st, struct err *err)
 {
 	struct host_state empty = HOST_STATE_INIT;
 	struct strbuf why = STRBUF_INIT, text = STRBUF_INIT;
@@ -409,18 +409,18 @@ int host_state_load(const char *path, struct host_state *st, struct strbuf *err)
 	if (lstat(path, &sb) != 0) {
 		if (errno == ENOENT)
 			return 0;
-		strbuf_addf(err, "cannot read the host state file '%s': %s", path, strerror(errno));
+		strbuf_addf(&err->msg, "cannot read the host state file '%s': %s", path, strerror(errno));
 		return -1;
 	}
 	/* only mvlaunch (the user running it) writes it: a file of another owner, or a link, is not ours */
 	if (!S_ISREG(sb.st_mode) || sb.st_uid != geteuid() || (sb.st_mode & 022)) {
-		strbuf_addf(err, "host state file '%s' is not a private file of this user (mode %04o, owner %u): not "
-			    "trusted\nhint: check the host by hand, then remove the file", path,
-			    (unsigned)(sb.st_mode & 07777), (unsigned)sb.st_uid);
+		strbuf_addf(&err->msg, "host state file '%s' is not a private file of this user (mode %04o, owner %u): not "
+			    "trusted", path, (unsigned)(sb.st_mode & 07777), (unsigned)sb.st_uid);
+		err_hintf(err, "check the host by hand, then remove the file");
 		return -1;
 	}
 	if (read_whole(path, &text) < 0) {
-		strbuf_addf(err, "cannot read the host state file '%s': %s", path, strerror(errno));
+		strbuf_addf(&err->msg, "cannot read the host state file '%s': %s", path, strerror(errno));
 		return -1;
 	}
 	root = json_loadb(text.buf, text.len, JSON_REJECT_DUPLICATES, &jerr);
@@ -430,11 +430,11 @@ int host_state_load(const char *path, struct host_state *st, struct strbuf *err)
 	    (json_object_get(root, "pools") && !json_is_object(json_object_get(root, "pools"))) ||
 	    !json_is_array(json_object_get(root, "mounts")) ||
 	    (json_object_get(root, "shield") && !json_is_object(json_object_get(root, "shield")))) {
-		strbuf_addf(err, "host state file '%s' is corrupt (%s)\nhint: check the host by hand ('mvlaunch host status' "
-			    "cannot read it either), then remove the file", path, root ? "wrong shape" : jerr.text);
+		strbuf_addf(&err->msg, "host state file '%s' is corrupt (%s)", path, root ? "wrong shape" : jerr.text);
+		err_hintf(err, "check the host by hand ('mvlaunch host status' cannot read it either), then remove the file");
 	} else if (from_json(root, st, &why) < 0) {
-		strbuf_addf(err, "host state file '%s' is refused: %s (mvlaunch never writes such a path)\nhint: check "
-			    "the host by hand, then remove the file", path, why.buf);
+		strbuf_addf(&err->msg, "host state file '%s' is refused: %s (mvlaunch never writes such a path)", path, why.buf);
+		err_hintf(err, "check the host by hand, then remove the file");
 	} else {
 		ret = 0;
 	}
@@ -494,7 +494,7 @@ json_t *host_state_json(const struct host_state *st)
 	return root;
 }
 
-int host_state_save(const char *path, const struct host_state *st, struct strbuf *err)
+int host_state_save(const char *path, const struct host_state *st, struct err *err)
 {
 	struct strbuf old = STRBUF_INIT;
 	json_t *root;
@@ -509,7 +509,7 @@ int host_state_save(const char *path, const struct host_state *st, struct strbuf
 	text = json_dumps(root, JSON_INDENT(1));
 	json_decref(root);
 	if (!text) {
-		strbuf_addf(err, "cannot write the host state file '%s': out of memory", path);
+		strbuf_addf(&err->msg, "cannot write the host state file '%s': out of memory", path);
 		return -1;
 	}
 	/* the same record again costs no write and no fsync (every status reconciles) */
@@ -525,7 +525,7 @@ int host_state_save(const char *path, const struct host_state *st, struct strbuf
 		}
 		free(dir);
 	}
-	ret = atomic_write_file(path, text, strlen(text), ATOMIC_FSYNC, err);
+	ret = atomic_write_file(path, text, strlen(text), ATOMIC_FSYNC, &err->msg);
 out:
 	strbuf_release(&old);
 	free(text);

@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "util/cpuset.h"
+#include "util/err.h"
 #include "util/strbuf.h"
 #include "util/strvec.h"
 
@@ -114,14 +115,14 @@ struct host_state {
  * Read host.json at path into st (a missing file is an empty state). 0, or
  * -1 with what is wrong (and what to do) in err and st empty.
  */
-int host_state_load(const char *path, struct host_state *st, struct strbuf *err);
+int host_state_load(const char *path, struct host_state *st, struct err *err);
 
 /*
  * Put st on disk at path: atomically (temp file, fsync, rename), and only
  * if it differs from what is there; a state holding nothing removes the
  * file. 0, or -1 with the reason in err.
  */
-int host_state_save(const char *path, const struct host_state *st, struct strbuf *err);
+int host_state_save(const char *path, const struct host_state *st, struct err *err);
 
 /* st as host.json holds it (a new reference). */
 json_t *host_state_json(const struct host_state *st);

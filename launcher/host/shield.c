@@ -17,6 +17,7 @@
 
 #include "launcher/host/shield.h"
 #include "launcher/host/sysfs.h"
+#include "util/err.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
@@ -38,10 +39,10 @@ static int has_word(const char *list, const char *word)
 }
 
 /* A kernel CPU list; "" is the empty set here (v2 and systemd use it). */
-static int parse_cpus(struct cpuset *set, const char *text, struct strbuf *err)
+static int parse_cpus(struct cpuset *set, const char *text, struct err *err)
 {
 	cpuset_zero(set);
-	return *text ? cpuset_parse(set, text, err) : 0;
+	return *text ? cpuset_parse(set, text, &err->msg) : 0;
 }
 
 static enum backend detect(struct strbuf *why)
@@ -73,7 +74,7 @@ static const char *cgroup_root(enum backend b)
 }
 
 /* Write value to path (listing "path: old -> new"), unless it is so already. */
-static int put(struct shield_io *io, const char *path, const char *value, struct strbuf *err)
+static int put(struct shield_io *io, const char *path, const char *value, struct err *err)
 {
 	struct strbuf cur = STRBUF_INIT;
 	int have = sysfs_read(path, &cur, NULL) == 0, ret = 0;
@@ -83,7 +84,7 @@ static int put(struct shield_io *io, const char *path, const char *value, struct
 	strvec_pushf(io->changes, "%s: %s -> %s", path, !have ? "(none)" : cur.len ? cur.buf : "(empty)",
 		     *value ? value : "(empty)");
 	/* an empty cpuset.cpus (cgroup v2: use the parent's) is written as a bare newline */
-	if (!io->dry_run && sysfs_write(path, *value ? value : "\n", err) < 0)
+	if (!io->dry_run && sysfs_write(path, *value ? value : "\n", &err->msg) < 0)
 		ret = -1;
 out:
 	strbuf_release(&cur);
@@ -91,7 +92,7 @@ out:
 }
 
 /* Put the records made so far on disk before the host changes (write-ahead). */
-static int commit(struct shield_io *io, struct strbuf *err)
+static int commit(struct shield_io *io, struct err *err)
 {
 	return io->dry_run || !io->commit ? 0 : io->commit(io->commit_data, err);
 }
@@ -126,7 +127,8 @@ static char *task_name(long pid)
 /* Whether task pid may run on a CPU of vm (its Cpus_allowed_list). */
 static int may_run_on(long pid, const struct cpuset *vm)
 {
-	struct strbuf v = STRBUF_INIT, e = STRBUF_INIT;
+	struct strbuf v = STRBUF_INIT;
+	struct err e = ERR_INIT;
 	char *path = xstrfmt("/proc/%ld/status", pid), *p;
 	struct cpuset allowed;
 	int r = 1;
@@ -135,12 +137,12 @@ static int may_run_on(long pid, const struct cpuset *vm)
 		p += strlen("Cpus_allowed_list:");
 		p += strspn(p, " \t");
 		p[strcspn(p, "\n")] = '\0';
-		if (cpuset_parse(&allowed, p, &e) == 0)
+		if (cpuset_parse(&allowed, p, &e.msg) == 0)
 			r = cpuset_intersects(&allowed, vm);
 	}
 	free(path);
 	strbuf_release(&v);
-	strbuf_release(&e);
+	err_release(&e);
 	return r;
 }
 
@@ -231,7 +233,7 @@ static void child_cgroups(const char *dir, int deep, struct strvec *out)
  * parents first and shrinking children first; v2 needs only the top level.
  */
 static int fence_others(struct host_state_shield *sh, enum backend b, const struct cpuset *vm, const struct cpuset *all,
-			struct shield_io *io, struct strbuf *err)
+			struct shield_io *io, struct err *err)
 {
 	struct host_state_values *others = &sh->others;
 	struct strvec dirs = STRVEC_INIT;
@@ -243,13 +245,14 @@ static int fence_others(struct host_state_shield *sh, enum backend b, const stru
 	grow = xcalloc(dirs.nr + 1, sizeof(*grow));
 	for (size_t i = 0; i < dirs.nr; i++) {
 		char *file = xstrfmt("%s/cpuset.cpus", dirs.v[i]);
-		struct strbuf cur = STRBUF_INIT, e = STRBUF_INIT, v = STRBUF_INIT;
+		struct strbuf cur = STRBUF_INIT, v = STRBUF_INIT;
+		struct err e = ERR_INIT;
 		const char *rec = host_state_value_get(others, file);
 		const char *orig;
 		struct cpuset o, n, c;
 
 		strvec_push(&want, "");
-		if (sysfs_read(file, &cur, &e) < 0)
+		if (sysfs_read(file, &cur, &e.msg) < 0)
 			goto next;	/* no cpuset in this group (v2: controller not enabled there) */
 		orig = rec ? rec : cur.buf;
 		if (parse_cpus(&o, orig, &e) < 0 || parse_cpus(&c, cur.buf, &e) < 0)
@@ -273,7 +276,7 @@ static int fence_others(struct host_state_shield *sh, enum backend b, const stru
 next:
 		free(file);
 		strbuf_release(&cur);
-		strbuf_release(&e);
+		err_release(&e);
 		strbuf_release(&v);
 	}
 	if (commit(io, err) < 0)	/* every original recorded above, on disk */
@@ -299,7 +302,7 @@ next:
 }
 
 /* Give every recorded cpuset its original CPUs back, parents first. */
-static int unfence_others(const struct host_state_shield *sh, struct shield_io *io, struct strbuf *err)
+static int unfence_others(const struct host_state_shield *sh, struct shield_io *io, struct err *err)
 {
 	const struct host_state_values *others = &sh->others;
 	int ret = 0;
@@ -318,7 +321,7 @@ static int unfence_others(const struct host_state_shield *sh, struct shield_io *
 /* ---- cgroup files (v1 and v2 without systemd) ---- */
 
 static int cgroup_apply(struct host_state_shield *sh, enum backend b, const struct cpuset *host, const struct cpuset *vm,
-			const struct cpuset *all, struct shield_io *io, struct strbuf *err)
+			const struct cpuset *all, struct shield_io *io, struct err *err)
 {
 	const char *root = cgroup_root(b);
 	char *dir = xstrfmt("%s/" SHIELD_NAME, root), *file = NULL;
@@ -328,24 +331,24 @@ static int cgroup_apply(struct host_state_shield *sh, enum backend b, const stru
 	if (!sh->cgroup) {
 		if (b == B_CGROUP2) {
 			file = xstrfmt("%s/cgroup.subtree_control", root);
-			if (sysfs_read(file, &v, err) < 0)
+			if (sysfs_read(file, &v, &err->msg) < 0)
 				goto out;
 			if (!has_word(v.buf, "cpuset")) {
 				strvec_pushf(io->changes, "%s: +cpuset", file);
 				/* recorded first: undone by '-cpuset' even if we die right after */
 				sh->enabled_controller = 1;
-				if (commit(io, err) < 0 || (!io->dry_run && sysfs_write(file, "+cpuset", err) < 0))
+				if (commit(io, err) < 0 || (!io->dry_run && sysfs_write(file, "+cpuset", &err->msg) < 0))
 					goto out;
 			}
 		}
 		strvec_pushf(io->changes, "mkdir %s", dir);
 		sh->cgroup = xstrdup(dir);
-		if (commit(io, err) < 0 || (!io->dry_run && sysfs_mkdir(dir, err) < 0))
+		if (commit(io, err) < 0 || (!io->dry_run && sysfs_mkdir(dir, &err->msg) < 0))
 			goto out;
 		if (b == B_CGROUP1) {
 			/* a v1 cpuset takes no task before it has memory nodes */
 			char *mems = xstrfmt("%s/cpuset.mems", root), *to = xstrfmt("%s/cpuset.mems", dir);
-			int r = sysfs_read(mems, &v, err) < 0 ? -1 : put(io, to, v.buf, err);
+			int r = sysfs_read(mems, &v, &err->msg) < 0 ? -1 : put(io, to, v.buf, err);
 
 			free(mems);
 			free(to);
@@ -371,13 +374,13 @@ out:
 /* How often the shield is emptied again when tasks keep forking into it (1 ms apart). */
 #define SHIELD_EMPTY_ROUNDS 200
 
-static int cgroup_remove(const struct host_state_shield *sh, enum backend b, struct shield_io *io, struct strbuf *err)
+static int cgroup_remove(const struct host_state_shield *sh, enum backend b, struct shield_io *io, struct err *err)
 {
 	const char *root = cgroup_root(b), *dir = sh->cgroup;
 	int ret = 0;
 
 	if (dir && sysfs_exists(dir)) {
-		struct strbuf e = STRBUF_INIT;
+		struct err e = ERR_INIT;
 
 		/*
 		 * Tasks in the shield fork while they are moved out (a build, a
@@ -388,32 +391,32 @@ static int cgroup_remove(const struct host_state_shield *sh, enum backend b, str
 			move_tasks(io, dir, root, NULL);
 			if (io->dry_run)
 				break;
-			strbuf_reset(&e);
-			if (sysfs_rmdir(dir, &e) == 0)
+			err_reset(&e);
+			if (sysfs_rmdir(dir, &e.msg) == 0)
 				break;
 			if (round == SHIELD_EMPTY_ROUNDS) {
-				strbuf_addstr(err, e.buf);
-				strbuf_addstr(err, "\nhint: a task may still be in it: move it to the parent's cgroup.procs, "
-					      "then run 'mvlaunch host release'");
+				strbuf_addstr(&err->msg, e.msg.buf);
+				err_hintf(err, "a task may still be in it: move it to the parent's cgroup.procs, "
+					  "then run 'mvlaunch host release'");
 				ret = -1;
 				break;
 			}
 			usleep(1000);
 		}
 		strvec_pushf(io->changes, "rmdir %s", dir);
-		strbuf_release(&e);
+		err_release(&e);
 	}
 	if (unfence_others(sh, io, err) < 0)
 		ret = -1;
 	if (sh->enabled_controller) {
 		char *file = xstrfmt("%s/cgroup.subtree_control", root);
-		struct strbuf e = STRBUF_INIT;
+		struct err e = ERR_INIT;
 
 		strvec_pushf(io->changes, "%s: -cpuset", file);
 		/* another user of the controller keeps it on: not an error */
-		if (!io->dry_run && sysfs_write(file, "-cpuset", &e) < 0)
-			strvec_pushf(io->notes, "shield: left the cpuset controller on: %s", e.buf);
-		strbuf_release(&e);
+		if (!io->dry_run && sysfs_write(file, "-cpuset", &e.msg) < 0)
+			strvec_pushf(io->notes, "shield: left the cpuset controller on: %s", e.msg.buf);
+		err_release(&e);
 		free(file);
 	}
 	return ret;
@@ -422,7 +425,7 @@ static int cgroup_remove(const struct host_state_shield *sh, enum backend b, str
 /* ---- systemd ---- */
 
 static int systemd_apply(struct host_state_shield *sh, const struct cpuset *vm, const struct cpuset *all, int first,
-			 struct shield_io *io, struct strbuf *err)
+			 struct shield_io *io, struct err *err)
 {
 	struct host_state_values *units = &sh->units;
 
@@ -433,7 +436,7 @@ static int systemd_apply(struct host_state_shield *sh, const struct cpuset *vm, 
 		struct cpuset cur, n;
 		struct strbuf o = STRBUF_INIT, w = STRBUF_INIT;
 
-		if (shield_systemd_get(unit, &cur, err) < 0)
+		if (shield_systemd_get(unit, &cur, &err->msg) < 0)
 			return -1;
 		cpuset_format(&cur, &o);
 		if (rec && parse_cpus(&n, rec, err) < 0)
@@ -453,7 +456,7 @@ static int systemd_apply(struct host_state_shield *sh, const struct cpuset *vm, 
 		cpuset_format(&n, &w);
 		if (strcmp(o.buf, w.buf)) {
 			strvec_pushf(io->changes, "systemd %s AllowedCPUs: %s -> %s", unit, o.len ? o.buf : "(all)", w.buf);
-			if (!io->dry_run && shield_systemd_set(unit, &n, err) < 0) {
+			if (!io->dry_run && shield_systemd_set(unit, &n, &err->msg) < 0) {
 				strbuf_release(&o);
 				strbuf_release(&w);
 				return -1;
@@ -468,7 +471,7 @@ static int systemd_apply(struct host_state_shield *sh, const struct cpuset *vm, 
 	return 0;
 }
 
-static int systemd_remove(const struct host_state_shield *sh, struct shield_io *io, struct strbuf *err)
+static int systemd_remove(const struct host_state_shield *sh, struct shield_io *io, struct err *err)
 {
 	int ret = 0;
 
@@ -481,7 +484,7 @@ static int systemd_remove(const struct host_state_shield *sh, struct shield_io *
 			continue;
 		}
 		strvec_pushf(io->changes, "systemd %s AllowedCPUs: -> %s", unit, *v ? v : "(all)");
-		if (!io->dry_run && shield_systemd_set(unit, &orig, err) < 0)
+		if (!io->dry_run && shield_systemd_set(unit, &orig, &err->msg) < 0)
 			ret = -1;
 	}
 	return ret;
@@ -490,7 +493,7 @@ static int systemd_remove(const struct host_state_shield *sh, struct shield_io *
 /* ---- the whole ---- */
 
 int shield_sync(struct host_state_shield *sh, const struct cpuset *vm_cpus, const struct cpuset *all,
-		struct shield_io *io, struct strbuf *err)
+		struct shield_io *io, struct err *err)
 {
 	struct cpuset host = *all;
 	struct strbuf why = STRBUF_INIT;
@@ -518,8 +521,8 @@ int shield_sync(struct host_state_shield *sh, const struct cpuset *vm_cpus, cons
 	} else {
 		b = detect(&why);
 		if (b == B_NONE) {
-			strbuf_addf(err, "cannot shield the VM CPUs: %s\nhint: mount the cpuset controller, "
-				    "or set shield.enable = false in host.toml", why.buf);
+			strbuf_addf(&err->msg, "cannot shield the VM CPUs: %s", why.buf);
+			err_hintf(err, "mount the cpuset controller, or set shield.enable = false in host.toml");
 			strbuf_release(&why);
 			return -1;
 		}
@@ -527,7 +530,7 @@ int shield_sync(struct host_state_shield *sh, const struct cpuset *vm_cpus, cons
 		first = 1;
 	}
 	if (b == B_NONE) {
-		strbuf_addstr(err, "host state file: the shield record names no known backend");
+		strbuf_addstr(&err->msg, "host state file: the shield record names no known backend");
 		return -1;
 	}
 	strbuf_release(&why);

@@ -27,6 +27,7 @@
 
 #include "launcher/host/host_state.h"
 #include "util/cpuset.h"
+#include "util/err.h"
 #include "util/strbuf.h"
 #include "util/strvec.h"
 
@@ -41,7 +42,7 @@ struct shield_io {
 	 * recorded so far) on disk before the next change to the host. NULL:
 	 * nothing to commit (tests, dry runs).
 	 */
-	int (*commit)(void *data, struct strbuf *err);
+	int (*commit)(void *data, struct err *err);
 	void *commit_data;
 };
 
@@ -52,7 +53,7 @@ struct shield_io {
  * shield is undone and its record removed. 0, or -1 with the reason in err.
  */
 int shield_sync(struct host_state_shield *sh, const struct cpuset *vm_cpus, const struct cpuset *all,
-		struct shield_io *io, struct strbuf *err);
+		struct shield_io *io, struct err *err);
 
 /*
  * Whether a "shield" record of host.json names only what shield_sync()

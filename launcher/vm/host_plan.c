@@ -37,25 +37,25 @@ static int hold_running(const char *name, void *data)
 
 int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *host_config,
 		   const struct vm_dirs *dirs, const char *const *exclude, size_t nr_exclude,
-		   struct strbuf *err)
+		   struct err *err)
 {
 	struct hold_ctx ctx = { .host = &hp->host, .exclude = exclude, .nr_exclude = nr_exclude };
 
 	memset(hp, 0, sizeof(*hp));
 	host_config_init(&hp->hc);
-	if (host_config_load(host_config ? host_config : dirs->host_config, paths_vms_dir(dirs), &hp->hc, err) < 0 ||
+	if (host_config_load(host_config ? host_config : dirs->host_config, paths_vms_dir(dirs), &hp->hc, &err->msg) < 0 ||
 	    (hp->hc.file && trust_file(hp->hc.file, "host config", err) < 0))
 		return -1;
-	if ((topology_xml ? host_topo_load_xml(&hp->topo, topology_xml, err) : host_topo_load(&hp->topo, err)) < 0)
+	if ((topology_xml ? host_topo_load_xml(&hp->topo, topology_xml, &err->msg) : host_topo_load(&hp->topo, &err->msg)) < 0)
 		return -1;
-	if (pin_plan_host_init(&hp->host, &hp->topo, hp->hc.has_reserved ? &hp->hc.reserved : NULL, err) < 0) {
+	if (pin_plan_host_init(&hp->host, &hp->topo, hp->hc.has_reserved ? &hp->hc.reserved : NULL, &err->msg) < 0) {
 		if (hp->hc.file) {
 			struct strbuf msg = STRBUF_INIT;
 			struct config_loc loc = host_config_loc(&hp->hc, "reserved_cpus");
 
-			strbuf_addf(&msg, "%s:%d:%d: %s", hp->hc.file, loc.line, loc.col, err->buf);
-			strbuf_reset(err);
-			strbuf_addstr(err, msg.buf);
+			strbuf_addf(&msg, "%s:%d:%d: %s", hp->hc.file, loc.line, loc.col, err->msg.buf);
+			strbuf_reset(&err->msg);
+			strbuf_addstr(&err->msg, msg.buf);
 			strbuf_release(&msg);
 		}
 		return -1;

@@ -9,6 +9,7 @@
 #define MVL_HOST_PLAN_H
 
 #include "launcher/vm/paths.h"
+#include "util/err.h"
 #include "launcher/plan/host_topo.h"
 #include "launcher/plan/pin_plan.h"
 #include "config/host_config.h"
@@ -29,7 +30,7 @@ struct host_plan {
  */
 int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *host_config,
 		   const struct vm_dirs *dirs, const char *const *exclude, size_t nr_exclude,
-		   struct strbuf *err);
+		   struct err *err);
 void host_plan_release(struct host_plan *hp);
 
 #endif

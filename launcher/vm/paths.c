@@ -68,22 +68,22 @@ static void known_names(const struct vm_dirs *dirs, struct strvec *names)
 	}
 }
 
-static void no_such_vm(const char *name, const struct vm_dirs *dirs, struct strbuf *err)
+static void no_such_vm(const char *name, const struct vm_dirs *dirs, struct err *err)
 {
 	struct strvec names = STRVEC_INIT;
 	const char *near;
 
 	known_names(dirs, &names);
 	near = suggest_nearest(name, (const char *const *)names.v, names.nr);
-	strbuf_addf(err, "no such VM '%s': no %s.toml in %s, and none by that name runs", name, name, paths_vms_dir(dirs));
+	strbuf_addf(&err->msg, "no such VM '%s': no %s.toml in %s, and none by that name runs", name, name, paths_vms_dir(dirs));
 	if (near)
-		strbuf_addf(err, " (did you mean '%s'?)", near);
-	strbuf_addstr(err, "\nhint: VM configs are looked up in --vms DIR, $MVLAUNCH_VMS or /etc/mvlaunch/vms; "
-		      "or give a path to the .toml file");
+		strbuf_addf(&err->msg, " (did you mean '%s'?)", near);
+	err_hintf(err, "VM configs are looked up in --vms DIR, $MVLAUNCH_VMS or /etc/mvlaunch/vms; "
+		  "or give a path to the .toml file");
 	strvec_clear(&names);
 }
 
-int paths_vm_name_arg(const char *name, const struct vm_dirs *dirs, struct strbuf *err)
+int paths_vm_name_arg(const char *name, const struct vm_dirs *dirs, struct err *err)
 {
 	struct strbuf why = STRBUF_INIT;
 	struct stat st;
@@ -91,7 +91,7 @@ int paths_vm_name_arg(const char *name, const struct vm_dirs *dirs, struct strbu
 	int known;
 
 	if (vm_name_check(name, &why) < 0) {
-		strbuf_addf(err, "invalid VM name '%s': %s", name, why.buf);
+		strbuf_addf(&err->msg, "invalid VM name '%s': %s", name, why.buf);
 		strbuf_release(&why);
 		return -1;
 	}
@@ -105,7 +105,7 @@ int paths_vm_name_arg(const char *name, const struct vm_dirs *dirs, struct strbu
 	return known;
 }
 
-char *paths_vm_config(const char *arg, const struct vm_dirs *dirs, struct strbuf *err)
+char *paths_vm_config(const char *arg, const struct vm_dirs *dirs, struct err *err)
 {
 	size_t len = strlen(arg);
 	struct strbuf why = STRBUF_INIT;
@@ -115,7 +115,7 @@ char *paths_vm_config(const char *arg, const struct vm_dirs *dirs, struct strbuf
 	if (strchr(arg, '/') || (len > 5 && !strcmp(arg + len - 5, ".toml")))
 		return xstrdup(arg);
 	if (vm_name_check(arg, &why) < 0) {
-		strbuf_addf(err, "invalid VM name '%s': %s (or give a path to a .toml file)", arg, why.buf);
+		strbuf_addf(&err->msg, "invalid VM name '%s': %s (or give a path to a .toml file)", arg, why.buf);
 		strbuf_release(&why);
 		return NULL;
 	}
@@ -124,7 +124,7 @@ char *paths_vm_config(const char *arg, const struct vm_dirs *dirs, struct strbuf
 		if (errno == ENOENT)
 			no_such_vm(arg, dirs, err);
 		else
-			strbuf_addf(err, "cannot read VM '%s': '%s': %s", arg, path, strerror(errno));
+			strbuf_addf(&err->msg, "cannot read VM '%s': '%s': %s", arg, path, strerror(errno));
 		free(path);
 		return NULL;
 	}

@@ -7,6 +7,7 @@
 #ifndef MVL_PATHS_H
 #define MVL_PATHS_H
 
+#include "util/err.h"
 #include "util/strbuf.h"
 
 /* Where VM configs and host.toml are: --vms DIR and --host-config FILE, NULL for the defaults. */
@@ -29,7 +30,7 @@ const char *paths_log_root(void);
  * it is; a NAME becomes VMS_DIR/NAME.toml. Returns a new string, or NULL with
  * the reason (and a hint line) in err.
  */
-char *paths_vm_config(const char *arg, const struct vm_dirs *dirs, struct strbuf *err);
+char *paths_vm_config(const char *arg, const struct vm_dirs *dirs, struct err *err);
 
 /*
  * A NAME given to down, status or console: -1 when it cannot be a VM name
@@ -37,6 +38,6 @@ char *paths_vm_config(const char *arg, const struct vm_dirs *dirs, struct strbuf
  * has it (err: "no such VM ..." with the nearest known name and a hint),
  * 1 when it is known.
  */
-int paths_vm_name_arg(const char *name, const struct vm_dirs *dirs, struct strbuf *err);
+int paths_vm_name_arg(const char *name, const struct vm_dirs *dirs, struct err *err);
 
 #endif

@@ -100,7 +100,7 @@ static int known_tid(const struct vm_threads *th, pid_t tid)
 
 int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 	      const struct qmp_iothread *io, size_t nr_io, const struct pin_plan *plan,
-	      struct vm_threads *out, struct strbuf *err)
+	      struct vm_threads *out, struct err *err)
 {
 	pid_t *tids = NULL;
 	size_t nr_tids = 0;
@@ -108,7 +108,7 @@ int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 	int ret = -1;
 
 	if (nr_vcpus != plan->nr_vcpus) {
-		strbuf_addf(err, "QEMU reports %zu vCPUs, the plan has %zu", nr_vcpus, plan->nr_vcpus);
+		strbuf_addf(&err->msg, "QEMU reports %zu vCPUs, the plan has %zu", nr_vcpus, plan->nr_vcpus);
 		return -1;
 	}
 	for (size_t i = 0; i < nr_vcpus; i++) {
@@ -116,7 +116,7 @@ int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 
 		t->index = vcpus[i].index;
 		if (vcpus[i].index < 0 || (size_t)vcpus[i].index >= plan->nr_vcpus) {
-			strbuf_addf(err, "QEMU reports vCPU index %d, the plan has %zu vCPUs", vcpus[i].index, plan->nr_vcpus);
+			strbuf_addf(&err->msg, "QEMU reports vCPU index %d, the plan has %zu vCPUs", vcpus[i].index, plan->nr_vcpus);
 			goto out;
 		}
 		t->planned = plan->vcpu[vcpus[i].index];
@@ -130,7 +130,7 @@ int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 		t->floating = plan->iothread_float;
 	}
 	if (proc_threads(pid, &tids, &nr_tids) < 0) {
-		strbuf_addf(err, "cannot list the threads of QEMU (pid %d): %s", (int)pid, strerror(errno));
+		strbuf_addf(&err->msg, "cannot list the threads of QEMU (pid %d): %s", (int)pid, strerror(errno));
 		goto out;
 	}
 	for (size_t i = 0; i < nr_tids; i++) {
@@ -154,7 +154,7 @@ int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 			cpuset_format(&t->planned, &cpus);
 			strbuf_reset(&label);
 			vm_thread_label(t, &label);
-			strbuf_addf(err, "cannot pin %s (tid %d) to CPUs %s: %s", label.buf, (int)t->tid, cpus.buf, strerror(e));
+			strbuf_addf(&err->msg, "cannot pin %s (tid %d) to CPUs %s: %s", label.buf, (int)t->tid, cpus.buf, strerror(e));
 			strbuf_release(&cpus);
 			goto out;
 		}
@@ -162,7 +162,7 @@ int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 			struct sched_param sp = { .sched_priority = 1 };
 
 			if (sched_setscheduler(t->tid, SCHED_FIFO, &sp) < 0) {
-				strbuf_addf(err, "cannot make vcpu%d (tid %d) SCHED_FIFO: %s", t->index, (int)t->tid, strerror(errno));
+				strbuf_addf(&err->msg, "cannot make vcpu%d (tid %d) SCHED_FIFO: %s", t->index, (int)t->tid, strerror(errno));
 				goto out;
 			}
 		}
@@ -178,7 +178,7 @@ int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 		cpuset_format(&t->actual, &got);
 		strbuf_reset(&label);
 		vm_thread_label(t, &label);
-		strbuf_addf(err, "pin of %s (tid %d) did not hold: planned CPUs %s, the kernel reports %s",
+		strbuf_addf(&err->msg, "pin of %s (tid %d) did not hold: planned CPUs %s, the kernel reports %s",
 			    label.buf, (int)t->tid, want.buf, got.buf);
 		strbuf_release(&want);
 		strbuf_release(&got);

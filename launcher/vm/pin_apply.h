@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "launcher/plan/pin_plan.h"
+#include "util/err.h"
 #include "launcher/vm/vm_thread.h"
 #include "qmp/qmp_cmds.h"
 
@@ -21,7 +22,7 @@
  */
 int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 	      const struct qmp_iothread *io, size_t nr_io, const struct pin_plan *plan,
-	      struct vm_threads *out, struct strbuf *err);
+	      struct vm_threads *out, struct err *err);
 
 /* sched_setaffinity / sched_getaffinity of one thread; 0, or -1 with errno. */
 int pin_apply_set(pid_t tid, const struct cpuset *set);

@@ -36,7 +36,7 @@ static const char *const runtime_files[] = {
  * (trust_dir()). Readable by the status group when there is one, so its
  * members can run 'mvlaunch status'; QMP sockets stay the owner's.
  */
-static int mkdir_private(const char *path, const char *what, struct strbuf *err)
+static int mkdir_private(const char *path, const char *what, struct err *err)
 {
 	gid_t g = trust_status_group();
 
@@ -65,7 +65,7 @@ static int flock_vm(int fd, int wait)
 	return -1;
 }
 
-int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct strbuf *err)
+int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct err *err)
 {
 	const char *root = paths_run_root();
 
@@ -84,7 +84,7 @@ int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct strbu
 		if (fd < 0) {
 			if (errno == ENOENT)
 				continue;	/* removed under us */
-			strbuf_addf(err, "cannot open runtime directory '%s': %s", rt->dir, strerror(errno));
+			strbuf_addf(&err->msg, "cannot open runtime directory '%s': %s", rt->dir, strerror(errno));
 			return -1;
 		}
 		if (flock_vm(fd, wait) < 0) {
@@ -92,10 +92,10 @@ int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct strbu
 
 			close(fd);
 			if (e == EWOULDBLOCK) {
-				strbuf_addf(err, "VM '%s' is busy: another mvlaunch command is starting or stopping it", name);
+				strbuf_addf(&err->msg, "VM '%s' is busy: another mvlaunch command is starting or stopping it", name);
 				return -1;
 			}
-			strbuf_addf(err, "cannot lock '%s': %s", rt->dir, strerror(e));
+			strbuf_addf(&err->msg, "cannot lock '%s': %s", rt->dir, strerror(e));
 			return -1;
 		}
 		if (fstat(fd, &a) == 0 && stat(rt->dir, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
@@ -104,7 +104,7 @@ int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct strbu
 		}
 		close(fd);	/* the previous holder removed it: start over */
 	}
-	strbuf_addf(err, "cannot lock '%s': it keeps being removed and recreated", rt->dir);
+	strbuf_addf(&err->msg, "cannot lock '%s': it keeps being removed and recreated", rt->dir);
 	return -1;
 }
 
@@ -113,7 +113,7 @@ int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct strbu
  * (flock itself cannot be polled, so it is retried every 20 ms). -1 with
  * errno, or with "interrupted by ..." in err.
  */
-static int flock_interruptible(int fd, struct strbuf *err)
+static int flock_interruptible(int fd, struct err *err)
 {
 	if (interrupt_fd() < 0)
 		return flock(fd, LOCK_EX);
@@ -123,7 +123,7 @@ static int flock_interruptible(int fd, struct strbuf *err)
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return -1;
 		if (poll(&pfd, 1, 20) > 0) {
-			strbuf_addf(err, "interrupted by %s while waiting for another mvlaunch command",
+			strbuf_addf(&err->msg, "interrupted by %s while waiting for another mvlaunch command",
 				    interrupt_name(interrupt_pending()));
 			return -1;
 		}
@@ -131,7 +131,7 @@ static int flock_interruptible(int fd, struct strbuf *err)
 	return 0;
 }
 
-int runtime_lock_root(struct strbuf *err)
+int runtime_lock_root(struct err *err)
 {
 	const char *root = paths_run_root();
 	int fd;
@@ -140,12 +140,12 @@ int runtime_lock_root(struct strbuf *err)
 		return -1;
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		strbuf_addf(err, "cannot lock the runtime root '%s': %s", root, strerror(errno));
+		strbuf_addf(&err->msg, "cannot lock the runtime root '%s': %s", root, strerror(errno));
 		return -1;
 	}
 	if (flock_interruptible(fd, err) < 0) {
-		if (!err->len)
-			strbuf_addf(err, "cannot lock the runtime root '%s': %s", root, strerror(errno));
+		if (!err->msg.len)
+			strbuf_addf(&err->msg, "cannot lock the runtime root '%s': %s", root, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -221,7 +221,7 @@ char *runtime_log_path(const char *name, const char *file)
 	return file ? xstrfmt("%s/%s/%s", paths_log_root(), name, file) : xstrfmt("%s/%s", paths_log_root(), name);
 }
 
-int runtime_logs_rotate(const char *name, struct strbuf *err)
+int runtime_logs_rotate(const char *name, struct err *err)
 {
 	static const char *const logs[] = { "qemu.log", "serial.log" };
 	char *dir = runtime_log_path(name, NULL);
@@ -231,7 +231,7 @@ int runtime_logs_rotate(const char *name, struct strbuf *err)
 	for (char *s = dir + 1; (s = strchr(s, '/')); s++) {
 		*s = '\0';
 		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-			strbuf_addf(err, "cannot create log directory '%s': %s", dir, strerror(errno));
+			strbuf_addf(&err->msg, "cannot create log directory '%s': %s", dir, strerror(errno));
 			goto out;
 		}
 		*s = '/';
@@ -244,7 +244,7 @@ int runtime_logs_rotate(const char *name, struct strbuf *err)
 			char *to = xstrfmt("%s/%s.%d", dir, logs[i], n);
 
 			if (rename(from, to) < 0 && errno != ENOENT) {
-				strbuf_addf(err, "cannot keep log '%s' as '%s': %s", from, to, strerror(errno));
+				strbuf_addf(&err->msg, "cannot keep log '%s' as '%s': %s", from, to, strerror(errno));
 				free(from);
 				free(to);
 				goto out;
@@ -259,14 +259,14 @@ out:
 	return ret;
 }
 
-int runtime_owner_check(const char *name, struct strbuf *err)
+int runtime_owner_check(const char *name, struct err *err)
 {
 	char *dir = runtime_vm_path(name, NULL);
 	struct stat st;
 	int ret = 0;
 
 	if (lstat(dir, &st) == 0 && st.st_uid != geteuid()) {
-		strbuf_addf(err, "'%s' was started by uid %u: stopping or changing it needs that user (run as root)", name,
+		strbuf_addf(&err->msg, "'%s' was started by uid %u: stopping or changing it needs that user (run as root)", name,
 			    (unsigned)st.st_uid);
 		ret = -1;
 	}
@@ -279,17 +279,17 @@ char *runtime_host_state_path(void)
 	return xstrfmt("%s/host.json", paths_run_root());
 }
 
-int runtime_root_access(struct strbuf *err)
+int runtime_root_access(struct err *err)
 {
 	const char *root = paths_run_root(), *group = getenv("MVLAUNCH_GROUP");
 
 	if (access(root, R_OK | X_OK) == 0 || errno == ENOENT)
 		return 0;
 	if (errno != EACCES) {
-		strbuf_addf(err, "cannot read the runtime directory '%s': %s", root, strerror(errno));
+		strbuf_addf(&err->msg, "cannot read the runtime directory '%s': %s", root, strerror(errno));
 		return -1;
 	}
-	strbuf_addf(err, "permission denied reading '%s': run as root, or add yourself to group %s to see VMs' status "
+	strbuf_addf(&err->msg, "permission denied reading '%s': run as root, or add yourself to group %s to see VMs' status "
 		    "('make install' creates the group; log in again after joining it)", root, group && *group ? group : "mvlaunch");
 	return -1;
 }

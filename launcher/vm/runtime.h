@@ -11,6 +11,7 @@
 #ifndef MVL_RUNTIME_H
 #define MVL_RUNTIME_H
 
+#include "util/err.h"
 #include "util/strbuf.h"
 
 struct vm_runtime {
@@ -26,13 +27,13 @@ struct vm_runtime {
  * blocks until another command on the VM is done; without it a held lock is
  * an error ("busy"). Returns 0, or -1 with the reason in err.
  */
-int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct strbuf *err);
+int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct err *err);
 /*
  * Lock the whole runtime root (blocking) while CPUs are handed out, so two
  * 'up' of different VMs never plan the same CPUs. Returns the fd to close,
  * or -1 with the reason in err.
  */
-int runtime_lock_root(struct strbuf *err);
+int runtime_lock_root(struct err *err);
 
 /* Path of a file in the runtime directory; caller frees. */
 char *runtime_path(const struct vm_runtime *rt, const char *file);
@@ -62,7 +63,7 @@ char *runtime_log_path(const char *name, const char *file);
  * serial.log to .1 (.1 to .2, ...; the oldest beyond RUNTIME_LOG_BOOTS goes).
  * 0, or -1 with the reason in err.
  */
-int runtime_logs_rotate(const char *name, struct strbuf *err);
+int runtime_logs_rotate(const char *name, struct err *err);
 
 /*
  * Whether this user may read the runtime root (a missing one is fine: no
@@ -70,10 +71,10 @@ int runtime_logs_rotate(const char *name, struct strbuf *err);
  * ...: run as root, or add yourself to group mvlaunch"): read-only commands
  * never answer "not running" for what they cannot see.
  */
-int runtime_root_access(struct strbuf *err);
+int runtime_root_access(struct err *err);
 
 /* A VM another user started (its runtime directory is theirs): -1 with the reason. */
-int runtime_owner_check(const char *name, struct strbuf *err);
+int runtime_owner_check(const char *name, struct err *err);
 
 /* RUN_ROOT/host.json, what VMs hold on the host (launcher/host/host_prep.h): a new string. */
 char *runtime_host_state_path(void);

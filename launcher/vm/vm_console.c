@@ -17,21 +17,21 @@
 #include "util/wrapper.h"
 #include "util/banned.h"
 
-int vm_console_connect(const char *name, struct strbuf *err)
+int vm_console_connect(const char *name, struct err *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char *path = runtime_vm_path(name, "serial.sock");
 	int fd = -1;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
-		strbuf_addf(err, "serial socket path '%s' is too long", path);
+		strbuf_addf(&err->msg, "serial socket path '%s' is too long", path);
 		goto out;
 	}
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		strbuf_addf(err, "cannot connect to the serial console '%s': %s\nhint: is '%s' running? see 'mvlaunch status %s'",
-			    path, strerror(errno), name, name);
+		strbuf_addf(&err->msg, "cannot connect to the serial console '%s': %s", path, strerror(errno));
+		err_hintf(err, "is '%s' running? see 'mvlaunch status %s'", name, name);
 		if (fd >= 0)
 			close(fd);
 		fd = -1;

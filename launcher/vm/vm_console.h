@@ -5,10 +5,11 @@
 #ifndef MVL_VM_CONSOLE_H
 #define MVL_VM_CONSOLE_H
 
+#include "util/err.h"
 #include "util/strbuf.h"
 
 /* Connect to NAME's serial console; the socket fd, or -1 with the reason (and a hint) in err. */
-int vm_console_connect(const char *name, struct strbuf *err);
+int vm_console_connect(const char *name, struct err *err);
 
 enum vm_console_end {
 	VM_CONSOLE_CLOSED,	/* the VM closed the console (it stopped) */

@@ -10,6 +10,7 @@
 
 #include "launcher/vm/vm_down.h"
 #include "qmp/qmp_cmds.h"
+#include "util/err.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
@@ -37,13 +38,13 @@ static int wait_powerdown(struct vm_handle *h, const struct vm_down_opts *o)
 
 enum vm_down_how vm_down(struct vm_handle *h, const struct vm_down_opts *o, char **status)
 {
-	struct strbuf ignore = STRBUF_INIT;
+	struct err ignore = ERR_INIT;
 	enum vm_down_how how = STOP_GONE;
 	char *state = NULL;
 
 	if (!qemu_proc_alive(&h->proc))
 		goto clean;
-	if (h->qmp && qmp_query_status(h->qmp, &state, &ignore) < 0)
+	if (h->qmp && qmp_query_status(h->qmp, &state, &ignore.msg) < 0)
 		state = NULL;
 	if (!o->force && !state && !o->kill_after) {
 		/* no QMP, no power button: signals would pull the plug, which nobody asked for */
@@ -51,8 +52,8 @@ enum vm_down_how vm_down(struct vm_handle *h, const struct vm_down_opts *o, char
 		goto out;
 	}
 	if (!o->force && h->qmp && state && vm_down_hears_acpi(state)) {
-		strbuf_reset(&ignore);
-		if (qmp_simple(h->qmp, "system_powerdown", &ignore) == 0) {
+		err_reset(&ignore);
+		if (qmp_simple(h->qmp, "system_powerdown", &ignore.msg) == 0) {
 			/* QMP serves one client: let 'status' in while the guest shuts down */
 			qmp_close(h->qmp);
 			h->qmp = NULL;
@@ -68,9 +69,9 @@ enum vm_down_how vm_down(struct vm_handle *h, const struct vm_down_opts *o, char
 				h->qmp = NULL;	/* stop it with signals then */
 		}
 	}
-	strbuf_reset(&ignore);
+	err_reset(&ignore);
 	/* quit may or may not be answered before the socket closes */
-	if (h->qmp && (qmp_simple(h->qmp, "quit", &ignore), qemu_proc_wait_exit(&h->proc, 5000))) {
+	if (h->qmp && (qmp_simple(h->qmp, "quit", &ignore.msg), qemu_proc_wait_exit(&h->proc, 5000))) {
 		how = STOP_QUIT;
 		goto clean;
 	}
@@ -90,16 +91,16 @@ out:
 		*status = state ? state : xstrdup("");
 	else
 		free(state);
-	strbuf_release(&ignore);
+	err_release(&ignore);
 	return how;
 }
 
-int vm_down_reclaim(struct vm_handle *h, struct strbuf *err)
+int vm_down_reclaim(struct vm_handle *h, struct err *err)
 {
 	char *name = xstrdup(h->rt.name);
 	char *state_path;
 	struct vm_state st;
-	struct strbuf ignore = STRBUF_INIT;
+	struct err ignore = ERR_INIT;
 	int ours;
 
 	runtime_release(&h->rt);
@@ -115,16 +116,16 @@ int vm_down_reclaim(struct vm_handle *h, struct strbuf *err)
 	free(state_path);
 	if (!ours) {
 		runtime_release(&h->rt);
-		strbuf_release(&ignore);
+		err_release(&ignore);
 		return 0;
 	}
 	if (!h->qmp && qemu_proc_alive(&h->proc))
 		vm_handle_reconnect(h);
-	strbuf_release(&ignore);
+	err_release(&ignore);
 	return 1;
 }
 
-int vm_down_attach(const char *name, struct vm_handle *h, int *was_gone, struct strbuf *err)
+int vm_down_attach(const char *name, struct vm_handle *h, int *was_gone, struct err *err)
 {
 	*was_gone = 0;
 	if (!runtime_exists(name))

@@ -6,6 +6,7 @@
 #define MVL_VM_DOWN_H
 
 #include "launcher/vm/vm_handle.h"
+#include "util/err.h"
 #include "util/strbuf.h"
 
 /*
@@ -51,7 +52,7 @@ int vm_down_hears_acpi(const char *status);
  * files already removed; *was_gone says whether there was a crashed QEMU),
  * -1 on error.
  */
-int vm_down_attach(const char *name, struct vm_handle *h, int *was_gone, struct strbuf *err);
+int vm_down_attach(const char *name, struct vm_handle *h, int *was_gone, struct err *err);
 
 /*
  * For a VM this process started: lock its runtime directory again (waiting)
@@ -59,6 +60,6 @@ int vm_down_attach(const char *name, struct vm_handle *h, int *was_gone, struct 
  * QMP when QEMU runs. Returns 1 if still ours, 0 if another 'up' owns the
  * directory now (h->rt is then unlocked and must not be cleaned).
  */
-int vm_down_reclaim(struct vm_handle *h, struct strbuf *err);
+int vm_down_reclaim(struct vm_handle *h, struct err *err);
 
 #endif

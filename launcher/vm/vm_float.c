@@ -18,6 +18,7 @@
 #include "launcher/vm/paths.h"
 #include "launcher/vm/runtime.h"
 #include "launcher/vm/vm_state.h"
+#include "util/err.h"
 #include "util/proc.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
@@ -107,7 +108,7 @@ static int follow_one(struct vm_state *st, const struct cpuset *pool, struct str
 static int each_vm(const char *name, void *data)
 {
 	struct follow_ctx *ctx = data;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct vm_state st;
 	char *path;
 
@@ -126,10 +127,10 @@ static int each_vm(const char *name, void *data)
 	if (follow_one(&st, ctx->pool, ctx->notes)) {
 		path = runtime_vm_path(name, "state.json");
 		if (vm_state_write(path, &st, &err) < 0 && ctx->notes)
-			strvec_pushf(ctx->notes, "floating VM '%s': %s", name, err.buf);
+			strvec_pushf(ctx->notes, "floating VM '%s': %s", name, err.msg.buf);
 		free(path);
 	}
-	strbuf_release(&err);
+	err_release(&err);
 	vm_state_release(&st);
 	return 0;
 }
@@ -148,7 +149,7 @@ int vm_float_any(void)
 	return runtime_for_each(each_vm, &ctx) == 1;
 }
 
-int vm_float_refresh(const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err)
+int vm_float_refresh(const struct vm_dirs *dirs, struct strvec *notes, struct err *err)
 {
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct cpuset pool;

@@ -14,6 +14,7 @@
 #include "launcher/check/check.h"
 #include "launcher/vm/paths.h"
 #include "util/cpuset.h"
+#include "util/err.h"
 #include "util/strbuf.h"
 #include "util/strvec.h"
 
@@ -31,7 +32,7 @@ void vm_float_follow(const struct cpuset *pool, const char *except, struct strve
  * the pool out again from the running VMs and let them follow it. 0, or -1
  * with the reason in err.
  */
-int vm_float_refresh(const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err);
+int vm_float_refresh(const struct vm_dirs *dirs, struct strvec *notes, struct err *err);
 
 /* Whether some running VM has floating threads. */
 int vm_float_any(void);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "launcher/vm/vm_handle.h"
+#include "util/err.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
@@ -46,7 +47,7 @@ int vm_handle_find_qemu(const struct vm_runtime *rt, struct qemu_proc *p, struct
 {
 	char *state_path = runtime_path(rt, "state.json");
 	char *pid_path = runtime_path(rt, "qemu.pid"), *id_path = runtime_path(rt, "qemu.id");
-	struct strbuf ignore = STRBUF_INIT;
+	struct err ignore = ERR_INIT;
 	char buf[64];
 	int ret = -1;
 
@@ -67,7 +68,7 @@ int vm_handle_find_qemu(const struct vm_runtime *rt, struct qemu_proc *p, struct
 		if (pid > 0 && cmdline_has(pid, pid_path))
 			ret = qemu_proc_attach(p, pid, proc_start_time(pid));
 	}
-	strbuf_release(&ignore);
+	err_release(&ignore);
 	free(state_path);
 	free(pid_path);
 	free(id_path);
@@ -86,12 +87,12 @@ void vm_handle_release(struct vm_handle *h)
 int vm_handle_reconnect(struct vm_handle *h)
 {
 	char *sock = runtime_path(&h->rt, "qmp.sock");
-	struct strbuf ignore = STRBUF_INIT;
-	int r = qmp_connect(&h->qmp, sock, 5000, &ignore);
+	struct err ignore = ERR_INIT;
+	int r = qmp_connect(&h->qmp, sock, 5000, &ignore.msg);
 
 	if (r < 0)
 		h->qmp = NULL;
 	free(sock);
-	strbuf_release(&ignore);
+	err_release(&ignore);
 	return r;
 }

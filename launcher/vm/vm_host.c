@@ -15,12 +15,12 @@
 #include "util/wrapper.h"
 #include "util/banned.h"
 
-int vm_host_reconcile(const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err)
+int vm_host_reconcile(const struct vm_dirs *dirs, struct strvec *notes, struct err *err)
 {
 	return vm_host_release(NULL, dirs, notes, err);
 }
 
-int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err)
+int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec *notes, struct err *err)
 {
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct host_prep prep;
@@ -106,7 +106,7 @@ void vm_host_prep_init(struct host_prep *prep, const struct host_config *hc, con
 	free(state);
 }
 
-json_t *vm_host_status(struct strbuf *err)
+json_t *vm_host_status(struct err *err)
 {
 	char *state = runtime_host_state_path();
 	json_t *st = host_prep_status(state, err);

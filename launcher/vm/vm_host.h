@@ -10,6 +10,7 @@
 
 #include "launcher/host/host_prep.h"
 #include "launcher/vm/paths.h"
+#include "util/err.h"
 #include "util/strbuf.h"
 #include "util/strvec.h"
 
@@ -19,9 +20,9 @@
  * runtime root's lock; without RUN_ROOT/host.json there is nothing to do.
  * name NULL: only give back what VMs whose QEMU is gone held. 0, or -1.
  */
-int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err);
+int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec *notes, struct err *err);
 /* Give back what VMs whose QEMU is gone held. */
-int vm_host_reconcile(const struct vm_dirs *dirs, struct strvec *notes, struct strbuf *err);
+int vm_host_reconcile(const struct vm_dirs *dirs, struct strvec *notes, struct err *err);
 
 /*
  * host_prep_init() with this host's RUN_ROOT/host.json and the VMs' liveness
@@ -29,7 +30,7 @@ int vm_host_reconcile(const struct vm_dirs *dirs, struct strvec *notes, struct s
  */
 void vm_host_prep_init(struct host_prep *prep, const struct host_config *hc, const struct host_topo *topo, int dry_run);
 /* host_prep_status() of this host's RUN_ROOT/host.json. */
-json_t *vm_host_status(struct strbuf *err);
+json_t *vm_host_status(struct err *err);
 
 /*
  * Whether VM 'name' may hold anything on the host: another command holds its

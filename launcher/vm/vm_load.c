@@ -28,7 +28,7 @@ void vm_load_disks_probe(struct vm_config *cfg)
 	}
 }
 
-int vm_load(const char *arg, const struct vm_dirs *dirs, struct vm_config *cfg, struct strbuf *err)
+int vm_load(const char *arg, const struct vm_dirs *dirs, struct vm_config *cfg, struct err *err)
 {
 	char *path;
 	int ret = -1;
@@ -37,7 +37,7 @@ int vm_load(const char *arg, const struct vm_dirs *dirs, struct vm_config *cfg, 
 	path = paths_vm_config(arg, dirs, err);
 	if (!path || trust_file(path, "config", err) < 0)
 		goto out;
-	ret = vm_config_load(path, cfg, err);
+	ret = vm_config_load(path, cfg, &err->msg);
 	if (ret == 0) {
 		char *bin = trust_which(cfg->qemu_binary);
 

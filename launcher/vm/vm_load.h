@@ -6,6 +6,7 @@
 
 #include "launcher/vm/paths.h"
 #include "config/vm_config.h"
+#include "util/err.h"
 #include "util/strbuf.h"
 
 /*
@@ -14,7 +15,7 @@
  * probe its disks. 0, or -1 with the reason in err; the config's warnings
  * are in cfg->warnings either way; cfg must be released by the caller.
  */
-int vm_load(const char *arg, const struct vm_dirs *dirs, struct vm_config *cfg, struct strbuf *err);
+int vm_load(const char *arg, const struct vm_dirs *dirs, struct vm_config *cfg, struct err *err);
 
 /*
  * Look at each disk.path on the host: a block device gets QEMU's

@@ -11,12 +11,12 @@
 #include "util/banned.h"
 
 int vm_plan_one(const struct vm_config *cfg, const char *topology_xml, const struct vm_dirs *dirs,
-		struct host_plan *hp, struct pin_plan *plan, struct strvec *notes, struct strbuf *err)
+		struct host_plan *hp, struct pin_plan *plan, struct strvec *notes, struct err *err)
 {
 	struct strbuf mem = STRBUF_INIT;
 
 	if (host_plan_init(hp, topology_xml, NULL, dirs, (const char *const *)&cfg->name, 1, err) < 0 ||
-	    pin_plan_build(&hp->host, cfg, plan, notes, err) < 0)
+	    pin_plan_build(&hp->host, cfg, plan, notes, &err->msg) < 0)
 		return -1;
 	if (pin_plan_memory_check(&hp->topo, cfg, plan, &mem))
 		strvec_push(notes, mem.buf);

@@ -9,6 +9,7 @@
 #define MVL_VM_PLAN_H
 
 #include "launcher/vm/paths.h"
+#include "util/err.h"
 #include "launcher/vm/host_plan.h"
 #include "launcher/plan/pin_plan.h"
 #include "launcher/qemu/qemu_argv.h"
@@ -19,7 +20,7 @@
  * err. The caller releases hp and plan either way.
  */
 int vm_plan_one(const struct vm_config *cfg, const char *topology_xml, const struct vm_dirs *dirs,
-		struct host_plan *hp, struct pin_plan *plan, struct strvec *notes, struct strbuf *err);
+		struct host_plan *hp, struct pin_plan *plan, struct strvec *notes, struct err *err);
 
 /*
  * Where 'up' puts QEMU's runtime files for cfg (run_dir and log_dir are allocated:

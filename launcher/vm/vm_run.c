@@ -19,12 +19,13 @@
 #include "launcher/vm/runtime.h"
 #include "launcher/vm/vm_float.h"
 #include "launcher/vm/vm_host.h"
+#include "util/err.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
 /* A signal came: stop the guest gracefully, unless the name is no longer ours. 1 when the host hold is ours to give back. */
 static int stop_on_signal(struct vm_handle *h, const struct vm_run_opts *o, int signo, struct vm_run_result *res,
-			  struct strbuf *err)
+			  struct err *err)
 {
 	struct vm_down_opts so = { .timeout_ms = o->stop_timeout_ms, .kill_after = 1 };
 
@@ -42,7 +43,7 @@ static int stop_on_signal(struct vm_handle *h, const struct vm_run_opts *o, int 
 }
 
 /* QEMU ended on its own: say how; 1 when the runtime files and host hold were still ours and are cleaned. */
-static int qemu_ended(struct vm_handle *h, struct vm_run_result *res, struct strbuf *err)
+static int qemu_ended(struct vm_handle *h, struct vm_run_result *res, struct err *err)
 {
 	if (WIFEXITED(h->proc.status) && WEXITSTATUS(h->proc.status) == 0) {
 		res->end = VM_RUN_POWERED_OFF;
@@ -61,7 +62,7 @@ static int qemu_ended(struct vm_handle *h, struct vm_run_result *res, struct str
 	return 0;
 }
 
-int vm_run_wait(struct vm_handle *h, const struct vm_run_opts *o, struct vm_run_result *res, struct strbuf *err)
+int vm_run_wait(struct vm_handle *h, const struct vm_run_opts *o, struct vm_run_result *res, struct err *err)
 {
 	char *name = xstrdup(h->rt.name);
 	int release = 0;
@@ -74,7 +75,7 @@ int vm_run_wait(struct vm_handle *h, const struct vm_run_opts *o, struct vm_run_
 		};
 
 		if (poll(pfd, h->proc.pidfd >= 0 ? 2 : 1, h->proc.pidfd >= 0 ? -1 : 200) < 0 && errno != EINTR) {
-			strbuf_addf(err, "cannot wait for QEMU of '%s': %s", name, strerror(errno));
+			strbuf_addf(&err->msg, "cannot wait for QEMU of '%s': %s", name, strerror(errno));
 			break;
 		}
 		if (pfd[0].revents & POLLIN) {
@@ -91,14 +92,14 @@ int vm_run_wait(struct vm_handle *h, const struct vm_run_opts *o, struct vm_run_
 		}
 	}
 	if (release) {
-		struct strbuf e2 = STRBUF_INIT;
+		struct err e2 = ERR_INIT;
 
 		if (vm_host_release(name, o->dirs, NULL, &e2) < 0)
-			strbuf_addf(err, "%s%s", err->len ? "\n" : "", e2.buf);
-		strbuf_reset(&e2);
+			err_add(err, &e2);
+		err_reset(&e2);
 		if (vm_float_refresh(o->dirs, NULL, &e2) < 0)
-			strbuf_addf(err, "%s%s", err->len ? "\n" : "", e2.buf);
-		strbuf_release(&e2);
+			err_add(err, &e2);
+		err_release(&e2);
 	}
 	free(name);
 	return res->end == VM_RUN_ERROR ? -1 : 0;

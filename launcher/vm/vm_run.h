@@ -12,6 +12,7 @@
 
 #include "launcher/vm/paths.h"
 #include "launcher/vm/vm_down.h"
+#include "util/err.h"
 #include "util/strbuf.h"
 
 enum vm_run_end {
@@ -45,7 +46,7 @@ struct vm_run_result {
  * fill res. Errors while giving back the host's hold are added to err (the
  * VM's end is still in res). Returns 0, or -1 when res->end is VM_RUN_ERROR.
  */
-int vm_run_wait(struct vm_handle *h, const struct vm_run_opts *o, struct vm_run_result *res, struct strbuf *err);
+int vm_run_wait(struct vm_handle *h, const struct vm_run_opts *o, struct vm_run_result *res, struct err *err);
 
 void vm_run_result_release(struct vm_run_result *res);
 

@@ -14,6 +14,7 @@
 #include "launcher/vm/paths.h"
 #include "launcher/vm/runtime.h"
 #include "launcher/qemu/qemu_proc.h"
+#include "util/err.h"
 #include "util/atomic_file.h"
 #include "util/trust.h"
 #include "util/wrapper.h"
@@ -52,7 +53,7 @@ static int cpuset_from_json(json_t *a, struct cpuset *set)
 	return 0;
 }
 
-int vm_state_write(const char *path, const struct vm_state *st, struct strbuf *err)
+int vm_state_write(const char *path, const struct vm_state *st, struct err *err)
 {
 	json_t *o = json_object(), *threads = json_array();
 	char digest[32];
@@ -77,7 +78,7 @@ int vm_state_write(const char *path, const struct vm_state *st, struct strbuf *e
 	text = json_dumps(o, JSON_INDENT(1));
 	json_decref(o);
 	if (!text) {
-		strbuf_addf(err, "cannot encode state file '%s'", path);
+		strbuf_addf(&err->msg, "cannot encode state file '%s'", path);
 		return -1;
 	}
 	/*
@@ -85,30 +86,30 @@ int vm_state_write(const char *path, const struct vm_state *st, struct strbuf *e
 	 * host would lose, QEMU loses with it. The rename alone keeps readers
 	 * from ever seeing half a file.
 	 */
-	ret = atomic_write_file(path, text, strlen(text), 0, err);
+	ret = atomic_write_file(path, text, strlen(text), 0, &err->msg);
 	free(text);
 	if (ret == 0) {
 		/* the status group may read it (not the QMP socket: that is control) */
 		gid_t g = trust_status_group();
 
 		if (g != (gid_t)-1 && (chown(path, (uid_t)-1, g) < 0 || chmod(path, 0640) < 0)) {
-			strbuf_addf(err, "cannot let group %u read '%s': %s", (unsigned)g, path, strerror(errno));
+			strbuf_addf(&err->msg, "cannot let group %u read '%s': %s", (unsigned)g, path, strerror(errno));
 			ret = -1;
 		}
 	}
 	return ret;
 }
 
-static int bad(struct strbuf *err, const char *path, const char *why)
+static int bad(struct err *err, const char *path, const char *why)
 {
-	strbuf_addf(err, "state file '%s': %s", path, why);
+	strbuf_addf(&err->msg, "state file '%s': %s", path, why);
 	return -1;
 }
 
 /* A state.json of a VM with thousands of threads is well below this. */
 #define STATE_MAX (16 << 20)
 
-int vm_state_read(const char *path, struct vm_state *st, struct strbuf *err)
+int vm_state_read(const char *path, struct vm_state *st, struct err *err)
 {
 	struct strbuf text = STRBUF_INIT;
 	json_error_t jerr;
@@ -133,7 +134,7 @@ int vm_state_read(const char *path, struct vm_state *st, struct strbuf *err)
 	o = json_loadb(text.buf, text.len, JSON_REJECT_DUPLICATES, &jerr);
 	strbuf_release(&text);
 	if (!o) {
-		strbuf_addf(err, "state file '%s': corrupt (%s at line %d)", path, jerr.text, jerr.line);
+		strbuf_addf(&err->msg, "state file '%s': corrupt (%s at line %d)", path, jerr.text, jerr.line);
 		return -1;
 	}
 	s = json_string_value(json_object_get(o, "name"));
@@ -206,7 +207,7 @@ out:
 int vm_state_load_running(const char *name, struct vm_state *st)
 {
 	char *path = runtime_vm_path(name, "state.json");
-	struct strbuf ignore = STRBUF_INIT;
+	struct err ignore = ERR_INIT;
 	int alive = 0;
 
 	if (vm_state_read(path, st, &ignore) == 0) {
@@ -214,7 +215,7 @@ int vm_state_load_running(const char *name, struct vm_state *st)
 		if (!alive)
 			vm_state_release(st);
 	}
-	strbuf_release(&ignore);
+	err_release(&ignore);
 	free(path);
 	return alive;
 }

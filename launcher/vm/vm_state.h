@@ -20,6 +20,7 @@
 #include <sys/types.h>
 
 #include "launcher/vm/vm_thread.h"
+#include "util/err.h"
 
 struct vm_state {
 	char *name;
@@ -36,9 +37,9 @@ struct vm_state {
 	int dedicated;			/* its vCPUs are dedicated */
 };
 
-int vm_state_write(const char *path, const struct vm_state *st, struct strbuf *err);
+int vm_state_write(const char *path, const struct vm_state *st, struct err *err);
 /* 0, or -1 with "state file 'PATH': reason" in err (missing, corrupt, wrong shape). */
-int vm_state_read(const char *path, struct vm_state *st, struct strbuf *err);
+int vm_state_read(const char *path, struct vm_state *st, struct err *err);
 void vm_state_release(struct vm_state *st);
 
 /*

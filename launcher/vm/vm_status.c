@@ -21,6 +21,7 @@
 #include "launcher/vm/vm_handle.h"
 #include "launcher/vm/runtime.h"
 #include "qmp/qmp_cmds.h"
+#include "util/err.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
@@ -92,27 +93,27 @@ void vm_status_read(const char *name, struct vm_status *s)
 	if (vm_handle_find_qemu(&rt, &p, &s->st) < 0) {
 		char *state = runtime_path(&rt, "state.json");
 		int lock_fd = open(rt.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		struct strbuf why = STRBUF_INIT;
+		struct err why = ERR_INIT;
 		struct vm_state ignore;
 
 		if (s->st.pid) {
 			s->state = "crashed";
-			strbuf_addf(&why, "QEMU pid %d is gone", (int)s->st.pid);
+			strbuf_addf(&why.msg, "QEMU pid %d is gone", (int)s->st.pid);
 		} else if (access(state, F_OK) == 0) {
 			s->state = "stale";	/* a state file we cannot read */
 			if (vm_state_read(state, &ignore, &why) == 0) {
 				vm_state_release(&ignore);
-				strbuf_addf(&why, "'%s' names no running QEMU", state);
+				strbuf_addf(&why.msg, "'%s' names no running QEMU", state);
 			}
 		} else if (lock_fd >= 0 && flock(lock_fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
 			s->state = "starting";
 		} else {
 			s->state = "stale";
-			strbuf_addf(&why, "'%s' has no state.json and no QEMU", rt.dir);
+			strbuf_addf(&why.msg, "'%s' has no state.json and no QEMU", rt.dir);
 		}
-		if (why.len)
-			s->reason = strbuf_detach(&why);
-		strbuf_release(&why);
+		if (why.msg.len)
+			s->reason = strbuf_detach(&why.msg);
+		err_release(&why);
 		if (lock_fd >= 0)
 			close(lock_fd);
 		free(state);

@@ -34,6 +34,7 @@
 #include "launcher/vm/vm_host.h"
 #include "launcher/vm/vm_plan.h"
 #include "qmp/qmp_cmds.h"
+#include "util/err.h"
 #include "util/atomic_file.h"
 #include "util/interrupt.h"
 #include "util/trust.h"
@@ -62,7 +63,7 @@ static int read_file(const char *path, struct strbuf *sb)
  * another size than its template (cut by an older mvlaunch) is refused.
  * 1 = created, 0 = there already, -1 with the reason in err.
  */
-static int prepare_nvram(const struct vm_config *cfg, char **path_out, struct strbuf *err)
+static int prepare_nvram(const struct vm_config *cfg, char **path_out, struct err *err)
 {
 	char *path = qemu_argv_nvram_path(cfg, paths_state_root());
 	char *dir = xstrdup(path);
@@ -72,8 +73,8 @@ static int prepare_nvram(const struct vm_config *cfg, char **path_out, struct st
 
 	*path_out = path;
 	if (read_file(cfg->ovmf_vars, &tmpl) < 0) {
-		strbuf_addf(err, "cannot read the OVMF vars template '%s': %s\nhint: install OVMF ('apt-get install ovmf') "
-			    "or set machine.ovmf_vars", cfg->ovmf_vars, strerror(errno));
+		strbuf_addf(&err->msg, "cannot read the OVMF vars template '%s': %s", cfg->ovmf_vars, strerror(errno));
+		err_hintf(err, "install OVMF ('apt-get install ovmf') or set machine.ovmf_vars");
 		goto done;
 	}
 	if (lstat(path, &st) == 0) {
@@ -81,10 +82,10 @@ static int prepare_nvram(const struct vm_config *cfg, char **path_out, struct st
 			ret = 0;
 			goto done;
 		}
-		strbuf_addf(err, "the VM's OVMF vars '%s' is %s, its template '%s' has %zu bytes: a copy cut short?",
+		strbuf_addf(&err->msg, "the VM's OVMF vars '%s' is %s, its template '%s' has %zu bytes: a copy cut short?",
 			    path, S_ISREG(st.st_mode) ? "of another size" : "not a regular file", cfg->ovmf_vars, tmpl.len);
-		strbuf_addf(err, "\nhint: remove '%s' to start again from the template (the VM's UEFI settings, such as "
-			    "its boot order, are then lost)", path);
+		err_hintf(err, "remove '%s' to start again from the template (the VM's UEFI settings, such as "
+			  "its boot order, are then lost)", path);
 		goto done;
 	}
 	/* the state root and the VM's directory in it: this user's, private (mkdir -p above them) */
@@ -110,7 +111,7 @@ static int prepare_nvram(const struct vm_config *cfg, char **path_out, struct st
 			*s = '/';
 		}
 	}
-	if (atomic_write_file(path, tmpl.buf, tmpl.len, ATOMIC_FSYNC, err) < 0)
+	if (atomic_write_file(path, tmpl.buf, tmpl.len, ATOMIC_FSYNC, &err->msg) < 0)
 		goto done;
 	ret = 1;
 done:
@@ -119,15 +120,15 @@ done:
 	return ret;
 }
 
-static int check_ghost(struct vm_handle *h, struct strvec *notes, struct strbuf *err)
+static int check_ghost(struct vm_handle *h, struct strvec *notes, struct err *err)
 {
 	struct qemu_proc p = QEMU_PROC_INIT;
 	struct vm_state st;
 	int ret = 0;
 
 	if (vm_handle_find_qemu(&h->rt, &p, &st) == 0) {
-		strbuf_addf(err, "VM '%s' is already running (QEMU pid %d)\nhint: see 'mvlaunch status %s'",
-			    h->rt.name, (int)p.pid, h->rt.name);
+		strbuf_addf(&err->msg, "VM '%s' is already running (QEMU pid %d)", h->rt.name, (int)p.pid);
+		err_hintf(err, "see 'mvlaunch status %s'", h->rt.name);
 		ret = -1;
 	} else if (runtime_has_files(&h->rt)) {
 		if (st.pid) {
@@ -152,17 +153,17 @@ static int check_ghost(struct vm_handle *h, struct strvec *notes, struct strbuf 
  * in the backlog until QEMU's monitor accepts it, so there is no polling for
  * the socket file and no race with QEMU creating it.
  */
-static int listen_qmp(struct vm_handle *h, struct strbuf *err)
+static int listen_qmp(struct vm_handle *h, struct err *err)
 {
 	char *sock = runtime_path(&h->rt, "qmp.sock");
-	int fd = qmp_listen(sock, err);
+	int fd = qmp_listen(sock, &err->msg);
 
 	free(sock);
 	return fd;
 }
 
 /* Connect to QEMU's QMP; when that fails, say how QEMU ended, with its log. */
-static int connect_qmp(struct vm_handle *h, int timeout_ms, struct strbuf *err)
+static int connect_qmp(struct vm_handle *h, int timeout_ms, struct err *err)
 {
 	char *sock = runtime_path(&h->rt, "qmp.sock");
 	char *log = runtime_log_path(h->rt.name, "qemu.log");
@@ -172,14 +173,14 @@ static int connect_qmp(struct vm_handle *h, int timeout_ms, struct strbuf *err)
 	if ((r = qmp_connect(&h->qmp, sock, timeout_ms, &e)) < 0) {
 		/* QEMU closing the socket means it died: say how, with its log */
 		if (!qemu_proc_alive(&h->proc) || (qemu_proc_wait_exit(&h->proc, 200) && !qemu_proc_alive(&h->proc))) {
-			strbuf_addstr(err, "QEMU ");
-			qemu_proc_describe_exit(&h->proc, err);
-			strbuf_addstr(err, " while starting; the end of its log:");
-			qemu_proc_log_tail(log, 8, err);
+			strbuf_addstr(&err->msg, "QEMU ");
+			qemu_proc_describe_exit(&h->proc, &err->msg);
+			strbuf_addstr(&err->msg, " while starting; the end of its log:");
+			qemu_proc_log_tail(log, 8, &err->msg);
 		} else if (r == QMP_TIMEOUT) {
-			strbuf_addf(err, "QEMU did not answer on QMP ('%s') within %d ms", sock, timeout_ms);
+			strbuf_addf(&err->msg, "QEMU did not answer on QMP ('%s') within %d ms", sock, timeout_ms);
 		} else {
-			strbuf_addstr(err, e.buf);
+			strbuf_addstr(&err->msg, e.buf);
 		}
 		ret = -1;
 	}
@@ -195,7 +196,7 @@ static int connect_qmp(struct vm_handle *h, int timeout_ms, struct strbuf *err)
  * every problem with its fix; a WARN becomes a note.
  */
 static int preflight(const struct vm_config *cfg, const struct plan_host *host, const struct pin_plan *plan,
-		     int force, struct strvec *notes, struct strbuf *err)
+		     int force, struct strvec *notes, struct err *err)
 {
 	struct check_report r;
 	struct kvm_caps kvm;
@@ -213,8 +214,9 @@ static int preflight(const struct vm_config *cfg, const struct plan_host *host, 
 		const struct check_item *it = &r.items[i];
 
 		if (it->level == CHECK_FAIL) {
-			strbuf_addf(err, "%s%s%s%s", err->len ? "\n" : "", it->message, it->fix ? "\nhint: " : "",
-				    it->fix ? it->fix : "");
+			strbuf_addf(&err->msg, "%s%s", err->msg.len ? "\n" : "", it->message);
+			if (it->fix)
+				err_hintf(err, "%s", it->fix);
 			ret = -1;
 		} else if (it->level == CHECK_WARN) {
 			strvec_push(notes, it->message);
@@ -230,14 +232,14 @@ static int preflight(const struct vm_config *cfg, const struct plan_host *host, 
  * interrupt_arm(), so it did not kill us half-way) turns into a failure, and
  * the failure path undoes everything done so far. 1 when interrupted.
  */
-static int interrupted(struct strbuf *err)
+static int interrupted(struct err *err)
 {
 	int sig = interrupt_pending();
 
 	if (!sig)
 		return 0;
-	if (!err->len)
-		strbuf_addf(err, "interrupted by %s", interrupt_name(sig));
+	if (!err->msg.len)
+		strbuf_addf(&err->msg, "interrupted by %s", interrupt_name(sig));
 	return 1;
 }
 
@@ -248,7 +250,7 @@ static void step(const struct vm_up_opts *opts, const char *what)
 }
 
 int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_handle *h,
-	  struct strvec *notes, struct strbuf *err)
+	  struct strvec *notes, struct err *err)
 {
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct host_prep prep = HOST_PREP_INIT;
@@ -313,7 +315,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 			goto fail;
 		nvram_created = r;
 	}
-	if (qemu_argv_build(cfg, &plan, &qrt, &argv, NULL, err) < 0 || interrupted(err))
+	if (qemu_argv_build(cfg, &plan, &qrt, &argv, NULL, &err->msg) < 0 || interrupted(err))
 		goto fail;
 	if (opts->argv)
 		strvec_pushv(opts->argv, (const char **)argv.v);
@@ -335,11 +337,11 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		goto fail;
 	step(opts, "starting QEMU");
 	id_path = runtime_path(&h->rt, "qemu.id");
-	spawned = qemu_proc_spawn(&argv, log, &plan.emulator, prep.qemu_cgroup_procs, listen_fd, id_path, &h->proc, err);
+	spawned = qemu_proc_spawn(&argv, log, &plan.emulator, prep.qemu_cgroup_procs, listen_fd, id_path, &h->proc, &err->msg);
 	if (spawned < 0) {
 		if (spawned == QEMU_SPAWN_NOT_FOUND)
-			strbuf_addf(err, "\nhint: install QEMU ('make deps' or 'apt-get install qemu-system-x86'), "
-				    "or set qemu.binary in %s", cfg->file);
+			err_hintf(err, "install QEMU ('make deps' or 'apt-get install qemu-system-x86'), "
+				  "or set qemu.binary in %s", cfg->file);
 		goto fail;
 	}
 	close(listen_fd);	/* QEMU holds it now */
@@ -349,13 +351,13 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	if (connect_qmp(h, opts->timeout_ms, err) < 0 || interrupted(err))
 		goto fail;
 	step(opts, "pinning every thread and reading the pins back");
-	if (qmp_query_threads(h->qmp, &vcpus, &nr_vcpus, &io, &nr_io, err) < 0 || interrupted(err))
+	if (qmp_query_threads(h->qmp, &vcpus, &nr_vcpus, &io, &nr_io, &err->msg) < 0 || interrupted(err))
 		goto fail;
 	if (pin_apply(h->proc.pid, vcpus, nr_vcpus, io, nr_io, &plan, &h->state.threads, err) < 0 || interrupted(err))
 		goto fail;
 	if (!opts->paused) {
 		step(opts, "resuming the guest");
-		if (qmp_simple(h->qmp, "cont", err) < 0)
+		if (qmp_simple(h->qmp, "cont", &err->msg) < 0)
 			goto fail;
 	}
 	cfg_abs = realpath(cfg->file, NULL);
@@ -395,10 +397,10 @@ fail:
 	if (nvram_created)
 		unlink(nvram);
 	if (held) {
-		struct strbuf e2 = STRBUF_INIT;
+		struct err e2 = ERR_INIT;
 
 		host_prep_unhold(&prep, cfg->name, &e2);
-		strbuf_release(&e2);
+		err_release(&e2);
 	}
 	if (floated) {
 		/* the CPUs it would have owned go back to the floating VMs */

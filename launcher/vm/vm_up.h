@@ -10,6 +10,7 @@
 #define MVL_VM_UP_H
 
 #include "launcher/host/host_prep.h"
+#include "util/err.h"
 #include "launcher/vm/paths.h"
 #include "launcher/vm/vm_handle.h"
 #include "config/vm_config.h"
@@ -36,6 +37,6 @@ struct vm_up_opts {
  * or on disk. 'notes' collects messages worth showing (stale files removed).
  */
 int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_handle *h,
-	  struct strvec *notes, struct strbuf *err);
+	  struct strvec *notes, struct err *err);
 
 #endif

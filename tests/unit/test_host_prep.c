@@ -18,6 +18,7 @@
 #include "launcher/vm/runtime.h"
 #include "launcher/vm/vm_state.h"
 #include "launcher/vm/vm_host.h"
+#include "util/err.h"
 #include "util/wrapper.h"
 
 static char root[64];
@@ -94,13 +95,13 @@ struct fixture {
 
 static void setup_with(struct fixture *f, int dry, const char *toml)
 {
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	host_config_init(&f->hc);
-	assert_int_equal(host_config_parse("host.toml", toml, strlen(toml), &f->hc, &err), 0);
-	assert_int_equal(host_topo_load_xml(&f->topo, UNIT_DATA "seed-i5-4c8t.xml", &err), 0);
+	assert_int_equal(host_config_parse("host.toml", toml, strlen(toml), &f->hc, &err.msg), 0);
+	assert_int_equal(host_topo_load_xml(&f->topo, UNIT_DATA "seed-i5-4c8t.xml", &err.msg), 0);
 	vm_host_prep_init(&f->prep, &f->hc, &f->topo, dry);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 static void setup(struct fixture *f, int dry)
@@ -119,7 +120,7 @@ static void teardown(struct fixture *f)
 static void alive(const char *name)
 {
 	struct vm_state st = { 0 };
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	char *dir = xstrfmt("%s/run/%s", root, name), *path = xstrfmt("%s/state.json", dir);
 	char *run = xstrfmt("%s/run", root);
 
@@ -132,21 +133,22 @@ static void alive(const char *name)
 	free(run);
 	free(dir);
 	free(path);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* A VM config and plan owning 'cpus' with 'mib' of 2M hugepages on node 0. */
 static void vm(struct vm_config *cfg, struct pin_plan *plan, const char *cpus, unsigned mib)
 {
-	struct strbuf err = STRBUF_INIT, text = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	strbuf_addf(&text, "[memory]\nsize = \"%uM\"\nhugepages = \"2M\"\n", mib);
 	vm_config_init(cfg);
-	assert_int_equal(vm_config_parse("vm.toml", text.buf, text.len, cfg, &err), 0);
+	assert_int_equal(vm_config_parse("vm.toml", text.buf, text.len, cfg, &err.msg), 0);
 	memset(plan, 0, sizeof(*plan));
 	plan->memory_node = 0;
-	assert_int_equal(cpuset_parse(&plan->owned, cpus, &err), 0);
-	strbuf_release(&err);
+	assert_int_equal(cpuset_parse(&plan->owned, cpus, &err.msg), 0);
+	err_release(&err);
 	strbuf_release(&text);
 }
 
@@ -171,7 +173,7 @@ static void test_host_prep_two_vms(void **state)
 	struct fixture f;
 	struct vm_config a, b;
 	struct pin_plan pa, pb;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	make_tree();
@@ -181,8 +183,8 @@ static void test_host_prep_two_vms(void **state)
 	alive("a");
 	alive("b");
 	if (host_prep_hold(&f.prep, "a", &a, &pa, &err) < 0)
-		print_error("%s\n", err.buf);
-	assert_string_equal(err.buf, "");
+		print_error("%s\n", err.msg.buf);
+	assert_string_equal(err.msg.buf, "");
 	assert_file("/sys/kernel/mm/transparent_hugepage/enabled", "never");	/* the fake file keeps what was written */
 	assert_file("/proc/sys/vm/stat_interval", "120");
 	assert_file("/proc/sys/kernel/watchdog", "0");
@@ -215,7 +217,7 @@ static void test_host_prep_two_vms(void **state)
 
 	/* the last one restores every original value */
 	assert_int_equal(host_prep_unhold(&f.prep, "b", &err), 0);
-	assert_string_equal(err.buf, "");
+	assert_string_equal(err.msg.buf, "");
 	put("/sys/kernel/mm/transparent_hugepage/enabled", "always [madvise] never\n");	/* the kernel would show it so */
 	assert_original();
 	assert_file("/run/host.json", "");	/* nothing held: no state file */
@@ -223,7 +225,7 @@ static void test_host_prep_two_vms(void **state)
 	vm_config_release(&b);
 	teardown(&f);
 	remove_tree();
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 static void test_host_prep_dry_run(void **state)
@@ -231,7 +233,7 @@ static void test_host_prep_dry_run(void **state)
 	struct fixture f;
 	struct vm_config a;
 	struct pin_plan pa;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	make_tree();
@@ -246,7 +248,7 @@ static void test_host_prep_dry_run(void **state)
 	vm_config_release(&a);
 	teardown(&f);
 	remove_tree();
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 static void test_host_prep_reconcile_and_corrupt(void **state)
@@ -254,7 +256,7 @@ static void test_host_prep_reconcile_and_corrupt(void **state)
 	struct fixture f;
 	struct vm_config a;
 	struct pin_plan pa;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	make_tree();
@@ -278,13 +280,13 @@ static void test_host_prep_reconcile_and_corrupt(void **state)
 	/* a corrupt state file: a clear error, no crash, nothing changed */
 	put("/run/host.json", "{\"knobs\": [");
 	assert_int_equal(host_prep_hold(&f.prep, "a", &a, &pa, &err), -1);
-	assert_non_null(strstr(err.buf, "/run/host.json' is corrupt ("));
-	assert_non_null(strstr(err.buf, "hint: check the host by hand"));
+	assert_non_null(strstr(err.msg.buf, "/run/host.json' is corrupt ("));
+	assert_non_null(strstr(err_text(&err), "hint: check the host by hand"));
 	assert_file("/proc/sys/vm/stat_interval", "1");
 	vm_config_release(&a);
 	teardown(&f);
 	remove_tree();
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* host.json is not trusted: a path mvlaunch never writes, or a file not this user's own, is refused. */
@@ -310,7 +312,7 @@ static void test_host_prep_untrusted(void **state)
 	struct fixture f;
 	struct vm_config a;
 	struct pin_plan pa;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	char *path;
 
 	(void)state;
@@ -319,25 +321,25 @@ static void test_host_prep_untrusted(void **state)
 	vm(&a, &pa, "3", 16);
 	for (size_t i = 0; i < sizeof(crafted) / sizeof(crafted[0]); i++) {
 		put("/run/host.json", crafted[i][0]);
-		strbuf_reset(&err);
+		err_reset(&err);
 		assert_int_equal(host_prep_hold(&f.prep, "a", &a, &pa, &err), -1);
-		if (!strstr(err.buf, "is refused: ") || !strstr(err.buf, crafted[i][1]))
-			fail_msg("case %zu: %s", i, err.buf);
+		if (!strstr(err.msg.buf, "is refused: ") || !strstr(err.msg.buf, crafted[i][1]))
+			fail_msg("case %zu: %s", i, err.msg.buf);
 		assert_original();
 	}
 	/* a file others may write is not the one mvlaunch wrote */
 	put("/run/host.json", "{\"knobs\": {}, \"holders\": {}, \"mounts\": []}");
 	path = xstrfmt("%s/run/host.json", root);
 	chmod(path, 0666);
-	strbuf_reset(&err);
+	err_reset(&err);
 	assert_int_equal(host_prep_hold(&f.prep, "a", &a, &pa, &err), -1);
-	assert_non_null(strstr(err.buf, "is not a private file of this user (mode 0666"));
+	assert_non_null(strstr(err.msg.buf, "is not a private file of this user (mode 0666"));
 	assert_original();
 	free(path);
 	vm_config_release(&a);
 	teardown(&f);
 	remove_tree();
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* Pools are sized absolutely from the persistent size (nr_hugepages minus surplus): nothing drifts. */
@@ -347,7 +349,7 @@ static void test_host_prep_pools(void **state)
 	struct fixture f;
 	struct vm_config a, b;
 	struct pin_plan pa, pb;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	make_tree();
@@ -375,14 +377,14 @@ static void test_host_prep_pools(void **state)
 	vm_config_release(&b);
 	teardown(&f);
 	remove_tree();
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* A holder is written before its changes: a host.json left by a killed 'up' is finished or undone. */
 static void test_host_prep_write_ahead(void **state)
 {
 	struct fixture f;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	make_tree();
@@ -409,7 +411,7 @@ static void test_host_prep_write_ahead(void **state)
 	assert_file("/proc/sys/vm/stat_interval", "120");
 	teardown(&f);
 	remove_tree();
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 static void test_host_prep_concurrent(void **state)
@@ -425,7 +427,7 @@ static void test_host_prep_concurrent(void **state)
 			struct fixture f;
 			struct vm_config a;
 			struct pin_plan pa;
-			struct strbuf err = STRBUF_INIT;
+			struct err err = ERR_INIT;
 			char name[16];
 			int bad = 0;
 
@@ -465,7 +467,7 @@ static void test_host_prep_shortfall(void **state)
 	struct fixture f;
 	struct vm_config a, b;
 	struct pin_plan pa, pb;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	static const char big[] = "[memory]\nsize = \"2G\"\nhugepages = \"1G\"\n";
 	char *pool;
 
@@ -479,12 +481,12 @@ static void test_host_prep_shortfall(void **state)
 	alive("a");
 	assert_int_equal(host_prep_hold(&f.prep, "a", &a, &pa, &err), 0);
 	vm_config_init(&b);
-	assert_int_equal(vm_config_parse("vm.toml", big, strlen(big), &b, &err), 0);
+	assert_int_equal(vm_config_parse("vm.toml", big, strlen(big), &b, &err.msg), 0);
 	memset(&pb, 0, sizeof(pb));
 	pb.memory_node = 0;
 	cpuset_set(&pb.owned, 2);
 	assert_int_equal(host_prep_hold(&f.prep, "b", &b, &pb, &err), -1);
-	assert_non_null(strstr(err.buf, "hugepages-1048576kB/nr_hugepages: asked for 2 more hugepages (2 in all), "
+	assert_non_null(strstr(err.msg.buf, "hugepages-1048576kB/nr_hugepages: asked for 2 more hugepages (2 in all), "
 			       "the kernel gave 0; gave them back"));
 	/* a's hold is intact: its knobs and pages, and b is not a holder */
 	assert_file("/proc/sys/vm/stat_interval", "120");
@@ -506,7 +508,7 @@ static void test_host_prep_shortfall(void **state)
 	vm_config_release(&b);
 	teardown(&f);
 	remove_tree();
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* The changes list holds this line. */
@@ -533,7 +535,7 @@ static void test_host_prep_shield_cgroup1(void **state)
 	struct fixture f;
 	struct vm_config a, b;
 	struct pin_plan pa, pb;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	char *procs = NULL, *line;
 
 	(void)state;
@@ -552,7 +554,7 @@ static void test_host_prep_shield_cgroup1(void **state)
 	vm(&b, &pb, "2", 16);
 	alive("a");	/* its QEMU is this process: never moved into the shield */
 	assert_int_equal(host_prep_hold(&f.prep, "a", &a, &pa, &err), 0);
-	assert_string_equal(err.buf, "");
+	assert_string_equal(err.msg.buf, "");
 	assert_file("/sys/fs/cgroup/cpuset/mvlaunch.host/cpuset.mems", "0");
 	assert_file("/sys/fs/cgroup/cpuset/mvlaunch.host/cpuset.cpus", "0,2-4,6-7");
 	assert_file("/sys/fs/cgroup/cpuset/mvlaunch.host/cgroup.procs", "300");	/* the last one written */
@@ -602,7 +604,7 @@ static void test_host_prep_shield_cgroup1(void **state)
 		host_prep_release(&f.prep);
 		vm_host_prep_init(&f.prep, &f.hc, &f.topo, 0);
 		assert_int_equal(host_prep_unhold(&f.prep, "a", &err), 0);
-		assert_string_equal(err.buf, "");
+		assert_string_equal(err.msg.buf, "");
 		waitpid(child, NULL, 0);
 		free(late);
 	}
@@ -621,7 +623,7 @@ static void test_host_prep_shield_cgroup1(void **state)
 	vm_config_release(&b);
 	teardown(&f);
 	remove_tree();
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /*
@@ -636,7 +638,7 @@ static void test_host_prep_shield_cgroup2(void **state)
 	struct fixture f;
 	struct vm_config a;
 	struct pin_plan pa;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	make_tree();
@@ -661,14 +663,14 @@ static void test_host_prep_shield_cgroup2(void **state)
 
 	setup_with(&f, 0, shield_toml);
 	assert_int_equal(host_prep_hold(&f.prep, "a", &a, &pa, &err), 0);
-	assert_string_equal(err.buf, "");
+	assert_string_equal(err.msg.buf, "");
 	assert_file("/sys/fs/cgroup/cgroup.subtree_control", "+cpuset");
 	assert_file("/sys/fs/cgroup/mvlaunch.host/cpuset.cpus", "0,2-4,6-7");
 	assert_file("/sys/fs/cgroup/web/cpuset.cpus", "0,2-4,6-7");
 	assert_file("/sys/fs/cgroup/web/inner/cpuset.cpus", "1");
 	assert_file("/sys/fs/cgroup/mvlaunch.host/cgroup.procs", "77");
 	assert_int_equal(host_prep_unhold(&f.prep, "a", &err), 0);
-	assert_string_equal(err.buf, "");
+	assert_string_equal(err.msg.buf, "");
 	assert_file("/sys/fs/cgroup/cgroup.subtree_control", "-cpuset");
 	assert_file("/sys/fs/cgroup/web/cpuset.cpus", "");
 	assert_file("/sys/fs/cgroup/cgroup.procs", "77");	/* moved back */
@@ -679,15 +681,15 @@ static void test_host_prep_shield_cgroup2(void **state)
 	put("/sys/fs/cgroup/cgroup.controllers", "cpu io memory pids\n");
 	setup_with(&f, 0, shield_toml);
 	assert_int_equal(host_prep_hold(&f.prep, "a", &a, &pa, &err), -1);
-	assert_non_null(strstr(err.buf, "cannot shield the VM CPUs: the cgroup v2 hierarchy offers no cpuset controller"));
-	assert_non_null(strstr(err.buf, "hint: mount the cpuset controller, or set shield.enable = false"));
+	assert_non_null(strstr(err.msg.buf, "cannot shield the VM CPUs: the cgroup v2 hierarchy offers no cpuset controller"));
+	assert_non_null(strstr(err_text(&err), "hint: mount the cpuset controller, or set shield.enable = false"));
 	assert_file("/proc/sys/vm/stat_interval", "1");
 	assert_file("/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages", "10");
 	assert_file("/run/host.json", "");
 	vm_config_release(&a);
 	teardown(&f);
 	remove_tree();
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 int main(void)

@@ -11,6 +11,7 @@
 
 #include "tests/unit/unit.h"
 #include "launcher/host/host_state.h"
+#include "util/err.h"
 #include "util/wrapper.h"
 
 static char tmp[64];
@@ -156,13 +157,13 @@ static void test_host_state_maps(void **state)
 static void test_host_state_round_trip(void **state)
 {
 	struct host_state st;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	char *text;
 
 	(void)state;
 	put(FULL);
 	assert_int_equal(host_state_load(path, &st, &err), 0);
-	assert_string_equal(err.buf, "");
+	assert_string_equal(err.msg.buf, "");
 	assert_int_equal(st.knobs.nr, 3);
 	assert_string_equal(st.knobs.v[2].key, "/proc/irq/24/smp_affinity_list");
 	assert_int_equal(st.pools.v[0].n, 3);
@@ -197,13 +198,13 @@ static void test_host_state_round_trip(void **state)
 	assert_non_null(strstr(text, "(manual)"));
 	free(text);
 	host_state_release(&st);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 static void test_host_state_empty(void **state)
 {
 	struct host_state st;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct stat a, b;
 	char *text;
 
@@ -231,8 +232,8 @@ static void test_host_state_empty(void **state)
 	assert_int_equal(stat(path, &b), 0);
 	assert_true(a.st_ino == b.st_ino);
 	host_state_release(&st);
-	assert_string_equal(err.buf, "");
-	strbuf_release(&err);
+	assert_string_equal(err.msg.buf, "");
+	err_release(&err);
 }
 
 static void test_host_state_refused(void **state)
@@ -274,17 +275,17 @@ static void test_host_state_refused(void **state)
 		{ "{\"knobs\": {}, \"knobs\": {}, \"holders\": {}, \"mounts\": []}", "is corrupt (duplicate object key" },
 		{ "{\"knobs\": {", "is corrupt (" },
 	};
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct host_state st;
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		put(bad[i][0]);
-		strbuf_reset(&err);
+		err_reset(&err);
 		assert_int_equal(host_state_load(path, &st, &err), -1);
-		if (!strstr(err.buf, bad[i][1]) || strncmp(err.buf, "host state file '", 17) ||
-		    !strstr(err.buf, "\nhint: check the host by hand"))
-			fail_msg("case %zu: %s", i, err.buf);
+		if (!strstr(err.msg.buf, bad[i][1]) || strncmp(err.msg.buf, "host state file '", 17) ||
+		    !strstr(err_text(&err), "\nhint: check the host by hand"))
+			fail_msg("case %zu: %s", i, err.msg.buf);
 		/* nothing half read */
 		assert_int_equal(st.nr_holders + st.knobs.nr + st.pools.nr + st.mounts.nr, 0);
 		assert_null(st.holders);
@@ -293,15 +294,15 @@ static void test_host_state_refused(void **state)
 	/* a file others may write, or a link, is not mvlaunch's */
 	put("{\"knobs\": {}, \"holders\": {}, \"mounts\": []}");
 	chmod(path, 0620);
-	strbuf_reset(&err);
+	err_reset(&err);
 	assert_int_equal(host_state_load(path, &st, &err), -1);
-	assert_non_null(strstr(err.buf, "is not a private file of this user (mode 0620"));
+	assert_non_null(strstr(err.msg.buf, "is not a private file of this user (mode 0620"));
 	unlink(path);
 	assert_int_equal(symlink("/etc/hostname", path), 0);
-	strbuf_reset(&err);
+	err_reset(&err);
 	assert_int_equal(host_state_load(path, &st, &err), -1);
-	assert_non_null(strstr(err.buf, "is not a private file of this user"));
-	strbuf_release(&err);
+	assert_non_null(strstr(err.msg.buf, "is not a private file of this user"));
+	err_release(&err);
 }
 
 int main(void)

@@ -13,7 +13,8 @@ static void test_launcher_state_roundtrip(void **state)
 {
 	char path[] = "/tmp/mvl-state-XXXXXX";
 	struct vm_state st = { 0 }, back;
-	struct strbuf err = STRBUF_INIT, text = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct vm_thread t[3] = { { .tid = 11, .role = ROLE_VCPU, .index = 0, .comm = "CPU 0/KVM" },
 				  { .tid = 12, .role = ROLE_IOTHREAD, .index = -1, .iothread = (char *)"io0", .comm = "IO io0" },
 				  { .tid = 13, .role = ROLE_EMULATOR, .index = -1, .comm = "qemu-system-x86", .floating = 1 } };
@@ -25,11 +26,11 @@ static void test_launcher_state_roundtrip(void **state)
 	(void)state;
 	assert_true(fd >= 0);
 	close(fd);
-	cpuset_parse(&t[0].planned, "3", &err);
-	cpuset_parse(&t[1].planned, "0,4", &err);
-	cpuset_parse(&t[2].planned, "0-2,4-7", &err);
-	cpuset_parse(&st.emulator, "0-2,4-7", &err);
-	cpuset_parse(&st.owned, "3", &err);
+	cpuset_parse(&t[0].planned, "3", &err.msg);
+	cpuset_parse(&t[1].planned, "0,4", &err.msg);
+	cpuset_parse(&t[2].planned, "0-2,4-7", &err.msg);
+	cpuset_parse(&st.emulator, "0-2,4-7", &err.msg);
+	cpuset_parse(&st.owned, "3", &err.msg);
 	st.name = (char *)"vm";
 	st.pid = 10;
 	st.start_time = 12345;
@@ -86,7 +87,7 @@ static void test_launcher_state_roundtrip(void **state)
 	assert_null(back.threads.t[0].iothread);
 	vm_state_release(&back);
 	unlink(path);
-	strbuf_release(&err);
+	err_release(&err);
 	strbuf_release(&text);
 }
 
@@ -94,23 +95,24 @@ static void expect_bad_state(const char *text, const char *msg)
 {
 	char path[] = "/tmp/mvl-state-XXXXXX";
 	struct vm_state st;
-	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT;
+	struct strbuf want = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	int fd = mkstemp(path);
 
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
 	assert_int_equal(vm_state_read(path, &st, &err), -1);
 	strbuf_addf(&want, "state file '%s': %s", path, msg);
-	assert_string_equal(err.buf, want.buf);
+	assert_string_equal(err.msg.buf, want.buf);
 	unlink(path);
-	strbuf_release(&err);
+	err_release(&err);
 	strbuf_release(&want);
 }
 
 static void test_launcher_state_corrupt(void **state)
 {
 	struct vm_state st;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	expect_bad_state("{\"name\": \"x\", \"pid\": ", "corrupt (unexpected token near end of file at line 1)");
@@ -120,8 +122,8 @@ static void test_launcher_state_corrupt(void **state)
 	expect_bad_state("{\"name\": \"x\", \"pid\": 1, \"start_time\": 2, \"emulator_cpus\": [0], \"threads\": [{\"tid\": 3, \"role\": \"vcpu\", \"cpus\": [-1]}]}",
 			 "corrupt (a thread's cpus is not a list of CPU numbers)");
 	assert_int_equal(vm_state_read("/nonexistent/state.json", &st, &err), -1);
-	assert_string_equal(err.buf, "state file '/nonexistent/state.json': missing");
-	strbuf_release(&err);
+	assert_string_equal(err.msg.buf, "state file '/nonexistent/state.json': missing");
+	err_release(&err);
 }
 
 int main(void)

@@ -19,6 +19,7 @@
 
 #include "tests/unit/unit.h"
 #include "launcher/vm/pin_apply.h"
+#include "util/err.h"
 #include "util/proc.h"
 #include "util/wrapper.h"
 
@@ -101,10 +102,10 @@ static int teardown(void **state)
 static struct cpuset cpus(const char *list)
 {
 	struct cpuset s;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
-	assert_int_equal(cpuset_parse(&s, list, &err), 0);
-	strbuf_release(&err);
+	assert_int_equal(cpuset_parse(&s, list, &err.msg), 0);
+	err_release(&err);
 	return s;
 }
 
@@ -278,7 +279,7 @@ static void test_pin_apply_self(void **state)
 	struct qmp_vcpu qv[2];
 	struct qmp_iothread qi[1];
 	struct vm_threads out = { 0 };
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	start_workers();
@@ -287,7 +288,7 @@ static void test_pin_apply_self(void **state)
 	qv[1] = (struct qmp_vcpu){ .index = 0, .tid = workers[0].tid };
 	qi[0] = (struct qmp_iothread){ .id = (char *)"io0", .tid = workers[2].tid };
 	assert_int_equal(pin_apply(getpid(), qv, 2, qi, 1, &plan, &out, &err), 0);
-	assert_string_equal(err.buf, "");
+	assert_string_equal(err.msg.buf, "");
 	assert_int_equal(out.nr, 4);
 
 	assert_int_equal(out.t[0].tid, workers[1].tid);
@@ -330,7 +331,7 @@ static void test_pin_apply_self(void **state)
 	/* not realtime: the vCPUs keep the normal policy */
 	assert_int_equal(sched_getscheduler(workers[0].tid), SCHED_OTHER);
 	vm_threads_release(&out);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* realtime: the vCPU threads (only they) get SCHED_FIFO priority 1. */
@@ -341,14 +342,14 @@ static void test_pin_apply_realtime(void **state)
 				 .realtime = 1, .vcpus_float = 1 };
 	struct qmp_vcpu qv[1] = { { .index = 0, .tid = 0 } };
 	struct vm_threads out = { 0 };
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct sched_param sp;
 
 	(void)state;
 	start_workers();
 	qv[0].tid = workers[0].tid;
 	assert_int_equal(pin_apply(getpid(), qv, 1, NULL, 0, &plan, &out, &err), 0);
-	assert_string_equal(err.buf, "");
+	assert_string_equal(err.msg.buf, "");
 	assert_int_equal(out.nr, 1 + NR_WORKERS);	/* the other workers are "emulator" threads */
 	assert_int_equal(out.t[0].floating, 1);
 	assert_int_equal(sched_getscheduler(workers[0].tid), SCHED_FIFO);
@@ -361,7 +362,7 @@ static void test_pin_apply_realtime(void **state)
 		assert_cpus(&out.t[i].actual, "0-1");
 	}
 	vm_threads_release(&out);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* pin_apply() into a fresh out; expect -1 and exactly 'want'. */
@@ -369,12 +370,12 @@ static void expect_apply_error(pid_t pid, const struct qmp_vcpu *qv, size_t nr_q
 			       size_t nr_qi, const struct pin_plan *plan, const char *want)
 {
 	struct vm_threads out = { 0 };
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	assert_int_equal(pin_apply(pid, qv, nr_qv, qi, nr_qi, plan, &out, &err), -1);
-	assert_string_equal(err.buf, want);
+	assert_string_equal(err.msg.buf, want);
 	vm_threads_release(&out);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* Each refusal with its exact text; a failed pin changes nothing it did not reach. */

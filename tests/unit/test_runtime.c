@@ -22,6 +22,7 @@
 
 #include "tests/unit/unit.h"
 #include "launcher/vm/runtime.h"
+#include "util/err.h"
 #include "util/wrapper.h"
 
 #define NOBODY 65534
@@ -112,7 +113,7 @@ static char *listing(const char *rel)
  * Run fn in a forked child; its message comes back in out, its return value
  * (0, -1, 1) as ours. The child never touches cmocka.
  */
-static int in_child(int (*fn)(struct strbuf *err, void *data), void *data, struct strbuf *out)
+static int in_child(int (*fn)(struct err *err, void *data), void *data, struct strbuf *out)
 {
 	int fds[2], status;
 	char buf[1024];
@@ -122,12 +123,12 @@ static int in_child(int (*fn)(struct strbuf *err, void *data), void *data, struc
 	child = fork();
 	assert_true(child >= 0);
 	if (child == 0) {
-		struct strbuf err = STRBUF_INIT;
+		struct err err = ERR_INIT;
 		int r;
 
 		close(fds[0]);
 		r = fn(&err, data);
-		if (write(fds[1], err.buf, err.len) != (ssize_t)err.len)
+		if (write(fds[1], err.msg.buf, err.msg.len) != (ssize_t)err.msg.len)
 			_exit(100);
 		_exit(r & 0xff);
 	}
@@ -143,7 +144,7 @@ static int in_child(int (*fn)(struct strbuf *err, void *data), void *data, struc
 }
 
 /* Lock VM 'data' without waiting; keeps the lock until the child exits. */
-static int lock_nowait(struct strbuf *err, void *data)
+static int lock_nowait(struct err *err, void *data)
 {
 	struct vm_runtime rt = VM_RUNTIME_INIT;
 
@@ -154,14 +155,14 @@ static int lock_nowait(struct strbuf *err, void *data)
 static void test_runtime_lock_creates(void **state)
 {
 	struct vm_runtime rt = VM_RUNTIME_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct stat st;
 	char *want, *p;
 
 	(void)state;
 	assert_int_equal(runtime_exists("vm1"), 0);
 	assert_int_equal(runtime_lock(&rt, "vm1", 0, &err), 0);
-	assert_string_equal(err.buf, "");
+	assert_string_equal(err.msg.buf, "");
 	assert_string_equal(rt.name, "vm1");
 	want = at("run/vm1");
 	assert_string_equal(rt.dir, want);
@@ -203,17 +204,17 @@ static void test_runtime_lock_creates(void **state)
 	assert_int_equal(rt.lock_fd, -1);
 	assert_int_equal(runtime_exists("vm1"), 1);
 	/* released: anyone may lock it now */
-	assert_int_equal(in_child(lock_nowait, (void *)"vm1", &err), 0);
-	assert_string_equal(err.buf, "");
+	assert_int_equal(in_child(lock_nowait, (void *)"vm1", &err.msg), 0);
+	assert_string_equal(err.msg.buf, "");
 	runtime_release(&rt);	/* twice is harmless */
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* With a status group, the directories are 0750 and that group's. */
 static void test_runtime_lock_group(void **state)
 {
 	struct vm_runtime rt = VM_RUNTIME_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct group *g = getgrnam("daemon");
 	struct stat st;
 	char *p;
@@ -231,26 +232,26 @@ static void test_runtime_lock_group(void **state)
 		free(p);
 	}
 	runtime_release(&rt);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* Another process holds the lock: "busy" without waiting, the lock once it is let go with. */
 static void test_runtime_lock_busy(void **state)
 {
 	struct vm_runtime rt = VM_RUNTIME_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	int fds[2], status, root_fd;
 	struct pollfd pfd;
 	char c = 0;
 
 	(void)state;
 	assert_int_equal(runtime_lock(&rt, "vm1", 0, &err), 0);
-	assert_int_equal(in_child(lock_nowait, (void *)"vm1", &err), -1);
-	assert_string_equal(err.buf, "VM 'vm1' is busy: another mvlaunch command is starting or stopping it");
-	strbuf_reset(&err);
+	assert_int_equal(in_child(lock_nowait, (void *)"vm1", &err.msg), -1);
+	assert_string_equal(err.msg.buf, "VM 'vm1' is busy: another mvlaunch command is starting or stopping it");
+	err_reset(&err);
 	/* other VMs never wait for each other */
-	assert_int_equal(in_child(lock_nowait, (void *)"vm2", &err), 0);
-	assert_string_equal(err.buf, "");
+	assert_int_equal(in_child(lock_nowait, (void *)"vm2", &err.msg), 0);
+	assert_string_equal(err.msg.buf, "");
 
 	/* waiting: the child gets it only after we let it go */
 	assert_int_equal(pipe(fds), 0);
@@ -258,7 +259,7 @@ static void test_runtime_lock_busy(void **state)
 	assert_true(child >= 0);
 	if (child == 0) {
 		struct vm_runtime crt = VM_RUNTIME_INIT;
-		struct strbuf cerr = STRBUF_INIT;
+		struct err cerr = ERR_INIT;
 
 		close(fds[0]);
 		close(rt.lock_fd);	/* our copy of the parent's lock would hold it for good */
@@ -282,8 +283,8 @@ static void test_runtime_lock_busy(void **state)
 	/* the root lock is another lock: a VM's lock is free beside it */
 	root_fd = runtime_lock_root(&err);
 	assert_true(root_fd >= 0);
-	assert_string_equal(err.buf, "");
-	assert_int_equal(in_child(lock_nowait, (void *)"vm1", &err), 0);
+	assert_string_equal(err.msg.buf, "");
+	assert_int_equal(in_child(lock_nowait, (void *)"vm1", &err.msg), 0);
 	{
 		char *p = at("run");
 		int fd = open(p, O_RDONLY | O_DIRECTORY);
@@ -296,7 +297,7 @@ static void test_runtime_lock_busy(void **state)
 		close(fd);
 		free(p);
 	}
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* Only the runtime files go; the directory, the lock and other files stay. */
@@ -306,7 +307,7 @@ static void test_runtime_clean_files(void **state)
 		"qmp.sock", "serial.sock", "qemu.pid", "qemu.id", "qemu.id.tmp", "state.json", "state.json.tmp",
 	};
 	struct vm_runtime rt = VM_RUNTIME_INIT, none = VM_RUNTIME_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	assert_int_equal(runtime_lock(&rt, "vm1", 0, &err), 0);
@@ -356,13 +357,13 @@ static void test_runtime_clean_files(void **state)
 	runtime_clean_files(&none);
 	runtime_clean(&none);
 	runtime_release(&rt);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* Seven boots: the last five of each log kept as LOG, LOG.1 .. LOG.4. */
 static void test_runtime_logs_rotate(void **state)
 {
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct stat st;
 	char *p, *want;
 
@@ -373,7 +374,7 @@ static void test_runtime_logs_rotate(void **state)
 		char text[32];
 
 		assert_int_equal(runtime_logs_rotate("vm1", &err), 0);
-		assert_string_equal(err.buf, "");
+		assert_string_equal(err.msg.buf, "");
 		snprintf(text, sizeof(text), "qemu %d", boot);
 		touch("log/deep/er/vm1/qemu.log", text);
 		snprintf(text, sizeof(text), "serial %d", boot);
@@ -409,13 +410,14 @@ static void test_runtime_logs_rotate(void **state)
 	assert_string_equal(p, want);
 	free(p);
 	free(want);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* A log directory that cannot be made, or is a link, is refused with the reason. */
 static void test_runtime_logs_rotate_errors(void **state)
 {
-	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT;
+	struct strbuf want = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	char *p, *q;
 
 	(void)state;
@@ -423,10 +425,10 @@ static void test_runtime_logs_rotate_errors(void **state)
 	setenv("MVLAUNCH_LOGDIR", (p = at("afile/logs")), 1);
 	assert_int_equal(runtime_logs_rotate("vm1", &err), -1);
 	strbuf_addf(&want, "cannot create log directory '%s': Not a directory", p);
-	assert_string_equal(err.buf, want.buf);
+	assert_string_equal(err.msg.buf, want.buf);
 	free(p);
 
-	strbuf_reset(&err);
+	err_reset(&err);
 	strbuf_reset(&want);
 	setenv("MVLAUNCH_LOGDIR", (p = at("log")), 1);
 	free(p);
@@ -436,11 +438,11 @@ static void test_runtime_logs_rotate_errors(void **state)
 	assert_int_equal(symlink(p, (q = at("log/vm1"))), 0);
 	assert_int_equal(runtime_logs_rotate("vm1", &err), -1);
 	strbuf_addf(&want, "log directory '%s' is a symbolic link: not used\nhint: remove '%s' (mvlaunch makes its own)", q, q);
-	assert_string_equal(err.buf, want.buf);
+	assert_string_equal(err_text(&err), want.buf);
 	assert_listing("elsewhere", "");
 	free(p);
 	free(q);
-	strbuf_release(&err);
+	err_release(&err);
 	strbuf_release(&want);
 }
 
@@ -534,11 +536,11 @@ static void test_runtime_for_each(void **state)
 }
 
 /* As uid 65534: the access check on the runtime root. */
-static int root_access_as_nobody(struct strbuf *err, void *data)
+static int root_access_as_nobody(struct err *err, void *data)
 {
 	(void)data;
 	if (setgid(NOBODY) < 0 || setuid(NOBODY) < 0) {
-		strbuf_addf(err, "setuid: %s", strerror(errno));
+		strbuf_addf(&err->msg, "setuid: %s", strerror(errno));
 		return 1;
 	}
 	return runtime_root_access(err);
@@ -547,49 +549,50 @@ static int root_access_as_nobody(struct strbuf *err, void *data)
 /* Who may read the runtime root, and the message with the fix for who may not. */
 static void test_runtime_root_access(void **state)
 {
-	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT;
+	struct strbuf want = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	char *run = at("run"), *p;
 
 	(void)state;
 	/* no root yet: fine, no VMs */
 	assert_int_equal(runtime_root_access(&err), 0);
-	assert_string_equal(err.buf, "");
+	assert_string_equal(err.msg.buf, "");
 	assert_int_equal(mkdir(run, 0700), 0);
 	assert_int_equal(runtime_root_access(&err), 0);
-	assert_string_equal(err.buf, "");
+	assert_string_equal(err.msg.buf, "");
 
 	/* another user, a 0700 root: permission denied, and how to get access */
 	assert_int_equal(chmod(tmp, 0755), 0);
 	strbuf_addf(&want, "permission denied reading '%s': run as root, or add yourself to group mvlaunch-test to see "
 		    "VMs' status ('make install' creates the group; log in again after joining it)", run);
 	setenv("MVLAUNCH_GROUP", "mvlaunch-test", 1);
-	assert_int_equal(in_child(root_access_as_nobody, NULL, &err), -1);
-	assert_string_equal(err.buf, want.buf);
+	assert_int_equal(in_child(root_access_as_nobody, NULL, &err.msg), -1);
+	assert_string_equal(err.msg.buf, want.buf);
 	/* the group's name defaults to mvlaunch */
 	unsetenv("MVLAUNCH_GROUP");
-	strbuf_reset(&err);
+	err_reset(&err);
 	strbuf_reset(&want);
-	assert_int_equal(in_child(root_access_as_nobody, NULL, &err), -1);
+	assert_int_equal(in_child(root_access_as_nobody, NULL, &err.msg), -1);
 	strbuf_addf(&want, "permission denied reading '%s': run as root, or add yourself to group mvlaunch to see "
 		    "VMs' status ('make install' creates the group; log in again after joining it)", run);
-	assert_string_equal(err.buf, want.buf);
+	assert_string_equal(err.msg.buf, want.buf);
 	/* readable by others: fine */
 	assert_int_equal(chmod(run, 0755), 0);
-	strbuf_reset(&err);
-	assert_int_equal(in_child(root_access_as_nobody, NULL, &err), 0);
-	assert_string_equal(err.buf, "");
+	err_reset(&err);
+	assert_int_equal(in_child(root_access_as_nobody, NULL, &err.msg), 0);
+	assert_string_equal(err.msg.buf, "");
 
 	/* a root that cannot be a directory: the errno text */
 	touch("afile", "");
 	setenv("MVLAUNCH_RUNDIR", (p = at("afile/run")), 1);
-	strbuf_reset(&err);
+	err_reset(&err);
 	strbuf_reset(&want);
 	assert_int_equal(runtime_root_access(&err), -1);
 	strbuf_addf(&want, "cannot read the runtime directory '%s': Not a directory", p);
-	assert_string_equal(err.buf, want.buf);
+	assert_string_equal(err.msg.buf, want.buf);
 	free(p);
 	free(run);
-	strbuf_release(&err);
+	err_release(&err);
 	strbuf_release(&want);
 }
 
@@ -597,41 +600,42 @@ static void test_runtime_root_access(void **state)
 static void test_runtime_owner_check(void **state)
 {
 	struct vm_runtime rt = VM_RUNTIME_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	char *p;
 
 	(void)state;
 	assert_int_equal(runtime_owner_check("vm1", &err), 0);	/* none: nobody's */
-	assert_string_equal(err.buf, "");
+	assert_string_equal(err.msg.buf, "");
 	assert_int_equal(runtime_lock(&rt, "vm1", 0, &err), 0);
 	runtime_release(&rt);
 	assert_int_equal(runtime_owner_check("vm1", &err), 0);
-	assert_string_equal(err.buf, "");
+	assert_string_equal(err.msg.buf, "");
 	p = at("run/vm1");
 	assert_int_equal(chown(p, NOBODY, NOBODY), 0);
 	free(p);
 	assert_int_equal(runtime_owner_check("vm1", &err), -1);
-	assert_string_equal(err.buf, "'vm1' was started by uid 65534: stopping or changing it needs that user (run as root)");
-	strbuf_release(&err);
+	assert_string_equal(err.msg.buf, "'vm1' was started by uid 65534: stopping or changing it needs that user (run as root)");
+	err_release(&err);
 }
 
 /* runtime_lock() on a directory it must not trust: -1 and the exact reason, nothing locked. */
 static void expect_untrusted(const char *name, const char *want)
 {
 	struct vm_runtime rt = VM_RUNTIME_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	assert_int_equal(runtime_lock(&rt, name, 0, &err), -1);
-	assert_string_equal(err.buf, want);
+	assert_string_equal(err_text(&err), want);
 	assert_int_equal(rt.lock_fd, -1);
 	runtime_release(&rt);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* A symlinked, foreign-owned, group-writable or non-directory runtime directory (or root) is refused. */
 static void test_runtime_untrusted(void **state)
 {
-	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT;
+	struct strbuf want = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	char *run = at("run"), *p, *q;
 
 	(void)state;
@@ -685,12 +689,12 @@ static void test_runtime_untrusted(void **state)
 		    "hint: remove '%s' (mvlaunch makes its own)", q, q);
 	expect_untrusted("vm1", want.buf);
 	assert_int_equal(runtime_lock_root(&err), -1);
-	assert_string_equal(err.buf, want.buf);
+	assert_string_equal(err_text(&err), want.buf);
 	assert_listing("elsewhere", "");
 	free(q);
 	free(p);
 	free(run);
-	strbuf_release(&err);
+	err_release(&err);
 	strbuf_release(&want);
 }
 

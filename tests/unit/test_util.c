@@ -5,6 +5,7 @@
 #include <fcntl.h>
 
 #include "tests/unit/unit.h"
+#include "util/err.h"
 #include "util/cpuset.h"
 #include "util/quote.h"
 #include "util/size.h"
@@ -17,23 +18,24 @@
 static void test_util_cpuset_roundtrip(void **state)
 {
 	struct cpuset s;
-	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
-	assert_int_equal(cpuset_parse(&s, "1-3,5-7,10,4095", &err), 0);
+	assert_int_equal(cpuset_parse(&s, "1-3,5-7,10,4095", &err.msg), 0);
 	assert_int_equal(cpuset_count(&s), 8);
 	assert_true(cpuset_has(&s, 4095));
 	assert_false(cpuset_has(&s, 4));
 	cpuset_format(&s, &out);
 	assert_string_equal(out.buf, "1-3,5-7,10,4095");
 	strbuf_reset(&out);
-	assert_int_equal(cpuset_parse(&s, "3,1,2,2", &err), 0);
+	assert_int_equal(cpuset_parse(&s, "3,1,2,2", &err.msg), 0);
 	cpuset_format(&s, &out);
 	assert_string_equal(out.buf, "1-3");
 	assert_int_equal(cpuset_next(&s, 0), 1);
 	assert_int_equal(cpuset_next(&s, 4), -1);
 	strbuf_release(&out);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 static void test_util_cpuset_errors(void **state)
@@ -51,11 +53,11 @@ static void test_util_cpuset_errors(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct strbuf err = STRBUF_INIT;
+		struct err err = ERR_INIT;
 
-		assert_int_equal(cpuset_parse(&s, cases[i].in, &err), -1);
-		assert_string_equal(err.buf, cases[i].msg);
-		strbuf_release(&err);
+		assert_int_equal(cpuset_parse(&s, cases[i].in, &err.msg), -1);
+		assert_string_equal(err.msg.buf, cases[i].msg);
+		err_release(&err);
 	}
 }
 
@@ -70,12 +72,12 @@ static void test_util_size_units(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct strbuf err = STRBUF_INIT;
+		struct err err = ERR_INIT;
 		uint64_t v = 0;
 
-		assert_int_equal(size_parse(cases[i].in, &v, &err), 0);
+		assert_int_equal(size_parse(cases[i].in, &v, &err.msg), 0);
 		assert_true(v == cases[i].bytes);
-		strbuf_release(&err);
+		err_release(&err);
 	}
 }
 
@@ -91,12 +93,12 @@ static void test_util_size_errors(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct strbuf err = STRBUF_INIT;
+		struct err err = ERR_INIT;
 		uint64_t v;
 
-		assert_int_equal(size_parse(cases[i].in, &v, &err), -1);
-		assert_string_equal(err.buf, cases[i].msg);
-		strbuf_release(&err);
+		assert_int_equal(size_parse(cases[i].in, &v, &err.msg), -1);
+		assert_string_equal(err.msg.buf, cases[i].msg);
+		err_release(&err);
 	}
 }
 
@@ -210,7 +212,7 @@ static void test_util_suggest(void **state)
 static void test_util_trust(void **state)
 {
 	char dir[] = "/tmp/mvl-trust-XXXXXX";
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	char *p, *q;
 
 	(void)state;
@@ -220,40 +222,40 @@ static void test_util_trust(void **state)
 	assert_int_equal(trust_dir(p, "runtime directory", 0700, (gid_t)-1, &err), 0);	/* there, ours */
 	chmod(p, 0777);
 	assert_int_equal(trust_dir(p, "runtime directory", 0700, (gid_t)-1, &err), -1);
-	assert_non_null(strstr(err.buf, "may be written by group or others (mode 0777): not used\nhint: chmod go-w"));
+	assert_non_null(strstr(err_text(&err), "may be written by group or others (mode 0777): not used\nhint: chmod go-w"));
 	rmdir(p);
 	q = xstrfmt("%s/elsewhere", dir);
 	mkdir(q, 0700);
 	assert_int_equal(symlink(q, p), 0);
-	strbuf_reset(&err);
+	err_reset(&err);
 	assert_int_equal(trust_dir(p, "runtime directory", 0700, (gid_t)-1, &err), -1);
-	assert_non_null(strstr(err.buf, "is a symbolic link: not used"));
+	assert_non_null(strstr(err.msg.buf, "is a symbolic link: not used"));
 	unlink(p);
 	if (geteuid() == 0) {
 		/* another user's directory, and files that say what root runs */
 		assert_int_equal(chown(q, 65534, 65534), 0);
-		strbuf_reset(&err);
+		err_reset(&err);
 		assert_int_equal(trust_dir(q, "log directory", 0700, (gid_t)-1, &err), -1);
-		assert_non_null(strstr(err.buf, "belongs to uid 65534, not to this user (uid 0): not used"));
+		assert_non_null(strstr(err.msg.buf, "belongs to uid 65534, not to this user (uid 0): not used"));
 		free(p);
 		p = xstrfmt("%s/vm.toml", dir);
 		tree_put("", p, "[cpu]\n");
 		assert_int_equal(trust_file(p, "config", &err), 0);
 		chmod(p, 0666);
-		strbuf_reset(&err);
+		err_reset(&err);
 		assert_int_equal(trust_file(p, "config", &err), -1);
-		assert_non_null(strstr(err.buf, "may be changed by group or others (mode 0666), and mvlaunch runs what it "
+		assert_non_null(strstr(err_text(&err), "may be changed by group or others (mode 0666), and mvlaunch runs what it "
 					"says as root: not used\nhint: chmod go-w"));
 		chmod(p, 0644);
 		assert_int_equal(chown(p, 65534, 65534), 0);
-		strbuf_reset(&err);
+		err_reset(&err);
 		assert_int_equal(trust_file(p, "config", &err), -1);
-		assert_non_null(strstr(err.buf, "belongs to uid 65534, who could change what mvlaunch runs as root"));
+		assert_non_null(strstr(err.msg.buf, "belongs to uid 65534, who could change what mvlaunch runs as root"));
 		assert_int_equal(chown(p, 0, 0), 0);
 		chmod(dir, 0777);	/* a directory anyone may write: the file could be swapped */
-		strbuf_reset(&err);
+		err_reset(&err);
 		assert_int_equal(trust_file(p, "config", &err), -1);
-		assert_non_null(strstr(err.buf, "the directory of '"));
+		assert_non_null(strstr(err.msg.buf, "the directory of '"));
 		chmod(dir, 0700);
 		unlink(p);
 	}
@@ -265,7 +267,7 @@ static void test_util_trust(void **state)
 	rmdir(dir);
 	free(p);
 	free(q);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* strbuf_read: everything until end of file in large reads, appended; a cap; errors with errno. */
@@ -331,6 +333,51 @@ static void test_util_write_in_full(void **state)
 	}
 }
 
+/* struct err: the hint a field of its own, merged in order; err_print() writes the message lines, then the hints. */
+static void test_util_err(void **state)
+{
+	struct err e = ERR_INIT, inner = ERR_INIT;
+	char path[] = "/tmp/mvl-err-XXXXXX";
+	int fd = mkstemp(path), saved = dup(2);
+	char out[512];
+	ssize_t n;
+
+	(void)state;
+	strbuf_addstr(&e.msg, "cannot start VM 'a'");
+	err_hintf(&e, "see '%s'", "mvlaunch status a");
+	strbuf_addstr(&inner.msg, "runtime directory '/run/x' is a symbolic link: not used");
+	err_hintf(&inner, "remove '%s'", "/run/x");
+	err_hintf(&inner, "or run as root");
+	err_add(&e, &inner);
+	assert_string_equal(e.msg.buf, "cannot start VM 'a'\nruntime directory '/run/x' is a symbolic link: not used");
+	assert_string_equal(e.hint.buf, "see 'mvlaunch status a'\nremove '/run/x'\nor run as root");
+	assert_string_equal(err_text(&e), "cannot start VM 'a'\nruntime directory '/run/x' is a symbolic link: not used\n"
+			    "hint: see 'mvlaunch status a'\nhint: remove '/run/x'\nhint: or run as root");
+
+	/* printed: each message line an error, each hint line a hint */
+	assert_true(fd >= 0);
+	dup2(fd, 2);
+	assert_int_equal(err_print(&inner), -1);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	lseek(fd, 0, SEEK_SET);
+	n = read(fd, out, sizeof(out) - 1);
+	assert_true(n > 0);
+	out[n] = '\0';
+	assert_string_equal(out, "mvlaunch: error: runtime directory '/run/x' is a symbolic link: not used\n"
+			    "hint: remove '/run/x'\nhint: or run as root\n");
+	close(fd);
+	unlink(path);
+
+	err_reset(&e);
+	assert_int_equal(e.msg.len + e.hint.len, 0);
+	err_add(&e, &inner);	/* into an empty one: no leading newline */
+	assert_string_equal(e.hint.buf, "remove '/run/x'\nor run as root");
+	err_release(&e);
+	err_release(&inner);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +394,7 @@ int main(void)
 		cmocka_unit_test(test_util_trust),
 		cmocka_unit_test(test_util_strbuf_read),
 		cmocka_unit_test(test_util_write_in_full),
+		cmocka_unit_test(test_util_err),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 
 #include "tests/unit/unit.h"
 #include "launcher/vm/vm_console.h"
+#include "util/err.h"
 #include "util/wrapper.h"
 
 static char tmp[64];
@@ -34,35 +35,38 @@ static int teardown(void **state)
 
 static void test_vm_console_connect_none(void **state)
 {
-	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT;
+	struct strbuf want = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	assert_int_equal(vm_console_connect("vm1", &err), -1);
 	strbuf_addf(&want, "cannot connect to the serial console '%s/run/vm1/serial.sock': No such file or directory\n"
 		    "hint: is 'vm1' running? see 'mvlaunch status vm1'", tmp);
-	assert_string_equal(err.buf, want.buf);
-	strbuf_release(&err);
+	assert_string_equal(err_text(&err), want.buf);
+	assert_string_equal(err.hint.buf, "is 'vm1' running? see 'mvlaunch status vm1'");
+	err_release(&err);
 	strbuf_release(&want);
 }
 
 static void test_vm_console_connect_long(void **state)
 {
-	struct strbuf err = STRBUF_INIT, name = STRBUF_INIT;
+	struct strbuf name = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	for (int i = 0; i < 100; i++)
 		strbuf_addch(&name, 'v');
 	assert_int_equal(vm_console_connect(name.buf, &err), -1);
-	assert_non_null(strstr(err.buf, "is too long"));
-	assert_true(!strncmp(err.buf, "serial socket path '", 20));
-	strbuf_release(&err);
+	assert_non_null(strstr(err.msg.buf, "is too long"));
+	assert_true(!strncmp(err.msg.buf, "serial socket path '", 20));
+	err_release(&err);
 	strbuf_release(&name);
 }
 
 static void test_vm_console_connect_ok(void **state)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	char *dir = xstrfmt("%s/run/vm1", tmp), *path = xstrfmt("%s/serial.sock", dir);
 	int lfd, fd, afd;
 
@@ -74,7 +78,7 @@ static void test_vm_console_connect_ok(void **state)
 	assert_int_equal(listen(lfd, 1), 0);
 	fd = vm_console_connect("vm1", &err);
 	assert_true(fd >= 0);
-	assert_string_equal(err.buf, "");
+	assert_string_equal(err.msg.buf, "");
 	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	afd = accept(lfd, NULL, NULL);
 	assert_true(afd >= 0);
@@ -90,7 +94,7 @@ static void test_vm_console_connect_ok(void **state)
 	close(lfd);
 	free(dir);
 	free(path);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* Everything readable on fd within 200 ms, as a string. */

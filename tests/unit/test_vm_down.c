@@ -45,13 +45,13 @@ static void test_vm_down_hears_acpi(void **state)
 /* A locked handle on vm1 holding 'child' (moved in: h owns it now). */
 static void hold(struct vm_handle *h)
 {
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	assert_int_equal(runtime_lock(&h->rt, "vm1", 0, &err), 0);
 	unit_vm_state(tmp, child.pid, child.start_time);
 	h->proc = child;
 	child = (struct qemu_proc)QEMU_PROC_INIT;
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 static void test_vm_down_unreachable(void **state)
@@ -100,7 +100,7 @@ static void test_vm_down_kill_after(void **state)
 static void test_vm_down_attach(void **state)
 {
 	struct vm_handle h = VM_HANDLE_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	int was_gone = -1;
 
 	(void)state;
@@ -123,15 +123,15 @@ static void test_vm_down_attach(void **state)
 	assert_int_equal(h.proc.pid, child.pid);
 	assert_int_equal(h.state.pid, child.pid);
 	assert_true(h.rt.lock_fd >= 0);
-	assert_string_equal(err.buf, "");
+	assert_string_equal(err.msg.buf, "");
 	vm_handle_release(&h);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 static void test_vm_down_reclaim(void **state)
 {
 	struct vm_handle h = VM_HANDLE_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	unit_vm_spawn(&child, tmp, (const char *[]){ "/bin/sleep", "30", NULL });
@@ -149,7 +149,7 @@ static void test_vm_down_reclaim(void **state)
 	assert_true(unit_vm_has(tmp, "state.json"));
 	qemu_proc_kill(&h.proc, 100);
 	vm_handle_release(&h);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 int main(void)

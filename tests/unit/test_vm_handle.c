@@ -132,7 +132,7 @@ static void test_vm_handle_find_pidfile(void **state)
 static void test_vm_handle_reconnect_release(void **state)
 {
 	struct vm_handle h = VM_HANDLE_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	assert_int_equal(runtime_lock(&h.rt, "vm1", 0, &err), 0);
@@ -146,7 +146,7 @@ static void test_vm_handle_reconnect_release(void **state)
 	/* released means unlocked: another command may lock it at once */
 	assert_int_equal(runtime_lock(&h.rt, "vm1", 0, &err), 0);
 	vm_handle_release(&h);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 int main(void)

@@ -36,7 +36,7 @@ static int teardown(void **state)
 static void test_vm_host_alive(void **state)
 {
 	struct vm_runtime rt = VM_RUNTIME_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	assert_false(vm_host_alive("vm1"));
@@ -55,21 +55,21 @@ static void test_vm_host_alive(void **state)
 	/* the same pid, another start time: a recycled pid, not the VM's QEMU */
 	unit_vm_state(tmp, child.pid, child.start_time + 1);
 	assert_false(vm_host_alive("vm1"));
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 static void test_vm_host_unprepared(void **state)
 {
 	struct vm_dirs dirs = { .vms_dir = "/nonexistent" };
 	struct strvec notes = STRVEC_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	/* no host.json: nothing to give back, no topology loaded, nothing written */
 	assert_int_equal(vm_host_release("vm1", &dirs, &notes, &err), 0);
 	assert_int_equal(vm_host_reconcile(&dirs, &notes, &err), 0);
 	assert_int_equal(notes.nr, 0);
-	assert_string_equal(err.buf, "");
+	assert_string_equal(err.msg.buf, "");
 	{
 		char *run = xstrfmt("%s/run", tmp);
 
@@ -77,7 +77,7 @@ static void test_vm_host_unprepared(void **state)
 		free(run);
 	}
 	strvec_clear(&notes);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 int main(void)

@@ -16,6 +16,7 @@
 #include "config/vm_config.h"
 #include "launcher/qemu/qemu_proc.h"
 #include "launcher/vm/vm_plan.h"
+#include "util/err.h"
 #include "util/wrapper.h"
 
 #define I5 UNIT_DATA "seed-i5-4c8t.xml"	/* 4 cores, siblings n/n+4, one node */
@@ -72,14 +73,14 @@ static void put(const char *rel, const char *text)
 static void cfg_load(struct vm_config *cfg, const char *text)
 {
 	char file[128];
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	vm_config_init(cfg);
-	if (vm_config_parse(unit_config_file("vms/", "vm1", text, file), text, strlen(text), cfg, &err) < 0) {
-		print_error("%s\n", err.buf);
+	if (vm_config_parse(unit_config_file("vms/", "vm1", text, file), text, strlen(text), cfg, &err.msg) < 0) {
+		print_error("%s\n", err.msg.buf);
 		fail();
 	}
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 static char *fmt(const struct cpuset *s)
@@ -94,7 +95,7 @@ static char *fmt(const struct cpuset *s)
 
 /* Plan text on topology (NULL: this host) with VMS as the VMs directory; returns vm_plan_one()'s result. */
 static int plan_text(const char *topology, const char *text, struct host_plan *hp, struct pin_plan *plan,
-		     struct strvec *notes, struct strbuf *err)
+		     struct strvec *notes, struct err *err)
 {
 	struct vm_dirs dirs = { .vms_dir = vms, .host_config = NULL };
 	struct vm_config cfg;
@@ -107,12 +108,12 @@ static int plan_text(const char *topology, const char *text, struct host_plan *h
 	return r;
 }
 
-static void release(struct host_plan *hp, struct pin_plan *plan, struct strvec *notes, struct strbuf *err)
+static void release(struct host_plan *hp, struct pin_plan *plan, struct strvec *notes, struct err *err)
 {
 	pin_plan_release(plan);
 	host_plan_release(hp);
 	strvec_clear(notes);
-	strbuf_release(err);
+	strbuf_release(&err->msg);
 }
 
 /* Four dedicated vCPUs on the i5: two whole sibling pairs off the host's first core. */
@@ -121,12 +122,12 @@ static void test_vm_plan_xml_pairs(void **state)
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct pin_plan plan;
 	struct strvec notes = STRVEC_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	assert_int_equal(plan_text(I5, "[cpu]\nvcpus = 4\ntopology = \"auto\"\n[pinning]\nvcpus = \"auto\"\n",
 				   &hp, &plan, &notes, &err), 0);
-	assert_string_equal(err.buf, "");
+	assert_string_equal(err.msg.buf, "");
 	assert_string_equal(hp.topo.source, I5);
 	assert_null(hp.hc.file);	/* no host.toml in VMS */
 	assert_cpus(&hp.host.reserved, "0,4");
@@ -156,7 +157,7 @@ static void test_vm_plan_xml_host_toml(void **state)
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct pin_plan plan;
 	struct strvec notes = STRVEC_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	char *file = xstrfmt("%s/host.toml", vms);
 
 	(void)state;
@@ -181,14 +182,15 @@ static void test_vm_plan_host_toml_errors(void **state)
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct pin_plan plan;
 	struct strvec notes = STRVEC_INIT;
-	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT;
+	struct strbuf want = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	char *file = xstrfmt("%s/host.toml", vms);
 
 	(void)state;
 	put("vms/host.toml", "# the host keeps\nreserved_cpus = \"0,8\"\n");
 	assert_int_equal(plan_text(I5, "[cpu]\nvcpus = 1\n", &hp, &plan, &notes, &err), -1);
 	strbuf_addf(&want, "%s:2:1: reserved_cpus: CPU 8 is not on " I5 " (CPUs: 0-7)", file);
-	assert_string_equal(err.buf, want.buf);
+	assert_string_equal(err.msg.buf, want.buf);
 	release(&hp, &plan, &notes, &err);
 
 	put("vms/host.toml", "reserved_cpus = \"0\"\n");
@@ -197,7 +199,7 @@ static void test_vm_plan_host_toml_errors(void **state)
 	strbuf_reset(&want);
 	strbuf_addf(&want, "host config '%s' may be changed by group or others (mode 0666), and mvlaunch runs what it "
 		    "says as root: not used\nhint: chmod go-w '%s'", file, file);
-	assert_string_equal(err.buf, want.buf);
+	assert_string_equal(err_text(&err), want.buf);
 	release(&hp, &plan, &notes, &err);
 	strbuf_release(&want);
 	free(file);
@@ -209,16 +211,16 @@ static void test_vm_plan_xml_errors(void **state)
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct pin_plan plan;
 	struct strvec notes = STRVEC_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	assert_int_equal(plan_text(UNIT_DATA "no-such.xml", "[cpu]\nvcpus = 1\n", &hp, &plan, &notes, &err), -1);
-	assert_string_equal(err.buf, "topology '" UNIT_DATA "no-such.xml': No such file or directory");
+	assert_string_equal(err.msg.buf, "topology '" UNIT_DATA "no-such.xml': No such file or directory");
 	release(&hp, &plan, &notes, &err);
 
 	assert_int_equal(plan_text(I5, "[cpu]\nvcpus = 8\ntopology = \"auto\"\n[pinning]\nvcpus = \"auto\"\n",
 				   &hp, &plan, &notes, &err), -1);
-	assert_string_equal(err.buf, "VM 'vm1' does not fit: it needs 4 whole cores with two free threads for 8 dedicated "
+	assert_string_equal(err.msg.buf, "VM 'vm1' does not fit: it needs 4 whole cores with two free threads for 8 dedicated "
 			    "vCPUs (thread_policy prefer); " I5 " has 3\n  free: CPUs 1-3,5-7\n"
 			    "  kept for the host (reserved_cpus): CPUs 0,4");
 	release(&hp, &plan, &notes, &err);
@@ -264,7 +266,8 @@ static void test_vm_plan_running_vms(void **state)
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct pin_plan plan;
 	struct strvec notes = STRVEC_INIT;
-	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT;
+	struct strbuf want = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct cpuset first, rest;
 	pid_t dead;
 
@@ -286,9 +289,9 @@ static void test_vm_plan_running_vms(void **state)
 	cpuset_format_label(&hp.host.reserved, &want);
 	strbuf_addstr(&want, "\n  owned by 'other': ");
 	cpuset_format_label(&rest, &want);
-	assert_int_equal(strncmp(err.buf, "VM 'vm1' does not fit: ", 23), 0);
-	assert_true(err.len > want.len);
-	assert_string_equal(err.buf + err.len - want.len, want.buf);
+	assert_int_equal(strncmp(err.msg.buf, "VM 'vm1' does not fit: ", 23), 0);
+	assert_true(err.msg.len > want.len);
+	assert_string_equal(err.msg.buf + err.msg.len - want.len, want.buf);
 	release(&hp, &plan, &notes, &err);
 
 	/* the same record under the VM's own name: itself, restarting; not in its way */
@@ -327,7 +330,7 @@ static void test_vm_plan_memory_note(void **state)
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct pin_plan plan;
 	struct strvec notes = STRVEC_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	char *head;
 
 	(void)state;
@@ -401,7 +404,7 @@ static void test_vm_plan_qemu_runtime_argv(void **state)
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct pin_plan plan;
 	struct strvec notes = STRVEC_INIT, argv = STRVEC_INIT, warn = STRVEC_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct qemu_runtime rt;
 	struct vm_config cfg;
 	struct vm_dirs dirs = { .vms_dir = vms };
@@ -412,7 +415,7 @@ static void test_vm_plan_qemu_runtime_argv(void **state)
 	cfg_load(&cfg, "[machine]\naccel = \"tcg\"\n[cpu]\nmodel = \"max\"\nvcpus = 1\n");
 	assert_int_equal(vm_plan_one(&cfg, I5, &dirs, &hp, &plan, &notes, &err), 0);
 	vm_plan_qemu_runtime(&cfg, 0, &rt);
-	assert_int_equal(qemu_argv_build(&cfg, &plan, &rt, &argv, &warn, &err), 0);
+	assert_int_equal(qemu_argv_build(&cfg, &plan, &rt, &argv, &warn, &err.msg), 0);
 	for (i = 0; i + 1 < argv.nr; i++) {
 		if (!strcmp(argv.v[i], "-chardev") && !strcmp(argv.v[i + 1], "socket,id=qmp,fd=3,server=on,wait=off"))
 			found |= 1;
@@ -431,7 +434,7 @@ static void test_vm_plan_qemu_runtime_argv(void **state)
 	strvec_clear(&argv);
 
 	vm_plan_qemu_runtime(&cfg, 1, &rt);
-	assert_int_equal(qemu_argv_build(&cfg, &plan, &rt, &argv, &warn, &err), 0);
+	assert_int_equal(qemu_argv_build(&cfg, &plan, &rt, &argv, &warn, &err.msg), 0);
 	for (i = 0; i < argv.nr; i++) {
 		assert_string_not_equal(argv.v[i], "-S");
 		assert_string_not_equal(argv.v[i], "-pidfile");

@@ -44,14 +44,14 @@ static int teardown(void **state)
 /* h as 'up' leaves it for 'run': QEMU started, state.json written, the lock let go. */
 static void start(const char **argv)
 {
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	assert_int_equal(runtime_lock(&h.rt, "vm1", 0, &err), 0);
 	unit_vm_spawn(&h.proc, tmp, argv);
 	unit_vm_state(tmp, h.proc.pid, h.proc.start_time);
 	close(h.rt.lock_fd);
 	h.rt.lock_fd = -1;
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 static int got_signal;
@@ -68,7 +68,7 @@ static void test_vm_run_powered_off(void **state)
 {
 	struct vm_run_opts o = { .stop_timeout_ms = 100, .dirs = &dirs };
 	struct vm_run_result res = VM_RUN_RESULT_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	o.sfd = sfd;
@@ -76,17 +76,17 @@ static void test_vm_run_powered_off(void **state)
 	assert_int_equal(vm_run_wait(&h, &o, &res, &err), 0);
 	assert_int_equal(res.end, VM_RUN_POWERED_OFF);
 	assert_string_equal(res.why.buf, "");
-	assert_string_equal(err.buf, "");
+	assert_string_equal(err.msg.buf, "");
 	assert_false(unit_vm_has(tmp, "state.json"));
 	vm_run_result_release(&res);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 static void test_vm_run_crashed(void **state)
 {
 	struct vm_run_opts o = { .stop_timeout_ms = 100, .dirs = &dirs };
 	struct vm_run_result res = VM_RUN_RESULT_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	o.sfd = sfd;
@@ -96,14 +96,14 @@ static void test_vm_run_crashed(void **state)
 	assert_string_equal(res.why.buf, "exited with status 3\n  qemu: something broke");
 	assert_false(unit_vm_has(tmp, "state.json"));
 	vm_run_result_release(&res);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 static void test_vm_run_signalled(void **state)
 {
 	struct vm_run_opts o = { .stop_timeout_ms = 100, .dirs = &dirs, .signalled = signalled, .data = (void *)"vm1" };
 	struct vm_run_result res = VM_RUN_RESULT_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	o.sfd = sfd;
@@ -118,14 +118,14 @@ static void test_vm_run_signalled(void **state)
 	assert_false(qemu_proc_alive(&h.proc));
 	assert_false(unit_vm_has(tmp, "state.json"));
 	vm_run_result_release(&res);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 static void test_vm_run_taken(void **state)
 {
 	struct vm_run_opts o = { .stop_timeout_ms = 100, .dirs = &dirs };
 	struct vm_run_result res = VM_RUN_RESULT_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 
 	(void)state;
 	o.sfd = sfd;
@@ -138,7 +138,7 @@ static void test_vm_run_taken(void **state)
 	assert_int_equal(res.signo, SIGUSR1);
 	assert_true(unit_vm_has(tmp, "state.json"));
 	vm_run_result_release(&res);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 int main(void)

@@ -28,6 +28,7 @@
 #include "launcher/vm/runtime.h"
 #include "launcher/vm/vm_status.h"
 #include "qmp/qmp.h"
+#include "util/err.h"
 #include "util/wrapper.h"
 
 #define NOBODY 65534
@@ -159,7 +160,7 @@ static void test_vm_status_empty_dir(void **state)
 static void test_vm_status_starting(void **state)
 {
 	struct vm_runtime rt = VM_RUNTIME_INIT;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct vm_status s;
 	char *log = at("log/vm1/qemu.log");
 
@@ -178,7 +179,7 @@ static void test_vm_status_starting(void **state)
 	assert_string_equal(s.state, "stale");
 	vm_status_release(&s);
 	free(log);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* A state.json that cannot be read: stale, with the reader's error. */
@@ -369,13 +370,13 @@ static void test_vm_status_drift(void **state)
 	int fds[2];
 	pid_t me = getpid();
 	char *cpus = own_cpus(), *first, *want;
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct cpuset own;
 
 	(void)state;
 	assert_non_null(strchr(cpus, ','));	/* two CPUs at least: one of them is not all of them */
 	first = xstrndup(cpus, strcspn(cpus, ","));
-	assert_int_equal(cpuset_parse(&own, cpus, &err), 0);
+	assert_int_equal(cpuset_parse(&own, cpus, &err.msg), 0);
 	/* 'up' planned helper threads on our first CPU only; none is listed */
 	make_vm_running(me, proc_start_time(me), first, "");
 	assert_int_equal(pipe(fds), 0);
@@ -411,15 +412,15 @@ static void test_vm_status_drift(void **state)
 	close(fds[0]);
 	free(first);
 	free(cpus);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 /* A one-connection QMP server in a child: greeting, capabilities, then 'reply' to query-status. */
 static void serve_qmp(const char *reply)
 {
-	struct strbuf err = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	char *sock = at("run/vm1/qmp.sock");
-	int lfd = qmp_listen(sock, &err);
+	int lfd = qmp_listen(sock, &err.msg);
 
 	assert_true(lfd >= 0);
 	server = fork();
@@ -438,7 +439,7 @@ static void serve_qmp(const char *reply)
 	}
 	close(lfd);
 	free(sock);
-	strbuf_release(&err);
+	err_release(&err);
 }
 
 static void end_server(void)
@@ -498,7 +499,8 @@ static void test_vm_status_qmp(void **state)
  */
 static void test_vm_status_alive(void **state)
 {
-	struct strbuf err = STRBUF_INIT, got = STRBUF_INIT;
+	struct strbuf got = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	char *cpus = own_cpus(), *sock = at("run/vm1/qmp.sock"), *path, buf[256];
 	pid_t me = getpid(), pid;
 	int fds[2], lfd, status;
@@ -506,7 +508,7 @@ static void test_vm_status_alive(void **state)
 
 	(void)state;
 	make_vm_running(me, proc_start_time(me), cpus, "");
-	lfd = qmp_listen(sock, &err);	/* 0600, root's */
+	lfd = qmp_listen(sock, &err.msg);	/* 0600, root's */
 	assert_true(lfd >= 0);
 	assert_int_equal(chmod(tmp, 0755), 0);
 	assert_int_equal(chmod((path = at("run")), 0755), 0);
@@ -541,7 +543,7 @@ static void test_vm_status_alive(void **state)
 	close(lfd);
 	free(cpus);
 	free(sock);
-	strbuf_release(&err);
+	err_release(&err);
 	strbuf_release(&got);
 }
 

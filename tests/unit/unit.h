@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/err.h"
 #include "util/strbuf.h"
 #include "util/strvec.h"
 
@@ -145,6 +146,28 @@ static inline void unit_runtime_tmp_remove(const char *tmp, pid_t *child)
 	unsetenv("MVLAUNCH_RUNDIR");
 	unsetenv("MVLAUNCH_LOGDIR");
 	unsetenv("MVLAUNCH_GROUP");
+}
+
+/*
+ * An error as 'mvlaunch' prints it, for exact-text tests: the message, then
+ * "hint: " and each hint line. The hint must be the field, never inside the
+ * message. The text lives until the next call.
+ */
+static inline const char *err_text(const struct err *e)
+{
+	static struct strbuf sb = STRBUF_INIT;
+	const char *p = e->hint.buf;
+
+	assert_null(strstr(e->msg.buf, "hint:"));
+	strbuf_reset(&sb);
+	strbuf_addstr(&sb, e->msg.buf);
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+
+		strbuf_addf(&sb, "\nhint: %.*s", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	return sb.buf;
 }
 
 /* A pid no process can have: pids stay below pid_max. */
