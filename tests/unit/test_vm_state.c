@@ -1,5 +1,5 @@
 /*
- * test_launcher.c - unit tests for launcher/ state handling: state.json
+ * test_vm_state.c - unit tests for launcher/vm/vm_state.c: state.json
  * round trips and corrupt state files.
  */
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include "launcher/vm/vm_state.h"
 
 /* Every field of state.json, written then read back; and the file itself, exactly. */
-static void test_launcher_state_roundtrip(void **state)
+static void test_vm_state_state_roundtrip(void **state)
 {
 	char path[] = "/tmp/mvl-state-XXXXXX";
 	struct vm_state st = { 0 }, back;
@@ -109,7 +109,7 @@ static void expect_bad_state(const char *text, const char *msg)
 	strbuf_release(&want);
 }
 
-static void test_launcher_state_corrupt(void **state)
+static void test_vm_state_state_corrupt(void **state)
 {
 	struct vm_state st;
 	struct err err = ERR_INIT;
@@ -129,8 +129,8 @@ static void test_launcher_state_corrupt(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_launcher_state_roundtrip),
-		cmocka_unit_test(test_launcher_state_corrupt),
+		cmocka_unit_test(test_vm_state_state_roundtrip),
+		cmocka_unit_test(test_vm_state_state_corrupt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
