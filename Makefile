@@ -135,6 +135,7 @@ UNIT_TESTS += vm_handle
 UNIT_TESTS += vm_down
 UNIT_TESTS += vm_host
 UNIT_TESTS += vm_run
+UNIT_TESTS += vm_up
 
 LIB     := $(BUILD)/libmvlaunch.a
 PROGRAM := $(BUILD)/mvlaunch
