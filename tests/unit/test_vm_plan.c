@@ -113,7 +113,7 @@ static void release(struct host_plan *hp, struct pin_plan *plan, struct strvec *
 	pin_plan_release(plan);
 	host_plan_release(hp);
 	strvec_clear(notes);
-	strbuf_release(&err->msg);
+	err_release(err);
 }
 
 /* Four dedicated vCPUs on the i5: two whole sibling pairs off the host's first core. */
