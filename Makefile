@@ -136,6 +136,10 @@ UNIT_TESTS += vm_down
 UNIT_TESTS += vm_host
 UNIT_TESTS += vm_run
 UNIT_TESTS += vm_up
+UNIT_TESTS += paths
+UNIT_TESTS += vm_load
+UNIT_TESTS += host_plan
+UNIT_TESTS += vm_float
 
 LIB     := $(BUILD)/libmvlaunch.a
 PROGRAM := $(BUILD)/mvlaunch
