@@ -140,6 +140,7 @@ UNIT_TESTS += paths
 UNIT_TESTS += vm_load
 UNIT_TESTS += host_plan
 UNIT_TESTS += vm_float
+UNIT_TESTS += notify
 
 LIB     := $(BUILD)/libmvlaunch.a
 PROGRAM := $(BUILD)/mvlaunch
