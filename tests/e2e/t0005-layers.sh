@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # t0005-layers.sh - 'make check-layers' holds on the tree and fails, naming
 # the file, line and rule, on each violation planted in a copy of it: an
-# upward include (plan including vm), an include that is not root-relative,
+# upward include (plan including vm), the pure argv builder including the
+# QEMU process or QMP, an include that is not root-relative,
 # struct mvl_opts below launcher/cmd/, a source outside every layer, and a
 # library that needs a symbol only the CLI defines.
 . "$(dirname "$0")/lib.sh" || exit 1
@@ -32,6 +33,14 @@ echo '#include "config/toml.h"' >>"$T/tree/qmp/qmp.c"
 expect_code 1 "$TOP/scripts/check-layers" "$T/tree"
 expect_out "util/size.c:$(wc -l <"$T/tree/util/size.c"): util includes config ('config/toml.h')"
 expect_out "qmp/qmp.c:$(wc -l <"$T/tree/qmp/qmp.c"): qmp includes config ('config/toml.h')"
+
+# the argv builder is pure: a same-layer include of the QEMU process (or of QMP) is refused too
+fresh
+echo '#include "launcher/qemu/qemu_proc.h"' >>"$T/tree/launcher/qemu/qemu_argv.c"
+echo '#include "qmp/qmp.h"' >>"$T/tree/launcher/qemu/qemu_argv.h"
+expect_code 1 "$TOP/scripts/check-layers" "$T/tree"
+expect_out "launcher/qemu/qemu_argv.c:$(wc -l <"$T/tree/launcher/qemu/qemu_argv.c"): includes 'launcher/qemu/qemu_proc.h': qemu_argv is pure, it includes plan, config and util only"
+expect_out "launcher/qemu/qemu_argv.h:$(wc -l <"$T/tree/launcher/qemu/qemu_argv.h"): includes 'qmp/qmp.h': qemu_argv is pure, it includes plan, config and util only"
 
 # a relative include
 fresh
