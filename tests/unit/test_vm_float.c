@@ -25,10 +25,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (child.pid > 0 && !child.exited)
-		qemu_proc_kill(&child, 100);
-	qemu_proc_release(&child);
-	child = (struct qemu_proc)QEMU_PROC_INIT;
+	unit_vm_stop(&child);
 	unit_runtime_tmp_remove(tmp, NULL);
 	return 0;
 }

@@ -33,6 +33,15 @@ static inline void unit_vm_spawn(struct qemu_proc *p, const char *tmp, const cha
 	free(log);
 }
 
+/* Stop a stand-in QEMU if it still runs (also after a failed assertion), and reset it. */
+static inline void unit_vm_stop(struct qemu_proc *p)
+{
+	if (p->pid > 0 && !p->exited)
+		qemu_proc_kill(p, 100);
+	qemu_proc_release(p);
+	*p = (struct qemu_proc)QEMU_PROC_INIT;
+}
+
 /* RUN/vm1/state.json naming pid/start as vm1's QEMU (RUN/vm1 made if needed). */
 static inline void unit_vm_state(const char *tmp, pid_t pid, unsigned long long start)
 {
