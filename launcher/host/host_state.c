@@ -247,13 +247,17 @@ static int read_values(json_t *obj, struct host_state_values *vs, const char *wh
 	return 0;
 }
 
-/* A JSON object of pool file -> pages (0 .. 2^40) into cs. */
-static int read_pools(json_t *obj, struct host_state_counts *cs)
+/* A JSON object of pool file -> pages (0 .. 2^40) into cs; -1 with the first bad key in *bad ("?": no object). */
+static int read_pools(json_t *obj, struct host_state_counts *cs, const char **bad)
 {
 	const char *key;
 	json_t *v;
 
+	*bad = "?";
+	if (!json_is_object(obj))
+		return -1;
 	json_object_foreach(obj, key, v) {
+		*bad = key;
 		if (host_state_knob(key) != KNOB_POOL || !json_is_integer(v) || json_integer_value(v) < 0 ||
 		    json_integer_value(v) > (json_int_t)1 << 40)
 			return -1;
@@ -266,6 +270,7 @@ static int read_holder(struct host_state *st, const char *name, json_t *h, struc
 {
 	struct host_state_holder *hd;
 	struct strbuf bad = STRBUF_INIT;
+	const char *pool;
 	json_t *cpus = json_object_get(h, "cpus"), *v;
 	size_t i;
 
@@ -288,14 +293,8 @@ static int read_holder(struct host_state *st, const char *name, json_t *h, struc
 		}
 		cpuset_set(&hd->cpus, (unsigned)json_integer_value(v));
 	}
-	if (json_object_get(h, "hugepages") && (!json_is_object(json_object_get(h, "hugepages")) ||
-						read_pools(json_object_get(h, "hugepages"), &hd->pages) < 0)) {
-		const char *path = "?";
-
-		json_object_foreach(json_object_get(h, "hugepages"), path, v)
-			if (host_state_count_find(&hd->pages, path) < 0)
-				break;
-		strbuf_addf(why, "holder '%s' holds pages of '%s'", name, path);
+	if (json_object_get(h, "hugepages") && read_pools(json_object_get(h, "hugepages"), &hd->pages, &pool) < 0) {
+		strbuf_addf(why, "holder '%s' holds pages of '%s'", name, pool);
 		return -1;
 	}
 	return 0;
@@ -358,13 +357,9 @@ static int from_json(json_t *root, struct host_state *st, struct strbuf *why)
 		}
 		host_state_value_set(&st->knobs, key, json_string_value(v));
 	}
-	json_object_foreach(json_object_get(root, "pools"), key, v) {
-		if (host_state_knob(key) != KNOB_POOL || !json_is_integer(v) || json_integer_value(v) < 0 ||
-		    json_integer_value(v) > (json_int_t)1 << 40) {
-			strbuf_addf(why, "hugepage pool '%s' is not one", key);
-			return -1;
-		}
-		host_state_count_set(&st->pools, key, (long)json_integer_value(v));
+	if (json_object_get(root, "pools") && read_pools(json_object_get(root, "pools"), &st->pools, &key) < 0) {
+		strbuf_addf(why, "hugepage pool '%s' is not one", key);
+		return -1;
 	}
 	json_object_foreach(json_object_get(root, "holders"), key, v)
 		if (read_holder(st, key, v, why) < 0)

@@ -25,7 +25,6 @@
 #define V2_ROOT "/sys/fs/cgroup"
 #define SHIELD_NAME "mvlaunch.host"
 
-enum backend { B_NONE = SHIELD_NONE, B_CGROUP1 = SHIELD_CGROUP1, B_CGROUP2 = SHIELD_CGROUP2, B_SYSTEMD = SHIELD_SYSTEMD };
 static const char *const systemd_units[] = { "system.slice", "user.slice", "init.scope" };
 
 static int has_word(const char *list, const char *word)
@@ -45,32 +44,27 @@ static int parse_cpus(struct cpuset *set, const char *text, struct err *err)
 	return *text ? cpuset_parse(set, text, &err->msg) : 0;
 }
 
-static enum backend detect(struct strbuf *why)
+static enum host_state_backend detect(struct strbuf *why)
 {
 	struct strbuf v = STRBUF_INIT;
-	enum backend b = B_NONE;
+	enum host_state_backend b = SHIELD_NONE;
 
 	if (sysfs_exists(V1_ROOT "/cpuset.cpus"))
-		b = B_CGROUP1;
+		b = SHIELD_CGROUP1;
 	else if (sysfs_read(V2_ROOT "/cgroup.controllers", &v, NULL) < 0)
 		strbuf_addstr(why, "no cpuset cgroup here: neither " V1_ROOT "/cpuset.cpus (cgroup v1) nor "
 			      V2_ROOT "/cgroup.controllers (cgroup v2) exists");
 	else if (!has_word(v.buf, "cpuset"))
 		strbuf_addf(why, "the cgroup v2 hierarchy offers no cpuset controller (it has: %s)", v.buf);
 	else
-		b = sysfs_exists("/run/systemd/system") ? B_SYSTEMD : B_CGROUP2;
+		b = sysfs_exists("/run/systemd/system") ? SHIELD_SYSTEMD : SHIELD_CGROUP2;
 	strbuf_release(&v);
 	return b;
 }
 
-static enum backend backend_of(const struct host_state_shield *sh)
+static const char *cgroup_root(enum host_state_backend b)
 {
-	return (enum backend)sh->backend;
-}
-
-static const char *cgroup_root(enum backend b)
-{
-	return b == B_CGROUP1 ? V1_ROOT : V2_ROOT;
+	return b == SHIELD_CGROUP1 ? V1_ROOT : V2_ROOT;
 }
 
 /* Write value to path (listing "path: old -> new"), unless it is so already. */
@@ -232,7 +226,7 @@ static void child_cgroups(const char *dir, int deep, struct strvec *out)
  * original). Cgroup v1 wants a child inside its parent, so growing goes
  * parents first and shrinking children first; v2 needs only the top level.
  */
-static int fence_others(struct host_state_shield *sh, enum backend b, const struct cpuset *vm, const struct cpuset *all,
+static int fence_others(struct host_state_shield *sh, enum host_state_backend b, const struct cpuset *vm, const struct cpuset *all,
 			struct shield_io *io, struct err *err)
 {
 	struct host_state_values *others = &sh->others;
@@ -241,7 +235,7 @@ static int fence_others(struct host_state_shield *sh, enum backend b, const stru
 	int *grow, ret = 0;
 
 	sh->has_others = 1;
-	child_cgroups(cgroup_root(b), b == B_CGROUP1, &dirs);
+	child_cgroups(cgroup_root(b), b == SHIELD_CGROUP1, &dirs);
 	grow = xcalloc(dirs.nr + 1, sizeof(*grow));
 	for (size_t i = 0; i < dirs.nr; i++) {
 		char *file = xstrfmt("%s/cpuset.cpus", dirs.v[i]);
@@ -320,7 +314,7 @@ static int unfence_others(const struct host_state_shield *sh, struct shield_io *
 
 /* ---- cgroup files (v1 and v2 without systemd) ---- */
 
-static int cgroup_apply(struct host_state_shield *sh, enum backend b, const struct cpuset *host, const struct cpuset *vm,
+static int cgroup_apply(struct host_state_shield *sh, enum host_state_backend b, const struct cpuset *host, const struct cpuset *vm,
 			const struct cpuset *all, struct shield_io *io, struct err *err)
 {
 	const char *root = cgroup_root(b);
@@ -329,7 +323,7 @@ static int cgroup_apply(struct host_state_shield *sh, enum backend b, const stru
 	int ret = -1;
 
 	if (!sh->cgroup) {
-		if (b == B_CGROUP2) {
+		if (b == SHIELD_CGROUP2) {
 			file = xstrfmt("%s/cgroup.subtree_control", root);
 			if (sysfs_read(file, &v, &err->msg) < 0)
 				goto out;
@@ -345,7 +339,7 @@ static int cgroup_apply(struct host_state_shield *sh, enum backend b, const stru
 		sh->cgroup = xstrdup(dir);
 		if (commit(io, err) < 0 || (!io->dry_run && sysfs_mkdir(dir, &err->msg) < 0))
 			goto out;
-		if (b == B_CGROUP1) {
+		if (b == SHIELD_CGROUP1) {
 			/* a v1 cpuset takes no task before it has memory nodes */
 			char *mems = xstrfmt("%s/cpuset.mems", root), *to = xstrfmt("%s/cpuset.mems", dir);
 			int r = sysfs_read(mems, &v, &err->msg) < 0 ? -1 : put(io, to, v.buf, err);
@@ -374,7 +368,7 @@ out:
 /* How often the shield is emptied again when tasks keep forking into it (1 ms apart). */
 #define SHIELD_EMPTY_ROUNDS 200
 
-static int cgroup_remove(const struct host_state_shield *sh, enum backend b, struct shield_io *io, struct err *err)
+static int cgroup_remove(const struct host_state_shield *sh, enum host_state_backend b, struct shield_io *io, struct err *err)
 {
 	const char *root = cgroup_root(b), *dir = sh->cgroup;
 	int ret = 0;
@@ -497,7 +491,7 @@ int shield_sync(struct host_state_shield *sh, const struct cpuset *vm_cpus, cons
 {
 	struct cpuset host = *all;
 	struct strbuf why = STRBUF_INIT;
-	enum backend b;
+	enum host_state_backend b;
 	int want = vm_cpus && !cpuset_empty(vm_cpus), first = 0, ret;
 
 	if (want) {
@@ -510,31 +504,31 @@ int shield_sync(struct host_state_shield *sh, const struct cpuset *vm_cpus, cons
 	if (!want) {
 		if (sh->backend == SHIELD_NONE)
 			return 0;
-		b = backend_of(sh);
-		ret = b == B_SYSTEMD ? systemd_remove(sh, io, err) : cgroup_remove(sh, b, io, err);
+		b = sh->backend;
+		ret = b == SHIELD_SYSTEMD ? systemd_remove(sh, io, err) : cgroup_remove(sh, b, io, err);
 		if (ret == 0 && !io->dry_run)
 			host_state_shield_clear(sh);
 		return ret;
 	}
 	if (sh->backend != SHIELD_NONE) {
-		b = backend_of(sh);
+		b = sh->backend;
 	} else {
 		b = detect(&why);
-		if (b == B_NONE) {
+		if (b == SHIELD_NONE) {
 			strbuf_addf(&err->msg, "cannot shield the VM CPUs: %s", why.buf);
 			err_hintf(err, "mount the cpuset controller, or set shield.enable = false in host.toml");
 			strbuf_release(&why);
 			return -1;
 		}
-		sh->backend = (enum host_state_backend)b;
+		sh->backend = b;
 		first = 1;
 	}
-	if (b == B_NONE) {
+	if (b == SHIELD_NONE) {
 		strbuf_addstr(&err->msg, "host state file: the shield record names no known backend");
 		return -1;
 	}
 	strbuf_release(&why);
-	return b == B_SYSTEMD ? systemd_apply(sh, vm_cpus, all, first, io, err)
+	return b == SHIELD_SYSTEMD ? systemd_apply(sh, vm_cpus, all, first, io, err)
 			      : cgroup_apply(sh, b, &host, vm_cpus, all, io, err);
 }
 
@@ -542,14 +536,14 @@ char *shield_vm_procs(const struct host_state_shield *sh)
 {
 	if (sh->backend == SHIELD_NONE)
 		return NULL;
-	return sysfs_path(backend_of(sh) == B_CGROUP1 ? V1_ROOT "/cgroup.procs" : V2_ROOT "/cgroup.procs");
+	return sysfs_path(sh->backend == SHIELD_CGROUP1 ? V1_ROOT "/cgroup.procs" : V2_ROOT "/cgroup.procs");
 }
 
 int shield_record_check(const struct host_state_shield *sh, struct strbuf *why)
 {
-	enum backend b = backend_of(sh);
+	enum host_state_backend b = sh->backend;
 
-	if (b == B_NONE) {
+	if (b == SHIELD_NONE) {
 		strbuf_addstr(why, "the shield names no known backend");
 		return -1;
 	}
