@@ -2,6 +2,7 @@
  * strbuf.c - growable strings (see strbuf.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,4 +117,18 @@ long strbuf_read(struct strbuf *sb, int fd, size_t max)
 		}
 	}
 	return (long)(sb->len - start);
+}
+
+long strbuf_read_file(struct strbuf *sb, const char *path, size_t max, int oflags)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | oflags), e;
+	long n;
+
+	if (fd < 0)
+		return -1;
+	n = strbuf_read(sb, fd, max);
+	e = errno;
+	close(fd);
+	errno = e;
+	return n;
 }

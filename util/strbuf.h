@@ -40,4 +40,11 @@ void strbuf_release(struct strbuf *sb);
  */
 long strbuf_read(struct strbuf *sb, int fd, size_t max);
 
+/*
+ * strbuf_read() of the file at path, opened with O_RDONLY | O_CLOEXEC |
+ * oflags (O_NOFOLLOW, say). Returns the bytes read, or -1 with errno (the
+ * open's, or EFBIG); the file is closed either way.
+ */
+long strbuf_read_file(struct strbuf *sb, const char *path, size_t max, int oflags);
+
 #endif

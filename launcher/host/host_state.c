@@ -382,13 +382,7 @@ static int from_json(json_t *root, struct host_state *st, struct strbuf *why)
 /* A whole file as it is (no sysroot, no trimming, no symlink); 0, or -1 with errno. */
 static int read_whole(const char *path, struct strbuf *sb)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = strbuf_read(sb, fd, STATE_MAX) < 0 ? -1 : 0;
-	close(fd);
-	return ret;
+	return strbuf_read_file(sb, path, STATE_MAX, O_NOFOLLOW) < 0 ? -1 : 0;
 }
 
 int host_state_load(const char *path, struct host_state *st, struct err *err)

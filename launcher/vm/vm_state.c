@@ -116,21 +116,16 @@ int vm_state_read(const char *path, struct vm_state *st, struct err *err)
 	json_t *o, *threads, *jt;
 	const char *s;
 	size_t i;
-	int ret = -1, fd;
+	int ret = -1;
 
 	memset(st, 0, sizeof(*st));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return bad(err, path, errno == ENOENT ? "missing" : strerror(errno));
-	/* in one read: jansson's json_loadfd() reads a byte per system call */
-	if (strbuf_read(&text, fd, STATE_MAX) < 0) {
+	/* in large reads: jansson's json_loadfd() reads a byte per system call */
+	if (strbuf_read_file(&text, path, STATE_MAX, 0) < 0) {
 		int e = errno;
 
-		close(fd);
 		strbuf_release(&text);
-		return bad(err, path, e == EFBIG ? "corrupt (too large)" : strerror(e));
+		return bad(err, path, e == ENOENT ? "missing" : e == EFBIG ? "corrupt (too large)" : strerror(e));
 	}
-	close(fd);
 	o = json_loadb(text.buf, text.len, JSON_REJECT_DUPLICATES, &jerr);
 	strbuf_release(&text);
 	if (!o) {

@@ -44,18 +44,6 @@
 /* The largest OVMF vars template read (the 4M build's is 540 KiB). */
 #define NVRAM_MAX (64 << 20)
 
-/* Read a whole (small) file into sb; 0, or -1 with errno (EFBIG: over NVRAM_MAX). */
-static int read_file(const char *path, struct strbuf *sb)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = strbuf_read(sb, fd, NVRAM_MAX) < 0 ? -1 : 0;
-	close(fd);
-	return ret;
-}
-
 /*
  * Copy the OVMF vars template to the VM's own file unless it exists. The
  * copy is written to a temp file, synced and renamed, so a start killed
@@ -72,7 +60,7 @@ static int prepare_nvram(const struct vm_config *cfg, char **path_out, struct er
 	int ret = -1;
 
 	*path_out = path;
-	if (read_file(cfg->ovmf_vars, &tmpl) < 0) {
+	if (strbuf_read_file(&tmpl, cfg->ovmf_vars, NVRAM_MAX, 0) < 0) {
 		strbuf_addf(&err->msg, "cannot read the OVMF vars template '%s': %s", cfg->ovmf_vars, strerror(errno));
 		err_hintf(err, "install OVMF ('apt-get install ovmf') or set machine.ovmf_vars");
 		goto done;

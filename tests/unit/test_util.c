@@ -292,6 +292,26 @@ static void test_util_strbuf_read(void **state)
 	assert_int_equal(strncmp(sb.buf, "head:x", 6), 0);
 	/* at end of file: nothing more */
 	assert_int_equal(strbuf_read(&sb, fd, 1 << 20), 0);
+	/* by path: the same bytes; a missing file, and a link with O_NOFOLLOW, fail with their errno */
+	{
+		struct strbuf f = STRBUF_INIT;
+		char *link = xstrfmt("%s.link", path);
+
+		assert_int_equal(strbuf_read_file(&f, path, 1 << 20, 0), 100000);
+		assert_int_equal(f.len, 100000);
+		assert_int_equal(symlink(path, link), 0);
+		errno = 0;
+		assert_int_equal(strbuf_read_file(&f, link, 1 << 20, O_NOFOLLOW), -1);
+		assert_int_equal(errno, ELOOP);
+		assert_int_equal(strbuf_read_file(&f, link, 1 << 20, 0), 100000);
+		unlink(link);
+		errno = 0;
+		assert_int_equal(strbuf_read_file(&f, link, 1 << 20, 0), -1);
+		assert_int_equal(errno, ENOENT);
+		assert_int_equal(f.len, 200000);
+		strbuf_release(&f);
+		free(link);
+	}
 	/* more than max: EFBIG */
 	lseek(fd, 0, SEEK_SET);
 	strbuf_reset(&sb);
