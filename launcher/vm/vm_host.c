@@ -23,7 +23,7 @@ int vm_host_reconcile(const struct vm_dirs *dirs, struct strvec *notes, struct e
 int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec *notes, struct err *err)
 {
 	struct host_plan hp = HOST_PLAN_INIT;
-	struct host_prep prep;
+	struct host_prep prep = HOST_PREP_INIT;
 	char *state = runtime_host_state_path();
 	int root_fd, ret = -1, held = access(state, F_OK) == 0;
 
@@ -31,12 +31,8 @@ int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec 
 	if (!held)
 		return 0;	/* nobody holds anything: no topology to load, no lock to take */
 	root_fd = runtime_lock_root(err);
-	vm_host_prep_init(&prep, NULL, NULL, 0);
-	if (root_fd < 0)
+	if (root_fd < 0 || host_plan_init(&hp, NULL, NULL, dirs, NULL, 0, err) < 0)
 		goto out;
-	if (host_plan_init(&hp, NULL, NULL, dirs, NULL, 0, err) < 0)
-		goto out;
-	host_prep_release(&prep);
 	vm_host_prep_init(&prep, &hp.hc, &hp.topo, 0);
 	ret = name ? host_prep_unhold(&prep, name, err) : host_prep_reconcile(&prep, err);
 	for (size_t i = 0; notes && i < prep.notes.nr; i++)
