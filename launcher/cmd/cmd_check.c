@@ -97,14 +97,10 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 	cfgs = xcalloc(n + 1, sizeof(*cfgs));
 	names = xcalloc(n + 1, sizeof(*names));
 	need_kvm = n == 0;
-	for (loaded = 0; loaded < n; loaded++) {
-		if (load_vm(argv[loaded], opts, &cfgs[loaded]) < 0) {
-			loaded++;
-			goto out;	/* the config error is printed: that is the answer */
-		}
-		names[loaded] = cfgs[loaded].name;
-		need_kvm |= cfgs[loaded].accel == ACCEL_KVM;
-	}
+	if (load_vms(argv, n, opts, cfgs, names, &loaded) < 0)
+		goto out;	/* the config error is printed: that is the answer */
+	for (size_t i = 0; i < n; i++)
+		need_kvm |= cfgs[i].accel == ACCEL_KVM;
 
 	check_kvm(&r, need_kvm, &kvm);
 	cpuset_zero(&vm_cpus);

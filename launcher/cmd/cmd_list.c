@@ -44,16 +44,8 @@ int cmd_list(int argc, char **argv, const struct mvl_opts *opts)
 	argc = parse_options(argc, argv, &usage);
 	if (argc < 0)
 		return parse_options_exit(argc);
-	{
-		struct err err = ERR_INIT;
-
-		if (runtime_root_access(&err) < 0) {
-			err_print(&err);
-			err_release(&err);
-			return MVL_EXIT_FAILURE;
-		}
-		err_release(&err);
-	}
+	if (runtime_readable() < 0)
+		return MVL_EXIT_FAILURE;
 	printf("%-24s %-12s %-8s %s\n", "NAME", "STATE", "PID", "VCPUS");
 	runtime_for_each(list_one, &count);
 	return MVL_EXIT_OK;

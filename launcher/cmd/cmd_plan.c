@@ -157,14 +157,10 @@ int cmd_plan(int argc, char **argv, const struct mvl_opts *opts)
 	cfgp = xcalloc(n, sizeof(*cfgp));
 	names = xcalloc(n, sizeof(*names));
 	plans = xcalloc(n, sizeof(*plans));
-	for (loaded = 0; loaded < n; loaded++) {
-		if (load_vm(argv[loaded], opts, &cfgs[loaded]) < 0) {
-			loaded++;
-			goto out;
-		}
-		cfgp[loaded] = &cfgs[loaded];
-		names[loaded] = cfgs[loaded].name;
-	}
+	if (load_vms(argv, n, opts, cfgs, names, &loaded) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		cfgp[i] = &cfgs[i];
 	if (host_plan_init(&hp, topology, host_config, &opts->dirs, names, n, &err) < 0) {
 		err_print(&err);
 		goto out;

@@ -82,16 +82,8 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 	argc = parse_options(argc, argv, &usage);
 	if (argc < 0)
 		return parse_options_exit(argc);
-	{
-		struct err err = ERR_INIT;
-
-		if (runtime_root_access(&err) < 0) {
-			err_print(&err);
-			err_release(&err);
-			return MVL_EXIT_FAILURE;
-		}
-		err_release(&err);
-	}
+	if (runtime_readable() < 0)
+		return MVL_EXIT_FAILURE;
 	if (argc == 1) {
 		/* before anything else: a NAME that cannot be a VM never becomes a path */
 		struct err err = ERR_INIT;

@@ -44,6 +44,15 @@ int cmd_version(int argc, char **argv, const struct mvl_opts *opts);
  * releases cfg either way (load.c).
  */
 int load_vm(const char *arg, const struct mvl_opts *opts, struct vm_config *cfg);
+/*
+ * load_vm() of each of args[0..n-1] into cfgs[] (names[i] = cfgs[i].name),
+ * stopping at the first that fails. 0, or -1 after printing; *loaded says
+ * how many cfgs to release either way.
+ */
+int load_vms(char **args, size_t n, const struct mvl_opts *opts, struct vm_config *cfgs, const char **names,
+	     size_t *loaded);
+/* Whether this user may read RUN_ROOT (status, list); 0, or -1 after printing why. */
+int runtime_readable(void);
 /* load_vm(), then vm_up(), printing notes and errors: the start 'up' and 'run' share. 0 or -1. */
 int load_and_up(const char *arg, const struct mvl_opts *opts, const struct vm_up_opts *up, struct vm_config *cfg,
 		struct vm_handle *h);
