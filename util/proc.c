@@ -43,21 +43,16 @@ int proc_threads(pid_t pid, pid_t **tids, size_t *nr)
 	return 0;
 }
 
-/* Whether process pid has a thread besides its leader. */
+/* Whether process pid has a thread besides its leader (task/ lists the leader too, zombie or not). */
 static int has_other_threads(pid_t pid)
 {
-	char path[64];
-	DIR *d;
-	struct dirent *de;
-	int other = 0;
+	pid_t *tids;
+	size_t nr;
 
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	d = opendir(path);
-	while (d && !other && (de = readdir(d)))
-		other = de->d_name[0] != '.' && atoi(de->d_name) != (int)pid;
-	if (d)
-		closedir(d);
-	return other;
+	if (proc_threads(pid, &tids, &nr) < 0)
+		return 0;
+	free(tids);
+	return nr > 1;
 }
 
 unsigned long long proc_start_time(pid_t pid)
