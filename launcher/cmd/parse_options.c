@@ -49,7 +49,8 @@ static void synopsis(const struct cmd_usage *u, FILE *out)
 	strbuf_release(&sb);
 }
 
-void parse_options_usage(const struct cmd_usage *u, FILE *out)
+/* The whole usage, as --help prints it. */
+static void usage_full(const struct cmd_usage *u, FILE *out)
 {
 	size_t width = 0;
 
@@ -163,7 +164,7 @@ int parse_options(int argc, char **argv, const struct cmd_usage *u)
 			continue;
 		}
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			parse_options_usage(u, stdout);
+			usage_full(u, stdout);
 			return PARSE_OPT_HELP;
 		}
 		if (a[1] == '-') {

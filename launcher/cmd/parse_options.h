@@ -80,7 +80,5 @@ int parse_options(int argc, char **argv, const struct cmd_usage *u);
 /* The exit code for parse_options()'s negative answers. */
 int parse_options_exit(int parsed);
 
-/* The whole usage, as --help prints it. */
-void parse_options_usage(const struct cmd_usage *u, FILE *out);
 
 #endif

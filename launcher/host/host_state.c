@@ -192,11 +192,6 @@ void host_state_holder_del(struct host_state *st, size_t i)
 
 static const char *const backend_names[] = { "none", "cgroup1", "cgroup2", "systemd" };
 
-const char *host_state_backend_name(enum host_state_backend b)
-{
-	return backend_names[b];
-}
-
 void host_state_shield_clear(struct host_state_shield *sh)
 {
 	free(sh->cgroup);

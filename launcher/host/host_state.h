@@ -138,7 +138,5 @@ void host_state_holder_del(struct host_state *st, size_t i);
 
 /* Forget the shield record (after the shield is undone). */
 void host_state_shield_clear(struct host_state_shield *sh);
-/* "cgroup1", "cgroup2", "systemd" ("none" for SHIELD_NONE). */
-const char *host_state_backend_name(enum host_state_backend b);
 
 #endif

@@ -14,7 +14,12 @@
 /* SCSI optical drives (/dev/sr*): their block major */
 #define SCSI_CDROM_MAJOR 11
 
-void vm_load_disks_probe(struct vm_config *cfg)
+/*
+ * Look at each disk.path on the host: a block device gets QEMU's
+ * host_device driver (host_cdrom for an optical drive), anything else
+ * "file".
+ */
+static void disks_probe(struct vm_config *cfg)
 {
 	for (size_t i = 0; i < cfg->nr_disks; i++) {
 		struct vm_disk *d = &cfg->disks[i];
@@ -45,7 +50,7 @@ int vm_load(const char *arg, const struct vm_dirs *dirs, struct vm_config *cfg, 
 		if (bin && trust_file(bin, "QEMU binary", err) < 0)
 			ret = -1;
 		free(bin);
-		vm_load_disks_probe(cfg);
+		disks_probe(cfg);
 	}
 out:
 	free(path);

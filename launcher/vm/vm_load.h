@@ -17,11 +17,4 @@
  */
 int vm_load(const char *arg, const struct vm_dirs *dirs, struct vm_config *cfg, struct err *err);
 
-/*
- * Look at each disk.path on the host: a block device gets QEMU's
- * host_device driver (host_cdrom for an optical drive), anything else
- * "file". vm_load() calls it.
- */
-void vm_load_disks_probe(struct vm_config *cfg);
-
 #endif
