@@ -89,6 +89,7 @@ LIB_OBJS += launcher/vm/vm_handle.o
 LIB_OBJS += launcher/vm/vm_host.o
 LIB_OBJS += launcher/vm/vm_run.o
 LIB_OBJS += launcher/vm/vm_console.o
+LIB_OBJS += launcher/vm/vm_media.o
 LIB_OBJS += launcher/vm/vm_thread.o
 LIB_OBJS += launcher/vm/vm_status.o
 LIB_OBJS += launcher/vm/notify.o
@@ -108,6 +109,7 @@ CMD_OBJS += launcher/cmd/cmd_unit.o
 CMD_OBJS += launcher/cmd/cmd_host.o
 CMD_OBJS += launcher/cmd/cmd_run.o
 CMD_OBJS += launcher/cmd/cmd_console.o
+CMD_OBJS += launcher/cmd/cmd_media.o
 CMD_OBJS += launcher/cmd/cmd_help.o
 CMD_OBJS += launcher/cmd/cmd_version.o
 CMD_OBJS += launcher/cmd/main.o
@@ -131,6 +133,7 @@ UNIT_TESTS += vm_plan
 UNIT_TESTS += proc
 UNIT_TESTS += vm_thread
 UNIT_TESTS += vm_console
+UNIT_TESTS += vm_media
 UNIT_TESTS += vm_handle
 UNIT_TESTS += vm_down
 UNIT_TESTS += vm_host
@@ -267,7 +270,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PKGS := build-essential pkg-config git libjansson-dev libhwloc-dev libnuma-dev \
             libcmocka-dev libsystemd0 qemu-system-x86 qemu-utils ovmf hwloc-nox \
             clang libclang-rt-14-dev valgrind busybox-static cpio jq python3 procps util-linux strace \
-            systemd man-db dbus-daemon python3-dbus python3-gi
+            systemd man-db dbus-daemon python3-dbus python3-gi \
+            xorriso
 
 deps:
 	$(SUDO) apt-get update -qq

@@ -42,6 +42,7 @@ static const char *const track_names[] = { "", "guest", "wall", "realtime", NULL
 static const char *const pit_names[] = { "", "delay", "discard", NULL };
 static const char *const format_names[] = { "raw", "qcow2", NULL };
 static const char *const bus_names[] = { "virtio", "scsi", "sata", NULL };
+static const char *const media_names[] = { "disk", "cdrom", NULL };
 static const char *const cache_names[] = { "none", "writeback", "writethrough", "directsync", "unsafe", NULL };
 static const char *const aio_names[] = { "threads", "native", "io_uring", NULL };
 static const char *const net_names[] = { "tap", "bridge", "user", NULL };
@@ -285,9 +286,18 @@ static void *add_net(void *root);
 static void *add_pci(void *root);
 
 static const struct config_key disk_keys[] = {
-	{ .name = "path", .type = KEY_PATH, .offset = DOFF(path), .required = 1, .check = schema_check_nonempty,
+	{ .name = "path", .type = KEY_PATH, .offset = DOFF(path), .required = 1,
 	  .qemu = "-blockdev {\"driver\":\"file\",\"filename\":PATH}",
-	  .doc = "disk image; relative paths are taken from the config's directory" },
+	  .doc = "disk image, block device or ISO; relative paths are taken from the config's directory; "
+		 "\"\" only for a cdrom: an empty tray" },
+	{ .name = "media", .type = KEY_ENUM, .offset = DOFF(media), .values = media_names, .def = "disk",
+	  .qemu = "ide-hd | ide-cd (sata), scsi-hd | scsi-cd (scsi)",
+	  .doc = "cdrom: a read-only CD/DVD drive on bus sata (default for it) or scsi; "
+		 "'mvlaunch insert' and 'eject' change its medium live" },
+	{ .name = "boot_index", .type = KEY_INT, .offset = DOFF(boot_index), .min = 0, .max = 9999,
+	  .qemu = "\"bootindex\":N",
+	  .doc = "boot order, lowest first; once any device has one, only devices with one are tried "
+		 "(default: the disks in the order listed)" },
 	{ .name = "format", .type = KEY_ENUM, .offset = DOFF(format), .values = format_names, .def = "raw",
 	  .qemu = "-blockdev {\"driver\":FORMAT}", .doc = "image format; never probed, so a raw image cannot pose as qcow2" },
 	{ .name = "bus", .type = KEY_ENUM, .offset = DOFF(bus), .values = bus_names, .def = "virtio",
@@ -326,6 +336,8 @@ static const struct config_key net_keys[] = {
 	  .qemu = "\"queues\" + mq=on,vectors=2N+2", .doc = "multiqueue virtio-net (tap only)" },
 	{ .name = "hostfwd", .type = KEY_STRLIST, .offset = NOFF(hostfwd), .check = check_hostfwd,
 	  .qemu = "\"hostfwd\":[{\"str\":...}]", .doc = "port forwards for type user, e.g. [\"tcp:127.0.0.1:2222-:22\"]" },
+	{ .name = "boot_index", .type = KEY_INT, .offset = NOFF(boot_index), .min = 0, .max = 9999,
+	  .qemu = "\"bootindex\":N", .doc = "boot from the network (PXE), in this place of the boot order" },
 	{ .name = NULL },
 };
 
@@ -342,6 +354,8 @@ static const struct config_key pci_keys[] = {
 	  .qemu = "\"rombar\":0|1", .doc = "expose the device ROM BAR (unset: QEMU's default)" },
 	{ .name = "romfile", .type = KEY_PATH, .offset = POFF(romfile), .check = schema_check_nonempty,
 	  .qemu = "\"romfile\"", .doc = "ROM image to expose instead of the device's own" },
+	{ .name = "boot_index", .type = KEY_INT, .offset = POFF(boot_index), .min = 0, .max = 9999,
+	  .qemu = "\"bootindex\":N", .doc = "boot from the device's option ROM (an NVMe or HBA), in this place of the boot order" },
 	{ .name = NULL },
 };
 
@@ -514,6 +528,8 @@ static const struct config_key vm_keys[] = {
 	  .qemu = "-initrd", .doc = "initramfs (with kernel)" },
 	{ .name = "boot.append", .type = KEY_STRING, .offset = OFF(append),
 	  .qemu = "-append", .doc = "kernel command line (with kernel)" },
+	{ .name = "boot.menu", .type = KEY_BOOL, .offset = OFF(boot_menu),
+	  .qemu = "-boot menu=on|off", .doc = "the firmware's boot menu (Esc in SeaBIOS and OVMF)" },
 
 	{ .name = "qemu.binary", .type = KEY_STRING, .offset = OFF(qemu_binary), .def = "qemu-system-x86_64", .check = schema_check_nonempty,
 	  .qemu = "argv[0]", .doc = "QEMU to run (looked up in PATH without a '/')" },
@@ -941,20 +957,52 @@ static void validate_clock(struct vm_config *cfg)
 			 "TCG has no in-kernel PIT, so the policy is not applied");
 }
 
+/*
+ * A cdrom is read-only, on the AHCI (sata, its default) or virtio-scsi, and
+ * its path may be "" for an empty tray; a disk needs a path.
+ */
+static void validate_cdrom(struct vm_config *cfg, struct vm_disk *d, size_t i, struct strbuf *err)
+{
+	char *key;
+
+#define DISK_ERR(field, ...) do { key = xstrfmt("disk[%zu].%s", i, field); \
+		schema_error(err, cfg->file, item_loc(d->loc, disk_keys, field), key, __VA_ARGS__); free(key); } while (0)
+	if (d->media == MEDIA_DISK) {
+		if (!*d->path)
+			DISK_ERR("path", "must not be empty (only a media = \"cdrom\" drive can be empty)");
+		return;
+	}
+	if (!d->loc[schema_row_index(disk_keys, "bus")].line)
+		d->bus = BUS_SATA;	/* the default bus of a cdrom: ide-cd on the q35 AHCI, as Windows installs from */
+	else if (d->bus == BUS_VIRTIO)
+		DISK_ERR("bus", "a cdrom needs bus \"sata\" or \"scsi\" (virtio-blk has no removable media)");
+	if (d->readonly == 0 && d->loc[schema_row_index(disk_keys, "readonly")].line)
+		DISK_ERR("readonly", "a cdrom is always read-only");
+	d->readonly = 1;
+	if (d->discard == 1)
+		DISK_ERR("discard", "does not apply to a cdrom");
+	if (!*d->path && d->format == FORMAT_QCOW2)
+		DISK_ERR("format", "an empty tray has no format (insert sets it)");
+#undef DISK_ERR
+}
+
 static void validate_devices(struct vm_config *cfg, struct strbuf *err)
 {
 	int bridge = 0;
 
 	for (size_t i = 0; i < cfg->nr_disks; i++) {
 		struct vm_disk *d = &cfg->disks[i];
-		char *key = xstrfmt("disk[%zu].aio", i);
+		char *key;
+
+		validate_cdrom(cfg, d, i, err);
+		key = xstrfmt("disk[%zu].aio", i);
 
 		if (d->aio == AIO_NATIVE && d->cache != CACHE_NONE && d->cache != CACHE_DIRECTSYNC)
 			schema_error(err, cfg->file, item_loc(d->loc, disk_keys, "aio"), key,
 				  "\"native\" needs cache = \"none\" or \"directsync\" (got \"%s\"); use aio = \"threads\"",
 				  cache_names[d->cache]);
 		free(key);
-		if (d->readonly == 1 && d->bus == BUS_SATA) {
+		if (d->readonly == 1 && d->bus == BUS_SATA && d->media == MEDIA_DISK) {
 			key = xstrfmt("disk[%zu].readonly", i);
 			schema_error(err, cfg->file, item_loc(d->loc, disk_keys, "readonly"), key,
 				  "a read-only disk cannot be on bus \"sata\" (QEMU's ide-hd refuses it: \"Block node is "
@@ -1013,6 +1061,59 @@ static void validate_devices(struct vm_config *cfg, struct strbuf *err)
 			 "type \"bridge\" runs qemu-bridge-helper, so the sandbox allows spawning processes");
 }
 
+/* One device in the boot order: its key ("disk[0]") and where its boot_index was set. */
+struct boot_entry {
+	char *key;
+	int index;
+	struct config_loc loc;
+};
+
+static void add_boot_entry(struct boot_entry **v, size_t *nr, size_t *alloc, const char *kind, size_t i,
+			   int index, const struct config_loc *locs, const struct config_key *rows)
+{
+	if (index < 0)
+		return;
+	ALLOC_GROW(*v, *nr + 1, *alloc);
+	(*v)[*nr].key = xstrfmt("%s[%zu]", kind, i);
+	(*v)[*nr].index = index;
+	(*v)[*nr].loc = item_loc(locs, rows, "boot_index");
+	(*nr)++;
+}
+
+/*
+ * boot_index values must differ (QEMU: "bootindex N has already been
+ * used"); with a direct kernel boot they do nothing, and say so.
+ */
+static void validate_boot_order(struct vm_config *cfg, struct strbuf *err)
+{
+	struct boot_entry *v = NULL;
+	size_t nr = 0, alloc = 0;
+
+	for (size_t i = 0; i < cfg->nr_disks; i++)
+		add_boot_entry(&v, &nr, &alloc, "disk", i, cfg->disks[i].boot_index, cfg->disks[i].loc, disk_keys);
+	for (size_t i = 0; i < cfg->nr_nets; i++)
+		add_boot_entry(&v, &nr, &alloc, "net", i, cfg->nets[i].boot_index, cfg->nets[i].loc, net_keys);
+	for (size_t i = 0; i < cfg->nr_pci; i++)
+		add_boot_entry(&v, &nr, &alloc, "passthrough", i, cfg->pci[i].boot_index, cfg->pci[i].loc, pci_keys);
+	cfg->boot_explicit = nr > 0;
+	for (size_t i = 0; i < nr; i++) {
+		char *key = xstrfmt("%s.boot_index", v[i].key);
+
+		for (size_t j = 0; j < i; j++)
+			if (v[j].index == v[i].index)
+				schema_error(err, cfg->file, v[i].loc, key, "%d is also %s's boot_index (each device needs "
+					     "its own place in the boot order)", v[i].index, v[j].key);
+		if (cfg->kernel && i == 0)
+			cfg_warn(cfg, v[i].loc, key, "has no effect with boot.kernel (the kernel boots directly)");
+		free(key);
+	}
+	if (cfg->kernel && cfg->boot_menu == 1)
+		cfg_warn(cfg, LOC("boot.menu"), "boot.menu", "has no effect with boot.kernel (the kernel boots directly)");
+	for (size_t i = 0; i < nr; i++)
+		free(v[i].key);
+	free(v);
+}
+
 static void validate_boot(struct vm_config *cfg, struct strbuf *err)
 {
 	if (cfg->secure_boot == 1 && cfg->firmware != FW_UEFI)
@@ -1031,6 +1132,7 @@ static void validate_boot(struct vm_config *cfg, struct strbuf *err)
 			if (SET(keys[i]))
 				schema_error(err, cfg->file, LOC(keys[i]), keys[i], "only applies to firmware = \"uefi\"");
 	}
+	validate_boot_order(cfg, err);
 	if (!cfg->kernel && cfg->initrd)
 		schema_error(err, cfg->file, LOC("boot.initrd"), "boot.initrd", "needs boot.kernel");
 	if (!cfg->kernel && cfg->append)

@@ -42,6 +42,7 @@ enum vm_thread_policy { THREADS_PREFER, THREADS_ISOLATE, THREADS_REQUIRE };
 enum vm_place { PLACE_DEFAULT, PLACE_HOST, PLACE_SHARE, PLACE_ISOLATE, PLACE_CPUS };
 enum vm_disk_format { FORMAT_RAW, FORMAT_QCOW2 };
 enum vm_disk_bus { BUS_VIRTIO, BUS_SCSI, BUS_SATA };
+enum vm_disk_media { MEDIA_DISK, MEDIA_CDROM };
 enum vm_disk_cache { CACHE_NONE, CACHE_WRITEBACK, CACHE_WRITETHROUGH, CACHE_DIRECTSYNC, CACHE_UNSAFE };
 enum vm_disk_aio { AIO_THREADS, AIO_NATIVE, AIO_IO_URING };
 enum vm_net_type { NET_TAP, NET_BRIDGE, NET_USER };
@@ -64,9 +65,11 @@ struct vm_hyperv {
 enum vm_disk_node { DISK_NODE_FILE, DISK_NODE_HOST_DEVICE, DISK_NODE_HOST_CDROM };
 
 struct vm_disk {
-	char *path;
+	char *path;		/* "" only for a cdrom: an empty tray */
 	int format, bus, iothread, cache, aio, readonly, discard;
 	char *serial;
+	int media;		/* enum vm_disk_media */
+	int boot_index;		/* -1: unset */
 	int node;		/* enum vm_disk_node */
 	struct config_loc loc[VM_MAX_ITEM_KEYS];
 };
@@ -77,6 +80,7 @@ struct vm_net {
 	int vhost, model;
 	unsigned queues;
 	struct strvec hostfwd;
+	int boot_index;		/* -1: unset */
 	struct config_loc loc[VM_MAX_ITEM_KEYS];
 };
 
@@ -84,6 +88,7 @@ struct vm_passthrough {
 	char *host;		/* normalised "0000:01:00.0" */
 	int multifunction, vga, rombar;
 	char *romfile;
+	int boot_index;		/* -1: unset */
 	struct config_loc loc[VM_MAX_ITEM_KEYS];
 };
 
@@ -130,6 +135,9 @@ struct vm_config {
 	size_t nr_pci, alloc_pci;
 
 	char *kernel, *initrd, *append;
+	int boot_menu;		/* TRI_UNSET: QEMU's default (no menu) */
+	/* any boot_index set: only those devices boot, in that order; else disks in order */
+	int boot_explicit;
 
 	char *qemu_binary;
 	struct strvec extra_args;

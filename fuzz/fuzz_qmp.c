@@ -30,12 +30,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (msg.kind == QMP_MSG_RETURN) {
 				struct qmp_vcpu *v = NULL;
 				struct qmp_iothread *io = NULL;
+				struct qmp_drive *d = NULL;
 				size_t nr = 0;
 
 				if (qmp_vcpus_from_json(msg.value, &v, &nr, &err) == 0)
 					free(v);
 				if (qmp_iothreads_from_json(msg.value, &io, &nr, &err) == 0)
 					qmp_iothreads_free(io, nr);
+				if (qmp_drives_from_json(msg.value, &d, &nr, &err) == 0)
+					qmp_drives_free(d, nr);
 			}
 			json_decref(msg.obj);
 		}

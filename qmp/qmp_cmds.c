@@ -3,6 +3,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "qmp/qmp_cmds.h"
@@ -153,4 +154,129 @@ int qmp_query_status(struct qmp *q, char **status, struct strbuf *err)
 int qmp_simple(struct qmp *q, const char *cmd, struct strbuf *err)
 {
 	return qmp_execute(q, cmd, NULL, NULL, err);
+}
+
+/* ---- removable media ---- */
+
+void qmp_drives_free(struct qmp_drive *d, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++) {
+		free(d[i].qdev);
+		free(d[i].file);
+	}
+	free(d);
+}
+
+int qmp_drives_from_json(json_t *ret, struct qmp_drive **out, size_t *nr, struct strbuf *err)
+{
+	struct qmp_drive *v = NULL;
+	size_t n = 0, alloc = 0, i;
+	json_t *b;
+
+	*out = NULL;
+	*nr = 0;
+	if (!json_is_array(ret)) {
+		strbuf_addstr(err, "QMP 'query-block': expected an array of block devices");
+		return -1;
+	}
+	json_array_foreach(ret, i, b) {
+		json_t *ins = json_object_get(b, "inserted");
+		const char *qdev = json_string_value(json_object_get(b, "qdev"));
+		const char *file = json_string_value(json_object_get(ins, "file"));
+
+		if (!json_is_true(json_object_get(b, "removable")))
+			continue;
+		if (!qdev || !*qdev || (ins && !file)) {
+			strbuf_addf(err, "QMP 'query-block': removable entry %zu has no qdev id or no medium file", i);
+			qmp_drives_free(v, n);
+			return -1;
+		}
+		ALLOC_GROW(v, n + 1, alloc);
+		v[n].qdev = xstrdup(qdev);
+		v[n].file = file ? xstrdup(file) : NULL;
+		v[n].tray_open = json_is_true(json_object_get(b, "tray_open"));
+		v[n].locked = json_is_true(json_object_get(b, "locked"));
+		n++;
+	}
+	*out = v;
+	*nr = n;
+	return 0;
+}
+
+int qmp_query_drives(struct qmp *q, struct qmp_drive **out, size_t *nr, struct strbuf *err)
+{
+	json_t *ret;
+	int r;
+
+	*out = NULL;
+	*nr = 0;
+	if (qmp_execute(q, "query-block", NULL, &ret, err) < 0)
+		return -1;
+	r = qmp_drives_from_json(ret, out, nr, err);
+	json_decref(ret);
+	return r;
+}
+
+/* Whether drive qdev's tray is open now: 1, 0, or -1 on error. */
+static int tray_open(struct qmp *q, const char *qdev, struct strbuf *err)
+{
+	struct qmp_drive *d;
+	size_t n;
+	int r = -1;
+
+	if (qmp_query_drives(q, &d, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(d[i].qdev, qdev))
+			r = d[i].tray_open;
+	if (r < 0)
+		strbuf_addf(err, "QMP 'query-block': no removable drive '%s'", qdev);
+	qmp_drives_free(d, n);
+	return r;
+}
+
+/* QEMU's words for a tray the guest holds shut (blockdev-change-medium without force) */
+static int is_locked_error(const char *msg)
+{
+	return strstr(msg, "is locked") != NULL;
+}
+
+int qmp_eject(struct qmp *q, const char *qdev, int force, int wait_ms, struct strbuf *err)
+{
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	int open;
+
+	if (qmp_execute(q, "blockdev-open-tray", json_pack("{s:s,s:b}", "id", qdev, "force", force), NULL, err) < 0)
+		return -1;
+	/* a locked tray: QEMU asked the guest, which may open it (or not) */
+	for (int waited = 0; (open = tray_open(q, qdev, err)) == 0 && waited < wait_ms; waited += 50)
+		nanosleep(&pause, NULL);
+	if (open < 0)
+		return -1;
+	if (!open)
+		return QMP_LOCKED;
+	if (qmp_execute(q, "blockdev-remove-medium", json_pack("{s:s}", "id", qdev), NULL, err) < 0 ||
+	    qmp_execute(q, "blockdev-close-tray", json_pack("{s:s}", "id", qdev), NULL, err) < 0)
+		return -1;
+	return 0;
+}
+
+int qmp_change_medium(struct qmp *q, const char *qdev, const char *file, const char *format, int force,
+		      struct strbuf *err)
+{
+	json_t *args = json_pack("{s:s,s:s,s:s,s:s,s:b}", "id", qdev, "filename", file, "format", format,
+				 "read-only-mode", "read-only", "force", force);
+	struct strbuf e = STRBUF_INIT;
+	int r;
+
+	if (!args) {
+		strbuf_addf(err, "'%s' is not valid UTF-8, which QMP cannot carry", file);
+		return -1;
+	}
+	r = qmp_execute(q, "blockdev-change-medium", args, NULL, &e);
+	if (r < 0 && is_locked_error(e.buf))
+		r = QMP_LOCKED;
+	strbuf_add(err, e.buf, e.len);
+	strbuf_release(&e);
+	return r;
 }

@@ -34,7 +34,33 @@ int qmp_query_status(struct qmp *q, char **status, struct strbuf *err);
 /* A command without arguments whose reply is {} (cont, stop, quit, system_powerdown). */
 int qmp_simple(struct qmp *q, const char *cmd, struct strbuf *err);
 
+/* A drive with removable media (a cdrom), from query-block. */
+struct qmp_drive {
+	char *qdev;		/* the device's id ("disk1-dev") */
+	char *file;		/* the medium's file, or NULL: no medium */
+	int tray_open, locked;
+};
+
+/* query-block: the drives with removable media, in QEMU's order. Free with qmp_drives_free(). */
+int qmp_query_drives(struct qmp *q, struct qmp_drive **out, size_t *nr, struct strbuf *err);
+void qmp_drives_free(struct qmp_drive *d, size_t nr);
+/*
+ * Take the medium out of drive 'qdev' and close the empty tray
+ * (blockdev-open-tray, blockdev-remove-medium, blockdev-close-tray). A tray
+ * the guest locked opens only with 'force'; without it the guest is asked,
+ * and QMP_LOCKED is returned when it did not open the tray within wait_ms.
+ */
+#define QMP_LOCKED (-2)
+int qmp_eject(struct qmp *q, const char *qdev, int force, int wait_ms, struct strbuf *err);
+/*
+ * blockdev-change-medium: put 'file' (format "raw" or "qcow2", read-only)
+ * into drive 'qdev', replacing what is there. QMP_LOCKED as qmp_eject().
+ */
+int qmp_change_medium(struct qmp *q, const char *qdev, const char *file, const char *format, int force,
+		      struct strbuf *err);
+
 /* The same checks on a reply value, for unit tests and the fuzzer. */
+int qmp_drives_from_json(json_t *ret, struct qmp_drive **out, size_t *nr, struct strbuf *err);
 int qmp_vcpus_from_json(json_t *ret, struct qmp_vcpu **out, size_t *nr, struct strbuf *err);
 int qmp_iothreads_from_json(json_t *ret, struct qmp_iothread **out, size_t *nr, struct strbuf *err);
 

@@ -51,7 +51,12 @@ static void check_files(struct check_report *r, const struct vm_config *cfg)
 		check_file(r, cfg, "ovmf", "machine.ovmf_vars", cfg->ovmf_vars, 0, "apt-get install ovmf");
 	}
 	for (size_t i = 0; i < cfg->nr_disks; i++) {
-		char *fix = xstrfmt("create it (qemu-img create -f %s %s SIZE) or give mvlaunch access to it",
+		char *fix;
+
+		if (!*cfg->disks[i].path)
+			continue;	/* an empty cdrom tray opens nothing */
+		fix = cfg->disks[i].media == MEDIA_CDROM ? xstrfmt("download or copy the image to %s", cfg->disks[i].path) :
+		      xstrfmt("create it (qemu-img create -f %s %s SIZE) or give mvlaunch access to it",
 				    cfg->disks[i].format == FORMAT_QCOW2 ? "qcow2" : "raw", cfg->disks[i].path);
 
 		check_file(r, cfg, "disks", "disk.path", cfg->disks[i].path, !cfg->disks[i].readonly, fix);

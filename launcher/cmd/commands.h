@@ -28,6 +28,8 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_down(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_run(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_console(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_eject(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_insert(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_list(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_host(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_plan(int argc, char **argv, const struct mvl_opts *opts);

@@ -28,6 +28,8 @@ static const struct cmd commands[] = {
 	{ "down",    cmd_down,    "stop a VM (ACPI, then quit, TERM, KILL) and clean up" },
 	{ "run",     cmd_run,     "start a VM and stay in the foreground (systemd Type=notify)" },
 	{ "console", cmd_console, "attach the terminal to a VM's serial console (Ctrl-] leaves)" },
+	{ "eject",   cmd_eject,   "take the medium out of a running VM's cdrom drive" },
+	{ "insert",  cmd_insert,  "put an ISO image into a running VM's cdrom drive" },
 	{ "status",  cmd_status,  "show VMs, their state and their live pins" },
 	{ "list",    cmd_list,    "one line per VM: name, state, pid" },
 	{ "plan",    cmd_plan,    "show where VMs' threads and memory go on this host; change nothing" },

@@ -405,6 +405,29 @@ static void build_iommu(struct builder *b)
 	push_json(b, "-device", o);
 }
 
+/*
+ * -boot: the firmware's menu, and strict=on once a boot order is given, so
+ * that only the devices in it are tried (libvirt's <boot order> does the same).
+ */
+static void build_boot(struct builder *b)
+{
+	const struct vm_config *cfg = b->cfg;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (cfg->kernel)
+		return;
+	if (cfg->boot_menu != TRI_UNSET)
+		strbuf_addf(&sb, "menu=%s", cfg->boot_menu ? "on" : "off");
+	if (cfg->boot_explicit)
+		strbuf_addf(&sb, "%sstrict=on", sb.len ? "," : "");
+	if (!sb.len) {
+		strbuf_release(&sb);
+		return;
+	}
+	strvec_push(b->argv, "-boot");
+	strvec_push_nodup(b->argv, strbuf_detach(&sb));
+}
+
 static void build_disks(struct builder *b)
 {
 	const struct vm_config *cfg = b->cfg;
@@ -428,6 +451,7 @@ static void build_disks(struct builder *b)
 	}
 	for (size_t i = 0; i < cfg->nr_disks; i++) {
 		const struct vm_disk *d = &cfg->disks[i];
+		int cdrom = d->media == MEDIA_CDROM, empty = !*d->path;
 		int direct = d->cache == CACHE_NONE || d->cache == CACHE_DIRECTSYNC;
 		int noflush = d->cache == CACHE_UNSAFE;
 		int wce = !(d->cache == CACHE_WRITETHROUGH || d->cache == CACHE_DIRECTSYNC);
@@ -437,6 +461,8 @@ static void build_disks(struct builder *b)
 		char *io = xstrfmt("io%zu", i);
 		json_t *o, *cache;
 
+		if (empty)
+			goto device;	/* an empty tray: the drive alone, 'mvlaunch insert' fills it */
 		o = json_object();
 		json_object_set_new(o, "driver", json_string(protocol[d->node]));
 		json_object_set_new(o, "filename", jstr(b, "disk.path", d->path));
@@ -460,7 +486,7 @@ static void build_disks(struct builder *b)
 		if (d->discard == 1)
 			json_object_set_new(o, "discard", json_string("unmap"));
 		push_json(b, "-blockdev", o);
-
+device:
 		if (d->bus == BUS_SCSI) {
 			char *ctl = xstrfmt("scsi%zu", i);
 			char *bus = xstrfmt("scsi%zu.0", i);
@@ -472,7 +498,7 @@ static void build_disks(struct builder *b)
 				json_object_set_new(o, "iothread", json_string(io));
 			push_json(b, "-device", o);
 			o = json_object();
-			json_object_set_new(o, "driver", json_string("scsi-hd"));
+			json_object_set_new(o, "driver", json_string(cdrom ? "scsi-cd" : "scsi-hd"));
 			json_object_set_new(o, "bus", json_string(bus));
 			free(ctl);
 			free(bus);
@@ -484,7 +510,7 @@ static void build_disks(struct builder *b)
 				b->failed = 1;
 			}
 			o = json_object();
-			json_object_set_new(o, "driver", json_string("ide-hd"));
+			json_object_set_new(o, "driver", json_string(cdrom ? "ide-cd" : "ide-hd"));
 			json_object_set_new(o, "bus", json_string(bus));
 			free(bus);
 		} else {
@@ -493,12 +519,18 @@ static void build_disks(struct builder *b)
 			if (d->iothread == 1)
 				json_object_set_new(o, "iothread", json_string(io));
 		}
-		json_object_set_new(o, "drive", json_string(fmt_node));
+		if (!empty)
+			json_object_set_new(o, "drive", json_string(fmt_node));
 		json_object_set_new(o, "id", json_string(dev_id));
-		json_object_set_new(o, "write-cache", json_string(wce ? "on" : "off"));
+		if (!cdrom)
+			json_object_set_new(o, "write-cache", json_string(wce ? "on" : "off"));
 		if (d->serial)
 			json_object_set_new(o, "serial", json_string(d->serial));
-		if (!cfg->kernel)
+		if (cfg->kernel)
+			;	/* the kernel boots directly */
+		else if (cfg->boot_explicit && d->boot_index >= 0)
+			json_object_set_new(o, "bootindex", json_integer(d->boot_index));
+		else if (!cfg->boot_explicit)
 			json_object_set_new(o, "bootindex", json_integer((json_int_t)i + 1));
 		push_json(b, "-device", o);
 		free(file_node);
@@ -550,6 +582,8 @@ static void build_nets(struct builder *b)
 		json_object_set_new(o, "netdev", json_string(id));
 		json_object_set_new(o, "id", json_string(id));
 		json_object_set_new(o, "mac", json_string(mac));
+		if (n->boot_index >= 0 && !cfg->kernel)
+			json_object_set_new(o, "bootindex", json_integer(n->boot_index));
 		if (n->queues > 1 && n->model == NIC_VIRTIO) {
 			json_object_set_new(o, "mq", json_true());
 			json_object_set_new(o, "vectors", json_integer(2 * (json_int_t)n->queues + 2));
@@ -639,6 +673,8 @@ static void build_passthrough(struct builder *b)
 				json_object_set_new(o, "rombar", json_integer(p->rombar));
 			if (p->romfile)
 				json_object_set_new(o, "romfile", jstr(b, "passthrough.romfile", p->romfile));
+			if (p->boot_index >= 0 && !cfg->kernel)
+				json_object_set_new(o, "bootindex", json_integer(p->boot_index));
 			push_json(b, "-device", o);
 			free(addr);
 			free(id);
@@ -689,6 +725,7 @@ int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, co
 	build_smp(&b);
 	build_clock(&b);
 	build_iommu(&b);
+	build_boot(&b);
 	build_disks(&b);
 	build_nets(&b);
 	build_passthrough(&b);

@@ -25,6 +25,8 @@ static void disks_probe(struct vm_config *cfg)
 		struct vm_disk *d = &cfg->disks[i];
 		struct stat st;
 
+		if (!*d->path)
+			continue;	/* an empty cdrom tray */
 		if (stat(d->path, &st) == 0)
 			d->node = !S_ISBLK(st.st_mode) ? DISK_NODE_FILE :
 				  major(st.st_rdev) == SCSI_CDROM_MAJOR ? DISK_NODE_HOST_CDROM : DISK_NODE_HOST_DEVICE;

@@ -285,6 +285,39 @@ static void test_qemu_argv_devices(void **state)
 	strvec_clear(&argv);
 }
 
+static void test_qemu_argv_cdrom_and_boot_order(void **state)
+{
+	struct strvec argv = STRVEC_INIT;
+
+	(void)state;
+	build("[[disk]]\npath = \"/d.img\"\nboot_index = 2\n"
+	      "[[disk]]\nmedia = \"cdrom\"\npath = \"/w,x.iso\"\nboot_index = 1\naio = \"threads\"\ncache = \"writeback\"\n"
+	      "[[disk]]\nmedia = \"cdrom\"\npath = \"\"\nbus = \"scsi\"\n"
+	      "[[net]]\nboot_index = 3\n[boot]\nmenu = true\n", NULL, &argv);
+	assert_string_equal(find_after(&argv, "-boot", 0), "menu=on,strict=on");
+	assert_string_equal(find_after(&argv, "-device", 0),
+			    "{\"driver\":\"virtio-blk-pci\",\"drive\":\"disk0\",\"id\":\"disk0-dev\",\"write-cache\":\"on\",\"bootindex\":2}");
+	assert_string_equal(find_after(&argv, "-blockdev", 2),
+			    "{\"driver\":\"file\",\"filename\":\"/w,x.iso\",\"node-name\":\"disk1-file\",\"aio\":\"threads\","
+			    "\"cache\":{\"direct\":false,\"no-flush\":false},\"read-only\":true}");
+	assert_string_equal(find_after(&argv, "-device", 1),
+			    "{\"driver\":\"ide-cd\",\"bus\":\"ide.0\",\"drive\":\"disk1\",\"id\":\"disk1-dev\",\"bootindex\":1}");
+	/* the empty scsi drive: no -blockdev, no drive, no bootindex (others have one) */
+	assert_null(find_after(&argv, "-blockdev", 4));
+	assert_string_equal(find_after(&argv, "-device", 2), "{\"driver\":\"virtio-scsi-pci\",\"id\":\"scsi2\"}");
+	assert_string_equal(find_after(&argv, "-device", 3), "{\"driver\":\"scsi-cd\",\"bus\":\"scsi2.0\",\"id\":\"disk2-dev\"}");
+	assert_non_null(strstr(find_after(&argv, "-device", 4), "\"bootindex\":3"));
+	strvec_clear(&argv);
+
+	/* no boot_index anywhere: the disks in the order listed, no strict, no -boot */
+	build("[[disk]]\nmedia = \"cdrom\"\npath = \"/w.iso\"\n[[disk]]\npath = \"/d.img\"\n", NULL, &argv);
+	assert_null(find_after(&argv, "-boot", 0));
+	assert_non_null(strstr(find_after(&argv, "-device", 0), "\"driver\":\"ide-cd\""));
+	assert_non_null(strstr(find_after(&argv, "-device", 0), "\"bootindex\":1"));
+	assert_non_null(strstr(find_after(&argv, "-device", 1), "\"bootindex\":2"));
+	strvec_clear(&argv);
+}
+
 static void test_qemu_argv_extra_and_secure_boot(void **state)
 {
 	struct strvec argv = STRVEC_INIT;
@@ -387,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_argv_injection),
 		cmocka_unit_test(test_qemu_argv_memory_variants),
 		cmocka_unit_test(test_qemu_argv_devices),
+		cmocka_unit_test(test_qemu_argv_cdrom_and_boot_order),
 		cmocka_unit_test(test_qemu_argv_extra_and_secure_boot),
 		cmocka_unit_test(test_qemu_argv_invalid_utf8),
 		cmocka_unit_test(test_qemu_argv_numa_plan),

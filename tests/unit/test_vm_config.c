@@ -300,6 +300,51 @@ static void test_vm_config_load_file(void **state)
 	strbuf_release(&err);
 }
 
+static void test_vm_config_cdrom_and_boot_order(void **state)
+{
+	struct vm_config cfg;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	/* a cdrom: read-only, sata unless told, may be empty; boot_index on every kind of device */
+	assert_int_equal(parse("[[disk]]\npath = \"/d.img\"\nboot_index = 2\n"
+			       "[[disk]]\nmedia = \"cdrom\"\npath = \"/w.iso\"\nboot_index = 1\n"
+			       "[[disk]]\nmedia = \"cdrom\"\npath = \"\"\nbus = \"scsi\"\n"
+			       "[[net]]\nboot_index = 3\n[boot]\nmenu = true\n", &cfg, &err), 0);
+	assert_int_equal(cfg.disks[0].media, MEDIA_DISK);
+	assert_int_equal(cfg.disks[0].readonly, 0);
+	assert_int_equal(cfg.disks[1].media, MEDIA_CDROM);
+	assert_int_equal(cfg.disks[1].bus, BUS_SATA);
+	assert_int_equal(cfg.disks[1].readonly, 1);
+	assert_int_equal(cfg.disks[1].boot_index, 1);
+	assert_string_equal(cfg.disks[2].path, "");
+	assert_int_equal(cfg.disks[2].bus, BUS_SCSI);
+	assert_int_equal(cfg.disks[2].boot_index, -1);
+	assert_int_equal(cfg.nets[0].boot_index, 3);
+	assert_int_equal(cfg.boot_menu, 1);
+	assert_int_equal(cfg.boot_explicit, 1);
+	vm_config_release(&cfg);
+	assert_int_equal(parse("[[disk]]\npath = \"/d.img\"\n", &cfg, &err), 0);
+	assert_int_equal(cfg.boot_explicit, 0);
+	assert_int_equal(cfg.boot_menu, TRI_UNSET);
+	vm_config_release(&cfg);
+	strbuf_release(&err);
+
+	expect_error("[[disk]]\npath = \"\"\n",
+		     "vms/t.toml:2:1: key 'disk[0].path': must not be empty (only a media = \"cdrom\" drive can be empty)");
+	expect_error("[[disk]]\nmedia = \"cdrom\"\npath = \"/w.iso\"\nbus = \"virtio\"\n",
+		     "vms/t.toml:4:1: key 'disk[0].bus': a cdrom needs bus \"sata\" or \"scsi\" (virtio-blk has no removable media)");
+	expect_error("[[disk]]\nmedia = \"cdrom\"\npath = \"/w.iso\"\nreadonly = false\n",
+		     "vms/t.toml:4:1: key 'disk[0].readonly': a cdrom is always read-only");
+	expect_error("[[disk]]\nmedia = \"dvd\"\npath = \"/w.iso\"\n",
+		     "vms/t.toml:2:1: key 'disk[0].media': must be one of disk, cdrom (got 'dvd')");
+	expect_error("[[disk]]\npath = \"/a\"\nboot_index = 1\n[[passthrough]]\nhost = \"01:00.0\"\nboot_index = 1\n",
+		     "vms/t.toml:6:1: key 'passthrough[0].boot_index': 1 is also disk[0]'s boot_index (each device needs "
+		     "its own place in the boot order)");
+	expect_warning("[[disk]]\npath = \"/a\"\nboot_index = 1\n[boot]\nkernel = \"/k\"\n",
+		       "vms/t.toml:3:1: key 'disk[0].boot_index': has no effect with boot.kernel (the kernel boots directly)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_vm_config_too_many_errors),
 		cmocka_unit_test(test_vm_config_warnings),
 		cmocka_unit_test(test_vm_config_load_file),
+		cmocka_unit_test(test_vm_config_cdrom_and_boot_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
