@@ -29,6 +29,7 @@
 #define NOFF(f) offsetof(struct vm_net, f)
 #define POFF(f) offsetof(struct vm_passthrough, f)
 #define HOFF(f) (offsetof(struct vm_config, hv) + offsetof(struct vm_hyperv, f))
+#define SOFF(f) (offsetof(struct vm_config, smbios) + offsetof(struct vm_smbios, f))
 
 static const char *const accel_names[] = { "kvm", "tcg", NULL };
 static const char *const firmware_names[] = { "bios", "uefi", NULL };
@@ -273,6 +274,67 @@ static int check_hostfwd(char **v, struct strbuf *why)
 	return 0;
 }
 
+/*
+ * An SMBIOS string: printable ASCII (the table stores bytes; a guest shows
+ * them raw), at most 64 characters. Commas are fine: qemu_argv.c escapes
+ * them in -smbios.
+ */
+int vm_config_check_smbios(char **v, struct strbuf *why)
+{
+	size_t len = strlen(*v);
+
+	if (!len || len > 64) {
+		strbuf_addf(why, "must be 1..64 characters, got %zu", len);
+		return -1;
+	}
+	for (const char *s = *v; *s; s++) {
+		if (*s < 0x20 || *s > 0x7e) {
+			strbuf_addstr(why, "must be printable ASCII (what firmware tables and Windows show)");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The SMBIOS date format: MM/DD/YYYY (what Windows' msinfo32 parses). */
+static int check_bios_date(char **v, struct strbuf *why)
+{
+	const char *s = *v;
+	static const char shape[] = "dd/dd/dddd";
+	size_t i;
+
+	for (i = 0; shape[i]; i++)
+		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+			break;
+	if (shape[i] || s[i] || atoi(s) < 1 || atoi(s) > 12 || atoi(s + 3) < 1 || atoi(s + 3) > 31) {
+		strbuf_addf(why, "'%s' is not a date like \"03/15/2024\" (MM/DD/YYYY, as SMBIOS stores it)", s);
+		return -1;
+	}
+	return 0;
+}
+
+int vm_uuid_check(char *s, struct strbuf *why)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+	size_t i;
+
+	for (i = 0; shape[i]; i++)
+		if (shape[i] == 'x' ? !isxdigit((unsigned char)s[i]) : s[i] != '-')
+			break;
+	if (shape[i] || s[i]) {
+		strbuf_addf(why, "'%s' is not a UUID like \"9b2e6f1c-3d4a-4b5c-8d7e-0f1a2b3c4d5e\"", s);
+		return -1;
+	}
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+	return 0;
+}
+
+static int check_uuid(char **v, struct strbuf *why)
+{
+	return vm_uuid_check(*v, why);
+}
+
 /* ---- custom parsers ---- */
 
 static int parse_topology(struct schema_ctx *ctx, const struct config_key *k, void *base,
@@ -493,6 +555,31 @@ static const struct config_key vm_keys[] = {
 	  .qemu = "\"host-nodes\":[N],\"policy\"", .doc = "host NUMA node to take guest RAM from" },
 	{ .name = "memory.numa_policy", .type = KEY_ENUM, .offset = OFF(numa_policy), .values = policy_names, .def = "bind",
 	  .qemu = "\"policy\"", .doc = "how strictly (with numa_node)" },
+
+	{ .name = "smbios.manufacturer", .type = KEY_STRING, .offset = SOFF(manufacturer), .check = vm_config_check_smbios,
+	  .qemu = "-smbios type=1,manufacturer=", .doc = "system manufacturer (SMBIOS type 1), e.g. \"ASUSTeK COMPUTER INC.\"" },
+	{ .name = "smbios.product", .type = KEY_STRING, .offset = SOFF(product), .check = vm_config_check_smbios,
+	  .qemu = "-smbios type=1,product=", .doc = "system product name (the guest's /sys/class/dmi/id/product_name)" },
+	{ .name = "smbios.version", .type = KEY_STRING, .offset = SOFF(version), .check = vm_config_check_smbios,
+	  .qemu = "-smbios type=1,version=", .doc = "system version" },
+	{ .name = "smbios.serial", .type = KEY_STRING, .offset = SOFF(serial), .check = vm_config_check_smbios,
+	  .qemu = "-smbios type=1,serial=", .doc = "system serial number" },
+	{ .name = "smbios.sku", .type = KEY_STRING, .offset = SOFF(sku), .check = vm_config_check_smbios,
+	  .qemu = "-smbios type=1,sku=", .doc = "system SKU number" },
+	{ .name = "smbios.family", .type = KEY_STRING, .offset = SOFF(family), .check = vm_config_check_smbios,
+	  .qemu = "-smbios type=1,family=", .doc = "system family" },
+	{ .name = "smbios.bios_vendor", .type = KEY_STRING, .offset = SOFF(bios_vendor), .check = vm_config_check_smbios,
+	  .qemu = "-smbios type=0,vendor=", .doc = "BIOS vendor (SMBIOS type 0)" },
+	{ .name = "smbios.bios_version", .type = KEY_STRING, .offset = SOFF(bios_version), .check = vm_config_check_smbios,
+	  .qemu = "-smbios type=0,version=", .doc = "BIOS version" },
+	{ .name = "smbios.bios_date", .type = KEY_STRING, .offset = SOFF(bios_date), .check = check_bios_date,
+	  .qemu = "-smbios type=0,date=", .doc = "BIOS release date, MM/DD/YYYY" },
+	{ .name = "smbios.uuid", .type = KEY_STRING, .offset = SOFF(uuid), .check = check_uuid,
+	  .qemu = "-uuid", .doc = "the system UUID; default: made once per VM and kept in $MVLAUNCH_STATEDIR/NAME/uuid, "
+		 "so Windows activation and licences keep seeing the same machine" },
+	{ .name = "smbios.copy_host", .type = KEY_BOOL, .offset = SOFF(copy_host), .def = "false",
+	  .qemu = "-smbios type=0,... type=1,... from /sys/class/dmi/id",
+	  .doc = "copy the host's SMBIOS strings (keys set here win; the UUID stays the VM's own)" },
 
 	{ .name = "clock.base", .type = KEY_STRING, .offset = OFF(clock_base), .def = "utc", .check = check_clock_base,
 	  .qemu = "-rtc base=", .doc = "utc, localtime (Windows) or a start time" },

@@ -55,6 +55,14 @@ struct vm_hyperv {
 	char *vendor_id;
 };
 
+/* SMBIOS strings the guest reads (type 0: the BIOS, type 1: the system); NULL: QEMU's default. */
+struct vm_smbios {
+	char *manufacturer, *product, *version, *serial, *sku, *family;
+	char *bios_vendor, *bios_version, *bios_date;
+	char *uuid;		/* the config's; else the launcher stores one per VM */
+	int copy_host;
+};
+
 /*
  * What disk.path is on the host, which picks QEMU's protocol driver: "file"
  * refuses anything but a regular file, so a whole disk, an LVM volume or a
@@ -124,6 +132,8 @@ struct vm_config {
 	int numa_policy;
 	char *mem_path;
 
+	struct vm_smbios smbios;
+
 	char *clock_base;
 	int rtc, track, pit, hpet, kvmclock, hypervclock;
 
@@ -177,6 +187,12 @@ int vm_name_check(const char *s, struct strbuf *why);
 
 /* Where key 'name' was set ({0,0} when it was not). */
 struct config_loc vm_config_loc(const struct vm_config *cfg, const char *name);
+
+/* Whether s is a UUID like "6f1a2b3c-...": 0, or -1 with the reason. Lowercases s. */
+int vm_uuid_check(char *s, struct strbuf *why);
+
+/* Whether *v can be an SMBIOS string (1..64 printable ASCII): 0, or -1 with the reason. */
+int vm_config_check_smbios(char **v, struct strbuf *why);
 
 /* Write the key reference as a Markdown table (for README and 'help config'). */
 void vm_config_write_reference(FILE *out);

@@ -65,7 +65,7 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 	const char *topology = NULL;
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct pin_plan plan = { .memory_node = -1 };
-	int json = 0, bare = 0, ret = MVL_EXIT_FAILURE;
+	int json = 0, bare = 0, uuid_kept, ret = MVL_EXIT_FAILURE;
 	const struct opt options[] = {
 		OPT_BOOL(0, "json", &json, "a JSON array of strings instead of shell-quoted lines"),
 		OPT_BOOL(0, "bare", &bare, "leave out what 'up' adds at run time (-S, the QMP\n"
@@ -91,7 +91,10 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 		err_print(&err);
 		goto out;
 	}
-	vm_plan_qemu_runtime(&cfg, bare, &rt);
+	if (vm_plan_qemu_runtime(&cfg, bare, &rt, &uuid_kept, &err) < 0) {
+		err_print(&err);
+		goto out;
+	}
 	if (qemu_argv_build(&cfg, &plan, &rt, &qargv, &notes, &err.msg) < 0) {
 		error("cannot build the QEMU command line for '%s': %s", cfg.name, err.msg.buf);
 		goto out;

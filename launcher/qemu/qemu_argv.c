@@ -368,6 +368,39 @@ static void build_smp(struct builder *b)
 	strvec_pushf(b->argv, "%u,sockets=%u,dies=%u,cores=%u,threads=%u", cfg->vcpus, sockets, dies, cores, threads);
 }
 
+/* -uuid and -smbios type=0 / type=1, every value escaped (commas doubled) */
+static void build_smbios(struct builder *b, const struct qemu_runtime *rt)
+{
+	const struct vm_smbios *sm = &b->cfg->smbios;
+	const char *uuid = sm->uuid ? sm->uuid : rt ? rt->uuid : NULL;
+	const struct { int type; const char *key; const char *value; } fields[] = {
+		{ 0, "vendor", sm->bios_vendor }, { 0, "version", sm->bios_version }, { 0, "date", sm->bios_date },
+		{ 1, "manufacturer", sm->manufacturer }, { 1, "product", sm->product }, { 1, "version", sm->version },
+		{ 1, "serial", sm->serial }, { 1, "sku", sm->sku }, { 1, "family", sm->family },
+	};
+
+	if (uuid)
+		strvec_pushl(b->argv, "-uuid", uuid, NULL);	/* validated: hex digits and dashes */
+	for (int type = 0; type <= 1; type++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_addf(&sb, "type=%d", type);
+		for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+			if (fields[i].type == type && fields[i].value) {
+				char *v = qemu_argv_escape(fields[i].value);
+
+				strbuf_addf(&sb, ",%s=%s", fields[i].key, v);
+				free(v);
+			}
+		}
+		if (strchr(sb.buf, ',')) {
+			strvec_push(b->argv, "-smbios");
+			strvec_push_nodup(b->argv, strbuf_detach(&sb));
+		}
+		strbuf_release(&sb);
+	}
+}
+
 static void build_clock(struct builder *b)
 {
 	const struct vm_config *cfg = b->cfg;
@@ -723,6 +756,7 @@ int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, co
 	build_cpu(&b);
 	build_memory(&b);
 	build_smp(&b);
+	build_smbios(&b, rt);
 	build_clock(&b);
 	build_iommu(&b);
 	build_boot(&b);

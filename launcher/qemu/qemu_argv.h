@@ -30,6 +30,11 @@ struct qemu_runtime {
 	 * so it can connect at once instead of polling for the file).
 	 */
 	int qmp_fd;
+	/*
+	 * The VM's UUID (-uuid) when the config gives none: the one kept in
+	 * STATE/NAME/uuid (vm_uuid.c). NULL: no -uuid unless smbios.uuid.
+	 */
+	const char *uuid;
 };
 
 /*

@@ -12,6 +12,7 @@
 #include "config/vm_config.h"
 #include "util/strvec.h"
 #include "util/suggest.h"
+#include "util/trust.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
@@ -37,6 +38,26 @@ const char *paths_run_root(void)
 const char *paths_state_root(void)
 {
 	return env_or("MVLAUNCH_STATEDIR", "/var/lib/mvlaunch");
+}
+
+char *paths_vm_state_dir(const char *name, struct err *err)
+{
+	char *root = xstrdup(paths_state_root()), *dir;
+
+	/* the directories above the state root as they would be made by mkdir -p */
+	for (char *s = root + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		mkdir(root, 0755);
+		*s = '/';
+	}
+	free(root);
+	dir = xstrfmt("%s/%s", paths_state_root(), name);
+	if (trust_dir(paths_state_root(), "state directory", 0700, (gid_t)-1, err) < 0 ||
+	    trust_dir(dir, "state directory", 0700, (gid_t)-1, err) < 0) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
 }
 
 const char *paths_log_root(void)

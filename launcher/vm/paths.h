@@ -22,6 +22,12 @@ const char *paths_vms_dir(const struct vm_dirs *dirs);
 const char *paths_run_root(void);
 /* $MVLAUNCH_STATEDIR, else /var/lib/mvlaunch. */
 const char *paths_state_root(void);
+/*
+ * STATE/NAME, where a VM keeps what outlives its runs (its OVMF vars, its
+ * UUID, its TPM): made with STATE when missing, and checked to be this
+ * user's and private (0700). Caller frees; NULL with the reason in err.
+ */
+char *paths_vm_state_dir(const char *name, struct err *err);
 /* $MVLAUNCH_LOGDIR, else /var/log/mvlaunch: LOG/NAME/qemu.log and serial.log, the last boots kept. */
 const char *paths_log_root(void);
 

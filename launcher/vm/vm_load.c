@@ -8,6 +8,9 @@
 
 #include "launcher/vm/vm_load.h"
 #include "launcher/vm/paths.h"
+#include "launcher/host/sysfs.h"
+#include "config/schema.h"
+#include "util/wrapper.h"
 #include "util/trust.h"
 #include "util/banned.h"
 
@@ -35,6 +38,51 @@ static void disks_probe(struct vm_config *cfg)
 	}
 }
 
+/*
+ * smbios.copy_host: the host's strings from /sys/class/dmi/id for the keys
+ * the config leaves unset. One that cannot be read (product_serial is
+ * root's) or is no SMBIOS string here becomes a warning, never an error:
+ * the VM starts with QEMU's default for it.
+ */
+static void smbios_copy_host(struct vm_config *cfg)
+{
+	struct vm_smbios *sm = &cfg->smbios;
+	const struct { char **field; const char *file; } map[] = {
+		{ &sm->manufacturer, "sys_vendor" }, { &sm->product, "product_name" },
+		{ &sm->version, "product_version" }, { &sm->serial, "product_serial" },
+		{ &sm->sku, "product_sku" }, { &sm->family, "product_family" },
+		{ &sm->bios_vendor, "bios_vendor" }, { &sm->bios_version, "bios_version" },
+		{ &sm->bios_date, "bios_date" },
+	};
+	struct config_loc loc = vm_config_loc(cfg, "smbios.copy_host");
+
+	if (sm->copy_host != 1)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+		struct strbuf v = STRBUF_INIT, why = STRBUF_INIT;
+		char *path = xstrfmt("/sys/class/dmi/id/%s", map[i].file);
+		char *value;
+
+		if (*map[i].field)
+			;	/* the config's own value wins */
+		else if (sysfs_read(path, &v, &why) < 0)
+			schema_warn(&cfg->warnings, cfg->file, loc, "smbios.copy_host", "%s; the guest gets QEMU's default",
+				    why.buf);
+		else if (!v.len)
+			;	/* the host has none */
+		else if (value = strbuf_detach(&v), vm_config_check_smbios(&value, &why) < 0) {
+			schema_warn(&cfg->warnings, cfg->file, loc, "smbios.copy_host", "the host's %s %s; not copied",
+				    map[i].file, why.buf);
+			free(value);
+		} else {
+			*map[i].field = value;
+		}
+		strbuf_release(&v);
+		strbuf_release(&why);
+		free(path);
+	}
+}
+
 int vm_load(const char *arg, const struct vm_dirs *dirs, struct vm_config *cfg, struct err *err)
 {
 	char *path;
@@ -53,6 +101,7 @@ int vm_load(const char *arg, const struct vm_dirs *dirs, struct vm_config *cfg, 
 			ret = -1;
 		free(bin);
 		disks_probe(cfg);
+		smbios_copy_host(cfg);
 	}
 out:
 	free(path);

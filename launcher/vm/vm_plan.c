@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "launcher/vm/vm_plan.h"
+#include "launcher/vm/vm_uuid.h"
 #include "launcher/vm/paths.h"
 #include "launcher/vm/runtime.h"
 #include "util/wrapper.h"
@@ -24,20 +25,31 @@ int vm_plan_one(const struct vm_config *cfg, const char *topology_xml, const str
 	return 0;
 }
 
-void vm_plan_qemu_runtime(const struct vm_config *cfg, int bare, struct qemu_runtime *rt)
+int vm_plan_qemu_runtime(const struct vm_config *cfg, int bare, struct qemu_runtime *rt, int *uuid_kept,
+			 struct err *err)
 {
+	char *uuid = NULL;
+
 	memset(rt, 0, sizeof(*rt));
+	*uuid_kept = 1;
 	rt->state_dir = paths_state_root();
+	if (!cfg->smbios.uuid) {
+		if (vm_uuid_get(cfg->name, &uuid, uuid_kept, err) < 0)
+			return -1;
+		rt->uuid = uuid;
+	}
 	if (bare)
-		return;
+		return 0;
 	rt->run_dir = runtime_vm_path(cfg->name, NULL);
 	rt->log_dir = runtime_log_path(cfg->name, NULL);
 	rt->qmp_fd = 3;	/* 'up' binds qmp.sock itself and hands QEMU the listening socket */
+	return 0;
 }
 
 void vm_plan_qemu_runtime_release(struct qemu_runtime *rt)
 {
 	free((char *)rt->run_dir);
 	free((char *)rt->log_dir);
-	rt->run_dir = rt->log_dir = NULL;
+	free((char *)rt->uuid);
+	rt->run_dir = rt->log_dir = rt->uuid = NULL;
 }

@@ -27,7 +27,13 @@ int vm_plan_one(const struct vm_config *cfg, const char *topology_xml, const str
  * free them with vm_plan_qemu_runtime_release()). 'bare': none of them (only what the config
  * describes, a command line that runs on its own).
  */
-void vm_plan_qemu_runtime(const struct vm_config *cfg, int bare, struct qemu_runtime *rt);
+/*
+ * Both ways rt->uuid is the VM's (vm_uuid.c) unless the config gives one;
+ * *uuid_kept says whether it is on disk already. 0, or -1 with err (a kept
+ * UUID file that is not one); release rt either way.
+ */
+int vm_plan_qemu_runtime(const struct vm_config *cfg, int bare, struct qemu_runtime *rt, int *uuid_kept,
+			 struct err *err);
 void vm_plan_qemu_runtime_release(struct qemu_runtime *rt);
 
 #endif

@@ -33,6 +33,7 @@
 #include "launcher/vm/vm_float.h"
 #include "launcher/vm/vm_host.h"
 #include "launcher/vm/vm_plan.h"
+#include "launcher/vm/vm_uuid.h"
 #include "qmp/qmp_cmds.h"
 #include "util/err.h"
 #include "util/atomic_file.h"
@@ -78,18 +79,10 @@ static int prepare_nvram(const struct vm_config *cfg, char **path_out, struct er
 	}
 	/* the state root and the VM's directory in it: this user's, private (mkdir -p above them) */
 	if (!cfg->nvram) {
-		char *vmdir = xstrfmt("%s/%s", paths_state_root(), cfg->name);
+		char *vmdir = paths_vm_state_dir(cfg->name, err);
 
-		for (char *s = dir + 1; (s = strchr(s, '/')) && (size_t)(s - dir) < strlen(paths_state_root()); s++) {
-			*s = '\0';
-			mkdir(dir, 0755);
-			*s = '/';
-		}
-		if (trust_dir(paths_state_root(), "state directory", 0700, (gid_t)-1, err) < 0 ||
-		    trust_dir(vmdir, "state directory", 0700, (gid_t)-1, err) < 0) {
-			free(vmdir);
+		if (!vmdir)
 			goto done;
-		}
 		free(vmdir);
 	} else {
 		/* the config names the file: its directories as it asks */
@@ -251,11 +244,11 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	struct qmp_iothread *io = NULL;
 	size_t nr_vcpus = 0, nr_io = 0;
 	char *nvram = NULL, *log = NULL, *cfg_abs = NULL, *id_path = NULL;
-	int nvram_created = 0, listen_fd = -1, root_fd = -1, floated = 0, ret = -1, spawned;
+	int nvram_created = 0, uuid_kept, uuid_created = 0, listen_fd = -1, root_fd = -1, floated = 0, ret = -1, spawned;
 	struct cpuset pool;
 
-	vm_plan_qemu_runtime(cfg, 0, &qrt);	/* the same as 'mvlaunch argv' prints */
-	if (runtime_lock(&h->rt, cfg->name, 0, err) < 0)
+	/* the same as 'mvlaunch argv' prints */
+	if (vm_plan_qemu_runtime(cfg, 0, &qrt, &uuid_kept, err) < 0 || runtime_lock(&h->rt, cfg->name, 0, err) < 0)
 		goto out;
 	if (check_ghost(h, notes, err) < 0) {
 		runtime_release(&h->rt);	/* not ours to clean: it runs */
@@ -315,6 +308,12 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 			unlink(nvram);
 		ret = 0;
 		goto out;
+	}
+	if (!uuid_kept) {
+		/* the UUID 'argv' showed, kept from now on */
+		if (vm_uuid_keep(cfg->name, qrt.uuid, err) < 0)
+			goto fail;
+		uuid_created = 1;
 	}
 	/* the last boots' logs stay for whoever investigates a crash */
 	if (runtime_logs_rotate(cfg->name, err) < 0)
@@ -384,6 +383,8 @@ fail:
 	runtime_release(&h->rt);
 	if (nvram_created)
 		unlink(nvram);
+	if (uuid_created)
+		vm_uuid_forget(cfg->name);
 	if (held) {
 		struct err e2 = ERR_INIT;
 

@@ -356,11 +356,13 @@ static void test_vm_plan_qemu_runtime(void **state)
 {
 	struct qemu_runtime rt;
 	struct vm_config cfg;
+	struct err err = ERR_INIT;
 	char *want;
+	int kept;
 
 	(void)state;
 	cfg_load(&cfg, "[cpu]\nvcpus = 1\n");
-	vm_plan_qemu_runtime(&cfg, 0, &rt);
+	assert_int_equal(vm_plan_qemu_runtime(&cfg, 0, &rt, &kept, &err), 0);
 	want = xstrfmt("%s/run/vm1", tmp);
 	assert_string_equal(rt.run_dir, want);
 	free(want);
@@ -371,12 +373,15 @@ static void test_vm_plan_qemu_runtime(void **state)
 	assert_string_equal(rt.state_dir, want);
 	free(want);
 	assert_int_equal(rt.qmp_fd, 3);	/* 'up' hands QEMU its listening qmp.sock */
+	assert_int_equal(strlen(rt.uuid), 36);	/* the VM's UUID, not kept yet (vm_uuid.c) */
+	assert_int_equal(kept, 0);
 	vm_plan_qemu_runtime_release(&rt);
+	assert_null(rt.uuid);
 	assert_null(rt.run_dir);
 	assert_null(rt.log_dir);
 
 	/* bare: only what the config describes */
-	vm_plan_qemu_runtime(&cfg, 1, &rt);
+	assert_int_equal(vm_plan_qemu_runtime(&cfg, 1, &rt, &kept, &err), 0);
 	assert_null(rt.run_dir);
 	assert_null(rt.log_dir);
 	assert_int_equal(rt.qmp_fd, 0);
@@ -389,13 +394,14 @@ static void test_vm_plan_qemu_runtime(void **state)
 	unsetenv("MVLAUNCH_RUNDIR");
 	unsetenv("MVLAUNCH_LOGDIR");
 	setenv("MVLAUNCH_STATEDIR", "", 1);
-	vm_plan_qemu_runtime(&cfg, 0, &rt);
+	assert_int_equal(vm_plan_qemu_runtime(&cfg, 0, &rt, &kept, &err), 0);
 	assert_string_equal(rt.run_dir, "/run/mvlaunch/vm1");
 	assert_string_equal(rt.log_dir, "/var/log/mvlaunch/vm1");
 	assert_string_equal(rt.state_dir, "/var/lib/mvlaunch");
 	assert_int_equal(rt.qmp_fd, 3);
 	vm_plan_qemu_runtime_release(&rt);
 	vm_config_release(&cfg);
+	err_release(&err);
 }
 
 /* The runtime as qemu_argv_build() uses it: QMP on fd 3, files in run_dir and log_dir; bare has none. */
@@ -409,12 +415,12 @@ static void test_vm_plan_qemu_runtime_argv(void **state)
 	struct vm_config cfg;
 	struct vm_dirs dirs = { .vms_dir = vms };
 	size_t i;
-	int found = 0;
+	int found = 0, kept;
 
 	(void)state;
 	cfg_load(&cfg, "[machine]\naccel = \"tcg\"\n[cpu]\nmodel = \"max\"\nvcpus = 1\n");
 	assert_int_equal(vm_plan_one(&cfg, I5, &dirs, &hp, &plan, &notes, &err), 0);
-	vm_plan_qemu_runtime(&cfg, 0, &rt);
+	assert_int_equal(vm_plan_qemu_runtime(&cfg, 0, &rt, &kept, &err), 0);
 	assert_int_equal(qemu_argv_build(&cfg, &plan, &rt, &argv, &warn, &err.msg), 0);
 	for (i = 0; i + 1 < argv.nr; i++) {
 		if (!strcmp(argv.v[i], "-chardev") && !strcmp(argv.v[i + 1], "socket,id=qmp,fd=3,server=on,wait=off"))
@@ -433,7 +439,7 @@ static void test_vm_plan_qemu_runtime_argv(void **state)
 	vm_plan_qemu_runtime_release(&rt);
 	strvec_clear(&argv);
 
-	vm_plan_qemu_runtime(&cfg, 1, &rt);
+	assert_int_equal(vm_plan_qemu_runtime(&cfg, 1, &rt, &kept, &err), 0);
 	assert_int_equal(qemu_argv_build(&cfg, &plan, &rt, &argv, &warn, &err.msg), 0);
 	for (i = 0; i < argv.nr; i++) {
 		assert_string_not_equal(argv.v[i], "-S");
