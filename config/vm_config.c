@@ -29,6 +29,7 @@
 #define NOFF(f) offsetof(struct vm_net, f)
 #define POFF(f) offsetof(struct vm_passthrough, f)
 #define HOFF(f) (offsetof(struct vm_config, hv) + offsetof(struct vm_hyperv, f))
+#define VOFF(f) (offsetof(struct vm_config, display) + offsetof(struct vm_display, f))
 #define SOFF(f) (offsetof(struct vm_config, smbios) + offsetof(struct vm_smbios, f))
 
 static const char *const accel_names[] = { "kvm", "tcg", NULL };
@@ -44,6 +45,8 @@ static const char *const pit_names[] = { "", "delay", "discard", NULL };
 static const char *const format_names[] = { "raw", "qcow2", NULL };
 static const char *const bus_names[] = { "virtio", "scsi", "sata", NULL };
 static const char *const media_names[] = { "disk", "cdrom", NULL };
+static const char *const display_names[] = { "none", "vnc", "spice", NULL };
+static const char *const gpu_names[] = { "", "virtio", "std", "none", NULL };
 static const char *const cache_names[] = { "none", "writeback", "writethrough", "directsync", "unsafe", NULL };
 static const char *const aio_names[] = { "threads", "native", "io_uring", NULL };
 static const char *const net_names[] = { "tap", "bridge", "user", NULL };
@@ -335,6 +338,84 @@ static int check_uuid(char **v, struct strbuf *why)
 	return vm_uuid_check(*v, why);
 }
 
+int vm_config_listen_tcp(const char *listen, char **host, unsigned *port)
+{
+	const char *colon = strrchr(listen, ':');
+	const char *h = listen, *end;
+	char *stop;
+	unsigned long p;
+
+	*host = NULL;
+	if (!colon || colon == listen)
+		return -1;
+	end = colon;
+	if (*h == '[') {	/* [v6]:port */
+		if (colon[-1] != ']')
+			return -1;
+		h++;
+		end--;
+	} else if (memchr(listen, ':', (size_t)(colon - listen))) {
+		return -1;	/* a bare IPv6 address: needs brackets */
+	}
+	if (end == h || !isdigit((unsigned char)colon[1]))
+		return -1;
+	errno = 0;
+	p = strtoul(colon + 1, &stop, 10);
+	if (*stop || errno || p == 0 || p > 65535)
+		return -1;
+	for (const char *c = h; c < end; c++)
+		if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-' && *c != ':' && *c != '%')
+			return -1;
+	*host = xstrndup(h, (size_t)(end - h));
+	*port = (unsigned)p;
+	return 0;
+}
+
+int vm_config_listen_loopback(const char *listen)
+{
+	char *host;
+	unsigned port;
+	int lo;
+
+	if (vm_config_listen_tcp(listen, &host, &port) < 0)
+		return 0;
+	lo = !strncmp(host, "127.", 4) || !strcmp(host, "::1") || !strcmp(host, "localhost");
+	free(host);
+	return lo;
+}
+
+static int check_listen(char **v, struct strbuf *why)
+{
+	char *host;
+	unsigned port;
+
+	if (!strcmp(*v, "unix"))
+		return 0;
+	if (vm_config_listen_tcp(*v, &host, &port) == 0) {
+		free(host);
+		return 0;
+	}
+	strbuf_addf(why, "'%s' is not \"unix\" or an address like \"127.0.0.1:5901\" (IPv6: \"[::1]:5901\")", *v);
+	return -1;
+}
+
+static int check_display_password(char **v, struct strbuf *why)
+{
+	size_t len = strlen(*v);
+
+	if (!len || len > 64) {
+		strbuf_addstr(why, "must be 1..64 characters");
+		return -1;
+	}
+	for (const char *s = *v; *s; s++) {
+		if (*s < 0x20 || *s > 0x7e) {
+			strbuf_addstr(why, "must be printable ASCII");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* ---- custom parsers ---- */
 
 static int parse_topology(struct schema_ctx *ctx, const struct config_key *k, void *base,
@@ -580,6 +661,19 @@ static const struct config_key vm_keys[] = {
 	{ .name = "smbios.copy_host", .type = KEY_BOOL, .offset = SOFF(copy_host), .def = "false",
 	  .qemu = "-smbios type=0,... type=1,... from /sys/class/dmi/id",
 	  .doc = "copy the host's SMBIOS strings (keys set here win; the UUID stays the VM's own)" },
+
+	{ .name = "display.type", .type = KEY_ENUM, .offset = VOFF(type), .values = display_names, .def = "none",
+	  .qemu = "-vnc | -spice", .doc = "a remote screen for installing and rescuing the guest (before its GPU driver is in)" },
+	{ .name = "display.listen", .type = KEY_STRING, .offset = VOFF(listen), .def = "unix", .check = check_listen,
+	  .qemu = "-vnc unix:RUN/vnc.sock | -vnc HOST:N; -spice unix=on,addr=RUN/spice.sock | port=,addr=",
+	  .doc = "unix: a 0600 socket in the runtime directory ('mvlaunch display' says how to reach it); "
+		 "or a TCP address \"127.0.0.1:5901\" (VNC ports 5900..65535)" },
+	{ .name = "display.password", .type = KEY_STRING, .offset = VOFF(password), .check = check_display_password,
+	  .qemu = "password=on + QMP set_password (never in argv)",
+	  .doc = "TCP only (VNC uses its first 8 characters); without one beyond loopback anyone on the network gets the screen" },
+	{ .name = "display.gpu", .type = KEY_ENUM, .offset = VOFF(gpu), .values = gpu_names,
+	  .qemu = "-device virtio-vga | VGA", .doc = "the emulated graphics card, apart from a passed-through GPU: "
+		 "std (default with a display; every installer drives it), virtio (needs the virtio-win driver), none" },
 
 	{ .name = "clock.base", .type = KEY_STRING, .offset = OFF(clock_base), .def = "utc", .check = check_clock_base,
 	  .qemu = "-rtc base=", .doc = "utc, localtime (Windows) or a start time" },
@@ -1201,6 +1295,48 @@ static void validate_boot_order(struct vm_config *cfg, struct strbuf *err)
 	free(v);
 }
 
+static void validate_display(struct vm_config *cfg, struct strbuf *err)
+{
+	struct vm_display *d = &cfg->display;
+	int tcp = strcmp(d->listen, "unix") != 0;
+
+	if (d->gpu == GPU_UNSET)
+		d->gpu = d->type == DISPLAY_NONE ? GPU_NONE : GPU_STD;
+	if (d->type == DISPLAY_NONE) {
+		if (SET("display.listen") || SET("display.password"))
+			cfg_warn(cfg, LOC(SET("display.listen") ? "display.listen" : "display.password"),
+				 SET("display.listen") ? "display.listen" : "display.password",
+				 "has no effect without display.type = \"vnc\" or \"spice\"");
+		return;
+	}
+	if (d->password && !tcp)
+		schema_error(err, cfg->file, LOC("display.password"), "display.password",
+			     "only applies to a TCP display.listen (the unix socket is guarded by its 0600 mode)");
+	if (tcp && d->type == DISPLAY_VNC) {
+		char *host;
+		unsigned port;
+
+		if (vm_config_listen_tcp(d->listen, &host, &port) == 0 && port < 5900)
+			schema_error(err, cfg->file, LOC("display.listen"), "display.listen",
+				     "VNC listens on 5900 + N (QEMU's display number N): use a port from 5900 up");
+		free(host);
+		if (d->password && strlen(d->password) > 8)
+			cfg_warn(cfg, LOC("display.password"), "display.password",
+				 "VNC passwords are 8 characters at most: only the first 8 count");
+	}
+	if (tcp && !d->password && !vm_config_listen_loopback(d->listen))
+		cfg_warn(cfg, LOC("display.listen"), "display.listen",
+			 "'%s' is reachable beyond this host and there is no display.password: anyone who can reach it "
+			 "gets the guest's screen and keyboard; set a password, or listen on 127.0.0.1 and use an SSH tunnel",
+			 d->listen);
+	for (size_t i = 0; i < cfg->nr_pci; i++)
+		if (cfg->pci[i].vga == 1 && d->gpu != GPU_NONE)
+			cfg_warn(cfg, LOC(SET("display.gpu") ? "display.gpu" : "display.type"), "display.gpu",
+				 "an emulated card beside passthrough[%zu] with vga = true: the guest has two VGA devices and "
+				 "the firmware may show its screen on the emulated one; set gpu = \"none\" once the GPU "
+				 "driver is installed", i);
+}
+
 static void validate_boot(struct vm_config *cfg, struct strbuf *err)
 {
 	if (cfg->secure_boot == 1 && cfg->firmware != FW_UEFI)
@@ -1238,6 +1374,7 @@ int vm_config_validate(struct vm_config *cfg, struct strbuf *err)
 	validate_clock(cfg);
 	validate_devices(cfg, err);
 	validate_boot(cfg, err);
+	validate_display(cfg, err);
 	return err->len > before ? -1 : 0;
 }
 

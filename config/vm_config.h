@@ -47,6 +47,17 @@ enum vm_disk_cache { CACHE_NONE, CACHE_WRITEBACK, CACHE_WRITETHROUGH, CACHE_DIRE
 enum vm_disk_aio { AIO_THREADS, AIO_NATIVE, AIO_IO_URING };
 enum vm_net_type { NET_TAP, NET_BRIDGE, NET_USER };
 enum vm_net_model { NIC_VIRTIO, NIC_E1000E };
+enum vm_display_type { DISPLAY_NONE, DISPLAY_VNC, DISPLAY_SPICE };
+/* GPU_UNSET only before validation: std with a display, none without */
+enum vm_gpu { GPU_UNSET, GPU_VIRTIO, GPU_STD, GPU_NONE };
+
+/* [display]: a remote screen for install and rescue, apart from any passed-through GPU */
+struct vm_display {
+	int type;		/* enum vm_display_type */
+	char *listen;		/* "unix", or a TCP "HOST:PORT" (IPv6 as "[::1]:PORT") */
+	char *password;		/* TCP only; set over QMP, never on the command line */
+	int gpu;		/* enum vm_gpu */
+};
 
 struct vm_hyperv {
 	int relaxed, vapic, vpindex, synic, stimer, reset, frequencies;
@@ -133,6 +144,7 @@ struct vm_config {
 	char *mem_path;
 
 	struct vm_smbios smbios;
+	struct vm_display display;
 
 	char *clock_base;
 	int rtc, track, pit, hpet, kvmclock, hypervclock;
@@ -190,6 +202,14 @@ struct config_loc vm_config_loc(const struct vm_config *cfg, const char *name);
 
 /* Whether s is a UUID like "6f1a2b3c-...": 0, or -1 with the reason. Lowercases s. */
 int vm_uuid_check(char *s, struct strbuf *why);
+
+/*
+ * display.listen "HOST:PORT" split: *host (allocated, without IPv6
+ * brackets) and *port. 0, or -1 for "unix" or anything else.
+ */
+int vm_config_listen_tcp(const char *listen, char **host, unsigned *port);
+/* Whether display.listen is TCP on a loopback address (127.0.0.0/8, ::1, localhost). */
+int vm_config_listen_loopback(const char *listen);
 
 /* Whether *v can be an SMBIOS string (1..64 printable ASCII): 0, or -1 with the reason. */
 int vm_config_check_smbios(char **v, struct strbuf *why);

@@ -280,3 +280,90 @@ int qmp_change_medium(struct qmp *q, const char *qdev, const char *file, const c
 	strbuf_release(&e);
 	return r;
 }
+
+/* ---- the remote display ---- */
+
+void qmp_display_release(struct qmp_display *d)
+{
+	free(d->family);
+	free(d->host);
+	free(d->auth);
+	memset(d, 0, sizeof(*d));
+}
+
+int qmp_display_from_json(json_t *vnc, json_t *spice, struct qmp_display *d, int *found, struct strbuf *err)
+{
+	memset(d, 0, sizeof(*d));
+	*found = 0;
+	if (json_is_true(json_object_get(vnc, "enabled"))) {
+		const char *family = json_string_value(json_object_get(vnc, "family"));
+		const char *host = json_string_value(json_object_get(vnc, "host"));
+		const char *service = json_string_value(json_object_get(vnc, "service"));
+		const char *auth = json_string_value(json_object_get(vnc, "auth"));
+		int unix_sock = family && !strcmp(family, "unix");
+		char *stop = NULL;
+		long port = service ? strtol(service, &stop, 10) : 0;
+
+		if (!family || !host || !service || !auth || (!unix_sock && (*stop || port < 1 || port > 65535))) {
+			strbuf_addstr(err, "QMP 'query-vnc': an enabled server without family, host, service or auth");
+			return -1;
+		}
+		d->family = xstrdup(family);
+		d->host = xstrdup(unix_sock ? service : host);
+		d->port = unix_sock ? 0 : (int)port;
+		d->auth = xstrdup(auth);
+		d->clients = (int)json_array_size(json_object_get(vnc, "clients"));
+		*found = 1;
+		return 0;
+	}
+	if (json_is_true(json_object_get(spice, "enabled"))) {
+		const char *host = json_string_value(json_object_get(spice, "host"));
+		const char *auth = json_string_value(json_object_get(spice, "auth"));
+		json_t *port = json_object_get(spice, "port");
+
+		if (!host || !auth || (port && (!json_is_integer(port) || json_integer_value(port) < 1 ||
+						json_integer_value(port) > 65535))) {
+			strbuf_addstr(err, "QMP 'query-spice': an enabled server without host or auth, or with a bad port");
+			return -1;
+		}
+		d->spice = 1;
+		d->port = port ? (int)json_integer_value(port) : 0;
+		d->family = xstrdup(!port ? "unix" : strchr(host, ':') ? "ipv6" : "ipv4");
+		d->host = xstrdup(host);
+		d->auth = xstrdup(auth);
+		d->clients = -1;
+		*found = 1;
+	}
+	return 0;
+}
+
+int qmp_query_display(struct qmp *q, struct qmp_display *d, int *found, struct strbuf *err)
+{
+	json_t *vnc = NULL, *spice = NULL;
+	struct strbuf ignore = STRBUF_INIT;
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	*found = 0;
+	if (qmp_execute(q, "query-vnc", NULL, &vnc, err) < 0)
+		return -1;
+	/* a QEMU built without SPICE has no query-spice: then there is none */
+	if (!json_is_true(json_object_get(vnc, "enabled")))
+		qmp_execute(q, "query-spice", NULL, &spice, &ignore);
+	r = qmp_display_from_json(vnc, spice, d, found, err);
+	json_decref(vnc);
+	json_decref(spice);
+	strbuf_release(&ignore);
+	return r;
+}
+
+int qmp_set_password(struct qmp *q, const char *protocol, const char *password, struct strbuf *err)
+{
+	json_t *args = json_pack("{s:s,s:s}", "protocol", protocol, "password", password);
+
+	if (!args) {
+		strbuf_addstr(err, "the display password is not valid UTF-8");
+		return -1;
+	}
+	return qmp_execute(q, "set_password", args, NULL, err);
+}

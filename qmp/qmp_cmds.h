@@ -59,7 +59,24 @@ int qmp_eject(struct qmp *q, const char *qdev, int force, int wait_ms, struct st
 int qmp_change_medium(struct qmp *q, const char *qdev, const char *file, const char *format, int force,
 		      struct strbuf *err);
 
+/* The remote display QEMU serves, from query-vnc and query-spice. */
+struct qmp_display {
+	int spice;		/* 0: VNC */
+	char *family;		/* "unix", "ipv4", "ipv6" */
+	char *host;		/* an address; for a unix socket its path */
+	int port;		/* 0 for a unix socket */
+	char *auth;		/* "none", "vnc" (a password), "spice" (a ticket) */
+	int clients;		/* VNC: how many are connected; SPICE: -1 (not said) */
+};
+
+/* query-vnc, then query-spice: *found 0 when neither serves. 0, or -1 with err. */
+int qmp_query_display(struct qmp *q, struct qmp_display *d, int *found, struct strbuf *err);
+void qmp_display_release(struct qmp_display *d);
+/* set_password for "vnc" or "spice" (the password never goes on QEMU's command line). */
+int qmp_set_password(struct qmp *q, const char *protocol, const char *password, struct strbuf *err);
+
 /* The same checks on a reply value, for unit tests and the fuzzer. */
+int qmp_display_from_json(json_t *vnc, json_t *spice, struct qmp_display *d, int *found, struct strbuf *err);
 int qmp_drives_from_json(json_t *ret, struct qmp_drive **out, size_t *nr, struct strbuf *err);
 int qmp_vcpus_from_json(json_t *ret, struct qmp_vcpu **out, size_t *nr, struct strbuf *err);
 int qmp_iothreads_from_json(json_t *ret, struct qmp_iothread **out, size_t *nr, struct strbuf *err);

@@ -18,36 +18,6 @@
 #include "util/wrapper.h"
 #include "util/banned.h"
 
-/* Lock NAME's runtime directory and attach to its QEMU: 0, or -1 with *code after printing. */
-static int attach(const char *name, const struct mvl_opts *opts, struct vm_handle *h, int *code)
-{
-	struct err err = ERR_INIT;
-	int was_gone, r = paths_vm_name_arg(name, &opts->dirs, &err);
-
-	if (r <= 0) {
-		err_print(&err);
-		err_release(&err);
-		*code = r < 0 ? MVL_EXIT_USAGE : MVL_EXIT_FAILURE;
-		return -1;
-	}
-	if (runtime_root_access(&err) < 0 || runtime_owner_check(name, &err) < 0 ||
-	    (r = vm_down_attach(name, h, &was_gone, &err)) < 0) {
-		err_print(&err);
-		err_release(&err);
-		*code = MVL_EXIT_FAILURE;
-		return -1;
-	}
-	err_release(&err);
-	if (r == 0) {
-		error("'%s' is not running%s", name, was_gone ? " (its QEMU had crashed or been killed)" : "");
-		hint("media are changed in a running VM; to boot from another one, set its [[disk]] path and "
-		     "'mvlaunch up %s'", name);
-		*code = MVL_EXIT_FAILURE;
-		return -1;
-	}
-	return 0;
-}
-
 /* "disk1: /srv/iso/virtio-win.iso" (or "empty"), read back from QEMU. */
 static int show(struct vm_handle *h, const char *picked)
 {
@@ -96,7 +66,7 @@ int cmd_eject(int argc, char **argv, const struct mvl_opts *opts)
 	argc = parse_options(argc, argv, &usage);
 	if (argc < 0)
 		return parse_options_exit(argc);
-	if (attach(argv[0], opts, &h, &ret) < 0)
+	if (attach_running(argv[0], opts, &h, "media are changed in a running VM (to boot from another one, set its [[disk]] path)", &ret) < 0)
 		goto out;
 	if (vm_media_eject(&h, argc > 1 ? argv[1] : NULL, force, &picked, &err) < 0) {
 		err_print(&err);
@@ -138,7 +108,7 @@ int cmd_insert(int argc, char **argv, const struct mvl_opts *opts)
 		error("--format '%s': use raw or qcow2", format);
 		return MVL_EXIT_USAGE;
 	}
-	if (attach(argv[0], opts, &h, &ret) < 0)
+	if (attach_running(argv[0], opts, &h, "media are changed in a running VM (to boot from another one, set its [[disk]] path)", &ret) < 0)
 		goto out;
 	if (vm_media_insert(&h, argv[1], argv[2], format, force, &picked, &err) < 0) {
 		err_print(&err);

@@ -16,6 +16,7 @@
 #define MVL_COMMANDS_H
 
 #include "launcher/vm/paths.h"
+#include "launcher/vm/vm_handle.h"
 #include "launcher/vm/vm_up.h"
 #include "config/vm_config.h"
 
@@ -28,6 +29,7 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_down(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_run(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_console(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_display(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_eject(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_insert(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_list(int argc, char **argv, const struct mvl_opts *opts);
@@ -53,6 +55,13 @@ int load_vm(const char *arg, const struct mvl_opts *opts, struct vm_config *cfg)
  */
 int load_vms(char **args, size_t n, const struct mvl_opts *opts, struct vm_config *cfgs, const char **names,
 	     size_t *loaded);
+/*
+ * Lock NAME's runtime directory and attach to its running QEMU (h: QMP
+ * when it answers), for commands that act on a running VM. 0, or -1 after
+ * printing why (not running: 'why' the command needs it running) with the
+ * exit code in *code.
+ */
+int attach_running(const char *name, const struct mvl_opts *opts, struct vm_handle *h, const char *why, int *code);
 /* Whether this user may read RUN_ROOT (status, list); 0, or -1 after printing why. */
 int runtime_readable(void);
 /* load_vm(), then vm_up(), printing notes and errors: the start 'up' and 'run' share. 0 or -1. */

@@ -4,6 +4,7 @@
  */
 #include "launcher/cmd/commands.h"
 #include "launcher/vm/runtime.h"
+#include "launcher/vm/vm_down.h"
 #include "launcher/vm/vm_load.h"
 #include "util/err.h"
 #include "util/usage.h"
@@ -65,4 +66,32 @@ int load_and_up(const char *arg, const struct mvl_opts *opts, const struct vm_up
 	strvec_clear(&notes);
 	err_release(&err);
 	return ret;
+}
+
+int attach_running(const char *name, const struct mvl_opts *opts, struct vm_handle *h, const char *why, int *code)
+{
+	struct err err = ERR_INIT;
+	int was_gone, r = paths_vm_name_arg(name, &opts->dirs, &err);
+
+	*code = MVL_EXIT_FAILURE;
+	if (r <= 0) {
+		err_print(&err);
+		err_release(&err);
+		if (r < 0)
+			*code = MVL_EXIT_USAGE;
+		return -1;
+	}
+	if (runtime_root_access(&err) < 0 || runtime_owner_check(name, &err) < 0 ||
+	    (r = vm_down_attach(name, h, &was_gone, &err)) < 0) {
+		err_print(&err);
+		err_release(&err);
+		return -1;
+	}
+	err_release(&err);
+	if (r == 0) {
+		error("'%s' is not running%s", name, was_gone ? " (its QEMU had crashed or been killed)" : "");
+		hint("%s; start it with 'mvlaunch up %s'", why, name);
+		return -1;
+	}
+	return 0;
 }

@@ -30,6 +30,7 @@ static const struct cmd commands[] = {
 	{ "console", cmd_console, "attach the terminal to a VM's serial console (Ctrl-] leaves)" },
 	{ "eject",   cmd_eject,   "take the medium out of a running VM's cdrom drive" },
 	{ "insert",  cmd_insert,  "put an ISO image into a running VM's cdrom drive" },
+	{ "display", cmd_display, "say how to connect to a running VM's screen (VNC or SPICE)" },
 	{ "status",  cmd_status,  "show VMs, their state and their live pins" },
 	{ "list",    cmd_list,    "one line per VM: name, state, pid" },
 	{ "plan",    cmd_plan,    "show where VMs' threads and memory go on this host; change nothing" },

@@ -718,6 +718,83 @@ static void build_passthrough(struct builder *b)
 	free(placed);
 }
 
+/* The socket file of a unix display: RUN/vnc.sock or RUN/spice.sock; bare: in the current directory. */
+char *qemu_argv_display_socket(const struct vm_config *cfg, const char *run_dir)
+{
+	const char *file = cfg->display.type == DISPLAY_SPICE ? "spice.sock" : "vnc.sock";
+
+	return run_dir ? xstrfmt("%s/%s", run_dir, file) : xstrfmt("%s-%s", cfg->name, file);
+}
+
+/*
+ * -vnc or -spice, the emulated card and a USB tablet (an absolute pointer:
+ * without one the remote mouse and the guest's drift apart). A password is
+ * never put here: 'password=on' (VNC) or ticketing (SPICE) makes QEMU refuse
+ * clients until 'up' sets it over QMP.
+ */
+static void build_display(struct builder *b, const struct qemu_runtime *rt)
+{
+	const struct vm_display *d = &b->cfg->display;
+	struct strbuf sb = STRBUF_INIT;
+	json_t *o;
+
+	if (d->gpu == GPU_STD || d->gpu == GPU_VIRTIO) {
+		o = json_object();
+		json_object_set_new(o, "driver", json_string(d->gpu == GPU_STD ? "VGA" : "virtio-vga"));
+		json_object_set_new(o, "id", json_string("video0"));
+		push_json(b, "-device", o);
+	}
+	if (d->type == DISPLAY_NONE)
+		return;
+	if (!strcmp(d->listen, "unix")) {
+		char *sock = qemu_argv_display_socket(b->cfg, rt ? rt->run_dir : NULL);
+		char *esc = qemu_argv_escape(sock);
+
+		if (d->type == DISPLAY_VNC)
+			strbuf_addf(&sb, "unix:%s", esc);
+		else
+			strbuf_addf(&sb, "unix=on,addr=%s,disable-ticketing=on", esc);
+		free(esc);
+		free(sock);
+	} else {
+		char *host = NULL;
+		unsigned port = 0;
+
+		vm_config_listen_tcp(d->listen, &host, &port);	/* validated */
+		if (d->type == DISPLAY_VNC)
+			strbuf_addf(&sb, strchr(host, ':') ? "[%s]:%u%s" : "%s:%u%s", host, port - 5900,
+				    d->password ? ",password=on" : "");
+		else
+			strbuf_addf(&sb, "port=%u,addr=%s%s", port, host, d->password ? "" : ",disable-ticketing=on");
+		free(host);
+	}
+	strvec_push(b->argv, d->type == DISPLAY_VNC ? "-vnc" : "-spice");
+	strvec_push_nodup(b->argv, strbuf_detach(&sb));
+	o = json_object();
+	json_object_set_new(o, "driver", json_string("qemu-xhci"));
+	json_object_set_new(o, "id", json_string("xhci"));
+	push_json(b, "-device", o);
+	o = json_object();
+	json_object_set_new(o, "driver", json_string("usb-tablet"));
+	json_object_set_new(o, "id", json_string("tablet0"));
+	json_object_set_new(o, "bus", json_string("xhci.0"));
+	push_json(b, "-device", o);
+	if (d->type == DISPLAY_SPICE) {
+		/* the SPICE agent's channel: clipboard and the guest's resolution following the window */
+		o = json_object();
+		json_object_set_new(o, "driver", json_string("virtio-serial-pci"));
+		json_object_set_new(o, "id", json_string("vserial0"));
+		push_json(b, "-device", o);
+		strvec_pushl(b->argv, "-chardev", "spicevmc,id=vdagent,name=vdagent", NULL);
+		o = json_object();
+		json_object_set_new(o, "driver", json_string("virtserialport"));
+		json_object_set_new(o, "chardev", json_string("vdagent"));
+		json_object_set_new(o, "name", json_string("com.redhat.spice.0"));
+		json_object_set_new(o, "bus", json_string("vserial0.0"));
+		push_json(b, "-device", o);
+	}
+}
+
 static void build_tail(struct builder *b)
 {
 	const struct vm_config *cfg = b->cfg;
@@ -763,6 +840,7 @@ int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, co
 	build_disks(&b);
 	build_nets(&b);
 	build_passthrough(&b);
+	build_display(&b, rt);
 	build_tail(&b);
 	return b.failed ? -1 : 0;
 }

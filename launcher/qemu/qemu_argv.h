@@ -49,6 +49,9 @@ struct qemu_runtime {
 int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, const struct qemu_runtime *rt,
 		    struct strvec *argv, struct strvec *warnings, struct strbuf *err);
 
+/* Where a unix-socket display listens: RUN_DIR/vnc.sock or spice.sock (NAME-vnc.sock without run_dir). Caller frees. */
+char *qemu_argv_display_socket(const struct vm_config *cfg, const char *run_dir);
+
 /* "a,b" -> "a,,b": a value that can sit inside a QEMU key=value option. Caller frees. */
 char *qemu_argv_escape(const char *s);
 

@@ -29,6 +29,7 @@
 
 static const char *const runtime_files[] = {
 	"qmp.sock", "serial.sock", "qemu.pid", "qemu.id", "qemu.id.tmp", "state.json", "state.json.tmp",
+	"vnc.sock", "spice.sock",
 };
 
 /*

@@ -34,6 +34,7 @@
 #include "launcher/vm/vm_host.h"
 #include "launcher/vm/vm_plan.h"
 #include "launcher/vm/vm_uuid.h"
+#include "launcher/vm/vm_display.h"
 #include "qmp/qmp_cmds.h"
 #include "util/err.h"
 #include "util/atomic_file.h"
@@ -341,6 +342,8 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	if (qmp_query_threads(h->qmp, &vcpus, &nr_vcpus, &io, &nr_io, &err->msg) < 0 || interrupted(err))
 		goto fail;
 	if (pin_apply(h->proc.pid, vcpus, nr_vcpus, io, nr_io, &plan, &h->state.threads, err) < 0 || interrupted(err))
+		goto fail;
+	if (vm_display_start(h->qmp, cfg, err) < 0 || interrupted(err))
 		goto fail;
 	if (!opts->paused) {
 		step(opts, "resuming the guest");

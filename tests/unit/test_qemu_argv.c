@@ -318,6 +318,69 @@ static void test_qemu_argv_cdrom_and_boot_order(void **state)
 	strvec_clear(&argv);
 }
 
+static void test_qemu_argv_display(void **state)
+{
+	struct strvec argv = STRVEC_INIT;
+	struct qemu_runtime rt = { .run_dir = "/run/m,x/w", .state_dir = "/var/lib/mvlaunch", .log_dir = "/var/log/w" };
+
+	(void)state;
+	/* VNC on the runtime dir's socket (comma doubled), the std card, a USB tablet */
+	build("[display]\ntype = \"vnc\"\n", &rt, &argv);
+	assert_string_equal(find_after(&argv, "-vnc", 0), "unix:/run/m,,x/w/vnc.sock");
+	assert_string_equal(find_after(&argv, "-device", 0), "{\"driver\":\"VGA\",\"id\":\"video0\"}");
+	assert_string_equal(find_after(&argv, "-device", 1), "{\"driver\":\"qemu-xhci\",\"id\":\"xhci\"}");
+	assert_string_equal(find_after(&argv, "-device", 2), "{\"driver\":\"usb-tablet\",\"id\":\"tablet0\",\"bus\":\"xhci.0\"}");
+	strvec_clear(&argv);
+	/* TCP: the display number, a password only as password=on (the password itself goes over QMP) */
+	build("[display]\ntype = \"vnc\"\nlisten = \"127.0.0.1:5901\"\npassword = \"s3cret,x\"\ngpu = \"virtio\"\n", &rt, &argv);
+	assert_string_equal(find_after(&argv, "-vnc", 0), "127.0.0.1:1,password=on");
+	assert_string_equal(find_after(&argv, "-device", 0), "{\"driver\":\"virtio-vga\",\"id\":\"video0\"}");
+	for (size_t i = 0; i < argv.nr; i++)
+		assert_null(strstr(argv.v[i], "s3cret"));
+	strvec_clear(&argv);
+	build("[display]\ntype = \"vnc\"\nlisten = \"[::1]:5999\"\n", &rt, &argv);
+	assert_string_equal(find_after(&argv, "-vnc", 0), "[::1]:99");
+	strvec_clear(&argv);
+	/* SPICE: unix without ticketing; TCP with a password keeps ticketing on; the agent channel */
+	build("[display]\ntype = \"spice\"\ngpu = \"none\"\n", &rt, &argv);
+	assert_string_equal(find_after(&argv, "-spice", 0), "unix=on,addr=/run/m,,x/w/spice.sock,disable-ticketing=on");
+	assert_string_equal(find_after(&argv, "-device", 0), "{\"driver\":\"qemu-xhci\",\"id\":\"xhci\"}");
+	assert_string_equal(find_after(&argv, "-chardev", 2), "spicevmc,id=vdagent,name=vdagent");
+	assert_string_equal(find_after(&argv, "-device", 3),
+			    "{\"driver\":\"virtserialport\",\"chardev\":\"vdagent\",\"name\":\"com.redhat.spice.0\",\"bus\":\"vserial0.0\"}");
+	strvec_clear(&argv);
+	build("[display]\ntype = \"spice\"\nlisten = \"192.168.1.5:5930\"\npassword = \"pw\"\n", NULL, &argv);
+	assert_string_equal(find_after(&argv, "-spice", 0), "port=5930,addr=192.168.1.5");
+	strvec_clear(&argv);
+	/* bare: the socket in the current directory */
+	build("[display]\ntype = \"vnc\"\n", NULL, &argv);
+	assert_string_equal(find_after(&argv, "-vnc", 0), "unix:t-vnc.sock");
+	strvec_clear(&argv);
+	/* no display: no card, no tablet */
+	build("[machine]\naccel = \"tcg\"\n[cpu]\nmodel = \"max\"\n", NULL, &argv);
+	assert_null(find_after(&argv, "-device", 0));
+	assert_null(find_after(&argv, "-vnc", 0));
+	strvec_clear(&argv);
+}
+
+static void test_qemu_argv_smbios(void **state)
+{
+	struct strvec argv = STRVEC_INIT;
+	struct qemu_runtime rt = { .uuid = "8d0c6c4e-1111-8222-a333-444455556666" };
+
+	(void)state;
+	build("[smbios]\nmanufacturer = \"A,product=evil\"\nserial = \"S1\"\nbios_date = \"01/02/2023\"\n", &rt, &argv);
+	assert_string_equal(find_after(&argv, "-uuid", 0), "8d0c6c4e-1111-8222-a333-444455556666");
+	assert_string_equal(find_after(&argv, "-smbios", 0), "type=0,date=01/02/2023");
+	assert_string_equal(find_after(&argv, "-smbios", 1), "type=1,manufacturer=A,,product=evil,serial=S1");
+	strvec_clear(&argv);
+	/* the config's UUID wins; nothing set, no -smbios */
+	build("[smbios]\nuuid = \"9B2E6F1C-3D4A-4B5C-8D7E-0F1A2B3C4D5E\"\n", &rt, &argv);
+	assert_string_equal(find_after(&argv, "-uuid", 0), "9b2e6f1c-3d4a-4b5c-8d7e-0f1a2b3c4d5e");
+	assert_null(find_after(&argv, "-smbios", 0));
+	strvec_clear(&argv);
+}
+
 static void test_qemu_argv_extra_and_secure_boot(void **state)
 {
 	struct strvec argv = STRVEC_INIT;
@@ -421,6 +484,8 @@ int main(void)
 		cmocka_unit_test(test_qemu_argv_memory_variants),
 		cmocka_unit_test(test_qemu_argv_devices),
 		cmocka_unit_test(test_qemu_argv_cdrom_and_boot_order),
+		cmocka_unit_test(test_qemu_argv_display),
+		cmocka_unit_test(test_qemu_argv_smbios),
 		cmocka_unit_test(test_qemu_argv_extra_and_secure_boot),
 		cmocka_unit_test(test_qemu_argv_invalid_utf8),
 		cmocka_unit_test(test_qemu_argv_numa_plan),

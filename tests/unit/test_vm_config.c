@@ -345,6 +345,67 @@ static void test_vm_config_cdrom_and_boot_order(void **state)
 		       "vms/t.toml:3:1: key 'disk[0].boot_index': has no effect with boot.kernel (the kernel boots directly)");
 }
 
+static void test_vm_config_display_and_smbios(void **state)
+{
+	struct vm_config cfg;
+	struct strbuf err = STRBUF_INIT;
+	char *host;
+	unsigned port;
+
+	(void)state;
+	assert_int_equal(parse("[display]\ntype = \"vnc\"\n", &cfg, &err), 0);
+	assert_string_equal(cfg.display.listen, "unix");
+	assert_int_equal(cfg.display.gpu, GPU_STD);
+	vm_config_release(&cfg);
+	assert_int_equal(parse("[cpu]\nvcpus = 1\n", &cfg, &err), 0);
+	assert_int_equal(cfg.display.gpu, GPU_NONE);
+	vm_config_release(&cfg);
+	strbuf_release(&err);
+
+	assert_int_equal(vm_config_listen_tcp("[fe80::1%eth0]:5901", &host, &port), 0);
+	assert_string_equal(host, "fe80::1%eth0");
+	assert_int_equal(port, 5901);
+	free(host);
+	assert_int_equal(vm_config_listen_tcp("::1:5901", &host, &port), -1);
+	assert_int_equal(vm_config_listen_tcp("host:0", &host, &port), -1);
+	assert_int_equal(vm_config_listen_tcp("host:65536", &host, &port), -1);
+	assert_int_equal(vm_config_listen_tcp(":5901", &host, &port), -1);
+	assert_int_equal(vm_config_listen_loopback("127.0.0.1:5901"), 1);
+	assert_int_equal(vm_config_listen_loopback("[::1]:5901"), 1);
+	assert_int_equal(vm_config_listen_loopback("0.0.0.0:5901"), 0);
+	assert_int_equal(vm_config_listen_loopback("unix"), 0);
+
+	expect_error("[display]\ntype = \"vnc\"\npassword = \"x\"\n",
+		     "vms/t.toml:3:1: key 'display.password': only applies to a TCP display.listen (the unix socket is "
+		     "guarded by its 0600 mode)");
+	expect_error("[display]\ntype = \"vnc\"\nlisten = \"127.0.0.1:22\"\n",
+		     "vms/t.toml:3:1: key 'display.listen': VNC listens on 5900 + N (QEMU's display number N): use a "
+		     "port from 5900 up");
+	expect_error("[display]\nlisten = \"localhost\"\n",
+		     "vms/t.toml:2:1: key 'display.listen': 'localhost' is not \"unix\" or an address like "
+		     "\"127.0.0.1:5901\" (IPv6: \"[::1]:5901\")");
+	expect_warning("[display]\ntype = \"spice\"\nlisten = \"0.0.0.0:5930\"\n",
+		       "vms/t.toml:3:1: key 'display.listen': '0.0.0.0:5930' is reachable beyond this host and there is "
+		       "no display.password: anyone who can reach it gets the guest's screen and keyboard; set a "
+		       "password, or listen on 127.0.0.1 and use an SSH tunnel");
+	expect_warning("[display]\ntype = \"vnc\"\nlisten = \"127.0.0.1:5901\"\npassword = \"123456789\"\n",
+		       "vms/t.toml:4:1: key 'display.password': VNC passwords are 8 characters at most: only the first 8 count");
+	expect_warning("[display]\nlisten = \"127.0.0.1:5901\"\n",
+		       "vms/t.toml:2:1: key 'display.listen': has no effect without display.type = \"vnc\" or \"spice\"");
+	expect_warning("[display]\ntype = \"vnc\"\n[[passthrough]]\nhost = \"01:00.0\"\nvga = true\n",
+		       "vms/t.toml:2:1: key 'display.gpu': an emulated card beside passthrough[0] with vga = true: the "
+		       "guest has two VGA devices and the firmware may show its screen on the emulated one; set gpu = "
+		       "\"none\" once the GPU driver is installed");
+	expect_error("[smbios]\nbios_date = \"13/01/2024\"\n",
+		     "vms/t.toml:2:1: key 'smbios.bios_date': '13/01/2024' is not a date like \"03/15/2024\" (MM/DD/YYYY, "
+		     "as SMBIOS stores it)");
+	expect_error("[smbios]\nuuid = \"9b2e6f1c3d4a4b5c8d7e0f1a2b3c4d5e\"\n",
+		     "vms/t.toml:2:1: key 'smbios.uuid': '9b2e6f1c3d4a4b5c8d7e0f1a2b3c4d5e' is not a UUID like "
+		     "\"9b2e6f1c-3d4a-4b5c-8d7e-0f1a2b3c4d5e\"");
+	expect_error("[smbios]\nproduct = \"tab\\there\"\n",
+		     "vms/t.toml:2:1: key 'smbios.product': must be printable ASCII (what firmware tables and Windows show)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -359,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_vm_config_warnings),
 		cmocka_unit_test(test_vm_config_load_file),
 		cmocka_unit_test(test_vm_config_cdrom_and_boot_order),
+		cmocka_unit_test(test_vm_config_display_and_smbios),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
