@@ -342,6 +342,9 @@ static const struct config_key pci_keys[] = {
 	  .qemu = "\"rombar\":0|1", .doc = "expose the device ROM BAR (unset: QEMU's default)" },
 	{ .name = "romfile", .type = KEY_PATH, .offset = POFF(romfile), .check = schema_check_nonempty,
 	  .qemu = "\"romfile\"", .doc = "ROM image to expose instead of the device's own" },
+	{ .name = "managed", .type = KEY_BOOL, .offset = POFF(managed), .def = "true",
+	  .qemu = "(host) driver_override + bind",
+	  .doc = "up binds every function of the IOMMU group (bridges excepted) to vfio-pci, down gives each its driver back; false: bound by the user" },
 	{ .name = NULL },
 };
 

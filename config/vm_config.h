@@ -84,6 +84,7 @@ struct vm_passthrough {
 	char *host;		/* normalised "0000:01:00.0" */
 	int multifunction, vga, rombar;
 	char *romfile;
+	int managed;		/* up binds the IOMMU group to vfio-pci, down gives it back */
 	struct config_loc loc[VM_MAX_ITEM_KEYS];
 };
 
