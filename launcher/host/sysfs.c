@@ -89,6 +89,21 @@ int sysfs_read_long(const char *path, long *n, struct strbuf *err)
 
 static int fake_pci_write(const char *path, const char *value, struct strbuf *err);
 
+static const char *const fake_cgroup_files[] = { "cgroup.procs", "cpuset.cpus", "cpuset.mems" };
+
+/* The stand-in control files: empty regular files DIR/NAME (dir as a real path). */
+static void fake_files(const char *dir, const char *const *names, size_t n, mode_t mode)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *f = xstrfmt("%s/%s", dir, names[i]);
+		int fd = open(f, O_WRONLY | O_CREAT | O_CLOEXEC, mode);
+
+		if (fd >= 0)
+			close(fd);
+		free(f);
+	}
+}
+
 int sysfs_write(const char *path, const char *value, struct strbuf *err)
 {
 	char *p = sysfs_path(path);
@@ -280,14 +295,7 @@ int sysfs_load_module(const char *module, const char *dir, struct strbuf *err)
 			free(d);
 			return -1;
 		}
-		for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-			char *f = xstrfmt("%s/%s", d, files[i]);
-			int fd = open(f, O_WRONLY | O_CREAT | O_CLOEXEC, 0200);
-
-			if (fd >= 0)
-				close(fd);
-			free(f);
-		}
+		fake_files(d, files, ARRAY_SIZE(files), 0200);
 		free(d);
 		return 0;
 	}
@@ -314,8 +322,6 @@ out:
 	return ret;
 }
 
-static const char *const fake_cgroup_files[] = { "cgroup.procs", "cpuset.cpus", "cpuset.mems" };
-
 int sysfs_mkdir(const char *path, struct strbuf *err)
 {
 	char *p = sysfs_path(path);
@@ -325,14 +331,7 @@ int sysfs_mkdir(const char *path, struct strbuf *err)
 		strbuf_addf(err, "cannot create '%s': %s", p, strerror(errno));
 		ret = -1;
 	} else if (getenv("MVLAUNCH_SYSROOT")) {
-		for (size_t i = 0; i < sizeof(fake_cgroup_files) / sizeof(fake_cgroup_files[0]); i++) {
-			char *f = xstrfmt("%s/%s", p, fake_cgroup_files[i]);
-			int fd = open(f, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-
-			if (fd >= 0)
-				close(fd);
-			free(f);
-		}
+		fake_files(p, fake_cgroup_files, ARRAY_SIZE(fake_cgroup_files), 0644);
 	}
 	free(p);
 	return ret;
