@@ -499,6 +499,9 @@ static const struct config_key pci_keys[] = {
 	  .qemu = "\"romfile\"", .doc = "ROM image to expose instead of the device's own" },
 	{ .name = "boot_index", .type = KEY_INT, .offset = POFF(boot_index), .min = 0, .max = 9999,
 	  .qemu = "\"bootindex\":N", .doc = "boot from the device's option ROM (an NVMe or HBA), in this place of the boot order" },
+	{ .name = "managed", .type = KEY_BOOL, .offset = POFF(managed), .def = "true",
+	  .qemu = "(host) driver_override + bind",
+	  .doc = "up binds every function of the IOMMU group (bridges excepted) to vfio-pci, down gives each its driver back; false: bound by the user" },
 	{ .name = NULL },
 };
 

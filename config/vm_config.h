@@ -108,6 +108,7 @@ struct vm_passthrough {
 	int multifunction, vga, rombar;
 	char *romfile;
 	int boot_index;		/* -1: unset */
+	int managed;		/* up binds the IOMMU group to vfio-pci, down gives it back */
 	struct config_loc loc[VM_MAX_ITEM_KEYS];
 };
 

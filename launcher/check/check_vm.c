@@ -12,6 +12,7 @@
 
 #include "launcher/check/check.h"
 #include "launcher/host/sysfs.h"
+#include "launcher/host/vfio.h"
 #include "util/size.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
@@ -70,18 +71,87 @@ static void check_files(struct check_report *r, const struct vm_config *cfg)
 
 /* ---- passthrough ---- */
 
-/* Last component of the link sysfs 'path' points to, or NULL. */
-static char *link_name(const char *path)
-{
-	char *p = sysfs_path(path), buf[PATH_MAX], *slash;
-	ssize_t n = readlink(p, buf, sizeof(buf) - 1);
+static const char iommu_fix[] = "add intel_iommu=on iommu=pt (Intel) or amd_iommu=on (AMD) to GRUB_CMDLINE_LINUX in "
+	"/etc/default/grub, update-grub, turn on VT-d/AMD-Vi in the firmware, reboot";
 
+/* Whether the VM passes addr through itself (another [[passthrough]] entry). */
+static int vm_has_pci(const struct vm_config *cfg, const char *addr)
+{
+	for (size_t i = 0; i < cfg->nr_pci; i++)
+		if (!strcmp(cfg->pci[i].host, addr))
+			return 1;
+	return 0;
+}
+
+/* "fb0" when a framebuffer of the host's console is on addr, else NULL. */
+static char *framebuffer_of(const char *addr)
+{
+	char *dir = sysfs_path("/sys/class/graphics"), *fb = NULL;
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && !fb && (de = readdir(d))) {
+		char *p = xstrfmt("/sys/class/graphics/%s/device", de->d_name), *dev;
+
+		if (strncmp(de->d_name, "fb", 2)) {
+			free(p);
+			continue;
+		}
+		dev = sysfs_link_name(p);
+		if (dev && !strcmp(dev, addr))
+			fb = xstrdup(de->d_name);
+		free(dev);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return fb;
+}
+
+/*
+ * managed = true: 'up' takes the group from the host, so say what the host
+ * loses: its boot VGA or console framebuffer (the screen goes dark), and
+ * functions the host uses that the VM does not name.
+ */
+static void check_managed_member(struct check_report *r, const struct vm_config *cfg, const char *bdf,
+				 const char *group, const char *member, const char *drv)
+{
+	char *p = xstrfmt("/sys/bus/pci/devices/%s/boot_vga", member), *fb = framebuffer_of(member), *fix;
+	struct strbuf v = STRBUF_INIT;
+
+	if ((sysfs_read(p, &v, NULL) == 0 && !strcmp(v.buf, "1")) || fb) {
+		fix = xstrfmt("give the host another GPU for its console (firmware setting: primary display), or bind "
+			      "%s yourself and set managed = false in %s", member, cfg->file);
+		check_add(r, "passthrough", CHECK_WARN, fix, "%s: %s is the host's %s%s%s: 'up' unbinds it from %s, which "
+			  "blanks the host's console and desktop", bdf, member, fb ? "console framebuffer (" : "boot VGA device",
+			  fb ? fb : "", fb ? ")" : "", drv ? drv : "no driver");
+		free(fix);
+	}
+	if (drv && strcmp(drv, VFIO_DRIVER) && strcmp(drv, "pcieport") && !vm_has_pci(cfg, member)) {
+		fix = xstrfmt("pass %s through too ([[passthrough]] host = \"%s\"), or move the device to a slot with "
+			      "its own IOMMU group", member, member);
+		check_add(r, "passthrough", CHECK_WARN, fix, "%s: IOMMU group %s also holds %s, in use by the host "
+			  "(%s): 'up' takes it from the host with the group", bdf, group, member, drv);
+		free(fix);
+	}
+	strbuf_release(&v);
+	free(fb);
 	free(p);
-	if (n < 0)
-		return NULL;
-	buf[n] = '\0';
-	slash = strrchr(buf, '/');
-	return xstrdup(slash ? slash + 1 : buf);
+}
+
+/* Whether a managed device listed before entry i is in IOMMU group 'group'. */
+static int group_seen(const struct vm_config *cfg, size_t i, const char *group)
+{
+	int seen = 0;
+
+	for (size_t j = 0; j < i && !seen; j++) {
+		char *g = cfg->pci[j].managed == 1 ? vfio_group(cfg->pci[j].host) : NULL;
+
+		seen = g && !strcmp(g, group);
+		free(g);
+	}
+	return seen;
 }
 
 static void check_passthrough(struct check_report *r, const struct vm_config *cfg)
@@ -93,11 +163,12 @@ static void check_passthrough(struct check_report *r, const struct vm_config *cf
 	at = where(cfg, "passthrough");
 	for (size_t i = 0; i < cfg->nr_pci; i++) {
 		const char *bdf = cfg->pci[i].host;
+		int managed = cfg->pci[i].managed == 1;
 		char *dev = xstrfmt("/sys/bus/pci/devices/%s", bdf), *group, *gdir, *gpath, *fix;
 		struct strbuf wrong = STRBUF_INIT, cmds = STRBUF_INIT;
-		DIR *d;
-		struct dirent *de;
-		size_t members = 0;
+		struct dirent **names = NULL;
+		size_t members = 0, functions = 0;
+		int n;
 
 		if (!sysfs_exists(dev)) {
 			fix = xstrfmt("'lspci -D' lists this host's devices: fix passthrough.host in %s", at);
@@ -107,51 +178,52 @@ static void check_passthrough(struct check_report *r, const struct vm_config *cf
 			continue;
 		}
 		free(dev);
-		dev = xstrfmt("/sys/bus/pci/devices/%s/iommu_group", bdf);
-		group = link_name(dev);
-		free(dev);
+		group = vfio_group(bdf);
 		if (!group) {
-			check_add(r, "passthrough", CHECK_FAIL, "turn the IOMMU on (see the iommu check)",
-				  "PCI device %s has no IOMMU group", bdf);
+			check_add(r, "passthrough", CHECK_FAIL, iommu_fix, "PCI device %s has no IOMMU group (the IOMMU is off)",
+				  bdf);
 			continue;
+		}
+		if (managed && group_seen(cfg, i, group)) {
+			free(group);
+			continue;	/* an earlier device of the VM took this group: said there */
 		}
 		gdir = xstrfmt("/sys/kernel/iommu_groups/%s/devices", group);
 		gpath = sysfs_path(gdir);
-		d = opendir(gpath);
-		while (d && (de = readdir(d))) {
-			char *p, *drv;
-			struct strbuf cls = STRBUF_INIT;
+		n = scandir(gpath, &names, NULL, alphasort);	/* in address order */
+		for (int k = 0; k < n; k++) {
+			const char *fn = names[k]->d_name;
+			char *drv;
 
-			if (de->d_name[0] == '.')
-				continue;
-			members++;
-			p = xstrfmt("%s/%s/class", gdir, de->d_name);
-			sysfs_read(p, &cls, NULL);
-			free(p);
-			if (!strncmp(cls.buf, "0x0604", 6)) {
-				strbuf_release(&cls);
+			if (fn[0] == '.' || vfio_is_bridge(fn)) {
+				members += fn[0] != '.';
 				continue;	/* a PCI bridge stays with its host driver */
 			}
-			p = xstrfmt("/sys/bus/pci/devices/%s/driver", de->d_name);
-			drv = link_name(p);
-			free(p);
-			if (!drv || strcmp(drv, "vfio-pci")) {
-				strbuf_addf(&wrong, "%s%s (%s)", wrong.len ? ", " : "", de->d_name, drv ? drv : "no driver");
+			members++;
+			functions++;
+			drv = vfio_driver(fn);
+			if (managed) {
+				check_managed_member(r, cfg, bdf, group, fn, drv);
+			} else if (!drv || strcmp(drv, VFIO_DRIVER)) {
+				strbuf_addf(&wrong, "%s%s (%s)", wrong.len ? ", " : "", fn, drv ? drv : "no driver");
 				strbuf_addf(&cmds, "%secho vfio-pci > /sys/bus/pci/devices/%s/driver_override", cmds.len ? "\n" : "",
-					    de->d_name);
+					    fn);
 				if (drv)
-					strbuf_addf(&cmds, "\necho %s > /sys/bus/pci/devices/%s/driver/unbind", de->d_name,
-						    de->d_name);
-				strbuf_addf(&cmds, "\necho %s > /sys/bus/pci/drivers_probe", de->d_name);
+					strbuf_addf(&cmds, "\necho %s > /sys/bus/pci/devices/%s/driver/unbind", fn, fn);
+				strbuf_addf(&cmds, "\necho %s > /sys/bus/pci/drivers_probe", fn);
 			}
 			free(drv);
-			strbuf_release(&cls);
 		}
-		if (d)
-			closedir(d);
-		if (wrong.len) {
+		for (int k = 0; k < n; k++)
+			free(names[k]);
+		free(names);
+		if (managed) {
+			check_add(r, "passthrough", CHECK_PASS, NULL, "%s: IOMMU group %s, %zu function%s (bridges excepted): "
+				  "'up' binds them to vfio-pci, 'down' gives each its driver back (managed)", bdf, group,
+				  functions, functions == 1 ? "" : "s");
+		} else if (wrong.len) {
 			strbuf_addstr(&cmds, "\n(or vfio-pci.ids=VENDOR:DEVICE on the kernel command line, for every device "
-				      "of the group)");
+				      "of the group; or managed = true, and 'up' does it)");
 			check_add(r, "passthrough", CHECK_FAIL, cmds.buf,
 				  "%s: IOMMU group %s has devices not bound to vfio-pci: %s", bdf, group, wrong.buf);
 		} else {
@@ -189,9 +261,8 @@ static void check_iommu(struct check_report *r, const struct vm_config *cfg)
 	if (groups)
 		check_add(r, "iommu", CHECK_PASS, NULL, "the IOMMU is on (%d groups)", groups);
 	else
-		check_add(r, "iommu", CHECK_FAIL, "add intel_iommu=on iommu=pt (Intel) or amd_iommu=on (AMD) to "
-			  "GRUB_CMDLINE_LINUX in /etc/default/grub, update-grub, turn on VT-d/AMD-Vi in the firmware, "
-			  "reboot", "the VM passes a device through, but the IOMMU is off (no /sys/kernel/iommu_groups)");
+		check_add(r, "iommu", CHECK_FAIL, iommu_fix,
+			  "the VM passes a device through, but the IOMMU is off (no /sys/kernel/iommu_groups)");
 }
 
 /*

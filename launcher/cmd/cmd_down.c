@@ -115,7 +115,10 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 			"the guest to power off (default: the config's service.stop_timeout, else 60).\n"
 			"If it is still running then, it is left running and down exits 1. A guest\n"
 			"that never ran or is paused is stopped at once. Runtime files are removed\n"
-			"once QEMU is gone; its logs stay in $MVLAUNCH_LOGDIR/<name>.",
+			"once QEMU is gone; its logs stay in $MVLAUNCH_LOGDIR/<name>. Then what it\n"
+			"held on the host goes back: hugepages, its share of the knobs, and its\n"
+			"managed passthrough functions, each to the driver (and driver_override) it\n"
+			"had before 'up', or to none.",
 	};
 	struct progress pr = { 0 };
 	int was_gone, r, ret = MVL_EXIT_FAILURE;

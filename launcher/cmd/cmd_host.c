@@ -57,6 +57,8 @@ static int print_status(int json)
 				printf(" none");
 			json_object_foreach(json_object_get(h, "hugepages"), file, n)
 				printf("; %lld hugepages in %s", (long long)json_integer_value(n), file);
+			json_array_foreach(json_object_get(h, "vfio"), i, c)
+				printf("%s%s", i ? "," : "; PCI ", json_string_value(c));
 			putchar('\n');
 		}
 		printf("knobs (original -> now):\n");
@@ -65,6 +67,14 @@ static int print_status(int json)
 			       json_string_value(json_object_get(v, "current")));
 		if (!json_object_size(json_object_get(st, "knobs")))
 			printf("  (none changed)\n");
+		if (json_object_size(json_object_get(st, "vfio")))
+			printf("PCI functions (original driver -> now):\n");
+		json_object_foreach(json_object_get(st, "vfio"), key, v) {
+			json_t *o = json_object_get(v, "original"), *c = json_object_get(v, "current");
+
+			printf("  %s: %s -> %s\n", key, json_is_string(o) ? json_string_value(o) : "(none)",
+			       json_is_string(c) ? json_string_value(c) : "(none)");
+		}
 		if ((h = json_object_get(st, "shield"))) {
 			size_t i;
 
@@ -102,9 +112,10 @@ int cmd_host(int argc, char **argv, const struct mvl_opts *opts)
 		.name = "host", .operands = "status|prepare|release", .min = 1, .max = 1, .opts = options,
 		.synopsis = synopsis,
 		.text = "status: the host knobs VMs changed (original and current values), the\n"
-			"hugepages and CPUs each VM holds. prepare: apply host.toml's knobs now,\n"
+			"hugepages, CPUs and PCI functions each VM holds (managed passthrough: on\n"
+			"vfio-pci, with the driver each had). prepare: apply host.toml's knobs now,\n"
 			"held by \"(manual)\". release: drop that hold; the last holder restores\n"
-			"every original value.",
+			"every original value (and gives each PCI function its driver back).",
 	};
 
 	argc = parse_options(argc, argv, &usage);

@@ -111,7 +111,10 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 		.text = "Start <vm> paused, pin every vCPU, emulator and I/O thread to the CPUs its\n"
 			"config names, read the pins back, then let the guest run. QEMU keeps running\n"
 			"after mvlaunch exits; stop it with 'mvlaunch down <vm>'. The FAIL-level\n"
-			"checks of 'mvlaunch check' for the VM run first (files, passthrough, cpu-pm).",
+			"checks of 'mvlaunch check' for the VM run first (files, passthrough, cpu-pm).\n"
+			"Before QEMU starts, the host is prepared: hugepages, host.toml's knobs, and\n"
+			"each managed passthrough device's IOMMU group (bridges excepted) bound to\n"
+			"vfio-pci; 'down' gives every function back exactly the driver it had.",
 		.epilogue = "Ctrl-C, SIGTERM or SIGHUP before the VM runs undo everything (QEMU, runtime\n"
 			    "files, host changes) and exit 130, 143 or 129.",
 	};

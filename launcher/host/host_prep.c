@@ -3,11 +3,13 @@
  *
  * DESIGN
  * One rule covers first VM, later VMs and last VM alike: compute the knob
- * values and hugepage pools the current holders want (the CPU-dependent
- * knobs from the union of their CPUs, each pool as its original size plus
- * what the holders hold on it), write what differs, and restore (then
- * forget) every recorded path no longer wanted. With no holders left nothing
- * is wanted, so every original comes back.
+ * values, hugepage pools and PCI functions the current holders want (the
+ * CPU-dependent knobs from the union of their CPUs, each pool as its
+ * original size plus what the holders hold on it, every function some
+ * holder names on vfio-pci), write what differs, and restore (then forget)
+ * every recorded path or function no longer wanted. With no holders left
+ * nothing is wanted, so every original comes back: a function's driver
+ * and driver_override as they were, or no driver if it had none.
  *
  * Write-ahead: before a value is changed, its original (and the holder that
  * wants the change) is in host.json, synced to disk; only then is the file
@@ -35,6 +37,7 @@
 #include "launcher/host/host_prep.h"
 #include "launcher/host/shield.h"
 #include "launcher/host/sysfs.h"
+#include "launcher/host/vfio.h"
 #include "util/err.h"
 #include "util/atomic_file.h"
 #include "util/wrapper.h"
@@ -347,13 +350,113 @@ static int knob_write(struct host_prep *hp, const char *path, const char *value,
 	return ret;
 }
 
+/* ---- PCI functions on vfio-pci ---- */
+
+int host_prep_managed(const struct vm_config *cfg)
+{
+	int n = 0;
+
+	for (size_t i = 0; cfg && i < cfg->nr_pci; i++)
+		n += cfg->pci[i].managed == 1;
+	return n;
+}
+
+/* The PCI functions the holders hold, each once, in the order they came. */
+static void held_functions(const struct host_state *st, struct strvec *held)
+{
+	for (size_t i = 0; i < st->nr_holders; i++)
+		for (size_t j = 0; j < st->holders[i].vfio.nr; j++) {
+			const char *addr = st->holders[i].vfio.v[j];
+			size_t k = 0;
+
+			while (k < held->nr && strcmp(held->v[k], addr))
+				k++;
+			if (k == held->nr)
+				strvec_push(held, addr);
+		}
+}
+
+/* Record the driver and driver_override of each held function not on vfio-pci (and not recorded yet). */
+static void record_functions(struct host_state *st, const struct strvec *held)
+{
+	for (size_t i = 0; i < held->nr; i++) {
+		char *drv, *ovr;
+
+		if (host_state_pci(st, held->v[i]))
+			continue;
+		drv = vfio_driver(held->v[i]);
+		ovr = vfio_override(held->v[i]);
+		if (!drv || strcmp(drv, VFIO_DRIVER))
+			host_state_pci_add(st, held->v[i], drv, ovr);
+		free(drv);
+		free(ovr);
+	}
+}
+
+/* Each held function that is not yet there onto vfio-pci; the first failure stops. 0, or -1 with err. */
+static int bind_functions(struct host_prep *hp, struct host_state *st, const struct strvec *held, struct err *err)
+{
+	for (size_t i = 0; i < held->nr; i++) {
+		char *cur = vfio_driver(held->v[i]);
+		int there = cur && !strcmp(cur, VFIO_DRIVER);
+
+		if (!there && host_state_pci(st, held->v[i])) {
+			strvec_pushf(&hp->changes, "/sys/bus/pci/devices/%s/driver: %s -> " VFIO_DRIVER, held->v[i],
+				     cur ? cur : "(none)");
+			if (!hp->dry_run && vfio_bind(held->v[i], &err->msg) < 0) {
+				err_hintf(err, "see 'dmesg' for what the kernel says; 'mvlaunch check' lists what uses the "
+					  "IOMMU group");
+				free(cur);
+				return -1;
+			}
+		}
+		free(cur);
+	}
+	return 0;
+}
+
+/* Every recorded function nobody holds back to its driver and driver_override, then forgotten. */
+static int restore_functions(struct host_prep *hp, struct host_state *st, const struct strvec *held, struct err *err)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < st->nr_pci;) {
+		const struct host_state_pci *p = &st->pci[i];
+		char *cur;
+		size_t k = 0;
+
+		while (k < held->nr && strcmp(held->v[k], p->addr))
+			k++;
+		if (k < held->nr) {
+			i++;
+			continue;
+		}
+		cur = vfio_driver(p->addr);
+		if (cur && !strcmp(cur, VFIO_DRIVER))
+			strvec_pushf(&hp->changes, "/sys/bus/pci/devices/%s/driver: " VFIO_DRIVER " -> %s", p->addr,
+				     p->driver ? p->driver : "(none)");
+		free(cur);
+		if (!hp->dry_run && vfio_restore(p->addr, p->driver, p->override, &err->msg) < 0) {
+			ret = -1;	/* kept: the next call tries again */
+			i++;
+		} else if (!hp->dry_run) {
+			host_state_pci_del(st, i);
+		} else {
+			i++;
+		}
+	}
+	return ret;
+}
+
 /*
  * Make the host what the holders in st want, write-ahead (see DESIGN):
  * 1. the wanted knob values and pool sizes;
  * 2. the original of every knob and pool about to change recorded, and
  *    host.json synced: from here, a kill leaves the originals on disk;
- * 3. the wanted values written (pools read back);
- * 4. every recorded knob and pool nobody wants set back and forgotten;
+ * 3. the wanted values written (pools read back), the held PCI functions
+ *    bound to vfio-pci;
+ * 4. every recorded knob, pool and PCI function nobody wants set back and
+ *    forgotten;
  * 5. the shield, which commits its own records the same way.
  * 0, or -1 with the reasons in err (a pool that could not grow is back at
  * its size before; the caller drops the holder and calls again).
@@ -362,6 +465,7 @@ static int sync_host(struct host_prep *hp, struct host_state *st, struct err *er
 {
 	struct host_state_values *orig = &st->knobs;
 	struct host_state_counts *pools = &st->pools, held = { 0 };
+	struct strvec functions = STRVEC_INIT;
 	struct cpuset owned;
 	struct knobs want = { 0 };
 	int ret = 0;
@@ -371,6 +475,7 @@ static int sync_host(struct host_prep *hp, struct host_state *st, struct err *er
 		cpuset_or(&owned, &st->holders[i].cpus);
 	want_knobs(hp, &owned, st->nr_holders > 0, &want);
 	held_pages(st, &held);
+	held_functions(st, &functions);
 
 	/* 2: originals first */
 	for (size_t i = 0; i < want.nr; i++) {
@@ -388,6 +493,7 @@ static int sync_host(struct host_prep *hp, struct host_state *st, struct err *er
 		    pool_read(held.v[i].key, &cur, err) == 0)
 			host_state_count_set(pools, held.v[i].key, cur);
 	}
+	record_functions(st, &functions);
 	if (!hp->dry_run && host_state_save(hp->state_file, st, err) < 0) {
 		ret = -1;
 		goto out;
@@ -410,6 +516,8 @@ static int sync_host(struct host_prep *hp, struct host_state *st, struct err *er
 		}
 		strbuf_release(&cur);
 	}
+	if (ret == 0 && bind_functions(hp, st, &functions, err) < 0)
+		ret = -1;
 
 	/* 4: what nobody wants goes back, then is forgotten */
 	for (size_t i = 0; i < orig->nr;) {
@@ -452,11 +560,14 @@ static int sync_host(struct host_prep *hp, struct host_state *st, struct err *er
 			i++;
 		}
 	}
+	if (restore_functions(hp, st, &functions, err) < 0)
+		ret = -1;
 	if (sync_shield(hp, st, &owned, err) < 0)
 		ret = -1;
 out:
 	knobs_clear(&want);
 	host_state_counts_clear(&held);
+	strvec_clear(&functions);
 	return ret;
 }
 
@@ -576,6 +687,7 @@ int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_confi
 	if ((holder = host_state_holder(&st, name))) {
 		cpuset_zero(&holder->cpus);
 		host_state_counts_clear(&holder->pages);
+		strvec_clear(&holder->vfio);
 	} else {
 		holder = host_state_holder_add(&st, name);
 	}
@@ -595,7 +707,11 @@ int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_confi
 			free(file);
 		}
 	}
-	/* the holder (its CPUs, its pages) is in host.json before anything is changed for it */
+	/* managed passthrough: every function of each device's IOMMU group but bridges */
+	for (size_t i = 0; cfg && i < cfg->nr_pci; i++)
+		if (cfg->pci[i].managed == 1 && vfio_group_functions(cfg->pci[i].host, &holder->vfio, &err->msg) < 0)
+			goto undo;
+	/* the holder (its CPUs, its pages, its PCI functions) is in host.json before anything is changed for it */
 	if (cfg && cfg->hugepages != HUGEPAGES_NONE) {
 		if (hp->hc->drop_caches == 1) {
 			strvec_push(&hp->changes, "/proc/sys/vm/drop_caches: <- 3");
@@ -670,6 +786,25 @@ json_t *host_prep_status(const char *state_file, struct err *err)
 	}
 	out = json_pack("{s:o,s:O,s:O,s:O}", "knobs", knobs, "holders", json_object_get(disk, "holders"),
 			"mounts", json_object_get(disk, "mounts"), "pools", json_object_get(disk, "pools"));
+	if (st.nr_pci) {
+		json_t *fns = json_object();
+
+		for (size_t i = 0; i < st.nr_pci; i++) {
+			const struct host_state_pci *p = &st.pci[i];
+			json_t *names = json_array();
+			char *cur = vfio_driver(p->addr);
+
+			for (size_t h = 0; h < st.nr_holders; h++)
+				for (size_t j = 0; j < st.holders[h].vfio.nr; j++)
+					if (!strcmp(st.holders[h].vfio.v[j], p->addr))
+						json_array_append_new(names, json_string(st.holders[h].name));
+			json_object_set_new(fns, p->addr, json_pack("{s:o,s:s,s:o,s:o}", "original", p->driver ?
+					    json_string(p->driver) : json_null(), "driver_override", p->override, "current",
+					    cur ? json_string(cur) : json_null(), "holders", names));
+			free(cur);
+		}
+		json_object_set_new(out, "vfio", fns);
+	}
 	if (st.shield.backend != SHIELD_NONE) {
 		/* who holds it and the CPUs it keeps free follow from the holders */
 		json_t *names = json_array(), *sh = json_deep_copy(json_object_get(disk, "shield"));

@@ -5,7 +5,9 @@
  * knobs host.toml sets are applied: THP, vm.stat_interval, kernel.watchdog,
  * KSM, perf limits, the writeback workqueue and movable IRQs on the CPUs no
  * VM owns, the cpufreq governor of VM CPUs, and the CPU shield (shield.h). Each VM also holds the hugepages
- * its memory needs, on the nodes its memory is bound to. The first holder
+ * its memory needs, on the nodes its memory is bound to, and the PCI
+ * functions of its managed passthrough devices' IOMMU groups on vfio-pci
+ * (vfio.h). The first holder
  * records every original value; the last one to leave writes them back:
  * the values the host had, not defaults.
  *
@@ -66,7 +68,8 @@ void host_prep_release(struct host_prep *hp);
  * VM 'name' (cfg, plan) starts holding the host: its hugepages, then (as
  * first holder) the host-wide knobs; the CPU-dependent knobs follow its CPUs.
  * The caller holds the runtime root lock. 0, or -1 with the reason in err
- * (a hugepage shortfall with the numbers) and every change of this call undone.
+ * (a hugepage shortfall with the numbers, a PCI function that would not
+ * bind) and every change of this call undone.
  */
 int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_config *cfg, const struct pin_plan *plan,
 		   struct err *err);
@@ -74,6 +77,9 @@ int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_confi
 int host_prep_unhold(struct host_prep *hp, const char *name, struct err *err);
 /* Drop holders whose VM is gone. 0 or -1. */
 int host_prep_reconcile(struct host_prep *hp, struct err *err);
+
+/* How many of cfg's [[passthrough]] devices are managed: bound to vfio-pci by up (cfg may be NULL). */
+int host_prep_managed(const struct vm_config *cfg);
 
 /* host.json (state_file) as JSON (new reference), with the current value of every knob; NULL on error. */
 json_t *host_prep_status(const char *state_file, struct err *err);

@@ -19,6 +19,7 @@
 
 #include "launcher/host/host_state.h"
 #include "launcher/host/shield.h"
+#include "launcher/host/vfio.h"
 #include "config/vm_config.h"
 #include "util/atomic_file.h"
 #include "util/wrapper.h"
@@ -174,6 +175,7 @@ struct host_state_holder *host_state_holder_add(struct host_state *st, const cha
 	h = &st->holders[st->nr_holders++];
 	memset(h, 0, sizeof(*h));
 	h->name = xstrdup(name);
+	strvec_init(&h->vfio);
 	return h;
 }
 
@@ -181,6 +183,7 @@ static void holder_release(struct host_state_holder *h)
 {
 	free(h->name);
 	host_state_counts_clear(&h->pages);
+	strvec_clear(&h->vfio);
 }
 
 void host_state_holder_del(struct host_state *st, size_t i)
@@ -188,6 +191,34 @@ void host_state_holder_del(struct host_state *st, size_t i)
 	holder_release(&st->holders[i]);
 	memmove(st->holders + i, st->holders + i + 1, (st->nr_holders - i - 1) * sizeof(*st->holders));
 	st->nr_holders--;
+}
+
+struct host_state_pci *host_state_pci(struct host_state *st, const char *addr)
+{
+	for (size_t i = 0; i < st->nr_pci; i++)
+		if (!strcmp(st->pci[i].addr, addr))
+			return &st->pci[i];
+	return NULL;
+}
+
+void host_state_pci_add(struct host_state *st, const char *addr, const char *driver, const char *override)
+{
+	struct host_state_pci *p;
+
+	ALLOC_GROW(st->pci, st->nr_pci + 1, st->alloc_pci);
+	p = &st->pci[st->nr_pci++];
+	p->addr = xstrdup(addr);
+	p->driver = driver ? xstrdup(driver) : NULL;
+	p->override = xstrdup(override);
+}
+
+void host_state_pci_del(struct host_state *st, size_t i)
+{
+	free(st->pci[i].addr);
+	free(st->pci[i].driver);
+	free(st->pci[i].override);
+	memmove(st->pci + i, st->pci + i + 1, (st->nr_pci - i - 1) * sizeof(*st->pci));
+	st->nr_pci--;
 }
 
 static const char *const backend_names[] = { "none", "cgroup1", "cgroup2", "systemd" };
@@ -210,6 +241,11 @@ void host_state_release(struct host_state *st)
 	st->holders = NULL;
 	st->nr_holders = st->alloc_holders = 0;
 	strvec_clear(&st->mounts);
+	while (st->nr_pci)
+		host_state_pci_del(st, st->nr_pci - 1);
+	free(st->pci);
+	st->pci = NULL;
+	st->alloc_pci = 0;
 	host_state_shield_clear(&st->shield);
 }
 
@@ -266,7 +302,7 @@ static int read_holder(struct host_state *st, const char *name, json_t *h, struc
 	struct host_state_holder *hd;
 	struct strbuf bad = STRBUF_INIT;
 	const char *pool;
-	json_t *cpus = json_object_get(h, "cpus"), *v;
+	json_t *cpus = json_object_get(h, "cpus"), *v, *fn;
 	size_t i;
 
 	/* a holder name becomes a path (RUN/NAME) when its liveness is checked */
@@ -291,6 +327,46 @@ static int read_holder(struct host_state *st, const char *name, json_t *h, struc
 	if (json_object_get(h, "hugepages") && read_pools(json_object_get(h, "hugepages"), &hd->pages, &pool) < 0) {
 		strbuf_addf(why, "holder '%s' holds pages of '%s'", name, pool);
 		return -1;
+	}
+	if ((v = json_object_get(h, "vfio")) && !json_is_array(v)) {
+		strbuf_addf(why, "holder '%s' has no list of PCI functions", name);
+		return -1;
+	}
+	json_array_foreach(v, i, fn) {
+		if (!vfio_addr_ok(json_string_value(fn))) {
+			strbuf_addf(why, "holder '%s' holds a PCI function that is no PCI address", name);
+			return -1;
+		}
+		strvec_push(&hd->vfio, json_string_value(fn));
+	}
+	return 0;
+}
+
+/* The "vfio" object: PCI address -> original driver (or null) and driver_override. */
+static int read_pci(json_t *obj, struct host_state *st, struct strbuf *why)
+{
+	const char *addr;
+	json_t *v;
+
+	if (!json_is_object(obj)) {
+		strbuf_addstr(why, "the PCI functions are no map");
+		return -1;
+	}
+	json_object_foreach(obj, addr, v) {
+		json_t *drv = json_object_get(v, "driver");
+		const char *ovr = json_string_value(json_object_get(v, "driver_override"));
+
+		if (!vfio_addr_ok(addr)) {
+			strbuf_addf(why, "PCI function '%s' is no PCI address", addr);
+			return -1;
+		}
+		/* both become paths: drivers/X/bind, and a driver_override names a driver */
+		if (!json_is_object(v) || !(json_is_null(drv) || vfio_driver_ok(json_string_value(drv))) || !ovr ||
+		    (*ovr && !vfio_driver_ok(ovr))) {
+			strbuf_addf(why, "PCI function '%s' names no driver", addr);
+			return -1;
+		}
+		host_state_pci_add(st, addr, json_string_value(drv), ovr);
 	}
 	return 0;
 }
@@ -366,6 +442,8 @@ static int from_json(json_t *root, struct host_state *st, struct strbuf *why)
 		}
 		strvec_push(&st->mounts, json_string_value(v));
 	}
+	if ((v = json_object_get(root, "vfio")) && read_pci(v, st, why) < 0)
+		return -1;
 	if ((v = json_object_get(root, "shield")) && read_shield(v, &st->shield, why) < 0)
 		return -1;
 	return 0;
@@ -453,14 +531,32 @@ json_t *host_state_json(const struct host_state *st)
 {
 	json_t *holders = json_object(), *mounts = json_array(), *root;
 
-	for (size_t i = 0; i < st->nr_holders; i++)
-		json_object_set_new(holders, st->holders[i].name,
-				    json_pack("{s:o,s:o}", "cpus", cpuset_to_json(&st->holders[i].cpus),
-					      "hugepages", counts_json(&st->holders[i].pages)));
+	for (size_t i = 0; i < st->nr_holders; i++) {
+		const struct host_state_holder *h = &st->holders[i];
+		json_t *o = json_pack("{s:o,s:o}", "cpus", cpuset_to_json(&h->cpus), "hugepages", counts_json(&h->pages));
+
+		if (h->vfio.nr) {
+			json_t *a = json_array();
+
+			for (size_t j = 0; j < h->vfio.nr; j++)
+				json_array_append_new(a, json_string(h->vfio.v[j]));
+			json_object_set_new(o, "vfio", a);
+		}
+		json_object_set_new(holders, h->name, o);
+	}
 	for (size_t i = 0; i < st->mounts.nr; i++)
 		json_array_append_new(mounts, json_string(st->mounts.v[i]));
 	root = json_pack("{s:o,s:o,s:o,s:o}", "knobs", values_json(&st->knobs), "pools", counts_json(&st->pools),
 			 "holders", holders, "mounts", mounts);
+	if (st->nr_pci) {
+		json_t *o = json_object();
+
+		for (size_t i = 0; i < st->nr_pci; i++)
+			json_object_set_new(o, st->pci[i].addr, json_pack("{s:o,s:s}", "driver", st->pci[i].driver ?
+								  json_string(st->pci[i].driver) : json_null(),
+								  "driver_override", st->pci[i].override));
+		json_object_set_new(root, "vfio", o);
+	}
 	if (st->shield.backend != SHIELD_NONE) {
 		const struct host_state_shield *sh = &st->shield;
 		json_t *o = json_pack("{s:s}", "backend", backend_names[sh->backend]);
@@ -485,7 +581,8 @@ int host_state_save(const char *path, const struct host_state *st, struct err *e
 	char *text;
 	int ret = 0;
 
-	if (!st->nr_holders && !st->knobs.nr && !st->pools.nr && !st->mounts.nr && st->shield.backend == SHIELD_NONE) {
+	if (!st->nr_holders && !st->knobs.nr && !st->pools.nr && !st->mounts.nr && !st->nr_pci &&
+	    st->shield.backend == SHIELD_NONE) {
 		unlink(path);	/* nothing held: no file */
 		return 0;
 	}

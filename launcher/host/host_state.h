@@ -11,11 +11,17 @@
  * On disk (JSON; key order as written here):
  *   { "knobs":   { PATH: ORIGINAL-VALUE, ... },
  *     "pools":   { POOL-FILE: ORIGINAL-PAGES, ... },
- *     "holders": { NAME: { "cpus": [CPU, ...], "hugepages": { POOL-FILE: PAGES } } },
+ *     "holders": { NAME: { "cpus": [CPU, ...], "hugepages": { POOL-FILE: PAGES },
+ *                          "vfio": [ PCI-ADDRESS, ... ] } },
  *     "mounts":  [ PATH, ... ],
+ *     "vfio":    { PCI-ADDRESS: { "driver": ORIGINAL-DRIVER | null, "driver_override": ORIGINAL } },
  *     "shield":  { "backend": "cgroup1"|"cgroup2"|"systemd", "enabled_controller": true,
  *                  "cgroup": DIR, "others": { FILE: ORIGINAL }, "units": { UNIT: ORIGINAL } } }
- * ("shield" only while one stands; its keys only once set.)
+ * ("shield" only while one stands; its keys only once set. Both "vfio" keys
+ * only when not empty: a host.json of an mvlaunch before managed
+ * passthrough is read as it is.) A PCI function is held by every holder
+ * whose "vfio" names it; the top-level record is its driver and
+ * driver_override before mvlaunch bound it to vfio-pci ("" for none).
  */
 #ifndef MVL_HOST_STATE_H
 #define MVL_HOST_STATE_H
@@ -87,6 +93,14 @@ struct host_state_holder {
 	char *name;			/* a VM name, or HOST_MANUAL */
 	struct cpuset cpus;		/* the CPUs its VM owns */
 	struct host_state_counts pages;	/* pool file -> pages it holds there */
+	struct strvec vfio;		/* PCI functions it holds on vfio-pci */
+};
+
+/* A PCI function mvlaunch bound to vfio-pci, and what it had before. */
+struct host_state_pci {
+	char *addr;			/* "0000:01:00.1" */
+	char *driver;			/* its driver before, NULL for none */
+	char *override;			/* its driver_override before, "" for none */
 };
 
 enum host_state_backend { SHIELD_NONE, SHIELD_CGROUP1, SHIELD_CGROUP2, SHIELD_SYSTEMD };
@@ -106,6 +120,8 @@ struct host_state {
 	struct host_state_holder *holders;
 	size_t nr_holders, alloc_holders;
 	struct strvec mounts;		/* hugetlbfs mount points mvlaunch made */
+	struct host_state_pci *pci;	/* in the order they were bound */
+	size_t nr_pci, alloc_pci;
 	struct host_state_shield shield;
 };
 
@@ -135,6 +151,13 @@ struct host_state_holder *host_state_holder(struct host_state *st, const char *n
 struct host_state_holder *host_state_holder_add(struct host_state *st, const char *name);
 /* Remove holder i, keeping the order of the others. */
 void host_state_holder_del(struct host_state *st, size_t i);
+
+/* The record of PCI function addr, or NULL. */
+struct host_state_pci *host_state_pci(struct host_state *st, const char *addr);
+/* Record addr's original driver (NULL: none) and driver_override, appended. */
+void host_state_pci_add(struct host_state *st, const char *addr, const char *driver, const char *override);
+/* Forget record i, keeping the order of the others. */
+void host_state_pci_del(struct host_state *st, size_t i);
 
 /* Forget the shield record (after the shield is undone). */
 void host_state_shield_clear(struct host_state_shield *sh);

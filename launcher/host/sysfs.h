@@ -31,4 +31,29 @@ int sysfs_write(const char *path, const char *value, struct strbuf *err);
 int sysfs_mkdir(const char *path, struct strbuf *err);
 int sysfs_rmdir(const char *path, struct strbuf *err);
 
+/* The last component of the link at path ("vfio-pci" of a device's driver link); NULL if no link. Caller frees. */
+char *sysfs_link_name(const char *path);
+
+/*
+ * Load kernel module 'module' (and what it depends on, as modprobe does)
+ * unless 'dir' (what the loaded module makes, e.g. its driver's directory)
+ * is already there: finit_module through libkmod, loaded with dlopen() the
+ * first time (most commands never load a module; no build dependency). In
+ * a fake tree the stand-in makes 'dir' with plain bind and unbind files.
+ * 0, or -1 with the reason in err.
+ */
+int sysfs_load_module(const char *module, const char *dir, struct strbuf *err);
+
+/*
+ * In a fake tree ($MVLAUNCH_SYSROOT) no kernel acts on what is written, so
+ * sysfs_write() does for the PCI driver files what the kernel would (and
+ * nothing else is faked): "ADDR" written to /sys/bus/pci/drivers/X/unbind
+ * removes /sys/bus/pci/devices/ADDR/driver (ENODEV unless it points to X);
+ * to drivers/X/bind makes it point to X (EBUSY when bound, ENODEV when
+ * driver_override names another driver); to /sys/bus/pci/drivers_probe
+ * binds it to its driver_override's driver, if any; an empty
+ * driver_override (written as "\n") reads back as "(null)". Each of those
+ * files must exist in the tree, as in sysfs.
+ */
+
 #endif

@@ -273,11 +273,12 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		floated = 1;
 	}
 	/*
-	 * hugepages and host knobs, before QEMU needs them; a VM that needs
-	 * neither holds nothing, and up writes no host.json for it
+	 * hugepages, host knobs and managed passthrough devices on vfio-pci,
+	 * before QEMU needs them; a VM that needs none holds nothing, and up
+	 * writes no host.json for it
 	 */
 	vm_host_prep_init(&prep, &hp.hc, &hp.topo, opts->dry_run);
-	if (cfg->hugepages != HUGEPAGES_NONE || host_config_has_knobs(&hp.hc)) {
+	if (cfg->hugepages != HUGEPAGES_NONE || host_config_has_knobs(&hp.hc) || host_prep_managed(cfg)) {
 		step(opts, cfg->hugepages != HUGEPAGES_NONE ? "taking hugepages from the kernel and setting host knobs"
 							     : "setting host knobs");
 		if (host_prep_hold(&prep, cfg->name, cfg, &plan, err) < 0)

@@ -166,8 +166,8 @@ static void test_check_vm(void **state)
 		"[cpu]\nvcpus = 2\n"
 		"[memory]\nsize = \"1G\"\nhugepages = \"1G\"\n"
 		"[[disk]]\npath = \"/nonexistent/root.qcow2\"\nformat = \"qcow2\"\n"
-		"[[passthrough]]\nhost = \"01:00.0\"\n"
-		"[[passthrough]]\nhost = \"02:00.0\"\n"
+		"[[passthrough]]\nhost = \"01:00.0\"\nmanaged = false\n"
+		"[[passthrough]]\nhost = \"02:00.0\"\nmanaged = false\n"
 		"[qemu]\nbinary = \"/nonexistent/qemu-system-x86_64\"\n";
 	struct check_report r;
 	struct vm_config cfg;
@@ -271,6 +271,108 @@ static void test_check_vm(void **state)
 	check_vm(&r, &ctx);
 	assert_string_equal(item(&r, "t", "isolcpus", CHECK_PASS)->message, "covers CPU 2, which the VM owns");
 	assert_non_null(strstr(item(&r, "t", "nohz_full", CHECK_WARN)->fix, "add nohz_full=2 to"));
+	check_report_release(&r);
+	pin_plan_release(&plan);
+	vm_config_release(&cfg);
+	remove_tree();
+}
+
+/* The passthrough items at 'level', as "message | fix" lines. */
+static char *passthrough_items(const struct check_report *r, int level)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < r->nr; i++)
+		if (!strcmp(r->items[i].check, "passthrough") && r->items[i].level == level)
+			strbuf_addf(&sb, "%s | %s\n", r->items[i].message, r->items[i].fix ? r->items[i].fix : "");
+	return strbuf_detach(&sb);
+}
+
+/*
+ * managed = true: nothing needs to be on vfio-pci yet ('up' binds the
+ * group); WARN when the group holds the host's boot VGA or console
+ * framebuffer, or a function the host uses and the VM does not name; FAIL
+ * with the kernel parameter when the device has no IOMMU group.
+ */
+static void test_check_vm_managed(void **state)
+{
+	static const char toml[] =
+		"name = \"t\"\n"
+		"[[passthrough]]\nhost = \"01:00.0\"\nmultifunction = true\n"
+		"[[passthrough]]\nhost = \"01:00.1\"\n"
+		"[[passthrough]]\nhost = \"02:00.0\"\n";
+	struct check_report r;
+	struct vm_config cfg;
+	struct pin_plan plan;
+	struct plan_host host;
+	struct vm_check_ctx ctx = { .cfg = &cfg, .host = &host, .plan = &plan };
+	char *text;
+
+	(void)state;
+	make_tree();
+	memset(&host, 0, sizeof(host));
+	vm(&cfg, &plan, toml, "2 3");
+	/* group 7: the GPU (amdgpu, boot VGA, fb0 on it), its audio, a USB controller (xhci_hcd), a bridge */
+	put("/sys/bus/pci/devices/0000:01:00.0/class", "0x030000\n");
+	put("/sys/bus/pci/devices/0000:01:00.0/boot_vga", "1\n");
+	put("/sys/bus/pci/devices/0000:01:00.1/class", "0x040300\n");
+	put("/sys/bus/pci/devices/0000:01:00.2/class", "0x0c0330\n");
+	put("/sys/bus/pci/devices/0000:00:01.0/class", "0x060400\n");
+	put("/sys/bus/pci/devices/0000:02:00.0/class", "0x010802\n");
+	put("/sys/kernel/iommu_groups/7/devices/.keep", "");
+	put("/sys/class/graphics/fb0/.keep", "");
+	put("/sys/class/graphics/fbcon/.keep", "");
+	for (const char *const *d = (const char *const[]){ "amdgpu", "snd_hda_intel", "xhci_hcd", "pcieport", NULL }; *d; d++) {
+		char *p = xstrfmt("/sys/bus/pci/drivers/%s/.keep", *d);
+
+		put(p, "");
+		free(p);
+	}
+	link_to("/sys/class/graphics/fb0/device", "../../../0000:01:00.0");
+	link_to("/sys/bus/pci/devices/0000:01:00.0/iommu_group", "../../../../kernel/iommu_groups/7");
+	link_to("/sys/bus/pci/devices/0000:01:00.1/iommu_group", "../../../../kernel/iommu_groups/7");
+	link_to("/sys/bus/pci/devices/0000:01:00.0/driver", "../../../bus/pci/drivers/amdgpu");
+	link_to("/sys/bus/pci/devices/0000:01:00.1/driver", "../../../bus/pci/drivers/snd_hda_intel");
+	link_to("/sys/bus/pci/devices/0000:01:00.2/driver", "../../../bus/pci/drivers/xhci_hcd");
+	link_to("/sys/bus/pci/devices/0000:00:01.0/driver", "../../../bus/pci/drivers/pcieport");
+	for (const char *const *d = (const char *const[]){ "0000:01:00.0", "0000:01:00.1", "0000:01:00.2", "0000:00:01.0",
+							      NULL }; *d; d++) {
+		char *p = xstrfmt("/sys/kernel/iommu_groups/7/devices/%s", *d), *t = xstrfmt("../../../../bus/pci/devices/%s", *d);
+
+		link_to(p, t);
+		free(p);
+		free(t);
+	}
+
+	check_report_init(&r);
+	check_vm_for_up(&r, &ctx, 0);
+	text = passthrough_items(&r, CHECK_WARN);
+	assert_string_equal(text,
+		"0000:01:00.0: 0000:01:00.0 is the host's console framebuffer (fb0): 'up' unbinds it from amdgpu, which "
+		"blanks the host's console and desktop | give the host another GPU for its console (firmware setting: "
+		"primary display), or bind 0000:01:00.0 yourself and set managed = false in vms/t.toml\n"
+		"0000:01:00.0: IOMMU group 7 also holds 0000:01:00.2, in use by the host (xhci_hcd): 'up' takes it from "
+		"the host with the group | pass 0000:01:00.2 through too ([[passthrough]] host = \"0000:01:00.2\"), or "
+		"move the device to a slot with its own IOMMU group\n");
+	free(text);
+	text = passthrough_items(&r, CHECK_PASS);
+	assert_string_equal(text, "0000:01:00.0: IOMMU group 7, 3 functions (bridges excepted): 'up' binds them to "
+			    "vfio-pci, 'down' gives each its driver back (managed) | \n");	/* 01:00.1: the same group, said once */
+	free(text);
+	text = passthrough_items(&r, CHECK_FAIL);
+	assert_string_equal(text, "PCI device 0000:02:00.0 has no IOMMU group (the IOMMU is off) | add intel_iommu=on "
+			    "iommu=pt (Intel) or amd_iommu=on (AMD) to GRUB_CMDLINE_LINUX in /etc/default/grub, update-grub, "
+			    "turn on VT-d/AMD-Vi in the firmware, reboot\n");
+	free(text);
+	check_report_release(&r);
+
+	/* without the framebuffer, the boot VGA flag alone says so */
+	link_to("/sys/class/graphics/fb0/device", "../../../platform/efi-framebuffer.0");
+	check_report_init(&r);
+	check_vm_for_up(&r, &ctx, 0);
+	text = passthrough_items(&r, CHECK_WARN);
+	assert_non_null(strstr(text, "0000:01:00.0: 0000:01:00.0 is the host's boot VGA device: 'up' unbinds it from amdgpu"));
+	free(text);
 	check_report_release(&r);
 	pin_plan_release(&plan);
 	vm_config_release(&cfg);
@@ -441,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_cmdline_cpus),
 		cmocka_unit_test(test_check_kvm_and_knobs),
 		cmocka_unit_test(test_check_vm),
+		cmocka_unit_test(test_check_vm_managed),
 		cmocka_unit_test(test_check_memory),
 		cmocka_unit_test(test_check_floating),
 		cmocka_unit_test(test_cpu_pm_dedicated),

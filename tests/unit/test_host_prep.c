@@ -4,7 +4,10 @@
  * (not a default), CPU-dependent knobs following the holders' CPUs, hugepages
  * counted per holder, dry runs, reconciliation of a VM that is gone, a
  * corrupt state file, concurrent hold/release under the root lock, a
- * hugepage shortfall, and the CPU shield on fake cgroup v1 and v2 trees.
+ * hugepage shortfall, the CPU shield on fake cgroup v1 and v2 trees, and
+ * managed passthrough: PCI functions of an IOMMU group swapped to vfio-pci
+ * and back to exactly their driver and driver_override (sysfs.c's
+ * stand-ins move the driver links as the kernel would).
  */
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,6 +17,7 @@
 #include "tests/unit/unit.h"
 #include "config/host_config.h"
 #include "launcher/host/host_prep.h"
+#include "launcher/host/vfio.h"
 #include "launcher/qemu/qemu_proc.h"
 #include "launcher/vm/runtime.h"
 #include "launcher/vm/vm_state.h"
@@ -692,6 +696,316 @@ static void test_host_prep_shield_cgroup2(void **state)
 	err_release(&err);
 }
 
+/* ---- managed passthrough ---- */
+
+static void link_to(const char *path, const char *target)
+{
+	char *p = xstrfmt("%s%s", root, path);
+
+	unlink(p);
+	assert_int_equal(symlink(target, p), 0);
+	free(p);
+}
+
+/* Where devices/ADDR/driver points ("" when there is no link). */
+static char *driver_link(const char *addr)
+{
+	char *p = xstrfmt("%s/sys/bus/pci/devices/%s/driver", root, addr);
+	char buf[256];
+	ssize_t n = readlink(p, buf, sizeof(buf) - 1);
+
+	free(p);
+	buf[n < 0 ? 0 : n] = '\0';
+	return xstrdup(buf);
+}
+
+#define assert_driver(addr, want) do { \
+	char *d_ = driver_link(addr); \
+	assert_string_equal(d_, *(want) ? "../../../bus/pci/drivers/" want : ""); \
+	free(d_); \
+} while (0)
+
+#define assert_override(addr, want) assert_file("/sys/bus/pci/devices/" addr "/driver_override", want)
+
+/*
+ * IOMMU group 7: a GPU (amdgpu), its audio (snd_hda_intel), a USB
+ * controller with no driver and a bridge (pcieport); group 9: an NVMe disk
+ * whose driver_override already says "nvme". No vfio-pci driver yet: the
+ * module is loaded (its stand-in) on the first bind.
+ */
+static void make_pci_tree(void)
+{
+	static const char *const dev[][4] = {
+		{ "0000:01:00.0", "0x030000", "amdgpu", "7" },
+		{ "0000:01:00.1", "0x040300", "snd_hda_intel", "7" },
+		{ "0000:01:00.2", "0x0c0330", NULL, "7" },
+		{ "0000:00:01.0", "0x060400", "pcieport", "7" },
+		{ "0000:02:00.0", "0x010802", "nvme", "9" },
+	};
+
+	make_tree();
+	put("/sys/bus/pci/drivers_probe", "");
+	for (size_t i = 0; i < ARRAY_SIZE(dev); i++) {
+		char *p = xstrfmt("/sys/bus/pci/devices/%s/class", dev[i][0]), *t;
+
+		put(p, dev[i][1]);
+		free(p);
+		p = xstrfmt("/sys/bus/pci/devices/%s/driver_override", dev[i][0]);
+		put(p, strcmp(dev[i][2] ? dev[i][2] : "", "nvme") ? "(null)\n" : "nvme\n");
+		free(p);
+		p = xstrfmt("/sys/kernel/iommu_groups/%s/devices/.keep", dev[i][3]);
+		put(p, "");
+		free(p);
+		p = xstrfmt("/sys/kernel/iommu_groups/%s/devices/%s", dev[i][3], dev[i][0]);
+		t = xstrfmt("../../../../bus/pci/devices/%s", dev[i][0]);
+		link_to(p, t);
+		free(p);
+		free(t);
+		p = xstrfmt("/sys/bus/pci/devices/%s/iommu_group", dev[i][0]);
+		t = xstrfmt("../../../../kernel/iommu_groups/%s", dev[i][3]);
+		link_to(p, t);
+		free(p);
+		free(t);
+		if (dev[i][2]) {
+			t = xstrfmt("../../../bus/pci/drivers/%s", dev[i][2]);
+			p = xstrfmt("/sys/bus/pci/drivers/%s/bind", dev[i][2]);
+			put(p, "");
+			free(p);
+			p = xstrfmt("/sys/bus/pci/drivers/%s/unbind", dev[i][2]);
+			put(p, "");
+			free(p);
+			p = xstrfmt("/sys/bus/pci/devices/%s/driver", dev[i][0]);
+			link_to(p, t);
+			free(p);
+			free(t);
+		}
+	}
+}
+
+static void assert_pci_original(void)
+{
+	assert_driver("0000:01:00.0", "amdgpu");
+	assert_driver("0000:01:00.1", "snd_hda_intel");
+	assert_driver("0000:01:00.2", "");
+	assert_driver("0000:00:01.0", "pcieport");
+	assert_driver("0000:02:00.0", "nvme");
+	assert_override("0000:01:00.0", "(null)");
+	assert_override("0000:01:00.1", "(null)");
+	assert_override("0000:01:00.2", "(null)");
+	assert_override("0000:00:01.0", "(null)");
+	assert_override("0000:02:00.0", "nvme");
+}
+
+/* A VM config passing 'hosts' through (space-separated), with 'extra' lines in each [[passthrough]]. */
+static void pci_vm(struct vm_config *cfg, const char *hosts, const char *extra)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct err err = ERR_INIT;
+	char *list = xstrdup(hosts), *save = NULL;
+
+	for (char *t = strtok_r(list, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		strbuf_addf(&text, "[[passthrough]]\nhost = \"%s\"\n%s", t, extra);
+	vm_config_init(cfg);
+	assert_int_equal(vm_config_parse("vm.toml", text.buf, text.len, cfg, &err.msg), 0);
+	free(list);
+	strbuf_release(&text);
+	err_release(&err);
+}
+
+static void test_host_prep_vfio_names(void **state)
+{
+	(void)state;
+	assert_true(vfio_addr_ok("0000:01:00.0"));
+	assert_true(vfio_addr_ok("abcd:ef:1f.7"));
+	assert_false(vfio_addr_ok("0000:01:00.8"));
+	assert_false(vfio_addr_ok("01:00.0"));
+	assert_false(vfio_addr_ok("0000:01:00.0/../x"));
+	assert_false(vfio_addr_ok("0000:0G:00.0"));
+	assert_false(vfio_addr_ok(NULL));
+	assert_true(vfio_driver_ok("snd_hda_intel"));
+	assert_true(vfio_driver_ok("vfio-pci"));
+	assert_false(vfio_driver_ok(".."));
+	assert_false(vfio_driver_ok("a/b"));
+	assert_false(vfio_driver_ok(""));
+	assert_false(vfio_driver_ok(NULL));
+}
+
+/* up binds the whole group but its bridge; down gives each function exactly what it had; two holders. */
+static void test_host_prep_vfio_swap(void **state)
+{
+	struct fixture f;
+	struct vm_config a, b;
+	struct err err = ERR_INIT;
+	struct strvec fns = STRVEC_INIT;
+	json_t *st;
+	char *text;
+
+	(void)state;
+	make_pci_tree();
+	setup_with(&f, 0, "");
+	pci_vm(&a, "0000:01:00.0 0000:02:00.0", "");
+	assert_int_equal(host_prep_managed(&a), 2);
+	assert_int_equal(vfio_group_functions("0000:01:00.0", &fns, &err.msg), 0);
+	check_argv(&fns, "0000:01:00.0", "0000:01:00.1", "0000:01:00.2");
+	strvec_clear(&fns);
+	alive("a");
+	if (host_prep_hold(&f.prep, "a", &a, NULL, &err) < 0)
+		fail_msg("%s", err_text(&err));
+	assert_driver("0000:01:00.0", "vfio-pci");
+	assert_driver("0000:01:00.1", "vfio-pci");
+	assert_driver("0000:01:00.2", "vfio-pci");
+	assert_driver("0000:00:01.0", "pcieport");	/* the bridge stays */
+	assert_driver("0000:02:00.0", "vfio-pci");
+	assert_override("0000:01:00.1", "vfio-pci");
+	assert_override("0000:02:00.0", "vfio-pci");
+	assert_file("/sys/bus/pci/drivers/snd_hda_intel/unbind", "0000:01:00.1");
+	/* written ahead: what each had, and who holds it */
+	{
+		struct host_state hs;
+
+		assert_int_equal(host_state_load(f.prep.state_file, &hs, &err), 0);
+		assert_int_equal(hs.nr_pci, 4);
+		assert_string_equal(hs.pci[0].addr, "0000:01:00.0");
+		assert_string_equal(hs.pci[0].driver, "amdgpu");
+		assert_string_equal(hs.pci[0].override, "");
+		assert_null(hs.pci[2].driver);	/* the USB controller had none */
+		assert_string_equal(hs.pci[3].override, "nvme");
+		check_argv(&host_state_holder(&hs, "a")->vfio, "0000:01:00.0", "0000:01:00.1", "0000:01:00.2",
+			   "0000:02:00.0");
+		host_state_release(&hs);
+	}
+	st = host_prep_status(f.prep.state_file, &err);
+	text = json_dumps(json_object_get(json_object_get(st, "vfio"), "0000:01:00.1"), JSON_SORT_KEYS);
+	assert_string_equal(text, "{\"current\": \"vfio-pci\", \"driver_override\": \"\", \"holders\": [\"a\"], "
+			    "\"original\": \"snd_hda_intel\"}");
+	free(text);
+	json_decref(st);
+
+	assert_int_equal(host_prep_unhold(&f.prep, "a", &err), 0);
+	assert_string_equal(err.msg.buf, "");
+	assert_pci_original();
+	assert_file("/run/host.json", "");
+
+	/* two VMs whose devices share an IOMMU group: the group goes back with the last one */
+	vm_config_release(&a);
+	pci_vm(&a, "0000:01:00.0", "");
+	pci_vm(&b, "0000:01:00.1", "");
+	alive("b");
+	assert_int_equal(host_prep_hold(&f.prep, "a", &a, NULL, &err), 0);
+	assert_int_equal(host_prep_hold(&f.prep, "b", &b, NULL, &err), 0);
+	assert_int_equal(host_prep_unhold(&f.prep, "a", &err), 0);
+	assert_driver("0000:01:00.0", "vfio-pci");	/* b still holds the group */
+	assert_driver("0000:01:00.1", "vfio-pci");
+	assert_driver("0000:01:00.2", "vfio-pci");
+	assert_int_equal(host_prep_unhold(&f.prep, "b", &err), 0);
+	assert_string_equal(err.msg.buf, "");
+	assert_pci_original();
+	assert_file("/run/host.json", "");
+	vm_config_release(&a);
+	vm_config_release(&b);
+	teardown(&f);
+	remove_tree();
+	err_release(&err);
+}
+
+/*
+ * A holder whose QEMU is gone (kill -9) gives the group back on the next
+ * call; so does a host.json a killed 'up' left after recording (before or
+ * after the bind). A dry run lists the swaps and makes none; managed = false
+ * holds nothing.
+ */
+static void test_host_prep_vfio_recovery(void **state)
+{
+	struct fixture f;
+	struct vm_config a, m;
+	struct err err = ERR_INIT;
+
+	(void)state;
+	make_pci_tree();
+	setup_with(&f, 1, "");
+	pci_vm(&a, "0000:01:00.0", "");
+	assert_int_equal(host_prep_hold(&f.prep, "gone", &a, NULL, &err), 0);
+	check_argv(&f.prep.changes, "/sys/bus/pci/devices/0000:01:00.0/driver: amdgpu -> vfio-pci",
+		   "/sys/bus/pci/devices/0000:01:00.1/driver: snd_hda_intel -> vfio-pci",
+		   "/sys/bus/pci/devices/0000:01:00.2/driver: (none) -> vfio-pci");
+	assert_pci_original();
+	assert_file("/run/host.json", "");
+	host_prep_release(&f.prep);
+	vm_host_prep_init(&f.prep, &f.hc, &f.topo, 0);
+
+	/* its QEMU is gone: the next call gives everything back */
+	assert_int_equal(host_prep_hold(&f.prep, "gone", &a, NULL, &err), 0);
+	assert_driver("0000:01:00.1", "vfio-pci");
+	assert_int_equal(host_prep_reconcile(&f.prep, &err), 0);
+	assert_string_equal(f.prep.notes.v[f.prep.notes.nr - 1], "released what 'gone' held: its QEMU is gone");
+	assert_pci_original();
+	assert_file("/run/host.json", "");
+
+	/* killed after recording, before the bind: nothing to undo, nothing goes wrong */
+	put("/run/host.json", "{\"knobs\": {}, \"holders\": {\"dead\": {\"cpus\": [], \"vfio\": [\"0000:01:00.1\"]}}, "
+	    "\"mounts\": [], \"vfio\": {\"0000:01:00.1\": {\"driver\": \"snd_hda_intel\", \"driver_override\": \"\"}}}");
+	assert_int_equal(host_prep_reconcile(&f.prep, &err), 0);
+	assert_pci_original();
+	assert_file("/run/host.json", "");
+	/* killed half-way through the bind: driver_override set, unbound */
+	put("/sys/bus/pci/devices/0000:01:00.1/driver_override", "vfio-pci\n");
+	{
+		char *l = xstrfmt("%s/sys/bus/pci/devices/0000:01:00.1/driver", root);
+
+		unlink(l);
+		free(l);
+	}
+	put("/run/host.json", "{\"knobs\": {}, \"holders\": {\"dead\": {\"cpus\": [], \"vfio\": [\"0000:01:00.1\"]}}, "
+	    "\"mounts\": [], \"vfio\": {\"0000:01:00.1\": {\"driver\": \"snd_hda_intel\", \"driver_override\": \"\"}}}");
+	assert_int_equal(host_prep_reconcile(&f.prep, &err), 0);
+	assert_string_equal(err.msg.buf, "");
+	assert_pci_original();
+
+	/* managed = false: the user binds; mvlaunch touches nothing */
+	pci_vm(&m, "0000:01:00.0", "managed = false\n");
+	assert_int_equal(host_prep_managed(&m), 0);
+	alive("m");
+	assert_int_equal(host_prep_hold(&f.prep, "m", &m, NULL, &err), 0);
+	assert_pci_original();
+	assert_int_equal(host_prep_unhold(&f.prep, "m", &err), 0);
+	vm_config_release(&a);
+	vm_config_release(&m);
+	teardown(&f);
+	remove_tree();
+	err_release(&err);
+}
+
+/* A function that will not bind fails the hold, and the functions bound before it go back. */
+static void test_host_prep_vfio_bind_fails(void **state)
+{
+	struct fixture f;
+	struct vm_config a;
+	struct err err = ERR_INIT;
+	char *p;
+
+	(void)state;
+	make_pci_tree();
+	setup_with(&f, 0, "");
+	pci_vm(&a, "0000:01:00.0", "");
+	alive("a");
+	/* the USB controller's driver_override cannot be written (a kernel without it, say) */
+	p = xstrfmt("%s/sys/bus/pci/devices/0000:01:00.2/driver_override", root);
+	unlink(p);
+	free(p);
+	assert_int_equal(host_prep_hold(&f.prep, "a", &a, NULL, &err), -1);
+	assert_non_null(strstr(err.msg.buf, "cannot write 'vfio-pci' to '"));
+	assert_non_null(strstr(err.msg.buf, "/sys/bus/pci/devices/0000:01:00.2/driver_override': No such file or directory"));
+	assert_non_null(strstr(err_text(&err), "hint: see 'dmesg'"));
+	assert_driver("0000:01:00.0", "amdgpu");
+	assert_driver("0000:01:00.1", "snd_hda_intel");
+	assert_override("0000:01:00.1", "(null)");
+	assert_file("/run/host.json", "");
+	vm_config_release(&a);
+	teardown(&f);
+	remove_tree();
+	err_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -705,6 +1019,10 @@ int main(void)
 		cmocka_unit_test(test_host_prep_shortfall),
 		cmocka_unit_test(test_host_prep_shield_cgroup1),
 		cmocka_unit_test(test_host_prep_shield_cgroup2),
+		cmocka_unit_test(test_host_prep_vfio_names),
+		cmocka_unit_test(test_host_prep_vfio_swap),
+		cmocka_unit_test(test_host_prep_vfio_recovery),
+		cmocka_unit_test(test_host_prep_vfio_bind_fails),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

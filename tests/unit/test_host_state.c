@@ -201,6 +201,46 @@ static void test_host_state_round_trip(void **state)
 	err_release(&err);
 }
 
+/* Managed passthrough's records: read, and written back as they were; without them the file has no "vfio". */
+static void test_host_state_vfio(void **state)
+{
+	static const char text[] =
+		"{\n \"knobs\": {},\n \"pools\": {},\n \"holders\": {\n  \"win\": {\n   \"cpus\": [],\n"
+		"   \"hugepages\": {},\n   \"vfio\": [\n    \"0000:01:00.0\",\n    \"0000:01:00.1\"\n   ]\n  }\n },\n"
+		" \"mounts\": [],\n \"vfio\": {\n  \"0000:01:00.0\": {\n   \"driver\": \"amdgpu\",\n"
+		"   \"driver_override\": \"\"\n  },\n  \"0000:01:00.1\": {\n   \"driver\": null,\n"
+		"   \"driver_override\": \"pci-stub\"\n  }\n }\n}";
+	struct host_state st;
+	struct err err = ERR_INIT;
+	char *back;
+
+	(void)state;
+	put(text);
+	assert_int_equal(host_state_load(path, &st, &err), 0);
+	assert_int_equal(st.nr_pci, 2);
+	assert_string_equal(host_state_pci(&st, "0000:01:00.0")->driver, "amdgpu");
+	assert_null(host_state_pci(&st, "0000:01:00.1")->driver);
+	assert_string_equal(host_state_pci(&st, "0000:01:00.1")->override, "pci-stub");
+	assert_null(host_state_pci(&st, "0000:02:00.0"));
+	check_argv(&st.holders[0].vfio, "0000:01:00.0", "0000:01:00.1");
+	unlink(path);
+	assert_int_equal(host_state_save(path, &st, &err), 0);
+	back = slurp(path);
+	assert_string_equal(back, text);
+	free(back);
+	/* the records outlive their holder: the file stays until they are restored */
+	host_state_holder_del(&st, 0);
+	assert_int_equal(host_state_save(path, &st, &err), 0);
+	assert_int_equal(access(path, F_OK), 0);
+	host_state_pci_del(&st, 0);
+	host_state_pci_del(&st, 0);
+	assert_int_equal(host_state_save(path, &st, &err), 0);
+	assert_int_equal(access(path, F_OK), -1);
+	host_state_release(&st);
+	assert_string_equal(err.msg.buf, "");
+	err_release(&err);
+}
+
 static void test_host_state_empty(void **state)
 {
 	struct host_state st;
@@ -269,6 +309,17 @@ static void test_host_state_refused(void **state)
 		  "\"units\": {\"sshd.service\": \"\"}}}", "the shield would change systemd unit 'sshd.service'" },
 		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [], \"shield\": {\"backend\": \"systemd\", "
 		  "\"units\": {\"init.scope\": 0}}}", "the shield's unit 'init.scope' is no string" },
+		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [], \"vfio\": {\"../../x\": {\"driver\": null, "
+		  "\"driver_override\": \"\"}}}", "PCI function '../../x' is no PCI address" },
+		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [], \"vfio\": {\"0000:01:00.0\": {\"driver\": \"../x\", "
+		  "\"driver_override\": \"\"}}}", "PCI function '0000:01:00.0' names no driver" },
+		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [], \"vfio\": {\"0000:01:00.0\": {\"driver\": null}}}",
+		  "PCI function '0000:01:00.0' names no driver" },
+		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [], \"vfio\": []}", "the PCI functions are no map" },
+		{ "{\"knobs\": {}, \"holders\": {\"a\": {\"cpus\": [], \"vfio\": [\"/etc\"]}}, \"mounts\": []}",
+		  "holder 'a' holds a PCI function that is no PCI address" },
+		{ "{\"knobs\": {}, \"holders\": {\"a\": {\"cpus\": [], \"vfio\": \"0000:01:00.0\"}}, \"mounts\": []}",
+		  "holder 'a' has no list of PCI functions" },
 		{ "{\"knobs\": [], \"holders\": {}, \"mounts\": []}", "is corrupt (wrong shape)" },
 		{ "{\"knobs\": {}, \"holders\": {}}", "is corrupt (wrong shape)" },
 		{ "{\"knobs\": {}, \"pools\": [], \"holders\": {}, \"mounts\": []}", "is corrupt (wrong shape)" },
@@ -311,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_host_state_knob),
 		cmocka_unit_test(test_host_state_maps),
 		cmocka_unit_test_setup_teardown(test_host_state_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_state_vfio, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_state_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_state_refused, setup, teardown),
 	};
