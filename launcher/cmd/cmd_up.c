@@ -113,7 +113,9 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 			"after mvlaunch exits; stop it with 'mvlaunch down <vm>'. The FAIL-level\n"
 			"checks of 'mvlaunch check' for the VM run first (files, passthrough, cpu-pm).",
 		.epilogue = "Ctrl-C, SIGTERM or SIGHUP before the VM runs undo everything (QEMU, runtime\n"
-			    "files, host changes) and exit 130, 143 or 129.",
+			    "files, host changes) and exit 130, 143 or 129. The prepare hooks run before\n"
+			    "anything is planned or changed, the started hooks before the guest runs; a\n"
+			    "failing one undoes the start ('mvlaunch help hooks'). --dry-run runs none.",
 	};
 	struct vm_handle h = VM_HANDLE_INIT;
 	struct strvec changes = STRVEC_INIT, qargv = STRVEC_INIT;

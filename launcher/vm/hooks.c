@@ -561,6 +561,20 @@ out:
 	return ret;
 }
 
+int hooks_run_cleanup(const struct hooks_vm *vm, enum hooks_phase phase, struct err *err)
+{
+	struct err e = ERR_INIT;
+	int ret = hooks_run(vm, phase, NULL, &e);
+
+	if (ret < 0) {
+		if (strstr(err->hint.buf, e.hint.buf))
+			strbuf_reset(&e.hint);	/* "the hooks' output is in ..." once */
+		err_add(err, &e);
+	}
+	err_release(&e);
+	return ret;
+}
+
 void hooks_check(struct check_report *r, const struct hooks_vm *vm)
 {
 	const char *saved = r->vm;

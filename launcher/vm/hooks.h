@@ -115,6 +115,13 @@ void hook_list_release(struct hook_list *list);
 int hooks_run(const struct hooks_vm *vm, enum hooks_phase phase, int *ran, struct err *err);
 
 /*
+ * hooks_run() where a failure must not stop the caller (stopped and release
+ * after a failed start, down, run's end): each failure is added to err
+ * after what is there already. 0, or -1 when a hook failed.
+ */
+int hooks_run_cleanup(const struct hooks_vm *vm, enum hooks_phase phase, struct err *err);
+
+/*
  * For 'mvlaunch check': one item per phase that has hooks, listing them in
  * order (PASS), a WARN per file skipped as not executable or not a regular
  * file, a FAIL per hook refused as untrusted.
