@@ -70,6 +70,22 @@ static char *slurp(const char *rel)
 	return strbuf_detach(&sb);
 }
 
+/* err as printed is exactly 'want' (which this frees). */
+static void assert_err_is(const struct err *err, char *want)
+{
+	assert_string_equal(err_text(err), want);
+	free(want);
+}
+
+/* The end of a run test: its VM, error, log path and $OUT go. */
+static void finish(struct hooks_vm *vm, struct err *err, char *logp)
+{
+	hooks_vm_release(vm);
+	err_release(err);
+	free(logp);
+	unsetenv("OUT");
+}
+
 static void vm1(struct hooks_vm *vm)
 {
 	char *cfg = at("vms/vm1.toml");
@@ -310,8 +326,7 @@ static void test_hooks_run_failure(void **state)
 	want = xstrfmt("prepare hook '%s/all/prepare.d/20-fail' of 'vm1' exited with status 3; its last lines:\n"
 		       "  three\n  four\n  five\n  six\n  no GPU here\n"
 		       "hint: the hooks' output is in '%s'", vm.dir, logp);
-	assert_string_equal(err_text(&err), want);
-	free(want);
+	assert_err_is(&err, want);
 	text = slurp("out");
 	assert_string_equal(text, "ok\n");
 	free(text);
@@ -329,8 +344,7 @@ static void test_hooks_run_failure(void **state)
 	want = xstrfmt("stopped hook '%s/all/stopped.d/10-killed' of 'vm1' was killed by signal 10 (User defined signal 1)\n"
 		       "stopped hook '%s/all/stopped.d/20-fail' of 'vm1' exited with status 1\n"
 		       "hint: the hooks' output is in '%s'", vm.dir, vm.dir, logp);
-	assert_string_equal(err_text(&err), want);
-	free(want);
+	assert_err_is(&err, want);
 	text = slurp("out");
 	assert_string_equal(text, "ok\nstopped went on\n");
 	free(text);
@@ -340,12 +354,8 @@ static void test_hooks_run_failure(void **state)
 	assert_int_equal(hooks_run(&vm, HOOKS_STARTED, &ran, &err), -1);
 	want = xstrfmt("started hook '%s/all/started.d/10-badinterp' of 'vm1' could not be run: No such file or directory\n"
 		       "hint: the hooks' output is in '%s'", vm.dir, logp);
-	assert_string_equal(err_text(&err), want);
-	free(want);
-	hooks_vm_release(&vm);
-	err_release(&err);
-	free(logp);
-	unsetenv("OUT");
+	assert_err_is(&err, want);
+	finish(&vm, &err, logp);
 }
 
 /* Whether pid (from TMP/rel) still runs, a zombie counting as gone. */
@@ -389,8 +399,7 @@ static void test_hooks_run_timeout(void **state)
 	assert_true(t1.tv_sec - t0.tv_sec < 3);
 	want = xstrfmt("prepare hook '%s/all/prepare.d/10-hangs' of 'vm1' did not end within 1 s: its process group was "
 		       "stopped with SIGTERM; its last lines:\n  waiting\nhint: the hooks' output is in '%s'", vm.dir, logp);
-	assert_string_equal(err_text(&err), want);
-	free(want);
+	assert_err_is(&err, want);
 	assert_false(pid_file_alive("bg.pid"));
 
 	/* one that ignores SIGTERM gets SIGKILL after the grace */
@@ -403,12 +412,8 @@ static void test_hooks_run_timeout(void **state)
 	want = xstrfmt("release hook '%s/all/release.d/10-deaf' of 'vm1' did not end within 500 ms: its process group was "
 		       "stopped with SIGTERM, then SIGKILL; its last lines:\n  deaf\nhint: the hooks' output is in '%s'",
 		       vm.dir, logp);
-	assert_string_equal(err_text(&err), want);
-	free(want);
-	hooks_vm_release(&vm);
-	err_release(&err);
-	free(logp);
-	unsetenv("OUT");
+	assert_err_is(&err, want);
+	finish(&vm, &err, logp);
 }
 
 static void test_hooks_run_interrupt(void **state)
@@ -432,8 +437,7 @@ static void test_hooks_run_interrupt(void **state)
 	want = xstrfmt("prepare hook '%s/all/prepare.d/10-slow' of 'vm1' was cut short by SIGTERM to mvlaunch: its "
 		       "process group was stopped with SIGTERM\n"
 		       "hint: the hooks' output is in '%s'", vm.dir, logp);
-	assert_string_equal(err_text(&err), want);
-	free(want);
+	assert_err_is(&err, want);
 	/* the undo that follows is not cut short */
 	err_reset(&err);
 	assert_int_equal(hooks_run(&vm, HOOKS_RELEASE, &ran, &err), 0);
@@ -467,8 +471,7 @@ static void test_hooks_untrusted(void **state)
 	want = xstrfmt("prepare hook of 'vm1' refused: hook '%s' may be changed by group or others (mode 0757), and "
 		       "mvlaunch runs what it says as root: not used\nhint: chmod go-w '%s'\n"
 		       "hint: the hooks' output is in '%s/log/vm1/hooks.log'", p, p, tmp);
-	assert_string_equal(err_text(&err), want);
-	free(want);
+	assert_err_is(&err, want);
 	free(p);
 	p = slurp("out");
 	assert_string_equal(p, "");
