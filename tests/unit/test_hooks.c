@@ -106,6 +106,7 @@ static void test_hooks_vm_init(void **state)
 	free(want);
 	want = at("vms/vm1.toml");
 	assert_string_equal(vm.config, want);
+	free(want);
 	assert_string_equal(vm.name, "vm1");
 	assert_int_equal(vm.pid, 0);
 	assert_int_equal(vm.timeout_ms, 30000);
