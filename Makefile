@@ -96,6 +96,7 @@ LIB_OBJS += launcher/vm/vm_display.o
 LIB_OBJS += launcher/vm/vm_thread.o
 LIB_OBJS += launcher/vm/vm_status.o
 LIB_OBJS += launcher/vm/notify.o
+LIB_OBJS += launcher/vm/hooks.o
 
 # the CLI (launcher/cmd/): linked into the program only, never into the library
 CMD_OBJS += launcher/cmd/vm_show.o
@@ -150,6 +151,7 @@ UNIT_TESTS += vm_load
 UNIT_TESTS += host_plan
 UNIT_TESTS += vm_float
 UNIT_TESTS += notify
+UNIT_TESTS += hooks
 
 LIB     := $(BUILD)/libmvlaunch.a
 PROGRAM := $(BUILD)/mvlaunch

@@ -15,6 +15,7 @@
 #include "launcher/cmd/commands.h"
 #include "launcher/cmd/parse_options.h"
 #include "launcher/vm/host_plan.h"
+#include "launcher/vm/hooks.h"
 #include "launcher/vm/paths.h"
 #include "launcher/vm/runtime.h"
 #include "launcher/qemu/qemu_argv.h"
@@ -84,9 +85,10 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 			"and the KVM capabilities cpu-pm needs, the QEMU binary and the options,\n"
 			"machine type and CPU features each VM uses, the kernel command line\n"
 			"(isolcpus, nohz_full, rcu_nocbs, IOMMU), passthrough devices and their\n"
-			"IOMMU groups, hugepages, OVMF and disk images, pins, cpu-pm, KSM, THP and\n"
-			"the governor. One line per check: PASS, WARN or FAIL, with the fix under\n"
-			"each WARN and FAIL. Changes nothing; exit 0 when nothing FAILs.",
+			"IOMMU groups, hugepages, OVMF and disk images, pins, cpu-pm, KSM, THP,\n"
+			"the governor, and the hooks each VM would run. One line per check: PASS,\n"
+			"WARN or FAIL, with the fix under each WARN and FAIL. Changes nothing; exit\n"
+			"0 when nothing FAILs.",
 	};
 
 	argc = parse_options(argc, argv, &usage);
@@ -130,6 +132,14 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 		if (qemu_argv_build(&cfgs[i], ok ? &plan : NULL, &rt, &qargv, NULL, &err.msg) == 0)
 			ctx.argv = &qargv;
 		check_vm(&r, &ctx);
+		{
+			/* what 'up' and 'down' would run, and what they would refuse */
+			struct hooks_vm hooks;
+
+			hooks_vm_init(&hooks, cfgs[i].name, cfgs[i].file);
+			hooks_check(&r, &hooks);
+			hooks_vm_release(&hooks);
+		}
 		err_reset(&err);
 		strvec_clear(&warnings);
 		strvec_clear(&qargv);

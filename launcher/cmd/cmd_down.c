@@ -17,6 +17,7 @@
 
 #include "launcher/cmd/commands.h"
 #include "launcher/cmd/parse_options.h"
+#include "launcher/vm/hooks.h"
 #include "launcher/vm/paths.h"
 #include "launcher/vm/vm_float.h"
 #include "launcher/vm/vm_down.h"
@@ -48,6 +49,18 @@ static void release_host(const char *name, const struct mvl_opts *opts)
 		warning("%s", notes.v[i]);
 	strvec_clear(&notes);
 	err_release(&err);
+}
+
+/* The stopped or release hooks: a failure is reported, the cleanup goes on; 0 or -1. */
+static int run_hooks(const struct hooks_vm *hooks, enum hooks_phase phase)
+{
+	struct err err = ERR_INIT;
+	int ret = hooks_run_cleanup(hooks, phase, &err);
+
+	if (ret < 0)
+		err_print(&err);
+	err_release(&err);
+	return ret;
 }
 
 /* The guest's shutdown time from the config that started it (else NAME.toml, else 60 s). */
@@ -100,6 +113,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 		[STOP_UNREACHABLE] = "is still running",
 	};
 	struct vm_handle h = VM_HANDLE_INIT;
+	struct hooks_vm hooks = HOOKS_VM_INIT;
 	struct err err = ERR_INIT;
 	struct vm_down_opts so = { .timeout_ms = -1 };
 	const struct opt options[] = {
@@ -115,13 +129,15 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 			"the guest to power off (default: the config's service.stop_timeout, else 60).\n"
 			"If it is still running then, it is left running and down exits 1. A guest\n"
 			"that never ran or is paused is stopped at once. Runtime files are removed\n"
-			"once QEMU is gone; its logs stay in $MVLAUNCH_LOGDIR/<name>. Then what it\n"
-			"held on the host goes back: hugepages, its share of the knobs, and its\n"
-			"managed passthrough functions, each to the driver (and driver_override) it\n"
-			"had before 'up', or to none.",
+			"once QEMU is gone; its logs stay in $MVLAUNCH_LOGDIR/<name>. Then the\n"
+			"stopped hooks run, and what it held on the host goes back: hugepages,\n"
+			"its share of the knobs, and its managed passthrough functions, each to\n"
+			"the driver (and driver_override) it had before 'up', or to none. Then the\n"
+			"release hooks run ('mvlaunch help hooks'); a failing hook is reported\n"
+			"(exit 1), the rest of the cleanup still happens.",
 	};
 	struct progress pr = { 0 };
-	int was_gone, r, ret = MVL_EXIT_FAILURE;
+	int was_gone, r, hooks_failed = 0, ret = MVL_EXIT_FAILURE;
 	enum vm_down_how how;
 	char *status = NULL;
 	const char *name;
@@ -152,7 +168,14 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 		goto out;
 	}
 	if (r == 0) {
+		/* a crashed QEMU: its stopped and release hooks run now, with the pid it had */
+		if (was_gone) {
+			hooks_vm_from_state(&hooks, name, &h.state, &opts->dirs);
+			hooks_failed |= run_hooks(&hooks, HOOKS_STOPPED) < 0;
+		}
 		release_host(name, opts);
+		if (was_gone)
+			hooks_failed |= run_hooks(&hooks, HOOKS_RELEASE) < 0;
 		if (was_gone) {
 			char *log = runtime_log_path(name, "qemu.log");
 
@@ -162,7 +185,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 		} else {
 			printf("'%s' is not running\n", name);
 		}
-		ret = MVL_EXIT_OK;
+		ret = hooks_failed ? MVL_EXIT_FAILURE : MVL_EXIT_OK;
 		goto out;
 	}
 	if (so.timeout_ms < 0)
@@ -193,9 +216,15 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	else
 		printf("'%s' ", name);
 	printf("%s\n", how_text[how]);
+	fflush(stdout);
+	hooks_vm_from_state(&hooks, name, &h.state, &opts->dirs);
+	hooks.pid = h.proc.pid;	/* also when 'up' died before state.json */
+	hooks_failed |= run_hooks(&hooks, HOOKS_STOPPED) < 0;
 	release_host(name, opts);
-	ret = MVL_EXIT_OK;
+	hooks_failed |= run_hooks(&hooks, HOOKS_RELEASE) < 0;
+	ret = hooks_failed ? MVL_EXIT_FAILURE : MVL_EXIT_OK;
 out:
+	hooks_vm_release(&hooks);
 	free(status);
 	vm_handle_release(&h);
 	err_release(&err);

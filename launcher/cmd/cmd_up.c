@@ -116,7 +116,9 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 			"each managed passthrough device's IOMMU group (bridges excepted) bound to\n"
 			"vfio-pci; 'down' gives every function back exactly the driver it had.",
 		.epilogue = "Ctrl-C, SIGTERM or SIGHUP before the VM runs undo everything (QEMU, runtime\n"
-			    "files, host changes) and exit 130, 143 or 129.",
+			    "files, host changes) and exit 130, 143 or 129. The prepare hooks run before\n"
+			    "anything is planned or changed, the started hooks before the guest runs; a\n"
+			    "failing one undoes the start ('mvlaunch help hooks'). --dry-run runs none.",
 	};
 	struct vm_handle h = VM_HANDLE_INIT;
 	struct strvec changes = STRVEC_INIT, qargv = STRVEC_INIT;

@@ -222,9 +222,8 @@ char *runtime_log_path(const char *name, const char *file)
 	return file ? xstrfmt("%s/%s/%s", paths_log_root(), name, file) : xstrfmt("%s/%s", paths_log_root(), name);
 }
 
-int runtime_logs_rotate(const char *name, struct err *err)
+int runtime_log_dir(const char *name, struct err *err)
 {
-	static const char *const logs[] = { "qemu.log", "serial.log" };
 	char *dir = runtime_log_path(name, NULL);
 	int ret = -1;
 
@@ -237,7 +236,19 @@ int runtime_logs_rotate(const char *name, struct err *err)
 		}
 		*s = '/';
 	}
-	if (trust_dir(dir, "log directory", 0700, (gid_t)-1, err) < 0)
+	ret = trust_dir(dir, "log directory", 0700, (gid_t)-1, err);
+out:
+	free(dir);
+	return ret;
+}
+
+int runtime_logs_rotate(const char *name, struct err *err)
+{
+	static const char *const logs[] = { "qemu.log", "serial.log" };
+	char *dir = runtime_log_path(name, NULL);
+	int ret = -1;
+
+	if (runtime_log_dir(name, err) < 0)
 		goto out;
 	for (size_t i = 0; i < ARRAY_SIZE(logs); i++) {
 		for (int n = RUNTIME_LOG_BOOTS - 1; n >= 1; n--) {

@@ -59,6 +59,11 @@ char *runtime_vm_path(const char *name, const char *file);
 /* LOG_ROOT/NAME (file NULL) or LOG_ROOT/NAME/FILE ("qemu.log", "serial.log"); caller frees. */
 char *runtime_log_path(const char *name, const char *file);
 /*
+ * Create LOG_ROOT/NAME (0700, its parents 0755) if needed and check it is
+ * this user's own (trust_dir()). 0, or -1 with the reason in err.
+ */
+int runtime_log_dir(const char *name, struct err *err);
+/*
  * Before a boot: create LOG_ROOT/NAME (0700) and shift qemu.log and
  * serial.log to .1 (.1 to .2, ...; the oldest beyond RUNTIME_LOG_BOOTS goes).
  * 0, or -1 with the reason in err.

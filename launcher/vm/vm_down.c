@@ -110,8 +110,9 @@ int vm_down_reclaim(struct vm_handle *h, struct err *err)
 	}
 	free(name);
 	state_path = runtime_path(&h->rt, "state.json");
-	ours = vm_state_read(state_path, &st, &ignore) < 0 ||
-	       (st.pid == h->proc.pid && st.start_time == h->proc.start_time);
+	/* no state.json: whoever stopped it cleaned up (2: it names our QEMU still) */
+	ours = vm_state_read(state_path, &st, &ignore) < 0 ? 1 :
+	       st.pid == h->proc.pid && st.start_time == h->proc.start_time ? 2 : 0;
 	vm_state_release(&st);
 	free(state_path);
 	if (!ours) {
@@ -122,7 +123,7 @@ int vm_down_reclaim(struct vm_handle *h, struct err *err)
 	if (!h->qmp && qemu_proc_alive(&h->proc))
 		vm_handle_reconnect(h);
 	err_release(&ignore);
-	return 1;
+	return ours;
 }
 
 int vm_down_attach(const char *name, struct vm_handle *h, int *was_gone, struct err *err)

@@ -57,8 +57,10 @@ int vm_down_attach(const char *name, struct vm_handle *h, int *was_gone, struct 
 /*
  * For a VM this process started: lock its runtime directory again (waiting)
  * and, if it is still ours (state.json names our QEMU, or is gone), reconnect
- * QMP when QEMU runs. Returns 1 if still ours, 0 if another 'up' owns the
- * directory now (h->rt is then unlocked and must not be cleaned).
+ * QMP when QEMU runs. Returns 2 if state.json still names our QEMU, 1 if it
+ * is gone (a 'down' from elsewhere stopped the VM and cleaned up, its hooks
+ * included), 0 if another 'up' owns the directory now (h->rt is then
+ * unlocked and must not be cleaned).
  */
 int vm_down_reclaim(struct vm_handle *h, struct err *err);
 

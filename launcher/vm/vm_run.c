@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "launcher/vm/vm_run.h"
+#include "launcher/vm/hooks.h"
 #include "launcher/vm/notify.h"
 #include "launcher/vm/runtime.h"
 #include "launcher/vm/vm_float.h"
@@ -23,7 +24,11 @@
 #include "util/wrapper.h"
 #include "util/banned.h"
 
-/* A signal came: stop the guest gracefully, unless the name is no longer ours. 1 when the host hold is ours to give back. */
+/*
+ * A signal came: stop the guest gracefully, unless the name is no longer
+ * ours. vm_down_reclaim()'s answer: 2 when the cleanup and its hooks are
+ * ours, 1 when only the host hold may be (given back twice is harmless).
+ */
 static int stop_on_signal(struct vm_handle *h, const struct vm_run_opts *o, int signo, struct vm_run_result *res,
 			  struct err *err)
 {
@@ -33,16 +38,18 @@ static int stop_on_signal(struct vm_handle *h, const struct vm_run_opts *o, int 
 	notify_service("%s", "STOPPING=1\nSTATUS=shutting down the guest");
 	if (o->signalled)
 		o->signalled(o->data, signo);
-	if (vm_down_reclaim(h, err) <= 0) {
+	int ours = vm_down_reclaim(h, err);
+
+	if (ours <= 0) {
 		res->end = VM_RUN_TAKEN;
 		return 0;
 	}
 	res->how = vm_down(h, &so, NULL);
 	res->end = VM_RUN_SIGNALLED;
-	return 1;
+	return ours;
 }
 
-/* QEMU ended on its own: say how; 1 when the runtime files and host hold were still ours and are cleaned. */
+/* QEMU ended on its own: say how; vm_down_reclaim()'s answer, after cleaning the runtime files if ours. */
 static int qemu_ended(struct vm_handle *h, struct vm_run_result *res, struct err *err)
 {
 	if (WIFEXITED(h->proc.status) && WEXITSTATUS(h->proc.status) == 0) {
@@ -55,11 +62,11 @@ static int qemu_ended(struct vm_handle *h, struct vm_run_result *res, struct err
 		qemu_proc_log_tail(log, 8, &res->why);
 		free(log);
 	}
-	if (vm_down_reclaim(h, err) > 0) {
+	int ours = vm_down_reclaim(h, err);
+
+	if (ours > 0)
 		runtime_clean(&h->rt);
-		return 1;
-	}
-	return 0;
+	return ours > 0 ? ours : 0;
 }
 
 int vm_run_wait(struct vm_handle *h, const struct vm_run_opts *o, struct vm_run_result *res, struct err *err)
@@ -92,14 +99,21 @@ int vm_run_wait(struct vm_handle *h, const struct vm_run_opts *o, struct vm_run_
 		}
 	}
 	if (release) {
+		struct hooks_vm hooks = HOOKS_VM_INIT;
 		struct err e2 = ERR_INIT;
 
+		hooks_vm_from_state(&hooks, name, &h->state, o->dirs);
+		if (release == 2)
+			hooks_run_cleanup(&hooks, HOOKS_STOPPED, err);
 		if (vm_host_release(name, o->dirs, NULL, &e2) < 0)
 			err_add(err, &e2);
 		err_reset(&e2);
 		if (vm_float_refresh(o->dirs, NULL, &e2) < 0)
 			err_add(err, &e2);
 		err_release(&e2);
+		if (release == 2)
+			hooks_run_cleanup(&hooks, HOOKS_RELEASE, err);
+		hooks_vm_release(&hooks);
 	}
 	free(name);
 	return res->end == VM_RUN_ERROR ? -1 : 0;

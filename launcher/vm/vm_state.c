@@ -67,6 +67,8 @@ int vm_state_write(const char *path, const struct vm_state *st, struct err *err)
 	json_object_set_new(o, "started_at", json_integer(st->started_at));
 	json_object_set_new(o, "config", st->config ? json_string(st->config) : json_null());
 	json_object_set_new(o, "config_digest", json_string(digest));
+	if (st->hooks_dir)
+		json_object_set_new(o, "hooks_dir", json_string(st->hooks_dir));
 	json_object_set_new(o, "qemu_version", json_string(st->qemu_version ? st->qemu_version : ""));
 	json_object_set_new(o, "emulator_cpus", cpuset_to_json(&st->emulator));
 	json_object_set_new(o, "emulator_floating", json_boolean(st->emulator_floating));
@@ -149,6 +151,8 @@ int vm_state_read(const char *path, struct vm_state *st, struct err *err)
 	st->started_at = json_integer_value(json_object_get(o, "started_at"));
 	if ((s = json_string_value(json_object_get(o, "config"))))
 		st->config = xstrdup(s);
+	if ((s = json_string_value(json_object_get(o, "hooks_dir"))))
+		st->hooks_dir = xstrdup(s);
 	if ((s = json_string_value(json_object_get(o, "config_digest"))) && !strncmp(s, "fnv1a64:", 8))
 		st->config_digest = strtoull(s + 8, NULL, 16);
 	if ((s = json_string_value(json_object_get(o, "qemu_version"))))
@@ -219,6 +223,7 @@ void vm_state_release(struct vm_state *st)
 {
 	free(st->name);
 	free(st->config);
+	free(st->hooks_dir);
 	free(st->qemu_version);
 	vm_threads_release(&st->threads);
 	memset(st, 0, sizeof(*st));

@@ -7,6 +7,7 @@
  *
  * {"name": "demo", "pid": 1234, "start_time": 5678, "started_at": 1795440000,
  *  "config": "/etc/mvlaunch/vms/demo.toml", "config_digest": "fnv1a64:...",
+ *  "hooks_dir": "/etc/mvlaunch/vms/hooks.d",
  *  "qemu_version": "7.2.22", "emulator_cpus": [0, 1], "emulator_floating": false,
  *  "owned_cpus": [2, 3], "dedicated": true,
  *  "threads": [{"tid": 1236, "role": "vcpu", "vcpu": 0, "name": "CPU 0/TCG", "cpus": [0]}, ...]}
@@ -28,6 +29,7 @@ struct vm_state {
 	unsigned long long start_time;
 	long long started_at;	/* unix seconds */
 	char *config;
+	char *hooks_dir;	/* the HOOKS_DIR 'up' used (launcher/vm/hooks.h), or NULL */
 	uint64_t config_digest;
 	char *qemu_version;
 	struct vm_threads threads;	/* planned = the pins applied at start */

@@ -24,6 +24,7 @@
 
 #include "launcher/vm/vm_up.h"
 #include "launcher/vm/paths.h"
+#include "launcher/vm/hooks.h"
 #include "launcher/vm/pin_apply.h"
 #include "launcher/vm/host_plan.h"
 #include "launcher/check/check.h"
@@ -247,6 +248,8 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	char *nvram = NULL, *log = NULL, *cfg_abs = NULL, *id_path = NULL;
 	int nvram_created = 0, uuid_kept, uuid_created = 0, listen_fd = -1, root_fd = -1, floated = 0, ret = -1, spawned;
 	struct cpuset pool;
+	struct hooks_vm hooks = HOOKS_VM_INIT;
+	int hooked = 0;
 
 	/* the same as 'mvlaunch argv' prints */
 	if (vm_plan_qemu_runtime(cfg, 0, &qrt, &uuid_kept, err) < 0 || runtime_lock(&h->rt, cfg->name, 0, err) < 0)
@@ -257,6 +260,14 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	}
 	if (interrupted(err))
 		goto fail;
+	if (!opts->dry_run) {
+		/* before planning and the checks: a hook may bind what they look at (vfio-pci) */
+		hooks_vm_init(&hooks, cfg->name, cfg->file);
+		hooked = 1;
+		step(opts, "running the prepare hooks");
+		if (hooks_run(&hooks, HOOKS_PREPARE, NULL, err) < 0 || interrupted(err))
+			goto fail;
+	}
 	/* from planning to state.json, no other 'up' hands out CPUs */
 	step(opts, "planning (waits while another mvlaunch command hands out CPUs)");
 	root_fd = runtime_lock_root(err);
@@ -333,6 +344,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 				  "or set qemu.binary in %s", cfg->file);
 		goto fail;
 	}
+	hooks.pid = h->proc.pid;
 	close(listen_fd);	/* QEMU holds it now */
 	listen_fd = -1;
 	step(opts, cfg->prealloc == 1 ? "waiting for QEMU to answer on QMP (it preallocates guest RAM first)"
@@ -346,6 +358,9 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		goto fail;
 	if (vm_display_start(h->qmp, cfg, err) < 0 || interrupted(err))
 		goto fail;
+	step(opts, "running the started hooks");
+	if (hooks_run(&hooks, HOOKS_STARTED, NULL, err) < 0 || interrupted(err))
+		goto fail;
 	if (!opts->paused) {
 		step(opts, "resuming the guest");
 		if (qmp_simple(h->qmp, "cont", &err->msg) < 0)
@@ -358,6 +373,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	h->state.started_at = (long long)time(NULL);
 	h->state.config = xstrdup(cfg_abs ? cfg_abs : cfg->file);
 	h->state.config_digest = cfg->digest;
+	h->state.hooks_dir = xstrdup(hooks.dir);
 	h->state.qemu_version = xstrdup(qmp_qemu_version(h->qmp));
 	h->state.emulator = plan.emulator;
 	h->state.emulator_floating = plan.emulator_float;
@@ -381,6 +397,9 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 fail:
 	if (h->proc.pid > 0 && !h->proc.exited)
 		qemu_proc_kill(&h->proc, 3000);
+	/* as libvirt after a failed start: once prepare ran (even if it failed), stopped and release too */
+	if (hooked)
+		hooks_run_cleanup(&hooks, HOOKS_STOPPED, err);
 	qmp_close(h->qmp);
 	h->qmp = NULL;
 	runtime_clean(&h->rt);
@@ -400,9 +419,12 @@ fail:
 		cpuset_or(&pool, &plan.owned);
 		vm_float_follow(&pool, cfg->name, NULL);
 	}
+	if (hooked)
+		hooks_run_cleanup(&hooks, HOOKS_RELEASE, err);
 	qemu_proc_release(&h->proc);
 	vm_state_release(&h->state);
 out:
+	hooks_vm_release(&hooks);
 	host_prep_release(&prep);
 	if (root_fd >= 0)
 		close(root_fd);

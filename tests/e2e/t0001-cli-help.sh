@@ -35,7 +35,7 @@ expect_code 0 "$MVLAUNCH" help config
 grep -qF '| `cpu.vcpus` |' "$T/out" || fail "help config lacks cpu.vcpus"
 expect_code 0 "$MVLAUNCH" help host-config
 grep -qF '| `reserved_cpus` |' "$T/out" || fail "help host-config lacks reserved_cpus"
-for topic in config host-config; do
+for topic in config host-config hooks; do
 	"$MVLAUNCH" help "$topic" >"$T/ref"
 	while IFS= read -r line; do
 		grep -qxF -- "$line" "$TOP/README.md" || { fail "README.md $topic reference is out of date: $line"; break; }
@@ -45,7 +45,7 @@ done
 for cmd in $("$MVLAUNCH" help | awk '/^Commands:/ { on = 1; next } on && /^   [a-z]/ { print $1 }'); do
 	"$MVLAUNCH" "$cmd" --help 2>&1 | grep -qi "seed" && fail "'mvlaunch $cmd --help' mentions a seed"
 done
-for ref in config host-config; do
+for ref in config host-config hooks; do
 	"$MVLAUNCH" help "$ref" | grep -qi "seed" && fail "'mvlaunch help $ref' mentions a seed"
 done
 # what could not be written is an error, not a silent success (a full disk: /dev/full)

@@ -133,8 +133,8 @@ static void test_vm_down_reclaim(void **state)
 	(void)state;
 	unit_vm_spawn(&child, tmp, (const char *[]){ "/bin/sleep", "30", NULL });
 	hold(&h);
-	/* still ours: state.json names our QEMU */
-	assert_int_equal(vm_down_reclaim(&h, &err), 1);
+	/* still ours: state.json names our QEMU (2: its cleanup and hooks are ours too) */
+	assert_int_equal(vm_down_reclaim(&h, &err), 2);
 	assert_true(h.rt.lock_fd >= 0);
 	/* gone state.json ('down' cleaned up): still ours to clean */
 	runtime_clean_files(&h.rt);
