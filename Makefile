@@ -93,6 +93,7 @@ LIB_OBJS += launcher/vm/vm_console.o
 LIB_OBJS += launcher/vm/vm_media.o
 LIB_OBJS += launcher/vm/vm_uuid.o
 LIB_OBJS += launcher/vm/vm_display.o
+LIB_OBJS += launcher/vm/vm_tpm.o
 LIB_OBJS += launcher/vm/vm_thread.o
 LIB_OBJS += launcher/vm/vm_status.o
 LIB_OBJS += launcher/vm/notify.o
@@ -279,7 +280,7 @@ DEB_PKGS := build-essential pkg-config git libjansson-dev libhwloc-dev libnuma-d
             libcmocka-dev libsystemd0 qemu-system-x86 qemu-utils ovmf hwloc-nox \
             clang libclang-rt-14-dev valgrind busybox-static cpio jq python3 procps util-linux strace \
             systemd man-db dbus-daemon python3-dbus python3-gi \
-            xorriso
+            xorriso swtpm
 
 deps:
 	$(SUDO) apt-get update -qq

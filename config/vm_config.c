@@ -45,6 +45,7 @@ static const char *const pit_names[] = { "", "delay", "discard", NULL };
 static const char *const format_names[] = { "raw", "qcow2", NULL };
 static const char *const bus_names[] = { "virtio", "scsi", "sata", NULL };
 static const char *const media_names[] = { "disk", "cdrom", NULL };
+static const char *const tpm_model_names[] = { "crb", "tis", NULL };
 static const char *const display_names[] = { "none", "vnc", "spice", NULL };
 static const char *const gpu_names[] = { "", "virtio", "std", "none", NULL };
 static const char *const cache_names[] = { "none", "writeback", "writethrough", "directsync", "unsafe", NULL };
@@ -664,6 +665,13 @@ static const struct config_key vm_keys[] = {
 	{ .name = "smbios.copy_host", .type = KEY_BOOL, .offset = SOFF(copy_host), .def = "false",
 	  .qemu = "-smbios type=0,... type=1,... from /sys/class/dmi/id",
 	  .doc = "copy the host's SMBIOS strings (keys set here win; the UUID stays the VM's own)" },
+
+	{ .name = "tpm.enable", .type = KEY_BOOL, .offset = OFF(tpm), .def = "false",
+	  .qemu = "-chardev socket + -tpmdev emulator + -device tpm-crb|tpm-tis",
+	  .doc = "a TPM 2.0 (Windows 11 needs one): mvlaunch runs swtpm beside QEMU, its state in "
+		 "$MVLAUNCH_STATEDIR/NAME/tpm2 (kept across restarts)" },
+	{ .name = "tpm.model", .type = KEY_ENUM, .offset = OFF(tpm_model), .values = tpm_model_names, .def = "crb",
+	  .qemu = "-device tpm-crb | tpm-tis", .doc = "crb (TPM 2.0's own interface) or tis (for guests that want it)" },
 
 	{ .name = "display.type", .type = KEY_ENUM, .offset = VOFF(type), .values = display_names, .def = "none",
 	  .qemu = "-vnc | -spice", .doc = "a remote screen for installing and rescuing the guest (before its GPU driver is in)" },
@@ -1298,6 +1306,12 @@ static void validate_boot_order(struct vm_config *cfg, struct strbuf *err)
 	free(v);
 }
 
+static void validate_tpm(struct vm_config *cfg)
+{
+	if (cfg->tpm != 1 && SET("tpm.model"))
+		cfg_warn(cfg, LOC("tpm.model"), "tpm.model", "has no effect without tpm.enable = true");
+}
+
 static void validate_display(struct vm_config *cfg, struct strbuf *err)
 {
 	struct vm_display *d = &cfg->display;
@@ -1378,6 +1392,7 @@ int vm_config_validate(struct vm_config *cfg, struct strbuf *err)
 	validate_devices(cfg, err);
 	validate_boot(cfg, err);
 	validate_display(cfg, err);
+	validate_tpm(cfg);
 	return err->len > before ? -1 : 0;
 }
 

@@ -47,6 +47,7 @@ enum vm_disk_cache { CACHE_NONE, CACHE_WRITEBACK, CACHE_WRITETHROUGH, CACHE_DIRE
 enum vm_disk_aio { AIO_THREADS, AIO_NATIVE, AIO_IO_URING };
 enum vm_net_type { NET_TAP, NET_BRIDGE, NET_USER };
 enum vm_net_model { NIC_VIRTIO, NIC_E1000E };
+enum vm_tpm_model { TPM_CRB, TPM_TIS };
 enum vm_display_type { DISPLAY_NONE, DISPLAY_VNC, DISPLAY_SPICE };
 /* GPU_UNSET only before validation: std with a display, none without */
 enum vm_gpu { GPU_UNSET, GPU_VIRTIO, GPU_STD, GPU_NONE };
@@ -146,6 +147,7 @@ struct vm_config {
 
 	struct vm_smbios smbios;
 	struct vm_display display;
+	int tpm, tpm_model;	/* [tpm] enable, model (enum vm_tpm_model) */
 
 	char *clock_base;
 	int rtc, track, pit, hpet, kvmclock, hypervclock;

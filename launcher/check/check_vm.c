@@ -14,6 +14,7 @@
 #include "launcher/host/sysfs.h"
 #include "launcher/host/vfio.h"
 #include "util/size.h"
+#include "util/trust.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
@@ -581,6 +582,27 @@ static void run_pins(struct check_report *r, const struct vm_check_ctx *ctx, enu
 	check_pins(r, ctx);
 }
 
+/* Helpers and host files the new devices need: swtpm for [tpm], DMI for smbios.copy_host. */
+static void run_devices(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a)
+{
+	const struct vm_config *cfg = ctx->cfg;
+
+	(void)a;
+	if (cfg->tpm == 1) {
+		char *bin = trust_which("swtpm");
+
+		if (bin)
+			check_add(r, "tpm", CHECK_PASS, NULL, "swtpm is %s: 'up' runs it for the VM's TPM 2.0", bin);
+		else
+			check_add(r, "tpm", CHECK_FAIL, "apt-get install swtpm (or 'make deps')",
+				  "tpm.enable = true needs swtpm, which is not installed");
+		free(bin);
+	}
+	if (cfg->smbios.copy_host == 1 && !sysfs_exists("/sys/class/dmi/id"))
+		check_add(r, "smbios", CHECK_WARN, "set the [smbios] strings in the config instead",
+			  "smbios.copy_host: this host has no /sys/class/dmi/id (no SMBIOS tables): nothing to copy");
+}
+
 #define AT_CHECK 1
 #define AT_UP 2
 
@@ -598,6 +620,7 @@ static const struct {
 	{ run_memory,      AT_CHECK },
 	{ run_pins,        AT_CHECK },
 	{ check_cpu_pm,    AT_CHECK | AT_UP },
+	{ run_devices,     AT_CHECK | AT_UP },
 };
 
 static void run_checks(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker asker)

@@ -718,6 +718,36 @@ static void build_passthrough(struct builder *b)
 	free(placed);
 }
 
+char *qemu_argv_tpm_socket(const struct vm_config *cfg, const char *run_dir)
+{
+	return run_dir ? xstrfmt("%s/swtpm.sock", run_dir) : xstrfmt("%s-swtpm.sock", cfg->name);
+}
+
+/* The TPM: QEMU talks to the swtpm 'up' started, over its control socket. */
+static void build_tpm(struct builder *b, const struct qemu_runtime *rt)
+{
+	char *sock, *esc;
+	json_t *o;
+
+	if (b->cfg->tpm != 1)
+		return;
+	sock = qemu_argv_tpm_socket(b->cfg, rt ? rt->run_dir : NULL);
+	esc = qemu_argv_escape(sock);
+	strvec_push(b->argv, "-chardev");
+	strvec_pushf(b->argv, "socket,id=chrtpm,path=%s", esc);
+	strvec_pushl(b->argv, "-tpmdev", "emulator,id=tpm0,chardev=chrtpm", NULL);
+	o = json_object();
+	json_object_set_new(o, "driver", json_string(b->cfg->tpm_model == TPM_TIS ? "tpm-tis" : "tpm-crb"));
+	json_object_set_new(o, "tpmdev", json_string("tpm0"));
+	json_object_set_new(o, "id", json_string("tpm0-dev"));
+	push_json(b, "-device", o);
+	if (!rt || !rt->run_dir)
+		note(b, "key 'tpm.enable': start swtpm first: swtpm socket --tpm2 --tpmstate dir=DIR "
+		     "--ctrl type=unixio,path=%s --terminate", sock);
+	free(esc);
+	free(sock);
+}
+
 /* The socket file of a unix display: RUN/vnc.sock or RUN/spice.sock; bare: in the current directory. */
 char *qemu_argv_display_socket(const struct vm_config *cfg, const char *run_dir)
 {
@@ -840,6 +870,7 @@ int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, co
 	build_disks(&b);
 	build_nets(&b);
 	build_passthrough(&b);
+	build_tpm(&b, rt);
 	build_display(&b, rt);
 	build_tail(&b);
 	return b.failed ? -1 : 0;

@@ -49,6 +49,9 @@ struct qemu_runtime {
 int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, const struct qemu_runtime *rt,
 		    struct strvec *argv, struct strvec *warnings, struct strbuf *err);
 
+/* swtpm's control socket: RUN_DIR/swtpm.sock (NAME-swtpm.sock without run_dir). Caller frees. */
+char *qemu_argv_tpm_socket(const struct vm_config *cfg, const char *run_dir);
+
 /* Where a unix-socket display listens: RUN_DIR/vnc.sock or spice.sock (NAME-vnc.sock without run_dir). Caller frees. */
 char *qemu_argv_display_socket(const struct vm_config *cfg, const char *run_dir);
 

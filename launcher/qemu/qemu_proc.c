@@ -196,6 +196,26 @@ int qemu_proc_spawn(const struct strvec *argv, const char *log_path, const struc
 	return 0;
 }
 
+int qemu_proc_attach_id(struct qemu_proc *p, const char *id_path)
+{
+	char buf[64];
+	int fd = open(id_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), pid = 0;
+	ssize_t n;
+	unsigned long long start = 0;
+
+	p->exited = 1;
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "%d %llu", &pid, &start) != 2 || pid <= 0)
+		return -1;
+	return qemu_proc_attach(p, (pid_t)pid, start);
+}
+
 int qemu_proc_attach(struct qemu_proc *p, pid_t pid, unsigned long long start_time)
 {
 	p->pid = pid;

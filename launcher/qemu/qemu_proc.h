@@ -43,6 +43,8 @@ struct qemu_proc {
 int qemu_proc_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
 	       const char *cgroup_procs, int pass_fd, const char *id_path, struct qemu_proc *p, struct strbuf *err);
 
+/* Attach to the process whose spawn wrote id_path ("PID STARTTIME"); 0, or -1 if it is gone or the file is not one. */
+int qemu_proc_attach_id(struct qemu_proc *p, const char *id_path);
 /* Attach to a running process recorded earlier; 0, or -1 if it is gone. */
 int qemu_proc_attach(struct qemu_proc *p, pid_t pid, unsigned long long start_time);
 

@@ -22,6 +22,7 @@
 
 #include "launcher/vm/runtime.h"
 #include "launcher/vm/paths.h"
+#include "launcher/qemu/qemu_proc.h"
 #include "util/interrupt.h"
 #include "util/trust.h"
 #include "util/wrapper.h"
@@ -29,8 +30,11 @@
 
 static const char *const runtime_files[] = {
 	"qmp.sock", "serial.sock", "qemu.pid", "qemu.id", "qemu.id.tmp", "state.json", "state.json.tmp",
-	"vnc.sock", "spice.sock",
+	"vnc.sock", "spice.sock", "swtpm.sock", "swtpm.id", "swtpm.id.tmp",
 };
+
+/* What QEMU needs running beside it, each recorded by its spawn as "PID STARTTIME" (vm_tpm.c). */
+static const char *const helper_ids[] = { "swtpm.id" };
 
 /*
  * A runtime directory: this user's own, not a link, no group or other write
@@ -168,10 +172,25 @@ int runtime_exists(const char *name)
 	return r;
 }
 
+void runtime_stop_helpers(const struct vm_runtime *rt)
+{
+	for (size_t i = 0; rt->dir && i < ARRAY_SIZE(helper_ids); i++) {
+		char *id = runtime_path(rt, helper_ids[i]);
+		struct qemu_proc p = QEMU_PROC_INIT;
+
+		/* swtpm --terminate ends with QEMU's connection; one that did not (no QEMU yet) is stopped */
+		if (qemu_proc_attach_id(&p, id) == 0 && !qemu_proc_wait_exit(&p, 500))
+			qemu_proc_kill(&p, 2000);
+		qemu_proc_release(&p);
+		free(id);
+	}
+}
+
 void runtime_clean_files(struct vm_runtime *rt)
 {
 	if (!rt->dir)
 		return;
+	runtime_stop_helpers(rt);
 	for (size_t i = 0; i < ARRAY_SIZE(runtime_files); i++) {
 		char *p = runtime_path(rt, runtime_files[i]);
 
@@ -244,7 +263,7 @@ out:
 
 int runtime_logs_rotate(const char *name, struct err *err)
 {
-	static const char *const logs[] = { "qemu.log", "serial.log" };
+	static const char *const logs[] = { "qemu.log", "serial.log", "swtpm.log" };
 	char *dir = runtime_log_path(name, NULL);
 	int ret = -1;
 

@@ -39,7 +39,12 @@ int runtime_lock_root(struct err *err);
 char *runtime_path(const struct vm_runtime *rt, const char *file);
 /* Whether the directory exists (the VM was started and not cleaned up). */
 int runtime_exists(const char *name);
-/* Remove every runtime file but keep the directory (and the lock). */
+/*
+ * Stop the helpers recorded in the runtime directory (swtpm) that still run:
+ * given 0.5 s to end on their own once QEMU is gone, then SIGTERM, SIGKILL.
+ */
+void runtime_stop_helpers(const struct vm_runtime *rt);
+/* Stop the helpers, then remove every runtime file but keep the directory (and the lock). */
 void runtime_clean_files(struct vm_runtime *rt);
 /* Remove every runtime file and the directory (keeps the lock fd). */
 void runtime_clean(struct vm_runtime *rt);

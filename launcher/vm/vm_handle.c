@@ -56,11 +56,7 @@ int vm_handle_find_qemu(const struct vm_runtime *rt, struct qemu_proc *p, struct
 		ret = qemu_proc_attach(p, st->pid, st->start_time);
 	} else if (read_small_file(id_path, buf, sizeof(buf)) > 0) {
 		/* 'up' died (or is at work) between the fork and state.json: the child said who it is */
-		int pid = 0;
-		unsigned long long start = 0;
-
-		if (sscanf(buf, "%d %llu", &pid, &start) == 2 && pid > 0)
-			ret = qemu_proc_attach(p, (pid_t)pid, start);
+		ret = qemu_proc_attach_id(p, id_path);
 	} else if (read_small_file(pid_path, buf, sizeof(buf)) > 0) {
 		/* 'up' died before state.json: trust qemu.pid only if that process names it */
 		pid_t pid = (pid_t)atoi(buf);

@@ -36,6 +36,7 @@
 #include "launcher/vm/vm_plan.h"
 #include "launcher/vm/vm_uuid.h"
 #include "launcher/vm/vm_display.h"
+#include "launcher/vm/vm_tpm.h"
 #include "qmp/qmp_cmds.h"
 #include "util/err.h"
 #include "util/atomic_file.h"
@@ -248,6 +249,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	char *nvram = NULL, *log = NULL, *cfg_abs = NULL, *id_path = NULL;
 	int nvram_created = 0, uuid_kept, uuid_created = 0, listen_fd = -1, root_fd = -1, floated = 0, ret = -1, spawned;
 	struct cpuset pool;
+	struct qemu_proc tpm = QEMU_PROC_INIT;
 	struct hooks_vm hooks = HOOKS_VM_INIT;
 	int hooked = 0;
 
@@ -335,6 +337,11 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	listen_fd = listen_qmp(h, err);
 	if (listen_fd < 0 || interrupted(err))
 		goto fail;
+	if (cfg->tpm == 1) {
+		step(opts, "starting swtpm (the TPM)");
+		if (vm_tpm_start(cfg, &h->rt, &plan.emulator, prep.qemu_cgroup_procs, &tpm, err) < 0 || interrupted(err))
+			goto fail;
+	}
 	step(opts, "starting QEMU");
 	id_path = runtime_path(&h->rt, "qemu.id");
 	spawned = qemu_proc_spawn(&argv, log, &plan.emulator, prep.qemu_cgroup_procs, listen_fd, id_path, &h->proc, &err->msg);
@@ -397,6 +404,8 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 fail:
 	if (h->proc.pid > 0 && !h->proc.exited)
 		qemu_proc_kill(&h->proc, 3000);
+	if (tpm.pid > 0 && !tpm.exited)
+		qemu_proc_kill(&tpm, 2000);	/* QEMU never connected, or did and is gone */
 	/* as libvirt after a failed start: once prepare ran (even if it failed), stopped and release too */
 	if (hooked)
 		hooks_run_cleanup(&hooks, HOOKS_STOPPED, err);
@@ -424,6 +433,7 @@ fail:
 	qemu_proc_release(&h->proc);
 	vm_state_release(&h->state);
 out:
+	qemu_proc_release(&tpm);
 	hooks_vm_release(&hooks);
 	host_prep_release(&prep);
 	if (root_fd >= 0)

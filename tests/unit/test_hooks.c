@@ -360,18 +360,25 @@ static void test_hooks_run_failure(void **state)
 }
 
 /* Whether pid (from TMP/rel) still runs, a zombie counting as gone. */
+/*
+ * Whether the process whose pid is in file rel still runs 2 s from now: a
+ * signalled process needs a moment to die (this sandbox's PID 1 reaps late,
+ * so a zombie counts as gone).
+ */
 static int pid_file_alive(const char *rel)
 {
 	char *text = slurp(rel), *stat_path, *st;
-	int pid = atoi(text), alive;
+	int pid = atoi(text), alive = 1;
 
 	assert_true(pid > 0);
 	stat_path = xstrfmt("/proc/%d/stat", pid);
-	{
+	for (int i = 0; i < 200 && alive; i++) {
 		struct strbuf sb = STRBUF_INIT;
 
 		alive = strbuf_read_file(&sb, stat_path, 4096, 0) >= 0 && (st = strrchr(sb.buf, ')')) && st[2] != 'Z';
 		strbuf_release(&sb);
+		if (alive)
+			usleep(10000);
 	}
 	free(stat_path);
 	free(text);

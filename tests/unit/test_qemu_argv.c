@@ -363,6 +363,40 @@ static void test_qemu_argv_display(void **state)
 	strvec_clear(&argv);
 }
 
+static void test_qemu_argv_tpm(void **state)
+{
+	struct strvec argv = STRVEC_INIT, warn = STRVEC_INIT;
+	struct qemu_runtime rt = { .run_dir = "/run/m,x/w" };
+	struct vm_config cfg;
+	struct strbuf err = STRBUF_INIT;
+	char file[128];
+	const char *text = "[tpm]\nenable = true\nmodel = \"tis\"\n";
+
+	(void)state;
+	build("[tpm]\nenable = true\n", &rt, &argv);
+	assert_string_equal(find_after(&argv, "-chardev", 2), "socket,id=chrtpm,path=/run/m,,x/w/swtpm.sock");
+	assert_string_equal(find_after(&argv, "-tpmdev", 0), "emulator,id=tpm0,chardev=chrtpm");
+	assert_string_equal(find_after(&argv, "-device", 0), "{\"driver\":\"tpm-crb\",\"tpmdev\":\"tpm0\",\"id\":\"tpm0-dev\"}");
+	strvec_clear(&argv);
+	/* bare: the socket here, and a note on starting swtpm by hand */
+	vm_config_init(&cfg);
+	assert_int_equal(vm_config_parse(unit_config_file("/etc/mvlaunch/vms/", "t", text, file), text, strlen(text), &cfg, &err), 0);
+	assert_int_equal(qemu_argv_build(&cfg, NULL, NULL, &argv, &warn, &err), 0);
+	assert_string_equal(find_after(&argv, "-chardev", 0), "socket,id=chrtpm,path=t-swtpm.sock");
+	assert_string_equal(find_after(&argv, "-device", 0), "{\"driver\":\"tpm-tis\",\"tpmdev\":\"tpm0\",\"id\":\"tpm0-dev\"}");
+	assert_int_equal(warn.nr, 1);
+	assert_string_equal(warn.v[0], "/etc/mvlaunch/vms/t.toml: key 'tpm.enable': start swtpm first: swtpm socket --tpm2 --tpmstate dir=DIR "
+			    "--ctrl type=unixio,path=t-swtpm.sock --terminate");
+	vm_config_release(&cfg);
+	strvec_clear(&argv);
+	strvec_clear(&warn);
+	strbuf_release(&err);
+	/* no TPM: none of it */
+	build("[cpu]\nvcpus = 1\n", &rt, &argv);
+	assert_null(find_after(&argv, "-tpmdev", 0));
+	strvec_clear(&argv);
+}
+
 static void test_qemu_argv_smbios(void **state)
 {
 	struct strvec argv = STRVEC_INIT;
@@ -486,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_argv_cdrom_and_boot_order),
 		cmocka_unit_test(test_qemu_argv_display),
 		cmocka_unit_test(test_qemu_argv_smbios),
+		cmocka_unit_test(test_qemu_argv_tpm),
 		cmocka_unit_test(test_qemu_argv_extra_and_secure_boot),
 		cmocka_unit_test(test_qemu_argv_invalid_utf8),
 		cmocka_unit_test(test_qemu_argv_numa_plan),

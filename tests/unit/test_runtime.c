@@ -22,6 +22,7 @@
 
 #include "tests/unit/unit.h"
 #include "launcher/vm/runtime.h"
+#include "launcher/qemu/qemu_proc.h"
 #include "util/err.h"
 #include "util/wrapper.h"
 
@@ -305,6 +306,7 @@ static void test_runtime_clean_files(void **state)
 {
 	static const char *const known[] = {
 		"qmp.sock", "serial.sock", "qemu.pid", "qemu.id", "qemu.id.tmp", "state.json", "state.json.tmp",
+		"vnc.sock", "spice.sock", "swtpm.sock", "swtpm.id", "swtpm.id.tmp",
 	};
 	struct vm_runtime rt = VM_RUNTIME_INIT, none = VM_RUNTIME_INIT;
 	struct err err = ERR_INIT;
@@ -358,6 +360,58 @@ static void test_runtime_clean_files(void **state)
 	runtime_clean(&none);
 	runtime_release(&rt);
 	err_release(&err);
+}
+
+/*
+ * A helper recorded in swtpm.id that still runs once its QEMU is gone is
+ * stopped before the files go, even one that ignores SIGTERM; an id file
+ * naming a recycled pid (another start time) stops nothing.
+ */
+static void test_runtime_stop_helpers(void **state)
+{
+	struct vm_runtime rt = VM_RUNTIME_INIT;
+	struct err err = ERR_INIT;
+	struct qemu_proc p = QEMU_PROC_INIT, other = QEMU_PROC_INIT;
+	struct strvec argv = STRVEC_INIT, argv2 = STRVEC_INIT;
+	struct strbuf e = STRBUF_INIT;
+	char *id, *log = at("helper.log"), *id2 = at("other.id");
+
+	(void)state;
+	assert_int_equal(runtime_lock(&rt, "vm1", 0, &err), 0);
+	id = runtime_path(&rt, "swtpm.id");
+	strvec_pushl(&argv, "sh", "-c", "trap '' TERM; while :; do sleep 1; done", NULL);
+	assert_int_equal(qemu_proc_spawn(&argv, log, NULL, NULL, -1, id, &p, &e), 0);
+	strvec_pushl(&argv2, "sleep", "60", NULL);
+	assert_int_equal(qemu_proc_spawn(&argv2, log, NULL, NULL, -1, id2, &other, &e), 0);
+	{
+		/* other's pid with a start time that is not its own */
+		FILE *f = fopen(id2, "w");
+
+		fprintf(f, "%d 1\n", (int)other.pid);
+		fclose(f);
+	}
+	assert_true(qemu_proc_alive(&p));
+	runtime_clean_files(&rt);
+	assert_false(qemu_proc_alive(&p));
+	assert_int_equal(access(id, F_OK), -1);
+	{
+		struct qemu_proc q = QEMU_PROC_INIT;
+
+		assert_int_equal(qemu_proc_attach_id(&q, id2), -1);	/* not who the file says */
+		qemu_proc_release(&q);
+	}
+	assert_true(qemu_proc_alive(&other));
+	qemu_proc_kill(&other, 100);
+	qemu_proc_release(&p);
+	qemu_proc_release(&other);
+	runtime_release(&rt);
+	strvec_clear(&argv);
+	strvec_clear(&argv2);
+	strbuf_release(&e);
+	err_release(&err);
+	free(id);
+	free(id2);
+	free(log);
 }
 
 /* Seven boots: the last five of each log kept as LOG, LOG.1 .. LOG.4. */
@@ -705,6 +759,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_runtime_lock_group, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runtime_lock_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runtime_clean_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_runtime_stop_helpers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runtime_logs_rotate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runtime_logs_rotate_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runtime_paths, setup, teardown),
