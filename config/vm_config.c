@@ -1047,6 +1047,11 @@ static void validate_hyperv(struct vm_config *cfg, struct strbuf *err)
 			  "contradicts cpu.hyperv.time (both set hv-time; keep one)");
 	if (hv->time == TRI_UNSET)
 		hv->time = cfg->hypervclock;
+	if (hv->vpindex == 1 && cfg->accel == ACCEL_TCG)
+		schema_error(err, cfg->file, LOC("cpu.hyperv.vpindex"), "cpu.hyperv.vpindex",
+			     "TCG cannot provide the Hyper-V VP index (QEMU 7.2 stops with \"kernel doesn't allow "
+			     "setting HyperV VP_INDEX\"): use accel = \"kvm\", or drop vpindex and what needs it "
+			     "(synic, stimer, tlbflush, ipi)");
 	for (size_t i = 0; i < ARRAY_SIZE(deps); i++) {
 		int have = *(int *)((char *)hv + deps[i].off);
 		int need = *(int *)((char *)hv + deps[i].noff);
@@ -1200,6 +1205,15 @@ static void validate_devices(struct vm_config *cfg, struct strbuf *err)
 				  "a read-only disk cannot be on bus \"sata\" (QEMU's ide-hd refuses it: \"Block node is "
 				  "read-only\"); use bus = \"scsi\" or \"virtio\"");
 			free(key);
+		}
+		for (size_t j = 0; j < i && *d->path; j++) {
+			if (!strcmp(cfg->disks[j].path, d->path) && (d->readonly != 1 || cfg->disks[j].readonly != 1)) {
+				key = xstrfmt("disk[%zu].path", i);
+				schema_error(err, cfg->file, item_loc(d->loc, disk_keys, "path"), key,
+					     "'%s' is also disk[%zu]'s path: QEMU locks an image it writes, so it can be "
+					     "attached twice only read-only", d->path, j);
+				free(key);
+			}
 		}
 		if (d->iothread == 1 && d->bus == BUS_SATA) {
 			key = xstrfmt("disk[%zu].iothread", i);

@@ -53,6 +53,7 @@ struct kvm_caps {
 	int usable;		/* opened, API version 12 */
 	int disable_exits;	/* KVM_CAP_X86_DISABLE_EXITS: KVM_X86_DISABLE_EXITS_* bits, 0 if none */
 	int halt_poll;		/* KVM_CAP_HALT_POLL */
+	int smm;		/* KVM_CAP_X86_SMM: guests may have SMM (Secure Boot OVMF needs it) */
 };
 
 /* ---- the host (check_host.c) ---- */

@@ -41,6 +41,7 @@ int check_host_kvm_caps(struct kvm_caps *caps, struct strbuf *err)
 	api = ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_X86_DISABLE_EXITS);
 	caps->disable_exits = api > 0 ? api : 0;
 	caps->halt_poll = ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_HALT_POLL) > 0;
+	caps->smm = ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_X86_SMM) > 0;
 	ret = 0;
 out:
 	if (fd >= 0)

@@ -582,12 +582,26 @@ static void run_pins(struct check_report *r, const struct vm_check_ctx *ctx, enu
 	check_pins(r, ctx);
 }
 
-/* Helpers and host files the new devices need: swtpm for [tpm], DMI for smbios.copy_host. */
+/*
+ * What the Windows 11 parts need from the host: SMM for Secure Boot under
+ * KVM, swtpm for [tpm] (smbios.copy_host's files are read, and warned
+ * about, when the config is loaded).
+ */
 static void run_devices(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a)
 {
 	const struct vm_config *cfg = ctx->cfg;
 
 	(void)a;
+	/* Secure Boot OVMF without SMM prints nothing and hangs (qemu-reference: no error from QEMU) */
+	if (cfg->secure_boot == 1 && cfg->accel == ACCEL_KVM && ctx->kvm && ctx->kvm->usable) {
+		if (ctx->kvm->smm)
+			check_add(r, "secure-boot", CHECK_PASS, NULL, "KVM_CAP_X86_SMM: Secure Boot OVMF gets its SMM");
+		else
+			check_add(r, "secure-boot", CHECK_FAIL, "run the VM on a host whose KVM has SMM (a nested "
+				  "hypervisor may lack it), or set machine.secure_boot = false",
+				  "machine.secure_boot = true needs SMM, which this host's KVM lacks (KVM_CAP_X86_SMM): "
+				  "QEMU would refuse smm=on");
+	}
 	if (cfg->tpm == 1) {
 		char *bin = trust_which("swtpm");
 
@@ -598,9 +612,6 @@ static void run_devices(struct check_report *r, const struct vm_check_ctx *ctx, 
 				  "tpm.enable = true needs swtpm, which is not installed");
 		free(bin);
 	}
-	if (cfg->smbios.copy_host == 1 && !sysfs_exists("/sys/class/dmi/id"))
-		check_add(r, "smbios", CHECK_WARN, "set the [smbios] strings in the config instead",
-			  "smbios.copy_host: this host has no /sys/class/dmi/id (no SMBIOS tables): nothing to copy");
 }
 
 #define AT_CHECK 1

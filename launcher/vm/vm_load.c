@@ -58,6 +58,11 @@ static void smbios_copy_host(struct vm_config *cfg)
 
 	if (sm->copy_host != 1)
 		return;
+	if (!sysfs_exists("/sys/class/dmi/id")) {
+		schema_warn(&cfg->warnings, cfg->file, loc, "smbios.copy_host",
+			    "this host has no /sys/class/dmi/id (no SMBIOS tables): nothing to copy");
+		return;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
 		struct strbuf v = STRBUF_INIT, why = STRBUF_INIT;
 		char *path = xstrfmt("/sys/class/dmi/id/%s", map[i].file);

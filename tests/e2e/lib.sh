@@ -98,10 +98,12 @@ qemu_qmp() {
 # this machine cannot provide swapped, each swap said on stdout:
 # - no vfio devices: [[passthrough]] sections are dropped;
 # - no tap devices and no /dev/vhost-net: a tap [[net]] becomes user networking;
-# - disks point at images made for the test; memory is 256M;
+# - disks point at images made for the test (a CD-ROM at one of its own,
+#   an empty tray stays empty); memory is 256M;
 # - 2 CPUs: a dedicated "auto" VM gets 1 vCPU (the host keeps CPU 0);
 # - no Hyper-V emulation in this nested KVM (hv-vapic aborts), so a VM with
-#   Hyper-V enlightenments runs under TCG with model "max";
+#   Hyper-V enlightenments runs under TCG with model "max", without the VP
+#   index and the enlightenments that need it (TCG cannot provide it);
 # - where /dev/kvm works, -cpu host needs arch-capabilities=off here (added
 #   to cpu.disable); without KVM, TCG with model "max".
 example_here() {
@@ -118,7 +120,10 @@ example_here() {
 	if grep -q '^\[\[disk\]\]' "$f"; then
 		img=$T/$name.img
 		if grep -q '^format = "qcow2"' "$f"; then qemu-img create -q -f qcow2 "$img" 64M; else truncate -s 64M "$img"; fi
-		sed -i "s|^path = .*|path = \"$img\"|" "$f"
+		# the first disk on $img, each further one (a CD-ROM's ISO) on an image of its own; an empty tray stays empty
+		awk -v img="$img" -v base="$T/$name" '/^path = / && $3 != "\"\"" { n++; p = n == 1 ? img : base "-" n ".img"
+			if (n > 1) system("truncate -s 16M \"" p "\""); print "path = \"" p "\""; next } { print }' "$f" >"$f.new" &&
+			mv "$f.new" "$f"
 		echo "$name: disk on a test image"
 	fi
 	toml_set "$f" "[memory]" size '"256M"'
@@ -127,11 +132,15 @@ example_here() {
 		echo "$name: $(nproc) CPUs here: 1 dedicated vCPU"
 	fi
 	if grep -q '^accel = "kvm"' "$f"; then
-		if grep -q '^hyperv = ' "$f" || ! [ -w /dev/kvm ]; then
+		if grep -q '^hyperv = \|^\[cpu.hyperv\]' "$f" || ! [ -w /dev/kvm ]; then
 			toml_set "$f" "[machine]" accel '"tcg"'
 			toml_set "$f" "[cpu]" model '"max"'
 			sed -i '/^cpu_pm = /d' "$f"
 			echo "$name: TCG with model max (no Hyper-V emulation or no KVM here)"
+			if grep -q '^vpindex = true' "$f"; then
+				sed -i '/^\(vpindex\|synic\|stimer\|tlbflush\|ipi\) = true$/d' "$f"
+				echo "$name: TCG has no Hyper-V VP index: vpindex and what needs it (synic, stimer, tlbflush, ipi) dropped"
+			fi
 		elif grep -q '^disable = ' "$f"; then
 			sed -i 's/^disable = \[/disable = ["arch-capabilities", /' "$f"
 		else

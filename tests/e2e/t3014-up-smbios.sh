@@ -54,6 +54,14 @@ echo 00000000000000000000000000000001 >"$T/sys/etc/machine-id"
 MVLAUNCH_SYSROOT=$T/sys expect_code 0 "$MVLAUNCH" argv --json sm
 [ "$(jq -r 'index("-uuid") as $i | .[$i + 1]' "$T/out")" = "$uuid" ] || fail "the kept UUID changed with the machine id"
 
+# copy_host on a host without DMI (this one): one warning, nothing copied
+sed -i '/^\[smbios\]/,$d' "$T/vms/sm.toml"
+printf '[smbios]\ncopy_host = true\n' >>"$T/vms/sm.toml"
+MVLAUNCH_SYSROOT=$T/nodmi expect_code 0 "$MVLAUNCH" argv --json sm
+[ "$(grep -c "smbios.copy_host" "$T/err")" = 1 ] || fail "copy_host without DMI: $(cat "$T/err")"
+expect_err "key 'smbios.copy_host': this host has no /sys/class/dmi/id (no SMBIOS tables): nothing to copy"
+jq -e '[.[] | select(startswith("type="))] | length == 0' "$T/out" >/dev/null || fail "copy_host without DMI made -smbios"
+
 # copy_host: the host's strings for unset keys; the config's win; a serial root cannot read is a warning
 sed -i '/^\[smbios\]/,$d' "$T/vms/sm.toml"
 printf '[smbios]\ncopy_host = true\nproduct = "Mine"\nuuid = "9B2E6F1C-3D4A-4B5C-8D7E-0F1A2B3C4D5E"\n' >>"$T/vms/sm.toml"

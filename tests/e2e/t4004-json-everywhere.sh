@@ -40,7 +40,9 @@ for topo in "$TOP"/tests/unit/data/*.xml; do
 			jq -e '.vms[0].numa[0] | has("host_nodes") and has("vcpus") and has("memory")' "$T/out" >/dev/null ||
 				fail "plan --json $vm on $shape: numa without host_nodes: $(jq -c '.vms[0].numa' "$T/out")"
 			case $shape in seed-*)
-				[ ! -s "$T/err" ] || fail "example $vm warns on $shape: $(cat "$T/err")" ;;
+				# this host has no DMI tables at all: copy_host's one warning about it is the host's, not the example's
+				grep -v "key 'smbios.copy_host': this host has no /sys/class/dmi/id" "$T/err" >"$T/err.own"
+				[ ! -s "$T/err.own" ] || fail "example $vm warns on $shape: $(cat "$T/err.own")" ;;
 			esac
 		fi
 		json "argv --json $vm on $shape" "$MVLAUNCH" argv --json --topology "$topo" "$vm"

@@ -336,6 +336,13 @@ static void test_vm_config_cdrom_and_boot_order(void **state)
 		     "vms/t.toml:4:1: key 'disk[0].bus': a cdrom needs bus \"sata\" or \"scsi\" (virtio-blk has no removable media)");
 	expect_error("[[disk]]\nmedia = \"cdrom\"\npath = \"/w.iso\"\nreadonly = false\n",
 		     "vms/t.toml:4:1: key 'disk[0].readonly': a cdrom is always read-only");
+	expect_error("[[disk]]\npath = \"/d.img\"\n[[disk]]\nmedia = \"cdrom\"\npath = \"/d.img\"\n",
+		     "vms/t.toml:5:1: key 'disk[1].path': '/d.img' is also disk[0]'s path: QEMU locks an image it writes, "
+		     "so it can be attached twice only read-only");
+	assert_int_equal(parse("[[disk]]\nmedia = \"cdrom\"\npath = \"/w.iso\"\n[[disk]]\nmedia = \"cdrom\"\n"
+			       "path = \"/w.iso\"\n[[disk]]\nmedia = \"cdrom\"\npath = \"\"\n[[disk]]\nmedia = \"cdrom\"\n"
+			       "path = \"\"\n", &cfg, &err), 0);
+	vm_config_release(&cfg);
 	expect_error("[[disk]]\nmedia = \"dvd\"\npath = \"/w.iso\"\n",
 		     "vms/t.toml:2:1: key 'disk[0].media': must be one of disk, cdrom (got 'dvd')");
 	expect_error("[[disk]]\npath = \"/a\"\nboot_index = 1\n[[passthrough]]\nhost = \"01:00.0\"\nboot_index = 1\n",
@@ -396,6 +403,10 @@ static void test_vm_config_display_and_smbios(void **state)
 		       "vms/t.toml:2:1: key 'display.gpu': an emulated card beside passthrough[0] with vga = true: the "
 		       "guest has two VGA devices and the firmware may show its screen on the emulated one; set gpu = "
 		       "\"none\" once the GPU driver is installed");
+	expect_error("[machine]\naccel = \"tcg\"\n[cpu]\nmodel = \"max\"\n[cpu.hyperv]\nvpindex = true\n",
+		     "vms/t.toml:6:1: key 'cpu.hyperv.vpindex': TCG cannot provide the Hyper-V VP index (QEMU 7.2 stops "
+		     "with \"kernel doesn't allow setting HyperV VP_INDEX\"): use accel = \"kvm\", or drop vpindex and "
+		     "what needs it (synic, stimer, tlbflush, ipi)");
 	expect_error("[smbios]\nbios_date = \"13/01/2024\"\n",
 		     "vms/t.toml:2:1: key 'smbios.bios_date': '13/01/2024' is not a date like \"03/15/2024\" (MM/DD/YYYY, "
 		     "as SMBIOS stores it)");
