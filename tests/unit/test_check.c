@@ -173,7 +173,7 @@ static void test_check_vm(void **state)
 	struct vm_config cfg;
 	struct pin_plan plan;
 	struct plan_host host;
-	struct kvm_caps kvm = { 1, 14, 1 };
+	struct kvm_caps kvm = { 1, 14, 1, 1 };
 	struct strvec warnings = STRVEC_INIT;
 	struct vm_check_ctx ctx = { .cfg = &cfg, .host = &host, .plan = &plan, .kvm = &kvm,
 				    .plan_warnings = &warnings };
@@ -414,6 +414,60 @@ static void test_check_memory(void **state)
 	remove_tree();
 }
 
+/*
+ * The Windows 11 parts: Secure Boot under KVM needs KVM's SMM (FAIL without:
+ * QEMU refuses smm=on; under TCG it is emulated), a TPM needs swtpm (FAIL
+ * with the package that has it when PATH has none).
+ */
+static void test_check_secure_boot_and_tpm(void **state)
+{
+	static const char toml[] = "name = \"w\"\n[machine]\nfirmware = \"uefi\"\nsecure_boot = true\n"
+				   "[cpu]\nvcpus = 1\n[tpm]\nenable = true\n";
+	struct host_group node = { .os_index = 0, .mem_free = UINT64_C(64) << 30 };
+	struct host_topo topo = { .nodes = &node, .nr_nodes = 1 };
+	struct plan_host host = { .topo = &topo };
+	struct kvm_caps kvm = { 1, 0, 1, 0 };
+	struct vm_config cfg;
+	struct pin_plan plan;
+	struct check_report r;
+	struct vm_check_ctx ctx = { .cfg = &cfg, .host = &host, .plan = &plan, .kvm = &kvm };
+	const struct check_item *it;
+	char *path = getenv("PATH") ? xstrdup(getenv("PATH")) : NULL;
+
+	(void)state;
+	make_tree();
+	vm(&cfg, &plan, toml, "1");
+	setenv("PATH", "/nonexistent", 1);
+	check_report_init(&r);
+	check_vm_for_up(&r, &ctx, 0);
+	it = item(&r, "w", "secure-boot", CHECK_FAIL);
+	assert_string_equal(it->message, "machine.secure_boot = true needs SMM, which this host's KVM lacks "
+			    "(KVM_CAP_X86_SMM): QEMU would refuse smm=on");
+	it = item(&r, "w", "tpm", CHECK_FAIL);
+	assert_string_equal(it->message, "tpm.enable = true needs swtpm, which is not installed");
+	assert_string_equal(it->fix, "apt-get install swtpm (or 'make deps')");
+	check_report_release(&r);
+	kvm.smm = 1;
+	check_report_init(&r);
+	check_vm_for_up(&r, &ctx, 0);
+	item(&r, "w", "secure-boot", CHECK_PASS);
+	check_report_release(&r);
+	/* TCG emulates SMM: nothing to ask KVM */
+	cfg.accel = ACCEL_TCG;
+	kvm.smm = 0;
+	check_report_init(&r);
+	check_vm_for_up(&r, &ctx, 0);
+	for (size_t i = 0; i < r.nr; i++)
+		assert_string_not_equal(r.items[i].check, "secure-boot");
+	check_report_release(&r);
+	if (path)
+		setenv("PATH", path, 1);
+	free(path);
+	pin_plan_release(&plan);
+	vm_config_release(&cfg);
+	remove_tree();
+}
+
 /* A floating VM on a dedicated VM's CPU: WARN with the taskset that moves it back to the pool. */
 static void test_check_floating(void **state)
 {
@@ -455,7 +509,7 @@ static void test_cpu_pm_dedicated(void **state)
 	struct strbuf why = STRBUF_INIT, err = STRBUF_INIT;
 	struct cpuset other;
 	struct check_report r;
-	struct kvm_caps kvm = { 1, 0, 1 };
+	struct kvm_caps kvm = { 1, 0, 1, 1 };
 	struct vm_check_ctx ctx = { .cfg = &cfg, .host = &host, .plan = &plan, .kvm = &kvm };
 
 	(void)state;
@@ -545,6 +599,7 @@ int main(void)
 		cmocka_unit_test(test_check_vm),
 		cmocka_unit_test(test_check_vm_managed),
 		cmocka_unit_test(test_check_memory),
+		cmocka_unit_test(test_check_secure_boot_and_tpm),
 		cmocka_unit_test(test_check_floating),
 		cmocka_unit_test(test_cpu_pm_dedicated),
 	};
