@@ -52,6 +52,7 @@ LIB_OBJS += util/quote.o
 LIB_OBJS += util/atomic_file.o
 LIB_OBJS += util/suggest.o
 LIB_OBJS += util/interrupt.o
+LIB_OBJS += util/dl.o
 LIB_OBJS += util/trust.o
 LIB_OBJS += util/proc.o
 LIB_OBJS += util/err.o

@@ -45,14 +45,43 @@ static int show(struct vm_handle *h, const char *picked)
 	return ret;
 }
 
-int cmd_eject(int argc, char **argv, const struct mvl_opts *opts)
+/* What 'eject' (file NULL) or 'insert' asks of a drive. */
+struct media_change {
+	const char *disk, *file, *format;
+	int force;
+};
+
+/* Attach to VM 'name', change the medium, print the drive as QEMU reports it; an exit code. */
+static int change(const char *name, const struct mvl_opts *opts, const struct media_change *c)
 {
 	struct vm_handle h = VM_HANDLE_INIT;
 	struct err err = ERR_INIT;
-	int force = 0, ret = MVL_EXIT_FAILURE;
 	char *picked = NULL;
+	int ret, r;
+
+	if (attach_running(name, opts, &h, "media are changed in a running VM (to boot from another one, set its "
+			   "[[disk]] path)", &ret) < 0)
+		goto out;
+	r = c->file ? vm_media_insert(&h, c->disk, c->file, c->format, c->force, &picked, &err)
+		    : vm_media_eject(&h, c->disk, c->force, &picked, &err);
+	if (r < 0) {
+		err_print(&err);
+		ret = MVL_EXIT_FAILURE;
+		goto out;
+	}
+	ret = show(&h, picked);
+out:
+	free(picked);
+	err_release(&err);
+	vm_handle_release(&h);
+	return ret;
+}
+
+int cmd_eject(int argc, char **argv, const struct mvl_opts *opts)
+{
+	struct media_change c = { 0 };
 	const struct opt options[] = {
-		OPT_BOOL('f', "force", &force, "open the tray even if the guest locked it"),
+		OPT_BOOL('f', "force", &c.force, "open the tray even if the guest locked it"),
 		OPT_END(),
 	};
 	const struct cmd_usage usage = {
@@ -66,31 +95,16 @@ int cmd_eject(int argc, char **argv, const struct mvl_opts *opts)
 	argc = parse_options(argc, argv, &usage);
 	if (argc < 0)
 		return parse_options_exit(argc);
-	if (attach_running(argv[0], opts, &h, "media are changed in a running VM (to boot from another one, set its [[disk]] path)", &ret) < 0)
-		goto out;
-	if (vm_media_eject(&h, argc > 1 ? argv[1] : NULL, force, &picked, &err) < 0) {
-		err_print(&err);
-		ret = MVL_EXIT_FAILURE;
-		goto out;
-	}
-	ret = show(&h, picked);
-out:
-	free(picked);
-	err_release(&err);
-	vm_handle_release(&h);
-	return ret;
+	c.disk = argc > 1 ? argv[1] : NULL;
+	return change(argv[0], opts, &c);
 }
 
 int cmd_insert(int argc, char **argv, const struct mvl_opts *opts)
 {
-	struct vm_handle h = VM_HANDLE_INIT;
-	struct err err = ERR_INIT;
-	int force = 0, ret = MVL_EXIT_FAILURE;
-	const char *format = "raw";
-	char *picked = NULL;
+	struct media_change c = { .format = "raw" };
 	const struct opt options[] = {
-		OPT_STRING(0, "format", &format, "F", "the image's format: raw (default; an ISO) or qcow2"),
-		OPT_BOOL('f', "force", &force, "replace the medium even if the guest locked the tray"),
+		OPT_STRING(0, "format", &c.format, "F", "the image's format: raw (default; an ISO) or qcow2"),
+		OPT_BOOL('f', "force", &c.force, "replace the medium even if the guest locked the tray"),
 		OPT_END(),
 	};
 	const struct cmd_usage usage = {
@@ -104,21 +118,11 @@ int cmd_insert(int argc, char **argv, const struct mvl_opts *opts)
 	argc = parse_options(argc, argv, &usage);
 	if (argc < 0)
 		return parse_options_exit(argc);
-	if (strcmp(format, "raw") && strcmp(format, "qcow2")) {
-		error("--format '%s': use raw or qcow2", format);
+	if (strcmp(c.format, "raw") && strcmp(c.format, "qcow2")) {
+		error("--format '%s': use raw or qcow2", c.format);
 		return MVL_EXIT_USAGE;
 	}
-	if (attach_running(argv[0], opts, &h, "media are changed in a running VM (to boot from another one, set its [[disk]] path)", &ret) < 0)
-		goto out;
-	if (vm_media_insert(&h, argv[1], argv[2], format, force, &picked, &err) < 0) {
-		err_print(&err);
-		ret = MVL_EXIT_FAILURE;
-		goto out;
-	}
-	ret = show(&h, picked);
-out:
-	free(picked);
-	err_release(&err);
-	vm_handle_release(&h);
-	return ret;
+	c.disk = argv[1];
+	c.file = argv[2];
+	return change(argv[0], opts, &c);
 }

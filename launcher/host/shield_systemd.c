@@ -15,12 +15,12 @@
  * n / 8 (systemd's cpu_set_to_dbus()); an empty array means "no limit".
  * SetUnitProperties(runtime = true) writes /run only: a reboot forgets it.
  */
-#include <dlfcn.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "launcher/host/shield.h"
+#include "util/dl.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
@@ -56,31 +56,17 @@ static int load(struct strbuf *err)
 		"sd_bus_message_append_array", "sd_bus_call", "sd_bus_get_property", "sd_bus_message_read_array",
 		"sd_bus_message_unref", "sd_bus_error_free",
 	};
-	void **slots[] = {
+	void **const slots[] = {
 		(void **)&sd.open_system, (void **)&sd.new_method_call,
 		(void **)&sd.append, (void **)&sd.open_container, (void **)&sd.close_container,
 		(void **)&sd.append_array, (void **)&sd.call, (void **)&sd.get_property, (void **)&sd.read_array,
 		(void **)&sd.message_unref, (void **)&sd.error_free,
 	};
-	void *lib;
 
 	if (sd.tried)
 		return sd.error_free ? 0 : (strbuf_addstr(err, "libsystemd.so.0 could not be loaded"), -1);
 	sd.tried = 1;
-	lib = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-	if (!lib) {
-		strbuf_addf(err, "cannot load libsystemd.so.0 to talk to systemd: %s", dlerror());
-		return -1;
-	}
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		*slots[i] = dlsym(lib, names[i]);
-		if (!*slots[i]) {
-			strbuf_addf(err, "libsystemd.so.0 lacks %s", names[i]);
-			sd.error_free = NULL;
-			return -1;
-		}
-	}
-	return 0;
+	return dl_symbols("libsystemd.so.0", "talk to systemd", names, slots, sizeof(names) / sizeof(names[0]), err);
 }
 
 static int bus_fail(struct strbuf *err, const char *what, const char *unit, int r, struct sd_bus_error_ *e)

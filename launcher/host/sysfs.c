@@ -6,7 +6,6 @@
  * loading) are here, each used only when $MVLAUNCH_SYSROOT is set, so the
  * rest of mvlaunch runs the same code on a fake tree as on the host.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #include "launcher/host/sysfs.h"
+#include "util/dl.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
@@ -253,29 +253,15 @@ static int kmod_load(struct strbuf *err)
 		"kmod_new", "kmod_unref", "kmod_module_new_from_name", "kmod_module_probe_insert_module",
 		"kmod_module_unref",
 	};
-	void **slots[] = {
+	void **const slots[] = {
 		(void **)&kmod.ctx_new, (void **)&kmod.ctx_unref, (void **)&kmod.module_new_from_name,
 		(void **)&kmod.probe_insert, (void **)&kmod.module_unref,
 	};
-	void *lib;
 
 	if (kmod.tried)
 		return kmod.module_unref ? 0 : (strbuf_addstr(err, "libkmod.so.2 could not be loaded"), -1);
 	kmod.tried = 1;
-	lib = dlopen("libkmod.so.2", RTLD_NOW | RTLD_LOCAL);
-	if (!lib) {
-		strbuf_addf(err, "cannot load libkmod.so.2 to load a kernel module: %s", dlerror());
-		return -1;
-	}
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		*slots[i] = dlsym(lib, names[i]);
-		if (!*slots[i]) {
-			strbuf_addf(err, "libkmod.so.2 lacks %s", names[i]);
-			kmod.module_unref = NULL;
-			return -1;
-		}
-	}
-	return 0;
+	return dl_symbols("libkmod.so.2", "load a kernel module", names, slots, sizeof(names) / sizeof(names[0]), err);
 }
 
 int sysfs_load_module(const char *module, const char *dir, struct strbuf *err)

@@ -240,7 +240,7 @@ int hooks_list(const struct hooks_vm *vm, enum hooks_phase phase, struct hook_li
 	return ret;
 }
 
-void hook_list_release(struct hook_list *list)
+void hooks_list_release(struct hook_list *list)
 {
 	for (size_t i = 0; i < list->nr; i++)
 		hook_release(&list->v[i]);
@@ -557,7 +557,7 @@ out:
 	if (log_fd >= 0)
 		close(log_fd);
 	free(log);
-	hook_list_release(&list);
+	hooks_list_release(&list);
 	return ret;
 }
 
@@ -610,7 +610,7 @@ void hooks_check(struct check_report *r, const struct hooks_vm *vm)
 			check_add(r, check, CHECK_PASS, NULL, "runs, in this order (in %s): %s", vm->dir, runs.buf);
 		strbuf_release(&runs);
 		err_release(&err);
-		hook_list_release(&list);
+		hooks_list_release(&list);
 		free(check);
 	}
 	if (!any)

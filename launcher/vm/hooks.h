@@ -100,7 +100,7 @@ struct hook_list {
  * cannot be read is -1 with the reason in err.
  */
 int hooks_list(const struct hooks_vm *vm, enum hooks_phase phase, struct hook_list *list, struct err *err);
-void hook_list_release(struct hook_list *list);
+void hooks_list_release(struct hook_list *list);
 
 /*
  * Run the hooks of 'phase' for vm, in order. prepare and started stop at the

@@ -1,11 +1,11 @@
 /*
  * notify.c - sd_notify through a lazily loaded libsystemd (see notify.h).
  */
-#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
 #include "launcher/vm/notify.h"
+#include "util/dl.h"
 #include "util/strbuf.h"
 #include "util/banned.h"
 
@@ -20,11 +20,13 @@ int notify_service(const char *fmt, ...)
 	if (!getenv("NOTIFY_SOCKET"))
 		return 0;
 	if (!tried) {
-		void *lib = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+		static const char *const names[] = { "sd_notify" };
+		void **const slots[] = { (void **)&sd_notify_fn };
+		struct strbuf ignore = STRBUF_INIT;
 
 		tried = 1;
-		if (lib)
-			*(void **)&sd_notify_fn = dlsym(lib, "sd_notify");
+		dl_symbols("libsystemd.so.0", "tell systemd", names, slots, 1, &ignore);	/* none: nothing to tell */
+		strbuf_release(&ignore);
 	}
 	if (!sd_notify_fn)
 		return -1;

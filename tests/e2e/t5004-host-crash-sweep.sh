@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # t5004-host-crash-sweep.sh - kill mvlaunch (SIGKILL: nothing to catch) at
 # system calls spread over a whole 'up' and a whole 'down' of a UEFI VM with
-# 2M hugepages and two host knobs, then run 'status' and 'down' as a user
-# would: no orphan QEMU, no runtime or lock left, the VM's OVMF vars whole,
+# 2M hugepages, two host knobs and a TPM, then run 'status' and 'down' as a
+# user would: no orphan QEMU or swtpm, no runtime or lock left, the VM's OVMF vars whole,
 # and every knob and the node's hugepage pool back at its original. Then the
 # same with a second VM running all along, whose hold must stay. strace's
 # fault injection (-e inject=CALL:signal=KILL:when=K) picks the system calls.
@@ -29,11 +29,18 @@ for n in sw other; do
 		'/^\[pinning\]/,/^$/d'
 done
 vars_size=$(stat -c %s /usr/share/OVMF/OVMF_VARS_4M.fd)
+# sw has a TPM: a kill between swtpm's start and QEMU's leaves a swtpm nobody connected to
+tpm=0
+if command -v swtpm >/dev/null; then
+	printf '[tpm]\nenable = true\n' >>"$T/vms/sw.toml"
+	tpm=1
+fi
 
 # check WHAT HP SI THP: the host as wanted, nothing of 'sw' left, its vars whole
 check() {
 	local what=$1
 	[ -z "$(pgrep -f -- "$MVLAUNCH_RUNDIR/sw/")" ] || fail "$what: an orphan QEMU of sw"
+	[ $tpm = 0 ] || [ -z "$(pgrep -f -- "dir=$MVLAUNCH_STATEDIR/sw/tpm2")" ] || fail "$what: an orphan swtpm of sw"
 	[ ! -e "$MVLAUNCH_RUNDIR/sw" ] || fail "$what: sw's runtime directory is left: $(ls -a "$MVLAUNCH_RUNDIR/sw")"
 	[ "$(cat "$nodefile")" = "$2" ] || fail "$what: nr_hugepages is $(cat "$nodefile"), want $2"
 	[ "$(cat /proc/sys/vm/stat_interval)" = "$3" ] || fail "$what: stat_interval is $(cat /proc/sys/vm/stat_interval), want $3"

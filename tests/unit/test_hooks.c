@@ -204,7 +204,7 @@ static void test_hooks_list_order(void **state)
 		assert_int_equal(list.v[i].own, !strncmp(want[i].rel, "vm1/", 4));
 		free(path);
 	}
-	hook_list_release(&list);
+	hooks_list_release(&list);
 	/* a phase without a directory has none */
 	assert_int_equal(hooks_list(&vm, HOOKS_RELEASE, &list, &err), 0);
 	assert_int_equal(list.nr, 0);
