@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # valgrind.sh - the main paths of mvlaunch under valgrind memcheck: argv,
 # plan (XML and live), up --paused (a floating VM, then a dedicated one that
-# moves it), status, list, check, down, a bad config. Any
+# moves it), status, list, check, down, a bad config, and a Windows-style VM
+# (TPM, CD-ROM drives, VNC, SMBIOS): display, insert, eject. Any
 # invalid access or definite/possible leak fails. ("Still reachable" blocks
 # are left to hwloc's plugin loader and libc, not counted.) Under valgrind
 # pidfd_open is unknown, so this also runs the no-pidfd fallback.
@@ -17,6 +18,10 @@ printf 'name = "auto1"\n[cpu]\nvcpus = 4\ntopology = "auto"\n[pinning]\nvcpus = 
 # one dedicated vCPU: its up moves the floating demo VM off its CPU, its down gives it back
 printf '[machine]\naccel = "tcg"\n[cpu]\nmodel = "max"\n[pinning]\nvcpus = "auto"\n[memory]\nsize = "64M"\n' >"$T/vms/ded1.toml"
 printf '[cpu]\nvcpus = 0\nmodle = 1\n' >"$T/vms/bad.toml"
+truncate -s 1M "$T/a.iso" "$T/b.iso"
+printf '[machine]\naccel = "tcg"\n[cpu]\nmodel = "max"\n[memory]\nsize = "64M"\n[display]\ntype = "vnc"\n[smbios]\nproduct = "P,x"\n' >"$T/vms/win.toml"
+printf '[[disk]]\nmedia = "cdrom"\npath = "%s"\nboot_index = 1\n[[disk]]\nmedia = "cdrom"\npath = ""\n' "$T/a.iso" >>"$T/vms/win.toml"
+command -v swtpm >/dev/null && printf '[tpm]\nenable = true\n' >>"$T/vms/win.toml"
 vg() { valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible --error-exitcode=99 "$@"; }
 passed=0 failed=0
 run() {	# run EXPECTED-EXIT ARGS...
@@ -46,5 +51,11 @@ run 0 down --force demo
 run 0 down demo
 run 0 check --json demo
 run 0 unit demo
+run 0 up --paused win
+run 0 display --json win
+run 0 insert win disk1 "$T/b.iso"
+run 0 eject win a.iso
+run 1 eject win disk7
+run 0 down --force win
 echo "valgrind: $passed passed, $failed failed"
 [ "$failed" = 0 ]
