@@ -6,8 +6,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "launcher/check/check.h"
@@ -583,9 +585,43 @@ static void run_pins(struct check_report *r, const struct vm_check_ctx *ctx, enu
 }
 
 /*
+ * A TCP display.listen: can QEMU bind it? A port another VM's display or a
+ * VNC server holds makes QEMU exit at start ("Address already in use"); an
+ * address this host does not have ("Cannot assign requested address") too.
+ * 0 with *why empty when it binds, else errno's text in why.
+ */
+static int listen_free(const char *listen, struct strbuf *why)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV }, *res = NULL;
+	char *host = NULL, port[16];
+	unsigned p;
+	int r, fd, one = 1;
+
+	if (vm_config_listen_tcp(listen, &host, &p) < 0)
+		return 0;
+	snprintf(port, sizeof(port), "%u", p);
+	r = getaddrinfo(host, port, &hints, &res);
+	free(host);
+	if (r) {
+		strbuf_addstr(why, gai_strerror(r));
+		return -1;
+	}
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* SO_REUSEADDR as QEMU sets it: a port in TIME_WAIT is free */
+	r = fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, res->ai_addr, res->ai_addrlen) < 0 ? -1 : 0;
+	if (r < 0)
+		strbuf_addstr(why, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	freeaddrinfo(res);
+	return r;
+}
+
+/*
  * What the Windows 11 parts need from the host: SMM for Secure Boot under
- * KVM, swtpm for [tpm] (smbios.copy_host's files are read, and warned
- * about, when the config is loaded).
+ * KVM, a free TCP port for the display, swtpm for [tpm] (smbios.copy_host's
+ * files are read, and warned about, when the config is loaded).
  */
 static void run_devices(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a)
 {
@@ -601,6 +637,21 @@ static void run_devices(struct check_report *r, const struct vm_check_ctx *ctx, 
 				  "hypervisor may lack it), or set machine.secure_boot = false",
 				  "machine.secure_boot = true needs SMM, which this host's KVM lacks (KVM_CAP_X86_SMM): "
 				  "QEMU would refuse smm=on");
+	}
+	if (cfg->display.type != DISPLAY_NONE && strcmp(cfg->display.listen, "unix")) {
+		struct strbuf why = STRBUF_INIT;
+		char *at = where(cfg, "display.listen"), *fix;
+
+		if (listen_free(cfg->display.listen, &why) == 0) {
+			check_add(r, "display", CHECK_PASS, NULL, "display.listen '%s' is free", cfg->display.listen);
+		} else {
+			fix = xstrfmt("stop what listens there (ss -ltnp), or pick another display.listen in %s", at);
+			check_add(r, "display", CHECK_FAIL, fix, "display.listen '%s': QEMU could not listen there: %s",
+				  cfg->display.listen, why.buf);
+			free(fix);
+		}
+		free(at);
+		strbuf_release(&why);
 	}
 	if (cfg->tpm == 1) {
 		char *bin = trust_which("swtpm");

@@ -85,8 +85,9 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 			"and the KVM capabilities cpu-pm needs, the QEMU binary and the options,\n"
 			"machine type and CPU features each VM uses, the kernel command line\n"
 			"(isolcpus, nohz_full, rcu_nocbs, IOMMU), passthrough devices and their\n"
-			"IOMMU groups, hugepages, OVMF and disk images, pins, cpu-pm, KSM, THP,\n"
-			"the governor, and the hooks each VM would run. One line per check: PASS,\n"
+			"IOMMU groups, hugepages, OVMF, disk and ISO images, pins, cpu-pm, SMM for\n"
+			"Secure Boot, swtpm for a TPM, a TCP display's port, KSM, THP, the\n"
+			"governor, and the hooks each VM would run. One line per check: PASS,\n"
 			"WARN or FAIL, with the fix under each WARN and FAIL. Changes nothing; exit\n"
 			"0 when nothing FAILs.",
 	};

@@ -5,6 +5,10 @@
  * The QEMU probe is exercised with a missing binary here; with a real QEMU
  * in the end-to-end tests (t6002).
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include "tests/unit/unit.h"
 #include "launcher/check/check.h"
 #include "util/wrapper.h"
@@ -468,6 +472,61 @@ static void test_check_secure_boot_and_tpm(void **state)
 	remove_tree();
 }
 
+/* A TCP display: its port must be free and its address this host's, or QEMU would exit at start. */
+static void test_check_display_port(void **state)
+{
+	struct host_group node = { .os_index = 0, .mem_free = UINT64_C(64) << 30 };
+	struct host_topo topo = { .nodes = &node, .nr_nodes = 1 };
+	struct plan_host host = { .topo = &topo };
+	struct vm_config cfg;
+	struct pin_plan plan;
+	struct check_report r;
+	struct vm_check_ctx ctx = { .cfg = &cfg, .host = &host, .plan = &plan };
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+	char toml[256], *want;
+
+	(void)state;
+	make_tree();
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fd, 1), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	port = ntohs(sa.sin_port);
+	if (port < 5900) {	/* an ephemeral port is above 32768: a VNC port all the same */
+		close(fd);
+		skip();
+	}
+	snprintf(toml, sizeof(toml), "name = \"d\"\n[cpu]\nvcpus = 1\n[display]\ntype = \"vnc\"\nlisten = \"127.0.0.1:%d\"\n", port);
+	vm(&cfg, &plan, toml, "1");
+	check_report_init(&r);
+	check_vm_for_up(&r, &ctx, 0);
+	want = xstrfmt("display.listen '127.0.0.1:%d': QEMU could not listen there: Address already in use", port);
+	assert_string_equal(item(&r, "d", "display", CHECK_FAIL)->message, want);
+	assert_string_equal(item(&r, "d", "display", CHECK_FAIL)->fix,
+			    "stop what listens there (ss -ltnp), or pick another display.listen in vms/d.toml:6");
+	free(want);
+	check_report_release(&r);
+	close(fd);
+	check_report_init(&r);
+	check_vm_for_up(&r, &ctx, 0);
+	item(&r, "d", "display", CHECK_PASS);
+	check_report_release(&r);
+	pin_plan_release(&plan);
+	vm_config_release(&cfg);
+	/* an address that is not this host's */
+	vm(&cfg, &plan, "name = \"d\"\n[cpu]\nvcpus = 1\n[display]\ntype = \"spice\"\nlisten = \"192.0.2.1:5930\"\n"
+	   "password = \"x\"\n", "1");
+	check_report_init(&r);
+	check_vm_for_up(&r, &ctx, 0);
+	assert_string_equal(item(&r, "d", "display", CHECK_FAIL)->message,
+			    "display.listen '192.0.2.1:5930': QEMU could not listen there: Cannot assign requested address");
+	check_report_release(&r);
+	pin_plan_release(&plan);
+	vm_config_release(&cfg);
+	remove_tree();
+}
+
 /* A floating VM on a dedicated VM's CPU: WARN with the taskset that moves it back to the pool. */
 static void test_check_floating(void **state)
 {
@@ -600,6 +659,7 @@ int main(void)
 		cmocka_unit_test(test_check_vm_managed),
 		cmocka_unit_test(test_check_memory),
 		cmocka_unit_test(test_check_secure_boot_and_tpm),
+		cmocka_unit_test(test_check_display_port),
 		cmocka_unit_test(test_check_floating),
 		cmocka_unit_test(test_cpu_pm_dedicated),
 	};
