@@ -98,6 +98,8 @@ void vm_status_read(const char *name, struct vm_status *s)
 
 		if (s->st.pid) {
 			s->state = "crashed";
+			/* its swtpm ended with QEMU's connection; one that did not is stopped now */
+			runtime_stop_helpers(&rt);
 			strbuf_addf(&why.msg, "QEMU pid %d is gone", (int)s->st.pid);
 		} else if (access(state, F_OK) == 0) {
 			s->state = "stale";	/* a state file we cannot read */

@@ -43,7 +43,18 @@ expect_code 0 "$MVLAUNCH" up --paused tp
 "$TOP/tests/e2e/qmp.py" "$MVLAUNCH_RUNDIR/tp/qmp.sock" query-tpm >"$T/tpm.json" || fail "query-tpm failed"
 [ "$(jq -r '.[0].model' "$T/tpm.json")" = tpm-tis ] || fail "model tis: $(cat "$T/tpm.json")"
 
-# QEMU killed: swtpm ends (--terminate), and 'down' cleans up; a swtpm that cannot end on its own is stopped
+# QEMU killed: swtpm ends (--terminate); one that cannot end on its own is stopped by the
+# next 'status' that finds the QEMU crashed, or by 'down'
+pid=$(tpm_pid)
+kill -STOP "$pid"
+kill -KILL "$(cat "$MVLAUNCH_RUNDIR/tp/qemu.pid")"
+wait_dead "$(cat "$MVLAUNCH_RUNDIR/tp/qemu.pid")"
+expect_code 3 "$MVLAUNCH" status tp
+expect_out "crashed"
+wait_dead "$pid" || fail "swtpm (pid $pid) still runs after 'status' found its QEMU crashed"
+expect_code 0 "$MVLAUNCH" down tp
+[ ! -e "$MVLAUNCH_RUNDIR/tp" ] || fail "runtime files left: $(ls "$MVLAUNCH_RUNDIR/tp")"
+expect_code 0 "$MVLAUNCH" up --paused tp
 pid=$(tpm_pid)
 kill -STOP "$pid"
 kill -KILL "$(cat "$MVLAUNCH_RUNDIR/tp/qemu.pid")"
