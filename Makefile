@@ -95,6 +95,7 @@ LIB_OBJS += launcher/vm/vm_media.o
 LIB_OBJS += launcher/vm/vm_uuid.o
 LIB_OBJS += launcher/vm/vm_display.o
 LIB_OBJS += launcher/vm/vm_tpm.o
+LIB_OBJS += launcher/vm/vm_lg.o
 LIB_OBJS += launcher/vm/vm_thread.o
 LIB_OBJS += launcher/vm/vm_status.o
 LIB_OBJS += launcher/vm/notify.o

@@ -30,6 +30,7 @@
 #define POFF(f) offsetof(struct vm_passthrough, f)
 #define HOFF(f) (offsetof(struct vm_config, hv) + offsetof(struct vm_hyperv, f))
 #define VOFF(f) (offsetof(struct vm_config, display) + offsetof(struct vm_display, f))
+#define LOFF(f) (offsetof(struct vm_config, lg) + offsetof(struct vm_looking_glass, f))
 #define SOFF(f) (offsetof(struct vm_config, smbios) + offsetof(struct vm_smbios, f))
 
 static const char *const accel_names[] = { "kvm", "tcg", NULL };
@@ -45,6 +46,8 @@ static const char *const pit_names[] = { "", "delay", "discard", NULL };
 static const char *const format_names[] = { "raw", "qcow2", NULL };
 static const char *const bus_names[] = { "virtio", "scsi", "sata", NULL };
 static const char *const media_names[] = { "disk", "cdrom", NULL };
+static const char *const audio_backend_names[] = { "", "pa", "alsa", "wav", "none", NULL };
+static const char *const audio_model_names[] = { "ich9", "usb", NULL };
 static const char *const tpm_model_names[] = { "crb", "tis", NULL };
 static const char *const display_names[] = { "none", "vnc", "spice", NULL };
 static const char *const gpu_names[] = { "", "virtio", "std", "none", NULL };
@@ -417,6 +420,57 @@ static int check_display_password(char **v, struct strbuf *why)
 	return 0;
 }
 
+uint64_t vm_config_lg_size(unsigned width, unsigned height)
+{
+	uint64_t need = (uint64_t)width * height * 4 * 2 + (UINT64_C(10) << 20), size = 1;
+
+	while (size < need)
+		size <<= 1;
+	return size;
+}
+
+/* "2560x1440": width and height of the guest's largest mode */
+static int parse_resolution(const char *s, unsigned *w, unsigned *h)
+{
+	char *end;
+	unsigned long a, b;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	a = strtoul(s, &end, 10);
+	if (*end != 'x' || !isdigit((unsigned char)end[1]))
+		return -1;
+	b = strtoul(end + 1, &end, 10);
+	if (*end || a < 320 || b < 200 || a > 16384 || b > 16384)
+		return -1;
+	*w = (unsigned)a;
+	*h = (unsigned)b;
+	return 0;
+}
+
+static int check_resolution(char **v, struct strbuf *why)
+{
+	unsigned w, h;
+
+	if (parse_resolution(*v, &w, &h) < 0) {
+		strbuf_addf(why, "'%s' is not a resolution like \"2560x1440\" (320x200 to 16384x16384)", *v);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_owner(char **v, struct strbuf *why)
+{
+	const char *s = *v;
+
+	if (!*s || strlen(s) > 32 || *s == '-' ||
+	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(s)) {
+		strbuf_addf(why, "'%s' is not a user name", s);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- custom parsers ---- */
 
 static int parse_topology(struct schema_ctx *ctx, const struct config_key *k, void *base,
@@ -672,6 +726,33 @@ static const struct config_key vm_keys[] = {
 		 "$MVLAUNCH_STATEDIR/NAME/tpm2 (kept across restarts)" },
 	{ .name = "tpm.model", .type = KEY_ENUM, .offset = OFF(tpm_model), .values = tpm_model_names, .def = "crb",
 	  .qemu = "-device tpm-crb | tpm-tis", .doc = "crb (TPM 2.0's own interface) or tis (for guests that want it)" },
+
+	{ .name = "looking_glass.enable", .type = KEY_BOOL, .offset = LOFF(enable), .def = "false",
+	  .qemu = "-object memory-backend-file,share=on + -device ivshmem-plain",
+	  .doc = "Looking Glass: the guest's frames in shared memory, shown on the host by looking-glass-client" },
+	{ .name = "looking_glass.size", .type = KEY_SIZE, .offset = LOFF(size),
+	  .qemu = "\"size\"", .doc = "the shared memory, a power of two; default: from resolution" },
+	{ .name = "looking_glass.resolution", .type = KEY_STRING, .offset = LOFF(resolution), .check = check_resolution,
+	  .qemu = "(size = W x H x 4 x 2 + 10M, to a power of two)",
+	  .doc = "the guest's largest mode, default \"1920x1080\" (32M); \"2560x1440\" gives 64M, \"3840x2160\" 128M" },
+	{ .name = "looking_glass.owner", .type = KEY_STRING, .offset = LOFF(owner), .check = check_owner,
+	  .qemu = "(chown of the file)",
+	  .doc = "the desktop user who runs the client: the file is theirs (and their group's), mode 0660" },
+	{ .name = "looking_glass.path", .type = KEY_PATH, .offset = LOFF(path), .check = schema_check_nonempty,
+	  .qemu = "\"mem-path\"", .doc = "the shared-memory file, made at up and removed at down; default /dev/shm/looking-glass" },
+	{ .name = "looking_glass.device", .type = KEY_PATH, .offset = LOFF(device), .check = schema_check_nonempty,
+	  .qemu = "\"mem-path\"", .doc = "the kvmfr module's device instead of a file, e.g. \"/dev/kvmfr0\" (neither made nor removed)" },
+
+	{ .name = "audio.backend", .type = KEY_ENUM, .offset = OFF(audio_backend), .values = audio_backend_names,
+	  .qemu = "-audiodev {\"driver\":BACKEND}",
+	  .doc = "where the guest's sound goes: pa (PulseAudio or PipeWire's pulse server), alsa, wav (a file), none (a "
+		 "sound device whose output is dropped); unset: no sound device" },
+	{ .name = "audio.path", .type = KEY_PATH, .offset = OFF(audio_path), .check = schema_check_nonempty,
+	  .qemu = "\"path\"", .doc = "the wav backend's file (for tests and recording)" },
+	{ .name = "audio.server", .type = KEY_STRING, .offset = OFF(audio_server), .check = schema_check_nonempty,
+	  .qemu = "\"server\"", .doc = "the pa backend's server; default: looking_glass.owner's /run/user/UID/pulse/native" },
+	{ .name = "audio.model", .type = KEY_ENUM, .offset = OFF(audio_model), .values = audio_model_names, .def = "ich9",
+	  .qemu = "-device ich9-intel-hda + hda-duplex | usb-audio", .doc = "the guest's sound card: ich9 (HDA) or usb" },
 
 	{ .name = "display.type", .type = KEY_ENUM, .offset = VOFF(type), .values = display_names, .def = "none",
 	  .qemu = "-vnc | -spice", .doc = "a remote screen for installing and rescuing the guest (before its GPU driver is in)" },
@@ -1320,6 +1401,60 @@ static void validate_boot_order(struct vm_config *cfg, struct strbuf *err)
 	free(v);
 }
 
+static void validate_looking_glass(struct vm_config *cfg, struct strbuf *err)
+{
+	struct vm_looking_glass *lg = &cfg->lg;
+	static const char *const keys[] = { "looking_glass.size", "looking_glass.resolution", "looking_glass.owner",
+					    "looking_glass.path", "looking_glass.device" };
+	unsigned w = 1920, h = 1080;
+
+	if (lg->enable != 1) {
+		for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+			if (SET(keys[i]))
+				cfg_warn(cfg, LOC(keys[i]), keys[i], "has no effect without looking_glass.enable = true");
+		return;
+	}
+	if (lg->resolution)
+		parse_resolution(lg->resolution, &w, &h);	/* checked */
+	if (SET("looking_glass.size") && lg->resolution)
+		schema_error(err, cfg->file, LOC("looking_glass.size"), "looking_glass.size",
+			     "give size or resolution, not both");
+	else if (!SET("looking_glass.size"))
+		lg->size = vm_config_lg_size(w, h);
+	else if (lg->size < (UINT64_C(1) << 20) || (lg->size & (lg->size - 1)))
+		schema_error(err, cfg->file, LOC("looking_glass.size"), "looking_glass.size",
+			     "must be a power of two of at least 1M (IVSHMEM's BAR), e.g. \"32M\", \"64M\", \"128M\"");
+	if (lg->path && lg->device)
+		schema_error(err, cfg->file, LOC("looking_glass.device"), "looking_glass.device",
+			     "give path (a shared-memory file) or device (kvmfr), not both");
+	if (!lg->path && !lg->device)
+		lg->path = xstrdup("/dev/shm/looking-glass");
+	if (!lg->owner && !lg->device)
+		cfg_warn(cfg, LOC("looking_glass.enable"), "looking_glass.enable",
+			 "no looking_glass.owner: the file stays root's, and a client run by a desktop user cannot open it");
+}
+
+static void validate_audio(struct vm_config *cfg, struct strbuf *err)
+{
+	static const char *const keys[] = { "audio.path", "audio.server", "audio.model" };
+
+	if (cfg->audio_backend == AUDIO_UNSET) {
+		for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+			if (SET(keys[i]))
+				cfg_warn(cfg, LOC(keys[i]), keys[i], "has no effect without audio.backend");
+		return;
+	}
+	if (cfg->audio_backend == AUDIO_WAV && !cfg->audio_path)
+		schema_error(err, cfg->file, LOC("audio.backend"), "audio.backend", "\"wav\" needs audio.path (the file it writes)");
+	if (cfg->audio_path && cfg->audio_backend != AUDIO_WAV)
+		schema_error(err, cfg->file, LOC("audio.path"), "audio.path", "only applies to backend = \"wav\"");
+	if (cfg->audio_server && cfg->audio_backend != AUDIO_PA)
+		schema_error(err, cfg->file, LOC("audio.server"), "audio.server", "only applies to backend = \"pa\"");
+	if (cfg->audio_backend == AUDIO_PA && !cfg->audio_server && !cfg->lg.owner)
+		schema_error(err, cfg->file, LOC("audio.backend"), "audio.backend",
+			     "\"pa\" needs audio.server, or looking_glass.owner (the desktop user whose sound server it is)");
+}
+
 static void validate_tpm(struct vm_config *cfg)
 {
 	if (cfg->tpm != 1 && SET("tpm.model"))
@@ -1407,6 +1542,8 @@ int vm_config_validate(struct vm_config *cfg, struct strbuf *err)
 	validate_boot(cfg, err);
 	validate_display(cfg, err);
 	validate_tpm(cfg);
+	validate_looking_glass(cfg, err);
+	validate_audio(cfg, err);
 	return err->len > before ? -1 : 0;
 }
 

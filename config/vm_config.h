@@ -48,6 +48,8 @@ enum vm_disk_aio { AIO_THREADS, AIO_NATIVE, AIO_IO_URING };
 enum vm_net_type { NET_TAP, NET_BRIDGE, NET_USER };
 enum vm_net_model { NIC_VIRTIO, NIC_E1000E };
 enum vm_tpm_model { TPM_CRB, TPM_TIS };
+enum vm_audio_backend { AUDIO_UNSET, AUDIO_PA, AUDIO_ALSA, AUDIO_WAV, AUDIO_NONE };
+enum vm_audio_model { AUDIO_ICH9, AUDIO_USB };
 enum vm_display_type { DISPLAY_NONE, DISPLAY_VNC, DISPLAY_SPICE };
 /* GPU_UNSET only before validation: std with a display, none without */
 enum vm_gpu { GPU_UNSET, GPU_VIRTIO, GPU_STD, GPU_NONE };
@@ -66,6 +68,19 @@ struct vm_hyperv {
 	unsigned spinlocks;	/* 0: unset */
 	char *vendor_id;
 };
+
+/* [looking_glass]: the guest's frames shared with the host's client over IVSHMEM */
+struct vm_looking_glass {
+	int enable;
+	uint64_t size;		/* bytes, a power of two; from resolution when not given */
+	char *resolution;	/* "2560x1440" */
+	char *owner;		/* the desktop user who runs the client: the file's owner */
+	char *path;		/* the shared-memory file (default /dev/shm/looking-glass) */
+	char *device;		/* or the kvmfr module's device, e.g. /dev/kvmfr0 (then no file) */
+};
+
+/* Looking Glass's sizing rule: width x height x 4 x 2 + 10 MiB, rounded up to a power of two. */
+uint64_t vm_config_lg_size(unsigned width, unsigned height);
 
 /* SMBIOS strings the guest reads (type 0: the BIOS, type 1: the system); NULL: QEMU's default. */
 struct vm_smbios {
@@ -148,6 +163,9 @@ struct vm_config {
 	struct vm_smbios smbios;
 	struct vm_display display;
 	int tpm, tpm_model;	/* [tpm] enable, model (enum vm_tpm_model) */
+	struct vm_looking_glass lg;
+	int audio_backend, audio_model;	/* [audio]; AUDIO_UNSET: no sound device */
+	char *audio_path, *audio_server;
 
 	char *clock_base;
 	int rtc, track, pit, hpet, kvmclock, hypervclock;

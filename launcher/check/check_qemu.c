@@ -136,6 +136,39 @@ out:
 	strbuf_release(&off);
 }
 
+/* audio.backend: is its driver in this QEMU (a module of its own in Debian, in another package)? */
+static void check_audio(struct check_report *r, const struct vm_config *cfg, const struct qemu_probe *p)
+{
+	static const char *const driver[] = { [AUDIO_PA] = "pa", [AUDIO_ALSA] = "alsa", [AUDIO_WAV] = "wav",
+					       [AUDIO_NONE] = "none" };
+	struct strvec have = STRVEC_INIT;
+	const char *want;
+	int found = 0;
+
+	if (cfg->audio_backend == AUDIO_UNSET)
+		return;
+	want = driver[cfg->audio_backend];
+	if (qemu_probe_audio_drivers(p, &have) < 0) {
+		check_add(r, "audio", CHECK_WARN, NULL, "%s did not list its audio drivers ('-audiodev help')", cfg->qemu_binary);
+		return;
+	}
+	for (size_t i = 0; i < have.nr; i++)
+		found |= !strcmp(have.v[i], want);
+	if (found) {
+		check_add(r, "audio", CHECK_PASS, NULL, "this QEMU has the '%s' audio driver", want);
+	} else {
+		struct strbuf list = STRBUF_INIT;
+
+		for (size_t i = 0; i < have.nr; i++)
+			strbuf_addf(&list, "%s%s", i ? " " : "", have.v[i]);
+		check_add(r, "audio", CHECK_FAIL, cfg->audio_backend == AUDIO_PA ? "apt-get install qemu-system-gui "
+			  "(Debian puts QEMU's PulseAudio driver there)" : "install the QEMU package with that audio module",
+			  "this QEMU has no '%s' audio driver (it has: %s)", want, list.buf);
+		strbuf_release(&list);
+	}
+	strvec_clear(&have);
+}
+
 void check_qemu(struct check_report *r, const struct vm_check_ctx *ctx)
 {
 	const struct vm_config *cfg = ctx->cfg;
@@ -182,6 +215,7 @@ void check_qemu(struct check_report *r, const struct vm_check_ctx *ctx)
 	json_decref(accel_props);
 	json_decref(machines);
 	check_cpu_model(r, ctx, p.qmp, accel);
+	check_audio(r, cfg, &p);
 out:
 	qemu_probe_stop(&p);
 	strbuf_release(&err);

@@ -718,6 +718,67 @@ static void build_passthrough(struct builder *b)
 	free(placed);
 }
 
+/* Looking Glass: its shared memory as a file-backed memory backend, seen by the guest through IVSHMEM. */
+static void build_looking_glass(struct builder *b)
+{
+	const struct vm_looking_glass *lg = &b->cfg->lg;
+	json_t *o;
+
+	if (lg->enable != 1)
+		return;
+	o = json_object();
+	json_object_set_new(o, "qom-type", json_string("memory-backend-file"));
+	json_object_set_new(o, "id", json_string("looking-glass"));
+	json_object_set_new(o, "mem-path", jstr(b, "looking_glass.path", lg->device ? lg->device : lg->path));
+	json_object_set_new(o, "size", json_integer((json_int_t)lg->size));
+	json_object_set_new(o, "share", json_true());
+	push_json(b, "-object", o);
+	o = json_object();
+	json_object_set_new(o, "driver", json_string("ivshmem-plain"));
+	json_object_set_new(o, "id", json_string("shmem0"));
+	json_object_set_new(o, "memdev", json_string("looking-glass"));
+	push_json(b, "-device", o);
+}
+
+/* Sound: an -audiodev (the host side) and the guest's card on it. */
+static void build_audio(struct builder *b)
+{
+	const struct vm_config *cfg = b->cfg;
+	static const char *const driver[] = { [AUDIO_PA] = "pa", [AUDIO_ALSA] = "alsa", [AUDIO_WAV] = "wav",
+					       [AUDIO_NONE] = "none" };
+	json_t *o;
+
+	if (cfg->audio_backend == AUDIO_UNSET)
+		return;
+	o = json_object();
+	json_object_set_new(o, "driver", json_string(driver[cfg->audio_backend]));
+	json_object_set_new(o, "id", json_string("audio0"));
+	if (cfg->audio_path)
+		json_object_set_new(o, "path", jstr(b, "audio.path", cfg->audio_path));
+	if (cfg->audio_server)
+		json_object_set_new(o, "server", jstr(b, "audio.server", cfg->audio_server));
+	push_json(b, "-audiodev", o);
+	o = json_object();
+	if (cfg->audio_model == AUDIO_USB) {
+		json_object_set_new(o, "driver", json_string("usb-audio"));
+		json_object_set_new(o, "id", json_string("sound0"));
+		json_object_set_new(o, "bus", json_string("xhci.0"));
+		json_object_set_new(o, "audiodev", json_string("audio0"));
+		push_json(b, "-device", o);
+		return;
+	}
+	json_object_set_new(o, "driver", json_string("ich9-intel-hda"));
+	json_object_set_new(o, "id", json_string("sound0"));
+	push_json(b, "-device", o);
+	o = json_object();
+	json_object_set_new(o, "driver", json_string("hda-duplex"));
+	json_object_set_new(o, "id", json_string("sound0-codec0"));
+	json_object_set_new(o, "bus", json_string("sound0.0"));
+	json_object_set_new(o, "cad", json_integer(0));
+	json_object_set_new(o, "audiodev", json_string("audio0"));
+	push_json(b, "-device", o);
+}
+
 char *qemu_argv_tpm_socket(const struct vm_config *cfg, const char *run_dir)
 {
 	return run_dir ? xstrfmt("%s/swtpm.sock", run_dir) : xstrfmt("%s-swtpm.sock", cfg->name);
@@ -748,6 +809,16 @@ static void build_tpm(struct builder *b, const struct qemu_runtime *rt)
 	free(sock);
 }
 
+/* The one USB controller (xHCI), "xhci": the display's tablet and a USB sound card sit on it. */
+static void push_xhci(struct builder *b)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "driver", json_string("qemu-xhci"));
+	json_object_set_new(o, "id", json_string("xhci"));
+	push_json(b, "-device", o);
+}
+
 /* The socket file of a unix display: RUN/vnc.sock or RUN/spice.sock; bare: in the current directory. */
 char *qemu_argv_display_socket(const struct vm_config *cfg, const char *run_dir)
 {
@@ -774,8 +845,11 @@ static void build_display(struct builder *b, const struct qemu_runtime *rt)
 		json_object_set_new(o, "id", json_string("video0"));
 		push_json(b, "-device", o);
 	}
-	if (d->type == DISPLAY_NONE)
+	if (d->type == DISPLAY_NONE) {
+		if (b->cfg->audio_model == AUDIO_USB && b->cfg->audio_backend != AUDIO_UNSET)
+			push_xhci(b);	/* for usb-audio */
 		return;
+	}
 	if (!strcmp(d->listen, "unix")) {
 		char *sock = qemu_argv_display_socket(b->cfg, rt ? rt->run_dir : NULL);
 		char *esc = qemu_argv_escape(sock);
@@ -800,10 +874,7 @@ static void build_display(struct builder *b, const struct qemu_runtime *rt)
 	}
 	strvec_push(b->argv, d->type == DISPLAY_VNC ? "-vnc" : "-spice");
 	strvec_push_nodup(b->argv, strbuf_detach(&sb));
-	o = json_object();
-	json_object_set_new(o, "driver", json_string("qemu-xhci"));
-	json_object_set_new(o, "id", json_string("xhci"));
-	push_json(b, "-device", o);
+	push_xhci(b);
 	o = json_object();
 	json_object_set_new(o, "driver", json_string("usb-tablet"));
 	json_object_set_new(o, "id", json_string("tablet0"));
@@ -870,8 +941,10 @@ int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, co
 	build_disks(&b);
 	build_nets(&b);
 	build_passthrough(&b);
+	build_looking_glass(&b);
 	build_tpm(&b, rt);
 	build_display(&b, rt);
+	build_audio(&b);
 	build_tail(&b);
 	return b.failed ? -1 : 0;
 }

@@ -182,3 +182,36 @@ int qemu_probe_refuses(const struct qemu_probe *p, const char *opt, const char *
 	strbuf_release(&log);
 	return refused;
 }
+
+int qemu_probe_audio_drivers(const struct qemu_probe *p, struct strvec *drivers)
+{
+	struct strvec argv = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT, log = STRBUF_INIT;
+	struct qemu_proc proc = QEMU_PROC_INIT;
+	char *logpath = probe_path(p, "audio.log");
+	int ret = -1;
+
+	strvec_pushl(&argv, p->binary, "-audiodev", "help", NULL);
+	if (qemu_proc_spawn(&argv, logpath, NULL, NULL, -1, NULL, &proc, &err) == 0) {
+		if (!qemu_proc_wait_exit(&proc, 3000))
+			qemu_proc_kill(&proc, 1000);
+		else if (strbuf_read_file(&log, logpath, 65536, 0) >= 0 && strstr(log.buf, "Available audio drivers:")) {
+			/* one driver a line; QEMU's complaints about modules it lacks have spaces */
+			for (char *line = strstr(log.buf, "drivers:\n") + 9, *nl; *line; line = nl + 1) {
+				if (!(nl = strchr(line, '\n')))
+					nl = line + strlen(line) - 1;
+				*nl = '\0';
+				if (*line && !strchr(line, ' '))
+					strvec_push(drivers, line);
+			}
+			ret = 0;
+		}
+	}
+	qemu_proc_release(&proc);
+	unlink(logpath);
+	free(logpath);
+	strvec_clear(&argv);
+	strbuf_release(&err);
+	strbuf_release(&log);
+	return ret;
+}

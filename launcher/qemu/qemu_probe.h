@@ -57,4 +57,10 @@ int qemu_probe_refuses_key(const char *log, const char *key);
  */
 int qemu_probe_refuses(const struct qemu_probe *p, const char *opt, const char *val, const char *key);
 
+/*
+ * The audio drivers this QEMU has ('-audiodev help'; a driver whose module
+ * is not installed is not among them). 0, or -1 when QEMU did not say.
+ */
+int qemu_probe_audio_drivers(const struct qemu_probe *p, struct strvec *drivers);
+
 #endif

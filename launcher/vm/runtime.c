@@ -30,7 +30,7 @@
 
 static const char *const runtime_files[] = {
 	"qmp.sock", "serial.sock", "qemu.pid", "qemu.id", "qemu.id.tmp", "state.json", "state.json.tmp",
-	"vnc.sock", "spice.sock", "swtpm.sock", "swtpm.id", "swtpm.id.tmp",
+	"vnc.sock", "spice.sock", "swtpm.sock", "swtpm.id", "swtpm.id.tmp", "lg.path", "lg.path.tmp",
 };
 
 /* What QEMU needs running beside it, each recorded by its spawn as "PID STARTTIME" (vm_tpm.c). */
@@ -186,11 +186,26 @@ void runtime_stop_helpers(const struct vm_runtime *rt)
 	}
 }
 
+/* The files made for QEMU outside the runtime directory (Looking Glass's, recorded in lg.path) go with it. */
+static void remove_shared(const struct vm_runtime *rt)
+{
+	char *rec = runtime_path(rt, "lg.path");
+	struct strbuf sb = STRBUF_INIT;
+	struct stat st;
+
+	if (strbuf_read_file(&sb, rec, 4096, O_NOFOLLOW) > 0 && sb.buf[0] == '/' && !strstr(sb.buf, "/../") &&
+	    lstat(sb.buf, &st) == 0 && S_ISREG(st.st_mode))
+		unlink(sb.buf);
+	strbuf_release(&sb);
+	free(rec);
+}
+
 void runtime_clean_files(struct vm_runtime *rt)
 {
 	if (!rt->dir)
 		return;
 	runtime_stop_helpers(rt);
+	remove_shared(rt);
 	for (size_t i = 0; i < ARRAY_SIZE(runtime_files); i++) {
 		char *p = runtime_path(rt, runtime_files[i]);
 

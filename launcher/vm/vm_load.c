@@ -1,6 +1,7 @@
 /*
  * vm_load.c - find, read and check a VM config (see vm_load.h).
  */
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -88,6 +89,25 @@ static void smbios_copy_host(struct vm_config *cfg)
 	}
 }
 
+/*
+ * audio.backend = "pa" without a server: looking_glass.owner's own sound
+ * server, /run/user/UID/pulse/native (PulseAudio, or PipeWire's pulse).
+ */
+static void audio_server(struct vm_config *cfg)
+{
+	struct passwd *pw;
+
+	if (cfg->audio_backend != AUDIO_PA || cfg->audio_server || !cfg->lg.owner)
+		return;
+	pw = getpwnam(cfg->lg.owner);
+	if (!pw) {
+		schema_warn(&cfg->warnings, cfg->file, vm_config_loc(cfg, "audio.backend"), "audio.backend",
+			    "looking_glass.owner '%s' is not a user here: QEMU's default pulse server is used", cfg->lg.owner);
+		return;
+	}
+	cfg->audio_server = xstrfmt("unix:/run/user/%u/pulse/native", (unsigned)pw->pw_uid);
+}
+
 int vm_load(const char *arg, const struct vm_dirs *dirs, struct vm_config *cfg, struct err *err)
 {
 	char *path;
@@ -107,6 +127,7 @@ int vm_load(const char *arg, const struct vm_dirs *dirs, struct vm_config *cfg, 
 		free(bin);
 		disks_probe(cfg);
 		smbios_copy_host(cfg);
+		audio_server(cfg);
 	}
 out:
 	free(path);

@@ -37,6 +37,7 @@
 #include "launcher/vm/vm_uuid.h"
 #include "launcher/vm/vm_display.h"
 #include "launcher/vm/vm_tpm.h"
+#include "launcher/vm/vm_lg.h"
 #include "qmp/qmp_cmds.h"
 #include "util/err.h"
 #include "util/atomic_file.h"
@@ -338,6 +339,8 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	log = runtime_log_path(cfg->name, "qemu.log");
 	listen_fd = listen_qmp(h, err);
 	if (listen_fd < 0 || interrupted(err))
+		goto fail;
+	if (vm_lg_prepare(cfg, &h->rt, err) < 0 || interrupted(err))
 		goto fail;
 	if (cfg->tpm == 1) {
 		step(opts, "starting swtpm (the TPM)");

@@ -397,6 +397,45 @@ static void test_qemu_argv_tpm(void **state)
 	strvec_clear(&argv);
 }
 
+static void test_qemu_argv_looking_glass_audio(void **state)
+{
+	struct strvec argv = STRVEC_INIT;
+
+	(void)state;
+	build("[looking_glass]\nenable = true\nowner = \"alice\"\n[audio]\nbackend = \"pa\"\nserver = \"unix:/run/user/1000/pulse/native\"\n",
+	      NULL, &argv);
+	assert_string_equal(find_after(&argv, "-object", 1),
+			    "{\"qom-type\":\"memory-backend-file\",\"id\":\"looking-glass\",\"mem-path\":\"/dev/shm/looking-glass\","
+			    "\"size\":33554432,\"share\":true}");
+	assert_string_equal(find_after(&argv, "-device", 0), "{\"driver\":\"ivshmem-plain\",\"id\":\"shmem0\",\"memdev\":\"looking-glass\"}");
+	assert_string_equal(find_after(&argv, "-audiodev", 0),
+			    "{\"driver\":\"pa\",\"id\":\"audio0\",\"server\":\"unix:/run/user/1000/pulse/native\"}");
+	assert_string_equal(find_after(&argv, "-device", 1), "{\"driver\":\"ich9-intel-hda\",\"id\":\"sound0\"}");
+	assert_string_equal(find_after(&argv, "-device", 2),
+			    "{\"driver\":\"hda-duplex\",\"id\":\"sound0-codec0\",\"bus\":\"sound0.0\",\"cad\":0,\"audiodev\":\"audio0\"}");
+	strvec_clear(&argv);
+	/* kvmfr: the device itself; a USB sound card brings the xHCI */
+	build("[looking_glass]\nenable = true\ndevice = \"/dev/kvmfr0\"\nsize = \"128M\"\n[audio]\nbackend = \"none\"\nmodel = \"usb\"\n",
+	      NULL, &argv);
+	assert_string_equal(find_after(&argv, "-object", 1),
+			    "{\"qom-type\":\"memory-backend-file\",\"id\":\"looking-glass\",\"mem-path\":\"/dev/kvmfr0\","
+			    "\"size\":134217728,\"share\":true}");
+	assert_string_equal(find_after(&argv, "-device", 1), "{\"driver\":\"qemu-xhci\",\"id\":\"xhci\"}");
+	assert_string_equal(find_after(&argv, "-device", 2),
+			    "{\"driver\":\"usb-audio\",\"id\":\"sound0\",\"bus\":\"xhci.0\",\"audiodev\":\"audio0\"}");
+	strvec_clear(&argv);
+	/* with a display the xHCI is there once */
+	build("[display]\ntype = \"vnc\"\n[audio]\nbackend = \"none\"\nmodel = \"usb\"\n", NULL, &argv);
+	{
+		int n = 0;
+
+		for (size_t i = 0; i < argv.nr; i++)
+			n += strstr(argv.v[i], "qemu-xhci") != NULL;
+		assert_int_equal(n, 1);
+	}
+	strvec_clear(&argv);
+}
+
 static void test_qemu_argv_smbios(void **state)
 {
 	struct strvec argv = STRVEC_INIT;
@@ -520,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_argv_cdrom_and_boot_order),
 		cmocka_unit_test(test_qemu_argv_display),
 		cmocka_unit_test(test_qemu_argv_smbios),
+		cmocka_unit_test(test_qemu_argv_looking_glass_audio),
 		cmocka_unit_test(test_qemu_argv_tpm),
 		cmocka_unit_test(test_qemu_argv_extra_and_secure_boot),
 		cmocka_unit_test(test_qemu_argv_invalid_utf8),

@@ -407,6 +407,28 @@ static void test_vm_config_display_and_smbios(void **state)
 		     "vms/t.toml:6:1: key 'cpu.hyperv.vpindex': TCG cannot provide the Hyper-V VP index (QEMU 7.2 stops "
 		     "with \"kernel doesn't allow setting HyperV VP_INDEX\"): use accel = \"kvm\", or drop vpindex and "
 		     "what needs it (synic, stimer, tlbflush, ipi)");
+	/* Looking Glass's sizing rule, and the keys of [looking_glass] and [audio] */
+	assert_int_equal(vm_config_lg_size(1920, 1080), UINT64_C(32) << 20);
+	assert_int_equal(vm_config_lg_size(2560, 1440), UINT64_C(64) << 20);
+	assert_int_equal(vm_config_lg_size(3840, 2160), UINT64_C(128) << 20);
+	expect_error("[looking_glass]\nenable = true\nsize = \"64M\"\nresolution = \"2560x1440\"\n",
+		     "vms/t.toml:3:1: key 'looking_glass.size': give size or resolution, not both");
+	expect_error("[looking_glass]\nenable = true\nresolution = \"1080p\"\nowner = \"a\"\n",
+		     "vms/t.toml:3:1: key 'looking_glass.resolution': '1080p' is not a resolution like \"2560x1440\" "
+		     "(320x200 to 16384x16384)");
+	expect_error("[looking_glass]\nenable = true\npath = \"/dev/shm/lg\"\ndevice = \"/dev/kvmfr0\"\n",
+		     "vms/t.toml:4:1: key 'looking_glass.device': give path (a shared-memory file) or device (kvmfr), not both");
+	expect_warning("[looking_glass]\nenable = true\n",
+		       "vms/t.toml:2:1: key 'looking_glass.enable': no looking_glass.owner: the file stays root's, and a "
+		       "client run by a desktop user cannot open it");
+	expect_warning("[looking_glass]\nsize = \"64M\"\n",
+		       "vms/t.toml:2:1: key 'looking_glass.size': has no effect without looking_glass.enable = true");
+	expect_error("[audio]\nbackend = \"pa\"\n",
+		     "vms/t.toml:2:1: key 'audio.backend': \"pa\" needs audio.server, or looking_glass.owner (the desktop "
+		     "user whose sound server it is)");
+	expect_error("[audio]\nbackend = \"alsa\"\npath = \"/tmp/a.wav\"\n",
+		     "vms/t.toml:3:1: key 'audio.path': only applies to backend = \"wav\"");
+	expect_warning("[audio]\nmodel = \"usb\"\n", "vms/t.toml:2:1: key 'audio.model': has no effect without audio.backend");
 	expect_error("[smbios]\nbios_date = \"13/01/2024\"\n",
 		     "vms/t.toml:2:1: key 'smbios.bios_date': '13/01/2024' is not a date like \"03/15/2024\" (MM/DD/YYYY, "
 		     "as SMBIOS stores it)");
