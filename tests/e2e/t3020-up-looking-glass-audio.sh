@@ -62,6 +62,21 @@ kill -KILL "$(cat "$MVLAUNCH_RUNDIR/lg/qemu.pid")"
 expect_code 0 "$MVLAUNCH" down lg
 [ ! -e "$shm" ] || fail "$shm left after QEMU was killed and down cleaned up"
 
+# placement: the threads these devices add (audio, IVSHMEM) run on the emulator CPU, none on the vCPU's
+demo_config pl 's|^vcpus = \["0", "1"\].*|vcpus = ["1"]|' 's|^vcpus = 2|vcpus = 1|' \
+	's|^topology = .*|topology = { sockets = 1, cores = 1, threads = 1 }|' 's|^emulator = .*|emulator = "0"|'
+printf 'reserved_cpus = ""\n' >"$T/vms/host.toml"
+printf '[looking_glass]\nenable = true\nowner = "nobody"\npath = "%s"\n[audio]\nbackend = "wav"\npath = "%s"\n' \
+	"$shm" "$T/pl.wav" >>"$T/vms/pl.toml"
+expect_code 0 "$MVLAUNCH" up pl
+wait_for "$MVLAUNCH_LOGDIR/pl/serial.log" MVLAUNCH-DEMO-READY 120 || fail "pl did not boot"
+expect_code 0 "$MVLAUNCH" status --json pl
+jq -e '.vms[0].drift == false and ([.vms[0].threads[] | select(.role != "vcpu") | .cpus] | all(. == [0]))
+	and ([.vms[0].threads[] | select(.role == "vcpu") | .cpus] == [[1]])' "$T/out" >/dev/null ||
+	fail "a device's thread is off the emulator CPU: $(jq -c '[.vms[0].threads[] | {role, name, cpus}]' "$T/out")"
+expect_code 0 "$MVLAUNCH" down --force pl
+rm -f "$T/vms/host.toml"
+
 # a USB sound card on the xHCI
 demo_config usb '/^\[boot\]/,$d'
 printf '[audio]\nbackend = "none"\nmodel = "usb"\n' >>"$T/vms/usb.toml"
