@@ -195,6 +195,12 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB)
 	$(QUIET_LD)$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) $(ALL_LDFLAGS) \
 		-o $@ $< $(LIB) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
+# a virtual keyboard through /dev/uinput, for t3019 (where the kernel has uinput)
+UINPUT_KBD := $(BUILD)/tests/uinput-kbd
+$(UINPUT_KBD): tests/uinput-kbd.c
+	@mkdir -p $(dir $@)
+	$(QUIET_LD)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
 test check: check-layers check-unit check-e2e
 
 # The include rule (README "Layout"): every include goes down a layer, and the
@@ -207,8 +213,8 @@ check-unit: $(TEST_BINS)
 
 DEMO_GUEST ?= /var/cache/mvlaunch/demo-guest
 
-check-e2e: $(PROGRAM) demo-guest
-	$(Q)MVLAUNCH=$(abspath $(PROGRAM)) MVLAUNCH_DEMO_GUEST=$(DEMO_GUEST) tests/e2e/run.sh
+check-e2e: $(PROGRAM) $(UINPUT_KBD) demo-guest
+	$(Q)UINPUT_KBD=$(abspath $(UINPUT_KBD)) MVLAUNCH=$(abspath $(PROGRAM)) MVLAUNCH_DEMO_GUEST=$(DEMO_GUEST) tests/e2e/run.sh
 
 # The README's first command: boot vms/demo.toml, show status and its serial output, stop it.
 demo: $(PROGRAM)
