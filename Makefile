@@ -75,6 +75,7 @@ LIB_OBJS += launcher/host/host_state.o
 LIB_OBJS += launcher/host/shield.o
 LIB_OBJS += launcher/host/shield_systemd.o
 LIB_OBJS += launcher/host/vfio.o
+LIB_OBJS += launcher/host/input_dev.o
 LIB_OBJS += launcher/check/check_report.o
 LIB_OBJS += launcher/check/check_host.o
 LIB_OBJS += launcher/check/check_vm.o
@@ -118,6 +119,7 @@ CMD_OBJS += launcher/cmd/cmd_run.o
 CMD_OBJS += launcher/cmd/cmd_console.o
 CMD_OBJS += launcher/cmd/cmd_media.o
 CMD_OBJS += launcher/cmd/cmd_display.o
+CMD_OBJS += launcher/cmd/cmd_input.o
 CMD_OBJS += launcher/cmd/cmd_help.o
 CMD_OBJS += launcher/cmd/cmd_version.o
 CMD_OBJS += launcher/cmd/main.o
@@ -155,6 +157,7 @@ UNIT_TESTS += host_plan
 UNIT_TESTS += vm_float
 UNIT_TESTS += notify
 UNIT_TESTS += hooks
+UNIT_TESTS += input_dev
 
 LIB     := $(BUILD)/libmvlaunch.a
 PROGRAM := $(BUILD)/mvlaunch
@@ -193,6 +196,12 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB)
 	$(QUIET_LD)$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) $(ALL_LDFLAGS) \
 		-o $@ $< $(LIB) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
+# a virtual keyboard through /dev/uinput, for t3019 (where the kernel has uinput)
+UINPUT_KBD := $(BUILD)/tests/uinput-kbd
+$(UINPUT_KBD): tests/uinput-kbd.c
+	@mkdir -p $(dir $@)
+	$(QUIET_LD)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
 test check: check-layers check-unit check-e2e
 
 # The include rule (README "Layout"): every include goes down a layer, and the
@@ -205,8 +214,8 @@ check-unit: $(TEST_BINS)
 
 DEMO_GUEST ?= /var/cache/mvlaunch/demo-guest
 
-check-e2e: $(PROGRAM) demo-guest
-	$(Q)MVLAUNCH=$(abspath $(PROGRAM)) MVLAUNCH_DEMO_GUEST=$(DEMO_GUEST) tests/e2e/run.sh
+check-e2e: $(PROGRAM) $(UINPUT_KBD) demo-guest
+	$(Q)UINPUT_KBD=$(abspath $(UINPUT_KBD)) MVLAUNCH=$(abspath $(PROGRAM)) MVLAUNCH_DEMO_GUEST=$(DEMO_GUEST) tests/e2e/run.sh
 
 # The README's first command: boot vms/demo.toml, show status and its serial output, stop it.
 demo: $(PROGRAM)

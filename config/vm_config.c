@@ -28,6 +28,7 @@
 #define DOFF(f) offsetof(struct vm_disk, f)
 #define NOFF(f) offsetof(struct vm_net, f)
 #define POFF(f) offsetof(struct vm_passthrough, f)
+#define IOFF(f) offsetof(struct vm_input, f)
 #define HOFF(f) (offsetof(struct vm_config, hv) + offsetof(struct vm_hyperv, f))
 #define VOFF(f) (offsetof(struct vm_config, display) + offsetof(struct vm_display, f))
 #define LOFF(f) (offsetof(struct vm_config, lg) + offsetof(struct vm_looking_glass, f))
@@ -57,6 +58,8 @@ static const char *const net_names[] = { "tap", "bridge", "user", NULL };
 static const char *const model_names[] = { "virtio", "e1000e", NULL };
 static const char *const pin_policy_names[] = { "dedicated", "shared", NULL };
 static const char *const thread_policy_names[] = { "prefer", "isolate", "require", NULL };
+const char *const vm_grab_toggle_names[] = { "ctrl-ctrl", "alt-alt", "shift-shift", "meta-meta", "scrolllock",
+					     "ctrl-scrolllock", NULL };
 
 /* ---- value checks (a value can be rewritten, e.g. normalised) ---- */
 
@@ -482,6 +485,7 @@ static int parse_place(struct schema_ctx *ctx, const struct config_key *k, void 
 static void *add_disk(void *root);
 static void *add_net(void *root);
 static void *add_pci(void *root);
+static void *add_input(void *root);
 
 static const struct config_key disk_keys[] = {
 	{ .name = "path", .type = KEY_PATH, .offset = DOFF(path), .required = 1,
@@ -557,6 +561,24 @@ static const struct config_key pci_keys[] = {
 	{ .name = "managed", .type = KEY_BOOL, .offset = POFF(managed), .def = "true",
 	  .qemu = "(host) driver_override + bind",
 	  .doc = "up binds every function of the IOMMU group (bridges excepted) to vfio-pci, down gives each its driver back; false: bound by the user" },
+	{ .name = NULL },
+};
+
+static const struct config_key input_keys[] = {
+	{ .name = "evdev", .type = KEY_PATH, .offset = IOFF(evdev), .required = 1, .check = schema_check_nonempty,
+	  .qemu = "-object {\"qom-type\":\"input-linux\",\"evdev\":PATH}",
+	  .doc = "host keyboard or mouse QEMU reads and grabs, e.g. /dev/input/by-id/...-event-kbd "
+		 "('mvlaunch input list'); it must exist when the config is loaded" },
+	{ .name = "grab_all", .type = KEY_BOOL, .offset = IOFF(grab_all), .def = "false",
+	  .qemu = "\"grab_all\":true", .doc = "the grab toggle of this device switches every input device with it (set it on the keyboard)" },
+	{ .name = "repeat", .type = KEY_BOOL, .offset = IOFF(repeat), .def = "false",
+	  .qemu = "\"repeat\":true", .doc = "pass the host's key-repeat events on (else the guest repeats keys itself)" },
+	{ .name = "grab_toggle", .type = KEY_ENUM, .offset = IOFF(grab_toggle), .values = vm_grab_toggle_names,
+	  .def = "ctrl-ctrl", .qemu = "\"grab-toggle\"",
+	  .doc = "keys that switch the device between host and guest (ctrl-ctrl: both Ctrl keys)" },
+	{ .name = "virtio", .type = KEY_BOOL, .offset = IOFF(virtio), .def = "false",
+	  .qemu = "-device virtio-keyboard-pci + virtio-mouse-pci (once)",
+	  .doc = "give the guest virtio keyboard and mouse (Linux guests; Windows needs the virtio-input driver) instead of PS/2" },
 	{ .name = NULL },
 };
 
@@ -794,6 +816,8 @@ static const struct config_key vm_keys[] = {
 	  .doc = "[[net]] tables" },
 	{ .name = "passthrough", .type = KEY_TABLES, .sub = pci_keys, .add = add_pci, .offset2 = POFF(loc),
 	  .doc = "[[passthrough]] tables" },
+	{ .name = "input", .type = KEY_TABLES, .sub = input_keys, .add = add_input, .offset2 = IOFF(loc),
+	  .doc = "[[input]] tables" },
 
 	{ .name = "boot.kernel", .type = KEY_PATH, .offset = OFF(kernel), .check = schema_check_nonempty,
 	  .qemu = "-kernel", .doc = "direct kernel boot" },
@@ -825,6 +849,7 @@ _Static_assert(ARRAY_SIZE(vm_keys) <= VM_MAX_KEYS, "raise VM_MAX_KEYS");
 _Static_assert(ARRAY_SIZE(disk_keys) < SCHEMA_MAX_ITEM_KEYS, "raise SCHEMA_MAX_ITEM_KEYS");
 _Static_assert(ARRAY_SIZE(net_keys) < SCHEMA_MAX_ITEM_KEYS, "raise SCHEMA_MAX_ITEM_KEYS");
 _Static_assert(ARRAY_SIZE(pci_keys) < SCHEMA_MAX_ITEM_KEYS, "raise SCHEMA_MAX_ITEM_KEYS");
+_Static_assert(ARRAY_SIZE(input_keys) < SCHEMA_MAX_ITEM_KEYS, "raise SCHEMA_MAX_ITEM_KEYS");
 
 static int parse_topology(struct schema_ctx *ctx, const struct config_key *k, void *base,
 			  const struct toml_node *n, const char *name)
@@ -957,6 +982,17 @@ static void *add_pci(void *root)
 	return p;
 }
 
+static void *add_input(void *root)
+{
+	struct vm_config *cfg = root;
+	struct vm_input *in;
+
+	ALLOC_GROW(cfg->inputs, cfg->nr_inputs + 1, cfg->alloc_inputs);
+	in = &cfg->inputs[cfg->nr_inputs++];
+	memset(in, 0, sizeof(*in));
+	return in;
+}
+
 void vm_config_init(struct vm_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -973,6 +1009,9 @@ void vm_config_release(struct vm_config *cfg)
 		schema_release(net_keys, &cfg->nets[i]);
 	for (size_t i = 0; i < cfg->nr_pci; i++)
 		schema_release(pci_keys, &cfg->pci[i]);
+	for (size_t i = 0; i < cfg->nr_inputs; i++)
+		schema_release(input_keys, &cfg->inputs[i]);
+	free(cfg->inputs);
 	free(cfg->disks);
 	free(cfg->nets);
 	free(cfg->pci);
@@ -1001,6 +1040,21 @@ static struct config_loc item_loc(const struct config_loc *locs, const struct co
 	struct config_loc l = i < 0 ? locs[SCHEMA_MAX_ITEM_KEYS - 1] : locs[i];
 
 	return l.line ? l : locs[SCHEMA_MAX_ITEM_KEYS - 1];
+}
+
+struct config_loc vm_config_item_loc(const struct vm_config *cfg, const char *table, size_t i, const char *key)
+{
+	struct config_loc none = { 0, 0 };
+
+	if (!strcmp(table, "input") && i < cfg->nr_inputs)
+		return item_loc(cfg->inputs[i].loc, input_keys, key);
+	if (!strcmp(table, "disk") && i < cfg->nr_disks)
+		return item_loc(cfg->disks[i].loc, disk_keys, key);
+	if (!strcmp(table, "net") && i < cfg->nr_nets)
+		return item_loc(cfg->nets[i].loc, net_keys, key);
+	if (!strcmp(table, "passthrough") && i < cfg->nr_pci)
+		return item_loc(cfg->pci[i].loc, pci_keys, key);
+	return none;
 }
 
 /* ---- cross-key validation ---- */
@@ -1337,6 +1391,18 @@ static void validate_devices(struct vm_config *cfg, struct strbuf *err)
 
 				schema_error(err, cfg->file, item_loc(cfg->pci[i].loc, pci_keys, "host"), key,
 					  "'%s' is already passed through by passthrough[%zu]", cfg->pci[i].host, j);
+				free(key);
+			}
+		}
+	}
+	for (size_t i = 0; i < cfg->nr_inputs; i++) {
+		for (size_t j = 0; j < i; j++) {
+			if (!strcmp(cfg->inputs[i].evdev, cfg->inputs[j].evdev)) {
+				char *key = xstrfmt("input[%zu].evdev", i);
+
+				schema_error(err, cfg->file, item_loc(cfg->inputs[i].loc, input_keys, "evdev"), key,
+					     "'%s' is also input[%zu]'s evdev (QEMU can grab a device once)",
+					     cfg->inputs[i].evdev, j);
 				free(key);
 			}
 		}

@@ -119,6 +119,15 @@ struct vm_net {
 	struct config_loc loc[VM_MAX_ITEM_KEYS];
 };
 
+/* [[input]]: a host evdev device QEMU reads (input-linux) and hands to the guest */
+enum vm_grab_toggle { GRAB_CTRL_CTRL, GRAB_ALT_ALT, GRAB_SHIFT_SHIFT, GRAB_META_META, GRAB_SCROLLLOCK,
+		      GRAB_CTRL_SCROLLLOCK };
+struct vm_input {
+	char *evdev;		/* /dev/input/by-id/...-event-kbd */
+	int grab_all, repeat, grab_toggle, virtio;
+	struct config_loc loc[VM_MAX_ITEM_KEYS];
+};
+
 struct vm_passthrough {
 	char *host;		/* normalised "0000:01:00.0" */
 	int multifunction, vga, rombar;
@@ -176,6 +185,8 @@ struct vm_config {
 	size_t nr_nets, alloc_nets;
 	struct vm_passthrough *pci;
 	size_t nr_pci, alloc_pci;
+	struct vm_input *inputs;
+	size_t nr_inputs, alloc_inputs;
 
 	char *kernel, *initrd, *append;
 	int boot_menu;		/* TRI_UNSET: QEMU's default (no menu) */
@@ -220,6 +231,15 @@ int vm_name_check(const char *s, struct strbuf *why);
 
 /* Where key 'name' was set ({0,0} when it was not). */
 struct config_loc vm_config_loc(const struct vm_config *cfg, const char *name);
+
+/*
+ * Where key 'key' of item i of [[table]] ("input", "disk", "net",
+ * "passthrough") was set, else where the item starts; {0,0} for no such item.
+ * For checks made after parsing (vm_load()) that point at the config line.
+ */
+struct config_loc vm_config_item_loc(const struct vm_config *cfg, const char *table, size_t i, const char *key);
+/* The grab_toggle values, as QEMU spells them (GrabToggleKeys). */
+extern const char *const vm_grab_toggle_names[];
 
 /* Whether s is a UUID like "6f1a2b3c-...": 0, or -1 with the reason. Lowercases s. */
 int vm_uuid_check(char *s, struct strbuf *why);

@@ -103,6 +103,8 @@ struct vm_check_ctx {
 
 /* Every VM check, the QEMU probe included. */
 void check_vm(struct check_report *r, const struct vm_check_ctx *ctx);
+/* WARN for each [[input]] evdev that two of cfgs[0..n-1] name: only one VM can grab a device. */
+void check_inputs_shared(struct check_report *r, const struct vm_config *cfgs, size_t n);
 /* The cheap FAIL-level checks 'up' runs first (no QEMU probe); 'force' lets a non-dedicated cpu_pm VM pass. */
 void check_vm_for_up(struct check_report *r, const struct vm_check_ctx *ctx, int force);
 

@@ -66,6 +66,9 @@ static void check_files(struct check_report *r, const struct vm_config *cfg)
 		check_file(r, cfg, "disks", "disk.path", cfg->disks[i].path, !cfg->disks[i].readonly, fix);
 		free(fix);
 	}
+	for (size_t i = 0; i < cfg->nr_inputs; i++)	/* QEMU opens an evdev device read-write */
+		check_file(r, cfg, "input", "input.evdev", cfg->inputs[i].evdev, 1,
+			   "plug the device in, or pick another with 'mvlaunch input list'");
 	if (cfg->kernel)
 		check_file(r, cfg, "boot", "boot.kernel", cfg->kernel, 0, "build the guest kernel (make demo-guest)");
 	if (cfg->initrd)
@@ -695,6 +698,18 @@ static void run_checks(struct check_report *r, const struct vm_check_ctx *ctx, e
 		if (vm_checks[i].when & when)
 			vm_checks[i].run(r, ctx, asker);
 	r->vm = saved;
+}
+
+void check_inputs_shared(struct check_report *r, const struct vm_config *cfgs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			for (size_t a = 0; a < cfgs[i].nr_inputs; a++)
+				for (size_t b = 0; b < cfgs[j].nr_inputs; b++)
+					if (!strcmp(cfgs[i].inputs[a].evdev, cfgs[j].inputs[b].evdev))
+						check_add(r, "input", CHECK_WARN, "run one of them at a time, or give each its own device",
+							  "'%s' is an [[input]] evdev of both '%s' and '%s': only one "
+							  "running VM can grab it", cfgs[i].inputs[a].evdev, cfgs[i].name, cfgs[j].name);
 }
 
 void check_vm(struct check_report *r, const struct vm_check_ctx *ctx)

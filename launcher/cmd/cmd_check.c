@@ -148,6 +148,7 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 		free(run_dir);
 	}
 	check_host_knobs(&r, &vm_cpus);
+	check_inputs_shared(&r, cfgs, n);
 	{
 		struct check_running *running;
 		size_t nr = vm_float_running(&running);

@@ -31,6 +31,7 @@ int cmd_run(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_console(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_display(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_eject(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_input(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_insert(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_list(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_host(int argc, char **argv, const struct mvl_opts *opts);

@@ -819,6 +819,42 @@ static void push_xhci(struct builder *b)
 	push_json(b, "-device", o);
 }
 
+/*
+ * [[input]]: QEMU opens each evdev device itself (input-linux: it reads the
+ * device from its main loop, so no thread of its own, and grabs it with
+ * EVIOCGRAB) and feeds the events to the guest's keyboard and mouse: the
+ * q35 PS/2 pair, or with virtio = true on any entry one virtio-keyboard-pci
+ * and one virtio-mouse-pci, added once whatever devices are listed (a guest
+ * keyboard or mouse with nothing behind it costs nothing).
+ */
+static void build_inputs(struct builder *b)
+{
+	const struct vm_config *cfg = b->cfg;
+	int virtio = 0;
+
+	for (size_t i = 0; i < cfg->nr_inputs; i++) {
+		const struct vm_input *in = &cfg->inputs[i];
+		char *id = xstrfmt("input%zu", i);
+		json_t *o = json_object();
+
+		json_object_set_new(o, "qom-type", json_string("input-linux"));
+		json_object_set_new(o, "id", json_string(id));
+		json_object_set_new(o, "evdev", jstr(b, "input.evdev", in->evdev));
+		if (in->grab_all == 1)
+			json_object_set_new(o, "grab_all", json_true());
+		if (in->repeat == 1)
+			json_object_set_new(o, "repeat", json_true());
+		json_object_set_new(o, "grab-toggle", json_string(vm_grab_toggle_names[in->grab_toggle]));
+		push_json(b, "-object", o);
+		virtio |= in->virtio == 1;
+		free(id);
+	}
+	if (!virtio)
+		return;
+	push_json(b, "-device", json_pack("{s:s,s:s}", "driver", "virtio-keyboard-pci", "id", "vkbd0"));
+	push_json(b, "-device", json_pack("{s:s,s:s}", "driver", "virtio-mouse-pci", "id", "vmouse0"));
+}
+
 /* The socket file of a unix display: RUN/vnc.sock or RUN/spice.sock; bare: in the current directory. */
 char *qemu_argv_display_socket(const struct vm_config *cfg, const char *run_dir)
 {
@@ -943,6 +979,7 @@ int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, co
 	build_passthrough(&b);
 	build_looking_glass(&b);
 	build_tpm(&b, rt);
+	build_inputs(&b);
 	build_display(&b, rt);
 	build_audio(&b);
 	build_tail(&b);

@@ -1,6 +1,7 @@
 /*
  * vm_load.c - find, read and check a VM config (see vm_load.h).
  */
+#include <errno.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,30 @@ static void disks_probe(struct vm_config *cfg)
 		else	/* not there (yet): a /dev path is a device all the same (an LVM volume not active) */
 			d->node = !strncmp(d->path, "/dev/", 5) ? DISK_NODE_HOST_DEVICE : DISK_NODE_FILE;
 	}
+}
+
+/*
+ * input.evdev must be there when the config is loaded: QEMU would exit at
+ * start with "Could not open" and no config line. A config error all the
+ * same (FILE:LINE:COL: key 'input[N].evdev'), though only here is the host
+ * looked at. 0, or -1 with a line per missing device in err.
+ */
+static int inputs_probe(const struct vm_config *cfg, struct err *err)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < cfg->nr_inputs; i++) {
+		char *key = xstrfmt("input[%zu].evdev", i);
+		struct stat st;
+
+		if (stat(cfg->inputs[i].evdev, &st) < 0)
+			ret = schema_error(&err->msg, cfg->file, vm_config_item_loc(cfg, "input", i, "evdev"), key,
+					   "'%s': %s", cfg->inputs[i].evdev, strerror(errno));
+		free(key);
+	}
+	if (ret < 0)
+		err_hintf(err, "'mvlaunch input list' shows this host's keyboards and mice");
+	return ret;
 }
 
 /*
@@ -125,6 +150,8 @@ int vm_load(const char *arg, const struct vm_dirs *dirs, struct vm_config *cfg, 
 		if (bin && trust_file(bin, "QEMU binary", err) < 0)
 			ret = -1;
 		free(bin);
+		if (inputs_probe(cfg, err) < 0)
+			ret = -1;
 		disks_probe(cfg);
 		smbios_copy_host(cfg);
 		audio_server(cfg);

@@ -545,6 +545,30 @@ static void test_qemu_argv_default_mac(void **state)
 	free(b);
 }
 
+static void test_qemu_argv_input(void **state)
+{
+	struct strvec argv = STRVEC_INIT;
+
+	(void)state;
+	build("[[input]]\nevdev = \"/dev/input/by-id/usb-K-event-kbd\"\ngrab_all = true\nrepeat = true\n"
+	      "grab_toggle = \"scrolllock\"\n[[input]]\nevdev = \"/dev/input/by-id/usb-M-event-mouse\"\n", NULL, &argv);
+	assert_string_equal(find_after(&argv, "-object", 1),
+			    "{\"qom-type\":\"input-linux\",\"id\":\"input0\",\"evdev\":\"/dev/input/by-id/usb-K-event-kbd\","
+			    "\"grab_all\":true,\"repeat\":true,\"grab-toggle\":\"scrolllock\"}");
+	assert_string_equal(find_after(&argv, "-object", 2),
+			    "{\"qom-type\":\"input-linux\",\"id\":\"input1\",\"evdev\":\"/dev/input/by-id/usb-M-event-mouse\","
+			    "\"grab-toggle\":\"ctrl-ctrl\"}");
+	for (size_t i = 0; i < argv.nr; i++)
+		assert_null(strstr(argv.v[i], "virtio-keyboard"));
+	strvec_clear(&argv);
+	/* virtio on one entry: one virtio keyboard and one virtio mouse, whatever the entries are */
+	build("[[input]]\nevdev = \"/k\"\nvirtio = true\n[[input]]\nevdev = \"/m\"\nvirtio = true\n", NULL, &argv);
+	assert_string_equal(find_after(&argv, "-device", 0), "{\"driver\":\"virtio-keyboard-pci\",\"id\":\"vkbd0\"}");
+	assert_string_equal(find_after(&argv, "-device", 1), "{\"driver\":\"virtio-mouse-pci\",\"id\":\"vmouse0\"}");
+	assert_null(find_after(&argv, "-device", 2));
+	strvec_clear(&argv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -565,6 +589,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_argv_invalid_utf8),
 		cmocka_unit_test(test_qemu_argv_numa_plan),
 		cmocka_unit_test(test_qemu_argv_default_mac),
+		cmocka_unit_test(test_qemu_argv_input),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -439,6 +439,33 @@ static void test_vm_config_display_and_smbios(void **state)
 		     "vms/t.toml:2:1: key 'smbios.product': must be printable ASCII (what firmware tables and Windows show)");
 }
 
+static void test_vm_config_input(void **state)
+{
+	struct vm_config cfg;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(parse("[[input]]\nevdev = \"/dev/input/by-id/k\"\ngrab_toggle = \"meta-meta\"\n", &cfg, &err), 0);
+	assert_int_equal(cfg.nr_inputs, 1);
+	assert_string_equal(cfg.inputs[0].evdev, "/dev/input/by-id/k");
+	assert_int_equal(cfg.inputs[0].grab_toggle, GRAB_META_META);
+	assert_int_equal(cfg.inputs[0].grab_all, 0);
+	assert_int_equal(cfg.inputs[0].virtio, 0);
+	assert_int_equal(vm_config_item_loc(&cfg, "input", 0, "grab_toggle").line, 3);
+	assert_int_equal(vm_config_item_loc(&cfg, "input", 0, "repeat").line, 1);	/* unset: the item's line */
+	assert_int_equal(vm_config_item_loc(&cfg, "input", 1, "evdev").line, 0);
+	vm_config_release(&cfg);
+	strbuf_release(&err);
+	expect_error("[[input]]\nevdev = \"/k\"\ngrab_toggle = \"ctrl\"\n",
+		     "vms/t.toml:3:1: key 'input[0].grab_toggle': must be one of ctrl-ctrl, alt-alt, shift-shift, meta-meta, "
+		     "scrolllock, ctrl-scrolllock (got 'ctrl')");
+	expect_error("[[input]]\ngrab_all = true\n", "vms/t.toml:1:1: [[input]] number 1 has no 'evdev' (required)");
+	expect_error("[[input]]\nevdev = \"/k\"\n[[input]]\nevdev = \"/k\"\n",
+		     "vms/t.toml:4:1: key 'input[1].evdev': '/k' is also input[0]'s evdev (QEMU can grab a device once)");
+	expect_error("[[input]]\nevdev = \"/k\"\ngrab = true\n",
+		     "vms/t.toml:3:1: unknown key 'input[0].grab'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -454,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_vm_config_load_file),
 		cmocka_unit_test(test_vm_config_cdrom_and_boot_order),
 		cmocka_unit_test(test_vm_config_display_and_smbios),
+		cmocka_unit_test(test_vm_config_input),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

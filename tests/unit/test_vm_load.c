@@ -118,11 +118,37 @@ static void test_vm_load_refused(void **state)
 	err_release(&err);
 }
 
+/* [[input]] evdev is looked at on load: a missing one is an error at its line, with 'input list' as the hint */
+static void test_vm_load_input(void **state)
+{
+	struct vm_dirs dirs = { .vms_dir = vms };
+	struct err err = ERR_INIT;
+	struct vm_config cfg;
+	char *want;
+
+	(void)state;
+	put_vm("in", "[machine]\naccel = \"tcg\"\n[cpu]\nmodel = \"max\"\n[[input]]\nevdev = \"/dev/null\"\n"
+	       "[[input]]\ngrab_all = true\nevdev = \"/dev/input/by-id/mvl-no-such-event-kbd\"\n", 0644);
+	assert_int_equal(vm_load("in", &dirs, &cfg, &err), -1);
+	want = xstrfmt("%s/in.toml:9:1: key 'input[1].evdev': '/dev/input/by-id/mvl-no-such-event-kbd': "
+		       "No such file or directory", vms);
+	assert_string_equal(err.msg.buf, want);
+	assert_string_equal(err.hint.buf, "'mvlaunch input list' shows this host's keyboards and mice");
+	free(want);
+	vm_config_release(&cfg);
+	err_reset(&err);
+	put_vm("in", "[machine]\naccel = \"tcg\"\n[cpu]\nmodel = \"max\"\n[[input]]\nevdev = \"/dev/null\"\n", 0644);
+	assert_int_equal(vm_load("in", &dirs, &cfg, &err), 0);
+	vm_config_release(&cfg);
+	err_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_vm_load_by_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_load_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_load_input, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("test_vm_load", tests, NULL, NULL);
