@@ -75,6 +75,7 @@ LIB_OBJS += launcher/host/host_state.o
 LIB_OBJS += launcher/host/shield.o
 LIB_OBJS += launcher/host/shield_systemd.o
 LIB_OBJS += launcher/host/vfio.o
+LIB_OBJS += launcher/host/usb_host.o
 LIB_OBJS += launcher/check/check_report.o
 LIB_OBJS += launcher/check/check_host.o
 LIB_OBJS += launcher/check/check_vm.o

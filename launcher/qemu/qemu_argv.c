@@ -757,8 +757,7 @@ char *qemu_argv_display_socket(const struct vm_config *cfg, const char *run_dir)
 }
 
 /*
- * -vnc or -spice, the emulated card and a USB tablet (an absolute pointer:
- * without one the remote mouse and the guest's drift apart). A password is
+ * -vnc or -spice, the emulated card (the USB tablet is build_usb()'s). A password is
  * never put here: 'password=on' (VNC) or ticketing (SPICE) makes QEMU refuse
  * clients until 'up' sets it over QMP.
  */
@@ -800,15 +799,6 @@ static void build_display(struct builder *b, const struct qemu_runtime *rt)
 	}
 	strvec_push(b->argv, d->type == DISPLAY_VNC ? "-vnc" : "-spice");
 	strvec_push_nodup(b->argv, strbuf_detach(&sb));
-	o = json_object();
-	json_object_set_new(o, "driver", json_string("qemu-xhci"));
-	json_object_set_new(o, "id", json_string("xhci"));
-	push_json(b, "-device", o);
-	o = json_object();
-	json_object_set_new(o, "driver", json_string("usb-tablet"));
-	json_object_set_new(o, "id", json_string("tablet0"));
-	json_object_set_new(o, "bus", json_string("xhci.0"));
-	push_json(b, "-device", o);
 	if (d->type == DISPLAY_SPICE) {
 		/* the SPICE agent's channel: clipboard and the guest's resolution following the window */
 		o = json_object();
@@ -821,6 +811,41 @@ static void build_display(struct builder *b, const struct qemu_runtime *rt)
 		json_object_set_new(o, "chardev", json_string("vdagent"));
 		json_object_set_new(o, "name", json_string("com.redhat.spice.0"));
 		json_object_set_new(o, "bus", json_string("vserial0.0"));
+		push_json(b, "-device", o);
+	}
+}
+
+/*
+ * One xHCI controller ("xhci") when a display wants the USB tablet (an
+ * absolute pointer: without one the remote mouse and the guest's drift
+ * apart) or any [[usb]] is set; then the tablet and each usb-host "usbN",
+ * by vendor:product, or by bus and port (also where vm_load() found a
+ * serial). QEMU's usb-host waits for a device that is not plugged in.
+ */
+static void build_usb(struct builder *b)
+{
+	const struct vm_config *cfg = b->cfg;
+	int tablet = cfg->display.type != DISPLAY_NONE;
+	json_t *o;
+
+	if (!tablet && !cfg->nr_usb)
+		return;
+	push_json(b, "-device", json_pack("{s:s,s:s}", "driver", "qemu-xhci", "id", "xhci"));
+	if (tablet)
+		push_json(b, "-device", json_pack("{s:s,s:s,s:s}", "driver", "usb-tablet", "id", "tablet0", "bus", "xhci.0"));
+	for (size_t i = 0; i < cfg->nr_usb; i++) {
+		const struct vm_usb *u = &cfg->usb[i];
+		char id[32];
+
+		snprintf(id, sizeof(id), "usb%zu", i);
+		o = json_pack("{s:s,s:s,s:s}", "driver", "usb-host", "id", id, "bus", "xhci.0");
+		if (u->found_bus || !u->vendor) {
+			json_object_set_new(o, "hostbus", json_integer(u->found_bus ? u->found_bus : u->bus));
+			json_object_set_new(o, "hostport", json_string(u->found_bus ? u->found_port : u->port));
+		} else {
+			json_object_set_new(o, "vendorid", json_integer(strtol(u->vendor, NULL, 16)));
+			json_object_set_new(o, "productid", json_integer(strtol(u->product, NULL, 16)));
+		}
 		push_json(b, "-device", o);
 	}
 }
@@ -872,6 +897,7 @@ int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, co
 	build_passthrough(&b);
 	build_tpm(&b, rt);
 	build_display(&b, rt);
+	build_usb(&b);
 	build_tail(&b);
 	return b.failed ? -1 : 0;
 }
