@@ -31,6 +31,7 @@ static const struct cmd commands[] = {
 	{ "eject",   cmd_eject,   "take the medium out of a running VM's cdrom drive" },
 	{ "insert",  cmd_insert,  "put an ISO image into a running VM's cdrom drive" },
 	{ "display", cmd_display, "say how to connect to a running VM's screen (VNC or SPICE)" },
+	{ "usb",     cmd_usb,     "list the host's USB devices and their VMs; attach or detach one live" },
 	{ "status",  cmd_status,  "show VMs, their state and their live pins" },
 	{ "list",    cmd_list,    "one line per VM: name, state, pid" },
 	{ "plan",    cmd_plan,    "show where VMs' threads and memory go on this host; change nothing" },

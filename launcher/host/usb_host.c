@@ -136,3 +136,24 @@ char *usb_host_describe(const struct vm_usb *u)
 		return xstrfmt("%s:%s (serial %s)", u->vendor, u->product, u->serial);
 	return xstrfmt("%s:%s", u->vendor, u->product);
 }
+
+size_t usb_host_missing(const struct vm_config *cfg, struct strvec *out)
+{
+	struct usb_host_dev *d = NULL;
+	size_t nr = 0, missing = 0;
+
+	if (!cfg->nr_usb || usb_host_list(&d, &nr, NULL) < 0)
+		return 0;
+	for (size_t i = 0; i < cfg->nr_usb; i++) {
+		char *what;
+
+		if (usb_host_find(d, nr, &cfg->usb[i]))
+			continue;
+		what = usb_host_describe(&cfg->usb[i]);
+		strvec_pushf(out, "usb[%zu] %s is not plugged in: QEMU picks it up when it appears", i, what);
+		free(what);
+		missing++;
+	}
+	usb_host_free(d, nr);
+	return missing;
+}

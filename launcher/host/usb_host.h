@@ -8,6 +8,7 @@
 
 #include "config/vm_config.h"
 #include "util/strbuf.h"
+#include "util/strvec.h"
 
 struct usb_host_dev {
 	char vendor[5], product[5];	/* "046d", "c52b" */
@@ -32,5 +33,12 @@ const struct usb_host_dev *usb_host_find(const struct usb_host_dev *d, size_t nr
 
 /* "046d:c52b (serial 123)" or "bus 1 port 2.1": how a message names u. Caller frees. */
 char *usb_host_describe(const struct vm_usb *u);
+
+/*
+ * One line per [[usb]] of cfg that is not plugged in now, into 'out':
+ * "usb[0] 046d:c52b is not plugged in: QEMU picks it up when it appears"
+ * ('check' WARNs, 'up' notes; neither fails). Returns how many.
+ */
+size_t usb_host_missing(const struct vm_config *cfg, struct strvec *out);
 
 #endif
