@@ -29,6 +29,7 @@
 #define NOFF(f) offsetof(struct vm_net, f)
 #define POFF(f) offsetof(struct vm_passthrough, f)
 #define IOFF(f) offsetof(struct vm_input, f)
+#define UOFF(f) offsetof(struct vm_usb, f)
 #define HOFF(f) (offsetof(struct vm_config, hv) + offsetof(struct vm_hyperv, f))
 #define VOFF(f) (offsetof(struct vm_config, display) + offsetof(struct vm_display, f))
 #define LOFF(f) (offsetof(struct vm_config, lg) + offsetof(struct vm_looking_glass, f))
@@ -474,6 +475,33 @@ static int check_owner(char **v, struct strbuf *why)
 	return 0;
 }
 
+/* A USB vendor or product id: 4 hex digits ("046d"), kept lower-case. */
+static int check_usb_id(char **v, struct strbuf *why)
+{
+	if (strlen(*v) != 4 || strspn(*v, "0123456789abcdefABCDEF") != 4) {
+		strbuf_addf(why, "'%s' is not 4 hex digits like \"046d\" (see lsusb or 'mvlaunch usb')", *v);
+		return -1;
+	}
+	for (char *p = *v; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return 0;
+}
+
+/* A USB port path as sysfs names it: "2" or "2.1" (hub ports, digits and dots). */
+static int check_usb_port(char **v, struct strbuf *why)
+{
+	const char *s = *v;
+
+	for (size_t i = 0; s[i]; i++)
+		if (!(isdigit((unsigned char)s[i]) || (s[i] == '.' && i && s[i + 1] && s[i + 1] != '.')))
+			goto bad;
+	if (*s && strlen(s) <= 32)
+		return 0;
+bad:
+	strbuf_addf(why, "'%s' is not a port like \"2\" or \"2.1\" (see 'mvlaunch usb')", s);
+	return -1;
+}
+
 /* ---- custom parsers ---- */
 
 static int parse_topology(struct schema_ctx *ctx, const struct config_key *k, void *base,
@@ -486,6 +514,7 @@ static void *add_disk(void *root);
 static void *add_net(void *root);
 static void *add_pci(void *root);
 static void *add_input(void *root);
+static void *add_usb(void *root);
 
 static const struct config_key disk_keys[] = {
 	{ .name = "path", .type = KEY_PATH, .offset = DOFF(path), .required = 1,
@@ -579,6 +608,20 @@ static const struct config_key input_keys[] = {
 	{ .name = "virtio", .type = KEY_BOOL, .offset = IOFF(virtio), .def = "false",
 	  .qemu = "-device virtio-keyboard-pci + virtio-mouse-pci (once)",
 	  .doc = "give the guest virtio keyboard and mouse (Linux guests; Windows needs the virtio-input driver) instead of PS/2" },
+	{ .name = NULL },
+};
+
+static const struct config_key usb_keys[] = {
+	{ .name = "vendor", .type = KEY_STRING, .offset = UOFF(vendor), .check = check_usb_id,
+	  .qemu = "-device {\"driver\":\"usb-host\",\"vendorid\":N}", .doc = "the device's vendor id (with product)" },
+	{ .name = "product", .type = KEY_STRING, .offset = UOFF(product), .check = check_usb_id,
+	  .qemu = "\"productid\":N", .doc = "the device's product id (with vendor)" },
+	{ .name = "bus", .type = KEY_UINT, .offset = UOFF(bus), .min = 1, .max = 255,
+	  .qemu = "\"hostbus\":N", .doc = "the host USB bus of one physical port (with port; instead of vendor and product)" },
+	{ .name = "port", .type = KEY_STRING, .offset = UOFF(port), .check = check_usb_port,
+	  .qemu = "\"hostport\"", .doc = "the port on that bus, e.g. \"2.1\" (port 1 of the hub on port 2)" },
+	{ .name = "serial", .type = KEY_STRING, .offset = UOFF(serial), .check = schema_check_nonempty,
+	  .qemu = "(host) hostbus + hostport", .doc = "which of several vendor:product devices: up finds its bus and port in sysfs" },
 	{ .name = NULL },
 };
 
@@ -818,6 +861,7 @@ static const struct config_key vm_keys[] = {
 	  .doc = "[[passthrough]] tables" },
 	{ .name = "input", .type = KEY_TABLES, .sub = input_keys, .add = add_input, .offset2 = IOFF(loc),
 	  .doc = "[[input]] tables" },
+	{ .name = "usb", .type = KEY_TABLES, .sub = usb_keys, .add = add_usb, .offset2 = UOFF(loc), .doc = "[[usb]] tables" },
 
 	{ .name = "boot.kernel", .type = KEY_PATH, .offset = OFF(kernel), .check = schema_check_nonempty,
 	  .qemu = "-kernel", .doc = "direct kernel boot" },
@@ -850,6 +894,7 @@ _Static_assert(ARRAY_SIZE(disk_keys) < SCHEMA_MAX_ITEM_KEYS, "raise SCHEMA_MAX_I
 _Static_assert(ARRAY_SIZE(net_keys) < SCHEMA_MAX_ITEM_KEYS, "raise SCHEMA_MAX_ITEM_KEYS");
 _Static_assert(ARRAY_SIZE(pci_keys) < SCHEMA_MAX_ITEM_KEYS, "raise SCHEMA_MAX_ITEM_KEYS");
 _Static_assert(ARRAY_SIZE(input_keys) < SCHEMA_MAX_ITEM_KEYS, "raise SCHEMA_MAX_ITEM_KEYS");
+_Static_assert(ARRAY_SIZE(usb_keys) < SCHEMA_MAX_ITEM_KEYS, "raise SCHEMA_MAX_ITEM_KEYS");
 
 static int parse_topology(struct schema_ctx *ctx, const struct config_key *k, void *base,
 			  const struct toml_node *n, const char *name)
@@ -993,6 +1038,17 @@ static void *add_input(void *root)
 	return in;
 }
 
+static void *add_usb(void *root)
+{
+	struct vm_config *cfg = root;
+	struct vm_usb *u;
+
+	ALLOC_GROW(cfg->usb, cfg->nr_usb + 1, cfg->alloc_usb);
+	u = &cfg->usb[cfg->nr_usb++];
+	memset(u, 0, sizeof(*u));
+	return u;
+}
+
 void vm_config_init(struct vm_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -1014,7 +1070,12 @@ void vm_config_release(struct vm_config *cfg)
 	free(cfg->inputs);
 	free(cfg->disks);
 	free(cfg->nets);
+	for (size_t i = 0; i < cfg->nr_usb; i++) {
+		schema_release(usb_keys, &cfg->usb[i]);
+		free(cfg->usb[i].found_port);
+	}
 	free(cfg->pci);
+	free(cfg->usb);
 	free(cfg->vcpu_pins);
 	free(cfg->file);
 	strvec_clear(&cfg->warnings);
@@ -1414,6 +1475,33 @@ static void validate_devices(struct vm_config *cfg, struct strbuf *err)
 			 "type \"bridge\" runs qemu-bridge-helper, so the sandbox allows spawning processes");
 }
 
+/* [[usb]]: vendor and product, or bus and port (never both, never neither); serial only with vendor. */
+static void validate_usb(struct vm_config *cfg, struct strbuf *err)
+{
+	for (size_t i = 0; i < cfg->nr_usb; i++) {
+		struct vm_usb *u = &cfg->usb[i];
+		const char *field = NULL, *why = NULL;
+		char *key;
+
+		if (!u->vendor != !u->product)
+			field = u->vendor ? "vendor" : "product", why = u->vendor ? "needs product = \"c52b\" too"
+										  : "needs vendor = \"046d\" too";
+		else if (!u->bus != !u->port)
+			field = u->bus ? "bus" : "port", why = u->bus ? "needs port = \"2.1\" too" : "needs bus = N too";
+		else if (u->vendor && u->bus)
+			field = "bus", why = "names a port, vendor and product a device: use one or the other";
+		else if (!u->vendor && !u->bus)
+			field = NULL, why = "names no device: set vendor and product (e.g. \"046d\", \"c52b\"), or bus and port";
+		else if (u->serial && !u->vendor)
+			field = "serial", why = "tells apart devices of one vendor and product: set those instead of bus and port";
+		if (!why)
+			continue;
+		key = field ? xstrfmt("usb[%zu].%s", i, field) : xstrfmt("usb[%zu]", i);
+		schema_error(err, cfg->file, item_loc(u->loc, usb_keys, field ? field : ""), key, "%s", why);
+		free(key);
+	}
+}
+
 /* One device in the boot order: its key ("disk[0]") and where its boot_index was set. */
 struct boot_entry {
 	char *key;
@@ -1605,6 +1693,7 @@ int vm_config_validate(struct vm_config *cfg, struct strbuf *err)
 	validate_memory(cfg, err);
 	validate_clock(cfg);
 	validate_devices(cfg, err);
+	validate_usb(cfg, err);
 	validate_boot(cfg, err);
 	validate_display(cfg, err);
 	validate_tpm(cfg);

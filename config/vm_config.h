@@ -137,6 +137,17 @@ struct vm_passthrough {
 	struct config_loc loc[VM_MAX_ITEM_KEYS];
 };
 
+/* One [[usb]] table: a host USB device by vendor:product (serial: which of several) or by bus and port. */
+struct vm_usb {
+	char *vendor, *product;	/* "046d": 4 lower-case hex digits, or NULL */
+	unsigned bus;		/* 0: unset */
+	char *port, *serial;	/* "2.1" (sysfs devpath) */
+	/* not keys: where vm_load() found the device 'serial' names (bus 0: absent) */
+	unsigned found_bus;
+	char *found_port;
+	struct config_loc loc[VM_MAX_ITEM_KEYS];
+};
+
 struct vm_config {
 	char *file;		/* as given; messages use it */
 	uint64_t digest;	/* FNV-1a 64 of the file's bytes: tells a changed config */
@@ -187,6 +198,8 @@ struct vm_config {
 	size_t nr_pci, alloc_pci;
 	struct vm_input *inputs;
 	size_t nr_inputs, alloc_inputs;
+	struct vm_usb *usb;
+	size_t nr_usb, alloc_usb;
 
 	char *kernel, *initrd, *append;
 	int boot_menu;		/* TRI_UNSET: QEMU's default (no menu) */

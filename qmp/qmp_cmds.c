@@ -156,6 +156,58 @@ int qmp_simple(struct qmp *q, const char *cmd, struct strbuf *err)
 	return qmp_execute(q, cmd, NULL, NULL, err);
 }
 
+/* ---- devices ---- */
+
+int qmp_qom_children(struct qmp *q, const char *path, const char *type, struct strvec *names, struct strbuf *err)
+{
+	json_t *ret, *p;
+	size_t i;
+	char *want = xstrfmt("child<%s>", type);
+
+	if (qmp_execute(q, "qom-list", json_pack("{s:s}", "path", path), &ret, err) < 0) {
+		free(want);
+		return -1;
+	}
+	json_array_foreach(ret, i, p) {
+		const char *name = json_string_value(json_object_get(p, "name"));
+		const char *t = json_string_value(json_object_get(p, "type"));
+
+		if (name && t && !strcmp(t, want))
+			strvec_push(names, name);
+	}
+	json_decref(ret);
+	free(want);
+	return 0;
+}
+
+int qmp_device_del(struct qmp *q, const char *id, int timeout_ms, struct strbuf *err)
+{
+	struct timespec start, now;
+
+	if (qmp_execute(q, "device_del", json_pack("{s:s}", "id", id), NULL, err) < 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		json_t *ev;
+		const char *dev;
+		long left_ms;
+		int mine;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left_ms = timeout_ms - ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
+		if (left_ms <= 0 || qmp_wait_event(q, "DEVICE_DELETED", (int)left_ms, &ev, err) < 0) {
+			strbuf_reset(err);
+			strbuf_addf(err, "QEMU did not report device '%s' deleted within %d ms", id, timeout_ms);
+			return -1;
+		}
+		dev = json_string_value(json_object_get(json_object_get(ev, "data"), "device"));
+		mine = dev && !strcmp(dev, id);
+		json_decref(ev);
+		if (mine)
+			return 0;
+	}
+}
+
 /* ---- removable media ---- */
 
 void qmp_drives_free(struct qmp_drive *d, size_t nr)

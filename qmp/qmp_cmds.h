@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "qmp/qmp.h"
+#include "util/strvec.h"
 
 struct qmp_vcpu {
 	int index;		/* cpu-index */
@@ -33,6 +34,18 @@ void qmp_iothreads_free(struct qmp_iothread *t, size_t nr);
 int qmp_query_status(struct qmp *q, char **status, struct strbuf *err);
 /* A command without arguments whose reply is {} (cont, stop, quit, system_powerdown). */
 int qmp_simple(struct qmp *q, const char *cmd, struct strbuf *err);
+
+/*
+ * qom-list PATH: the names of its children whose type is "child<TYPE>"
+ * ("usb-host" under /machine/peripheral: the devices with an id), added
+ * to 'names' in QEMU's order. 0, or -1 with the reason in err.
+ */
+int qmp_qom_children(struct qmp *q, const char *path, const char *type, struct strvec *names, struct strbuf *err);
+/*
+ * device_del 'id', then wait (up to timeout_ms) for its DEVICE_DELETED
+ * event: the device is gone from the guest and from QEMU. 0, or -1.
+ */
+int qmp_device_del(struct qmp *q, const char *id, int timeout_ms, struct strbuf *err);
 
 /* A drive with removable media (a cdrom), from query-block. */
 struct qmp_drive {

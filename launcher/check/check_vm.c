@@ -14,6 +14,7 @@
 
 #include "launcher/check/check.h"
 #include "launcher/host/sysfs.h"
+#include "launcher/host/usb_host.h"
 #include "launcher/host/vfio.h"
 #include "util/size.h"
 #include "util/trust.h"
@@ -562,6 +563,22 @@ static void run_passthrough(struct check_report *r, const struct vm_check_ctx *c
 	check_passthrough(r, ctx->cfg);
 }
 
+/* A [[usb]] device not plugged in: QEMU's usb-host waits for it, so a warning, at 'up' a note. */
+static void run_usb(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a)
+{
+	struct strvec missing = STRVEC_INIT;
+
+	(void)a;
+	if (!ctx->cfg->nr_usb)
+		return;
+	if (!usb_host_missing(ctx->cfg, &missing))
+		check_add(r, "usb", CHECK_PASS, NULL, "every [[usb]] device is plugged in");
+	for (size_t i = 0; i < missing.nr; i++)
+		check_add(r, "usb", CHECK_WARN, "plug it in, or see 'mvlaunch usb' for the vendor:product of what is",
+			  "%s", missing.v[i]);
+	strvec_clear(&missing);
+}
+
 static void run_cmdline(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a)
 {
 	(void)a;
@@ -680,6 +697,7 @@ static const struct {
 	{ run_files,       AT_CHECK | AT_UP },
 	{ run_iommu,       AT_CHECK },
 	{ run_passthrough, AT_CHECK | AT_UP },
+	{ run_usb,         AT_CHECK | AT_UP },
 	{ run_cmdline,     AT_CHECK },
 	{ run_hugepages,   AT_CHECK | AT_UP },
 	{ run_memory,      AT_CHECK },

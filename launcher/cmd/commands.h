@@ -41,6 +41,7 @@ int cmd_unit(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_status(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_help(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_up(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_usb(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_version(int argc, char **argv, const struct mvl_opts *opts);
 
 /*

@@ -809,16 +809,6 @@ static void build_tpm(struct builder *b, const struct qemu_runtime *rt)
 	free(sock);
 }
 
-/* The one USB controller (xHCI), "xhci": the display's tablet and a USB sound card sit on it. */
-static void push_xhci(struct builder *b)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "driver", json_string("qemu-xhci"));
-	json_object_set_new(o, "id", json_string("xhci"));
-	push_json(b, "-device", o);
-}
-
 /*
  * [[input]]: QEMU opens each evdev device itself (input-linux: it reads the
  * device from its main loop, so no thread of its own, and grabs it with
@@ -864,8 +854,7 @@ char *qemu_argv_display_socket(const struct vm_config *cfg, const char *run_dir)
 }
 
 /*
- * -vnc or -spice, the emulated card and a USB tablet (an absolute pointer:
- * without one the remote mouse and the guest's drift apart). A password is
+ * -vnc or -spice, the emulated card (the USB tablet is build_usb()'s). A password is
  * never put here: 'password=on' (VNC) or ticketing (SPICE) makes QEMU refuse
  * clients until 'up' sets it over QMP.
  */
@@ -881,11 +870,8 @@ static void build_display(struct builder *b, const struct qemu_runtime *rt)
 		json_object_set_new(o, "id", json_string("video0"));
 		push_json(b, "-device", o);
 	}
-	if (d->type == DISPLAY_NONE) {
-		if (b->cfg->audio_model == AUDIO_USB && b->cfg->audio_backend != AUDIO_UNSET)
-			push_xhci(b);	/* for usb-audio */
+	if (d->type == DISPLAY_NONE)
 		return;
-	}
 	if (!strcmp(d->listen, "unix")) {
 		char *sock = qemu_argv_display_socket(b->cfg, rt ? rt->run_dir : NULL);
 		char *esc = qemu_argv_escape(sock);
@@ -910,12 +896,6 @@ static void build_display(struct builder *b, const struct qemu_runtime *rt)
 	}
 	strvec_push(b->argv, d->type == DISPLAY_VNC ? "-vnc" : "-spice");
 	strvec_push_nodup(b->argv, strbuf_detach(&sb));
-	push_xhci(b);
-	o = json_object();
-	json_object_set_new(o, "driver", json_string("usb-tablet"));
-	json_object_set_new(o, "id", json_string("tablet0"));
-	json_object_set_new(o, "bus", json_string("xhci.0"));
-	push_json(b, "-device", o);
 	if (d->type == DISPLAY_SPICE) {
 		/* the SPICE agent's channel: clipboard and the guest's resolution following the window */
 		o = json_object();
@@ -928,6 +908,42 @@ static void build_display(struct builder *b, const struct qemu_runtime *rt)
 		json_object_set_new(o, "chardev", json_string("vdagent"));
 		json_object_set_new(o, "name", json_string("com.redhat.spice.0"));
 		json_object_set_new(o, "bus", json_string("vserial0.0"));
+		push_json(b, "-device", o);
+	}
+}
+
+/*
+ * One xHCI controller ("xhci") when a display wants the USB tablet (an
+ * absolute pointer: without one the remote mouse and the guest's drift
+ * apart) or any [[usb]] is set; then the tablet and each usb-host "usbN",
+ * by vendor:product, or by bus and port (also where vm_load() found a
+ * serial). QEMU's usb-host waits for a device that is not plugged in.
+ */
+static void build_usb(struct builder *b)
+{
+	const struct vm_config *cfg = b->cfg;
+	int tablet = cfg->display.type != DISPLAY_NONE;
+	int sound = cfg->audio_backend != AUDIO_UNSET && cfg->audio_model == AUDIO_USB;	/* build_audio's usb-audio */
+	json_t *o;
+
+	if (!tablet && !sound && !cfg->nr_usb)
+		return;
+	push_json(b, "-device", json_pack("{s:s,s:s}", "driver", "qemu-xhci", "id", "xhci"));
+	if (tablet)
+		push_json(b, "-device", json_pack("{s:s,s:s,s:s}", "driver", "usb-tablet", "id", "tablet0", "bus", "xhci.0"));
+	for (size_t i = 0; i < cfg->nr_usb; i++) {
+		const struct vm_usb *u = &cfg->usb[i];
+		char id[32];
+
+		snprintf(id, sizeof(id), "usb%zu", i);
+		o = json_pack("{s:s,s:s,s:s}", "driver", "usb-host", "id", id, "bus", "xhci.0");
+		if (u->found_bus || !u->vendor) {
+			json_object_set_new(o, "hostbus", json_integer(u->found_bus ? u->found_bus : u->bus));
+			json_object_set_new(o, "hostport", json_string(u->found_bus ? u->found_port : u->port));
+		} else {
+			json_object_set_new(o, "vendorid", json_integer(strtol(u->vendor, NULL, 16)));
+			json_object_set_new(o, "productid", json_integer(strtol(u->product, NULL, 16)));
+		}
 		push_json(b, "-device", o);
 	}
 }
@@ -981,6 +997,7 @@ int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, co
 	build_tpm(&b, rt);
 	build_inputs(&b);
 	build_display(&b, rt);
+	build_usb(&b);
 	build_audio(&b);
 	build_tail(&b);
 	return b.failed ? -1 : 0;

@@ -11,6 +11,7 @@
 #include "launcher/vm/vm_load.h"
 #include "launcher/vm/paths.h"
 #include "launcher/host/sysfs.h"
+#include "launcher/host/usb_host.h"
 #include "config/schema.h"
 #include "util/wrapper.h"
 #include "util/trust.h"
@@ -133,6 +134,31 @@ static void audio_server(struct vm_config *cfg)
 	cfg->audio_server = xstrfmt("unix:/run/user/%u/pulse/native", (unsigned)pw->pw_uid);
 }
 
+/*
+ * QEMU's usb-host matches no serial number: a [[usb]] with a serial
+ * becomes the bus and port where that device is plugged in now (the
+ * argv builder uses them). Absent, it stays vendor:product (up notes it).
+ */
+static void usb_find_serials(struct vm_config *cfg)
+{
+	struct usb_host_dev *d = NULL;
+	size_t nr = 0;
+
+	for (size_t i = 0; i < cfg->nr_usb; i++) {
+		const struct usb_host_dev *found;
+
+		if (!cfg->usb[i].serial)
+			continue;
+		if (!d && usb_host_list(&d, &nr, NULL) < 0)
+			return;
+		if ((found = usb_host_find(d, nr, &cfg->usb[i]))) {
+			cfg->usb[i].found_bus = found->bus;
+			cfg->usb[i].found_port = xstrdup(found->port);
+		}
+	}
+	usb_host_free(d, nr);
+}
+
 int vm_load(const char *arg, const struct vm_dirs *dirs, struct vm_config *cfg, struct err *err)
 {
 	char *path;
@@ -155,6 +181,7 @@ int vm_load(const char *arg, const struct vm_dirs *dirs, struct vm_config *cfg, 
 		disks_probe(cfg);
 		smbios_copy_host(cfg);
 		audio_server(cfg);
+		usb_find_serials(cfg);
 	}
 out:
 	free(path);

@@ -4,6 +4,7 @@
  * injecting QEMU options.
  */
 #include "tests/unit/unit.h"
+#include "util/wrapper.h"
 #include "config/vm_config.h"
 #include "launcher/qemu/qemu_argv.h"
 
@@ -344,9 +345,9 @@ static void test_qemu_argv_display(void **state)
 	/* SPICE: unix without ticketing; TCP with a password keeps ticketing on; the agent channel */
 	build("[display]\ntype = \"spice\"\ngpu = \"none\"\n", &rt, &argv);
 	assert_string_equal(find_after(&argv, "-spice", 0), "unix=on,addr=/run/m,,x/w/spice.sock,disable-ticketing=on");
-	assert_string_equal(find_after(&argv, "-device", 0), "{\"driver\":\"qemu-xhci\",\"id\":\"xhci\"}");
+	assert_string_equal(find_after(&argv, "-device", 2), "{\"driver\":\"qemu-xhci\",\"id\":\"xhci\"}");
 	assert_string_equal(find_after(&argv, "-chardev", 2), "spicevmc,id=vdagent,name=vdagent");
-	assert_string_equal(find_after(&argv, "-device", 3),
+	assert_string_equal(find_after(&argv, "-device", 1),
 			    "{\"driver\":\"virtserialport\",\"chardev\":\"vdagent\",\"name\":\"com.redhat.spice.0\",\"bus\":\"vserial0.0\"}");
 	strvec_clear(&argv);
 	build("[display]\ntype = \"spice\"\nlisten = \"192.168.1.5:5930\"\npassword = \"pw\"\n", NULL, &argv);
@@ -361,6 +362,31 @@ static void test_qemu_argv_display(void **state)
 	assert_null(find_after(&argv, "-device", 0));
 	assert_null(find_after(&argv, "-vnc", 0));
 	strvec_clear(&argv);
+}
+
+/* One xHCI for the tablet and every [[usb]]; usb-host by vendor:product (numbers) or bus and port. */
+static void test_qemu_argv_usb(void **state)
+{
+	struct strvec argv = STRVEC_INIT;
+	const char *usb = "[[usb]]\nvendor = \"046d\"\nproduct = \"c52b\"\n[[usb]]\nbus = 3\nport = \"2.1\"\n";
+	char *text = xstrfmt("[display]\ntype = \"vnc\"\ngpu = \"none\"\n%s", usb);
+
+	(void)state;
+	build(text, NULL, &argv);
+	assert_string_equal(find_after(&argv, "-device", 0), "{\"driver\":\"qemu-xhci\",\"id\":\"xhci\"}");
+	assert_string_equal(find_after(&argv, "-device", 1), "{\"driver\":\"usb-tablet\",\"id\":\"tablet0\",\"bus\":\"xhci.0\"}");
+	assert_string_equal(find_after(&argv, "-device", 2),
+			    "{\"driver\":\"usb-host\",\"id\":\"usb0\",\"bus\":\"xhci.0\",\"vendorid\":1133,\"productid\":50475}");
+	assert_string_equal(find_after(&argv, "-device", 3),
+			    "{\"driver\":\"usb-host\",\"id\":\"usb1\",\"bus\":\"xhci.0\",\"hostbus\":3,\"hostport\":\"2.1\"}");
+	assert_null(find_after(&argv, "-device", 4));
+	strvec_clear(&argv);
+	build(usb, NULL, &argv);	/* no display: the controller, no tablet */
+	assert_string_equal(find_after(&argv, "-device", 0), "{\"driver\":\"qemu-xhci\",\"id\":\"xhci\"}");
+	assert_string_equal(find_after(&argv, "-device", 1),
+			    "{\"driver\":\"usb-host\",\"id\":\"usb0\",\"bus\":\"xhci.0\",\"vendorid\":1133,\"productid\":50475}");
+	strvec_clear(&argv);
+	free(text);
 }
 
 static void test_qemu_argv_tpm(void **state)
@@ -590,6 +616,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_argv_numa_plan),
 		cmocka_unit_test(test_qemu_argv_default_mac),
 		cmocka_unit_test(test_qemu_argv_input),
+		cmocka_unit_test(test_qemu_argv_usb),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -466,6 +466,40 @@ static void test_vm_config_input(void **state)
 		     "vms/t.toml:3:1: unknown key 'input[0].grab'");
 }
 
+static void test_vm_config_usb(void **state)
+{
+	struct vm_config cfg;
+	struct strbuf err = STRBUF_INIT;
+	const char *ok = "[[usb]]\nvendor = \"046D\"\nproduct = \"c52b\"\nserial = \"A1\"\n[[usb]]\nbus = 1\nport = \"2.1\"\n";
+
+	(void)state;
+	assert_int_equal(parse(ok, &cfg, &err), 0);
+	assert_int_equal(cfg.nr_usb, 2);
+	assert_string_equal(cfg.usb[0].vendor, "046d");	/* lower-cased */
+	assert_string_equal(cfg.usb[0].serial, "A1");
+	assert_int_equal(cfg.usb[1].bus, 1);
+	assert_string_equal(cfg.usb[1].port, "2.1");
+	vm_config_release(&cfg);
+	strbuf_release(&err);
+	expect_error("[[usb]]\nvendor = \"46d\"\nproduct = \"c52b\"\n",
+		     "vms/t.toml:2:1: key 'usb[0].vendor': '46d' is not 4 hex digits like \"046d\" (see lsusb or 'mvlaunch usb')");
+	expect_error("[[usb]]\nvendor = \"046d\"\nproduct = \"c5zb\"\n",
+		     "vms/t.toml:3:1: key 'usb[0].product': 'c5zb' is not 4 hex digits like \"046d\" (see lsusb or 'mvlaunch usb')");
+	expect_error("[[usb]]\nbus = 1\nport = \"2..1\"\n",
+		     "vms/t.toml:3:1: key 'usb[0].port': '2..1' is not a port like \"2\" or \"2.1\" (see 'mvlaunch usb')");
+	expect_error("[[usb]]\nbus = 256\nport = \"2\"\n", "vms/t.toml:2:1: key 'usb[0].bus': must be 1..255");
+	expect_error("[[usb]]\nvendor = \"046d\"\n", "vms/t.toml:2:1: key 'usb[0].vendor': needs product = \"c52b\" too");
+	expect_error("[[usb]]\nport = \"2\"\n", "vms/t.toml:2:1: key 'usb[0].port': needs bus = N too");
+	expect_error("[[usb]]\nvendor = \"046d\"\nproduct = \"c52b\"\nbus = 1\nport = \"2\"\n",
+		     "vms/t.toml:4:1: key 'usb[0].bus': names a port, vendor and product a device: use one or the other");
+	expect_error("[[usb]]\nserial = \"A1\"\n",
+		     "vms/t.toml:1:1: key 'usb[0]': names no device: set vendor and product (e.g. \"046d\", \"c52b\"), "
+		     "or bus and port");
+	expect_error("[[usb]]\nbus = 1\nport = \"2\"\nserial = \"A1\"\n",
+		     "vms/t.toml:4:1: key 'usb[0].serial': tells apart devices of one vendor and product: set those "
+		     "instead of bus and port");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -482,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_vm_config_cdrom_and_boot_order),
 		cmocka_unit_test(test_vm_config_display_and_smbios),
 		cmocka_unit_test(test_vm_config_input),
+		cmocka_unit_test(test_vm_config_usb),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
