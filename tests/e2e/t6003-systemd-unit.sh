@@ -69,7 +69,7 @@ comp() {
 	PATH=$T/inst/bin:$PATH bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _mvlaunch; printf "%s\n" "${COMPREPLY[@]}"' \
 		_ "$T/inst/share/bash-completion/completions/mvlaunch" "$@"
 }
-[ "$(comp mvlaunch u | tr '\n' ' ')" = "up unit " ] || fail "commands: $(comp mvlaunch u)"
+[ "$(comp mvlaunch u | tr '\n' ' ')" = "up usb unit " ] || fail "commands: $(comp mvlaunch u)"
 [ "$(comp mvlaunch check --j | tr '\n' ' ')" = "--json " ] || fail "options: $(comp mvlaunch check --j)"
 [ "$(comp mvlaunch up --f | tr '\n' ' ')" = "--force " ] || fail "up options: $(comp mvlaunch up --f)"
 [ "$(comp mvlaunch --vms "$T/vms" up w | tr '\n' ' ')" = "web " ] || fail "VM names: $(comp mvlaunch --vms "$T/vms" up w)"
