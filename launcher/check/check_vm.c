@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -672,6 +673,20 @@ static void run_devices(struct check_report *r, const struct vm_check_ctx *ctx, 
 		}
 		free(at);
 		strbuf_release(&why);
+	}
+	if (cfg->lg.enable == 1) {
+		if (cfg->lg.device && access(cfg->lg.device, R_OK | W_OK) < 0)
+			check_add(r, "looking-glass", CHECK_FAIL, "load the kvmfr module (modprobe kvmfr static_size_mb=...), "
+				  "or use looking_glass.path (a shared-memory file) instead",
+				  "looking_glass.device '%s': %s", cfg->lg.device, strerror(errno));
+		else if (cfg->lg.owner && !getpwnam(cfg->lg.owner))
+			check_add(r, "looking-glass", CHECK_FAIL, "set looking_glass.owner to the desktop user who runs "
+				  "looking-glass-client", "looking_glass.owner '%s' is not a user of this host", cfg->lg.owner);
+		else
+			check_add(r, "looking-glass", CHECK_PASS, NULL, "Looking Glass: %s of %llu MiB%s%s",
+				  cfg->lg.device ? cfg->lg.device : cfg->lg.path,
+				  (unsigned long long)(cfg->lg.size >> 20), cfg->lg.owner ? " for " : "",
+				  cfg->lg.owner ? cfg->lg.owner : "");
 	}
 	if (cfg->tpm == 1) {
 		char *bin = trust_which("swtpm");

@@ -96,6 +96,18 @@ else
 	grep -q "FAIL  lg2: audio .*this QEMU has no 'pa' audio driver" "$T/out" || fail "check: $(grep -A1 audio "$T/out")"
 	expect_out "fix: apt-get install qemu-system-gui (Debian puts QEMU's PulseAudio driver there)"
 fi
+# check: the client's user must exist, a kvmfr device must be there
+demo_config ck '/^\[boot\]/,$d'
+printf '[looking_glass]\nenable = true\nowner = "no-such-user-mvl"\n' >>"$T/vms/ck.toml"
+"$MVLAUNCH" check ck >"$T/out" 2>&1
+grep -q "FAIL  ck: looking-glass .*looking_glass.owner 'no-such-user-mvl' is not a user of this host" "$T/out" ||
+	fail "check: $(grep -A1 looking-glass "$T/out")"
+if [ ! -e /dev/kvmfr0 ]; then	# no kvmfr module here
+	sed -i 's|^owner = .*|device = "/dev/kvmfr0"|' "$T/vms/ck.toml"
+	"$MVLAUNCH" check ck >"$T/out" 2>&1
+	grep -q "FAIL  ck: looking-glass .*looking_glass.device '/dev/kvmfr0': No such file or directory" "$T/out" ||
+		fail "check: $(grep -A1 looking-glass "$T/out")"
+fi
 demo_config bad '/^\[boot\]/,$d'
 printf '[audio]\nbackend = "wav"\n[looking_glass]\nenable = true\nsize = "48M"\n' >>"$T/vms/bad.toml"
 expect_code 1 "$MVLAUNCH" argv bad
