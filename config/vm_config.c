@@ -424,6 +424,11 @@ static int check_display_password(char **v, struct strbuf *why)
 	return 0;
 }
 
+const char *vm_config_audio_driver(int backend)
+{
+	return audio_backend_names[backend];
+}
+
 uint64_t vm_config_lg_size(unsigned width, unsigned height)
 {
 	uint64_t need = (uint64_t)width * height * 4 * 2 + (UINT64_C(10) << 20), size = 1;

@@ -79,6 +79,9 @@ struct vm_looking_glass {
 	char *device;		/* or the kvmfr module's device, e.g. /dev/kvmfr0 (then no file) */
 };
 
+/* "pa", "alsa", "wav", "none": QEMU's -audiodev driver of an audio.backend (also its config spelling). */
+const char *vm_config_audio_driver(int backend);
+
 /* Looking Glass's sizing rule: width x height x 4 x 2 + 10 MiB, rounded up to a power of two. */
 uint64_t vm_config_lg_size(unsigned width, unsigned height);
 

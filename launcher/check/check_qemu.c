@@ -139,15 +139,13 @@ out:
 /* audio.backend: is its driver in this QEMU (a module of its own in Debian, in another package)? */
 static void check_audio(struct check_report *r, const struct vm_config *cfg, const struct qemu_probe *p)
 {
-	static const char *const driver[] = { [AUDIO_PA] = "pa", [AUDIO_ALSA] = "alsa", [AUDIO_WAV] = "wav",
-					       [AUDIO_NONE] = "none" };
 	struct strvec have = STRVEC_INIT;
 	const char *want;
 	int found = 0;
 
 	if (cfg->audio_backend == AUDIO_UNSET)
 		return;
-	want = driver[cfg->audio_backend];
+	want = vm_config_audio_driver(cfg->audio_backend);
 	if (qemu_probe_audio_drivers(p, &have) < 0) {
 		check_add(r, "audio", CHECK_WARN, NULL, "%s did not list its audio drivers ('-audiodev help')", cfg->qemu_binary);
 		return;

@@ -744,14 +744,12 @@ static void build_looking_glass(struct builder *b)
 static void build_audio(struct builder *b)
 {
 	const struct vm_config *cfg = b->cfg;
-	static const char *const driver[] = { [AUDIO_PA] = "pa", [AUDIO_ALSA] = "alsa", [AUDIO_WAV] = "wav",
-					       [AUDIO_NONE] = "none" };
 	json_t *o;
 
 	if (cfg->audio_backend == AUDIO_UNSET)
 		return;
 	o = json_object();
-	json_object_set_new(o, "driver", json_string(driver[cfg->audio_backend]));
+	json_object_set_new(o, "driver", json_string(vm_config_audio_driver(cfg->audio_backend)));
 	json_object_set_new(o, "id", json_string("audio0"));
 	if (cfg->audio_path)
 		json_object_set_new(o, "path", jstr(b, "audio.path", cfg->audio_path));
