@@ -80,6 +80,18 @@ MVLAUNCH_SYSROOT=$T/root expect_code 0 "$MVLAUNCH" usb --json
 	'["1-2 f00d:beef [\"us\"]","1-2.1 0951:1666 [\"us (live)\"]","1-10 8087:0033 []"]' ] ||
 	fail "usb --json: $(cat "$T/out")"
 
+# serial: of two identical sticks, the one with that serial, by the bus and port it is plugged in now
+mk 1-2.2 0951 1666 1 2.2 Kingston DataTraveler 0019E06B9C64EF2E
+demo_config ser '/^\[boot\]/,$d' '/^\[pinning\]/,/^$/d'
+printf '[[usb]]\nvendor = "0951"\nproduct = "1666"\nserial = "0019E06B9C64EF2E"\n' >>"$T/vms/ser.toml"
+MVLAUNCH_SYSROOT=$T/root expect_code 0 "$MVLAUNCH" argv --json ser
+jq -e '.[] | select(. == "{\"driver\":\"usb-host\",\"id\":\"usb0\",\"bus\":\"xhci.0\",\"hostbus\":1,\"hostport\":\"2.2\"}")' \
+	"$T/out" >/dev/null || fail "serial not found at 1-2.2: $(jq -c '[.[] | select(contains("usb-host"))]' "$T/out")"
+rm -rf "$T/root/sys/bus/usb/devices/1-2.2"
+MVLAUNCH_SYSROOT=$T/root expect_code 0 "$MVLAUNCH" argv --json ser
+jq -e '.[] | select(. == "{\"driver\":\"usb-host\",\"id\":\"usb0\",\"bus\":\"xhci.0\",\"vendorid\":2385,\"productid\":5734}")' \
+	"$T/out" >/dev/null || fail "an absent serial: $(jq -c '[.[] | select(contains("usb-host"))]' "$T/out")"
+
 expect_code 0 "$MVLAUNCH" usb detach us 0951:1666
 [ "$(cat "$T/out")" = "0951:1666 detached from 'us'" ] || fail "detach said: $(cat "$T/out")"
 [ "$(usb_ids)" = usb0 ] || fail "after detach: '$(usb_ids)'"
