@@ -47,6 +47,9 @@ enum vm_down_how vm_down(struct vm_handle *h, const struct vm_down_opts *o, char
 	if (h->qmp && qmp_query_status(h->qmp, &state, &ignore.msg) < 0)
 		state = NULL;
 	if (!o->force && !state && !o->kill_after) {
+		/* a QEMU just killed closes QMP before its threads are gone: not unreachable, gone */
+		if (qemu_proc_wait_exit(&h->proc, 1000))
+			goto clean;
 		/* no QMP, no power button: signals would pull the plug, which nobody asked for */
 		how = STOP_UNREACHABLE;
 		goto out;

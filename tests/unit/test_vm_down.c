@@ -77,6 +77,24 @@ static void test_vm_down_unreachable(void **state)
 	vm_handle_release(&h);
 }
 
+/*
+ * A QEMU killed a moment ago has closed QMP but its threads still exit:
+ * down waits for it (up to 1 s) and cleans up, instead of calling it
+ * unreachable and leaving its files (t3020 hit this: kill -9, then down).
+ */
+static void test_vm_down_dying(void **state)
+{
+	struct vm_handle h = VM_HANDLE_INIT;
+	struct vm_down_opts o = { .timeout_ms = 100 };
+
+	(void)state;
+	unit_vm_spawn(&child, tmp, (const char *[]){ "/bin/sleep", "0.3", NULL });
+	hold(&h);
+	assert_int_equal(vm_down(&h, &o, NULL), STOP_GONE);
+	assert_false(unit_vm_has(tmp, "state.json"));
+	vm_handle_release(&h);
+}
+
 static void test_vm_down_kill_after(void **state)
 {
 	struct vm_handle h = VM_HANDLE_INIT;
@@ -154,6 +172,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vm_down_hears_acpi),
 		cmocka_unit_test_setup_teardown(test_vm_down_unreachable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_down_dying, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_down_kill_after, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_down_attach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_down_reclaim, setup, teardown),
