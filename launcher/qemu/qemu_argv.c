@@ -722,22 +722,13 @@ static void build_passthrough(struct builder *b)
 static void build_looking_glass(struct builder *b)
 {
 	const struct vm_looking_glass *lg = &b->cfg->lg;
-	json_t *o;
 
 	if (lg->enable != 1)
 		return;
-	o = json_object();
-	json_object_set_new(o, "qom-type", json_string("memory-backend-file"));
-	json_object_set_new(o, "id", json_string("looking-glass"));
-	json_object_set_new(o, "mem-path", jstr(b, "looking_glass.path", lg->device ? lg->device : lg->path));
-	json_object_set_new(o, "size", json_integer((json_int_t)lg->size));
-	json_object_set_new(o, "share", json_true());
-	push_json(b, "-object", o);
-	o = json_object();
-	json_object_set_new(o, "driver", json_string("ivshmem-plain"));
-	json_object_set_new(o, "id", json_string("shmem0"));
-	json_object_set_new(o, "memdev", json_string("looking-glass"));
-	push_json(b, "-device", o);
+	push_json(b, "-object", json_pack("{s:s,s:s,s:o,s:I,s:b}", "qom-type", "memory-backend-file", "id", "looking-glass",
+					  "mem-path", jstr(b, "looking_glass.path", lg->device ? lg->device : lg->path),
+					  "size", (json_int_t)lg->size, "share", 1));
+	push_json(b, "-device", json_pack("{s:s,s:s,s:s}", "driver", "ivshmem-plain", "id", "shmem0", "memdev", "looking-glass"));
 }
 
 /* Sound: an -audiodev (the host side) and the guest's card on it. */
@@ -756,30 +747,25 @@ static void build_audio(struct builder *b)
 	if (cfg->audio_server)
 		json_object_set_new(o, "server", jstr(b, "audio.server", cfg->audio_server));
 	push_json(b, "-audiodev", o);
-	o = json_object();
 	if (cfg->audio_model == AUDIO_USB) {
-		json_object_set_new(o, "driver", json_string("usb-audio"));
-		json_object_set_new(o, "id", json_string("sound0"));
-		json_object_set_new(o, "bus", json_string("xhci.0"));
-		json_object_set_new(o, "audiodev", json_string("audio0"));
-		push_json(b, "-device", o);
+		push_json(b, "-device", json_pack("{s:s,s:s,s:s,s:s}", "driver", "usb-audio", "id", "sound0",
+						  "bus", "xhci.0", "audiodev", "audio0"));
 		return;
 	}
-	json_object_set_new(o, "driver", json_string("ich9-intel-hda"));
-	json_object_set_new(o, "id", json_string("sound0"));
-	push_json(b, "-device", o);
-	o = json_object();
-	json_object_set_new(o, "driver", json_string("hda-duplex"));
-	json_object_set_new(o, "id", json_string("sound0-codec0"));
-	json_object_set_new(o, "bus", json_string("sound0.0"));
-	json_object_set_new(o, "cad", json_integer(0));
-	json_object_set_new(o, "audiodev", json_string("audio0"));
-	push_json(b, "-device", o);
+	push_json(b, "-device", json_pack("{s:s,s:s}", "driver", "ich9-intel-hda", "id", "sound0"));
+	push_json(b, "-device", json_pack("{s:s,s:s,s:s,s:i,s:s}", "driver", "hda-duplex", "id", "sound0-codec0",
+					  "bus", "sound0.0", "cad", 0, "audiodev", "audio0"));
+}
+
+/* A socket QEMU connects to or serves: RUN_DIR/FILE, or NAME-FILE here for a bare command line. */
+static char *socket_path(const struct vm_config *cfg, const char *run_dir, const char *file)
+{
+	return run_dir ? xstrfmt("%s/%s", run_dir, file) : xstrfmt("%s-%s", cfg->name, file);
 }
 
 char *qemu_argv_tpm_socket(const struct vm_config *cfg, const char *run_dir)
 {
-	return run_dir ? xstrfmt("%s/swtpm.sock", run_dir) : xstrfmt("%s-swtpm.sock", cfg->name);
+	return socket_path(cfg, run_dir, "swtpm.sock");
 }
 
 /* The TPM: QEMU talks to the swtpm 'up' started, over its control socket. */
@@ -846,9 +832,7 @@ static void build_inputs(struct builder *b)
 /* The socket file of a unix display: RUN/vnc.sock or RUN/spice.sock; bare: in the current directory. */
 char *qemu_argv_display_socket(const struct vm_config *cfg, const char *run_dir)
 {
-	const char *file = cfg->display.type == DISPLAY_SPICE ? "spice.sock" : "vnc.sock";
-
-	return run_dir ? xstrfmt("%s/%s", run_dir, file) : xstrfmt("%s-%s", cfg->name, file);
+	return socket_path(cfg, run_dir, cfg->display.type == DISPLAY_SPICE ? "spice.sock" : "vnc.sock");
 }
 
 /*
