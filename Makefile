@@ -5,7 +5,7 @@
 #   make check-layers every #include goes down a layer (scripts/check-layers)
 #   make check-asan   the same, built in build-asan/ with ASan+UBSan
 #   make check-valgrind  the main paths under valgrind
-#   make fuzz         libFuzzer on every input: configs, QMP, state files, topologies, CLI (FUZZ_SECONDS=600 each)
+#   make fuzz         libFuzzer on every input: configs, QMP, state files, topologies, CLI, libvirt XML (FUZZ_SECONDS=600 each)
 #   make demo         boot the demo VM, show its status and serial output, stop it
 #   make deps         apt-get install everything build, tests and demo need
 #   make install      PREFIX=/usr/local DESTDIR=: binary, systemd unit, man page, completion, examples
@@ -16,7 +16,7 @@ PKG_CONFIG ?= pkg-config
 CC         ?= cc
 PREFIX     ?= /usr/local
 BUILD      ?= build
-PKGS       := jansson hwloc numa
+PKGS       := jansson hwloc numa libxml-2.0
 VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
 
 WARNINGS   += -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes
@@ -60,6 +60,7 @@ LIB_OBJS += config/toml.o
 LIB_OBJS += config/schema.o
 LIB_OBJS += config/vm_config.o
 LIB_OBJS += config/host_config.o
+LIB_OBJS += config/libvirt_import.o
 LIB_OBJS += launcher/vm/paths.o
 LIB_OBJS += launcher/qemu/qemu_argv.o
 LIB_OBJS += launcher/qemu/qemu_probe.o
@@ -109,6 +110,7 @@ CMD_OBJS += launcher/cmd/vm_show.o
 CMD_OBJS += launcher/cmd/load.o
 CMD_OBJS += launcher/cmd/parse_options.o
 CMD_OBJS += launcher/cmd/cmd_argv.o
+CMD_OBJS += launcher/cmd/cmd_import.o
 CMD_OBJS += launcher/cmd/cmd_up.o
 CMD_OBJS += launcher/cmd/cmd_down.o
 CMD_OBJS += launcher/cmd/cmd_status.o
@@ -244,7 +246,7 @@ check-asan:
 # in $(FUZZ_BUILD)/ (crash-*, leak-*, timeout-*).
 FUZZ_SECONDS ?= 600
 FUZZ_BUILD ?= build-fuzz
-FUZZ_TARGETS := config host_config qmp qmp_stream state host_state topology cli
+FUZZ_TARGETS := config host_config qmp qmp_stream state host_state topology cli import
 FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -I. $(WARNINGS) -Wno-format-nonliteral -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
               -fno-sanitize-recover=all $(shell $(PKG_CONFIG) --cflags $(PKGS)) -MMD -MP
 FUZZ_LIB := $(FUZZ_BUILD)/libmvlaunch.a
@@ -286,6 +288,7 @@ fuzz: fuzz-build
 	$(call FUZZ_RUN,host_state,-max_len=16384 -dict=fuzz/json.dict)
 	$(call FUZZ_RUN,topology,-max_len=65536 -dict=fuzz/xml.dict)
 	$(call FUZZ_RUN,cli,-max_len=1024 -dict=fuzz/cli.dict)
+	$(call FUZZ_RUN,import,-max_len=65536 -dict=fuzz/libvirt.dict)
 
 -include $(addprefix $(FUZZ_BUILD)/obj/,$(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d))
 
@@ -294,7 +297,7 @@ DEB_PKGS := build-essential pkg-config git libjansson-dev libhwloc-dev libnuma-d
             libcmocka-dev libsystemd0 qemu-system-x86 qemu-utils ovmf hwloc-nox \
             clang libclang-rt-14-dev valgrind busybox-static cpio jq python3 procps util-linux strace \
             systemd man-db dbus-daemon python3-dbus python3-gi \
-            xorriso swtpm
+            xorriso swtpm libxml2-dev
 
 deps:
 	$(SUDO) apt-get update -qq

@@ -1731,6 +1731,25 @@ int vm_config_load(const char *file, struct vm_config *cfg, struct strbuf *err)
 	return ret;
 }
 
+int vm_config_key_rank(const char *table, const char *key)
+{
+	size_t tlen = strlen(table);
+
+	for (int i = 0; vm_keys[i].name; i++) {
+		const struct config_key *k = &vm_keys[i];
+
+		if (k->type == KEY_TABLES && !strcmp(k->name, table)) {
+			for (int j = 0; k->sub[j].name; j++)
+				if (!strcmp(k->sub[j].name, key))
+					return j;
+			return -1;
+		}
+		if (!strncmp(k->name, table, tlen) && k->name[tlen] == '.' && !strcmp(k->name + tlen + 1, key))
+			return i;
+	}
+	return -1;
+}
+
 void vm_config_write_reference(FILE *out)
 {
 	schema_write_reference(out, vm_keys, "key");

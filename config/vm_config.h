@@ -271,6 +271,13 @@ int vm_config_listen_loopback(const char *listen);
 /* Whether *v can be an SMBIOS string (1..64 printable ASCII): 0, or -1 with the reason. */
 int vm_config_check_smbios(char **v, struct strbuf *why);
 
+/*
+ * Where key 'key' of [table] (or of a [[table]] item) comes in the key
+ * table, which is the examples' order: for writing configs (import). -1:
+ * no such key.
+ */
+int vm_config_key_rank(const char *table, const char *key);
+
 /* Write the key reference as a Markdown table (for README and 'help config'). */
 void vm_config_write_reference(FILE *out);
 

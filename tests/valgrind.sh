@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # valgrind.sh - the main paths of mvlaunch under valgrind memcheck: argv,
-# plan (XML and live), up --paused (a floating VM, then a dedicated one that
+# import of libvirt domains (good and bad), plan (XML and live), up --paused (a floating VM, then a dedicated one that
 # moves it), status, list, check, down, a bad config, and a Windows-style VM
 # (TPM, CD-ROM drives, VNC, SMBIOS): display, insert, eject. Any
 # invalid access or definite/possible leak fails. ("Still reachable" blocks
@@ -41,6 +41,11 @@ run 0 argv --json --topology tests/unit/data/seed-i5-4c8t.xml vms/gaming-control
 run 0 plan --topology tests/unit/data/seed-2s-36c72t.xml auto1
 run 1 plan --json --host-config /dev/null auto1
 run 1 argv bad
+run 0 import tests/import/37-win11-gaming-dumpxml.xml
+run 0 import --name x tests/import/24-seed002-full.xml
+run 1 import --strict tests/import/18-features-hyperv-all.xml
+run 1 import tests/import/bad/not-xml.xml
+run 1 import tests/import/bad/tiny-memory.xml
 run 0 up --paused demo
 run 0 up --paused ded1
 run 0 status --json

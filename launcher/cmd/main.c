@@ -40,6 +40,7 @@ static const struct cmd commands[] = {
 	{ "unit",    cmd_unit,    "print the systemd unit that runs a VM as a service" },
 	{ "host",    cmd_host,    "show, apply or undo the host knobs and hugepages VMs hold" },
 	{ "argv",    cmd_argv,    "print the QEMU command line for a VM; change nothing" },
+	{ "import",  cmd_import,  "turn a libvirt domain (virsh dumpxml) into a config, reporting what is not carried over" },
 	{ "help",    cmd_help,    "show help for a command, or 'help config' for every config key" },
 	{ "version", cmd_version, "print mvlaunch's version" },
 };

@@ -74,4 +74,8 @@ comp() {
 [ "$(comp mvlaunch up --f | tr '\n' ' ')" = "--force " ] || fail "up options: $(comp mvlaunch up --f)"
 [ "$(comp mvlaunch --vms "$T/vms" up w | tr '\n' ' ')" = "web " ] || fail "VM names: $(comp mvlaunch --vms "$T/vms" up w)"
 [ "$(comp mvlaunch host p | tr '\n' ' ')" = "prepare " ] || fail "host: $(comp mvlaunch host p)"
+# import: its options, and libvirt XML files (not every file) for the domain
+[ "$(comp mvlaunch import --st | tr '\n' ' ')" = "--strict " ] || fail "import options: $(comp mvlaunch import --st)"
+touch "$T/win10.xml" "$T/win10.toml"
+[ "$(comp mvlaunch import "$T/win10" | tr '\n' ' ')" = "$T/win10.xml " ] || fail "import files: $(comp mvlaunch import "$T/win10")"
 done_testing
