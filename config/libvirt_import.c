@@ -1180,6 +1180,8 @@ static void map_features(struct imp *m)
 				for (xmlNodePtr s = c->children; s; s = s->next)
 					if (is_elem(s, NULL))
 						lost(m, s, R_TODO);
+		} else if (!strcmp(name, "vmport")) {
+			put_bool(mt, "vmport", state_of(m, c), lineno(c), NULL);
 		} else if (!strcmp(name, "pmu")) {
 			put_bool(ct, "pmu", state_of(m, c), lineno(c), NULL);
 		} else if (!strcmp(name, "hyperv")) {
@@ -1444,9 +1446,16 @@ static void map_lifecycle(struct imp *m)
 		xmlNodePtr pm = child(m->root, "pm");
 
 		use(pm);
-		for (xmlNodePtr c = pm->children; c; c = c->next)
-			if (is_elem(c, NULL))
-				lost(m, c, "not supported yet: the guest's S3/S4 stay as QEMU sets them");
+		for (xmlNodePtr c = pm->children; c; c = c->next) {
+			const char *en;
+
+			if (!is_elem(c, "suspend-to-mem") && !is_elem(c, "suspend-to-disk"))
+				continue;	/* the sweep reports it */
+			use(c);
+			if ((en = attr(m, c, "enabled")))
+				put_bool(sect(m, "machine"), is_elem(c, "suspend-to-mem") ? "s3" : "s4", yes(en), lineno(c),
+					 NULL);
+		}
 	}
 }
 
@@ -2593,6 +2602,14 @@ int libvirt_import(const char *file, const char *xml, size_t len, const char *na
 	map_clock(&m);
 	map_sysinfo(&m);
 	map_lifecycle(&m);
+	{	/* libvirt's own cgroup partition, on every domain it has defined */
+		xmlNodePtr r = child(m.root, "resource"), p = child(r, "partition");
+
+		if (r && p && !next_elem(p, NULL) && !r->properties && !strcmp(text(&m, p), "/machine")) {
+			use(r);
+			use(p);
+		}
+	}
 	map_devices(&m);
 	map_qemu_commandline(&m);
 	if (m.failed)

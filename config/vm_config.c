@@ -657,6 +657,12 @@ static const struct config_key vm_keys[] = {
 	  .doc = "hide KVM from the guest; also turns off kvmclock and every KVM PV feature" },
 	{ .name = "machine.acpi", .type = KEY_BOOL, .offset = OFF(acpi), .def = "true",
 	  .qemu = "-machine acpi=off when false", .doc = "ACPI tables (needed for ACPI shutdown)" },
+	{ .name = "machine.vmport", .type = KEY_BOOL, .offset = OFF(vmport),
+	  .qemu = "-machine vmport=on|off", .doc = "VMware's I/O port (unset: QEMU's default, on); libvirt's <vmport state='off'/>" },
+	{ .name = "machine.s3", .type = KEY_BOOL, .offset = OFF(s3),
+	  .qemu = "-global ICH9-LPC.disable_s3=0|1", .doc = "the guest may suspend to RAM (false = libvirt's <suspend-to-mem enabled='no'/>; a passed-through GPU rarely survives it)" },
+	{ .name = "machine.s4", .type = KEY_BOOL, .offset = OFF(s4),
+	  .qemu = "-global ICH9-LPC.disable_s4=0|1", .doc = "the guest may suspend to disk (false = libvirt's <suspend-to-disk enabled='no'/>)" },
 
 	{ .name = "cpu.model", .type = KEY_STRING, .offset = OFF(cpu_model), .def = "host", .check = check_cpu_model,
 	  .qemu = "-cpu MODEL", .doc = "host (= libvirt host-passthrough, KVM only) or a QEMU model (max for TCG)" },

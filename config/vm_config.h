@@ -158,6 +158,7 @@ struct vm_config {
 
 	char *machine_type;
 	int accel, firmware, iommu, hidden, secure_boot, acpi;
+	int vmport, s3, s4;	/* TRI_UNSET: QEMU's default */
 	char *ovmf_code, *ovmf_vars, *nvram;
 
 	char *cpu_model;

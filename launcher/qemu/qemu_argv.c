@@ -195,6 +195,7 @@ static void build_machine(struct builder *b)
 	if (cfg->merge == 0)
 		strbuf_addstr(&sb, ",mem-merge=off");
 	add_onoff(&sb, "dump-guest-core", cfg->dump_core);
+	add_onoff(&sb, "vmport", cfg->vmport);
 	if (!b->plan || b->plan->nr_numa <= 1)
 		strbuf_addstr(&sb, ",memory-backend=pc.ram");
 	if (cfg->firmware == FW_UEFI)
@@ -203,6 +204,11 @@ static void build_machine(struct builder *b)
 	strvec_push_nodup(b->argv, strbuf_detach(&sb));
 	if (cfg->secure_boot == 1)
 		strvec_pushl(b->argv, "-global", "driver=cfi.pflash01,property=secure,value=on", NULL);
+	/* the q35 chipset's sleep states, as libvirt's <pm> sets them */
+	if (cfg->s3 != TRI_UNSET)
+		strvec_pushl(b->argv, "-global", cfg->s3 ? "ICH9-LPC.disable_s3=0" : "ICH9-LPC.disable_s3=1", NULL);
+	if (cfg->s4 != TRI_UNSET)
+		strvec_pushl(b->argv, "-global", cfg->s4 ? "ICH9-LPC.disable_s4=0" : "ICH9-LPC.disable_s4=1", NULL);
 	strvec_push(b->argv, "-accel");
 	strvec_push(b->argv, cfg->accel == ACCEL_KVM ? "kvm" : "tcg,thread=multi");
 }

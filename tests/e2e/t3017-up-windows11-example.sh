@@ -4,7 +4,7 @@
 # this host cannot provide swapped (example_here says which: no GPU to pass
 # through, no Hyper-V emulation so TCG, 2 CPUs so 1 vCPU, test images for the
 # disk and the ISO). QEMU then reports each part of the install setup: Secure
-# Boot's SMM, the TPM on swtpm, the ISO first in the boot order, the empty
+# Boot's SMM, S3 and S4 off, the TPM on swtpm, the ISO first in the boot order, the empty
 # drive for virtio-win (filled with 'mvlaunch insert'), the VNC screen.
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
@@ -18,6 +18,10 @@ expect_code 0 "$MVLAUNCH" up --paused windows11-gaming
 q() { "$TOP/tests/e2e/qmp.py" "$MVLAUNCH_RUNDIR/windows11-gaming/qmp.sock" "$@"; }
 q query-tpm | jq -e '.[0].model == "tpm-crb" and .[0].options.type == "emulator"' >/dev/null || fail "no TPM: $(q query-tpm)"
 [ "$(q qom-get '{"path":"/machine","property":"smm"}')" = '"on"' ] || fail "SMM (Secure Boot) is not on"
+# s3 = false, s4 = false: the chipset offers no sleep states a passed-through GPU would not survive
+lpc=/machine/unattached/$(q qom-list '{"path":"/machine/unattached"}' | jq -r '.[] | select(.type == "child<ICH9-LPC>") | .name')
+[ "$(q qom-get "{\"path\":\"$lpc\",\"property\":\"disable_s3\"}")" = 1 ] || fail "S3 is not disabled ($lpc)"
+[ "$(q qom-get "{\"path\":\"$lpc\",\"property\":\"disable_s4\"}")" = 1 ] || fail "S4 is not disabled ($lpc)"
 [ "$(q qom-get '{"path":"/machine/peripheral/disk1-dev","property":"bootindex"}')" = 1 ] || fail "the ISO does not boot first"
 [ "$(q qom-get '{"path":"/machine/peripheral/disk0-dev","property":"bootindex"}')" = 2 ] || fail "the disk is not second"
 [ "$(q query-block | jq -r '[.[] | select(.removable) | "\(.qdev)=\(.inserted.file // "empty")"] | join(" ")')" = \

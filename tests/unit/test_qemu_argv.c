@@ -52,6 +52,33 @@ static void test_qemu_argv_minimal(void **state)
 	strvec_clear(&argv);
 }
 
+/* libvirt's <vmport state='off'/> and <pm>: -machine vmport= and the ICH9 sleep states, only when set */
+static void test_qemu_argv_vmport_sleep(void **state)
+{
+	struct strvec argv = STRVEC_INIT;
+
+	(void)state;
+	build("[machine]\naccel = \"tcg\"\nvmport = false\ns3 = false\ns4 = true\n[cpu]\nmodel = \"max\"\n", NULL, &argv);
+	check_argv(&argv, "qemu-system-x86_64",
+		   "-name", "guest=t,debug-threads=on",
+		   "-no-user-config", "-nodefaults", "-display", "none", "-msg", "timestamp=on",
+		   "-machine", "q35,vmport=off,memory-backend=pc.ram",
+		   "-global", "ICH9-LPC.disable_s3=1",
+		   "-global", "ICH9-LPC.disable_s4=0",
+		   "-accel", "tcg,thread=multi",
+		   "-cpu", "max,l3-cache=on",
+		   "-m", "1024",
+		   "-object", "{\"qom-type\":\"memory-backend-ram\",\"id\":\"pc.ram\",\"size\":1073741824,\"share\":false}",
+		   "-smp", "1,sockets=1,dies=1,cores=1,threads=1",
+		   "-rtc", "base=utc",
+		   "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
+	strvec_clear(&argv);
+	build("[machine]\naccel = \"tcg\"\nvmport = true\n[cpu]\nmodel = \"max\"\n", NULL, &argv);
+	assert_string_equal(find_after(&argv, "-machine", 0), "q35,vmport=on,memory-backend=pc.ram");
+	assert_null(find_after(&argv, "-global", 0));
+	strvec_clear(&argv);
+}
+
 static void test_qemu_argv_runtime(void **state)
 {
 	struct strvec argv = STRVEC_INIT;
@@ -600,6 +627,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_qemu_argv_minimal),
 		cmocka_unit_test(test_qemu_argv_runtime),
+		cmocka_unit_test(test_qemu_argv_vmport_sleep),
 		cmocka_unit_test(test_qemu_argv_gaming),
 		cmocka_unit_test(test_qemu_argv_multifunction),
 		cmocka_unit_test(test_qemu_argv_block_device),
