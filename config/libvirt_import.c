@@ -2190,6 +2190,12 @@ static void map_devices(struct imp *m)
 			map_chardev(m, d);
 		} else if (!strcmp(n, "controller")) {
 			map_controller(m, d);
+		} else if (!strcmp(n, "audio")) {
+			const char *type = attr(m, d, "type");
+
+			/* libvirt gives every domain a silent one; a sound card's is read by map_sound() */
+			if (type && !strcmp(type, "none"))
+				use_all(d);
 		} else if (!strcmp(n, "memballoon")) {
 			use_all(d);	/* libvirt adds one to every domain; mvlaunch's guests own their RAM */
 		}
