@@ -943,8 +943,14 @@ static void map_os(struct imp *m)
 
 	fw = child(os, "firmware");
 	s = attr(m, os, "firmware");
-	if (s && !strcmp(s, "efi"))
+	if (s && !strcmp(s, "efi")) {
 		put_str(mt, "firmware", "uefi", lineno(os), NULL);
+		if (!fw || !child(fw, "feature"))
+			note(m, os, "<os firmware='efi'> without <firmware> features: libvirt ran the first UEFI firmware "
+			     "its descriptors (/usr/share/qemu/firmware) list, on Debian OVMF with Secure Boot and "
+			     "Microsoft's keys; imported with Secure Boot off: set machine.secure_boot = true if the "
+			     "guest booted with it (Windows 11 does)");
+	}
 	else if (s && strcmp(s, "bios"))
 		lost_attr(m, os, "firmware", "mvlaunch's firmware is bios or efi (uefi)");
 	if (fw) {
@@ -1237,6 +1243,8 @@ static void map_cpu(struct imp *m)
 			lost(m, child(cpu, "vendor"), R_LIBVIRT ": libvirt's comparison with the host before start");
 	} else if (!strcmp(mode, "host-passthrough")) {
 		put_str(t, "model", "host", lineno(cpu), NULL);
+		if (!find_attr(cpu, "migratable"))
+			put_bool(t, "migratable", 1, lineno(cpu), "libvirt's default for host-passthrough");
 	} else if (!strcmp(mode, "host-model")) {
 		put_str(t, "model", "host", lineno(cpu), "libvirt's host-model: see the note above");
 		note(m, cpu, "mode='host-model' (libvirt names the CPU model nearest the host's) is imported as "
@@ -1900,7 +1908,7 @@ static void map_video(struct imp *m, xmlNodePtr v)
 	}
 	use(v);
 	use(model);
-	if (!type || !strcmp(type, "vga") || !strcmp(type, "bochs")) {
+	if (!type || !strcmp(type, "vga")) {
 		put_str(t, "gpu", "std", lineno(model ? model : v), NULL);
 	} else if (!strcmp(type, "virtio")) {
 		put_str(t, "gpu", "virtio", lineno(model), NULL);

@@ -6,7 +6,9 @@
  * report on stderr ("FILE:LINE: not imported: ..." and "FILE:LINE: note:
  * ...") and the TOML on stdout, or writes it to -o FILE atomically (a temp
  * file renamed over it), never when the import failed or, with --strict,
- * lost anything.
+ * lost anything. --diff puts libvirt's QEMU command line for the domain
+ * (virsh domxml-to-native) beside mvlaunch's for the import, both
+ * normalised (launcher/qemu/qemu_argv_diff.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +19,8 @@
 #include "config/libvirt_import.h"
 #include "launcher/cmd/commands.h"
 #include "launcher/cmd/parse_options.h"
+#include "launcher/qemu/qemu_argv_diff.h"
+#include "launcher/vm/vm_import.h"
 #include "util/atomic_file.h"
 #include "util/err.h"
 #include "util/usage.h"
@@ -67,10 +71,45 @@ static int name_from_output(const char *out, const char *name, char **from)
 	return 0;
 }
 
+static int print_diff(const char *file, const struct strbuf *xml, const struct libvirt_import *imp,
+		      const char *connect, const char *topology, const struct mvl_opts *opts)
+{
+	struct strvec lv = STRVEC_INIT, mv = STRVEC_INIT, lvn = STRVEC_INIT, mvn = STRVEC_INIT;
+	struct strbuf out = STRBUF_INIT;
+	struct err err = ERR_INIT;
+	unsigned counts[3];
+	int ret = -1;
+
+	if (vm_import_argvs(xml->buf, xml->len, imp, connect, topology, &opts->dirs, &lv, &mv, &err) < 0) {
+		err_print(&err);
+		goto out;
+	}
+	qemu_argv_normalise(&lv, &lvn);
+	qemu_argv_normalise(&mv, &mvn);
+	qemu_argv_diff(&lvn, &mvn, &out, counts);
+	printf("--- libvirt: virsh%s%s domxml-to-native qemu-argv %s\n", connect ? " -c " : "", connect ? connect : "",
+	       !strcmp(file, "-") ? "(stdin)" : file);
+	printf("+++ mvlaunch: mvlaunch argv --bare %s (the import)%s%s\n", imp->name, topology ? " --topology " : "",
+	       topology ? topology : "");
+	printf("# normalised: ids, node names, bus addresses and file descriptors left out, key=value lists sorted,\n"
+	       "# -blockdev chains as one object; runtime plumbing (-S, -pidfile, the monitor) left out\n");
+	fputs(out.buf, stdout);
+	printf("# %u the same, %u only libvirt's, %u only mvlaunch's\n", counts[0], counts[1], counts[2]);
+	ret = 0;
+out:
+	strvec_clear(&lv);
+	strvec_clear(&mv);
+	strvec_clear(&lvn);
+	strvec_clear(&mvn);
+	strbuf_release(&out);
+	err_release(&err);
+	return ret;
+}
+
 int cmd_import(int argc, char **argv, const struct mvl_opts *opts)
 {
-	const char *name = NULL, *output = NULL, *file;
-	int strict = 0, ret = MVL_EXIT_FAILURE;
+	const char *name = NULL, *output = NULL, *connect = NULL, *topology = NULL, *file;
+	int strict = 0, diff = 0, ret = MVL_EXIT_FAILURE;
 	char *out_name = NULL;
 	struct strbuf xml = STRBUF_INIT, err = STRBUF_INIT, why = STRBUF_INIT;
 	struct libvirt_import imp = LIBVIRT_IMPORT_INIT;
@@ -79,6 +118,11 @@ int cmd_import(int argc, char **argv, const struct mvl_opts *opts)
 		OPT_STRING('o', "output", &output, "FILE.toml", "write the config there (atomically) instead of\n"
 			   "stdout; the VM is called after the file"),
 		OPT_BOOL(0, "strict", &strict, "exit 1, writing nothing, if any setting is not imported"),
+		OPT_BOOL(0, "diff", &diff, "instead of the config, libvirt's QEMU command line for the\n"
+			 "domain (virsh domxml-to-native) beside mvlaunch's for it"),
+		OPT_STRING(0, "connect", &connect, "URI", "with --diff: the libvirt virsh connects to (virsh -c)"),
+		OPT_STRING(0, "topology", &topology, "FILE.xml", "with --diff: plan for that hwloc topology (the\n"
+			   "domain's host) instead of this one"),
 		OPT_END(),
 	};
 	const struct cmd_usage usage = {
@@ -97,10 +141,15 @@ int cmd_import(int argc, char **argv, const struct mvl_opts *opts)
 			"  mvlaunch import -o /etc/mvlaunch/vms/win10.toml win10.xml\n"
 			"  mvlaunch check win10 && mvlaunch up win10\n"
 			"\n"
+			"--diff prints, instead, the two QEMU command lines for the domain: libvirt's\n"
+			"(virsh domxml-to-native qemu-argv) and mvlaunch's (argv --bare of the\n"
+			"import), one option a line, normalised (ids, node names, bus addresses,\n"
+			"option order, -blockdev chains) so that what differs is a real difference:\n"
+			"'-' only libvirt's, '+' only mvlaunch's.\n"
+			"\n"
 			"README \"Coming from libvirt\" has the table of what maps to which key.",
 	};
 
-	(void)opts;
 	argc = parse_options(argc, argv, &usage);
 	if (argc < 0)
 		return parse_options_exit(argc);
@@ -111,6 +160,16 @@ int cmd_import(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	if (output && name_from_output(output, name, &out_name) < 0)
 		goto out;
+	if (diff && output) {
+		error("--diff prints the two command lines; it writes no config (leave out -o)");
+		ret = MVL_EXIT_USAGE;
+		goto out;
+	}
+	if (!diff && (connect || topology)) {
+		error("--%s only applies with --diff", connect ? "connect" : "topology");
+		ret = MVL_EXIT_USAGE;
+		goto out;
+	}
 	if (read_domain(file, &xml) < 0)
 		goto out;
 	if (libvirt_import(file, xml.buf, xml.len, out_name ? out_name : name, &imp, &err) < 0) {
@@ -134,7 +193,10 @@ int cmd_import(int argc, char **argv, const struct mvl_opts *opts)
 		      output ? "; nothing written" : "");
 		goto out;
 	}
-	if (output) {
+	if (diff) {
+		if (print_diff(file, &xml, &imp, connect, topology, opts) < 0)
+			goto out;
+	} else if (output) {
 		if (atomic_write_file(output, imp.toml.buf, imp.toml.len, ATOMIC_FSYNC, &err) < 0) {
 			error("%s", err.buf);
 			goto out;

@@ -6,7 +6,8 @@
 #   virsh defines the Linux one and dumps it back (the expanded XML libvirt
 #   stores: addresses, controllers). Each imports; argv takes the result as it
 #   is; the keys that matter are there; --strict passes exactly when nothing
-#   is reported. libvirt runs with its real QEMU driver embedded in virsh and
+#   is reported. --diff shows libvirt's QEMU command line (virsh
+#   domxml-to-native) beside mvlaunch's, normalised. libvirt runs with its real QEMU driver embedded in virsh and
 #   virt-install (tests/e2e/libvirt.sh: no daemon, no system user, in a
 #   private mount and network namespace, nothing left behind).
 # - A domain of type 'qemu' booting the demo guest with its vCPUs pinned
@@ -129,4 +130,27 @@ grep -qE 'not imported: <(controller|memballoon|input|serial|console)' "$T/serve
 diff <(grep -v '^wrote ' "$T/server.report" | sed 's/^[^:]*:[0-9]*: //' | grep -v 'device addresses' | sort) \
 	<(grep -v '^wrote ' "$T/server-dump.report" | sed 's/^[^:]*:[0-9]*: //' | grep -v 'device addresses' | sort) >"$T/d" ||
 	fail "server: virt-install's and dumpxml's imports report differently: $(cat "$T/d")"
+
+# --diff: libvirt's command line for the domain beside mvlaunch's, normalised
+mkdir -p "$T/bin"
+printf '#!/bin/bash\n. "%s/tests/e2e/libvirt.sh"\nlv_virsh "%s/lv" "$@"\n' "$TOP" "$T" >"$T/bin/virsh"
+chmod +x "$T/bin/virsh"
+PATH=$T/bin:$PATH expect_code 0 "$MVLAUNCH" import --diff "$T/win11.xml" || fail "import --diff failed"
+cp "$T/out" "$T/win11.diff"
+head -1 "$T/win11.diff" | grep -qx -- "--- libvirt: virsh domxml-to-native qemu-argv $T/win11.xml" || fail "diff header: $(head -1 "$T/win11.diff")"
+for same in '  -uuid 0e4b5a6c-7d8e-4f90-a1b2-c3d4e5f60718' '  -global cfi.pflash01.secure=on' '  -global ICH9-LPC.disable_s3=1' \
+	'  -accel kvm' '  -m 16384' '  -device {"driver":"tpm-crb"}' '  -device {"driver":"e1000e","mac":"52:54:00:00:00:11"}' \
+	'  -rtc base=localtime,driftfix=slew'; do
+	grep -qxF -- "$same" "$T/win11.diff" || fail "diff: not the same in both: $same"
+done
+# what differs for real: libvirt's balloon and PCIe root ports, mvlaunch's bridge helper
+grep -qxF -- '- -device {"driver":"virtio-balloon-pci"}' "$T/win11.diff" || fail "diff: libvirt's balloon not shown"
+grep -qxF -- '+ -netdev {"br":"br0","type":"bridge"}' "$T/win11.diff" || fail "diff: mvlaunch's bridge NIC not shown"
+grep -q '"node-name"\|"id":\|libvirt-[0-9]-format' "$T/win11.diff" && fail "diff: ids or node names left in: $(grep -m1 '"node-name"\|"id":' "$T/win11.diff")"
+[ "$(tail -1 "$T/win11.diff")" = "# $(grep -c '^  ' "$T/win11.diff") the same, $(grep -c '^- ' "$T/win11.diff") only libvirt's, $(grep -c '^+ ' "$T/win11.diff") only mvlaunch's" ] ||
+	fail "diff summary: $(tail -1 "$T/win11.diff")"
+# without virsh: the fix; with -o: a usage error
+PATH=/nonexistent expect_code 1 "$MVLAUNCH" import --diff "$T/win11.xml" && expect_err "hint: apt-get install libvirt-clients"
+expect_code 2 "$MVLAUNCH" import --diff -o "$T/vms/x.toml" "$T/win11.xml" && expect_err "--diff prints the two command lines; it writes no config"
+expect_code 2 "$MVLAUNCH" import --connect qemu:///system "$T/win11.xml" && expect_err "--connect only applies with --diff"
 done_testing
