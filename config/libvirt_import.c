@@ -2588,6 +2588,26 @@ int libvirt_import(const char *file, const char *xml, size_t len, const char *na
 		strbuf_addf(err, "%s:%s (not XML)", m.file, xerr.len ? xerr.buf : "0: empty");
 		goto out;
 	}
+	if (doc->intSubset) {	/* libvirt writes none; no entity of one is read */
+		const char *p = xml, *end = xml + len;
+		long line = 1;
+
+		/* its line: the first "<!DOCTYPE" outside a comment */
+		for (; p + 9 <= end && memcmp(p, "<!DOCTYPE", 9); p++) {
+			if (p + 4 <= end && !memcmp(p, "<!--", 4)) {
+				const char *c = memmem(p + 4, (size_t)(end - p - 4), "-->", 3);
+
+				for (const char *q = p; q < (c ? c : end); q++)
+					line += *q == '\n';
+				p = c ? c + 2 : end - 1;
+				continue;
+			}
+			line += *p == '\n';
+		}
+		strbuf_addf(err, "%s:%ld: a <!DOCTYPE> is not part of a libvirt domain (virsh dumpxml writes none)", m.file,
+			    line);
+		goto out;
+	}
 	m.root = xmlDocGetRootElement(doc);
 	if (!m.root || !is_elem(m.root, "domain")) {
 		strbuf_addf(err, "%s:%ld: <%s> is not a libvirt domain (virsh dumpxml NAME gives one)", m.file,
@@ -2632,6 +2652,11 @@ int libvirt_import(const char *file, const char *xml, size_t len, const char *na
 		if (!is_used(a))
 			lost_attr(&m, m.root, (const char *)a->name, R_TODO);
 	sweep(&m, m.root);
+	if (out->libvirt_hook)
+		strvec_pushf(&out->lost, "%ld: <domain>: libvirt's hook script %s runs for every domain it starts: "
+			     "replaced by mvlaunch's hooks (hooks.d/NAME/{prepare,started,stopped,release}.d beside the VM "
+			     "configs, README \"Hooks\"; hugepages, CPU shielding and vfio-pci binding are mvlaunch's own); "
+			     "what it did for this VM is not imported", lineno(m.root), out->libvirt_hook);
 	if (m.addresses)
 		note(&m, NULL, "line %ld: the guest's device addresses (%u <address> elements) are not kept: mvlaunch "
 		     "places devices itself, so Windows may find its disks and NICs anew (a NIC keeps its MAC)",

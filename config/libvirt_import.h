@@ -27,6 +27,9 @@
 #define LIBVIRT_XML_MAX (4u << 20)
 
 struct libvirt_import {
+	/* in: libvirt's hook script on this host ("/etc/libvirt/hooks/qemu"), or NULL */
+	const char *libvirt_hook;
+	/* out: */
 	char *name;		/* the VM's name: --name, else the domain's <name> */
 	char *uuid;		/* the domain's <uuid>, or NULL */
 	struct strbuf toml;	/* the config */

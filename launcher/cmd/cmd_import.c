@@ -27,6 +27,9 @@
 #include "util/wrapper.h"
 #include "util/banned.h"
 
+/* libvirt runs it for each QEMU domain; overridable for the tests */
+#define LIBVIRT_QEMU_HOOK (getenv("MVLAUNCH_LIBVIRT_HOOK") ? getenv("MVLAUNCH_LIBVIRT_HOOK") : "/etc/libvirt/hooks/qemu")
+
 static int read_domain(const char *path, struct strbuf *sb)
 {
 	long n = !strcmp(path, "-") ? strbuf_read(sb, STDIN_FILENO, LIBVIRT_XML_MAX)
@@ -172,6 +175,8 @@ int cmd_import(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	if (read_domain(file, &xml) < 0)
 		goto out;
+	if (!access(LIBVIRT_QEMU_HOOK, F_OK))
+		imp.libvirt_hook = LIBVIRT_QEMU_HOOK;
 	if (libvirt_import(file, xml.buf, xml.len, out_name ? out_name : name, &imp, &err) < 0) {
 		const char *p = err.buf;
 

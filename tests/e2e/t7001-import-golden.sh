@@ -13,6 +13,7 @@
 . "$(dirname "$0")/lib.sh" || exit 1
 
 dir=$TOP/tests/import
+export MVLAUNCH_LIBVIRT_HOOK=$T/no-libvirt-hook	# whatever this host has: the goldens do not depend on it
 topo=/work/shared/topologies/seed-2s-36c72t.xml
 [ -f "$topo" ] || topo=$TOP/tests/unit/data/seed-2s-36c72t.xml
 [ -f "$topo" ] || fail "no two-socket topology file"
@@ -81,4 +82,9 @@ for x in bad/*.xml; do
 	ls "$T/vms" | grep -q 'tmp' && fail "$x: a temp file was left in the VMs dir"
 done
 
+# libvirt's hook script on this host: reported, as replaced by mvlaunch's hooks
+touch "$T/libvirt-hook"
+MVLAUNCH_LIBVIRT_HOOK=$T/libvirt-hook expect_code 1 "$MVLAUNCH" import --strict 01-minimal.xml &&
+	expect_err "01-minimal.xml:2: not imported: <domain>: libvirt's hook script $T/libvirt-hook runs for every domain it starts: replaced by mvlaunch's hooks"
+MVLAUNCH_LIBVIRT_HOOK=$T/no-such-hook expect_code 0 "$MVLAUNCH" import --strict 01-minimal.xml
 done_testing

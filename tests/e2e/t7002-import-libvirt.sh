@@ -16,6 +16,7 @@
 #   nested KVM cannot run a guest, so the running domain is TCG; there is no
 #   br0 (argv does not need it: qemu-bridge-helper would, at up).
 . "$(dirname "$0")/lib.sh" || exit 1
+export MVLAUNCH_LIBVIRT_HOOK=$T/no-libvirt-hook	# a hook of this host's libvirt would be reported
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 
 # --- an imported domain runs -------------------------------------------------
