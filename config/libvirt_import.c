@@ -1595,8 +1595,37 @@ static void map_disk(struct imp *m, xmlNodePtr d)
 	boot_order(m, d, t);
 	if (child(d, "backingStore"))	/* libvirt's view of the chain QEMU reads from the image */
 		use_all(child(d, "backingStore"));
-	if (child(d, "iotune"))
-		lost(m, child(d, "iotune"), R_QOS);
+	if (child(d, "iotune") && !cdrom) {
+		static const struct { const char *el, *key; int bytes; } io[] = {
+			{ "read_iops_sec", "iops_rd", 0 }, { "write_iops_sec", "iops_wr", 0 },
+			{ "total_iops_sec", "iops_total", 0 }, { "read_bytes_sec", "bps_rd", 1 },
+			{ "write_bytes_sec", "bps_wr", 1 }, { "total_bytes_sec", "bps_total", 1 },
+		};
+		xmlNodePtr it = child(d, "iotune");
+
+		use(it);
+		for (size_t i = 0; i < sizeof(io) / sizeof(io[0]); i++) {
+			xmlNodePtr e = child(it, io[i].el);
+			uint64_t v;
+
+			if (!e || parse_uint(m, e, io[i].el, text(m, e), io[i].bytes ? UINT64_MAX / 2 : 1000000000, &v) < 0)
+				continue;
+			if (!v)		/* libvirt's 0: no limit */
+				continue;
+			if (io[i].bytes)
+				put_size(t, io[i].key, v, lineno(e), NULL);
+			else
+				put_uint(t, io[i].key, v, lineno(e), NULL);
+		}
+		for (xmlNodePtr c = it->children; c; c = c->next) {
+			if (!is_elem(c, NULL) || is_used(c))
+				continue;
+			if (strstr((const char *)c->name, "_max"))
+				lost(m, c, "not supported yet: bursts above the limit (the limit holds every second)");
+			else if (is_elem(c, "group_name"))
+				lost(m, c, "not supported yet: one throttle group for several disks (each disk has its own)");
+		}
+	}
 }
 
 static void map_interface(struct imp *m, xmlNodePtr n)

@@ -551,6 +551,20 @@ static const struct config_key disk_keys[] = {
 	  .qemu = "\"discard\":\"unmap\"", .doc = "pass guest TRIM/discard to the image" },
 	{ .name = "serial", .type = KEY_STRING, .offset = DOFF(serial), .check = check_serial,
 	  .qemu = "serial=", .doc = "serial number the guest sees" },
+	{ .name = "iops_rd", .type = KEY_INT, .offset = DOFF(iops_rd), .min = 1, .max = 1000000000,
+	  .qemu = "-object {\"qom-type\":\"throttle-group\",\"limits\":{\"iops-read\":N}} + a throttle node",
+	  .doc = "at most N reads a second (a QEMU throttle group, the same with or without cgroups; 'mvlaunch limits' "
+		 "changes it live)" },
+	{ .name = "iops_wr", .type = KEY_INT, .offset = DOFF(iops_wr), .min = 1, .max = 1000000000,
+	  .qemu = "\"iops-write\":N", .doc = "at most N writes a second" },
+	{ .name = "iops_total", .type = KEY_INT, .offset = DOFF(iops_total), .min = 1, .max = 1000000000,
+	  .qemu = "\"iops-total\":N", .doc = "at most N reads and writes a second together (not with iops_rd/iops_wr)" },
+	{ .name = "bps_rd", .type = KEY_SIZE, .offset = DOFF(bps_rd),
+	  .qemu = "\"bps-read\":BYTES", .doc = "at most this much read a second, e.g. \"200M\"" },
+	{ .name = "bps_wr", .type = KEY_SIZE, .offset = DOFF(bps_wr),
+	  .qemu = "\"bps-write\":BYTES", .doc = "at most this much written a second" },
+	{ .name = "bps_total", .type = KEY_SIZE, .offset = DOFF(bps_total),
+	  .qemu = "\"bps-total\":BYTES", .doc = "at most this much read and written a second (not with bps_rd/bps_wr)" },
 	{ .name = NULL },
 };
 
@@ -1385,6 +1399,10 @@ static void validate_cdrom(struct vm_config *cfg, struct vm_disk *d, size_t i, s
 	d->readonly = 1;
 	if (d->discard == 1)
 		DISK_ERR("discard", "does not apply to a cdrom");
+	if (vm_disk_throttled(d))
+		DISK_ERR(d->iops_rd > 0 ? "iops_rd" : d->iops_wr > 0 ? "iops_wr" : d->iops_total > 0 ? "iops_total" :
+			 d->bps_rd ? "bps_rd" : d->bps_wr ? "bps_wr" : "bps_total",
+			 "I/O limits apply to a disk, not a cdrom (its medium changes live)");
 	if (!*d->path && d->format == FORMAT_QCOW2)
 		DISK_ERR("format", "an empty tray has no format (insert sets it)");
 #undef DISK_ERR
@@ -1421,6 +1439,18 @@ static void validate_devices(struct vm_config *cfg, struct strbuf *err)
 					     "attached twice only read-only", d->path, j);
 				free(key);
 			}
+		}
+		if (d->iops_total > 0 && (d->iops_rd > 0 || d->iops_wr > 0)) {
+			key = xstrfmt("disk[%zu].iops_total", i);
+			schema_error(err, cfg->file, item_loc(d->loc, disk_keys, "iops_total"), key,
+				     "give iops_total or iops_rd/iops_wr, not both (QEMU refuses the mix)");
+			free(key);
+		}
+		if (d->bps_total && (d->bps_rd || d->bps_wr)) {
+			key = xstrfmt("disk[%zu].bps_total", i);
+			schema_error(err, cfg->file, item_loc(d->loc, disk_keys, "bps_total"), key,
+				     "give bps_total or bps_rd/bps_wr, not both (QEMU refuses the mix)");
+			free(key);
 		}
 		if (d->iothread == 1 && d->bus == BUS_SATA) {
 			key = xstrfmt("disk[%zu].iothread", i);
@@ -1735,6 +1765,11 @@ int vm_config_load(const char *file, struct vm_config *cfg, struct strbuf *err)
 		ret = vm_config_parse(file, text.buf, text.len, cfg, err);
 	strbuf_release(&text);
 	return ret;
+}
+
+int vm_disk_throttled(const struct vm_disk *d)
+{
+	return d->iops_rd > 0 || d->iops_wr > 0 || d->iops_total > 0 || d->bps_rd || d->bps_wr || d->bps_total;
 }
 
 int vm_config_key_rank(const char *table, const char *key)

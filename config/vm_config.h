@@ -105,6 +105,9 @@ enum vm_disk_node { DISK_NODE_FILE, DISK_NODE_HOST_DEVICE, DISK_NODE_HOST_CDROM 
 struct vm_disk {
 	char *path;		/* "" only for a cdrom: an empty tray */
 	int format, bus, iothread, cache, aio, readonly, discard;
+	/* I/O limits per second (a QEMU throttle group); -1 / 0: none */
+	int iops_rd, iops_wr, iops_total;
+	uint64_t bps_rd, bps_wr, bps_total;
 	char *serial;
 	int media;		/* enum vm_disk_media */
 	int boot_index;		/* -1: unset */
@@ -271,6 +274,9 @@ int vm_config_listen_loopback(const char *listen);
 
 /* Whether *v can be an SMBIOS string (1..64 printable ASCII): 0, or -1 with the reason. */
 int vm_config_check_smbios(char **v, struct strbuf *why);
+
+/* Whether disk d has an I/O limit (iops_* or bps_*): a throttle group in QEMU. */
+int vm_disk_throttled(const struct vm_disk *d);
 
 /*
  * Where key 'key' of [table] (or of a [[table]] item) comes in the key

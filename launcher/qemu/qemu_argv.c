@@ -525,6 +525,31 @@ static void build_disks(struct builder *b)
 		if (d->discard == 1)
 			json_object_set_new(o, "discard", json_string("unmap"));
 		push_json(b, "-blockdev", o);
+		if (vm_disk_throttled(d)) {
+			/* a throttle group of its own, and a filter node the device reads through */
+			char *tg = xstrfmt("tg-disk%zu", i), *node = xstrfmt("disk%zu-throttle", i);
+			json_t *limits = json_object();
+
+			if (d->iops_rd > 0)
+				json_object_set_new(limits, "iops-read", json_integer(d->iops_rd));
+			if (d->iops_wr > 0)
+				json_object_set_new(limits, "iops-write", json_integer(d->iops_wr));
+			if (d->iops_total > 0)
+				json_object_set_new(limits, "iops-total", json_integer(d->iops_total));
+			if (d->bps_rd)
+				json_object_set_new(limits, "bps-read", json_integer((json_int_t)d->bps_rd));
+			if (d->bps_wr)
+				json_object_set_new(limits, "bps-write", json_integer((json_int_t)d->bps_wr));
+			if (d->bps_total)
+				json_object_set_new(limits, "bps-total", json_integer((json_int_t)d->bps_total));
+			push_json(b, "-object", json_pack("{s:s,s:s,s:o}", "qom-type", "throttle-group", "id", tg,
+							   "limits", limits));
+			push_json(b, "-blockdev", json_pack("{s:s,s:s,s:s,s:s}", "driver", "throttle", "throttle-group", tg,
+							     "file", fmt_node, "node-name", node));
+			free(fmt_node);
+			fmt_node = node;
+			free(tg);
+		}
 device:
 		if (d->bus == BUS_SCSI) {
 			char *ctl = xstrfmt("scsi%zu", i);

@@ -220,6 +220,30 @@ static void test_qemu_argv_block_device(void **state)
 	vm_config_release(&cfg);
 }
 
+/* per-disk I/O limits: a throttle group, a throttle node over the format node, the device reads through it */
+static void test_qemu_argv_disk_limits(void **state)
+{
+	struct strvec argv = STRVEC_INIT;
+
+	(void)state;
+	build("[[disk]]\npath = \"/a.img\"\niops_rd = 100\niops_wr = 200\nbps_rd = \"1M\"\nbps_wr = \"2M\"\n"
+	      "[[disk]]\npath = \"/b.img\"\niops_total = 50\nbps_total = \"10M\"\n[[disk]]\npath = \"/c.img\"\n", NULL, &argv);
+	assert_string_equal(find_after(&argv, "-object", 1),
+			    "{\"qom-type\":\"throttle-group\",\"id\":\"tg-disk0\",\"limits\":{\"iops-read\":100,"
+			    "\"iops-write\":200,\"bps-read\":1048576,\"bps-write\":2097152}}");
+	assert_string_equal(find_after(&argv, "-blockdev", 2),
+			    "{\"driver\":\"throttle\",\"throttle-group\":\"tg-disk0\",\"file\":\"disk0\",\"node-name\":\"disk0-throttle\"}");
+	assert_string_equal(find_after(&argv, "-device", 0),
+			    "{\"driver\":\"virtio-blk-pci\",\"drive\":\"disk0-throttle\",\"id\":\"disk0-dev\",\"write-cache\":\"on\",\"bootindex\":1}");
+	assert_string_equal(find_after(&argv, "-object", 2),
+			    "{\"qom-type\":\"throttle-group\",\"id\":\"tg-disk1\",\"limits\":{\"iops-total\":50,\"bps-total\":10485760}}");
+	/* no limits, no throttle node */
+	assert_string_equal(find_after(&argv, "-device", 2),
+			    "{\"driver\":\"virtio-blk-pci\",\"drive\":\"disk2\",\"id\":\"disk2-dev\",\"write-cache\":\"on\",\"bootindex\":3}");
+	assert_null(find_after(&argv, "-object", 3));
+	strvec_clear(&argv);
+}
+
 static void test_qemu_argv_injection(void **state)
 {
 	struct strvec argv = STRVEC_INIT;
@@ -631,6 +655,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_argv_gaming),
 		cmocka_unit_test(test_qemu_argv_multifunction),
 		cmocka_unit_test(test_qemu_argv_block_device),
+		cmocka_unit_test(test_qemu_argv_disk_limits),
 		cmocka_unit_test(test_qemu_argv_injection),
 		cmocka_unit_test(test_qemu_argv_memory_variants),
 		cmocka_unit_test(test_qemu_argv_devices),

@@ -144,6 +144,15 @@ static void test_vm_config_types_and_ranges(void **state)
 	expect_error("[memory]\nsize = 1024\n", "vms/t.toml:2:1: key 'memory.size': give a unit, as a string: \"1024M\" or \"1024G\"");
 	expect_error("[memory]\nsize = \"1024\"\n", "vms/t.toml:2:1: key 'memory.size': '1024' has no unit (write e.g. \"1024M\" or \"1024G\")");
 	expect_error("[memory]\nsize = \"8M\"\n", "vms/t.toml:2:1: key 'memory.size': must be at least 16M");
+	expect_error("[[disk]]\npath = \"/x\"\niops_rd = 0\n", "vms/t.toml:3:1: key 'disk[0].iops_rd': must be 1..1000000000");
+	expect_error("[[disk]]\npath = \"/x\"\nbps_wr = 100\n",
+		     "vms/t.toml:3:1: key 'disk[0].bps_wr': give a unit, as a string: \"100M\" or \"100G\"");
+	expect_error("[[disk]]\npath = \"/x\"\niops_total = 10\niops_rd = 5\n",
+		     "vms/t.toml:3:1: key 'disk[0].iops_total': give iops_total or iops_rd/iops_wr, not both (QEMU refuses the mix)");
+	expect_error("[[disk]]\npath = \"/x\"\nbps_rd = \"1M\"\nbps_total = \"2M\"\n",
+		     "vms/t.toml:4:1: key 'disk[0].bps_total': give bps_total or bps_rd/bps_wr, not both (QEMU refuses the mix)");
+	expect_error("[[disk]]\nmedia = \"cdrom\"\npath = \"/x.iso\"\niops_rd = 5\n",
+		     "vms/t.toml:4:1: key 'disk[0].iops_rd': I/O limits apply to a disk, not a cdrom (its medium changes live)");
 	expect_error("[cpu]\nrequire = [\"avx2\", 3]\n", "vms/t.toml:2:20: key 'cpu.require': expected a string in the array, got an integer");
 	expect_error("[cpu]\nrequire = [\"avx2,kvm=on\"]\n",
 		     "vms/t.toml:2:12: key 'cpu.require': 'avx2,kvm=on' is not a CPU feature name (QEMU spelling, e.g. \"avx2\", \"lahf_lm\", \"sse4.2\")");

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# t3021-up-disk-limits.sh - per-disk I/O limits (disk.iops_rd, iops_wr,
+# bps_rd, bps_wr; iops_total, bps_total) reach QEMU: the disk's device reads
+# through a throttle node (query-block) of a throttle group whose limits QOM
+# reads back as the config says; a disk without limits has no throttle node.
+# The limits are QEMU's own, so they hold with or without cgroups. Under TCG,
+# paused (this host's nested KVM runs no guest).
+. "$(dirname "$0")/lib.sh" || exit 1
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
+
+truncate -s 64M "$T/a.img" "$T/b.img" "$T/c.img"
+demo_config lim '/^\[boot\]/,$d'
+cat >>"$T/vms/lim.toml" <<TOML
+[[disk]]
+path = "$T/a.img"
+cache = "writeback"
+aio = "threads"
+iops_rd = 100
+iops_wr = 200
+bps_rd = "1M"
+bps_wr = "2M"
+
+[[disk]]
+path = "$T/b.img"
+iops_total = 50
+bps_total = "10M"
+
+[[disk]]
+path = "$T/c.img"
+TOML
+expect_code 0 "$MVLAUNCH" up --paused lim
+q() { "$TOP/tests/e2e/qmp.py" "$MVLAUNCH_RUNDIR/lim/qmp.sock" "$@"; }
+q query-block >"$T/block.json" || fail "query-block failed"
+[ "$(jq -r '[.[] | "\(.qdev | split("/")[3])=\(.inserted."node-name")/\(.inserted.drv)"] | join(" ")' "$T/block.json")" = \
+  "disk0-dev=disk0-throttle/throttle disk1-dev=disk1-throttle/throttle disk2-dev=disk2/raw" ] ||
+	fail "devices: $(jq -c '[.[] | {qdev, n: .inserted."node-name", d: .inserted.drv}]' "$T/block.json")"
+q qom-get '{"path":"/objects/tg-disk0","property":"limits"}' >"$T/l0" || fail "no throttle group for disk0"
+jq -e '."iops-read" == 100 and ."iops-write" == 200 and ."bps-read" == 1048576 and ."bps-write" == 2097152 and ."iops-total" == 0' \
+	"$T/l0" >/dev/null || fail "disk0 limits: $(cat "$T/l0")"
+q qom-get '{"path":"/objects/tg-disk1","property":"limits"}' >"$T/l1" || fail "no throttle group for disk1"
+jq -e '."iops-total" == 50 and ."bps-total" == 10485760 and ."iops-read" == 0' "$T/l1" >/dev/null || fail "disk1 limits: $(cat "$T/l1")"
+q qom-get '{"path":"/objects/tg-disk2","property":"limits"}' >/dev/null 2>&1 && fail "disk2 has a throttle group it did not ask for"
+expect_code 0 "$MVLAUNCH" down --force lim
+no_leftovers lim
+done_testing
