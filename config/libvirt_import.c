@@ -69,6 +69,8 @@ struct imp {
 	unsigned vcpus;
 	int tcg, boot_per_device, spice, has_display, i440fx;
 	struct tbl *first_disk, *first_cdrom, *first_net;
+	size_t nr_disks;
+	struct strvec disk_iothreads;	/* per [[disk]]: libvirt's iothread id, "" for none */
 	unsigned addresses;
 	long first_address_line;
 };
@@ -76,7 +78,7 @@ struct imp {
 /* Output order: the shipped examples' */
 static const char *const sections[] = {
 	"machine", "cpu", "cpu.hyperv", "pinning", "memory", "clock", "tpm", "display", "looking_glass",
-	"audio", "smbios", "boot", "disk", "net", "passthrough", "input", "usb", "qemu", "service",
+	"audio", "smbios", "boot", "disk", "net", "passthrough", "input", "usb", "sched", "qemu", "service",
 };
 
 /* ---- the tables ---------------------------------------------------------- */
@@ -729,6 +731,43 @@ static void put_pins(struct imp *m, char **pins, unsigned n, long line)
 	put(t, "vcpus", strbuf_detach(&sb), line, n > 8 ? NULL : "vCPU 0, 1, ... on these host CPUs");
 }
 
+/*
+ * <vcpusched vcpus>, <iothreadsched iothreads>, <emulatorsched> as a [[sched]]
+ * table; 'ids' names the attribute with the threads (NULL: the emulator).
+ * Returns the table, or NULL when reported as not imported.
+ */
+static struct tbl *sched_table(struct imp *m, xmlNodePtr s, const char *ids)
+{
+	const char *sched = attr(m, s, "scheduler"), *prio = attr(m, s, "priority");
+	int rt = sched && (!strcmp(sched, "fifo") || !strcmp(sched, "rr"));
+	uint64_t p = 0;
+	struct tbl *t;
+
+	use(s);
+	if (!sched || (!rt && strcmp(sched, "other") && strcmp(sched, "batch") && strcmp(sched, "idle"))) {
+		lost(m, s, "unknown scheduler '%s'", sched ? sched : "");
+		return NULL;
+	}
+	if (rt && parse_uint(m, s, "<... priority>", prio ? prio : "", 99, &p) < 0)
+		return NULL;
+	t = tbl_add(m, "sched", 1, lineno(s));
+	if (ids && !strcmp(ids, "vcpus")) {
+		const char *v = attr(m, s, "vcpus");
+		char *list = v ? cpulist(m, s, "<vcpusched vcpus>", v) :
+			     xstrfmt(m->vcpus > 1 ? "0-%u" : "%u", m->vcpus - 1);
+
+		if (list)
+			put_str(t, "vcpus", list, lineno(s), NULL);
+		free(list);
+	} else if (!ids) {
+		put_bool(t, "emulator", 1, lineno(s), NULL);
+	}
+	put_str(t, "policy", sched, lineno(s), NULL);
+	if (rt)
+		put_uint(t, "priority", p, lineno(s), NULL);
+	return t;
+}
+
 static void map_vcpus(struct imp *m)
 {
 	xmlNodePtr v = child(m->root, "vcpu"), ct = child(m->root, "cputune"), vs = child(m->root, "vcpus");
@@ -866,28 +905,27 @@ static void map_vcpus(struct imp *m)
 			free(first);
 		}
 	}
-	for_each_child(s, ct, "vcpusched") {
-		const char *sched = attr(m, s, "scheduler"), *prio = attr(m, s, "priority"), *ids = attr(m, s, "vcpus");
-		struct cpuset want, got;
-		struct strbuf why = STRBUF_INIT;
-		int every = 0;
+	{
+		xmlNodePtr sch = child(ct, "vcpusched");
+		const char *ids = sch ? attr(m, sch, "vcpus") : NULL, *sched = sch ? attr(m, sch, "scheduler") : NULL;
+		const char *prio = sch ? attr(m, sch, "priority") : NULL;
+		char *every = xstrfmt(m->vcpus > 1 ? "0-%u" : "%u", m->vcpus - 1);
+		char *norm = ids ? cpulist(m, sch, "<vcpusched vcpus>", ids) : NULL;
 
-		use(s);
-		cpuset_zero(&want);
-		for (unsigned i = 0; i < m->vcpus; i++)
-			cpuset_set(&want, i);
-		if (!ids)
-			every = 1;
-		else if (cpuset_parse(&got, ids, &why) == 0)
-			every = cpuset_equal(&got, &want);
-		strbuf_release(&why);
-		if (sched && !strcmp(sched, "fifo") && every && (!prio || !strcmp(prio, "1")))
-			put_bool(sect(m, "pinning"), "realtime", 1, lineno(s), "SCHED_FIFO priority 1 on every vCPU");
-		else if (sched && !strcmp(sched, "other"))
-			;
-		else
-			lost(m, s, "not supported yet: mvlaunch's pinning.realtime is SCHED_FIFO priority 1 on every vCPU");
+		/* one <vcpusched> making every vCPU fifo 1 is mvlaunch's pinning.realtime */
+		if (sch && !next_elem(sch, "vcpusched") && sched && !strcmp(sched, "fifo") && (!prio || !strcmp(prio, "1")) &&
+		    (!ids || (norm && !strcmp(norm, every)))) {
+			use(sch);
+			put_bool(sect(m, "pinning"), "realtime", 1, lineno(sch), "SCHED_FIFO priority 1 on every vCPU");
+		} else {
+			for_each_child(one, ct, "vcpusched")
+				sched_table(m, one, "vcpus");
+		}
+		free(every);
+		free(norm);
 	}
+	for_each_child(e, ct, "emulatorsched")
+		sched_table(m, e, NULL);
 	for (xmlNodePtr c = ct->children; c; c = c->next) {
 		static const char *const qos[] = { "shares", "period", "quota", "global_period", "global_quota",
 			"emulator_period", "emulator_quota", "iothread_period", "iothread_quota" };
@@ -1519,6 +1557,9 @@ static void map_disk(struct imp *m, xmlNodePtr d)
 	}
 	use(d);
 	t = tbl_add(m, "disk", 1, lineno(d));
+	m->nr_disks++;
+	strvec_push(&m->disk_iothreads, drv && find_attr(drv, "iothread") && !cdrom ?
+		    keep(m, xmlNodeListGetString(drv->doc, find_attr(drv, "iothread")->children, 1)) : "");
 	if (cdrom) {
 		put_str(t, "media", "cdrom", lineno(d), NULL);
 		if (!m->first_cdrom)
@@ -2186,6 +2227,37 @@ static void map_boot_devs(struct imp *m)
 	}
 }
 
+/* <iothreadsched iothreads='1,2'>: libvirt's iothread N is the iothread of the disks with iothread='N' */
+static void map_iothreadsched(struct imp *m)
+{
+	for_each_child(s, child(m->root, "cputune"), "iothreadsched") {
+		const char *ids = attr(m, s, "iothreads");
+		struct strbuf list = STRBUF_INIT;
+		struct tbl *t;
+
+		if (!ids) {
+			lost(m, s, "an <iothreadsched> without iothreads");
+			continue;
+		}
+		for (size_t d = 0; d < m->disk_iothreads.nr; d++) {
+			char *copy = xstrdup(ids), *p = copy, *tok;
+
+			while ((tok = strsep(&p, ",")))
+				if (*m->disk_iothreads.v[d] && !strcmp(tok, m->disk_iothreads.v[d]))
+					strbuf_addf(&list, "%s\"io%zu\"", list.len ? ", " : "", d);
+			free(copy);
+		}
+		if (!list.len) {
+			lost(m, s, "no disk uses iothread %s (mvlaunch's iothreads are the disks')", ids);
+		} else if ((t = sched_table(m, s, "iothreads"))) {
+			char *v = xstrfmt("[%s]", list.buf);
+
+			put(t, "iothreads", v, lineno(s), "libvirt's iothread, as the disks that use it");
+		}
+		strbuf_release(&list);
+	}
+}
+
 static void map_devices(struct imp *m)
 {
 	xmlNodePtr devs = child(m->root, "devices");
@@ -2252,6 +2324,7 @@ static void map_devices(struct imp *m)
 		}
 	}
 	map_boot_devs(m);
+	map_iothreadsched(m);
 }
 
 /* ---- <qemu:commandline> ---------------------------------------------------- */
@@ -2605,6 +2678,7 @@ int libvirt_import(const char *file, const char *xml, size_t len, const char *na
 	m.out = out;
 	strvec_init(&m.pool);
 	strvec_init(&m.header);
+	strvec_init(&m.disk_iothreads);
 	if (len > LIBVIRT_XML_MAX) {
 		strbuf_addf(err, "%s: %zu bytes is not a libvirt domain (at most %u)", m.file, len, LIBVIRT_XML_MAX);
 		return -1;
@@ -2744,6 +2818,7 @@ out:
 	free(lm.xml);
 	strvec_clear(&m.pool);
 	strvec_clear(&m.header);
+	strvec_clear(&m.disk_iothreads);
 	strbuf_release(&xerr);
 	strbuf_release(&perr);
 	if (doc)

@@ -29,6 +29,7 @@
 #define NOFF(f) offsetof(struct vm_net, f)
 #define POFF(f) offsetof(struct vm_passthrough, f)
 #define IOFF(f) offsetof(struct vm_input, f)
+#define SCOFF(f) offsetof(struct vm_sched, f)
 #define UOFF(f) offsetof(struct vm_usb, f)
 #define HOFF(f) (offsetof(struct vm_config, hv) + offsetof(struct vm_hyperv, f))
 #define VOFF(f) (offsetof(struct vm_config, display) + offsetof(struct vm_display, f))
@@ -520,6 +521,9 @@ static void *add_net(void *root);
 static void *add_pci(void *root);
 static void *add_input(void *root);
 static void *add_usb(void *root);
+static void *add_sched(void *root);
+
+const char *const vm_sched_policy_names[] = { "other", "fifo", "rr", "batch", "idle", NULL };
 
 static const struct config_key disk_keys[] = {
 	{ .name = "path", .type = KEY_PATH, .offset = DOFF(path), .required = 1,
@@ -627,6 +631,21 @@ static const struct config_key input_keys[] = {
 	{ .name = "virtio", .type = KEY_BOOL, .offset = IOFF(virtio), .def = "false",
 	  .qemu = "-device virtio-keyboard-pci + virtio-mouse-pci (once)",
 	  .doc = "give the guest virtio keyboard and mouse (Linux guests; Windows needs the virtio-input driver) instead of PS/2" },
+	{ .name = NULL },
+};
+
+static const struct config_key sched_keys[] = {
+	{ .name = "vcpus", .type = KEY_CPUSET, .offset = SCOFF(vcpus), .offset2 = SCOFF(has_vcpus),
+	  .qemu = "(sched_setscheduler on each vCPU thread)", .doc = "the vCPUs (indexes, as \"0-3\") this policy is for" },
+	{ .name = "iothreads", .type = KEY_STRLIST, .offset = SCOFF(iothreads),
+	  .qemu = "(sched_setscheduler on each iothread)", .doc = "the iothreads it is for, by id: \"io0\" is disk 0's" },
+	{ .name = "emulator", .type = KEY_BOOL, .offset = SCOFF(emulator), .def = "false",
+	  .qemu = "(sched_setscheduler on QEMU's other threads)", .doc = "it is for QEMU's emulator threads (and swtpm's)" },
+	{ .name = "policy", .type = KEY_ENUM, .offset = SCOFF(policy), .values = vm_sched_policy_names, .required = 1,
+	  .qemu = "SCHED_OTHER|FIFO|RR|BATCH|IDLE",
+	  .doc = "fifo and rr: real-time (only sane on isolated CPUs); other: the kernel's normal scheduler; batch, idle" },
+	{ .name = "priority", .type = KEY_INT, .offset = SCOFF(priority), .min = 1, .max = 99,
+	  .qemu = "sched_priority", .doc = "the real-time priority for fifo and rr (1 lowest); none for the others" },
 	{ .name = NULL },
 };
 
@@ -887,6 +906,8 @@ static const struct config_key vm_keys[] = {
 	{ .name = "input", .type = KEY_TABLES, .sub = input_keys, .add = add_input, .offset2 = IOFF(loc),
 	  .doc = "[[input]] tables" },
 	{ .name = "usb", .type = KEY_TABLES, .sub = usb_keys, .add = add_usb, .offset2 = UOFF(loc), .doc = "[[usb]] tables" },
+	{ .name = "sched", .type = KEY_TABLES, .sub = sched_keys, .add = add_sched, .offset2 = SCOFF(loc),
+	  .doc = "[[sched]] tables" },
 
 	{ .name = "boot.kernel", .type = KEY_PATH, .offset = OFF(kernel), .check = schema_check_nonempty,
 	  .qemu = "-kernel", .doc = "direct kernel boot" },
@@ -1063,6 +1084,17 @@ static void *add_input(void *root)
 	return in;
 }
 
+static void *add_sched(void *root)
+{
+	struct vm_config *cfg = root;
+	struct vm_sched *sc;
+
+	ALLOC_GROW(cfg->sched, cfg->nr_sched + 1, cfg->alloc_sched);
+	sc = &cfg->sched[cfg->nr_sched++];
+	memset(sc, 0, sizeof(*sc));
+	return sc;
+}
+
 static void *add_usb(void *root)
 {
 	struct vm_config *cfg = root;
@@ -1101,6 +1133,9 @@ void vm_config_release(struct vm_config *cfg)
 	}
 	free(cfg->pci);
 	free(cfg->usb);
+	for (size_t i = 0; i < cfg->nr_sched; i++)
+		schema_release(sched_keys, &cfg->sched[i]);
+	free(cfg->sched);
 	free(cfg->vcpu_pins);
 	free(cfg->file);
 	strvec_clear(&cfg->warnings);
@@ -1406,6 +1441,73 @@ static void validate_cdrom(struct vm_config *cfg, struct vm_disk *d, size_t i, s
 	if (!*d->path && d->format == FORMAT_QCOW2)
 		DISK_ERR("format", "an empty tray has no format (insert sets it)");
 #undef DISK_ERR
+}
+
+/*
+ * [[sched]]: every table names threads; a real-time policy has a priority
+ * and the others none; each vCPU, iothread and the emulator threads get one
+ * policy at most; pinning.realtime (vCPUs FIFO 1) is the short form.
+ */
+static void validate_sched(struct vm_config *cfg, struct strbuf *err)
+{
+	struct cpuset seen;
+	int emulator = -1;
+
+	cpuset_zero(&seen);
+	for (size_t i = 0; i < cfg->nr_sched; i++) {
+		struct vm_sched *sc = &cfg->sched[i];
+		int rt = sc->policy == SCHED_FIFO_ || sc->policy == SCHED_RR_;
+		char *key;
+
+#define SCHED_ERR(field, ...) do { key = xstrfmt("sched[%zu].%s", i, field); \
+		schema_error(err, cfg->file, item_loc(sc->loc, sched_keys, field), key, __VA_ARGS__); free(key); } while (0)
+		if (!sc->has_vcpus && !sc->iothreads.nr && sc->emulator != 1)
+			SCHED_ERR("policy", "names no threads: give vcpus, iothreads or emulator = true");
+		if (rt && sc->priority < 0)
+			SCHED_ERR("policy", "\"%s\" needs a priority (1..99)", vm_sched_policy_names[sc->policy]);
+		if (!rt && sc->priority >= 0)
+			SCHED_ERR("priority", "only fifo and rr have a priority (\"%s\" has none)",
+				  vm_sched_policy_names[sc->policy]);
+		if (sc->has_vcpus) {
+			int last = -1;
+
+			for (int c = cpuset_next(&sc->vcpus, 0); c >= 0; c = cpuset_next(&sc->vcpus, (unsigned)c + 1))
+				last = c;
+			if (last >= (int)cfg->vcpus)
+				SCHED_ERR("vcpus", "vCPU %d does not exist (cpu.vcpus is %u: 0 to %u)", last, cfg->vcpus,
+					  cfg->vcpus - 1);
+			else if (cpuset_intersects(&seen, &sc->vcpus))
+				SCHED_ERR("vcpus", "a vCPU is also in an earlier [[sched]] (one policy per thread)");
+			else if (cfg->realtime == 1)
+				SCHED_ERR("vcpus", "pinning.realtime already makes every vCPU fifo 1; use one or the other");
+			cpuset_or(&seen, &sc->vcpus);
+		}
+		for (size_t k = 0; k < sc->iothreads.nr; k++) {
+			const char *id = sc->iothreads.v[k];
+			size_t n = 0;
+			int found = 0;
+
+			if (sscanf(id, "io%zu", &n) == 1 && !strcmp(id + 2 + strspn(id + 2, "0123456789"), "") &&
+			    n < cfg->nr_disks && cfg->disks[n].iothread == 1)
+				found = 1;
+			if (!found)
+				SCHED_ERR("iothreads", "'%s' is no iothread: \"ioN\" is disk N's, with disk.iothread = true", id);
+			for (size_t j = 0; j < i; j++)
+				for (size_t l = 0; l < cfg->sched[j].iothreads.nr; l++)
+					if (!strcmp(cfg->sched[j].iothreads.v[l], id))
+						SCHED_ERR("iothreads", "'%s' is also in sched[%zu] (one policy per thread)", id, j);
+		}
+		if (sc->emulator == 1) {
+			if (emulator >= 0)
+				SCHED_ERR("emulator", "the emulator threads are also in sched[%d] (one policy per thread)",
+					  emulator);
+			emulator = (int)i;
+		}
+		if (rt && !cfg->vcpu_pins && !cfg->pin_auto)
+			cfg_warn(cfg, item_loc(sc->loc, sched_keys, "policy"), "sched.policy",
+				 "real-time threads without pinning can starve host tasks; pin them to isolated CPUs");
+#undef SCHED_ERR
+	}
 }
 
 static void validate_devices(struct vm_config *cfg, struct strbuf *err)
@@ -1734,6 +1836,7 @@ int vm_config_validate(struct vm_config *cfg, struct strbuf *err)
 	validate_memory(cfg, err);
 	validate_clock(cfg);
 	validate_devices(cfg, err);
+	validate_sched(cfg, err);
 	validate_usb(cfg, err);
 	validate_boot(cfg, err);
 	validate_display(cfg, err);

@@ -154,6 +154,20 @@ struct vm_usb {
 	struct config_loc loc[VM_MAX_ITEM_KEYS];
 };
 
+/* [[sched]]: a scheduling policy for some of QEMU's threads, applied with the pins */
+enum vm_sched_policy { SCHED_OTHER_, SCHED_FIFO_, SCHED_RR_, SCHED_BATCH_, SCHED_IDLE_ };
+struct vm_sched {
+	struct cpuset vcpus;	/* vCPU indexes */
+	int has_vcpus;
+	struct strvec iothreads;	/* iothread ids: "io0" is disk 0's */
+	int emulator;		/* QEMU's other threads */
+	int policy;		/* enum vm_sched_policy */
+	int priority;		/* 1..99 for fifo and rr; -1 unset */
+	struct config_loc loc[VM_MAX_ITEM_KEYS];
+};
+/* "other", "fifo", "rr", "batch", "idle" */
+extern const char *const vm_sched_policy_names[];
+
 struct vm_config {
 	char *file;		/* as given; messages use it */
 	uint64_t digest;	/* FNV-1a 64 of the file's bytes: tells a changed config */
@@ -207,6 +221,8 @@ struct vm_config {
 	size_t nr_inputs, alloc_inputs;
 	struct vm_usb *usb;
 	size_t nr_usb, alloc_usb;
+	struct vm_sched *sched;
+	size_t nr_sched, alloc_sched;
 
 	char *kernel, *initrd, *append;
 	int boot_menu;		/* TRI_UNSET: QEMU's default (no menu) */

@@ -18,6 +18,9 @@ void vm_threads_print(FILE *out, const struct vm_threads *threads, int drift)
 		vm_thread_label(t, &label);
 		cpuset_format(&t->actual, &cpus);
 		fprintf(out, "  %-18s %-8d %-16s %s", label.buf, (int)t->tid, t->comm, cpus.buf);
+		if (t->sched_actual > 0)	/* not SCHED_OTHER: [[sched]] or pinning.realtime */
+			fprintf(out, " (%s%s%.0d)", vm_thread_policy_name(t->sched_actual), t->prio_actual ? " " : "",
+				t->prio_actual);
 		if (drift && !cpuset_equal(&t->actual, &t->planned)) {
 			cpuset_format(&t->planned, &want);
 			fprintf(out, " (planned %s) DRIFT", want.buf);

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -70,6 +71,10 @@ void pin_plan_host_release(struct plan_host *host)
 void pin_plan_release(struct pin_plan *plan)
 {
 	free(plan->vcpu);
+	free(plan->vcpu_sched);
+	for (size_t i = 0; i < plan->nr_io_sched; i++)
+		free(plan->io_sched[i].id);
+	free(plan->io_sched);
 	free(plan->numa);
 	memset(plan, 0, sizeof(*plan));
 	plan->memory_node = -1;
@@ -535,6 +540,41 @@ static void plan_numa(const struct host_topo *t, const struct vm_config *cfg, st
 	plan->nr_numa = nr;
 }
 
+/* The kernel's policy numbers for vm_sched_policy (config/ knows no <sched.h>) */
+static int kernel_policy(int p)
+{
+	static const int policies[] = {
+		[SCHED_OTHER_] = SCHED_OTHER, [SCHED_FIFO_] = SCHED_FIFO, [SCHED_RR_] = SCHED_RR,
+		[SCHED_BATCH_] = SCHED_BATCH, [SCHED_IDLE_] = SCHED_IDLE,
+	};
+
+	return policies[p];
+}
+
+/* [[sched]] tables (validated: one policy per thread) and pinning.realtime as per-thread policies */
+static void plan_sched(const struct vm_config *cfg, struct pin_plan *plan)
+{
+	plan->vcpu_sched = xcalloc(cfg->vcpus, sizeof(*plan->vcpu_sched));
+	for (unsigned i = 0; i < cfg->vcpus; i++)
+		plan->vcpu_sched[i] = cfg->realtime == 1 ? (struct plan_sched){ SCHED_FIFO, 1 } : (struct plan_sched){ -1, 0 };
+	plan->emulator_sched = (struct plan_sched){ -1, 0 };
+	for (size_t i = 0; i < cfg->nr_sched; i++) {
+		const struct vm_sched *sc = &cfg->sched[i];
+		struct plan_sched ps = { kernel_policy(sc->policy), sc->priority > 0 ? sc->priority : 0 };
+
+		for (unsigned v = 0; sc->has_vcpus && v < cfg->vcpus; v++)
+			if (cpuset_has(&sc->vcpus, v))
+				plan->vcpu_sched[v] = ps;
+		for (size_t k = 0; k < sc->iothreads.nr; k++) {
+			plan->io_sched = xrealloc(plan->io_sched, (plan->nr_io_sched + 1) * sizeof(*plan->io_sched));
+			plan->io_sched[plan->nr_io_sched].id = xstrdup(sc->iothreads.v[k]);
+			plan->io_sched[plan->nr_io_sched++].s = ps;
+		}
+		if (sc->emulator == 1)
+			plan->emulator_sched = ps;
+	}
+}
+
 int pin_plan_build(struct plan_host *host, const struct vm_config *cfg, struct pin_plan *plan,
 		   struct strvec *warnings, struct strbuf *err)
 {
@@ -546,6 +586,7 @@ int pin_plan_build(struct plan_host *host, const struct vm_config *cfg, struct p
 	plan->nr_vcpus = cfg->vcpus;
 	plan->vcpu = xcalloc(cfg->vcpus, sizeof(*plan->vcpu));
 	plan->realtime = cfg->realtime == 1;
+	plan_sched(cfg, plan);
 	plan->sockets = cfg->sockets;
 	plan->dies = cfg->dies;
 	plan->cores = cfg->cores;

@@ -35,12 +35,27 @@ struct plan_numa {
 	uint64_t mem_bytes;
 };
 
+/* A thread's scheduling policy (SCHED_OTHER, SCHED_FIFO, ...); policy -1: left as QEMU started it */
+struct plan_sched {
+	int policy, priority;
+};
+
+struct plan_iosched {
+	char *id;		/* "io0" */
+	struct plan_sched s;
+};
+
 struct pin_plan {
 	size_t nr_vcpus;
 	struct cpuset *vcpu;		/* per vCPU */
 	struct cpuset emulator;		/* QEMU's main and helper threads */
 	struct cpuset iothread;
 	int realtime;			/* SCHED_FIFO on vCPU threads */
+	/* [[sched]] and pinning.realtime: per vCPU, per iothread, the emulator threads */
+	struct plan_sched *vcpu_sched;	/* nr_vcpus entries */
+	struct plan_sched emulator_sched;
+	struct plan_iosched *io_sched;
+	size_t nr_io_sched;
 	unsigned sockets, dies, cores, threads;	/* guest topology */
 	struct plan_numa *numa;		/* guest NUMA nodes when the VM spans host nodes */
 	size_t nr_numa;

@@ -70,9 +70,15 @@ int pin_apply_read_back(struct vm_threads *threads)
 	for (size_t i = 0; i < threads->nr; i++) {
 		struct vm_thread *t = &threads->t[i];
 
+		struct sched_param sp = { 0 };
+
 		if (pin_apply_get(t->tid, &t->actual) < 0)
 			ret = -1;
 		read_comm(t->tid, t->comm);
+		t->sched_actual = sched_getscheduler(t->tid);
+		t->prio_actual = sched_getparam(t->tid, &sp) == 0 ? sp.sched_priority : 0;
+		if (t->sched_actual >= 0)
+			t->sched_actual &= ~SCHED_RESET_ON_FORK;
 	}
 	return ret;
 }
@@ -88,6 +94,12 @@ static struct vm_thread *add_thread(struct vm_threads *th, pid_t tid, enum threa
 	t->role = role;
 	t->index = -1;
 	return t;
+}
+
+static void set_sched(struct vm_thread *t, const struct plan_sched *s)
+{
+	t->sched_planned = s ? s->policy : -1;
+	t->prio_planned = s ? s->priority : 0;
 }
 
 static int known_tid(const struct vm_threads *th, pid_t tid)
@@ -121,6 +133,10 @@ int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 		}
 		t->planned = plan->vcpu[vcpus[i].index];
 		t->floating = plan->vcpus_float;
+		if (plan->vcpu_sched)
+			set_sched(t, &plan->vcpu_sched[vcpus[i].index]);
+		else	/* a plan made by hand: realtime alone */
+			set_sched(t, plan->realtime ? &(const struct plan_sched){ SCHED_FIFO, 1 } : NULL);
 	}
 	for (size_t i = 0; i < nr_io; i++) {
 		struct vm_thread *t = add_thread(out, io[i].tid, ROLE_IOTHREAD);
@@ -128,6 +144,10 @@ int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 		t->iothread = xstrdup(io[i].id);
 		t->planned = plan->iothread;
 		t->floating = plan->iothread_float;
+		set_sched(t, NULL);
+		for (size_t k = 0; k < plan->nr_io_sched; k++)
+			if (!strcmp(plan->io_sched[k].id, io[i].id))
+				set_sched(t, &plan->io_sched[k].s);
 	}
 	if (proc_threads(pid, &tids, &nr_tids) < 0) {
 		strbuf_addf(&err->msg, "cannot list the threads of QEMU (pid %d): %s", (int)pid, strerror(errno));
@@ -139,6 +159,7 @@ int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 
 			t->planned = plan->emulator;
 			t->floating = plan->emulator_float;
+			set_sched(t, plan->vcpu_sched ? &plan->emulator_sched : NULL);
 		}
 	}
 	for (size_t i = 0; i < out->nr; i++) {
@@ -158,16 +179,40 @@ int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 			strbuf_release(&cpus);
 			goto out;
 		}
-		if (t->role == ROLE_VCPU && plan->realtime) {
-			struct sched_param sp = { .sched_priority = 1 };
+		if (t->sched_planned >= 0) {
+			struct sched_param sp = { .sched_priority = t->prio_planned };
 
-			if (sched_setscheduler(t->tid, SCHED_FIFO, &sp) < 0) {
-				strbuf_addf(&err->msg, "cannot make vcpu%d (tid %d) SCHED_FIFO: %s", t->index, (int)t->tid, strerror(errno));
+			if (sched_setscheduler(t->tid, t->sched_planned, &sp) < 0) {
+				int e = errno;
+
+				if (t->role == ROLE_EMULATOR && e == ESRCH)
+					continue;
+				strbuf_reset(&label);
+				vm_thread_label(t, &label);
+				strbuf_addf(&err->msg, "cannot make %s (tid %d) %s%s%.0d: %s", label.buf, (int)t->tid,
+					    vm_thread_policy_name(t->sched_planned), t->prio_planned ? " " : "", t->prio_planned,
+					    strerror(e));
+				if (e == EPERM && t->prio_planned)
+					err_hintf(err, "real-time policies need root and kernel.sched_rt_runtime_us > 0 (and no "
+						  "cgroup v1 cpu controller without RT time for QEMU's cgroup)");
 				goto out;
 			}
 		}
 	}
 	pin_apply_read_back(out);
+	for (size_t i = 0; i < out->nr; i++) {
+		struct vm_thread *t = &out->t[i];
+
+		if (t->sched_planned < 0 || (t->sched_actual == t->sched_planned && t->prio_actual == t->prio_planned) ||
+		    (t->role == ROLE_EMULATOR && t->sched_actual < 0))
+			continue;
+		strbuf_reset(&label);
+		vm_thread_label(t, &label);
+		strbuf_addf(&err->msg, "the policy of %s (tid %d) did not hold: planned %s %d, the kernel reports %s %d",
+			    label.buf, (int)t->tid, vm_thread_policy_name(t->sched_planned), t->prio_planned,
+			    vm_thread_policy_name(t->sched_actual), t->prio_actual);
+		goto out;
+	}
 	for (size_t i = 0; i < out->nr; i++) {
 		struct vm_thread *t = &out->t[i];
 		struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;

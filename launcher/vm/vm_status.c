@@ -186,6 +186,10 @@ json_t *vm_status_json(const struct vm_status *s)
 		json_object_set_new(jt, "cpus", cpuset_to_json(&t->actual));	/* now, not planned */
 		json_object_set_new(jt, "planned", cpuset_to_json(&t->planned));
 		json_object_set_new(jt, "drift", json_boolean(!cpuset_equal(&t->actual, &t->planned)));
+		if (t->sched_actual >= 0) {	/* as read back now: [[sched]], pinning.realtime */
+			json_object_set_new(jt, "policy", json_string(vm_thread_policy_name(t->sched_actual)));
+			json_object_set_new(jt, "priority", json_integer(t->prio_actual));
+		}
 		json_array_append_new(threads, jt);
 	}
 	json_object_set_new(o, "threads", threads);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sched.h>
+
 #include "launcher/vm/vm_thread.h"
 #include "util/banned.h"
 
@@ -33,4 +35,16 @@ void vm_threads_release(struct vm_threads *threads)
 		free(threads->t[i].iothread);
 	free(threads->t);
 	memset(threads, 0, sizeof(*threads));
+}
+
+const char *vm_thread_policy_name(int policy)
+{
+	switch (policy) {
+	case SCHED_OTHER: return "other";
+	case SCHED_FIFO: return "fifo";
+	case SCHED_RR: return "rr";
+	case SCHED_BATCH: return "batch";
+	case SCHED_IDLE: return "idle";
+	}
+	return "?";
 }

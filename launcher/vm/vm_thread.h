@@ -22,7 +22,13 @@ struct vm_thread {
 	struct cpuset planned;
 	struct cpuset actual;	/* as read back from the kernel */
 	int floating;		/* planned is the shared pool, and follows it (vm_float.c) */
+	/* SCHED_* and priority: planned (policy -1: left alone) and as read back */
+	int sched_planned, prio_planned;
+	int sched_actual, prio_actual;
 };
+
+/* "other", "fifo", "rr", "batch", "idle" for a SCHED_* policy; "?" for another */
+const char *vm_thread_policy_name(int policy);
 
 struct vm_threads {
 	struct vm_thread *t;

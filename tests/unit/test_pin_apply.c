@@ -371,6 +371,39 @@ static void test_pin_apply_realtime(void **state)
 	err_release(&err);
 }
 
+/* [[sched]]: a policy per vCPU, for the emulator threads; read back into out */
+static void test_pin_apply_sched(void **state)
+{
+	struct cpuset vcpu[2] = { cpus("1"), cpus("0") };
+	struct plan_sched vs[2] = { { SCHED_RR, 3 }, { -1, 0 } };
+	struct pin_plan plan = { .nr_vcpus = 2, .vcpu = vcpu, .emulator = cpus("0-1"), .iothread = cpus("0-1"),
+				 .vcpu_sched = vs, .emulator_sched = { SCHED_BATCH, 0 } };
+	struct qmp_vcpu qv[2] = { { .index = 0, .tid = 0 }, { .index = 1, .tid = 0 } };
+	struct vm_threads out = { 0 };
+	struct err err = ERR_INIT;
+	struct sched_param sp;
+
+	(void)state;
+	start_workers();
+	qv[0].tid = workers[0].tid;
+	qv[1].tid = workers[1].tid;
+	assert_int_equal(pin_apply(getpid(), qv, 2, NULL, 0, &plan, &out, &err), 0);
+	assert_string_equal(err.msg.buf, "");
+	assert_int_equal(sched_getscheduler(workers[0].tid), SCHED_RR);
+	assert_int_equal(sched_getparam(workers[0].tid, &sp), 0);
+	assert_int_equal(sp.sched_priority, 3);
+	assert_int_equal(out.t[0].sched_actual, SCHED_RR);
+	assert_int_equal(out.t[0].prio_actual, 3);
+	assert_int_equal(sched_getscheduler(workers[1].tid), SCHED_OTHER);	/* left alone */
+	assert_int_equal(sched_getscheduler(workers[2].tid), SCHED_BATCH);	/* an "emulator" thread */
+	assert_int_equal(sched_getscheduler(getpid()), SCHED_BATCH);
+	assert_string_equal(vm_thread_policy_name(out.t[0].sched_actual), "rr");
+	sp.sched_priority = 0;
+	sched_setscheduler(getpid(), SCHED_OTHER, &sp);	/* the test process goes on normally */
+	vm_threads_release(&out);
+	err_release(&err);
+}
+
 /* pin_apply() into a fresh out; expect -1 and exactly 'want'. */
 static void expect_apply_error(pid_t pid, const struct qmp_vcpu *qv, size_t nr_qv, const struct qmp_iothread *qi,
 			       size_t nr_qi, const struct pin_plan *plan, const char *want)
@@ -498,6 +531,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pin_apply_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pin_apply_self, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pin_apply_realtime, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pin_apply_sched, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pin_apply_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pin_apply_did_not_hold, setup, teardown),
 	};

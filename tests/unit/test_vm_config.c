@@ -151,6 +151,16 @@ static void test_vm_config_types_and_ranges(void **state)
 		     "vms/t.toml:3:1: key 'disk[0].iops_total': give iops_total or iops_rd/iops_wr, not both (QEMU refuses the mix)");
 	expect_error("[[disk]]\npath = \"/x\"\nbps_rd = \"1M\"\nbps_total = \"2M\"\n",
 		     "vms/t.toml:4:1: key 'disk[0].bps_total': give bps_total or bps_rd/bps_wr, not both (QEMU refuses the mix)");
+	expect_error("[[sched]]\npolicy = \"other\"\n",
+		     "vms/t.toml:2:1: key 'sched[0].policy': names no threads: give vcpus, iothreads or emulator = true");
+	expect_error("[[sched]]\nemulator = true\npolicy = \"batch\"\npriority = 3\n",
+		     "vms/t.toml:4:1: key 'sched[0].priority': only fifo and rr have a priority (\"batch\" has none)");
+	expect_error("[cpu]\nvcpus = 4\n[[sched]]\nvcpus = \"0-1\"\npolicy = \"idle\"\n[[sched]]\nvcpus = \"1-3\"\npolicy = \"batch\"\n",
+		     "vms/t.toml:7:1: key 'sched[1].vcpus': a vCPU is also in an earlier [[sched]] (one policy per thread)");
+	expect_error("[pinning]\nrealtime = true\nvcpus = \"0\"\n[[sched]]\nvcpus = \"0\"\npolicy = \"rr\"\npriority = 9\n",
+		     "vms/t.toml:5:1: key 'sched[0].vcpus': pinning.realtime already makes every vCPU fifo 1; use one or the other");
+	expect_error("[[sched]]\nemulator = true\npolicy = \"idle\"\n[[sched]]\nemulator = true\npolicy = \"batch\"\n",
+		     "vms/t.toml:5:1: key 'sched[1].emulator': the emulator threads are also in sched[0] (one policy per thread)");
 	expect_error("[[disk]]\nmedia = \"cdrom\"\npath = \"/x.iso\"\niops_rd = 5\n",
 		     "vms/t.toml:4:1: key 'disk[0].iops_rd': I/O limits apply to a disk, not a cdrom (its medium changes live)");
 	expect_error("[cpu]\nrequire = [\"avx2\", 3]\n", "vms/t.toml:2:20: key 'cpu.require': expected a string in the array, got an integer");

@@ -327,7 +327,7 @@ static void test_vm_status_running_no_qmp(void **state)
 		    "\"config\":\"/etc/mvlaunch/vms/vm1.toml\",\"qemu_version\":\"7.2.0\",\"drift\":false,\"log\":\"%s\","
 		    "\"reason\":\"QMP: cannot connect to QMP socket '%s': No such file or directory\","
 		    "\"threads\":[{\"tid\":%d,\"role\":\"emulator\",\"name\":\"test_vm_status\",\"cpus\":[%s],"
-		    "\"planned\":[%s],\"drift\":false}]}",
+		    "\"planned\":[%s],\"drift\":false,\"policy\":\"other\",\"priority\":0}]}",
 		    (int)me, s.uptime_s, log, sock, (int)me, cpus, cpus);
 	vm_status_release(&s);
 
@@ -401,7 +401,7 @@ static void test_vm_status_drift(void **state)
 		char *text = dump(&s);
 
 		assert_non_null(strstr(text, "\"drift\":true,\"log\":"));
-		want = xstrfmt("\"cpus\":[%s],\"planned\":[%s],\"drift\":true}", cpus, first);
+		want = xstrfmt("\"cpus\":[%s],\"planned\":[%s],\"drift\":true,\"policy\":\"other\",\"priority\":0}", cpus, first);
 		assert_non_null(strstr(text, want));
 		free(want);
 		free(text);
