@@ -9,6 +9,7 @@
  * reverse on any failure, after QEMU itself is stopped.
  */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
@@ -346,6 +347,16 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		step(opts, "starting swtpm (the TPM)");
 		if (vm_tpm_start(cfg, &h->rt, &plan.emulator, prep.qemu_cgroup_procs, &tpm, err) < 0 || interrupted(err))
 			goto fail;
+		/* swtpm runs beside the emulator threads: their CPUs, and their [[sched]] policy */
+		if (plan.emulator_sched.policy >= 0) {
+			struct sched_param sp = { .sched_priority = plan.emulator_sched.priority };
+
+			if (sched_setscheduler(tpm.pid, plan.emulator_sched.policy, &sp) < 0) {
+				strbuf_addf(&err->msg, "cannot give swtpm (pid %d) the emulator threads' policy %s: %s",
+					    (int)tpm.pid, vm_thread_policy_name(plan.emulator_sched.policy), strerror(errno));
+				goto fail;
+			}
+		}
 	}
 	step(opts, "starting QEMU");
 	id_path = runtime_path(&h->rt, "qemu.id");

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # t3022-up-sched.sh - [[sched]] gives QEMU's threads their scheduling policy
 # with the pins: vCPU 0 SCHED_FIFO 5, vCPU 1 SCHED_RR 3, the disk's iothread
-# SCHED_BATCH, the emulator threads SCHED_IDLE. The kernel's view
+# SCHED_BATCH, the emulator threads and swtpm SCHED_IDLE. The kernel's view
 # (/proc/TID/sched, sched_getscheduler via chrt) is what the config says, and
 # 'status' shows it (text and JSON). A bad [[sched]] is refused at its line.
 # Under TCG, paused (this host's nested KVM runs no guest).
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 command -v chrt >/dev/null || skip "chrt is not installed (make deps: util-linux)"
+command -v swtpm >/dev/null || skip "swtpm is not installed (make deps)"
 
 truncate -s 64M "$T/a.img"
 demo_config sch '/^\[boot\]/,$d'
 cat >>"$T/vms/sch.toml" <<TOML
+[tpm]
+enable = true
+
 [[disk]]
 path = "$T/a.img"
 iothread = true
@@ -58,6 +62,13 @@ for role in "vcpu 0|SCHED_FIFO 5" "vcpu 1|SCHED_RR 3" "iothread io0|SCHED_BATCH 
 	jq -e ".vms[0].threads[] | select($sel) | .policy == \"$(echo "${want% *}" | sed 's/SCHED_//' | tr A-Z a-z)\"" \
 		"$T/st.json" >/dev/null || fail "status --json: no policy for $what"
 done
+# swtpm runs beside the emulator threads, with their policy
+if [ -s "$MVLAUNCH_RUNDIR/sch/swtpm.id" ]; then
+	swtpm_pid=$(awk '{ print $1 }' "$MVLAUNCH_RUNDIR/sch/swtpm.id")
+	[ "$(policy_of "$swtpm_pid")" = "SCHED_IDLE 0" ] || fail "swtpm: $(policy_of "$swtpm_pid")"
+else
+	fail "no swtpm.id"
+fi
 # every thread of QEMU is one of them: none was left out
 [ "$(jq '.vms[0].threads | length' "$T/st.json")" = "$(ls "/proc/$pid/task" | wc -l)" ] || fail "status lists other threads than QEMU has"
 expect_code 0 "$MVLAUNCH" down --force sch
