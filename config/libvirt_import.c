@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <libxml/parser.h>
@@ -70,6 +71,8 @@ struct imp {
 	int tcg, boot_per_device, spice, has_display, i440fx;
 	struct tbl *first_disk, *first_cdrom, *first_net;
 	size_t nr_disks;
+	unsigned serials;
+	xmlNodePtr ioapic_qemu;	/* <ioapic driver='qemu'/>: fine with an intel IOMMU (split irqchip) */
 	struct strvec disk_iothreads;	/* per [[disk]]: libvirt's iothread id, "" for none */
 	unsigned addresses;
 	long first_address_line;
@@ -340,6 +343,15 @@ static void describe(xmlNodePtr n, const char *only_attr, struct strbuf *sb)
 	strbuf_addch(sb, '>');
 }
 
+/* One line of text for a terminal or a TOML comment: every control character becomes a space. */
+static char *one_line(struct strbuf *sb)
+{
+	for (size_t i = 0; i < sb->len; i++)
+		if ((unsigned char)sb->buf[i] < 0x20 || sb->buf[i] == 0x7f)
+			sb->buf[i] = ' ';
+	return strbuf_detach(sb);
+}
+
 __attribute__((format(printf, 4, 5)))
 static void lost_why(struct imp *m, xmlNodePtr n, const char *only_attr, const char *fmt, ...)
 {
@@ -354,7 +366,7 @@ static void lost_why(struct imp *m, xmlNodePtr n, const char *only_attr, const c
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	strvec_push_nodup(&m->out->lost, strbuf_detach(&sb));
+	strvec_push_nodup(&m->out->lost, one_line(&sb));
 	if (only_attr) {
 		xmlAttrPtr a = find_attr(n, only_attr);
 
@@ -380,7 +392,7 @@ static void note(struct imp *m, xmlNodePtr n, const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	strvec_push_nodup(&m->out->notes, strbuf_detach(&sb));
+	strvec_push_nodup(&m->out->notes, one_line(&sb));
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -388,12 +400,18 @@ static int fail(struct imp *m, xmlNodePtr n, const char *fmt, ...)
 {
 	va_list ap;
 
+	struct strbuf sb = STRBUF_INIT;
+	char *msg;
+
 	if (m->err->len)
 		strbuf_addch(m->err, '\n');
-	strbuf_addf(m->err, "%s:%ld: ", m->file, lineno(n));
+	strbuf_addf(&sb, "%s:%ld: ", m->file, lineno(n));
 	va_start(ap, fmt);
-	strbuf_vaddf(m->err, fmt, ap);
+	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
+	msg = one_line(&sb);
+	strbuf_addstr(m->err, msg);
+	free(msg);
 	m->failed = 1;
 	return -1;
 }
@@ -407,7 +425,10 @@ static int parse_uint(struct imp *m, xmlNodePtr n, const char *what, const char 
 	if (!s || !*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
 		return fail(m, n, "%s: '%s' is not a number", what, s ? s : "");
 	errno = 0;
-	x = strtoull(s, &end, 0);
+	/* decimal, as libvirt reads them; 0x for the PCI and USB ids it writes in hex */
+	x = !strncmp(s, "0x", 2) || !strncmp(s, "0X", 2) ? strtoull(s + 2, &end, 16) : strtoull(s, &end, 10);
+	if ((s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) && (!s[2] || !isxdigit((unsigned char)s[2])))
+		return fail(m, n, "%s: '%s' is not a number", what, s);
 	if (*end)
 		return fail(m, n, "%s: '%s' is not a number", what, s);
 	if (errno || x > max)
@@ -432,8 +453,8 @@ static int parse_scaled(struct imp *m, xmlNodePtr n, const char *what, const cha
 
 	if (!unit)
 		unit = dflt;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (!strcmp(units[i].u, unit))
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]) && !mul; i++)	/* libvirt: any case */
+		if (!strcasecmp(units[i].u, unit))
 			mul = units[i].mul;
 	if (!mul)
 		return fail(m, n, "%s: unknown unit '%s' (libvirt's are b, KiB, MiB, GiB, TiB, KB, MB, GB, TB)",
@@ -534,7 +555,9 @@ static void map_identity(struct imp *m, const char *want_name)
 
 			if (c->type != XML_ELEMENT_NODE)
 				continue;
-			if (c->ns && !strcmp((const char *)c->ns->href, LIBOSINFO_NS)) {
+			if (!c->ns || strcmp((const char *)c->ns->href, LIBOSINFO_NS)) {
+				lost(m, c, R_LIBVIRT ": data of the tools that made the domain");
+			} else {
 				use(c);
 				for (os = c->children; os; os = os->next) {
 					xmlAttrPtr id;
@@ -687,8 +710,11 @@ static void map_numatune(struct imp *m)
 		     "from the node its vCPUs land on");
 		return;
 	}
-	if (!nodeset)
+	if (!nodeset) {
+		if (mode && strcmp(mode, "strict"))
+			lost_attr(m, mem, "mode", "not supported yet: a memory policy without a nodeset");
 		return;
+	}
 	if (strspn(nodeset, "0123456789") != strlen(nodeset)) {
 		lost(m, mem, "not supported yet: guest memory from several host nodes (memory.numa_node is one)");
 		return;
@@ -771,7 +797,7 @@ static struct tbl *sched_table(struct imp *m, xmlNodePtr s, const char *ids)
 static void map_vcpus(struct imp *m)
 {
 	xmlNodePtr v = child(m->root, "vcpu"), ct = child(m->root, "cputune"), vs = child(m->root, "vcpus");
-	const char *placement, *cpuset, *current;
+	const char *placement, *cpuset = NULL, *current;
 	char *all = NULL, **pins = NULL;
 	uint64_t n = 1;
 	unsigned nr_pinned = 0;
@@ -862,6 +888,14 @@ static void map_vcpus(struct imp *m)
 	for (unsigned i = 0; i < m->vcpus; i++)
 		free(pins[i]);
 	free(pins);
+	/* libvirt runs the emulator threads on <vcpu cpuset> too, unless <emulatorpin> says otherwise */
+	if (cpuset && !child(ct, "emulatorpin")) {
+		char *list = cpulist(m, v, "<vcpu cpuset>", cpuset);
+
+		if (list)
+			put_str(sect(m, "pinning"), "emulator", list, lineno(v), "<vcpu cpuset>, as libvirt runs them");
+		free(list);
+	}
 	free(all);
 	if (!ct)
 		return;
@@ -1014,9 +1048,13 @@ static void map_os(struct imp *m)
 	loader = child(os, "loader");
 	if (loader) {
 		const char *path = text(m, loader), *ltype = attr(m, loader, "type"), *ro = attr(m, loader, "readonly");
-		const char *secure = attr(m, loader, "secure");
+		const char *secure = attr(m, loader, "secure"), *lfmt = attr(m, loader, "format");
 
-		if (ltype && strcmp(ltype, "pflash")) {
+		if (lfmt && strcmp(lfmt, "raw")) {	/* mvlaunch opens OVMF as raw: a qcow2 build would not boot */
+			put_str(mt, "firmware", "uefi", lineno(loader), NULL);
+			lost(m, loader, "not supported yet: OVMF as a %s image (mvlaunch opens raw OVMF builds; "
+			     "imported with Debian's OVMF instead)", lfmt);
+		} else if (ltype && strcmp(ltype, "pflash")) {
 			lost(m, loader, "not supported yet: firmware as a ROM (mvlaunch's UEFI is OVMF in pflash)");
 		} else {
 			put_str(mt, "firmware", "uefi", lineno(loader), NULL);
@@ -1030,16 +1068,18 @@ static void map_os(struct imp *m)
 		s = attr(m, loader, "stateless");
 		if (yes(s))
 			lost_attr(m, loader, "stateless", R_TODO);
-		attr(m, loader, "format");
 	}
 	nvram = child(os, "nvram");
 	if (nvram) {
-		const char *path = text(m, nvram), *tmpl = attr(m, nvram, "template");
+		const char *path = text(m, nvram), *tmpl = attr(m, nvram, "template"), *nfmt = attr(m, nvram, "format");
 		struct kv *code = find_kv(mt, "ovmf_code");
 
-		if (*path)
+		if (nfmt && strcmp(nfmt, "raw")) {
+			lost(m, nvram, "not supported yet: UEFI variables in a %s image (mvlaunch keeps raw vars; a new vars "
+			     "file is made from Debian's template: boot entries and enrolled keys start afresh)", nfmt);
+		} else if (*path)
 			put_str(mt, "nvram", path, lineno(nvram), "the VM's own vars: boot entries and keys kept");
-		if (tmpl) {
+		if (tmpl && !(nfmt && strcmp(nfmt, "raw"))) {
 			put_str(mt, "ovmf_vars", tmpl, lineno(nvram), NULL);
 			if (code) {
 				char *q = toml_quote(tmpl);
@@ -1051,7 +1091,6 @@ static void map_os(struct imp *m)
 				free(q);
 			}
 		}
-		attr(m, nvram, "format");
 	}
 
 	bt = NULL;
@@ -1242,9 +1281,10 @@ static void map_features(struct imp *m)
 			const char *drv = attr(m, c, "driver");
 
 			use(c);
-			if (drv && strcmp(drv, "kvm"))
-				lost_attr(m, c, "driver", "not supported yet: the IOAPIC is in KVM (split only with "
-					  "machine.iommu)");
+			if (drv && !strcmp(drv, "qemu"))
+				m->ioapic_qemu = c;	/* decided once the devices are read: map_devices() */
+			else if (drv && strcmp(drv, "kvm"))
+				lost_attr(m, c, "driver", "unknown IOAPIC driver");
 		}
 	}
 }
@@ -1354,9 +1394,15 @@ static void map_cpu(struct imp *m)
 		if (!name) {
 			lost(m, fe, "a <feature> without a name");
 		} else if (!pol || !strcmp(pol, "require") || !strcmp(pol, "force")) {
-			strbuf_addf(&req, "%s\"%s\"", req.len ? ", " : "", name);
+			char *q = toml_quote(name);
+
+			strbuf_addf(&req, "%s%s", req.len ? ", " : "", q);
+			free(q);
 		} else if (!strcmp(pol, "disable") || !strcmp(pol, "forbid")) {
-			strbuf_addf(&dis, "%s\"%s\"", dis.len ? ", " : "", name);
+			char *q = toml_quote(name);
+
+			strbuf_addf(&dis, "%s%s", dis.len ? ", " : "", q);
+			free(q);
 		} else if (!strcmp(pol, "optional")) {
 			struct kv *model = find_kv(t, "model");
 
@@ -1516,8 +1562,12 @@ static void boot_order(struct imp *m, xmlNodePtr dev, struct tbl *t)
 		return;
 	use(b);
 	m->boot_per_device = 1;
-	if ((o = attr(m, b, "order")))
-		put(t, "boot_index", xstrdup(o), lineno(b), NULL);
+	if ((o = attr(m, b, "order"))) {
+		uint64_t v;
+
+		if (parse_uint(m, b, "<boot order>", o, 9999, &v) == 0)
+			put_uint(t, "boot_index", v, lineno(b), NULL);
+	}
 	if (attr(m, b, "loadparm"))
 		lost_attr(m, b, "loadparm", R_TODO);
 }
@@ -1555,6 +1605,14 @@ static void map_disk(struct imp *m, xmlNodePtr d)
 		lost(m, d, "a disk without a <source>");
 		return;
 	}
+	if (drv) {
+		const char *f = attr(m, drv, "type");
+
+		if (f && strcmp(f, "raw") && strcmp(f, "qcow2")) {
+			lost(m, d, "not supported yet: a %s image (mvlaunch's are raw and qcow2: 'qemu-img convert -O qcow2')", f);
+			return;
+		}
+	}
 	use(d);
 	t = tbl_add(m, "disk", 1, lineno(d));
 	m->nr_disks++;
@@ -1580,7 +1638,7 @@ static void map_disk(struct imp *m, xmlNodePtr d)
 		use(tgt);
 		if (!bus && dev)	/* libvirt's default: from the name */
 			bus = !strncmp(dev, "vd", 2) ? "virtio" : !strncmp(dev, "hd", 2) ? "ide" :
-			      !strncmp(dev, "sd", 2) ? "sata" : NULL;
+			      !strncmp(dev, "sd", 2) ? "scsi" : NULL;
 		if (!bus)
 			;
 		else if (!strcmp(bus, "ide"))
@@ -1744,8 +1802,10 @@ static void map_interface(struct imp *m, xmlNodePtr n)
 				lost_attr(m, drv, "name", "not supported yet: vhost-net on a %s NIC (tap only)", type);
 		}
 		if (queues && strcmp(queues, "1")) {
-			if (tap)
-				put(t, "queues", xstrdup(queues), lineno(drv), NULL);
+			uint64_t q;
+
+			if (tap && parse_uint(m, drv, "<driver queues>", queues, 64, &q) == 0)
+				put_uint(t, "queues", q, lineno(drv), NULL);
 			else
 				lost_attr(m, drv, "queues", "not supported yet: multiqueue on a %s NIC (tap only)", type);
 		}
@@ -1826,7 +1886,7 @@ static void map_hostdev(struct imp *m, xmlNodePtr h)
 		put(t, "host", xstrfmt("\"%04" PRIx64 ":%02" PRIx64 ":%02" PRIx64 ".%" PRIx64 "\"", dom, bus, slot, fn),
 		    lineno(a), NULL);
 		s = attr(m, h, "managed");
-		if (no(s))
+		if (!yes(s))	/* libvirt's default is no */
 			put_bool(t, "managed", 0, lineno(h), "bound to vfio-pci by the user");
 		if (ga && yes(attr(m, ga, "multifunction")))
 			put_bool(t, "multifunction", 1, lineno(ga), NULL);
@@ -1918,7 +1978,8 @@ static void map_graphics(struct imp *m, xmlNodePtr g)
 	autoport = attr(m, g, "autoport");
 	listen = attr(m, g, "listen");
 	pw = attr(m, g, "passwd");
-	attr(m, g, "tlsPort");
+	if (attr(m, g, "tlsPort") && strcmp(attr(m, g, "tlsPort"), "-1"))
+		lost_attr(m, g, "tlsPort", "not supported yet: SPICE over TLS");
 	if (ln) {
 		const char *lt = attr(m, ln, "type");
 
@@ -1989,7 +2050,10 @@ static void map_video(struct imp *m, xmlNodePtr v)
 		note(m, model, "video model '%s' is imported as std (VGA): the guest sees a new graphics card", type);
 	}
 	if (model) {
-		attr(m, model, "vram");
+		const char *vram = attr(m, model, "vram");
+
+		if (vram && (!type || !strcmp(type, "vga")) && strcmp(vram, "16384"))
+			lost_attr(m, model, "vram", "not supported yet: VGA memory other than QEMU's 16 MiB");
 		attr(m, model, "ram");
 		attr(m, model, "vgamem");
 		attr(m, model, "primary");
@@ -2021,15 +2085,25 @@ static void map_sound(struct imp *m, xmlNodePtr snd)
 	use(snd);
 	put_str(t, "model", !strcmp(model, "usb") ? "usb" : "ich9", lineno(snd),
 		strcmp(model, "usb") && strcmp(model, "ich9") ? "an HDA card like libvirt's" : NULL);
-	for_each_child(c, snd, "codec")
-		use_all(c);
+	for_each_child(c, snd, "codec") {
+		const char *ct = attr(m, c, "type");
+
+		if (!ct || !strcmp(ct, "duplex"))
+			use_all(c);
+		else
+			lost(m, c, "not supported yet: the %s codec (mvlaunch's HDA card has the duplex codec: line out "
+			     "and line in)", ct);
+	}
 	id = attr(m, child(snd, "audio"), "id");
 	use(child(snd, "audio"));
-	for_each_child(a, child(m->root, "devices"), "audio")
-		if (!id || !strcmp(attr(m, a, "id") ? attr(m, a, "id") : "", id)) {
+	for_each_child(a, child(m->root, "devices"), "audio") {
+		const char *aid = attr(m, a, "id");
+
+		if (!id || !strcmp(aid ? aid : "", id)) {
 			au = a;
 			break;
 		}
+	}
 	if (!au) {
 		put_str(t, "backend", "none", lineno(snd), "see the note above");
 		note(m, snd, "no <audio> backend: libvirt played the sound through its display or nowhere; imported "
@@ -2040,7 +2114,11 @@ static void map_sound(struct imp *m, xmlNodePtr snd)
 		const char *type = attr(m, au, "type"), *server = attr(m, au, "serverName"), *path = attr(m, au, "path");
 
 		use(au);
-		if (type && !strcmp(type, "pulseaudio")) {
+		if (type && !strcmp(type, "pulseaudio") && !server && !find_kv(sect(m, "looking_glass"), "owner")) {
+			put_str(t, "backend", "none", lineno(au), "see above");
+			lost_attr(m, au, "type", "not supported yet: PulseAudio without serverName (mvlaunch needs "
+				  "audio.server, or looking_glass.owner, to find the user's server): imported as none");
+		} else if (type && !strcmp(type, "pulseaudio")) {
 			put_str(t, "backend", "pa", lineno(au), NULL);
 			if (server)
 				put_str(t, "server", server, lineno(au), NULL);
@@ -2130,6 +2208,9 @@ static void map_iommu(struct imp *m, xmlNodePtr io)
 	use(io);
 	put_str(sect(m, "machine"), "iommu", "intel", lineno(io),
 		"with interrupt remapping, caching mode and device IOTLB");
+	if (!drv)
+		note(m, io, "<iommu model='intel'/> without <driver>: mvlaunch turns on interrupt remapping, caching "
+		     "mode and the device IOTLB, which libvirt left off");
 	if (drv) {
 		static const char *const on[] = { "intremap", "caching_mode", "iotlb" };
 
@@ -2157,11 +2238,27 @@ static void map_chardev(struct imp *m, xmlNodePtr c)
 		return;
 	}
 	/* serial and console: 'mvlaunch console' is the guest's first serial port */
-	if (!type || !strcmp(type, "pty"))
-		use_all(c);
-	else
+	if (type && strcmp(type, "pty")) {
 		lost(m, c, "not supported yet: a serial port to a %s (mvlaunch's is a socket that 'mvlaunch console' "
 		     "attaches to, logged to serial.log)", type);
+		return;
+	}
+	if (is_elem(c, "console")) {
+		xmlNodePtr tg = child(c, "target");
+		const char *tt = tg ? attr(m, tg, "type") : NULL, *port = tg ? attr(m, tg, "port") : NULL;
+
+		/* libvirt's <console> for the first serial port is that port again */
+		if ((!tt || !strcmp(tt, "serial")) && (!port || !strcmp(port, "0")))
+			use_all(c);
+		else
+			lost(m, c, "not supported yet: a %s console (mvlaunch's console is the first serial port)",
+			     tt ? tt : "second");
+		return;
+	}
+	if (m->serials++)
+		lost(m, c, "not supported yet: a second serial port (mvlaunch gives the guest one: ttyS0)");
+	else
+		use_all(c);
 }
 
 static void map_controller(struct imp *m, xmlNodePtr c)
@@ -2295,7 +2392,7 @@ static void map_devices(struct imp *m)
 			map_tpm(m, d);
 		} else if (!strcmp(n, "iommu")) {
 			map_iommu(m, d);
-		} else if (!strcmp(n, "serial") || !strcmp(n, "console") || !strcmp(n, "channel")) {
+		} else if (!strcmp(n, "serial") || !strcmp(n, "console")) {
 			map_chardev(m, d);
 		} else if (!strcmp(n, "controller")) {
 			map_controller(m, d);
@@ -2308,6 +2405,16 @@ static void map_devices(struct imp *m)
 		} else if (!strcmp(n, "memballoon")) {
 			use_all(d);	/* libvirt adds one to every domain; mvlaunch's guests own their RAM */
 		}
+	}
+	/* channels once the display is known: SPICE's agent channel comes with a SPICE display */
+	for_each_child(ch, devs, "channel")
+		map_chardev(m, ch);
+	if (m->ioapic_qemu) {
+		struct kv *io = find_kv(sect(m, "machine"), "iommu");
+
+		if (!io)
+			lost_attr(m, m->ioapic_qemu, "driver", "not supported yet: the IOAPIC in QEMU without a virtual "
+				  "IOMMU (mvlaunch splits the irqchip for machine.iommu only)");
 	}
 	/* where libvirt put each device on the guest's buses: mvlaunch places them itself */
 	for (xmlNodePtr d = devs->children; d; d = d->next) {
@@ -2363,8 +2470,10 @@ static int cpu_flag(struct imp *m, const char *opt, long line)
 	} else {
 		const char *key = on ? "require" : "disable";
 		struct kv *kv = find_kv(t, key);
-		char *val = kv ? xstrfmt("%.*s, \"%s\"]", (int)strlen(kv->val) - 1, kv->val, name) :
-			xstrfmt("[\"%s\"]", name);
+		char *q = toml_quote(name);
+		char *val = kv ? xstrfmt("%.*s, %s]", (int)strlen(kv->val) - 1, kv->val, q) : xstrfmt("[%s]", q);
+
+		free(q);
 
 		put(t, key, val, kv ? kv->line : line, NULL);
 	}
@@ -2551,8 +2660,15 @@ static void render(struct imp *m, const char *base, struct line_map *lm)
 	struct strbuf *sb = &m->out->toml;
 
 	emit(sb, lm, 0, "# %s.toml - imported from the libvirt domain in %s by 'mvlaunch import'.", m->out->name, base);
-	for (size_t i = 0; i < m->header.nr; i++)
-		emit(sb, lm, 0, "# %s", m->header.v[i]);
+	for (size_t i = 0; i < m->header.nr; i++) {
+		struct strbuf line = STRBUF_INIT;
+		char *clean;
+
+		strbuf_addstr(&line, m->header.v[i]);
+		clean = one_line(&line);
+		emit(sb, lm, 0, "# %s", clean);
+		free(clean);
+	}
 	emit(sb, lm, 0, "#");
 	emit(sb, lm, 0, "# Next: 'mvlaunch check %s' (what this host still lacks, each with its fix),", m->out->name);
 	emit(sb, lm, 0, "# then 'mvlaunch up %s'. README \"Coming from libvirt\" says what maps to what.", m->out->name);
