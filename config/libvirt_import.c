@@ -81,7 +81,7 @@ struct imp {
 /* Output order: the shipped examples' */
 static const char *const sections[] = {
 	"machine", "cpu", "cpu.hyperv", "pinning", "memory", "clock", "tpm", "display", "looking_glass",
-	"audio", "smbios", "boot", "disk", "net", "passthrough", "input", "usb", "sched", "qemu", "service",
+	"audio", "smbios", "boot", "iothread", "disk", "net", "passthrough", "input", "usb", "sched", "qemu", "service",
 };
 
 /* ---- the tables ---------------------------------------------------------- */
@@ -911,35 +911,6 @@ static void map_vcpus(struct imp *m)
 		}
 	}
 	{
-		char *first = NULL;
-		xmlNodePtr at = NULL;
-		int differ = 0;
-
-		for_each_child(p, ct, "iothreadpin") {
-			char *list;
-
-			use(p);
-			attr(m, p, "iothread");
-			if (!(list = cpulist(m, p, "<iothreadpin cpuset>", attr(m, p, "cpuset"))))
-				continue;
-			if (!first) {
-				first = list;
-				at = p;
-			} else {
-				differ |= strcmp(first, list) != 0;
-				free(list);
-			}
-		}
-		if (first) {
-			put_str(sect(m, "pinning"), "iothreads", first, lineno(at), NULL);
-			if (differ)
-				for (xmlNodePtr p = next_elem(at, "iothreadpin"); p; p = next_elem(p, "iothreadpin"))
-					lost_attr(m, p, "cpuset", "not supported yet: one CPU list per iothread "
-						  "(every iothread runs on the first's)");
-			free(first);
-		}
-	}
-	{
 		xmlNodePtr sch = child(ct, "vcpusched");
 		const char *ids = sch ? attr(m, sch, "vcpus") : NULL, *sched = sch ? attr(m, sch, "scheduler") : NULL;
 		const char *prio = sch ? attr(m, sch, "priority") : NULL;
@@ -1671,10 +1642,15 @@ static void map_disk(struct imp *m, xmlNodePtr d)
 			lost_attr(m, drv, "io", "unknown I/O mode");
 		if (disc && !strcmp(disc, "unmap"))
 			put_bool(t, "discard", 1, lineno(drv), NULL);
-		if (iot) {
-			put_bool(t, "iothread", 1, lineno(drv), "its own iothread");
-			use_all(child(m->root, "iothreads"));
-			use_all(child(m->root, "iothreadids"));
+		if (iot) {	/* libvirt's iothread K: the [[iothread]] "iothreadK" (map_iothreads()) */
+			uint64_t k;
+
+			if (parse_uint(m, drv, "<driver iothread>", iot, 9999, &k) == 0) {
+				char *id = xstrfmt("iothread%" PRIu64, k);
+
+				put_str(t, "iothread", id, lineno(drv), NULL);
+				free(id);
+			}
 		}
 		if (!cdrom && !cache)
 			put_str(t, "cache", "writeback", lineno(drv), "libvirt's default; mvlaunch's is none");
@@ -2325,34 +2301,104 @@ static void map_boot_devs(struct imp *m)
 }
 
 /* <iothreadsched iothreads='1,2'>: libvirt's iothread N is the iothread of the disks with iothread='N' */
-static void map_iothreadsched(struct imp *m)
+/*
+ * libvirt's iothreads the disks use, as [[iothread]] "iothreadK": their
+ * <iothreadpin> cpuset and <iothreadids> poll, and their <iothreadsched>.
+ */
+static int iothread_used(struct imp *m, const char *k)
 {
-	for_each_child(s, child(m->root, "cputune"), "iothreadsched") {
-		const char *ids = attr(m, s, "iothreads");
-		struct strbuf list = STRBUF_INIT;
-		struct tbl *t;
+	for (size_t d = 0; d < m->disk_iothreads.nr; d++)
+		if (!strcmp(m->disk_iothreads.v[d], k))
+			return 1;
+	return 0;
+}
 
-		if (!ids) {
-			lost(m, s, "an <iothreadsched> without iothreads");
-			continue;
-		}
-		for (size_t d = 0; d < m->disk_iothreads.nr; d++) {
-			char *copy = xstrdup(ids), *p = copy, *tok;
+static void map_iothreads(struct imp *m)
+{
+	xmlNodePtr ct = child(m->root, "cputune"), ids = child(m->root, "iothreadids");
+	struct strvec done = STRVEC_INIT;
 
-			while ((tok = strsep(&p, ",")))
-				if (*m->disk_iothreads.v[d] && !strcmp(tok, m->disk_iothreads.v[d]))
-					strbuf_addf(&list, "%s\"io%zu\"", list.len ? ", " : "", d);
-			free(copy);
-		}
-		if (!list.len) {
-			lost(m, s, "no disk uses iothread %s (mvlaunch's iothreads are the disks')", ids);
-		} else if ((t = sched_table(m, s, "iothreads"))) {
-			char *v = xstrfmt("[%s]", list.buf);
-
-			put(t, "iothreads", v, lineno(s), "libvirt's iothread, as the disks that use it");
-		}
-		strbuf_release(&list);
+	if (m->disk_iothreads.nr) {	/* how many: the disks say */
+		use_all(child(m->root, "iothreads"));
+		use(ids);
 	}
+	for (size_t d = 0; d < m->disk_iothreads.nr; d++) {
+		const char *k = m->disk_iothreads.v[d];
+		char *id;
+		struct tbl *t;
+		size_t j;
+
+		for (j = 0; j < done.nr && strcmp(done.v[j], k); j++)
+			;
+		if (!*k || j < done.nr)
+			continue;
+		strvec_push(&done, k);
+		id = xstrfmt("iothread%s", k);
+		t = tbl_add(m, "iothread", 1, lineno(child(m->root, "iothreads") ? child(m->root, "iothreads") : m->root));
+		{
+			char *c = xstrfmt("libvirt's iothread %s", k);
+
+			put_str(t, "id", id, t->line, c);
+			free(c);
+		}
+		free(id);
+		for_each_child(p, ct, "iothreadpin") {
+			const char *which = attr(m, p, "iothread");
+			char *list;
+
+			if (!which || strcmp(which, k))
+				continue;
+			use(p);
+			if ((list = cpulist(m, p, "<iothreadpin cpuset>", attr(m, p, "cpuset"))))
+				put_str(t, "cpus", list, lineno(p), NULL);
+			free(list);
+		}
+		for_each_child(it, ids, "iothread") {
+			const char *which = attr(m, it, "id");
+			xmlNodePtr poll = child(it, "poll");
+			uint64_t ns;
+
+			if (!which || strcmp(which, k))
+				continue;
+			use(it);
+			if (poll) {
+				use(poll);
+				if (attr(m, poll, "max") && parse_uint(m, poll, "<poll max>", attr(m, poll, "max"), 1000000000, &ns) == 0)
+					put_uint(t, "poll_max_ns", ns, lineno(poll), NULL);
+				if (attr(m, poll, "grow"))
+					lost_attr(m, poll, "grow", R_TODO);
+				if (attr(m, poll, "shrink"))
+					lost_attr(m, poll, "shrink", R_TODO);
+			}
+		}
+	}
+	for_each_child(p, ct, "iothreadpin")
+		if (!is_used(p))
+			lost(m, p, "no disk uses iothread %s (an iothread without disks does no work)",
+			     attr(m, p, "iothread") ? attr(m, p, "iothread") : "");
+	for_each_child(it, ids, "iothread")
+		if (!is_used(it) && !iothread_used(m, attr(m, it, "id") ? attr(m, it, "id") : ""))
+			use_all(it);	/* an idle iothread: nothing to carry over */
+	for_each_child(s, ct, "iothreadsched") {
+		const char *list = attr(m, s, "iothreads");
+		struct strbuf names = STRBUF_INIT;
+		struct tbl *t;
+		char *copy = xstrdup(list ? list : ""), *p = copy, *tok;
+
+		while ((tok = strsep(&p, ",")))
+			if (*tok && iothread_used(m, tok))
+				strbuf_addf(&names, "%s\"iothread%s\"", names.len ? ", " : "", tok);
+		free(copy);
+		if (!names.len) {
+			lost(m, s, "no disk uses iothread %s (an iothread without disks does no work)", list ? list : "");
+		} else if ((t = sched_table(m, s, "iothreads"))) {
+			char *v = xstrfmt("[%s]", names.buf);
+
+			put(t, "iothreads", v, lineno(s), NULL);
+		}
+		strbuf_release(&names);
+	}
+	strvec_clear(&done);
 }
 
 static void map_devices(struct imp *m)
@@ -2431,7 +2477,7 @@ static void map_devices(struct imp *m)
 		}
 	}
 	map_boot_devs(m);
-	map_iothreadsched(m);
+	map_iothreads(m);
 }
 
 /* ---- <qemu:commandline> ---------------------------------------------------- */

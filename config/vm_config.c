@@ -30,6 +30,7 @@
 #define POFF(f) offsetof(struct vm_passthrough, f)
 #define IOFF(f) offsetof(struct vm_input, f)
 #define SCOFF(f) offsetof(struct vm_sched, f)
+#define IOTOFF(f) offsetof(struct vm_iothread, f)
 #define UOFF(f) offsetof(struct vm_usb, f)
 #define HOFF(f) (offsetof(struct vm_config, hv) + offsetof(struct vm_hyperv, f))
 #define VOFF(f) (offsetof(struct vm_config, display) + offsetof(struct vm_display, f))
@@ -522,6 +523,11 @@ static void *add_pci(void *root);
 static void *add_input(void *root);
 static void *add_usb(void *root);
 static void *add_sched(void *root);
+static void *add_iothread(void *root);
+static int parse_disk_iothread(struct schema_ctx *ctx, const struct config_key *k, void *base,
+			       const struct toml_node *n, const char *name);
+static int check_iothread_id(char **v, struct strbuf *why);
+static int iothread_id_ok(const char *v, struct strbuf *why);
 
 const char *const vm_sched_policy_names[] = { "other", "fifo", "rr", "batch", "idle", NULL };
 
@@ -542,9 +548,10 @@ static const struct config_key disk_keys[] = {
 	  .qemu = "-blockdev {\"driver\":FORMAT}", .doc = "image format; never probed, so a raw image cannot pose as qcow2" },
 	{ .name = "bus", .type = KEY_ENUM, .offset = DOFF(bus), .values = bus_names, .def = "virtio",
 	  .qemu = "virtio-blk-pci | virtio-scsi-pci + scsi-hd | ide-hd on the q35 AHCI", .doc = "how the guest sees the disk" },
-	{ .name = "iothread", .type = KEY_BOOL, .offset = DOFF(iothread), .def = "false",
+	{ .name = "iothread", .type = KEY_CUSTOM, .parse = parse_disk_iothread, .offset = DOFF(iothread),
 	  .qemu = "-object iothread,id=ioN + iothread=ioN",
-	  .doc = "give the disk its own I/O thread (pinned to pinning.iothreads)" },
+	  .doc = "true: the disk gets an I/O thread of its own, \"ioN\" (pinned to pinning.iothreads); \"ID\": the "
+		 "[[iothread]] of that id, which disks may share" },
 	{ .name = "cache", .type = KEY_ENUM, .offset = DOFF(cache), .values = cache_names, .def = "none",
 	  .qemu = "\"cache\":{\"direct\",\"no-flush\"} + write-cache", .doc = "host page cache use; none = O_DIRECT" },
 	{ .name = "aio", .type = KEY_ENUM, .offset = DOFF(aio), .values = aio_names, .def = "native",
@@ -638,7 +645,7 @@ static const struct config_key sched_keys[] = {
 	{ .name = "vcpus", .type = KEY_CPUSET, .offset = SCOFF(vcpus), .offset2 = SCOFF(has_vcpus),
 	  .qemu = "(sched_setscheduler on each vCPU thread)", .doc = "the vCPUs (indexes, as \"0-3\") this policy is for" },
 	{ .name = "iothreads", .type = KEY_STRLIST, .offset = SCOFF(iothreads),
-	  .qemu = "(sched_setscheduler on each iothread)", .doc = "the iothreads it is for, by id: \"io0\" is disk 0's" },
+	  .qemu = "(sched_setscheduler on each iothread)", .doc = "the iothreads it is for, by id: an [[iothread]]'s, or \"ioN\" for disk N's own" },
 	{ .name = "emulator", .type = KEY_BOOL, .offset = SCOFF(emulator), .def = "false",
 	  .qemu = "(sched_setscheduler on QEMU's other threads)", .doc = "it is for QEMU's emulator threads (and swtpm's)" },
 	{ .name = "policy", .type = KEY_ENUM, .offset = SCOFF(policy), .values = vm_sched_policy_names, .required = 1,
@@ -646,6 +653,17 @@ static const struct config_key sched_keys[] = {
 	  .doc = "fifo and rr: real-time (only sane on isolated CPUs); other: the kernel's normal scheduler; batch, idle" },
 	{ .name = "priority", .type = KEY_INT, .offset = SCOFF(priority), .min = 1, .max = 99,
 	  .qemu = "sched_priority", .doc = "the real-time priority for fifo and rr (1 lowest); none for the others" },
+	{ .name = NULL },
+};
+
+static const struct config_key iothread_keys[] = {
+	{ .name = "id", .type = KEY_STRING, .offset = IOTOFF(id), .required = 1, .check = check_iothread_id,
+	  .qemu = "-object {\"qom-type\":\"iothread\",\"id\":ID}",
+	  .doc = "its name: disks use it with iothread = \"ID\"; query-iothreads and 'status' show it" },
+	{ .name = "cpus", .type = KEY_CPUSET, .offset = IOTOFF(cpus), .offset2 = IOTOFF(has_cpus),
+	  .qemu = "(sched_setaffinity of the iothread)", .doc = "host CPUs it runs on; default: pinning.iothreads" },
+	{ .name = "poll_max_ns", .type = KEY_INT, .offset = IOTOFF(poll_max_ns), .min = 0, .max = 1000000000,
+	  .qemu = "\"poll-max-ns\"", .doc = "how long it busy-polls for I/O before it sleeps (0: never; QEMU's default 32768)" },
 	{ .name = NULL },
 };
 
@@ -908,6 +926,8 @@ static const struct config_key vm_keys[] = {
 	{ .name = "usb", .type = KEY_TABLES, .sub = usb_keys, .add = add_usb, .offset2 = UOFF(loc), .doc = "[[usb]] tables" },
 	{ .name = "sched", .type = KEY_TABLES, .sub = sched_keys, .add = add_sched, .offset2 = SCOFF(loc),
 	  .doc = "[[sched]] tables" },
+	{ .name = "iothread", .type = KEY_TABLES, .sub = iothread_keys, .add = add_iothread, .offset2 = IOTOFF(loc),
+	  .doc = "[[iothread]] tables" },
 
 	{ .name = "boot.kernel", .type = KEY_PATH, .offset = OFF(kernel), .check = schema_check_nonempty,
 	  .qemu = "-kernel", .doc = "direct kernel boot" },
@@ -1095,6 +1115,71 @@ static void *add_sched(void *root)
 	return sc;
 }
 
+static void *add_iothread(void *root)
+{
+	struct vm_config *cfg = root;
+	struct vm_iothread *io;
+
+	ALLOC_GROW(cfg->iothreads, cfg->nr_iothreads + 1, cfg->alloc_iothreads);
+	io = &cfg->iothreads[cfg->nr_iothreads++];
+	memset(io, 0, sizeof(*io));
+	return io;
+}
+
+static int check_iothread_id(char **v, struct strbuf *why)
+{
+	return iothread_id_ok(*v, why);
+}
+
+/* QEMU names the thread "IO ID" and the kernel keeps 15 bytes: an id of 12 stays whole */
+static int iothread_id_ok(const char *v, struct strbuf *why)
+{
+	size_t len = strlen(v);
+
+	if (!len || len > 12 || !isalpha((unsigned char)v[0]) ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != len) {
+		strbuf_addf(why, "'%s': 1 to 12 letters, digits, '-' and '_', starting with a letter", v);
+		return -1;
+	}
+	return 0;
+}
+
+/* disk.iothread: true / false, or the id of an [[iothread]] */
+static int parse_disk_iothread(struct schema_ctx *ctx, const struct config_key *k, void *base,
+			       const struct toml_node *n, const char *name)
+{
+	struct vm_disk *d = base;
+	struct strbuf why = STRBUF_INIT;
+	int ret = 0;
+
+	(void)k;
+	free(d->iothread_id);
+	d->iothread_id = NULL;
+	if (n->type == TOML_BOOL) {
+		d->iothread = (int)n->num;
+		return 0;
+	}
+	if (n->type != TOML_STRING)
+		return schema_type_error(ctx, n, name, "true, false, or the id of an [[iothread]]");
+	if (iothread_id_ok(n->str, &why) < 0) {
+		ret = schema_error(ctx->err, ctx->file, schema_node_loc(n), name, "%s", why.buf);
+	} else {
+		d->iothread = 1;
+		d->iothread_id = xstrdup(n->str);
+	}
+	strbuf_release(&why);
+	return ret;
+}
+
+char *vm_disk_iothread(const struct vm_config *cfg, size_t i)
+{
+	const struct vm_disk *d = &cfg->disks[i];
+
+	if (d->iothread != 1)
+		return NULL;
+	return d->iothread_id ? xstrdup(d->iothread_id) : xstrfmt("io%zu", i);
+}
+
 static void *add_usb(void *root)
 {
 	struct vm_config *cfg = root;
@@ -1116,8 +1201,13 @@ void vm_config_init(struct vm_config *cfg)
 void vm_config_release(struct vm_config *cfg)
 {
 	schema_release(vm_keys, cfg);
-	for (size_t i = 0; i < cfg->nr_disks; i++)
+	for (size_t i = 0; i < cfg->nr_disks; i++) {
 		schema_release(disk_keys, &cfg->disks[i]);
+		free(cfg->disks[i].iothread_id);
+	}
+	for (size_t i = 0; i < cfg->nr_iothreads; i++)
+		schema_release(iothread_keys, &cfg->iothreads[i]);
+	free(cfg->iothreads);
 	for (size_t i = 0; i < cfg->nr_nets; i++)
 		schema_release(net_keys, &cfg->nets[i]);
 	for (size_t i = 0; i < cfg->nr_pci; i++)
@@ -1175,6 +1265,8 @@ struct config_loc vm_config_item_loc(const struct vm_config *cfg, const char *ta
 		return item_loc(cfg->nets[i].loc, net_keys, key);
 	if (!strcmp(table, "passthrough") && i < cfg->nr_pci)
 		return item_loc(cfg->pci[i].loc, pci_keys, key);
+	if (!strcmp(table, "iothread") && i < cfg->nr_iothreads)
+		return item_loc(cfg->iothreads[i].loc, iothread_keys, key);
 	return none;
 }
 
@@ -1484,14 +1576,17 @@ static void validate_sched(struct vm_config *cfg, struct strbuf *err)
 		}
 		for (size_t k = 0; k < sc->iothreads.nr; k++) {
 			const char *id = sc->iothreads.v[k];
-			size_t n = 0;
 			int found = 0;
 
-			if (sscanf(id, "io%zu", &n) == 1 && !strcmp(id + 2 + strspn(id + 2, "0123456789"), "") &&
-			    n < cfg->nr_disks && cfg->disks[n].iothread == 1)
-				found = 1;
+			for (size_t d = 0; d < cfg->nr_disks && !found; d++) {
+				char *io = vm_disk_iothread(cfg, d);
+
+				found = io && !strcmp(io, id);
+				free(io);
+			}
 			if (!found)
-				SCHED_ERR("iothreads", "'%s' is no iothread: \"ioN\" is disk N's, with disk.iothread = true", id);
+				SCHED_ERR("iothreads", "'%s' is no iothread a disk uses: \"ioN\" is disk N's, with disk.iothread "
+					  "= true; or an [[iothread]]'s id", id);
 			for (size_t j = 0; j < i; j++)
 				for (size_t l = 0; l < cfg->sched[j].iothreads.nr; l++)
 					if (!strcmp(cfg->sched[j].iothreads.v[l], id))
@@ -1507,6 +1602,49 @@ static void validate_sched(struct vm_config *cfg, struct strbuf *err)
 			cfg_warn(cfg, item_loc(sc->loc, sched_keys, "policy"), "sched.policy",
 				 "real-time threads without pinning can starve host tasks; pin them to isolated CPUs");
 #undef SCHED_ERR
+	}
+}
+
+/* [[iothread]]: unique ids, none an automatic "ioN"; every disk names one that exists; none unused */
+static void validate_iothreads(struct vm_config *cfg, struct strbuf *err)
+{
+	for (size_t i = 0; i < cfg->nr_iothreads; i++) {
+		struct vm_iothread *io = &cfg->iothreads[i];
+		char *key = xstrfmt("iothread[%zu].id", i);
+		size_t n, users = 0;
+
+		if (!io->id) {
+			free(key);
+			continue;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (cfg->iothreads[j].id && !strcmp(cfg->iothreads[j].id, io->id))
+				schema_error(err, cfg->file, item_loc(io->loc, iothread_keys, "id"), key,
+					     "'%s' is also iothread[%zu]'s id", io->id, j);
+		if (sscanf(io->id, "io%zu", &n) == 1 && !strcmp(io->id + 2 + strspn(io->id + 2, "0123456789"), ""))
+			schema_error(err, cfg->file, item_loc(io->loc, iothread_keys, "id"), key,
+				     "'%s' is the name of disk %zu's own iothread (iothread = true): pick another id", io->id, n);
+		for (size_t d = 0; d < cfg->nr_disks; d++)
+			users += cfg->disks[d].iothread_id && !strcmp(cfg->disks[d].iothread_id, io->id);
+		if (!users)
+			cfg_warn(cfg, item_loc(io->loc, iothread_keys, "id"), key,
+				 "no disk uses iothread '%s' (disk.iothread = \"%s\"): it would only poll", io->id, io->id);
+		free(key);
+	}
+	for (size_t d = 0; d < cfg->nr_disks; d++) {
+		const char *id = cfg->disks[d].iothread_id;
+		size_t i;
+
+		for (i = 0; id && i < cfg->nr_iothreads; i++)
+			if (cfg->iothreads[i].id && !strcmp(cfg->iothreads[i].id, id))
+				break;
+		if (id && i == cfg->nr_iothreads) {
+			char *key = xstrfmt("disk[%zu].iothread", d);
+
+			schema_error(err, cfg->file, item_loc(cfg->disks[d].loc, disk_keys, "iothread"), key,
+				     "'%s' is no [[iothread]] of this config (add one with id = \"%s\")", id, id);
+			free(key);
+		}
 	}
 }
 
@@ -1836,6 +1974,7 @@ int vm_config_validate(struct vm_config *cfg, struct strbuf *err)
 	validate_memory(cfg, err);
 	validate_clock(cfg);
 	validate_devices(cfg, err);
+	validate_iothreads(cfg, err);
 	validate_sched(cfg, err);
 	validate_usb(cfg, err);
 	validate_boot(cfg, err);

@@ -105,6 +105,7 @@ enum vm_disk_node { DISK_NODE_FILE, DISK_NODE_HOST_DEVICE, DISK_NODE_HOST_CDROM 
 struct vm_disk {
 	char *path;		/* "" only for a cdrom: an empty tray */
 	int format, bus, iothread, cache, aio, readonly, discard;
+	char *iothread_id;	/* iothread = "ID": a [[iothread]]; NULL with iothread = true: its own "ioN" */
 	/* I/O limits per second (a QEMU throttle group); -1 / 0: none */
 	int iops_rd, iops_wr, iops_total;
 	uint64_t bps_rd, bps_wr, bps_total;
@@ -153,6 +154,20 @@ struct vm_usb {
 	char *found_port;
 	struct config_loc loc[VM_MAX_ITEM_KEYS];
 };
+
+struct vm_config;
+
+/* [[iothread]]: an iothread of its own, with its CPUs; disks name it (disk.iothread = "ID") */
+struct vm_iothread {
+	char *id;
+	struct cpuset cpus;
+	int has_cpus;		/* else pinning.iothreads */
+	int poll_max_ns;	/* -1: QEMU's default */
+	struct config_loc loc[VM_MAX_ITEM_KEYS];
+};
+
+/* The iothread disk i runs in: its [[iothread]]'s id, "ioI" for its own, or NULL (the main loop). Caller frees. */
+char *vm_disk_iothread(const struct vm_config *cfg, size_t i);
 
 /* [[sched]]: a scheduling policy for some of QEMU's threads, applied with the pins */
 enum vm_sched_policy { SCHED_OTHER_, SCHED_FIFO_, SCHED_RR_, SCHED_BATCH_, SCHED_IDLE_ };
@@ -223,6 +238,8 @@ struct vm_config {
 	size_t nr_usb, alloc_usb;
 	struct vm_sched *sched;
 	size_t nr_sched, alloc_sched;
+	struct vm_iothread *iothreads;
+	size_t nr_iothreads, alloc_iothreads;
 
 	char *kernel, *initrd, *append;
 	int boot_menu;		/* TRI_UNSET: QEMU's default (no menu) */

@@ -463,6 +463,9 @@ int check_vm_cpu_pm_dedicated(const struct plan_host *host, const struct vm_conf
 			clash = "the emulator threads";
 		else if (cpuset_has(&plan->iothread, (unsigned)c))
 			clash = "the I/O threads";
+		for (size_t k = 0; !clash && k < plan->nr_io_pins; k++)
+			if (cpuset_has(&plan->io_pins[k].cpus, (unsigned)c))
+				clash = "an [[iothread]]";
 		if (clash)
 			strbuf_addf(why, "vCPU %zu shares CPU %d with %s", i, c, clash);
 		strbuf_release(&s);

@@ -33,6 +33,13 @@ static json_t *plan_json(const struct vm_config *cfg, const struct pin_plan *p)
 	json_object_set_new(vm, "vcpus", vcpus);
 	json_object_set_new(vm, "emulator", cpuset_to_json(&p->emulator));
 	json_object_set_new(vm, "iothreads", cpuset_to_json(&p->iothread));
+	if (p->nr_io_pins) {	/* [[iothread]]s with CPUs of their own */
+		json_t *io = json_object();
+
+		for (size_t i = 0; i < p->nr_io_pins; i++)
+			json_object_set_new(io, p->io_pins[i].id, cpuset_to_json(&p->io_pins[i].cpus));
+		json_object_set_new(vm, "iothread_cpus", io);
+	}
 	json_object_set_new(vm, "topology", json_pack("{s:i,s:i,s:i}", "sockets", (int)p->sockets,
 						      "cores", (int)p->cores, "threads", (int)p->threads));
 	if (p->nr_numa) {
@@ -101,6 +108,11 @@ static void print_plan(const struct vm_config *cfg, const struct pin_plan *p)
 	strbuf_reset(&s);
 	cpuset_format(&p->iothread, &s);
 	printf("  iothreads -> %s\n", s.buf);
+	for (size_t i = 0; i < p->nr_io_pins; i++) {
+		strbuf_reset(&s);
+		cpuset_format(&p->io_pins[i].cpus, &s);
+		printf("  iothread %s -> %s\n", p->io_pins[i].id, s.buf);
+	}
 	if (p->nr_numa) {
 		for (size_t i = 0; i < p->nr_numa; i++) {
 			strbuf_reset(&s);

@@ -75,6 +75,9 @@ void pin_plan_release(struct pin_plan *plan)
 	for (size_t i = 0; i < plan->nr_io_sched; i++)
 		free(plan->io_sched[i].id);
 	free(plan->io_sched);
+	for (size_t i = 0; i < plan->nr_io_pins; i++)
+		free(plan->io_pins[i].id);
+	free(plan->io_pins);
 	free(plan->numa);
 	memset(plan, 0, sizeof(*plan));
 	plan->memory_node = -1;
@@ -640,6 +643,29 @@ int pin_plan_build(struct plan_host *host, const struct vm_config *cfg, struct p
 		goto out;
 	}
 
+	/* [[iothread]]s with CPUs of their own */
+	for (size_t i = 0; i < cfg->nr_iothreads; i++) {
+		const struct vm_iothread *io = &cfg->iothreads[i];
+
+		if (!io->has_cpus)
+			continue;
+		for (int c = cpuset_next(&io->cpus, 0); c >= 0; c = cpuset_next(&io->cpus, (unsigned)c + 1)) {
+			if (!cpuset_has(&t->all, (unsigned)c)) {
+				struct strbuf s = STRBUF_INIT;
+				struct config_loc loc = vm_config_item_loc(cfg, "iothread", i, "cpus");
+
+				cpuset_format(&t->all, &s);
+				strbuf_addf(err, "%s:%d:%d: key 'iothread[%zu].cpus': CPU %d is not online (online: %s)",
+					    cfg->file, loc.line, loc.col, i, c, s.buf);
+				strbuf_release(&s);
+				goto out;
+			}
+		}
+		plan->io_pins = xrealloc(plan->io_pins, (plan->nr_io_pins + 1) * sizeof(*plan->io_pins));
+		plan->io_pins[plan->nr_io_pins].id = xstrdup(io->id);
+		plan->io_pins[plan->nr_io_pins++].cpus = io->cpus;
+	}
+
 	/* guest topology: as configured, or from the plan */
 	if (!plan->sockets) {
 		unsigned threads = plan->threads ? plan->threads : 1;
@@ -662,12 +688,8 @@ int pin_plan_build(struct plan_host *host, const struct vm_config *cfg, struct p
 	pin_plan_host_hold(host, cfg->name, &plan->owned, plan->dedicated);
 	ret = 0;
 out:
-	if (ret < 0) {
-		free(plan->vcpu);
-		free(plan->numa);
-		memset(plan, 0, sizeof(*plan));
-		plan->memory_node = -1;
-	}
+	if (ret < 0)
+		pin_plan_release(plan);
 	return ret;
 }
 

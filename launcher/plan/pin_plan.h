@@ -45,6 +45,12 @@ struct plan_iosched {
 	struct plan_sched s;
 };
 
+/* An [[iothread]] with CPUs of its own */
+struct plan_iopin {
+	char *id;
+	struct cpuset cpus;
+};
+
 struct pin_plan {
 	size_t nr_vcpus;
 	struct cpuset *vcpu;		/* per vCPU */
@@ -56,6 +62,8 @@ struct pin_plan {
 	struct plan_sched emulator_sched;
 	struct plan_iosched *io_sched;
 	size_t nr_io_sched;
+	struct plan_iopin *io_pins;	/* [[iothread]] cpus; the other iothreads get 'iothread' */
+	size_t nr_io_pins;
 	unsigned sockets, dies, cores, threads;	/* guest topology */
 	struct plan_numa *numa;		/* guest NUMA nodes when the VM spans host nodes */
 	size_t nr_numa;

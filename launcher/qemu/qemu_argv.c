@@ -476,9 +476,18 @@ static void build_disks(struct builder *b)
 	};
 	unsigned sata = 0;
 
+	/* [[iothread]]s first (disks may share one), then each disk's own */
+	for (size_t i = 0; i < cfg->nr_iothreads; i++) {
+		const struct vm_iothread *it = &cfg->iothreads[i];
+		json_t *o = json_pack("{s:s,s:s}", "qom-type", "iothread", "id", it->id);
+
+		if (it->poll_max_ns >= 0)
+			json_object_set_new(o, "poll-max-ns", json_integer(it->poll_max_ns));
+		push_json(b, "-object", o);
+	}
 	for (size_t i = 0; i < cfg->nr_disks; i++) {
 		const struct vm_disk *d = &cfg->disks[i];
-		if (d->iothread == 1) {
+		if (d->iothread == 1 && !d->iothread_id) {
 			json_t *o = json_object();
 			char *id = xstrfmt("io%zu", i);	/* short: thread names stop at 15 bytes */
 
@@ -497,7 +506,7 @@ static void build_disks(struct builder *b)
 		char *file_node = xstrfmt("disk%zu-file", i);
 		char *fmt_node = xstrfmt("disk%zu", i);
 		char *dev_id = xstrfmt("disk%zu-dev", i);
-		char *io = xstrfmt("io%zu", i);
+		char *io = vm_disk_iothread(cfg, i);
 		json_t *o, *cache;
 
 		if (empty)

@@ -144,6 +144,11 @@ int pin_apply(pid_t pid, const struct qmp_vcpu *vcpus, size_t nr_vcpus,
 		t->iothread = xstrdup(io[i].id);
 		t->planned = plan->iothread;
 		t->floating = plan->iothread_float;
+		for (size_t k = 0; k < plan->nr_io_pins; k++)
+			if (!strcmp(plan->io_pins[k].id, io[i].id)) {	/* an [[iothread]] with CPUs of its own */
+				t->planned = plan->io_pins[k].cpus;
+				t->floating = 0;
+			}
 		set_sched(t, NULL);
 		for (size_t k = 0; k < plan->nr_io_sched; k++)
 			if (!strcmp(plan->io_sched[k].id, io[i].id))

@@ -160,8 +160,7 @@ static int mvlaunch_argv(const char *toml, const char *topology, const struct vm
 	struct strvec notes = STRVEC_INIT;
 	int uuid_kept, ret = -1;
 
-	vm_config_init(&cfg);
-	if (vm_load(toml, dirs, &cfg, err) < 0 ||
+	if (vm_load(toml, dirs, &cfg, err) < 0 ||	/* it inits cfg */
 	    vm_plan_one(&cfg, topology, dirs, &hp, &plan, &notes, err) < 0 ||
 	    vm_plan_qemu_runtime(&cfg, 1, &rt, &uuid_kept, err) < 0)
 		goto out;

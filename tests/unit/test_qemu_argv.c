@@ -244,6 +244,30 @@ static void test_qemu_argv_disk_limits(void **state)
 	strvec_clear(&argv);
 }
 
+/* [[iothread]]: objects first, with poll-max-ns; disks name theirs, share it, or have their own "ioN" */
+static void test_qemu_argv_iothreads(void **state)
+{
+	struct strvec argv = STRVEC_INIT;
+
+	(void)state;
+	build("[[iothread]]\nid = \"db\"\ncpus = \"1\"\npoll_max_ns = 0\n[[iothread]]\nid = \"logs\"\n"
+	      "[[disk]]\npath = \"/a.img\"\niothread = \"db\"\n[[disk]]\npath = \"/b.img\"\niothread = \"db\"\nbus = \"scsi\"\n"
+	      "[[disk]]\npath = \"/c.img\"\niothread = true\n[[disk]]\npath = \"/d.img\"\niothread = \"logs\"\n", NULL, &argv);
+	assert_string_equal(find_after(&argv, "-object", 1), "{\"qom-type\":\"iothread\",\"id\":\"db\",\"poll-max-ns\":0}");
+	assert_string_equal(find_after(&argv, "-object", 2), "{\"qom-type\":\"iothread\",\"id\":\"logs\"}");
+	assert_string_equal(find_after(&argv, "-object", 3), "{\"qom-type\":\"iothread\",\"id\":\"io2\"}");
+	assert_null(find_after(&argv, "-object", 4));
+	assert_string_equal(find_after(&argv, "-device", 0),
+			    "{\"driver\":\"virtio-blk-pci\",\"iothread\":\"db\",\"drive\":\"disk0\",\"id\":\"disk0-dev\","
+			    "\"write-cache\":\"on\",\"bootindex\":1}");
+	assert_string_equal(find_after(&argv, "-device", 1),
+			    "{\"driver\":\"virtio-scsi-pci\",\"id\":\"scsi1\",\"iothread\":\"db\"}");
+	assert_string_equal(find_after(&argv, "-device", 3),
+			    "{\"driver\":\"virtio-blk-pci\",\"iothread\":\"io2\",\"drive\":\"disk2\",\"id\":\"disk2-dev\","
+			    "\"write-cache\":\"on\",\"bootindex\":3}");
+	strvec_clear(&argv);
+}
+
 static void test_qemu_argv_injection(void **state)
 {
 	struct strvec argv = STRVEC_INIT;
@@ -656,6 +680,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_argv_multifunction),
 		cmocka_unit_test(test_qemu_argv_block_device),
 		cmocka_unit_test(test_qemu_argv_disk_limits),
+		cmocka_unit_test(test_qemu_argv_iothreads),
 		cmocka_unit_test(test_qemu_argv_injection),
 		cmocka_unit_test(test_qemu_argv_memory_variants),
 		cmocka_unit_test(test_qemu_argv_devices),

@@ -151,6 +151,16 @@ static void test_vm_config_types_and_ranges(void **state)
 		     "vms/t.toml:3:1: key 'disk[0].iops_total': give iops_total or iops_rd/iops_wr, not both (QEMU refuses the mix)");
 	expect_error("[[disk]]\npath = \"/x\"\nbps_rd = \"1M\"\nbps_total = \"2M\"\n",
 		     "vms/t.toml:4:1: key 'disk[0].bps_total': give bps_total or bps_rd/bps_wr, not both (QEMU refuses the mix)");
+	expect_error("[[disk]]\npath = \"/x\"\niothread = \"db\"\n",
+		     "vms/t.toml:3:1: key 'disk[0].iothread': 'db' is no [[iothread]] of this config (add one with id = \"db\")");
+	expect_error("[[disk]]\npath = \"/x\"\niothread = 3\n",
+		     "vms/t.toml:3:1: key 'disk[0].iothread': expected true, false, or the id of an [[iothread]], got an integer");
+	expect_error("[[iothread]]\nid = \"io0\"\n[[disk]]\npath = \"/x\"\niothread = \"io0\"\n",
+		     "vms/t.toml:2:1: key 'iothread[0].id': 'io0' is the name of disk 0's own iothread (iothread = true): pick another id");
+	expect_error("[[iothread]]\nid = \"a\"\n[[iothread]]\nid = \"a\"\n[[disk]]\npath = \"/x\"\niothread = \"a\"\n",
+		     "vms/t.toml:4:1: key 'iothread[1].id': 'a' is also iothread[0]'s id");
+	expect_error("[[iothread]]\nid = \"1db\"\n",
+		     "vms/t.toml:2:1: key 'iothread[0].id': '1db': 1 to 12 letters, digits, '-' and '_', starting with a letter");
 	expect_error("[[sched]]\npolicy = \"other\"\n",
 		     "vms/t.toml:2:1: key 'sched[0].policy': names no threads: give vcpus, iothreads or emulator = true");
 	expect_error("[[sched]]\nemulator = true\npolicy = \"batch\"\npriority = 3\n",
