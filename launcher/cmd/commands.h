@@ -27,6 +27,7 @@ struct mvl_opts {
 
 int cmd_argv(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_import(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_limits(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_down(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_run(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_console(int argc, char **argv, const struct mvl_opts *opts);

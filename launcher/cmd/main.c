@@ -32,6 +32,7 @@ static const struct cmd commands[] = {
 	{ "insert",  cmd_insert,  "put an ISO image into a running VM's cdrom drive" },
 	{ "display", cmd_display, "say how to connect to a running VM's screen (VNC or SPICE)" },
 	{ "input",   cmd_input,   "list this host's keyboards and mice for [[input]] evdev" },
+	{ "limits",  cmd_limits,  "show a running VM's disk I/O limits, or change one disk's live" },
 	{ "usb",     cmd_usb,     "list the host's USB devices and their VMs; attach or detach one live" },
 	{ "status",  cmd_status,  "show VMs, their state and their live pins" },
 	{ "list",    cmd_list,    "one line per VM: name, state, pid" },

@@ -3,8 +3,9 @@
 # bps_rd, bps_wr; iops_total, bps_total) reach QEMU: the disk's device reads
 # through a throttle node (query-block) of a throttle group whose limits QOM
 # reads back as the config says; a disk without limits has no throttle node.
-# The limits are QEMU's own, so they hold with or without cgroups. Under TCG,
-# paused (this host's nested KVM runs no guest).
+# The limits are QEMU's own, so they hold with or without cgroups. 'mvlaunch
+# limits' shows them and changes one disk's live; QEMU reads the change back.
+# Under TCG, paused (this host's nested KVM runs no guest).
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 
@@ -40,6 +41,23 @@ jq -e '."iops-read" == 100 and ."iops-write" == 200 and ."bps-read" == 1048576 a
 q qom-get '{"path":"/objects/tg-disk1","property":"limits"}' >"$T/l1" || fail "no throttle group for disk1"
 jq -e '."iops-total" == 50 and ."bps-total" == 10485760 and ."iops-read" == 0' "$T/l1" >/dev/null || fail "disk1 limits: $(cat "$T/l1")"
 q qom-get '{"path":"/objects/tg-disk2","property":"limits"}' >/dev/null 2>&1 && fail "disk2 has a throttle group it did not ask for"
+
+# mvlaunch limits: what QEMU enforces now, and a live change of one disk
+expect_code 0 "$MVLAUNCH" limits lim
+[ "$(cat "$T/out")" = "disk0: iops_rd 100, iops_wr 200, bps_rd 1M/s, bps_wr 2M/s
+disk1: iops_total 50, bps_total 10M/s" ] || fail "limits: $(cat "$T/out")"
+expect_code 0 "$MVLAUNCH" limits lim --disk disk0 --iops-rd 50 --bps-wr 0 --bps-rd 4M
+[ "$(head -1 "$T/out")" = "disk0: iops_rd 50, iops_wr 200, bps_rd 4M/s" ] || fail "after the change: $(head -1 "$T/out")"
+q qom-get '{"path":"/objects/tg-disk0","property":"limits"}' >"$T/l0" || fail "no throttle group for disk0"
+jq -e '."iops-read" == 50 and ."iops-write" == 200 and ."bps-read" == 4194304 and ."bps-write" == 0' "$T/l0" >/dev/null ||
+	fail "QEMU after the change: $(cat "$T/l0")"
+expect_code 0 "$MVLAUNCH" limits --json lim
+jq -e '.disks[1] == {"disk":"disk1","iops_rd":0,"iops_wr":0,"iops_total":50,"bps_rd":0,"bps_wr":0,"bps_total":10485760}' \
+	"$T/out" >/dev/null || fail "limits --json: $(cat "$T/out")"
+expect_code 1 "$MVLAUNCH" limits lim --disk 2 --iops-rd 5 && expect_err "disk2 of 'lim' has no I/O limits to change"
+expect_code 1 "$MVLAUNCH" limits lim --disk disk1 --iops-rd 5 && expect_err "QMP 'qom-set' failed"
+expect_code 2 "$MVLAUNCH" limits lim --iops-rd 5 && expect_err "which disk? give --disk diskN"
+expect_code 2 "$MVLAUNCH" limits lim --disk 0 --bps-rd 5 && expect_err "--bps-rd '5'"
 expect_code 0 "$MVLAUNCH" down --force lim
 no_leftovers lim
 done_testing

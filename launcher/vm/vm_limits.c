@@ -1,0 +1,124 @@
+/*
+ * vm_limits.c - per-disk I/O limits of a running VM over QMP (see the header).
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "launcher/vm/vm_limits.h"
+#include "qmp/qmp.h"
+#include "qmp/qmp_cmds.h"
+#include "util/strvec.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+const char *const vm_limit_names[LIM_NR] = { "iops_rd", "iops_wr", "iops_total", "bps_rd", "bps_wr", "bps_total" };
+const char *const vm_limit_qemu[LIM_NR] = { "iops-read", "iops-write", "iops-total", "bps-read", "bps-write", "bps-total" };
+
+static int need_qmp(struct vm_handle *h, struct err *err)
+{
+	if (h->qmp)
+		return 0;
+	strbuf_addf(&err->msg, "cannot reach '%s' on its QMP socket", h->rt.name);
+	err_hintf(err, "another client holds it, or QEMU hangs; try again");
+	return -1;
+}
+
+static int read_group(struct vm_handle *h, const char *group, struct vm_disk_limits *l, struct err *err)
+{
+	char *path = xstrfmt("/objects/%s", group);
+	json_t *ret = NULL;
+	int r = qmp_execute(h->qmp, "qom-get", json_pack("{s:s,s:s}", "path", path, "property", "limits"), &ret,
+			    &err->msg);
+
+	free(path);
+	if (r < 0)
+		return -1;
+	for (int i = 0; i < LIM_NR; i++)
+		l->v[i] = json_integer_value(json_object_get(ret, vm_limit_qemu[i]));
+	json_decref(ret);
+	return 0;
+}
+
+static int by_disk(const void *a, const void *b)
+{
+	const struct vm_disk_limits *x = a, *y = b;
+
+	return atoi(x->disk + 4) - atoi(y->disk + 4);
+}
+
+int vm_limits_get(struct vm_handle *h, struct vm_disk_limits **out, size_t *nr, struct err *err)
+{
+	struct strvec groups = STRVEC_INIT;
+	int ret = -1;
+
+	*out = NULL;
+	*nr = 0;
+	if (need_qmp(h, err) < 0 || qmp_qom_children(h->qmp, "/objects", "throttle-group", &groups, &err->msg) < 0)
+		goto out;
+	*out = xcalloc(groups.nr ? groups.nr : 1, sizeof(**out));
+	for (size_t i = 0; i < groups.nr; i++) {
+		struct vm_disk_limits *l = &(*out)[*nr];
+		unsigned n;
+		int end = 0;
+
+		/* ours are "tg-diskN" */
+		if (sscanf(groups.v[i], "tg-disk%u%n", &n, &end) != 1 || groups.v[i][end])
+			continue;
+		snprintf(l->disk, sizeof(l->disk), "disk%u", n);
+		if (read_group(h, groups.v[i], l, err) < 0)
+			goto out;
+		(*nr)++;
+	}
+	qsort(*out, *nr, sizeof(**out), by_disk);	/* QEMU lists them newest first */
+	ret = 0;
+out:
+	strvec_clear(&groups);
+	if (ret < 0) {
+		free(*out);
+		*out = NULL;
+		*nr = 0;
+	}
+	return ret;
+}
+
+int vm_limits_set(struct vm_handle *h, const char *disk, const struct vm_disk_limits *set, struct err *err)
+{
+	struct vm_disk_limits *all;
+	size_t nr, i;
+	unsigned n;
+	int end = 0, ret = -1;
+	json_t *limits, *r = NULL;
+	char *path;
+
+	if ((sscanf(disk, "disk%u%n", &n, &end) != 1 || disk[end]) && (end = 0, sscanf(disk, "%u%n", &n, &end) != 1 || disk[end])) {
+		strbuf_addf(&err->msg, "'%s' names no disk: give diskN (the N-th [[disk]] table, from 0) or N", disk);
+		return -1;
+	}
+	if (vm_limits_get(h, &all, &nr, err) < 0)
+		return -1;
+	for (i = 0; i < nr; i++) {
+		unsigned m;
+
+		if (sscanf(all[i].disk, "disk%u", &m) == 1 && m == n)
+			break;
+	}
+	if (i == nr) {
+		strbuf_addf(&err->msg, "disk%u of '%s' has no I/O limits to change", n, h->rt.name);
+		err_hintf(err, "QEMU throttles a disk only if it has one at start: set e.g. iops_rd in its [[disk]] "
+			  "table (0 here lifts it), then down and up");
+		free(all);
+		return -1;
+	}
+	limits = json_object();
+	for (int k = 0; k < LIM_NR; k++)
+		json_object_set_new(limits, vm_limit_qemu[k], json_integer(set->v[k] >= 0 ? set->v[k] : all[i].v[k]));
+	path = xstrfmt("/objects/tg-disk%u", n);
+	if (qmp_execute(h->qmp, "qom-set", json_pack("{s:s,s:s,s:o}", "path", path, "property", "limits",
+						      "value", limits), &r, &err->msg) == 0)
+		ret = 0;
+	json_decref(r);
+	free(path);
+	free(all);
+	return ret;
+}
