@@ -149,13 +149,18 @@ static int best_fit(const struct host_topo *t, const struct cpuset *free, const 
 	return best;
 }
 
-/* Fill plan->vcpu from 'domain'; adds what the VM takes to *owned. */
-static void allocate(const struct host_topo *t, const struct cpuset *free, const struct cpuset *domain,
-		     enum unit_mode mode, struct pin_plan *plan, struct cpuset *owned)
+/*
+ * Fill plan->vcpu[*v...] from 'domain', at most 'units' units (a pair, or
+ * one CPU); adds what the VM takes to *owned.
+ */
+static void allocate_n(const struct host_topo *t, const struct cpuset *free, const struct cpuset *domain,
+		       enum unit_mode mode, struct pin_plan *plan, struct cpuset *owned, size_t *vp, unsigned units)
 {
-	size_t v = 0;
+	size_t v = *vp, end = v + (size_t)units * (mode == MODE_PAIR ? 2 : 1);
 
-	for (size_t i = 0; i < t->nr_cores && v < plan->nr_vcpus; i++) {
+	if (end > plan->nr_vcpus)
+		end = plan->nr_vcpus;
+	for (size_t i = 0; i < t->nr_cores && v < end; i++) {
 		const struct host_core *c = &t->cores[i];
 		struct cpuset f = c->pus;
 		int a, b;
@@ -180,12 +185,22 @@ static void allocate(const struct host_topo *t, const struct cpuset *free, const
 			cpuset_set(&plan->vcpu[v++], (unsigned)a);
 			cpuset_or(owned, &c->pus);	/* the siblings stay idle */
 		} else {
-			for (; a >= 0 && v < plan->nr_vcpus; a = cpuset_next(&f, (unsigned)a + 1)) {
+			for (; a >= 0 && v < end; a = cpuset_next(&f, (unsigned)a + 1)) {
 				cpuset_set(&plan->vcpu[v++], (unsigned)a);
 				cpuset_set(owned, (unsigned)a);
 			}
 		}
 	}
+	*vp = v;
+}
+
+/* Fill plan->vcpu from 'domain'; adds what the VM takes to *owned. */
+static void allocate(const struct host_topo *t, const struct cpuset *free, const struct cpuset *domain,
+		     enum unit_mode mode, struct pin_plan *plan, struct cpuset *owned)
+{
+	size_t v = 0;
+
+	allocate_n(t, free, domain, mode, plan, owned, &v, (unsigned)plan->nr_vcpus);
 }
 
 /*
@@ -215,9 +230,9 @@ static int plan_auto(struct plan_host *host, const struct vm_config *cfg, struct
 	struct cpuset avail = free_cpus(host), domain;
 	enum unit_mode mode;
 	unsigned need;
-	int g;
-	/* guest thread pairs: asked for, or an even count with the topology left to us */
-	int want_pairs = cfg->threads == 2 || (cfg->topology_auto && !(cfg->vcpus & 1));
+	int g, spread = 0;
+	/* guest thread pairs: asked for, or an even count with the topology left to us ("auto" or unset) */
+	int want_pairs = cfg->threads == 2 || ((cfg->topology_auto || !cfg->sockets) && !(cfg->vcpus & 1));
 
 	if (cfg->thread_policy == THREADS_REQUIRE && t->max_threads < 2) {
 		strbuf_addf(err, "%s: key 'pinning.thread_policy': \"require\" needs SMT, and %s has none",
@@ -248,7 +263,7 @@ static int plan_auto(struct plan_host *host, const struct vm_config *cfg, struct
 		domain = t->nodes[g].cpus;
 	} else {
 		/* the fewest nodes: the roomiest first */
-		unsigned got = 0;
+		unsigned got = 0, k = 0;
 		int *used = xcalloc(t->nr_nodes + 1, sizeof(*used));
 
 		cpuset_zero(&domain);
@@ -268,7 +283,25 @@ static int plan_auto(struct plan_host *host, const struct vm_config *cfg, struct
 				break;
 			used[best] = 1;
 			got += best_cap;
+			k++;
 			cpuset_or(&domain, &t->nodes[best].cpus);
+		}
+		/*
+		 * QEMU's sockets are all one size: spread the VM evenly over its nodes
+		 * (40 vCPUs on two nodes: 20 + 20), so each guest node is whole sockets.
+		 * When that cannot be (a node lacks room for its share, or the count
+		 * does not divide), fill the roomiest first.
+		 */
+		if (k > 1 && got >= need && need % k == 0) {
+			size_t v = 0;
+
+			spread = 1;
+			for (size_t i = 0; i < t->nr_nodes; i++)
+				if (used[i] && capacity(t, &avail, &t->nodes[i].cpus, mode) < need / k)
+					spread = 0;
+			for (size_t i = 0; spread && i < t->nr_nodes; i++)
+				if (used[i])
+					allocate_n(t, &avail, &t->nodes[i].cpus, mode, plan, &plan->owned, &v, need / k);
 		}
 		free(used);
 		if (!t->nr_nodes) {
@@ -284,7 +317,8 @@ static int plan_auto(struct plan_host *host, const struct vm_config *cfg, struct
 			return -1;
 		}
 	}
-	allocate(t, &avail, &domain, mode, plan, &plan->owned);
+	if (!spread)
+		allocate(t, &avail, &domain, mode, plan, &plan->owned);
 	plan->dedicated = 1;
 	plan->threads = mode == MODE_PAIR ? 2 : 1;
 	return 0;
@@ -530,7 +564,8 @@ static void plan_numa(const struct host_topo *t, const struct vm_config *cfg, st
 		return;
 	}
 	for (size_t j = 0; j < nr; j++) {
-		uint64_t share = cfg->mem_bytes / plan->nr_vcpus * cpuset_count(&plan->numa[j].vcpus) / align * align;
+		/* in pages first, so that 32G over 20 + 20 vCPUs is 16G + 16G */
+		uint64_t share = cfg->mem_bytes / align * cpuset_count(&plan->numa[j].vcpus) / plan->nr_vcpus * align;
 
 		if (j + 1 == nr || share > left)
 			share = left;

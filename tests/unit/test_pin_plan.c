@@ -428,6 +428,31 @@ static void test_pin_plan_numa_spread(void **state)
 	pin_plan_host_release(&h);
 	host_topo_free(&t);
 
+	/*
+	 * The seeds' two sockets of 18 cores (siblings n/n+36), 40 vCPUs, the topology left
+	 * to the plan: 20 + 20 on the two nodes (not 34 + 6), each guest node one whole
+	 * guest socket, and the thread pairs on host siblings (threads = 2).
+	 */
+	plan_one(UNIT_DATA "seed-2s-36c72t.xml", NULL,
+		 "[cpu]\nvcpus = 40\n[pinning]\nvcpus = \"auto\"\n[memory]\nsize = \"32G\"\n", &t, &h, &p, &warn, &err, 0);
+	assert_int_equal(p.sockets, 2);
+	assert_int_equal(p.cores, 10);
+	assert_int_equal(p.threads, 2);
+	assert_int_equal(p.nr_numa, 2);
+	for (size_t j = 0; j < 2; j++) {
+		assert_int_equal(cpuset_count(&p.numa[j].vcpus), 20);
+		assert_true(p.numa[j].mem_bytes == (16ULL << 30));
+	}
+	assert_int_not_equal(p.numa[0].host_node, p.numa[1].host_node);
+	for (size_t v = 0; v < 40; v += 2) {	/* vCPU 2k and 2k+1: one host core */
+		int a = cpuset_next(&p.vcpu[v], 0), b = cpuset_next(&p.vcpu[v + 1], 0);
+
+		assert_int_equal(b, a + 36);
+	}
+	pin_plan_release(&p);
+	pin_plan_host_release(&h);
+	host_topo_free(&t);
+
 	/* 32 vCPUs fit one node (not one L3 of 8 cores): one node, bound */
 	plan_one(UNIT_DATA "gen-2p-4n-16l3-256t.xml", NULL,
 		 "[cpu]\nvcpus = 32\ntopology = \"auto\"\n[pinning]\nvcpus = \"auto\"\n", &t, &h, &p, &warn, &err, 0);
