@@ -1686,6 +1686,18 @@ static void validate_devices(struct vm_config *cfg, struct strbuf *err)
 				     "give iops_total or iops_rd/iops_wr, not both (QEMU refuses the mix)");
 			free(key);
 		}
+		{	/* QEMU's throttle limit (THROTTLE_VALUE_MAX) */
+			static const char *const keys[] = { "bps_rd", "bps_wr", "bps_total" };
+			const uint64_t v[] = { d->bps_rd, d->bps_wr, d->bps_total };
+
+			for (int k = 0; k < 3; k++)
+				if (v[k] > VM_THROTTLE_MAX) {
+					key = xstrfmt("disk[%zu].%s", i, keys[k]);
+					schema_error(err, cfg->file, item_loc(d->loc, disk_keys, keys[k]), key,
+						     "at most 1000000000000000 bytes a second (QEMU's limit)");
+					free(key);
+				}
+		}
 		if (d->bps_total && (d->bps_rd || d->bps_wr)) {
 			key = xstrfmt("disk[%zu].bps_total", i);
 			schema_error(err, cfg->file, item_loc(d->loc, disk_keys, "bps_total"), key,

@@ -308,6 +308,9 @@ int vm_config_listen_loopback(const char *listen);
 /* Whether *v can be an SMBIOS string (1..64 printable ASCII): 0, or -1 with the reason. */
 int vm_config_check_smbios(char **v, struct strbuf *why);
 
+/* QEMU's largest throttle value (bytes or operations a second) */
+#define VM_THROTTLE_MAX UINT64_C(1000000000000000)
+
 /* Whether disk d has an I/O limit (iops_* or bps_*): a throttle group in QEMU. */
 int vm_disk_throttled(const struct vm_disk *d);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/vm_config.h"
 #include "launcher/cmd/commands.h"
 #include "launcher/cmd/parse_options.h"
 #include "launcher/vm/vm_limits.h"
@@ -85,8 +86,8 @@ static int value(const char *opt, const char *arg, int bytes, int64_t *out)
 			return -1;
 		}
 	}
-	if (v > INT64_MAX) {
-		error("--%s '%s': too large", opt, arg);
+	if (v > VM_THROTTLE_MAX) {
+		error("--%s '%s': at most 1000000000000000 a second (QEMU's limit)", opt, arg);
 		return -1;
 	}
 	*out = (int64_t)v;

@@ -578,6 +578,15 @@ static void plan_numa(const struct host_topo *t, const struct vm_config *cfg, st
 	plan->nr_numa = nr;
 }
 
+/* Whether every guest node has as many vCPUs: only then is each one whole guest sockets */
+static int cells_equal(const struct pin_plan *plan)
+{
+	for (size_t j = 1; j < plan->nr_numa; j++)
+		if (cpuset_count(&plan->numa[j].vcpus) != cpuset_count(&plan->numa[0].vcpus))
+			return 0;
+	return 1;
+}
+
 /* The kernel's policy numbers for vm_sched_policy (config/ knows no <sched.h>) */
 static int kernel_policy(int p)
 {
@@ -708,7 +717,8 @@ int pin_plan_build(struct plan_host *host, const struct vm_config *cfg, struct p
 		plan_numa(t, cfg, plan);
 		plan->threads = threads;
 		plan->dies = 1;
-		plan->sockets = plan->nr_numa > 1 && (cfg->vcpus / threads) % plan->nr_numa == 0 ? (unsigned)plan->nr_numa : 1;
+		plan->sockets = plan->nr_numa > 1 && (cfg->vcpus / threads) % plan->nr_numa == 0 && cells_equal(plan) ?
+				(unsigned)plan->nr_numa : 1;
 		plan->cores = cfg->vcpus / threads / plan->sockets;
 	} else {
 		plan_numa(t, cfg, plan);

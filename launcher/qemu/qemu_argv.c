@@ -553,8 +553,14 @@ static void build_disks(struct builder *b)
 				json_object_set_new(limits, "bps-total", json_integer((json_int_t)d->bps_total));
 			push_json(b, "-object", json_pack("{s:s,s:s,s:o}", "qom-type", "throttle-group", "id", tg,
 							   "limits", limits));
-			push_json(b, "-blockdev", json_pack("{s:s,s:s,s:s,s:s}", "driver", "throttle", "throttle-group", tg,
-							     "file", fmt_node, "node-name", node));
+			o = json_pack("{s:s,s:s,s:s,s:s}", "driver", "throttle", "throttle-group", tg, "file", fmt_node,
+				      "node-name", node);
+			/* the device sees this node: it must say read-only and pass discards as the nodes below */
+			if (d->readonly == 1)
+				json_object_set_new(o, "read-only", json_true());
+			if (d->discard == 1)
+				json_object_set_new(o, "discard", json_string("unmap"));
+			push_json(b, "-blockdev", o);
 			free(fmt_node);
 			fmt_node = node;
 			free(tg);

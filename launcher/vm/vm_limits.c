@@ -84,7 +84,7 @@ out:
 
 int vm_limits_set(struct vm_handle *h, const char *disk, const struct vm_disk_limits *set, struct err *err)
 {
-	struct vm_disk_limits *all;
+	struct vm_disk_limits *all, want;
 	size_t nr, i;
 	unsigned n;
 	int end = 0, ret = -1;
@@ -110,9 +110,24 @@ int vm_limits_set(struct vm_handle *h, const char *disk, const struct vm_disk_li
 		free(all);
 		return -1;
 	}
+	/* a total and its read/write pair exclude each other (QEMU): giving one lifts the other */
+	want = *set;
+	for (int k = 0; k < 2; k++) {
+		int rd = k ? LIM_BPS_RD : LIM_IOPS_RD, wr = k ? LIM_BPS_WR : LIM_IOPS_WR;
+		int tot = k ? LIM_BPS_TOTAL : LIM_IOPS_TOTAL;
+
+		if (want.v[tot] > 0) {
+			if (want.v[rd] < 0)
+				want.v[rd] = 0;
+			if (want.v[wr] < 0)
+				want.v[wr] = 0;
+		} else if ((want.v[rd] > 0 || want.v[wr] > 0) && want.v[tot] < 0) {
+			want.v[tot] = 0;
+		}
+	}
 	limits = json_object();
 	for (int k = 0; k < LIM_NR; k++)
-		json_object_set_new(limits, vm_limit_qemu[k], json_integer(set->v[k] >= 0 ? set->v[k] : all[i].v[k]));
+		json_object_set_new(limits, vm_limit_qemu[k], json_integer(want.v[k] >= 0 ? want.v[k] : all[i].v[k]));
 	path = xstrfmt("/objects/tg-disk%u", n);
 	if (qmp_execute(h->qmp, "qom-set", json_pack("{s:s,s:s,s:o}", "path", path, "property", "limits",
 						      "value", limits), &r, &err->msg) == 0)

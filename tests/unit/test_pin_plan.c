@@ -453,6 +453,17 @@ static void test_pin_plan_numa_spread(void **state)
 	pin_plan_host_release(&h);
 	host_topo_free(&t);
 
+	/* node 1 lacks room for its half: the nodes fill in turn (34 + 6), so one guest socket, not two */
+	plan_one(UNIT_DATA "seed-2s-36c72t.xml", "0,36,18-27,54-63",
+		 "[cpu]\nvcpus = 40\n[pinning]\nvcpus = \"auto\"\n[memory]\nsize = \"32G\"\n", &t, &h, &p, &warn, &err, 0);
+	assert_int_equal(p.nr_numa, 2);
+	assert_int_equal(cpuset_count(&p.numa[0].vcpus), 34);
+	assert_int_equal(p.sockets, 1);
+	assert_int_equal(p.cores * p.threads, 40);
+	pin_plan_release(&p);
+	pin_plan_host_release(&h);
+	host_topo_free(&t);
+
 	/* 32 vCPUs fit one node (not one L3 of 8 cores): one node, bound */
 	plan_one(UNIT_DATA "gen-2p-4n-16l3-256t.xml", NULL,
 		 "[cpu]\nvcpus = 32\ntopology = \"auto\"\n[pinning]\nvcpus = \"auto\"\n", &t, &h, &p, &warn, &err, 0);

@@ -237,6 +237,15 @@ static void test_qemu_argv_disk_limits(void **state)
 			    "{\"driver\":\"virtio-blk-pci\",\"drive\":\"disk0-throttle\",\"id\":\"disk0-dev\",\"write-cache\":\"on\",\"bootindex\":1}");
 	assert_string_equal(find_after(&argv, "-object", 2),
 			    "{\"qom-type\":\"throttle-group\",\"id\":\"tg-disk1\",\"limits\":{\"iops-total\":50,\"bps-total\":10485760}}");
+	strvec_clear(&argv);
+	/* the device reads through the throttle node: read-only and discards as below it */
+	build("[[disk]]\npath = \"/a.img\"\nreadonly = true\ndiscard = true\niops_rd = 1\n", NULL, &argv);
+	assert_string_equal(find_after(&argv, "-blockdev", 2),
+			    "{\"driver\":\"throttle\",\"throttle-group\":\"tg-disk0\",\"file\":\"disk0\",\"node-name\":\"disk0-throttle\","
+			    "\"read-only\":true,\"discard\":\"unmap\"}");
+	strvec_clear(&argv);
+	build("[[disk]]\npath = \"/a.img\"\niops_rd = 100\niops_wr = 200\nbps_rd = \"1M\"\nbps_wr = \"2M\"\n"
+	      "[[disk]]\npath = \"/b.img\"\niops_total = 50\nbps_total = \"10M\"\n[[disk]]\npath = \"/c.img\"\n", NULL, &argv);
 	/* no limits, no throttle node */
 	assert_string_equal(find_after(&argv, "-device", 2),
 			    "{\"driver\":\"virtio-blk-pci\",\"drive\":\"disk2\",\"id\":\"disk2-dev\",\"write-cache\":\"on\",\"bootindex\":3}");

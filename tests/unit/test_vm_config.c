@@ -147,6 +147,8 @@ static void test_vm_config_types_and_ranges(void **state)
 	expect_error("[[disk]]\npath = \"/x\"\niops_rd = 0\n", "vms/t.toml:3:1: key 'disk[0].iops_rd': must be 1..1000000000");
 	expect_error("[[disk]]\npath = \"/x\"\nbps_wr = 100\n",
 		     "vms/t.toml:3:1: key 'disk[0].bps_wr': give a unit, as a string: \"100M\" or \"100G\"");
+	expect_error("[[disk]]\npath = \"/x\"\nbps_rd = \"2000T\"\n",
+		     "vms/t.toml:3:1: key 'disk[0].bps_rd': at most 1000000000000000 bytes a second (QEMU's limit)");
 	expect_error("[[disk]]\npath = \"/x\"\niops_total = 10\niops_rd = 5\n",
 		     "vms/t.toml:3:1: key 'disk[0].iops_total': give iops_total or iops_rd/iops_wr, not both (QEMU refuses the mix)");
 	expect_error("[[disk]]\npath = \"/x\"\nbps_rd = \"1M\"\nbps_total = \"2M\"\n",
