@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 
-truncate -s 64M "$T/a.img" "$T/b.img" "$T/c.img"
+truncate -s 64M "$T/a.img" "$T/b.img" "$T/c.img" "$T/d.img"
 demo_config lim '/^\[boot\]/,$d'
 cat >>"$T/vms/lim.toml" <<TOML
 [[disk]]
@@ -28,13 +28,21 @@ bps_total = "10M"
 
 [[disk]]
 path = "$T/c.img"
+
+[[disk]]
+path = "$T/d.img"
+readonly = true
+discard = true
+iops_rd = 10
 TOML
 expect_code 0 "$MVLAUNCH" up --paused lim
 q() { "$TOP/tests/e2e/qmp.py" "$MVLAUNCH_RUNDIR/lim/qmp.sock" "$@"; }
 q query-block >"$T/block.json" || fail "query-block failed"
 [ "$(jq -r '[.[] | "\(.qdev | split("/")[3])=\(.inserted."node-name")/\(.inserted.drv)"] | join(" ")' "$T/block.json")" = \
-  "disk0-dev=disk0-throttle/throttle disk1-dev=disk1-throttle/throttle disk2-dev=disk2/raw" ] ||
+  "disk0-dev=disk0-throttle/throttle disk1-dev=disk1-throttle/throttle disk2-dev=disk2/raw disk3-dev=disk3-throttle/throttle" ] ||
 	fail "devices: $(jq -c '[.[] | {qdev, n: .inserted."node-name", d: .inserted.drv}]' "$T/block.json")"
+# a read-only throttled disk is read-only all the way up (else the device would want to write)
+jq -e '.[] | select(.qdev | test("disk3-dev")) | .inserted.ro == true' "$T/block.json" >/dev/null || fail "disk3 is not read-only"
 q qom-get '{"path":"/objects/tg-disk0","property":"limits"}' >"$T/l0" || fail "no throttle group for disk0"
 jq -e '."iops-read" == 100 and ."iops-write" == 200 and ."bps-read" == 1048576 and ."bps-write" == 2097152 and ."iops-total" == 0' \
 	"$T/l0" >/dev/null || fail "disk0 limits: $(cat "$T/l0")"
@@ -45,7 +53,8 @@ q qom-get '{"path":"/objects/tg-disk2","property":"limits"}' >/dev/null 2>&1 && 
 # mvlaunch limits: what QEMU enforces now, and a live change of one disk
 expect_code 0 "$MVLAUNCH" limits lim
 [ "$(cat "$T/out")" = "disk0: iops_rd 100, iops_wr 200, bps_rd 1M/s, bps_wr 2M/s
-disk1: iops_total 50, bps_total 10M/s" ] || fail "limits: $(cat "$T/out")"
+disk1: iops_total 50, bps_total 10M/s
+disk3: iops_rd 10" ] || fail "limits: $(cat "$T/out")"
 expect_code 0 "$MVLAUNCH" limits lim --disk disk0 --iops-rd 50 --bps-wr 0 --bps-rd 4M
 [ "$(head -1 "$T/out")" = "disk0: iops_rd 50, iops_wr 200, bps_rd 4M/s" ] || fail "after the change: $(head -1 "$T/out")"
 q qom-get '{"path":"/objects/tg-disk0","property":"limits"}' >"$T/l0" || fail "no throttle group for disk0"
