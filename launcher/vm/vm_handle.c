@@ -92,3 +92,12 @@ int vm_handle_reconnect(struct vm_handle *h)
 	err_release(&ignore);
 	return r;
 }
+
+int vm_handle_need_qmp(const struct vm_handle *h, struct err *err)
+{
+	if (h->qmp)
+		return 0;
+	strbuf_addf(&err->msg, "cannot reach '%s' on its QMP socket", h->rt.name);
+	err_hintf(err, "another client holds it, or QEMU hangs; try again");
+	return -1;
+}

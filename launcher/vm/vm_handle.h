@@ -21,6 +21,9 @@ struct vm_handle {
 
 /* Close QMP and the pidfd, unlock; QEMU keeps running. */
 void vm_handle_release(struct vm_handle *h);
+/* 0 if h holds the VM's QMP connection; else -1 with "cannot reach ..." and a hint in err. */
+struct err;
+int vm_handle_need_qmp(const struct vm_handle *h, struct err *err);
 
 /* Connect h->qmp to its QEMU again (5 s); 0, or -1 with h->qmp NULL. */
 int vm_handle_reconnect(struct vm_handle *h);

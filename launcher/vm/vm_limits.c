@@ -15,15 +15,6 @@
 const char *const vm_limit_names[LIM_NR] = { "iops_rd", "iops_wr", "iops_total", "bps_rd", "bps_wr", "bps_total" };
 const char *const vm_limit_qemu[LIM_NR] = { "iops-read", "iops-write", "iops-total", "bps-read", "bps-write", "bps-total" };
 
-static int need_qmp(struct vm_handle *h, struct err *err)
-{
-	if (h->qmp)
-		return 0;
-	strbuf_addf(&err->msg, "cannot reach '%s' on its QMP socket", h->rt.name);
-	err_hintf(err, "another client holds it, or QEMU hangs; try again");
-	return -1;
-}
-
 static int read_group(struct vm_handle *h, const char *group, struct vm_disk_limits *l, struct err *err)
 {
 	char *path = xstrfmt("/objects/%s", group);
@@ -54,7 +45,7 @@ int vm_limits_get(struct vm_handle *h, struct vm_disk_limits **out, size_t *nr, 
 
 	*out = NULL;
 	*nr = 0;
-	if (need_qmp(h, err) < 0 || qmp_qom_children(h->qmp, "/objects", "throttle-group", &groups, &err->msg) < 0)
+	if (vm_handle_need_qmp(h, err) < 0 || qmp_qom_children(h->qmp, "/objects", "throttle-group", &groups, &err->msg) < 0)
 		goto out;
 	*out = xcalloc(groups.nr ? groups.nr : 1, sizeof(**out));
 	for (size_t i = 0; i < groups.nr; i++) {

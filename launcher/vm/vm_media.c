@@ -86,11 +86,8 @@ int vm_media_list(struct vm_handle *h, struct qmp_drive **out, size_t *nr, struc
 {
 	*out = NULL;
 	*nr = 0;
-	if (!h->qmp) {
-		strbuf_addf(&err->msg, "cannot reach '%s' on its QMP socket", h->rt.name);
-		err_hintf(err, "another client holds it, or QEMU hangs; try again");
+	if (vm_handle_need_qmp(h, err) < 0)
 		return -1;
-	}
 	return qmp_query_drives(h->qmp, out, nr, &err->msg);
 }
 

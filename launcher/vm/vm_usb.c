@@ -42,18 +42,9 @@ static int has(const struct strvec *sv, const char *s)
 	return 0;
 }
 
-static int need_qmp(struct vm_handle *h, struct err *err)
-{
-	if (h->qmp)
-		return 0;
-	strbuf_addf(&err->msg, "cannot reach '%s' on its QMP socket", h->rt.name);
-	err_hintf(err, "another client holds it, or QEMU hangs; try again");
-	return -1;
-}
-
 int vm_usb_devices(struct vm_handle *h, struct strvec *ids, struct err *err)
 {
-	if (need_qmp(h, err) < 0)
+	if (vm_handle_need_qmp(h, err) < 0)
 		return -1;
 	return qmp_qom_children(h->qmp, "/machine/peripheral", "usb-host", ids, &err->msg);
 }
@@ -64,7 +55,7 @@ int vm_usb_attach(struct vm_handle *h, const char *vendor, const char *product, 
 	char *id = vm_usb_id(vendor, product);
 	int ret = -1;
 
-	if (need_qmp(h, err) < 0 ||
+	if (vm_handle_need_qmp(h, err) < 0 ||
 	    qmp_qom_children(h->qmp, "/machine/peripheral", "qemu-xhci", &xhci, &err->msg) < 0 ||
 	    vm_usb_devices(h, &ids, err) < 0)
 		goto out;
