@@ -51,7 +51,6 @@ struct tbl {
 	const char *name;	/* "machine", "cpu.hyperv", "disk" (an [[item]]) */
 	int aot;
 	long line;
-	char *comment;		/* on the header line */
 	struct kv *kv;
 	size_t nr, alloc;
 };
@@ -2806,7 +2805,8 @@ static void sort_by_line(struct strvec *v)
 
 /* ---- the whole ---------------------------------------------------------------- */
 
-static void xml_error(void *ctx, const xmlError *e)
+/* libxml2's first error, as "LINE: message" (its messages end in a newline) */
+static void xml_error(void *ctx, xmlErrorPtr e)
 {
 	struct strbuf *sb = ctx;
 	size_t len;
@@ -2818,11 +2818,6 @@ static void xml_error(void *ctx, const xmlError *e)
 	while (len && (sb->buf[len - 1] == '\n' || sb->buf[len - 1] == ' '))
 		len--;
 	strbuf_setlen(sb, len);
-}
-
-static void xml_error_cb(void *ctx, xmlErrorPtr e)
-{
-	xml_error(ctx, e);
 }
 
 int libvirt_import(const char *file, const char *xml, size_t len, const char *name,
@@ -2845,7 +2840,7 @@ int libvirt_import(const char *file, const char *xml, size_t len, const char *na
 		strbuf_addf(err, "%s: %zu bytes is not a libvirt domain (at most %u)", m.file, len, LIBVIRT_XML_MAX);
 		return -1;
 	}
-	xmlSetStructuredErrorFunc(&xerr, xml_error_cb);
+	xmlSetStructuredErrorFunc(&xerr, xml_error);
 	doc = xmlReadMemory(xml, (int)len, NULL, NULL,
 			    XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
 	xmlSetStructuredErrorFunc(NULL, NULL);
@@ -2973,7 +2968,6 @@ out:
 			free(m.tbls[i]->kv[k].comment);
 		}
 		free(m.tbls[i]->kv);
-		free(m.tbls[i]->comment);
 		free(m.tbls[i]);
 	}
 	free(m.tbls);

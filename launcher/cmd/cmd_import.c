@@ -114,7 +114,8 @@ int cmd_import(int argc, char **argv, const struct mvl_opts *opts)
 	const char *name = NULL, *output = NULL, *connect = NULL, *topology = NULL, *file;
 	int strict = 0, diff = 0, ret = MVL_EXIT_FAILURE;
 	char *out_name = NULL;
-	struct strbuf xml = STRBUF_INIT, err = STRBUF_INIT, why = STRBUF_INIT;
+	struct strbuf xml = STRBUF_INIT, why = STRBUF_INIT;
+	struct err err = ERR_INIT;
 	struct libvirt_import imp = LIBVIRT_IMPORT_INIT;
 	const struct opt options[] = {
 		OPT_STRING(0, "name", &name, "NAME", "the VM's name (default: the domain's <name>)"),
@@ -177,16 +178,8 @@ int cmd_import(int argc, char **argv, const struct mvl_opts *opts)
 		goto out;
 	if (!access(LIBVIRT_QEMU_HOOK, F_OK))
 		imp.libvirt_hook = LIBVIRT_QEMU_HOOK;
-	if (libvirt_import(file, xml.buf, xml.len, out_name ? out_name : name, &imp, &err) < 0) {
-		const char *p = err.buf;
-
-		/* one "mvlaunch: error: FILE:LINE: ..." per problem */
-		while (*p) {
-			const char *eol = strchrnul(p, '\n');
-
-			error("%.*s", (int)(eol - p), p);
-			p = *eol ? eol + 1 : eol;
-		}
+	if (libvirt_import(file, xml.buf, xml.len, out_name ? out_name : name, &imp, &err.msg) < 0) {
+		err_print(&err);	/* one "mvlaunch: error: FILE:LINE: ..." per problem */
 		goto out;
 	}
 	for (size_t i = 0; i < imp.lost.nr; i++)
@@ -202,8 +195,8 @@ int cmd_import(int argc, char **argv, const struct mvl_opts *opts)
 		if (print_diff(file, &xml, &imp, connect, topology, opts) < 0)
 			goto out;
 	} else if (output) {
-		if (atomic_write_file(output, imp.toml.buf, imp.toml.len, ATOMIC_FSYNC, &err) < 0) {
-			error("%s", err.buf);
+		if (atomic_write_file(output, imp.toml.buf, imp.toml.len, ATOMIC_FSYNC, &err.msg) < 0) {
+			err_print(&err);
 			goto out;
 		}
 		fprintf(stderr, "wrote %s: %zu setting%s not imported, %zu note%s\n", output, imp.lost.nr,
@@ -216,7 +209,7 @@ out:
 	free(out_name);
 	libvirt_import_release(&imp);
 	strbuf_release(&xml);
-	strbuf_release(&err);
+	err_release(&err);
 	strbuf_release(&why);
 	return ret;
 }

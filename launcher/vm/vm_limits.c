@@ -75,34 +75,28 @@ out:
 
 int vm_limits_set(struct vm_handle *h, const char *disk, const struct vm_disk_limits *set, struct err *err)
 {
-	struct vm_disk_limits *all, want;
-	size_t nr, i;
+	struct vm_disk_limits cur, want = *set;
+	struct err none = ERR_INIT;
 	unsigned n;
 	int end = 0, ret = -1;
 	json_t *limits, *r = NULL;
-	char *path;
+	char *path, *group;
 
 	if ((sscanf(disk, "disk%u%n", &n, &end) != 1 || disk[end]) && (end = 0, sscanf(disk, "%u%n", &n, &end) != 1 || disk[end])) {
 		strbuf_addf(&err->msg, "'%s' names no disk: give diskN (the N-th [[disk]] table, from 0) or N", disk);
 		return -1;
 	}
-	if (vm_limits_get(h, &all, &nr, err) < 0)
+	if (vm_handle_need_qmp(h, err) < 0)
 		return -1;
-	for (i = 0; i < nr; i++) {
-		unsigned m;
-
-		if (sscanf(all[i].disk, "disk%u", &m) == 1 && m == n)
-			break;
-	}
-	if (i == nr) {
+	/* the disk's own throttle group: there is one only if its config had a limit at start */
+	group = xstrfmt("tg-disk%u", n);
+	if (read_group(h, group, &cur, &none) < 0) {
 		strbuf_addf(&err->msg, "disk%u of '%s' has no I/O limits to change", n, h->rt.name);
 		err_hintf(err, "QEMU throttles a disk only if it has one at start: set e.g. iops_rd in its [[disk]] "
 			  "table (0 here lifts it), then down and up");
-		free(all);
-		return -1;
+		goto out;
 	}
 	/* a total and its read/write pair exclude each other (QEMU): giving one lifts the other */
-	want = *set;
 	for (int k = 0; k < 2; k++) {
 		int rd = k ? LIM_BPS_RD : LIM_IOPS_RD, wr = k ? LIM_BPS_WR : LIM_IOPS_WR;
 		int tot = k ? LIM_BPS_TOTAL : LIM_IOPS_TOTAL;
@@ -118,13 +112,15 @@ int vm_limits_set(struct vm_handle *h, const char *disk, const struct vm_disk_li
 	}
 	limits = json_object();
 	for (int k = 0; k < LIM_NR; k++)
-		json_object_set_new(limits, vm_limit_qemu[k], json_integer(want.v[k] >= 0 ? want.v[k] : all[i].v[k]));
-	path = xstrfmt("/objects/tg-disk%u", n);
+		json_object_set_new(limits, vm_limit_qemu[k], json_integer(want.v[k] >= 0 ? want.v[k] : cur.v[k]));
+	path = xstrfmt("/objects/%s", group);
 	if (qmp_execute(h->qmp, "qom-set", json_pack("{s:s,s:s,s:o}", "path", path, "property", "limits",
 						      "value", limits), &r, &err->msg) == 0)
 		ret = 0;
 	json_decref(r);
 	free(path);
-	free(all);
+out:
+	free(group);
+	err_release(&none);
 	return ret;
 }
