@@ -79,7 +79,7 @@ struct imp {
 
 /* Output order: the shipped examples' */
 static const char *const sections[] = {
-	"machine", "cpu", "cpu.hyperv", "pinning", "memory", "clock", "tpm", "display", "looking_glass",
+	"machine", "cpu", "cpu.hyperv", "pinning", "memory", "numa", "clock", "tpm", "display", "looking_glass",
 	"audio", "smbios", "boot", "iothread", "disk", "net", "passthrough", "input", "usb", "sched", "qemu", "service",
 };
 
@@ -576,6 +576,57 @@ static void map_identity(struct imp *m, const char *want_name)
 
 /* ---- <memory>, <currentMemory>, <memoryBacking>, <numatune> -------------- */
 
+/* How many <cell>s <cpu><numa> has: two or more are [[numa]] tables (map_numa()) */
+static size_t guest_cells(struct imp *m)
+{
+	xmlNodePtr numa = child(child(m->root, "cpu"), "numa");
+	size_t n = 0;
+
+	for_each_child(c, numa, "cell")
+		n++;
+	return n;
+}
+
+/* "2M" or "1G" for a <page>, NULL (reported) for any other size */
+static const char *page_size(struct imp *m, xmlNodePtr page)
+{
+	uint64_t pb;
+
+	if (parse_scaled(m, page, "<page size>", attr(m, page, "size"), attr(m, page, "unit"), "KiB", &pb) < 0)
+		return NULL;
+	if (pb == (UINT64_C(2) << 20))
+		return "2M";
+	if (pb == (UINT64_C(1) << 30))
+		return "1G";
+	lost(m, page, "mvlaunch backs a guest with 2M or 1G pages");
+	return NULL;
+}
+
+/*
+ * <hugepages> of a guest with NUMA cells: a <page> without nodeset is
+ * memory.hugepages, one with a nodeset the page size of those cells (done
+ * in map_numa(), once the cells are tables).
+ */
+static void map_cell_pages(struct imp *m, xmlNodePtr h)
+{
+	struct tbl *t = sect(m, "memory");
+	int any = 0;
+
+	use(h);
+	for_each_child(page, h, "page") {
+		const char *size;
+
+		any = 1;
+		if (attr(m, page, "nodeset"))
+			continue;
+		use(page);
+		if ((size = page_size(m, page)))
+			put_str(t, "hugepages", size, lineno(page), NULL);
+	}
+	if (!any)
+		put_str(t, "hugepages", "2M", lineno(h), "<hugepages/>: the host's default size, 2M on x86");
+}
+
 static uint64_t map_memory(struct imp *m)
 {
 	xmlNodePtr n = child(m->root, "memory"), cur = child(m->root, "currentMemory"), mb;
@@ -598,25 +649,19 @@ static uint64_t map_memory(struct imp *m)
 	if (!mb)
 		return bytes;
 	use(mb);
-	if (child(mb, "hugepages")) {
+	if (child(mb, "hugepages") && guest_cells(m) > 1) {
+		map_cell_pages(m, child(mb, "hugepages"));
+	} else if (child(mb, "hugepages")) {
 		xmlNodePtr h = child(mb, "hugepages"), page = child(h, "page");
 		const char *size = "2M";
 
 		use(h);
 		if (page) {
-			uint64_t pb;
 			const char *nodeset;
 
 			use(page);
-			if (parse_scaled(m, page, "<page size>", attr(m, page, "size"), attr(m, page, "unit"),
-					 "KiB", &pb) < 0)
+			if (!(size = page_size(m, page)))
 				return bytes;
-			if (pb == (2u << 20))
-				size = "2M";
-			else if (pb == (1u << 30))
-				size = "1G";
-			else
-				size = NULL;
 			nodeset = attr(m, page, "nodeset");
 			if (nodeset && strcmp(nodeset, "0"))
 				lost_attr(m, page, "nodeset",
@@ -625,11 +670,8 @@ static uint64_t map_memory(struct imp *m)
 				lost(m, next_elem(page, "page"),
 				     "not supported yet: a second page size (one size backs the whole guest)");
 		}
-		if (size)
-			put_str(t, "hugepages", size, lineno(page ? page : h),
-				page ? NULL : "<hugepages/>: the host's default size, 2M on x86");
-		else
-			lost(m, page, "mvlaunch backs a guest with 2M or 1G pages");
+		put_str(t, "hugepages", size, lineno(page ? page : h),
+			page ? NULL : "<hugepages/>: the host's default size, 2M on x86");
 	}
 	if (child(mb, "nosharepages")) {
 		use(child(mb, "nosharepages"));
@@ -698,6 +740,8 @@ static void map_numatune(struct imp *m)
 	if (!nt)
 		return;
 	use(nt);
+	if (guest_cells(m) > 1)
+		return;	/* the cells' host nodes: map_numa() */
 	if (!(mem = child(nt, "memory")))
 		return;
 	use(mem);
@@ -728,6 +772,144 @@ static void map_numatune(struct imp *m)
 			return;
 		}
 	lost_attr(m, mem, "mode", "not supported yet: mvlaunch's policies are strict (bind), preferred, interleave");
+}
+
+/* The libvirt policy of a mode= ("strict" when none), or NULL (reported) */
+static const char *numa_mode(struct imp *m, xmlNodePtr n)
+{
+	static const struct { const char *libvirt, *mvl; } modes[] = {
+		{ "strict", "bind" }, { "preferred", "preferred" }, { "interleave", "interleave" },
+	};
+	const char *mode = attr(m, n, "mode");
+
+	if (!mode)
+		return "bind";
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (!strcmp(mode, modes[i].libvirt))
+			return modes[i].mvl;
+	lost_attr(m, n, "mode", "not supported yet: mvlaunch's policies are strict (bind), preferred, interleave");
+	return NULL;
+}
+
+/* A cell's host nodes and policy: from a <memnode> or <numatune><memory> */
+static void put_cell_nodes(struct imp *m, struct tbl *t, xmlNodePtr from)
+{
+	const char *nodeset = attr(m, from, "nodeset"), *placement = attr(m, from, "placement"), *policy;
+	char *list;
+
+	if (placement && !strcmp(placement, "auto")) {
+		lost(m, from, "replaced by mvlaunch's planner: a [[numa]] node without host_nodes binds to the nodes its "
+		     "vCPUs are pinned to");
+		return;
+	}
+	if (!nodeset)
+		return;
+	if (!(list = cpulist(m, from, "<numatune> nodeset", nodeset)))
+		return;
+	put_str(t, "host_nodes", list, lineno(from), NULL);
+	free(list);
+	if ((policy = numa_mode(m, from)) && strcmp(policy, "bind"))
+		put_str(t, "policy", policy, lineno(from), NULL);
+}
+
+/*
+ * Two or more <cpu><numa><cell>s: one [[numa]] each (vcpus, memory), with
+ * the host nodes and policy of its <numatune><memnode> (else of
+ * <numatune><memory>) and the page size of a <page nodeset> naming it.
+ */
+static void map_numa(struct imp *m)
+{
+	xmlNodePtr numa = child(child(m->root, "cpu"), "numa"), nt = child(m->root, "numatune");
+	xmlNodePtr hp = child(child(m->root, "memoryBacking"), "hugepages");
+	struct tbl **cells;
+	char **ids;
+	size_t nr = 0, n = guest_cells(m);
+	const char *access = NULL;
+
+	if (n < 2)
+		return;
+	cells = xcalloc(n, sizeof(*cells));
+	ids = xcalloc(n, sizeof(*ids));
+	for_each_child(cell, numa, "cell") {
+		const char *id = attr(m, cell, "id"), *acc = attr(m, cell, "memAccess"), *s;
+		struct tbl *t = tbl_add(m, "numa", 1, lineno(cell));
+		uint64_t bytes;
+		char *list;
+
+		use(cell);
+		ids[nr] = (char *)(id ? id : "");
+		cells[nr++] = t;
+		if ((list = cpulist(m, cell, "<cell cpus>", attr(m, cell, "cpus")))) {
+			char *c = id ? xstrfmt("libvirt's cell %s", id) : NULL;
+
+			put_str(t, "vcpus", list, lineno(cell), c);
+			free(c);
+		}
+		free(list);
+		if (parse_scaled(m, cell, "<cell memory>", attr(m, cell, "memory"), attr(m, cell, "unit"), "KiB", &bytes) == 0)
+			put_size(t, "memory", bytes, lineno(cell), NULL);
+		if (acc && !access)
+			access = acc;
+		else if (acc && strcmp(acc, access))
+			lost_attr(m, cell, "memAccess", "not supported yet: memory.access is one for all nodes");
+		if ((s = attr(m, cell, "discard")) && yes(s))
+			lost_attr(m, cell, "discard", R_TODO);
+		for (xmlNodePtr sub = cell->children; sub; sub = sub->next)
+			if (is_elem(sub, NULL))
+				lost(m, sub, "not supported yet: NUMA distances (the guest sees QEMU's 10 local, 20 remote)");
+	}
+	if (access)
+		put_str(sect(m, "memory"), "access", access, lineno(numa), NULL);
+	for_each_child(mn, nt, "memnode") {
+		const char *cellid = attr(m, mn, "cellid");
+		size_t j;
+
+		for (j = 0; j < nr && (!cellid || strcmp(ids[j], cellid)); j++)
+			;
+		if (j == nr) {
+			lost(m, mn, "names no <cell> of <cpu><numa>");
+			continue;
+		}
+		use(mn);
+		put_cell_nodes(m, cells[j], mn);
+	}
+	if (child(nt, "memory")) {
+		xmlNodePtr mem = child(nt, "memory");
+
+		use(mem);
+		for (size_t j = 0; j < nr; j++)
+			if (!find_kv(cells[j], "host_nodes"))
+				put_cell_nodes(m, cells[j], mem);
+	}
+	for_each_child(page, hp, "page") {
+		const char *nodeset = attr(m, page, "nodeset"), *size;
+		struct cpuset set;
+		struct strbuf why = STRBUF_INIT;
+		char *list;
+
+		if (!nodeset)
+			continue;
+		use(page);
+		if (!(size = page_size(m, page)) || !(list = cpulist(m, page, "<page nodeset>", nodeset)))
+			continue;
+		cpuset_parse(&set, list, &why);
+		for (int c = cpuset_next(&set, 0); c >= 0; c = cpuset_next(&set, (unsigned)c + 1)) {
+			size_t j;
+			char num[16];
+
+			snprintf(num, sizeof(num), "%d", c);
+			for (j = 0; j < nr && strcmp(ids[j], num); j++)
+				;
+			if (j < nr)
+				put_str(cells[j], "hugepages", size, lineno(page), NULL);
+			else
+				lost_attr(m, page, "nodeset", "cell %d: no such <cell> of <cpu><numa>", c);
+		}
+		free(list);
+		strbuf_release(&why);
+	}
+	free(cells);
+	free(ids);
 }
 
 /* ---- <vcpu>, <cputune>, <iothreads> -------------------------------------- */
@@ -1408,9 +1590,7 @@ static void map_cpu(struct imp *m)
 			for (xmlNodePtr sub = cell->children; sub; sub = sub->next)
 				if (is_elem(sub, NULL))
 					lost(m, sub, R_TODO);
-		} else if (cell) {
-			lost(m, c, "not supported yet: guest NUMA cells (the guest sees one node)");
-		}
+		}	/* two or more cells: map_numa() */
 	}
 }
 
@@ -2632,7 +2812,7 @@ static const struct { const char *name, *why; } reasons[] = {
 	{ "capabilities", R_LIBVIRT ": libvirt's QEMU capability overrides" },
 	{ "address", "replaced: mvlaunch places devices on the guest's buses itself" },
 	{ "audio", "an audio backend no sound card uses" },
-	{ "memnode", "not supported yet: guest NUMA cells (the guest sees one node)" },
+	{ "memnode", "a <memnode> of a guest with fewer than two <cell>s (one node: <numatune><memory> binds it)" },
 };
 
 static void sweep(struct imp *m, xmlNodePtr n)
@@ -2893,6 +3073,7 @@ int libvirt_import(const char *file, const char *xml, size_t len, const char *na
 	map_numatune(&m);
 	map_features(&m);
 	map_cpu(&m);
+	map_numa(&m);
 	map_clock(&m);
 	map_sysinfo(&m);
 	map_lifecycle(&m);

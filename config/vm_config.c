@@ -32,6 +32,7 @@
 #define SCOFF(f) offsetof(struct vm_sched, f)
 #define IOTOFF(f) offsetof(struct vm_iothread, f)
 #define UOFF(f) offsetof(struct vm_usb, f)
+#define NUOFF(f) offsetof(struct vm_numa, f)
 #define HOFF(f) (offsetof(struct vm_config, hv) + offsetof(struct vm_hyperv, f))
 #define VOFF(f) (offsetof(struct vm_config, display) + offsetof(struct vm_display, f))
 #define LOFF(f) (offsetof(struct vm_config, lg) + offsetof(struct vm_looking_glass, f))
@@ -44,6 +45,8 @@ static const char *const hugepage_names[] = { "none", "2M", "1G", NULL };
 static const char *const source_names[] = { "", "memfd", "file", "anonymous", NULL };
 static const char *const access_names[] = { "", "private", "shared", NULL };
 static const char *const policy_names[] = { "bind", "preferred", "interleave", NULL };
+static const char *const numa_mode_names[] = { "auto", "off", NULL };
+static const char *const cell_hugepage_names[] = { "", "none", "2M", "1G", NULL };
 static const char *const rtc_names[] = { "", "catchup", "delay", NULL };
 static const char *const track_names[] = { "", "guest", "wall", "realtime", NULL };
 static const char *const pit_names[] = { "", "delay", "discard", NULL };
@@ -524,6 +527,7 @@ static void *add_input(void *root);
 static void *add_usb(void *root);
 static void *add_sched(void *root);
 static void *add_iothread(void *root);
+static void *add_numa(void *root);
 static int parse_disk_iothread(struct schema_ctx *ctx, const struct config_key *k, void *base,
 			       const struct toml_node *n, const char *name);
 static int check_iothread_id(char **v, struct strbuf *why);
@@ -664,6 +668,25 @@ static const struct config_key iothread_keys[] = {
 	  .qemu = "(sched_setaffinity of the iothread)", .doc = "host CPUs it runs on; default: pinning.iothreads" },
 	{ .name = "poll_max_ns", .type = KEY_INT, .offset = IOTOFF(poll_max_ns), .min = 0, .max = 1000000000,
 	  .qemu = "\"poll-max-ns\"", .doc = "how long it busy-polls for I/O before it sleeps (0: never; QEMU's default 32768)" },
+	{ .name = NULL },
+};
+
+static const struct config_key numa_keys[] = {
+	{ .name = "vcpus", .type = KEY_CPUSET, .offset = NUOFF(vcpus), .offset2 = NUOFF(has_vcpus), .required = 1,
+	  .qemu = "-numa cpu,node-id=N,socket-id=S (whole sockets) or ,core-id,thread-id",
+	  .doc = "the guest vCPUs (indexes, as \"0-19\") in this node; every vCPU is in exactly one node" },
+	{ .name = "memory", .type = KEY_SIZE, .offset = NUOFF(mem_bytes), .required = 1,
+	  .qemu = "-object memory-backend-...,id=ram-nodeN,size= + -numa node,nodeid=N,memdev=ram-nodeN",
+	  .doc = "the node's RAM; the nodes' sizes add up to memory.size (which may then be left out)" },
+	{ .name = "host_nodes", .type = KEY_CPUSET, .offset = NUOFF(host_nodes), .offset2 = NUOFF(has_host_nodes),
+	  .qemu = "\"host-nodes\":[N,...] + \"policy\" (+ a thread-context there for prealloc)",
+	  .doc = "host NUMA nodes its RAM comes from (\"0\", \"0-1\"); default: the nodes its vCPUs are pinned to, "
+		 "none when they float" },
+	{ .name = "policy", .type = KEY_ENUM, .offset = NUOFF(policy), .values = policy_names, .def = "bind",
+	  .qemu = "\"policy\"", .doc = "how strictly the RAM stays on host_nodes" },
+	{ .name = "hugepages", .type = KEY_ENUM, .offset = NUOFF(hugepages_key), .values = cell_hugepage_names,
+	  .qemu = "\"hugetlb\":true,\"hugetlbsize\" (memfd)",
+	  .doc = "the node's page size (none, 2M, 1G); default: memory.hugepages" },
 	{ .name = NULL },
 };
 
@@ -821,6 +844,11 @@ static const struct config_key vm_keys[] = {
 	  .qemu = "\"host-nodes\":[N],\"policy\"", .doc = "host NUMA node to take guest RAM from" },
 	{ .name = "memory.numa_policy", .type = KEY_ENUM, .offset = OFF(numa_policy), .values = policy_names, .def = "bind",
 	  .qemu = "\"policy\"", .doc = "how strictly (with numa_node)" },
+	{ .name = "memory.numa", .type = KEY_ENUM, .offset = OFF(numa_mode), .values = numa_mode_names, .def = "auto",
+	  .qemu = "-numa node + one memory backend per node",
+	  .doc = "auto: a VM whose pinned vCPUs land on several host nodes gets one guest node per host node (memory "
+		 "split in proportion, each bound to its node, guest sockets = nodes); off: one flat guest node. "
+		 "[[numa]] tables declare the nodes instead" },
 
 	{ .name = "smbios.manufacturer", .type = KEY_STRING, .offset = SOFF(manufacturer), .check = vm_config_check_smbios,
 	  .qemu = "-smbios type=1,manufacturer=", .doc = "system manufacturer (SMBIOS type 1), e.g. \"ASUSTeK COMPUTER INC.\"" },
@@ -928,6 +956,8 @@ static const struct config_key vm_keys[] = {
 	  .doc = "[[sched]] tables" },
 	{ .name = "iothread", .type = KEY_TABLES, .sub = iothread_keys, .add = add_iothread, .offset2 = IOTOFF(loc),
 	  .doc = "[[iothread]] tables" },
+	{ .name = "numa", .type = KEY_TABLES, .sub = numa_keys, .add = add_numa, .offset2 = NUOFF(loc),
+	  .doc = "[[numa]] tables" },
 
 	{ .name = "boot.kernel", .type = KEY_PATH, .offset = OFF(kernel), .check = schema_check_nonempty,
 	  .qemu = "-kernel", .doc = "direct kernel boot" },
@@ -1126,6 +1156,17 @@ static void *add_iothread(void *root)
 	return io;
 }
 
+static void *add_numa(void *root)
+{
+	struct vm_config *cfg = root;
+	struct vm_numa *n;
+
+	ALLOC_GROW(cfg->numa, cfg->nr_numa + 1, cfg->alloc_numa);
+	n = &cfg->numa[cfg->nr_numa++];
+	memset(n, 0, sizeof(*n));
+	return n;
+}
+
 static int check_iothread_id(char **v, struct strbuf *why)
 {
 	return iothread_id_ok(*v, why);
@@ -1208,6 +1249,9 @@ void vm_config_release(struct vm_config *cfg)
 	for (size_t i = 0; i < cfg->nr_iothreads; i++)
 		schema_release(iothread_keys, &cfg->iothreads[i]);
 	free(cfg->iothreads);
+	for (size_t i = 0; i < cfg->nr_numa; i++)
+		schema_release(numa_keys, &cfg->numa[i]);
+	free(cfg->numa);
 	for (size_t i = 0; i < cfg->nr_nets; i++)
 		schema_release(net_keys, &cfg->nets[i]);
 	for (size_t i = 0; i < cfg->nr_pci; i++)
@@ -1267,6 +1311,8 @@ struct config_loc vm_config_item_loc(const struct vm_config *cfg, const char *ta
 		return item_loc(cfg->pci[i].loc, pci_keys, key);
 	if (!strcmp(table, "iothread") && i < cfg->nr_iothreads)
 		return item_loc(cfg->iothreads[i].loc, iothread_keys, key);
+	if (!strcmp(table, "numa") && i < cfg->nr_numa)
+		return item_loc(cfg->numa[i].loc, numa_keys, key);
 	return none;
 }
 
@@ -1438,25 +1484,131 @@ static void validate_pinning(struct vm_config *cfg, struct strbuf *err)
 			 "SCHED_FIFO vCPUs without pinning can starve host tasks; pin them to isolated CPUs");
 }
 
+int vm_config_any_hugepages(const struct vm_config *cfg)
+{
+	if (cfg->hugepages != HUGEPAGES_NONE)
+		return 1;
+	for (size_t i = 0; i < cfg->nr_numa; i++)
+		if (cfg->numa[i].hugepages != HUGEPAGES_NONE)
+			return 1;
+	return 0;
+}
+
+static const char *const page_words[] = { "1M", "the 2M page size", "the 1G page size" };
+
+/*
+ * [[numa]]: every vCPU in exactly one node, each node's RAM whole pages of
+ * its page size, the nodes' RAM adding up to memory.size (the sum when
+ * memory.size is not given). Runs before validate_memory() picks the source.
+ */
+static void validate_numa(struct vm_config *cfg, struct strbuf *err)
+{
+	static const uint64_t page[] = { UINT64_C(1) << 20, UINT64_C(2) << 20, UINT64_C(1) << 30 };
+	struct cpuset seen;
+	uint64_t sum = 0;
+
+	if (!cfg->nr_numa)
+		return;
+	if (SET("memory.numa"))
+		schema_error(err, cfg->file, LOC("memory.numa"), "memory.numa",
+			     "[[numa]] tables declare the guest's nodes; leave memory.numa out (it picks them when there are none)");
+	if (SET("memory.numa_node"))
+		schema_error(err, cfg->file, LOC("memory.numa_node"), "memory.numa_node",
+			     "binds all guest RAM to one host node, but [[numa]] tables declare nodes: give each one host_nodes");
+	cpuset_zero(&seen);
+	for (size_t i = 0; i < cfg->nr_numa; i++) {
+		struct vm_numa *n = &cfg->numa[i];
+		int last = -1;
+		char *key;
+
+#define NUMA_ERR(field, ...) do { key = xstrfmt("numa[%zu].%s", i, field); \
+		schema_error(err, cfg->file, item_loc(n->loc, numa_keys, field), key, __VA_ARGS__); free(key); } while (0)
+		n->hugepages = n->hugepages_key ? n->hugepages_key - 1 : cfg->hugepages;
+		for (int c = cpuset_next(&n->vcpus, 0); c >= 0; c = cpuset_next(&n->vcpus, (unsigned)c + 1))
+			last = c;
+		if (last < 0)
+			NUMA_ERR("vcpus", "is empty: a node needs at least one vCPU");
+		else if (last >= (int)cfg->vcpus)
+			NUMA_ERR("vcpus", "vCPU %d does not exist (cpu.vcpus is %u: 0 to %u)", last, cfg->vcpus, cfg->vcpus - 1);
+		else if (cpuset_intersects(&seen, &n->vcpus)) {
+			struct cpuset both = seen;
+			struct strbuf l = STRBUF_INIT;
+
+			cpuset_and(&both, &n->vcpus);
+			cpuset_format(&both, &l);
+			NUMA_ERR("vcpus", "vCPU %s is also in an earlier [[numa]] (a vCPU is in one node)", l.buf);
+			strbuf_release(&l);
+		}
+		cpuset_or(&seen, &n->vcpus);
+		if (n->mem_bytes > (UINT64_C(16) << 40)) {
+			NUMA_ERR("memory", "must be at most 16T");
+			n->mem_bytes = 0;
+		} else if (n->mem_bytes < page[n->hugepages] || n->mem_bytes % page[n->hugepages]) {
+			struct strbuf a = STRBUF_INIT;
+
+			size_format(n->mem_bytes, &a);
+			NUMA_ERR("memory", "%s is not a whole multiple of %s (at least one)", a.buf, page_words[n->hugepages]);
+			strbuf_release(&a);
+		}
+		sum += n->mem_bytes;
+		if (n->hugepages != cfg->hugepages && cfg->source == MEM_FILE)
+			NUMA_ERR("hugepages", "memory.source = \"file\" has one mount (memory.path) for one page size; "
+				 "per-node page sizes need source = \"memfd\" (the default with hugepages)");
+		if (n->hugepages != HUGEPAGES_NONE && cfg->source == MEM_ANONYMOUS)
+			NUMA_ERR("hugepages", "memory.source = \"anonymous\" cannot use hugepages (use \"memfd\")");
+		if (n->loc[schema_row_index(numa_keys, "policy")].line && !n->has_host_nodes && !cfg->vcpu_pins &&
+		    !cfg->pin_auto)
+			cfg_warn(cfg, item_loc(n->loc, numa_keys, "policy"), "numa.policy",
+				 "has no effect: the node has no host_nodes and its vCPUs are not pinned");
+#undef NUMA_ERR
+	}
+	if (cpuset_count(&seen) != cfg->vcpus && !err->len) {
+		struct cpuset missing;
+		struct strbuf l = STRBUF_INIT;
+
+		cpuset_zero(&missing);
+		for (unsigned v = 0; v < cfg->vcpus; v++)
+			if (!cpuset_has(&seen, v))
+				cpuset_set(&missing, v);
+		cpuset_format(&missing, &l);
+		schema_error(err, cfg->file, item_loc(cfg->numa[0].loc, numa_keys, "vcpus"), "numa.vcpus",
+			     "vCPU %s is in no [[numa]] node (cpu.vcpus is %u; every vCPU is in exactly one)", l.buf, cfg->vcpus);
+		strbuf_release(&l);
+	}
+	if (!SET("memory.size")) {
+		cfg->mem_bytes = sum;
+	} else if (sum != cfg->mem_bytes) {
+		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+
+		size_format(sum, &a);
+		size_format(cfg->mem_bytes, &b);
+		schema_error(err, cfg->file, LOC("memory.size"), "memory.size",
+			     "is %s, but the [[numa]] nodes' memory adds up to %s (leave memory.size out, or make them agree)",
+			     b.buf, a.buf);
+		strbuf_release(&a);
+		strbuf_release(&b);
+	}
+}
+
 static void validate_memory(struct vm_config *cfg, struct strbuf *err)
 {
 	static const uint64_t page[] = { UINT64_C(1) << 20, UINT64_C(2) << 20, UINT64_C(1) << 30 };
 	uint64_t align = page[cfg->hugepages];
-	uint64_t size = cfg->mem_bytes;
+	uint64_t size;
 
+	validate_numa(cfg, err);
+	size = cfg->mem_bytes;
 	if (size < (UINT64_C(16) << 20))
 		schema_error(err, cfg->file, LOC("memory.size"), "memory.size", "must be at least 16M");
 	else if (size > (UINT64_C(16) << 40))
 		schema_error(err, cfg->file, LOC("memory.size"), "memory.size", "must be at most 16T");
-	else if (size % align) {
-		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	else if (size % align && !cfg->nr_numa) {	/* [[numa]] nodes are whole pages each (validate_numa()) */
+		struct strbuf b = STRBUF_INIT;
 
 		cfg->mem_bytes = (size + align - 1) / align * align;
 		size_format(cfg->mem_bytes, &b);
 		cfg_warn(cfg, LOC("memory.size"), "memory.size", "%llu bytes is not a multiple of %s; rounded up to %s",
-			 (unsigned long long)size, cfg->hugepages == HUGEPAGES_1G ? "the 1G page size" :
-			 cfg->hugepages == HUGEPAGES_2M ? "the 2M page size" : "1M", b.buf);
-		strbuf_release(&a);
+			 (unsigned long long)size, page_words[cfg->hugepages], b.buf);
 		strbuf_release(&b);
 	}
 	if (cfg->hugepages != HUGEPAGES_NONE && cfg->source == MEM_ANONYMOUS)
@@ -1471,7 +1623,7 @@ static void validate_memory(struct vm_config *cfg, struct strbuf *err)
 	 * kernel never adds them to the file), so there private is harmless.
 	 */
 	if (cfg->source == MEM_UNSET)
-		cfg->source = cfg->hugepages != HUGEPAGES_NONE || cfg->access == ACCESS_SHARED ? MEM_MEMFD : MEM_ANONYMOUS;
+		cfg->source = vm_config_any_hugepages(cfg) || cfg->access == ACCESS_SHARED ? MEM_MEMFD : MEM_ANONYMOUS;
 	if (cfg->access == ACCESS_UNSET)
 		cfg->access = cfg->source == MEM_ANONYMOUS ? ACCESS_PRIVATE : ACCESS_SHARED;
 	else if (cfg->access == ACCESS_PRIVATE && cfg->source != MEM_ANONYMOUS && cfg->hugepages == HUGEPAGES_NONE)

@@ -33,6 +33,8 @@ enum vm_hugepages { HUGEPAGES_NONE, HUGEPAGES_2M, HUGEPAGES_1G };
 enum vm_mem_source { MEM_UNSET, MEM_MEMFD, MEM_FILE, MEM_ANONYMOUS };
 enum vm_mem_access { ACCESS_UNSET, ACCESS_PRIVATE, ACCESS_SHARED };
 enum vm_numa_policy { NUMA_BIND, NUMA_PREFERRED, NUMA_INTERLEAVE };
+/* memory.numa: guest NUMA nodes from the plan (one per host node the vCPUs land on), or one flat node */
+enum vm_numa_mode { NUMA_AUTO, NUMA_OFF };
 enum vm_rtc { RTC_UNSET, RTC_CATCHUP, RTC_DELAY };
 enum vm_track { TRACK_UNSET, TRACK_GUEST, TRACK_WALL, TRACK_REALTIME };
 enum vm_pit { PIT_UNSET, PIT_DELAY, PIT_DISCARD };
@@ -169,6 +171,22 @@ struct vm_iothread {
 /* The iothread disk i runs in: its [[iothread]]'s id, "ioI" for its own, or NULL (the main loop). Caller frees. */
 char *vm_disk_iothread(const struct vm_config *cfg, size_t i);
 
+/* [[numa]]: one guest NUMA node, declared: its vCPUs, its RAM and where on the host that RAM comes from */
+struct vm_numa {
+	struct cpuset vcpus;	/* guest vCPU indexes */
+	int has_vcpus;
+	uint64_t mem_bytes;
+	struct cpuset host_nodes;	/* host NUMA node numbers (os index) */
+	int has_host_nodes;	/* else: the nodes its vCPUs are pinned to, or none */
+	int policy;		/* enum vm_numa_policy */
+	int hugepages_key;	/* index into "", "none", "2M", "1G": "" is memory.hugepages */
+	int hugepages;		/* enum vm_hugepages: the node's page size (set by validation) */
+	struct config_loc loc[VM_MAX_ITEM_KEYS];
+};
+
+/* Whether any guest RAM of cfg is on huge pages (memory.hugepages, or a [[numa]] node's). */
+int vm_config_any_hugepages(const struct vm_config *cfg);
+
 /* [[sched]]: a scheduling policy for some of QEMU's threads, applied with the pins */
 enum vm_sched_policy { SCHED_OTHER_, SCHED_FIFO_, SCHED_RR_, SCHED_BATCH_, SCHED_IDLE_ };
 struct vm_sched {
@@ -214,6 +232,7 @@ struct vm_config {
 	unsigned prealloc_threads;
 	int numa_node;		/* -1: unset */
 	int numa_policy;
+	int numa_mode;		/* enum vm_numa_mode */
 	char *mem_path;
 
 	struct vm_smbios smbios;
@@ -240,6 +259,8 @@ struct vm_config {
 	size_t nr_sched, alloc_sched;
 	struct vm_iothread *iothreads;
 	size_t nr_iothreads, alloc_iothreads;
+	struct vm_numa *numa;	/* [[numa]]: the guest's NUMA nodes, declared */
+	size_t nr_numa, alloc_numa;
 
 	char *kernel, *initrd, *append;
 	int boot_menu;		/* TRI_UNSET: QEMU's default (no menu) */

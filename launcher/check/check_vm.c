@@ -332,37 +332,46 @@ static void check_cmdline(struct check_report *r, const struct vm_check_ctx *ctx
 
 static void check_hugepages(struct check_report *r, const struct vm_config *cfg, const struct pin_plan *plan)
 {
-	unsigned long kb = cfg->hugepages == HUGEPAGES_1G ? 1048576 : 2048;
-	uint64_t page = (uint64_t)kb << 10;
-	const char *size = cfg->hugepages == HUGEPAGES_1G ? "1G" : "2M";
-	char *at;
+	struct plan_numa *parts;
+	size_t nr;
 
-	if (cfg->hugepages == HUGEPAGES_NONE)
+	if (!vm_config_any_hugepages(cfg))
 		return;
-	at = where(cfg, "memory.hugepages");
-	if (cfg->hugepages == HUGEPAGES_1G) {
-		struct strbuf info = STRBUF_INIT;
+	nr = pin_plan_ram_parts(cfg, plan, &parts);
+	for (size_t i = 0; i < nr; i++) {
+		if (parts[i].hugepages == HUGEPAGES_1G) {
+			struct strbuf info = STRBUF_INIT;
+			char *at = where(cfg, cfg->hugepages == HUGEPAGES_1G ? "memory.hugepages" : "numa.hugepages");
 
-		sysfs_read("/proc/cpuinfo", &info, NULL);
-		if (strstr(info.buf, " pdpe1gb")) {
-			check_add(r, "hugepages.1g", CHECK_PASS, NULL, "the CPU supports 1G pages (pdpe1gb)");
-		} else {
-			char *fix = xstrfmt("hugepages = \"2M\" in %s", at);
+			sysfs_read("/proc/cpuinfo", &info, NULL);
+			if (strstr(info.buf, " pdpe1gb")) {
+				check_add(r, "hugepages.1g", CHECK_PASS, NULL, "the CPU supports 1G pages (pdpe1gb)");
+			} else {
+				char *fix = xstrfmt("hugepages = \"2M\" in %s", at);
 
-			check_add(r, "hugepages.1g", CHECK_FAIL, fix, "memory.hugepages = \"1G\", but the CPU has no pdpe1gb flag");
-			free(fix);
+				check_add(r, "hugepages.1g", CHECK_FAIL, fix, "hugepages = \"1G\", but the CPU has no pdpe1gb flag");
+				free(fix);
+			}
+			strbuf_release(&info);
+			free(at);
+			break;
 		}
-		strbuf_release(&info);
 	}
-	for (size_t i = 0; i < (plan && plan->nr_numa ? plan->nr_numa : 1); i++) {
-		int node = plan && plan->nr_numa ? plan->numa[i].host_node : plan ? plan->memory_node : -1;
-		uint64_t bytes = plan && plan->nr_numa ? plan->numa[i].mem_bytes : cfg->mem_bytes;
-		long need = (long)((bytes + page - 1) / page), free_pages, total;
-		char *dir = node >= 0 ? xstrfmt("/sys/devices/system/node/node%d/hugepages/hugepages-%lukB", node, kb)
-				      : xstrfmt("/sys/kernel/mm/hugepages/hugepages-%lukB", kb);
-		char *fp = xstrfmt("%s/free_hugepages", dir), *tp = xstrfmt("%s/nr_hugepages", dir);
-		char *label = node >= 0 ? xstrfmt("node %d", node) : xstrdup("the host");
+	for (size_t i = 0; i < nr; i++) {
+		unsigned long kb = parts[i].hugepages == HUGEPAGES_1G ? 1048576 : 2048;
+		uint64_t page = (uint64_t)kb << 10;
+		const char *size = parts[i].hugepages == HUGEPAGES_1G ? "1G" : "2M";
+		int node = plan ? parts[i].host_node : -1;
+		long need = (long)((parts[i].mem_bytes + page - 1) / page), free_pages, total;
+		char *dir, *fp, *tp, *label;
 
+		if (parts[i].hugepages == HUGEPAGES_NONE)
+			continue;
+		dir = node >= 0 ? xstrfmt("/sys/devices/system/node/node%d/hugepages/hugepages-%lukB", node, kb)
+				: xstrfmt("/sys/kernel/mm/hugepages/hugepages-%lukB", kb);
+		fp = xstrfmt("%s/free_hugepages", dir);
+		tp = xstrfmt("%s/nr_hugepages", dir);
+		label = node >= 0 ? xstrfmt("node %d", node) : xstrdup("the host");
 		if (sysfs_read_long(fp, &free_pages, NULL) < 0 || sysfs_read_long(tp, &total, NULL) < 0) {
 			check_add(r, "hugepages", CHECK_FAIL, "a kernel with hugetlbfs (CONFIG_HUGETLBFS)",
 				  "%s: no %s hugepage pool (%s)", label, size, dir);
@@ -384,10 +393,10 @@ static void check_hugepages(struct check_report *r, const struct vm_config *cfg,
 		free(tp);
 		free(dir);
 	}
+	free(parts);
 	if (cfg->source == MEM_FILE)
-		check_add(r, "hugetlbfs", CHECK_PASS, NULL, "'up' mounts hugetlbfs (pagesize=%s) on %s if it is not", size,
-			  cfg->mem_path);
-	free(at);
+		check_add(r, "hugetlbfs", CHECK_PASS, NULL, "'up' mounts hugetlbfs (pagesize=%s) on %s if it is not",
+			  cfg->hugepages == HUGEPAGES_1G ? "1G" : "2M", cfg->mem_path);
 }
 
 /* ---- pins and cpu-pm ---- */
@@ -592,7 +601,11 @@ static void run_cmdline(struct check_report *r, const struct vm_check_ctx *ctx, 
 static void run_hugepages(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a)
 {
 	/* at 'up' only 1G pages: 2M ones are taken from the kernel then, 1G ones must be there already */
-	if (a == PM_CHECK || ctx->cfg->hugepages == HUGEPAGES_1G)
+	int gig = ctx->cfg->hugepages == HUGEPAGES_1G;
+
+	for (size_t i = 0; i < ctx->cfg->nr_numa; i++)
+		gig |= ctx->cfg->numa[i].hugepages == HUGEPAGES_1G;
+	if (a == PM_CHECK || gig)
 		check_hugepages(r, ctx->cfg, ctx->plan);
 }
 

@@ -46,9 +46,14 @@ static json_t *plan_json(const struct vm_config *cfg, const struct pin_plan *p)
 		for (size_t i = 0; i < p->nr_numa; i++) {
 			strbuf_reset(&sz);
 			size_format(p->numa[i].mem_bytes, &sz);
-			json_array_append_new(numa, json_pack("{s:i,s:[i],s:o,s:s}", "guest_node", (int)p->numa[i].guest_node,
-							      "host_nodes", p->numa[i].host_node,
-							      "vcpus", cpuset_to_json(&p->numa[i].vcpus), "memory", sz.buf));
+			static const char *const policy[] = { "bind", "preferred", "interleave" };
+			static const char *const pages[] = { "none", "2M", "1G" };
+
+			json_array_append_new(numa, json_pack("{s:i,s:o,s:o,s:s,s:s,s:s}", "guest_node",
+							      (int)p->numa[i].guest_node, "host_nodes",
+							      cpuset_to_json(&p->numa[i].host_nodes), "vcpus",
+							      cpuset_to_json(&p->numa[i].vcpus), "memory", sz.buf, "policy",
+							      policy[p->numa[i].policy], "hugepages", pages[p->numa[i].hugepages]));
 		}
 	} else {
 		struct cpuset all;
@@ -115,11 +120,23 @@ static void print_plan(const struct vm_config *cfg, const struct pin_plan *p)
 	}
 	if (p->nr_numa) {
 		for (size_t i = 0; i < p->nr_numa; i++) {
+			const struct plan_numa *n = &p->numa[i];
+			static const char *const policy[] = { "bind", "preferred", "interleave" };
+
 			strbuf_reset(&s);
-			size_format(p->numa[i].mem_bytes, &s);
-			strbuf_addstr(&s, " on host node ");
-			strbuf_addf(&s, "%d, vCPUs ", p->numa[i].host_node);
-			cpuset_format(&p->numa[i].vcpus, &s);
+			size_format(n->mem_bytes, &s);
+			if (n->hugepages != HUGEPAGES_NONE)
+				strbuf_addstr(&s, n->hugepages == HUGEPAGES_1G ? " in 1G pages" : " in 2M pages");
+			if (cpuset_empty(&n->host_nodes)) {
+				strbuf_addstr(&s, ", not bound to a node");
+			} else {
+				strbuf_addstr(&s, cpuset_count(&n->host_nodes) == 1 ? " on host node " : " on host nodes ");
+				cpuset_format(&n->host_nodes, &s);
+				if (n->policy != NUMA_BIND)
+					strbuf_addf(&s, " (%s)", policy[n->policy]);
+			}
+			strbuf_addstr(&s, ", vCPUs ");
+			cpuset_format(&n->vcpus, &s);
 			printf("  guest node %u: %s\n", p->numa[i].guest_node, s.buf);
 		}
 	} else {

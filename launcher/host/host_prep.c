@@ -676,7 +676,6 @@ int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_confi
 {
 	struct host_state st;
 	struct host_state_holder *holder;
-	unsigned long kb = cfg && cfg->hugepages == HUGEPAGES_1G ? 1048576 : 2048;
 	int ret = -1;
 
 	if (host_state_load(hp->state_file, &st, err) < 0)
@@ -693,26 +692,31 @@ int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_confi
 	}
 	if (plan)
 		holder->cpus = plan->owned;
-	if (cfg && cfg->hugepages != HUGEPAGES_NONE) {
-		uint64_t page = (uint64_t)kb << 10;
+	if (cfg && vm_config_any_hugepages(cfg)) {
+		struct plan_numa *parts;
+		size_t nr = pin_plan_ram_parts(cfg, plan, &parts);
 
-		/* the pages go on the nodes the memory is bound to */
-		for (size_t i = 0; i < (plan && plan->nr_numa ? plan->nr_numa : 1); i++) {
-			int node = plan && plan->nr_numa ? plan->numa[i].host_node : plan ? plan->memory_node : -1;
-			uint64_t bytes = plan && plan->nr_numa ? plan->numa[i].mem_bytes : cfg->mem_bytes;
-			long n = (long)((bytes + page - 1) / page);
-			char *file = hugepage_file(node, kb);
+		/* the pages go on the node each part of the memory is bound to (several nodes: the host's pool) */
+		for (size_t i = 0; i < nr; i++) {
+			unsigned long kb = parts[i].hugepages == HUGEPAGES_1G ? 1048576 : 2048;
+			uint64_t page = (uint64_t)kb << 10;
+			long n = (long)((parts[i].mem_bytes + page - 1) / page);
+			char *file;
 
+			if (parts[i].hugepages == HUGEPAGES_NONE)
+				continue;
+			file = hugepage_file(plan ? parts[i].host_node : -1, kb);
 			host_state_count_set(&holder->pages, file, n + host_state_count_get(&holder->pages, file));
 			free(file);
 		}
+		free(parts);
 	}
 	/* managed passthrough: every function of each device's IOMMU group but bridges */
 	for (size_t i = 0; cfg && i < cfg->nr_pci; i++)
 		if (cfg->pci[i].managed == 1 && vfio_group_functions(cfg->pci[i].host, &holder->vfio, &err->msg) < 0)
 			goto undo;
 	/* the holder (its CPUs, its pages, its PCI functions) is in host.json before anything is changed for it */
-	if (cfg && cfg->hugepages != HUGEPAGES_NONE) {
+	if (cfg && vm_config_any_hugepages(cfg)) {
 		if (hp->hc->drop_caches == 1) {
 			strvec_push(&hp->changes, "/proc/sys/vm/drop_caches: <- 3");
 			if (!hp->dry_run && sysfs_write("/proc/sys/vm/drop_caches", "3", &err->msg) < 0)

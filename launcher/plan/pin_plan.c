@@ -513,6 +513,7 @@ static int place(struct plan_host *host, const struct vm_config *cfg, int where,
 	}
 }
 
+/* Guest NUMA nodes from the plan (memory.numa = "auto"): one per host node the vCPUs land on */
 static void plan_numa(const struct host_topo *t, const struct vm_config *cfg, struct pin_plan *plan)
 {
 	static const uint64_t page[] = { UINT64_C(1) << 20, UINT64_C(2) << 20, UINT64_C(1) << 30 };
@@ -557,7 +558,10 @@ static void plan_numa(const struct host_topo *t, const struct vm_config *cfg, st
 	free(vnode);
 	if (nr == 1)
 		plan->memory_node = t->nodes[plan->numa[0].host_node].os_index;
-	if (nr <= 1) {
+	if (nr <= 1 || cfg->numa_mode == NUMA_OFF) {
+		/* off: one flat guest node, its RAM where the kernel puts it */
+		if (nr > 1)
+			plan->memory_node = -1;
 		free(plan->numa);
 		plan->numa = NULL;
 		plan->nr_numa = 0;
@@ -566,25 +570,146 @@ static void plan_numa(const struct host_topo *t, const struct vm_config *cfg, st
 	for (size_t j = 0; j < nr; j++) {
 		/* in pages first, so that 32G over 20 + 20 vCPUs is 16G + 16G */
 		uint64_t share = cfg->mem_bytes / align * cpuset_count(&plan->numa[j].vcpus) / plan->nr_vcpus * align;
+		struct plan_numa *n = &plan->numa[j];
 
 		if (j + 1 == nr || share > left)
 			share = left;
 		if (!share)
 			share = align;	/* QEMU needs memory on every node */
-		plan->numa[j].mem_bytes = share;
-		plan->numa[j].host_node = t->nodes[plan->numa[j].host_node].os_index;
+		n->mem_bytes = share;
+		n->host_node = t->nodes[n->host_node].os_index;
+		cpuset_zero(&n->host_nodes);
+		cpuset_set(&n->host_nodes, (unsigned)n->host_node);
+		n->policy = NUMA_BIND;
+		n->hugepages = cfg->hugepages;
 		left -= share < left ? share : left;
 	}
 	plan->nr_numa = nr;
 }
 
-/* Whether every guest node has as many vCPUs: only then is each one whole guest sockets */
-static int cells_equal(const struct pin_plan *plan)
+size_t pin_plan_config_cells(const struct vm_config *cfg, const struct host_topo *topo, const struct cpuset *vcpu,
+			     int vcpus_float, struct plan_numa **cells)
 {
-	for (size_t j = 1; j < plan->nr_numa; j++)
-		if (cpuset_count(&plan->numa[j].vcpus) != cpuset_count(&plan->numa[0].vcpus))
-			return 0;
+	struct plan_numa *out = cfg->nr_numa ? xcalloc(cfg->nr_numa, sizeof(*out)) : NULL;
+
+	for (size_t i = 0; i < cfg->nr_numa; i++) {
+		const struct vm_numa *cn = &cfg->numa[i];
+		struct plan_numa *n = &out[i];
+
+		n->guest_node = (unsigned)i;
+		n->vcpus = cn->vcpus;
+		n->mem_bytes = cn->mem_bytes;
+		n->policy = cn->policy;
+		n->hugepages = cn->hugepages;
+		cpuset_zero(&n->host_nodes);
+		if (cn->has_host_nodes) {
+			n->host_nodes = cn->host_nodes;
+		} else if (topo && vcpu && !vcpus_float) {
+			/* the nodes its vCPUs are pinned to */
+			for (int v = cpuset_next(&cn->vcpus, 0); v >= 0; v = cpuset_next(&cn->vcpus, (unsigned)v + 1)) {
+				const struct cpuset *c = &vcpu[v];
+
+				for (int p = cpuset_next(c, 0); p >= 0; p = cpuset_next(c, (unsigned)p + 1)) {
+					int tn = host_topo_node_of(topo, (unsigned)p);
+
+					if (tn >= 0)
+						cpuset_set(&n->host_nodes, (unsigned)topo->nodes[tn].os_index);
+				}
+			}
+		}
+		n->host_node = cpuset_count(&n->host_nodes) == 1 ? cpuset_next(&n->host_nodes, 0) : -1;
+	}
+	*cells = out;
+	return cfg->nr_numa;
+}
+
+size_t pin_plan_ram_parts(const struct vm_config *cfg, const struct pin_plan *plan, struct plan_numa **parts)
+{
+	struct plan_numa *one;
+
+	if (plan && plan->nr_numa) {
+		*parts = xcalloc(plan->nr_numa, sizeof(**parts));
+		memcpy(*parts, plan->numa, plan->nr_numa * sizeof(**parts));
+		return plan->nr_numa;
+	}
+	if (!plan && cfg->nr_numa)
+		return pin_plan_config_cells(cfg, NULL, NULL, 1, parts);
+	one = xcalloc(1, sizeof(*one));
+	one->host_node = plan ? plan->memory_node : cfg->numa_node;
+	if (one->host_node >= 0)
+		cpuset_set(&one->host_nodes, (unsigned)one->host_node);
+	one->policy = cfg->numa_policy;
+	one->hugepages = cfg->hugepages;
+	one->mem_bytes = cfg->mem_bytes;
+	*parts = one;
 	return 1;
+}
+
+void pin_plan_vcpu_ids(unsigned i, unsigned dies, unsigned cores, unsigned threads, unsigned ids[4])
+{
+	ids[3] = i % threads;
+	ids[2] = i / threads % cores;
+	ids[1] = i / threads / cores % dies;
+	ids[0] = i / threads / cores / dies;
+}
+
+/*
+ * Whether guest node j is guest socket j, for every node: equal nodes of
+ * consecutive vCPUs, in order. Only then can the guest have one socket per
+ * node (QEMU's sockets are all the same size).
+ */
+static int cells_are_sockets(const struct pin_plan *plan, unsigned threads)
+{
+	size_t per = plan->nr_vcpus / (plan->nr_numa ? plan->nr_numa : 1);
+
+	if (plan->nr_numa < 2 || plan->nr_vcpus % plan->nr_numa || per % threads)
+		return 0;
+	for (size_t j = 0; j < plan->nr_numa; j++)
+		for (size_t v = j * per; v < (j + 1) * per; v++)
+			if (!cpuset_has(&plan->numa[j].vcpus, (unsigned)v))
+				return 0;
+	return 1;
+}
+
+/* The guest node of vCPU v; -1 in none */
+static int cell_of(const struct pin_plan *plan, unsigned v)
+{
+	for (size_t j = 0; j < plan->nr_numa; j++)
+		if (cpuset_has(&plan->numa[j].vcpus, v))
+			return (int)j;
+	return -1;
+}
+
+/*
+ * A guest core whose threads are in two nodes, or (with the topology or the
+ * nodes given) a guest socket in two nodes: the guest's scheduler and its
+ * NUMA balancing then work from a machine that cannot exist. A warning each.
+ */
+static void check_cells(const struct vm_config *cfg, const struct pin_plan *plan, struct strvec *warnings)
+{
+	unsigned per_core = plan->threads, per_socket = plan->dies * plan->cores * plan->threads;
+	int socket_warned = !(cfg->nr_numa || vm_config_loc(cfg, "cpu.topology.sockets").line);
+
+	if (plan->nr_numa < 2 || !warnings)
+		return;
+	for (unsigned v = 0; v < plan->nr_vcpus; v++) {
+		unsigned ids[4];
+
+		pin_plan_vcpu_ids(v, plan->dies, plan->cores, plan->threads, ids);
+		if (v % per_core && cell_of(plan, v) != cell_of(plan, v - 1)) {
+			strvec_pushf(warnings, "guest core %u of socket %u has vCPUs %u and %u in guest NUMA nodes %d and %d: "
+				     "the guest sees SMT siblings on two nodes; give each node whole cores (cpu.topology.threads "
+				     "= %u)", ids[2], ids[0], v - 1, v, cell_of(plan, v - 1), cell_of(plan, v), plan->threads);
+			return;
+		}
+		if (!socket_warned && v % per_socket && cell_of(plan, v) != cell_of(plan, v - 1)) {
+			strvec_pushf(warnings, "guest socket %u has vCPUs in guest NUMA nodes %d and %d: give each node whole "
+				     "sockets (%u vCPUs each with cpu.topology.sockets = %u)", ids[0], cell_of(plan, v - 1),
+				     cell_of(plan, v), plan->nr_numa ? (unsigned)(plan->nr_vcpus / plan->nr_numa) : 0,
+				     (unsigned)plan->nr_numa);
+			socket_warned = 1;
+		}
+	}
 }
 
 /* The kernel's policy numbers for vm_sched_policy (config/ knows no <sched.h>) */
@@ -710,19 +835,21 @@ int pin_plan_build(struct plan_host *host, const struct vm_config *cfg, struct p
 		plan->io_pins[plan->nr_io_pins++].cpus = io->cpus;
 	}
 
-	/* guest topology: as configured, or from the plan */
+	/* guest NUMA nodes: declared, or from the plan */
+	if (cfg->nr_numa)
+		plan->nr_numa = pin_plan_config_cells(cfg, t, plan->vcpu, plan->vcpus_float, &plan->numa);
+	else
+		plan_numa(t, cfg, plan);
+	/* guest topology: as configured, or from the plan: one socket per guest node when they can be */
 	if (!plan->sockets) {
 		unsigned threads = plan->threads ? plan->threads : 1;
 
-		plan_numa(t, cfg, plan);
 		plan->threads = threads;
 		plan->dies = 1;
-		plan->sockets = plan->nr_numa > 1 && (cfg->vcpus / threads) % plan->nr_numa == 0 && cells_equal(plan) ?
-				(unsigned)plan->nr_numa : 1;
+		plan->sockets = cells_are_sockets(plan, threads) ? (unsigned)plan->nr_numa : 1;
 		plan->cores = cfg->vcpus / threads / plan->sockets;
-	} else {
-		plan_numa(t, cfg, plan);
 	}
+	check_cells(cfg, plan, warnings);
 	if (cfg->numa_node >= 0) {
 		/* the config's node wins over the plan's */
 		plan->memory_node = cfg->numa_node;
@@ -792,8 +919,13 @@ void pin_plan_kernel_cmdline(const struct plan_host *host, const struct vm_confi
 	for (size_t i = 0; i < n; i++) {
 		if (cfgs[i]->nr_pci)
 			iommu = 1;
-		if (cfgs[i]->hugepages == HUGEPAGES_1G)
-			gig_pages += cfgs[i]->mem_bytes >> 30;
+		struct plan_numa *parts;
+		size_t nr = pin_plan_ram_parts(cfgs[i], NULL, &parts);
+
+		for (size_t j = 0; j < nr; j++)
+			if (parts[j].hugepages == HUGEPAGES_1G)
+				gig_pages += parts[j].mem_bytes >> 30;
+		free(parts);
 	}
 	cpuset_format(&dedicated, &list);
 	if (list.len)

@@ -15,8 +15,10 @@
  *   sibling pairs; isolate uses one thread per core and keeps the sibling
  *   idle; require fails on a host without SMT;
  * - a VM fits in one L3 domain if it can, else one NUMA node, else the
- *   fewest nodes, and then gets one guest NUMA node per host node, each
- *   bound to its host node's memory;
+ *   fewest nodes, spread evenly, and then gets one guest NUMA node per host
+ *   node, each bound to its host node's memory and one or more whole guest
+ *   sockets (memory.numa = "auto"); [[numa]] tables declare the guest nodes
+ *   instead, bound to their host_nodes or to the nodes their vCPUs run on;
  * - explicit pins are kept, and checked: a guest core split over two host
  *   cores or a pin on a reserved CPU is a warning, a pin on a CPU another
  *   running VM owns is an error.
@@ -28,10 +30,14 @@
 #include "config/vm_config.h"
 #include "util/cpuset.h"
 
+/* One guest NUMA node: a [[numa]] table, or one host node the vCPUs land on (memory.numa = "auto") */
 struct plan_numa {
 	unsigned guest_node;
-	int host_node;		/* os index */
-	struct cpuset vcpus;	/* guest vCPU indexes */
+	int host_node;			/* its RAM's one host node (os index); -1: several or not bound */
+	struct cpuset host_nodes;	/* the host nodes its RAM binds to (os indexes); empty: not bound */
+	int policy;			/* enum vm_numa_policy */
+	int hugepages;			/* enum vm_hugepages: its page size */
+	struct cpuset vcpus;		/* guest vCPU indexes */
 	uint64_t mem_bytes;
 };
 
@@ -65,7 +71,7 @@ struct pin_plan {
 	struct plan_iopin *io_pins;	/* [[iothread]] cpus; the other iothreads get 'iothread' */
 	size_t nr_io_pins;
 	unsigned sockets, dies, cores, threads;	/* guest topology */
-	struct plan_numa *numa;		/* guest NUMA nodes when the VM spans host nodes */
+	struct plan_numa *numa;		/* guest NUMA nodes: [[numa]], or the host nodes of a VM spanning them */
 	size_t nr_numa;
 	int memory_node;		/* single-node VM: host node its memory binds to; -1 */
 	int dedicated;			/* vCPUs are dedicated (policy) */
@@ -112,6 +118,29 @@ struct cpuset pin_plan_shared_pool(const struct plan_host *host);
 int pin_plan_build(struct plan_host *host, const struct vm_config *cfg, struct pin_plan *plan,
 		   struct strvec *warnings, struct strbuf *err);
 void pin_plan_release(struct pin_plan *plan);
+
+/*
+ * The guest NUMA nodes of cfg's [[numa]] tables (none: 0, *cells NULL).
+ * A node without host_nodes binds to the host nodes its vCPUs are pinned
+ * to when topo and vcpu (plan->vcpu, nr_vcpus entries) are given and the
+ * vCPUs do not float, else it is not bound. Caller frees *cells.
+ */
+size_t pin_plan_config_cells(const struct vm_config *cfg, const struct host_topo *topo, const struct cpuset *vcpu,
+			     int vcpus_float, struct plan_numa **cells);
+
+/*
+ * Where cfg's guest RAM comes from, as parts: the plan's guest nodes, else
+ * one part (all of memory.size, on memory.hugepages, bound to the plan's or
+ * the config's node or to none: host_node -1). plan may be NULL. Caller
+ * frees *parts; returns how many.
+ */
+size_t pin_plan_ram_parts(const struct vm_config *cfg, const struct pin_plan *plan, struct plan_numa **parts);
+
+/*
+ * The guest's IDs of vCPU i under the topology: socket, die, core, thread
+ * (QEMU's x86 order: threads of a core, cores of a die, dies of a socket).
+ */
+void pin_plan_vcpu_ids(unsigned i, unsigned dies, unsigned cores, unsigned threads, unsigned ids[4]);
 
 /*
  * Whether a single-node VM without hugepages binds more RAM to its host node

@@ -32,6 +32,9 @@ struct builder {
 	struct strvec *warnings;
 	struct strbuf *err;
 	int failed;
+	unsigned sockets, dies, cores, threads;	/* the guest topology (-smp) */
+	const struct plan_numa *cells;		/* the guest NUMA nodes (-numa) */
+	size_t nr_cells;
 };
 
 char *qemu_argv_escape(const char *s)
@@ -196,7 +199,7 @@ static void build_machine(struct builder *b)
 		strbuf_addstr(&sb, ",mem-merge=off");
 	add_onoff(&sb, "dump-guest-core", cfg->dump_core);
 	add_onoff(&sb, "vmport", cfg->vmport);
-	if (!b->plan || b->plan->nr_numa <= 1)
+	if (!b->nr_cells)
 		strbuf_addstr(&sb, ",memory-backend=pc.ram");
 	if (cfg->firmware == FW_UEFI)
 		strbuf_addstr(&sb, ",pflash0=fw-code,pflash1=fw-vars");
@@ -255,23 +258,38 @@ static void build_cpu(struct builder *b)
 	strvec_push_nodup(b->argv, strbuf_detach(&sb));
 }
 
-/* One guest RAM backend (with its thread-context when it preallocates on a node). */
-static void push_backend(struct builder *b, const char *id, uint64_t size, int node)
+/* A JSON list of the nodes in set */
+static json_t *node_list(const struct cpuset *set)
+{
+	json_t *a = json_array();
+
+	for (int n = cpuset_next(set, 0); n >= 0; n = cpuset_next(set, (unsigned)n + 1))
+		json_array_append_new(a, json_integer(n));
+	return a;
+}
+
+/*
+ * One guest RAM backend of 'size' bytes on pages of 'hugepages', bound to
+ * 'nodes' (empty: not bound) with 'policy'; with a thread-context on those
+ * nodes when it preallocates, so the pages are touched where they live.
+ */
+static void push_backend(struct builder *b, const char *id, uint64_t size, int hugepages, const struct cpuset *nodes,
+			 int policy)
 {
 	const struct vm_config *cfg = b->cfg;
 	static const char *const backend[] = {
 		[MEM_MEMFD] = "memory-backend-memfd", [MEM_FILE] = "memory-backend-file", [MEM_ANONYMOUS] = "memory-backend-ram",
 	};
-	static const char *const policy[] = { "bind", "preferred", "interleave" };
+	static const char *const policy_names[] = { "bind", "preferred", "interleave" };
 	char *tc = xstrfmt("tc-%s", id);
+	int bound = !cpuset_empty(nodes);
 	json_t *o;
 
-	if (cfg->prealloc == 1 && node >= 0) {
-		/* preallocation threads start on the node the memory is bound to */
+	if (cfg->prealloc == 1 && bound) {
 		o = json_object();
 		json_object_set_new(o, "qom-type", json_string("thread-context"));
 		json_object_set_new(o, "id", json_string(tc));
-		json_object_set_new(o, "node-affinity", json_pack("[i]", node));
+		json_object_set_new(o, "node-affinity", node_list(nodes));
 		push_json(b, "-object", o);
 	}
 	o = json_object();
@@ -280,11 +298,10 @@ static void push_backend(struct builder *b, const char *id, uint64_t size, int n
 	json_object_set_new(o, "size", json_integer((json_int_t)size));
 	if (cfg->source == MEM_FILE)
 		json_object_set_new(o, "mem-path", jstr(b, "memory.path", cfg->mem_path));
-	if (cfg->source == MEM_MEMFD && cfg->hugepages != HUGEPAGES_NONE) {
+	if (cfg->source == MEM_MEMFD && hugepages != HUGEPAGES_NONE) {
 		/* hugetlbsize alone is silently ignored: hugetlb must be on */
 		json_object_set_new(o, "hugetlb", json_true());
-		json_object_set_new(o, "hugetlbsize",
-				    json_integer(cfg->hugepages == HUGEPAGES_1G ? 1073741824 : 2097152));
+		json_object_set_new(o, "hugetlbsize", json_integer(hugepages == HUGEPAGES_1G ? 1073741824 : 2097152));
 	}
 	/* QEMU's defaults differ per backend (memfd on, the others off): say it every time */
 	json_object_set_new(o, "share", json_boolean(cfg->access == ACCESS_SHARED));
@@ -296,17 +313,62 @@ static void push_backend(struct builder *b, const char *id, uint64_t size, int n
 		json_object_set_new(o, "prealloc", json_true());
 		if (cfg->prealloc_threads)
 			json_object_set_new(o, "prealloc-threads", json_integer(cfg->prealloc_threads));
-		if (node >= 0)
+		if (bound)
 			json_object_set_new(o, "prealloc-context", json_string(tc));
 	}
 	if (cfg->discard == 1 && cfg->source == MEM_FILE)
 		json_object_set_new(o, "discard-data", json_true());
-	if (node >= 0) {
-		json_object_set_new(o, "host-nodes", json_pack("[i]", node));
-		json_object_set_new(o, "policy", json_string(policy[cfg->numa_policy]));
+	if (bound) {
+		json_object_set_new(o, "host-nodes", node_list(nodes));
+		json_object_set_new(o, "policy", json_string(policy_names[policy]));
 	}
 	push_json(b, "-object", o);
 	free(tc);
+}
+
+/*
+ * -numa cpu for the vCPUs of guest node 'node': one per guest socket
+ * wholly in it, else one per vCPU (socket, die, core and thread ids).
+ */
+static void push_numa_cpus(struct builder *b, const struct plan_numa *cells, size_t node)
+{
+	unsigned s = b->sockets, d = b->dies, c = b->cores, t = b->threads;
+	unsigned per_socket = d * c * t;
+
+	for (unsigned sock = 0; sock < s; sock++) {
+		struct cpuset socket_vcpus;
+		int whole = 1, any = 0;
+
+		cpuset_zero(&socket_vcpus);
+		for (unsigned v = sock * per_socket; v < (sock + 1) * per_socket; v++) {
+			cpuset_set(&socket_vcpus, v);
+			if (cpuset_has(&cells[node].vcpus, v))
+				any = 1;
+			else
+				whole = 0;
+		}
+		if (!any)
+			continue;
+		if (whole) {
+			strvec_push(b->argv, "-numa");
+			strvec_pushf(b->argv, "cpu,node-id=%zu,socket-id=%u", node, sock);
+			continue;
+		}
+		for (unsigned v = sock * per_socket; v < (sock + 1) * per_socket; v++) {
+			unsigned ids[4];
+
+			if (!cpuset_has(&cells[node].vcpus, v))
+				continue;
+			pin_plan_vcpu_ids(v, d, c, t, ids);
+			strvec_push(b->argv, "-numa");
+			if (d > 1)
+				strvec_pushf(b->argv, "cpu,node-id=%zu,socket-id=%u,die-id=%u,core-id=%u,thread-id=%u", node,
+					     ids[0], ids[1], ids[2], ids[3]);
+			else
+				strvec_pushf(b->argv, "cpu,node-id=%zu,socket-id=%u,core-id=%u,thread-id=%u", node, ids[0],
+					     ids[2], ids[3]);
+		}
+	}
 }
 
 static void build_memory(struct builder *b)
@@ -316,31 +378,27 @@ static void build_memory(struct builder *b)
 
 	strvec_push(b->argv, "-m");
 	strvec_pushf(b->argv, "%llu", (unsigned long long)(cfg->mem_bytes >> 20));
-	if (plan && plan->nr_numa > 1) {
-		/* one backend per guest node, each bound to its host node */
-		for (size_t i = 0; i < plan->nr_numa; i++) {
-			const struct plan_numa *n = &plan->numa[i];
-			struct strbuf sb = STRBUF_INIT;
-			char *id = xstrfmt("ram-node%u", n->guest_node);
-			int c = cpuset_next(&n->vcpus, 0);
+	if (b->nr_cells) {
+		/* one backend per guest node, bound to its host nodes; its vCPUs by socket or one by one */
+		for (size_t i = 0; i < b->nr_cells; i++) {
+			const struct plan_numa *n = &b->cells[i];
+			char *id = xstrfmt("ram-node%zu", i);
 
-			push_backend(b, id, n->mem_bytes, n->host_node);
-			strbuf_addf(&sb, "node,nodeid=%u", n->guest_node);
-			while (c >= 0) {
-				int end = c;
-
-				while (cpuset_has(&n->vcpus, (unsigned)end + 1))
-					end++;
-				strbuf_addf(&sb, end > c ? ",cpus=%d-%d" : ",cpus=%d", c, end);
-				c = cpuset_next(&n->vcpus, (unsigned)end + 1);
-			}
-			strbuf_addf(&sb, ",memdev=%s", id);
+			push_backend(b, id, n->mem_bytes, n->hugepages, &n->host_nodes, n->policy);
 			strvec_push(b->argv, "-numa");
-			strvec_push_nodup(b->argv, strbuf_detach(&sb));
+			strvec_pushf(b->argv, "node,nodeid=%zu,memdev=%s", i, id);
 			free(id);
 		}
+		for (size_t i = 0; i < b->nr_cells; i++)
+			push_numa_cpus(b, b->cells, i);
 	} else {
-		push_backend(b, "pc.ram", cfg->mem_bytes, plan ? plan->memory_node : cfg->numa_node);	/* size equals -m */
+		struct cpuset nodes;
+		int node = plan ? plan->memory_node : cfg->numa_node;
+
+		cpuset_zero(&nodes);
+		if (node >= 0)
+			cpuset_set(&nodes, (unsigned)node);
+		push_backend(b, "pc.ram", cfg->mem_bytes, cfg->hugepages, &nodes, cfg->numa_policy);	/* size equals -m */
 	}
 	if (cfg->locked == 1 || cfg->cpu_pm == 1) {
 		struct strbuf sb = STRBUF_INIT;
@@ -354,24 +412,33 @@ static void build_memory(struct builder *b)
 	}
 }
 
-static void build_smp(struct builder *b)
+/* The guest topology: the plan's, else the config's, else one socket of single-thread cores */
+static void pick_topology(struct builder *b)
 {
 	const struct vm_config *cfg = b->cfg;
-	unsigned sockets = cfg->sockets, dies = cfg->dies, cores = cfg->cores, threads = cfg->threads;
 
+	b->sockets = cfg->sockets;
+	b->dies = cfg->dies;
+	b->cores = cfg->cores;
+	b->threads = cfg->threads;
 	if (b->plan && b->plan->sockets) {
-		sockets = b->plan->sockets;
-		dies = b->plan->dies;
-		cores = b->plan->cores;
-		threads = b->plan->threads;
+		b->sockets = b->plan->sockets;
+		b->dies = b->plan->dies;
+		b->cores = b->plan->cores;
+		b->threads = b->plan->threads;
 	}
-	if (!sockets) {
-		/* no topology (or "auto" before the planner decides): one socket of single-thread cores */
-		sockets = dies = threads = 1;
-		cores = cfg->vcpus;
+	if (!b->sockets) {
+		/* no topology (or "auto" before the planner decides) */
+		b->sockets = b->dies = b->threads = 1;
+		b->cores = cfg->vcpus;
 	}
+}
+
+static void build_smp(struct builder *b)
+{
 	strvec_push(b->argv, "-smp");
-	strvec_pushf(b->argv, "%u,sockets=%u,dies=%u,cores=%u,threads=%u", cfg->vcpus, sockets, dies, cores, threads);
+	strvec_pushf(b->argv, "%u,sockets=%u,dies=%u,cores=%u,threads=%u", b->cfg->vcpus, b->sockets, b->dies, b->cores,
+		     b->threads);
 }
 
 /* -uuid and -smbios type=0 / type=1, every value escaped (commas doubled) */
@@ -1006,7 +1073,17 @@ int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, co
 		    struct strvec *argv, struct strvec *warnings, struct strbuf *err)
 {
 	struct builder b = { .cfg = cfg, .plan = plan, .argv = argv, .warnings = warnings, .err = err };
+	struct plan_numa *own_cells = NULL;
 
+	pick_topology(&b);
+	if (plan && plan->nr_numa) {
+		b.cells = plan->numa;
+		b.nr_cells = plan->nr_numa;
+	} else if (!plan) {
+		/* no plan ('check' of a VM that does not fit): the [[numa]] nodes as written */
+		b.nr_cells = pin_plan_config_cells(cfg, NULL, NULL, 1, &own_cells);
+		b.cells = own_cells;
+	}
 	strvec_push(argv, cfg->qemu_binary);
 	build_runtime_head(&b, rt);
 	build_firmware(&b, rt);
@@ -1028,5 +1105,6 @@ int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, co
 	build_usb(&b);
 	build_audio(&b);
 	build_tail(&b);
+	free(own_cells);
 	return b.failed ? -1 : 0;
 }

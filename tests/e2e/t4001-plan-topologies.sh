@@ -45,6 +45,21 @@ expect_err "mvlaunch: error:   kept for the host (reserved_cpus): CPUs 0-3,18-21
 expect_err "mvlaunch: error:   owned by 'vm1': CPUs 4-5,40-41"
 [ ! -e "$T/run" ] || fail "plan created the runtime root"
 
+# a 40-vCPU VM over both sockets: two guest nodes of 20 vCPUs, one guest socket each, each
+# bound to the host node its vCPUs run on (hwloc's nodes: 0 = CPUs 0-17,36-53, 1 = 18-35,54-71)
+auto big 40 '' '[memory]\nsize = "32G"\n'
+expect_code 0 "$MVLAUNCH" plan --json --topology "$DATA/seed-2s-36c72t.xml" big
+jq -e '.vms[0].topology == {"sockets": 2, "cores": 10, "threads": 2} and (.vms[0].numa | length) == 2' "$T/out" >/dev/null ||
+	fail "40 vCPUs: $(jq -c '[.vms[0].topology, .vms[0].numa]' "$T/out")"
+jq -e '.vms[0] as $v | all($v.numa[]; .memory == "16G" and (.vcpus | length) == 20 and
+	([.vcpus[] as $i | $v.vcpus[$i].cpus[0] % 36 / 18 | floor] | unique) == .host_nodes)' "$T/out" >/dev/null ||
+	fail "a guest node's vCPUs are not on its host node: $(jq -c .vms[0].numa "$T/out")"
+jq -e '[.vms[0].numa[].host_nodes[0]] | sort == [0, 1]' "$T/out" >/dev/null || fail "the two guest nodes share a host node"
+expect_code 0 "$MVLAUNCH" plan --topology "$DATA/seed-2s-36c72t.xml" big
+expect_out "big: 40 vCPUs (dedicated), guest topology 2 sockets x 10 cores x 2 threads"
+expect_out "  guest node 0: 16G on host node "
+expect_out "  guest node 1: 16G on host node "
+
 # --host-config wins over VMS_DIR/host.toml; its errors name the file and line
 printf '# host\nreserved_cpus = "0-1,99"\n' >"$T/bad-host.toml"
 expect_code 1 "$MVLAUNCH" plan --host-config "$T/bad-host.toml" --topology "$DATA/seed-i5-4c8t.xml" x

@@ -476,6 +476,80 @@ static void test_pin_plan_numa_spread(void **state)
 	strbuf_release(&err);
 }
 
+/* [[numa]]: nodes as declared, bound to the host nodes their vCPUs are pinned to unless host_nodes says */
+static void test_pin_plan_numa_declared(void **state)
+{
+	struct host_topo t;
+	struct plan_host h;
+	struct pin_plan p;
+	struct strvec warn = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT, s = STRBUF_INIT;
+
+	(void)state;
+	plan_one(UNIT_DATA "seed-2s-36c72t.xml", NULL,
+		 "[cpu]\nvcpus = 8\n[pinning]\nvcpus = [\"1\", \"37\", \"2\", \"38\", \"19\", \"55\", \"20\", \"56\"]\n"
+		 "[[numa]]\nvcpus = \"0-3\"\nmemory = \"3G\"\n[[numa]]\nvcpus = \"4-7\"\nmemory = \"1G\"\nhost_nodes = \"0-1\"\n"
+		 "policy = \"interleave\"\n", &t, &h, &p, &warn, &err, 0);
+	assert_int_equal(p.nr_numa, 2);
+	assert_int_equal(p.numa[0].host_node, 0);
+	cpuset_format(&p.numa[0].host_nodes, &s);
+	assert_string_equal(s.buf, "0");
+	assert_true(p.numa[0].mem_bytes == (3ULL << 30));
+	assert_int_equal(p.numa[1].host_node, -1);
+	strbuf_reset(&s);
+	cpuset_format(&p.numa[1].host_nodes, &s);
+	assert_string_equal(s.buf, "0-1");
+	assert_int_equal(p.numa[1].policy, NUMA_INTERLEAVE);
+	/* no cpu.topology: one guest socket per node */
+	assert_int_equal(p.sockets, 2);
+	assert_int_equal(p.cores * p.threads, 4);
+	assert_int_equal(warn.nr, 0);
+	pin_plan_release(&p);
+	pin_plan_host_release(&h);
+	host_topo_free(&t);
+
+	/* the topology given splits a socket and a core over the nodes: a warning each */
+	plan_one(UNIT_DATA "seed-2s-36c72t.xml", NULL,
+		 "[cpu]\nvcpus = 4\ntopology = { sockets = 1, cores = 2, threads = 2 }\n"
+		 "[[numa]]\nvcpus = \"0-2\"\nmemory = \"1G\"\n[[numa]]\nvcpus = \"3\"\nmemory = \"1G\"\n",
+		 &t, &h, &p, &warn, &err, 0);
+	assert_int_equal(p.sockets, 1);
+	assert_int_equal(p.numa[0].host_node, -1);	/* floating vCPUs: not bound */
+	assert_int_equal(warn.nr, 1);
+	assert_string_equal(warn.v[0], "guest core 1 of socket 0 has vCPUs 2 and 3 in guest NUMA nodes 0 and 1: the guest "
+			    "sees SMT siblings on two nodes; give each node whole cores (cpu.topology.threads = 2)");
+	strvec_clear(&warn);
+	pin_plan_release(&p);
+	pin_plan_host_release(&h);
+	host_topo_free(&t);
+
+	plan_one(UNIT_DATA "seed-2s-36c72t.xml", NULL,
+		 "[cpu]\nvcpus = 4\ntopology = { sockets = 1, cores = 4 }\n"
+		 "[[numa]]\nvcpus = \"0-1\"\nmemory = \"1G\"\n[[numa]]\nvcpus = \"2-3\"\nmemory = \"1G\"\n",
+		 &t, &h, &p, &warn, &err, 0);
+	assert_int_equal(warn.nr, 1);
+	assert_string_equal(warn.v[0], "guest socket 0 has vCPUs in guest NUMA nodes 0 and 1: give each node whole sockets "
+			    "(2 vCPUs each with cpu.topology.sockets = 2)");
+	strvec_clear(&warn);
+	pin_plan_release(&p);
+	pin_plan_host_release(&h);
+	host_topo_free(&t);
+
+	/* memory.numa = "off": the 40 vCPUs still span both nodes, the guest sees one flat node, RAM unbound */
+	plan_one(UNIT_DATA "seed-2s-36c72t.xml", NULL,
+		 "[cpu]\nvcpus = 40\n[pinning]\nvcpus = \"auto\"\n[memory]\nsize = \"32G\"\nnuma = \"off\"\n",
+		 &t, &h, &p, &warn, &err, 0);
+	assert_int_equal(p.nr_numa, 0);
+	assert_int_equal(p.memory_node, -1);
+	assert_int_equal(p.sockets, 1);
+	pin_plan_release(&p);
+	pin_plan_host_release(&h);
+	host_topo_free(&t);
+	strvec_clear(&warn);
+	strbuf_release(&err);
+	strbuf_release(&s);
+}
+
 static void test_pin_plan_explicit(void **state)
 {
 	struct host_topo t;
@@ -634,6 +708,7 @@ int main(void)
 		cmocka_unit_test(test_pin_plan_seed_004),
 		cmocka_unit_test(test_pin_plan_policies),
 		cmocka_unit_test(test_pin_plan_numa_spread),
+		cmocka_unit_test(test_pin_plan_numa_declared),
 		cmocka_unit_test(test_pin_plan_explicit),
 		cmocka_unit_test(test_pin_plan_kernel_cmdline),
 		cmocka_unit_test(test_pin_plan_kernel_cmdline_reserved),

@@ -614,6 +614,8 @@ static void test_qemu_argv_numa_plan(void **state)
 	cpuset_set(&cells[0].vcpus, 1);
 	cpuset_set(&cells[1].vcpus, 2);
 	cpuset_set(&cells[1].vcpus, 3);
+	cpuset_set(&cells[0].host_nodes, 0);
+	cpuset_set(&cells[1].host_nodes, 1);
 	vm_config_init(&cfg);
 	assert_int_equal(vm_config_parse("t.toml", text, strlen(text), &cfg, &err), 0);
 	assert_int_equal(qemu_argv_build(&cfg, &plan, NULL, &argv, NULL, &err), 0);
@@ -623,9 +625,50 @@ static void test_qemu_argv_numa_plan(void **state)
 	assert_string_equal(find_after(&argv, "-object", 1),
 			    "{\"qom-type\":\"memory-backend-ram\",\"id\":\"ram-node0\",\"size\":1073741824,\"share\":false,"
 			    "\"prealloc\":true,\"prealloc-context\":\"tc-ram-node0\",\"host-nodes\":[0],\"policy\":\"bind\"}");
-	assert_string_equal(find_after(&argv, "-numa", 0), "node,nodeid=0,cpus=0-1,memdev=ram-node0");
-	assert_string_equal(find_after(&argv, "-numa", 1), "node,nodeid=1,cpus=2-3,memdev=ram-node1");
+	assert_string_equal(find_after(&argv, "-numa", 0), "node,nodeid=0,memdev=ram-node0");
+	assert_string_equal(find_after(&argv, "-numa", 1), "node,nodeid=1,memdev=ram-node1");
+	/* each guest node is one guest socket */
+	assert_string_equal(find_after(&argv, "-numa", 2), "cpu,node-id=0,socket-id=0");
+	assert_string_equal(find_after(&argv, "-numa", 3), "cpu,node-id=1,socket-id=1");
+	assert_null(find_after(&argv, "-numa", 4));
 	assert_string_equal(find_after(&argv, "-smp", 0), "4,sockets=2,dies=1,cores=1,threads=2");
+	strvec_clear(&argv);
+	strbuf_release(&err);
+	vm_config_release(&cfg);
+}
+
+/* [[numa]] as written (no plan): a page size and host nodes per node, vCPUs one by one where a socket is split */
+static void test_qemu_argv_numa_declared(void **state)
+{
+	struct vm_config cfg;
+	struct strvec argv = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT;
+	const char *text = "[cpu]\nvcpus = 4\ntopology = { sockets = 1, cores = 2, threads = 2 }\n"
+			   "[memory]\nhugepages = \"2M\"\n"
+			   "[[numa]]\nvcpus = \"0-2\"\nmemory = \"1G\"\nhost_nodes = \"0-1\"\npolicy = \"interleave\"\nhugepages = \"1G\"\n"
+			   "[[numa]]\nvcpus = \"3\"\nmemory = \"512M\"\n";
+
+	(void)state;
+	vm_config_init(&cfg);
+	assert_int_equal(vm_config_parse("t.toml", text, strlen(text), &cfg, &err), 0);
+	assert_int_equal(cfg.mem_bytes, 1536ULL << 20);	/* memory.size left out: the nodes' sum */
+	assert_int_equal(qemu_argv_build(&cfg, NULL, NULL, &argv, NULL, &err), 0);
+	assert_string_equal(find_after(&argv, "-machine", 0), "q35");
+	assert_string_equal(find_after(&argv, "-m", 0), "1536");
+	assert_string_equal(find_after(&argv, "-object", 0),
+			    "{\"qom-type\":\"memory-backend-memfd\",\"id\":\"ram-node0\",\"size\":1073741824,\"hugetlb\":true,"
+			    "\"hugetlbsize\":1073741824,\"share\":true,\"host-nodes\":[0,1],\"policy\":\"interleave\"}");
+	assert_string_equal(find_after(&argv, "-object", 1),
+			    "{\"qom-type\":\"memory-backend-memfd\",\"id\":\"ram-node1\",\"size\":536870912,\"hugetlb\":true,"
+			    "\"hugetlbsize\":2097152,\"share\":true}");
+	assert_string_equal(find_after(&argv, "-numa", 0), "node,nodeid=0,memdev=ram-node0");
+	assert_string_equal(find_after(&argv, "-numa", 1), "node,nodeid=1,memdev=ram-node1");
+	assert_string_equal(find_after(&argv, "-numa", 2), "cpu,node-id=0,socket-id=0,core-id=0,thread-id=0");
+	assert_string_equal(find_after(&argv, "-numa", 3), "cpu,node-id=0,socket-id=0,core-id=0,thread-id=1");
+	assert_string_equal(find_after(&argv, "-numa", 4), "cpu,node-id=0,socket-id=0,core-id=1,thread-id=0");
+	assert_string_equal(find_after(&argv, "-numa", 5), "cpu,node-id=1,socket-id=0,core-id=1,thread-id=1");
+	assert_null(find_after(&argv, "-numa", 6));
+	assert_string_equal(find_after(&argv, "-smp", 0), "4,sockets=1,dies=1,cores=2,threads=2");
 	strvec_clear(&argv);
 	strbuf_release(&err);
 	vm_config_release(&cfg);
@@ -701,6 +744,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_argv_extra_and_secure_boot),
 		cmocka_unit_test(test_qemu_argv_invalid_utf8),
 		cmocka_unit_test(test_qemu_argv_numa_plan),
+		cmocka_unit_test(test_qemu_argv_numa_declared),
 		cmocka_unit_test(test_qemu_argv_default_mac),
 		cmocka_unit_test(test_qemu_argv_input),
 		cmocka_unit_test(test_qemu_argv_usb),

@@ -175,6 +175,29 @@ static void test_vm_config_types_and_ranges(void **state)
 		     "vms/t.toml:5:1: key 'sched[1].emulator': the emulator threads are also in sched[0] (one policy per thread)");
 	expect_error("[[disk]]\nmedia = \"cdrom\"\npath = \"/x.iso\"\niops_rd = 5\n",
 		     "vms/t.toml:4:1: key 'disk[0].iops_rd': I/O limits apply to a disk, not a cdrom (its medium changes live)");
+	/* [[numa]]: every vCPU in one node, whole pages, the sizes add up */
+	expect_error("[cpu]\nvcpus = 4\n[[numa]]\nvcpus = \"0-2\"\nmemory = \"1G\"\n[[numa]]\nvcpus = \"2-3\"\nmemory = \"1G\"\n",
+		     "vms/t.toml:7:1: key 'numa[1].vcpus': vCPU 2 is also in an earlier [[numa]] (a vCPU is in one node)");
+	expect_error("[cpu]\nvcpus = 4\n[[numa]]\nvcpus = \"0-1\"\nmemory = \"1G\"\n",
+		     "vms/t.toml:4:1: key 'numa.vcpus': vCPU 2-3 is in no [[numa]] node (cpu.vcpus is 4; every vCPU is in exactly one)");
+	expect_error("[cpu]\nvcpus = 2\n[[numa]]\nvcpus = \"0-2\"\nmemory = \"1G\"\n",
+		     "vms/t.toml:4:1: key 'numa[0].vcpus': vCPU 2 does not exist (cpu.vcpus is 2: 0 to 1)");
+	expect_error("[memory]\nhugepages = \"2M\"\n[[numa]]\nvcpus = \"0\"\nmemory = \"1G\"\nhugepages = \"1G\"\n"
+		     "[[numa]]\nvcpus = \"0\"\nmemory = \"3M\"\n",
+		     "vms/t.toml:8:1: key 'numa[1].vcpus': vCPU 0 is also in an earlier [[numa]] (a vCPU is in one node)\n"
+		     "vms/t.toml:9:1: key 'numa[1].memory': 3M is not a whole multiple of the 2M page size (at least one)");
+	expect_error("[memory]\nsize = \"3G\"\n[[numa]]\nvcpus = \"0\"\nmemory = \"1G\"\n",
+		     "vms/t.toml:2:1: key 'memory.size': is 3G, but the [[numa]] nodes' memory adds up to 1G (leave memory.size "
+		     "out, or make them agree)");
+	expect_error("[memory]\nnuma = \"off\"\nnuma_node = 0\n[[numa]]\nvcpus = \"0\"\nmemory = \"1G\"\n",
+		     "vms/t.toml:2:1: key 'memory.numa': [[numa]] tables declare the guest's nodes; leave memory.numa out (it "
+		     "picks them when there are none)\n"
+		     "vms/t.toml:3:1: key 'memory.numa_node': binds all guest RAM to one host node, but [[numa]] tables declare "
+		     "nodes: give each one host_nodes");
+	expect_error("[memory]\nsource = \"file\"\n[[numa]]\nvcpus = \"0\"\nmemory = \"1G\"\nhugepages = \"2M\"\n",
+		     "vms/t.toml:6:1: key 'numa[0].hugepages': memory.source = \"file\" has one mount (memory.path) for one page "
+		     "size; per-node page sizes need source = \"memfd\" (the default with hugepages)");
+	expect_error("[[numa]]\nvcpus = \"0\"\n", "vms/t.toml:1:1: [[numa]] number 1 has no 'memory' (required)");
 	expect_error("[cpu]\nrequire = [\"avx2\", 3]\n", "vms/t.toml:2:20: key 'cpu.require': expected a string in the array, got an integer");
 	expect_error("[cpu]\nrequire = [\"avx2,kvm=on\"]\n",
 		     "vms/t.toml:2:12: key 'cpu.require': 'avx2,kvm=on' is not a CPU feature name (QEMU spelling, e.g. \"avx2\", \"lahf_lm\", \"sse4.2\")");
