@@ -1730,6 +1730,9 @@ static void validate_sched(struct vm_config *cfg, struct strbuf *err)
 			const char *id = sc->iothreads.v[k];
 			int found = 0;
 
+			/* every [[iothread]] is started, used or not; a disk's own "ioN" only with iothread = true */
+			for (size_t j = 0; j < cfg->nr_iothreads && !found; j++)
+				found = cfg->iothreads[j].id && !strcmp(cfg->iothreads[j].id, id);
 			for (size_t d = 0; d < cfg->nr_disks && !found; d++) {
 				char *io = vm_disk_iothread(cfg, d);
 
@@ -1737,8 +1740,8 @@ static void validate_sched(struct vm_config *cfg, struct strbuf *err)
 				free(io);
 			}
 			if (!found)
-				SCHED_ERR("iothreads", "'%s' is no iothread a disk uses: \"ioN\" is disk N's, with disk.iothread "
-					  "= true; or an [[iothread]]'s id", id);
+				SCHED_ERR("iothreads", "'%s' is no iothread of this VM: an [[iothread]]'s id, or \"ioN\" for disk "
+					  "N's own (with disk.iothread = true)", id);
 			for (size_t j = 0; j < i; j++)
 				for (size_t l = 0; l < cfg->sched[j].iothreads.nr; l++)
 					if (!strcmp(cfg->sched[j].iothreads.v[l], id))

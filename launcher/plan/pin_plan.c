@@ -747,6 +747,87 @@ static void plan_sched(const struct vm_config *cfg, struct pin_plan *plan)
 	}
 }
 
+/* Whether a thread on 'cpus' shares them: with the host (reserved CPUs), other VMs or floating threads */
+static int on_shared_cpus(const struct plan_host *host, const struct pin_plan *plan, const struct cpuset *cpus)
+{
+	struct cpuset outside = *cpus;
+
+	if (!plan->dedicated || cpuset_intersects(cpus, &host->reserved))
+		return 1;
+	cpuset_andnot(&outside, &plan->owned);
+	return !cpuset_empty(&outside);
+}
+
+static int realtime(const struct plan_sched *s)
+{
+	return s->policy == SCHED_FIFO || s->policy == SCHED_RR;
+}
+
+/*
+ * Threads that take turns where they should not: a real-time thread (fifo,
+ * rr) on CPUs it shares, which it starves when it never sleeps, and an
+ * [[iothread]] on the VM's own dedicated vCPUs. Warnings: the pins are the
+ * user's to choose.
+ */
+static void check_threads(const struct plan_host *host, const struct vm_config *cfg, const struct pin_plan *plan,
+			  struct strvec *warnings)
+{
+	struct cpuset rt_vcpus, vcpu_cpus;
+	struct strbuf l = STRBUF_INIT;
+
+	if (!warnings)
+		return;
+	cpuset_zero(&rt_vcpus);
+	cpuset_zero(&vcpu_cpus);
+	for (size_t i = 0; i < plan->nr_vcpus; i++) {
+		cpuset_or(&vcpu_cpus, &plan->vcpu[i]);
+		if (realtime(&plan->vcpu_sched[i]) && (cfg->vcpu_pins || cfg->pin_auto) &&
+		    on_shared_cpus(host, plan, &plan->vcpu[i]))
+			cpuset_set(&rt_vcpus, (unsigned)i);
+	}
+	if (!cpuset_empty(&rt_vcpus)) {
+		cpuset_format(&rt_vcpus, &l);
+		strvec_pushf(warnings, "VM '%s': real-time vCPU%s %s run%s on CPUs the host or other threads also use: a "
+			     "vCPU that never sleeps starves them; pin real-time vCPUs to dedicated, isolated CPUs", cfg->name,
+			     cpuset_count(&rt_vcpus) == 1 ? "" : "s", l.buf, cpuset_count(&rt_vcpus) == 1 ? "s" : "");
+	}
+	if (realtime(&plan->emulator_sched) && on_shared_cpus(host, plan, &plan->emulator)) {
+		strbuf_reset(&l);
+		cpuset_format(&plan->emulator, &l);
+		strvec_pushf(warnings, "VM '%s': real-time emulator threads on CPUs %s, which the host or other threads also "
+			     "use: pinning.emulator = \"isolate\" gives them a CPU of their own", cfg->name, l.buf);
+	}
+	for (size_t i = 0; i < plan->nr_io_sched; i++) {
+		const struct cpuset *cpus = &plan->iothread;
+
+		if (!realtime(&plan->io_sched[i].s))
+			continue;
+		for (size_t j = 0; j < plan->nr_io_pins; j++)
+			if (!strcmp(plan->io_pins[j].id, plan->io_sched[i].id))
+				cpus = &plan->io_pins[j].cpus;
+		if (on_shared_cpus(host, plan, cpus)) {
+			strbuf_reset(&l);
+			cpuset_format(cpus, &l);
+			strvec_pushf(warnings, "VM '%s': real-time iothread '%s' on CPUs %s, which the host or other threads "
+				     "also use: give it a CPU of its own ([[iothread]] cpus)", cfg->name, plan->io_sched[i].id,
+				     l.buf);
+		}
+	}
+	for (size_t j = 0; plan->dedicated && j < plan->nr_io_pins; j++) {
+		struct cpuset both = plan->io_pins[j].cpus;
+
+		cpuset_and(&both, &vcpu_cpus);
+		if (cpuset_empty(&both))
+			continue;
+		strbuf_reset(&l);
+		cpuset_format(&both, &l);
+		strvec_pushf(warnings, "VM '%s': iothread '%s' runs on CPU%s %s of the VM's own dedicated vCPUs: the two "
+			     "take turns, and the guest sees a stalled vCPU at each I/O; give it other CPUs", cfg->name,
+			     plan->io_pins[j].id, cpuset_count(&both) == 1 ? "" : "s", l.buf);
+	}
+	strbuf_release(&l);
+}
+
 int pin_plan_build(struct plan_host *host, const struct vm_config *cfg, struct pin_plan *plan,
 		   struct strvec *warnings, struct strbuf *err)
 {
@@ -850,6 +931,7 @@ int pin_plan_build(struct plan_host *host, const struct vm_config *cfg, struct p
 		plan->cores = cfg->vcpus / threads / plan->sockets;
 	}
 	check_cells(cfg, plan, warnings);
+	check_threads(host, cfg, plan, warnings);
 	if (cfg->numa_node >= 0) {
 		/* the config's node wins over the plan's */
 		plan->memory_node = cfg->numa_node;

@@ -82,5 +82,5 @@ demo_config bad2 '/^\[boot\]/,$d'
 printf '[[sched]]\nvcpus = "0-2"\npolicy = "rr"\npriority = 2\n[[sched]]\niothreads = ["io3"]\npolicy = "other"\n' >>"$T/vms/bad2.toml"
 expect_code 1 "$MVLAUNCH" argv bad2
 expect_err "key 'sched[0].vcpus': vCPU 2 does not exist (cpu.vcpus is 2: 0 to 1)"
-expect_err "key 'sched[1].iothreads': 'io3' is no iothread a disk uses: \"ioN\" is disk N's, with disk.iothread = true; or an [[iothread]]'s id"
+expect_err "key 'sched[1].iothreads': 'io3' is no iothread of this VM: an [[iothread]]'s id, or \"ioN\" for disk N's own (with disk.iothread = true)"
 done_testing

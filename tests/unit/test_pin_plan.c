@@ -550,6 +550,47 @@ static void test_pin_plan_numa_declared(void **state)
 	strbuf_release(&s);
 }
 
+/* a real-time thread on CPUs it shares, an [[iothread]] on the VM's own vCPUs: warnings */
+static void test_pin_plan_thread_warnings(void **state)
+{
+	struct host_topo t;
+	struct plan_host h;
+	struct pin_plan p;
+	struct strvec warn = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	/* the default reservation of the i5 is CPUs 0 and 4: vCPU 1 pinned there runs fifo among host tasks */
+	plan_one(TOPO "seed-i5-4c8t.xml", NULL,
+		 "[cpu]\nvcpus = 2\n[pinning]\nvcpus = [\"1\", \"0\"]\nrealtime = true\n"
+		 "[[iothread]]\nid = \"db\"\ncpus = \"1-2\"\n[[disk]]\npath = \"/x\"\niothread = \"db\"\n"
+		 "[[sched]]\niothreads = [\"db\"]\npolicy = \"rr\"\npriority = 3\n", &t, &h, &p, &warn, &err, 0);
+	assert_int_equal(warn.nr, 4);
+	assert_string_equal(warn.v[0], "vms/p.toml:4:1: key 'pinning.vcpus[1]': CPU 0 is reserved for the host (reserved_cpus 0,4)");
+	assert_string_equal(warn.v[1], "VM 'p': real-time vCPU 1 runs on CPUs the host or other threads also use: a vCPU "
+			    "that never sleeps starves them; pin real-time vCPUs to dedicated, isolated CPUs");
+	assert_string_equal(warn.v[2], "VM 'p': real-time iothread 'db' on CPUs 1-2, which the host or other threads also "
+			    "use: give it a CPU of its own ([[iothread]] cpus)");
+	assert_string_equal(warn.v[3], "VM 'p': iothread 'db' runs on CPU 1 of the VM's own dedicated vCPUs: the two take "
+			    "turns, and the guest sees a stalled vCPU at each I/O; give it other CPUs");
+	strvec_clear(&warn);
+	pin_plan_release(&p);
+	pin_plan_host_release(&h);
+	host_topo_free(&t);
+
+	/* dedicated, isolated: none */
+	plan_one(TOPO "seed-i5-4c8t.xml", NULL,
+		 "[cpu]\nvcpus = 2\n[pinning]\nvcpus = [\"1\", \"5\"]\nrealtime = true\n"
+		 "[[iothread]]\nid = \"db\"\ncpus = \"2\"\n[[disk]]\npath = \"/x\"\niothread = \"db\"\n",
+		 &t, &h, &p, &warn, &err, 0);
+	assert_int_equal(warn.nr, 0);
+	pin_plan_release(&p);
+	pin_plan_host_release(&h);
+	host_topo_free(&t);
+	strvec_clear(&warn);
+	strbuf_release(&err);
+}
+
 static void test_pin_plan_explicit(void **state)
 {
 	struct host_topo t;
@@ -709,6 +750,7 @@ int main(void)
 		cmocka_unit_test(test_pin_plan_policies),
 		cmocka_unit_test(test_pin_plan_numa_spread),
 		cmocka_unit_test(test_pin_plan_numa_declared),
+		cmocka_unit_test(test_pin_plan_thread_warnings),
 		cmocka_unit_test(test_pin_plan_explicit),
 		cmocka_unit_test(test_pin_plan_kernel_cmdline),
 		cmocka_unit_test(test_pin_plan_kernel_cmdline_reserved),

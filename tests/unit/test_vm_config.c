@@ -117,6 +117,10 @@ static void test_vm_config_one_list_for_all(void **state)
 	assert_int_equal(cfg.pin_auto, 1);
 	assert_null(cfg.vcpu_pins);
 	vm_config_release(&cfg);
+	/* an [[iothread]] no disk uses still runs in QEMU: a [[sched]] may name it (a warning says it idles) */
+	assert_int_equal(parse("[[iothread]]\nid = \"db\"\n[[sched]]\niothreads = [\"db\"]\npolicy = \"batch\"\n", &cfg, &err), 0);
+	assert_int_equal(cfg.warnings.nr, 1);
+	vm_config_release(&cfg);
 	strbuf_release(&err);
 }
 
