@@ -28,6 +28,11 @@ struct mvl_opts {
 int cmd_argv(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_import(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_limits(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_pause(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_resume(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_reset(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_reboot(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_qmp(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_down(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_run(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_console(int argc, char **argv, const struct mvl_opts *opts);

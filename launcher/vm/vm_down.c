@@ -56,6 +56,9 @@ enum vm_down_how vm_down(struct vm_handle *h, const struct vm_down_opts *o, char
 	}
 	if (!o->force && h->qmp && state && vm_down_hears_acpi(state)) {
 		err_reset(&ignore);
+		/* a 'reboot' killed half-way leaves QEMU set to pause at the guest's power-off: end it */
+		qmp_execute(h->qmp, "set-action", json_pack("{s:s}", "shutdown", "poweroff"), NULL, &ignore.msg);
+		err_reset(&ignore);
 		if (qmp_simple(h->qmp, "system_powerdown", &ignore.msg) == 0) {
 			/* QMP serves one client: let 'status' in while the guest shuts down */
 			qmp_close(h->qmp);
