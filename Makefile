@@ -97,6 +97,7 @@ LIB_OBJS += launcher/vm/vm_run.o
 LIB_OBJS += launcher/vm/vm_console.o
 LIB_OBJS += launcher/vm/vm_media.o
 LIB_OBJS += launcher/vm/vm_control.o
+LIB_OBJS += launcher/vm/vm_list.o
 LIB_OBJS += launcher/vm/vm_import.o
 LIB_OBJS += launcher/vm/vm_limits.o
 LIB_OBJS += launcher/vm/vm_usb.o

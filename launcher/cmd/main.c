@@ -40,7 +40,7 @@ static const struct cmd commands[] = {
 	{ "limits",  cmd_limits,  "show a running VM's disk I/O limits, or change one disk's live" },
 	{ "usb",     cmd_usb,     "list the host's USB devices and their VMs; attach or detach one live" },
 	{ "status",  cmd_status,  "show VMs, their state and their live pins" },
-	{ "list",    cmd_list,    "one line per VM: name, state, pid" },
+	{ "list",    cmd_list,    "one line per VM (--all: stopped ones too): state, size, pins, uptime" },
 	{ "plan",    cmd_plan,    "show where VMs' threads and memory go on this host; change nothing" },
 	{ "check",   cmd_check,   "check this host for VMs: KVM, QEMU, kernel command line, IOMMU, hugepages, pins" },
 	{ "unit",    cmd_unit,    "print the systemd unit that runs a VM as a service" },
