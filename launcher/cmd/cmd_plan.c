@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "launcher/cmd/commands.h"
+#include "launcher/vm/vm_map.h"
 #include "launcher/cmd/parse_options.h"
 #include "launcher/vm/host_plan.h"
 #include "launcher/vm/vm_state.h"
@@ -239,6 +240,18 @@ int cmd_plan(int argc, char **argv, const struct mvl_opts *opts)
 		printf("kernel command line to add: %s\n\n", cmdline.len ? cmdline.buf : "(nothing)");
 		for (size_t i = 0; i < n; i++)
 			print_plan(&cfgs[i], &plans[i]);
+		/* the same as a picture: the running VMs (on this host) and the planned ones */
+		{
+			struct vm_map m = VM_MAP_INIT;
+
+			if (!topology)
+				vm_map_add_running(&m, names, n);
+			for (size_t i = 0; i < n; i++)
+				vm_map_add_plan(&m, cfgs[i].name, &plans[i]);
+			putchar('\n');
+			print_host_map(&hp, &m);
+			vm_map_release(&m);
+		}
 	}
 	ret = MVL_EXIT_OK;
 out:

@@ -28,6 +28,7 @@ struct mvl_opts {
 int cmd_argv(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_import(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_limits(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_map(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_pause(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_resume(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_reset(int argc, char **argv, const struct mvl_opts *opts);
@@ -84,5 +85,10 @@ int parse_seconds(const char *arg, int *ms);
 void commands_list(void);
 /* Run 'name --help'; MVL_EXIT_USAGE when there is no such command. */
 int commands_help(const char *name, const struct mvl_opts *opts);
+
+struct host_plan;
+struct vm_map;
+/* The host map of hp with m's VMs, to fit the terminal (colours on one, unless NO_COLOR). */
+void print_host_map(const struct host_plan *hp, const struct vm_map *m);
 
 #endif

@@ -41,6 +41,7 @@ static const struct cmd commands[] = {
 	{ "usb",     cmd_usb,     "list the host's USB devices and their VMs; attach or detach one live" },
 	{ "status",  cmd_status,  "show VMs, their state and their live pins" },
 	{ "list",    cmd_list,    "one line per VM (--all: stopped ones too): state, size, pins, uptime" },
+	{ "map",     cmd_map,     "draw the host's sockets, nodes, L3 groups and cores, and who runs where" },
 	{ "plan",    cmd_plan,    "show where VMs' threads and memory go on this host; change nothing" },
 	{ "check",   cmd_check,   "check this host for VMs: KVM, QEMU, kernel command line, IOMMU, hugepages, pins" },
 	{ "unit",    cmd_unit,    "print the systemd unit that runs a VM as a service" },
