@@ -2152,14 +2152,21 @@ int vm_config_validate(struct vm_config *cfg, struct strbuf *err)
 	return err->len > before ? -1 : 0;
 }
 
+uint64_t vm_config_digest(const char *text, size_t len)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)text[i]) * UINT64_C(1099511628211);
+	return h;
+}
+
 int vm_config_parse(const char *file, const char *text, size_t len,
 		    struct vm_config *cfg, struct strbuf *err)
 {
 	free(cfg->file);
 	cfg->file = xstrdup(file);
-	cfg->digest = UINT64_C(14695981039346656037);
-	for (size_t i = 0; i < len; i++)
-		cfg->digest = (cfg->digest ^ (unsigned char)text[i]) * UINT64_C(1099511628211);
+	cfg->digest = vm_config_digest(text, len);
 	if (schema_parse(file, text, len, vm_keys, cfg, cfg->loc, &cfg->warnings, err) < 0)
 		return -1;
 	return vm_config_validate(cfg, err);

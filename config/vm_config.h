@@ -291,6 +291,8 @@ void vm_config_release(struct vm_config *cfg);
  */
 int vm_config_parse(const char *file, const char *text, size_t len,
 		    struct vm_config *cfg, struct strbuf *err);
+/* FNV-1a 64 of a config's bytes (cfg->digest): tells a config changed since a VM started. */
+uint64_t vm_config_digest(const char *text, size_t len);
 /* Read 'file' (at most 1 MiB) and vm_config_parse() it. */
 int vm_config_load(const char *file, struct vm_config *cfg, struct strbuf *err);
 /* Cross-key checks; run by vm_config_parse(). 0 or -1 with lines in err. */

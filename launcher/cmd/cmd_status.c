@@ -17,12 +17,12 @@
 #include "launcher/vm/vm_host.h"
 #include "util/err.h"
 #include "util/usage.h"
+#include "util/wrapper.h"
 #include "util/banned.h"
 
 struct status_ctx {
-	int json;
-	json_t *vms;
-	int count;
+	struct vm_status *s;
+	size_t nr;
 };
 
 static void print_human(const struct vm_status *s)
@@ -40,6 +40,8 @@ static void print_human(const struct vm_status *s)
 	}
 	if (s->drift)
 		printf(", PINS DRIFTED");
+	if (s->running && s->config_changed == 1)
+		printf(", CONFIG CHANGED since start ('mvlaunch down' and 'up' to apply it)");
 	putchar('\n');
 	if (s->reason && strcmp(s->state, "crashed"))	/* a crash is told above, with its log */
 		printf("  why: %s\n", s->reason);
@@ -47,41 +49,42 @@ static void print_human(const struct vm_status *s)
 		vm_threads_print(stdout, &s->st.threads, 1);
 }
 
-static int show_one(const char *name, void *data)
+static int read_one(const char *name, void *data)
 {
 	struct status_ctx *ctx = data;
-	struct vm_status s;
 
-	vm_status_read(name, &s);
-	if (ctx->json)
-		json_array_append_new(ctx->vms, vm_status_json(&s));
-	else
-		print_human(&s);
-	ctx->count++;
-	vm_status_release(&s);
+	ctx->s = xrealloc(ctx->s, (ctx->nr + 1) * sizeof(*ctx->s));
+	vm_status_read(name, &ctx->s[ctx->nr++]);
 	return 0;
 }
 
 int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 {
 	struct status_ctx ctx = { 0 };
+	int json = 0, window_ms = -1;
 	const struct opt options[] = {
-		OPT_BOOL(0, "json", &ctx.json, "{\"vms\": [{\"name\", \"state\", \"pid\", \"uptime_s\", \"drift\",\n"
-			 "\"reason\", \"log\", \"threads\": [...]}]}"),
+		OPT_BOOL(0, "json", &json, "{\"vms\": [{\"name\", \"state\", \"pid\", \"uptime_s\", \"drift\",\n"
+			 "\"config_changed\", \"reason\", \"log\", \"threads\": [...]}]}"),
+		OPT_SECONDS(0, "window", &window_ms, "measure each thread's CPU use and run-queue delay over S\n"
+			    "seconds (default a quarter second; 0: do not measure)"),
 		OPT_END(),
 	};
 	const struct cmd_usage usage = {
 		.name = "status", .operands = "[<name>]", .min = 0, .max = 1, .opts = options,
 		.text = "Show every VM under the runtime root (or only <name>): its state from QMP,\n"
 			"QEMU's pid and uptime, and each thread's CPUs as the kernel reports them now,\n"
-			"marking any thread that drifted from its pin. A VM whose QEMU died is 'crashed'.\n"
-			"Exit 3 when the named VM is not running.",
+			"marking any thread that drifted from its pin; each thread's CPU use, the time\n"
+			"it waited for a CPU while ready to run (run-queue delay) and the CPU it last\n"
+			"ran on, over a short window; whether the config changed since the start.\n"
+			"A VM whose QEMU died is 'crashed'. Exit 3 when the named VM is not running.",
 	};
 	int ret = MVL_EXIT_OK;
 
 	argc = parse_options(argc, argv, &usage);
 	if (argc < 0)
 		return parse_options_exit(argc);
+	if (window_ms < 0)
+		window_ms = 250;
 	if (runtime_readable() < 0)
 		return MVL_EXIT_FAILURE;
 	if (argc == 1) {
@@ -107,39 +110,37 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 		strvec_clear(&notes);
 		err_release(&err);
 	}
-	ctx.vms = json_array();
 	if (argc == 1) {
-		const char *name = argv[0];
-
-		if (!runtime_exists(name)) {
-			if (!ctx.json)
-				printf("%s: not running\n", name);
+		if (!runtime_exists(argv[0]))
 			ret = MVL_EXIT_NOT_RUNNING;
-		} else {
-			struct vm_status s;
-
-			vm_status_read(name, &s);
-			if (!s.running)
-				ret = MVL_EXIT_NOT_RUNNING;
-			if (ctx.json)
-				json_array_append_new(ctx.vms, vm_status_json(&s));
-			else
-				print_human(&s);
-			vm_status_release(&s);
-		}
+		else
+			read_one(argv[0], &ctx);
+		if (ctx.nr && !ctx.s[0].running)
+			ret = MVL_EXIT_NOT_RUNNING;
 	} else {
-		runtime_for_each(show_one, &ctx);
-		if (!ctx.json && !ctx.count)
-			printf("no VMs are running\n");
+		runtime_for_each(read_one, &ctx);
 	}
-	if (ctx.json) {
-		json_t *o = json_pack("{s:O}", "vms", ctx.vms);
-		char *text = json_dumps(o, JSON_INDENT(2));
+	if (window_ms > 0)
+		vm_status_sample(ctx.s, ctx.nr, window_ms);
+	if (json) {
+		json_t *vms = json_array();
+		char *text;
 
+		for (size_t i = 0; i < ctx.nr; i++)
+			json_array_append_new(vms, vm_status_json(&ctx.s[i]));
+		text = json_dumps(json_pack("{s:o}", "vms", vms), JSON_INDENT(2));
 		puts(text);
 		free(text);
-		json_decref(o);
+	} else if (argc == 1 && !ctx.nr) {
+		printf("%s: not running\n", argv[0]);
+	} else if (!ctx.nr) {
+		printf("no VMs are running\n");
 	}
-	json_decref(ctx.vms);
+	for (size_t i = 0; i < ctx.nr; i++) {
+		if (!json)
+			print_human(&ctx.s[i]);
+		vm_status_release(&ctx.s[i]);
+	}
+	free(ctx.s);
 	return ret;
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "launcher/vm/vm_status.h"
+#include "config/vm_config.h"
 #include "launcher/vm/paths.h"
 #include "launcher/qemu/qemu_proc.h"
 #include "launcher/vm/pin_apply.h"
@@ -77,6 +78,80 @@ static void refresh_threads(struct vm_state *st)
 	free(tids);
 }
 
+/* Whether the config file is no longer the one the VM started with: 1, 0, -1 when it cannot be read */
+static int config_changed(const struct vm_state *st)
+{
+	struct strbuf text = STRBUF_INIT;
+	int ret = -1;
+
+	if (st->config && st->config_digest && strbuf_read_file(&text, st->config, 1 << 20, 0) >= 0)
+		ret = vm_config_digest(text.buf, text.len) != st->config_digest;
+	strbuf_release(&text);
+	return ret;
+}
+
+/* A thread's schedstat (ns running, ns waiting) and its last CPU; -1 when it is gone */
+static int thread_sample(pid_t pid, pid_t tid, unsigned long long *run, unsigned long long *wait, int *cpu)
+{
+	char path[64];
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
+	if (strbuf_read_file(&sb, path, 256, 0) < 0 || sscanf(sb.buf, "%llu %llu", run, wait) != 2)
+		goto out;
+	strbuf_reset(&sb);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	if (strbuf_read_file(&sb, path, 4096, 0) < 0 || !(p = strrchr(sb.buf, ')')))
+		goto out;
+	/* after "comm)": state is field 3, processor field 39 */
+	for (int field = 2; *p && field < 39; p++)
+		if (*p == ' ')
+			field++;
+	if (sscanf(p, "%d", cpu) == 1)
+		ret = 0;
+out:
+	strbuf_release(&sb);
+	return ret;
+}
+
+void vm_status_sample(struct vm_status *s, size_t nr, int window_ms)
+{
+	struct sample { unsigned long long run, wait; int ok; } **before = xcalloc(nr ? nr : 1, sizeof(*before));
+	struct timespec t0, t1, nap = { window_ms / 1000, (long)(window_ms % 1000) * 1000000L };
+	double elapsed;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (size_t v = 0; v < nr; v++) {
+		before[v] = xcalloc(s[v].st.threads.nr ? s[v].st.threads.nr : 1, sizeof(**before));
+		for (size_t i = 0; s[v].running && i < s[v].st.threads.nr; i++) {
+			struct vm_thread *t = &s[v].st.threads.t[i];
+			int cpu;
+
+			before[v][i].ok = thread_sample(s[v].st.pid, t->tid, &before[v][i].run, &before[v][i].wait, &cpu) == 0;
+		}
+	}
+	while (nanosleep(&nap, &nap) < 0 && errno == EINTR)
+		;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	elapsed = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
+	for (size_t v = 0; v < nr; v++) {
+		for (size_t i = 0; s[v].running && i < s[v].st.threads.nr; i++) {
+			struct vm_thread *t = &s[v].st.threads.t[i];
+			unsigned long long run, wait;
+
+			if (!before[v][i].ok || thread_sample(s[v].st.pid, t->tid, &run, &wait, &t->last_cpu) < 0)
+				continue;
+			t->use_pct = (double)(run - before[v][i].run) * 100.0 / elapsed;
+			t->wait_pct = (double)(wait - before[v][i].wait) * 100.0 / elapsed;
+			t->sampled = 1;
+		}
+		free(before[v]);
+	}
+	free(before);
+}
+
 void vm_status_read(const char *name, struct vm_status *s)
 {
 	struct vm_runtime rt = VM_RUNTIME_INIT;
@@ -122,6 +197,7 @@ void vm_status_read(const char *name, struct vm_status *s)
 		goto out;
 	}
 	s->running = 1;
+	s->config_changed = config_changed(&s->st);
 	if (!s->st.name)
 		s->st.pid = p.pid;	/* found through qemu.pid: 'up' is still at work or died */
 	s->uptime_s = (long long)time(NULL) - (boot_time_s() + (long long)(p.start_time / (unsigned long long)sysconf(_SC_CLK_TCK)));
@@ -177,6 +253,8 @@ json_t *vm_status_json(const struct vm_status *s)
 	json_object_set_new(o, "config", s->st.config ? json_string(s->st.config) : json_null());
 	json_object_set_new(o, "qemu_version", s->st.qemu_version ? json_string(s->st.qemu_version) : json_null());
 	json_object_set_new(o, "drift", json_boolean(s->drift));
+	json_object_set_new(o, "config_changed", !s->running || s->config_changed < 0 ? json_null() :
+			    json_boolean(s->config_changed));
 	json_object_set_new(o, "log", json_string_nocheck(s->log));
 	json_object_set_new(o, "reason", s->reason ? json_string_nocheck(s->reason) : json_null());
 	for (size_t i = 0; s->running && i < s->st.threads.nr; i++) {
@@ -189,6 +267,11 @@ json_t *vm_status_json(const struct vm_status *s)
 		if (t->sched_actual >= 0) {	/* as read back now: [[sched]], pinning.realtime */
 			json_object_set_new(jt, "policy", json_string(vm_thread_policy_name(t->sched_actual)));
 			json_object_set_new(jt, "priority", json_integer(t->prio_actual));
+		}
+		if (t->sampled) {	/* over the sampling window */
+			json_object_set_new(jt, "use_pct", json_real((double)(long)(t->use_pct * 10 + 0.5) / 10));
+			json_object_set_new(jt, "wait_pct", json_real((double)(long)(t->wait_pct * 10 + 0.5) / 10));
+			json_object_set_new(jt, "last_cpu", json_integer(t->last_cpu));
 		}
 		json_array_append_new(threads, jt);
 	}

@@ -27,6 +27,8 @@ struct vm_status {
 	 * "crashed"): what failed, with its error; NULL otherwise.
 	 */
 	char *reason;
+	/* the config file differs from the one the VM started with: 1, 0, -1 unknown (unreadable) */
+	int config_changed;
 };
 
 /*
@@ -34,6 +36,13 @@ struct vm_status {
  * with the reason when it could not be read live (s->reason).
  */
 void vm_status_read(const char *name, struct vm_status *s);
+/*
+ * Measure the running VMs' threads over one window of window_ms: each
+ * thread's CPU use, its run-queue delay (schedstat: ready to run but not
+ * running) and the CPU it last ran on, into threads[].use_pct, wait_pct
+ * and last_cpu. All VMs in the one window (it sleeps once).
+ */
+void vm_status_sample(struct vm_status *s, size_t nr, int window_ms);
 json_t *vm_status_json(const struct vm_status *s);
 void vm_status_release(struct vm_status *s);
 

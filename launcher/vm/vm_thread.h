@@ -25,6 +25,11 @@ struct vm_thread {
 	/* SCHED_* and priority: planned (policy -1: left alone) and as read back */
 	int sched_planned, prio_planned;
 	int sched_actual, prio_actual;
+	/* health over a sampling window (vm_status_sample()); sampled 0: not measured */
+	int sampled;
+	double use_pct;		/* time running, % of the window */
+	double wait_pct;	/* time ready to run but waiting for a CPU (run-queue delay) */
+	int last_cpu;		/* the CPU it last ran on */
 };
 
 /* "other", "fifo", "rr", "batch", "idle" for a SCHED_* policy; "?" for another */
