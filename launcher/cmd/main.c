@@ -39,6 +39,7 @@ static const struct cmd commands[] = {
 	{ "input",   cmd_input,   "list this host's keyboards and mice for [[input]] evdev" },
 	{ "limits",  cmd_limits,  "show a running VM's disk I/O limits, or change one disk's live" },
 	{ "usb",     cmd_usb,     "list the host's USB devices and their VMs; attach or detach one live" },
+	{ "log",     cmd_log,     "print a VM's QEMU log, serial output or QMP events, this boot or one before" },
 	{ "status",  cmd_status,  "show VMs, their state and their live pins" },
 	{ "list",    cmd_list,    "one line per VM (--all: stopped ones too): state, size, pins, uptime" },
 	{ "map",     cmd_map,     "draw the host's sockets, nodes, L3 groups and cores, and who runs where" },

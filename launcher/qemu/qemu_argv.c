@@ -143,6 +143,12 @@ static void build_runtime_head(struct builder *b, const struct qemu_runtime *rt)
 			strvec_pushf(b->argv, "socket,id=serial0,path=%s/serial.sock,server=on,wait=off", dir);
 		}
 		strvec_pushl(b->argv, "-serial", "chardev:serial0", NULL);
+		if (rt->log_dir) {
+			/* QEMU's events, logged by QEMU: a monitor reading RUN/events.in, writing RUN/events.out */
+			strvec_push(b->argv, "-chardev");
+			strvec_pushf(b->argv, "pipe,id=events,path=%s/events", dir);
+			strvec_pushl(b->argv, "-mon", "chardev=events,mode=control", NULL);
+		}
 		free(dir);
 	}
 }

@@ -31,6 +31,7 @@
 static const char *const runtime_files[] = {
 	"qmp.sock", "serial.sock", "qemu.pid", "qemu.id", "qemu.id.tmp", "state.json", "state.json.tmp",
 	"vnc.sock", "spice.sock", "swtpm.sock", "swtpm.id", "swtpm.id.tmp", "lg.path", "lg.path.tmp",
+	"events.in", "events.out",
 };
 
 /* What QEMU needs running beside it, each recorded by its spawn as "PID STARTTIME" (vm_tpm.c). */
@@ -278,7 +279,7 @@ out:
 
 int runtime_logs_rotate(const char *name, struct err *err)
 {
-	static const char *const logs[] = { "qemu.log", "serial.log", "swtpm.log" };
+	static const char *const logs[] = { "qemu.log", "serial.log", "swtpm.log", "events.log" };
 	char *dir = runtime_log_path(name, NULL);
 	int ret = -1;
 
@@ -302,6 +303,41 @@ int runtime_logs_rotate(const char *name, struct err *err)
 	ret = 0;
 out:
 	free(dir);
+	return ret;
+}
+
+int runtime_events_prepare(struct vm_runtime *rt, struct err *err)
+{
+	static const char hello[] = "{\"execute\": \"qmp_capabilities\"}\n";
+	char *in = runtime_path(rt, "events.in"), *out = runtime_path(rt, "events.out");
+	char *log = runtime_log_path(rt->name, "events.log");
+	int fd, ret = -1;
+
+	unlink(in);
+	unlink(out);
+	fd = open(in, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || write_in_full(fd, hello, sizeof(hello) - 1) < 0) {
+		strbuf_addf(&err->msg, "cannot write '%s': %s", in, strerror(errno));
+		goto out;
+	}
+	close(fd);
+	/* QEMU writes from the start of the file, never appending: a fresh one each boot (rotated before) */
+	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		strbuf_addf(&err->msg, "cannot create '%s': %s", log, strerror(errno));
+		goto out;
+	}
+	if (symlink(log, out) < 0) {
+		strbuf_addf(&err->msg, "cannot link '%s' to '%s': %s", out, log, strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(in);
+	free(out);
+	free(log);
 	return ret;
 }
 

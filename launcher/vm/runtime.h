@@ -76,6 +76,16 @@ int runtime_log_dir(const char *name, struct err *err);
 int runtime_logs_rotate(const char *name, struct err *err);
 
 /*
+ * QEMU's event log, written by QEMU itself whoever is (or is not) attached:
+ * a second QMP monitor on a pipe chardev whose input RUN/NAME/events.in
+ * holds the one line that turns events on (qmp_capabilities) and whose
+ * output RUN/NAME/events.out links to LOG/NAME/events.log, made empty here
+ * (QEMU writes from its start; runtime_logs_rotate() kept the last one).
+ * 0, or -1 with err.
+ */
+int runtime_events_prepare(struct vm_runtime *rt, struct err *err);
+
+/*
  * Whether this user may read the runtime root (a missing one is fine: no
  * VMs). -1 with the truth and the fix in err ("permission denied reading
  * ...: run as root, or add yourself to group mvlaunch"): read-only commands
