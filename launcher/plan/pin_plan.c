@@ -950,7 +950,7 @@ out:
 int pin_plan_memory_check(const struct host_topo *t, const struct vm_config *cfg, const struct pin_plan *plan,
 			  struct strbuf *msg)
 {
-	if (plan->memory_node < 0 || cfg->hugepages != HUGEPAGES_NONE)
+	if (plan->memory_node < 0 || vm_config_any_hugepages(cfg))
 		return 0;
 	for (size_t i = 0; i < t->nr_nodes; i++) {
 		const struct host_group *n = &t->nodes[i];

@@ -293,10 +293,10 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	 * writes no host.json for it
 	 */
 	vm_host_prep_init(&prep, &hp.hc, &hp.topo, opts->dry_run);
-	if (cfg->hugepages != HUGEPAGES_NONE || host_config_has_knobs(&hp.hc) || host_prep_managed(cfg)) {
+	if (vm_config_any_hugepages(cfg) || host_config_has_knobs(&hp.hc) || host_prep_managed(cfg)) {
 		step(opts, host_prep_managed(cfg) ? "binding passthrough devices to vfio-pci, taking hugepages and setting "
 						    "host knobs" :
-			   cfg->hugepages != HUGEPAGES_NONE ? "taking hugepages from the kernel and setting host knobs"
+			   vm_config_any_hugepages(cfg) ? "taking hugepages from the kernel and setting host knobs"
 							    : "setting host knobs");
 		if (host_prep_hold(&prep, cfg->name, cfg, &plan, err) < 0)
 			goto fail;

@@ -5,6 +5,8 @@
 # each vCPU in its node (query-cpus-fast node-id); 'plan' and 'argv' show the
 # nodes. This host has one NUMA node, so both guest nodes bind to host node
 # 0 (the guest cannot tell); a guest needs TCG here (nested KVM hangs one).
+# A VM with 2M pages on one node only takes real hugepages from this host
+# and gives them back.
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 need_demo_guest
@@ -60,4 +62,27 @@ mem1=$(sed -n 's/.*node1: .* memory \([0-9]*\) kB.*/\1/p' "$T/nodes")
 [ "${mem1:-0}" -gt $((16 * 1024)) ] && [ "$mem1" -le $((64 * 1024)) ] || fail "guest node 1 has $mem1 kB, want ~64M"
 expect_code 0 "$MVLAUNCH" down --force numa
 no_leftovers numa
+
+# a page size per node: node 0 on 2M pages (up takes them from the kernel, down gives them back), node 1 not
+total0=$(awk '/^HugePages_Total/ { print $2 }' /proc/meminfo)
+demo_config hp '/^\[boot\]/,$d' '/^size = "256M"/d'
+cat >>"$T/vms/hp.toml" <<'TOML'
+
+[[numa]]
+vcpus = "0"
+memory = "64M"
+hugepages = "2M"
+
+[[numa]]
+vcpus = "1"
+memory = "64M"
+TOML
+expect_code 0 "$MVLAUNCH" up --paused hp
+q2() { "$TOP/tests/e2e/qmp.py" "$MVLAUNCH_RUNDIR/hp/qmp.sock" "$@"; }
+[ "$(q2 qom-get '{"path": "/objects/ram-node0", "property": "hugetlbsize"}')" = 2097152 ] || fail "node 0 is not on 2M pages"
+[ "$(q2 qom-get '{"path": "/objects/ram-node1", "property": "hugetlb"}')" = false ] || fail "node 1 is on hugepages"
+[ "$(awk '/^HugePages_Total/ { print $2 }' /proc/meminfo)" -ge $((total0 + 32)) ] || fail "up did not take 32 hugepages for node 0"
+expect_code 0 "$MVLAUNCH" down --force hp
+[ "$(awk '/^HugePages_Total/ { print $2 }' /proc/meminfo)" = "$total0" ] || fail "down did not give node 0's hugepages back"
+no_leftovers hp
 done_testing
