@@ -100,6 +100,7 @@ LIB_OBJS += launcher/vm/vm_media.o
 LIB_OBJS += launcher/vm/vm_control.o
 LIB_OBJS += launcher/vm/vm_list.o
 LIB_OBJS += launcher/vm/vm_map.o
+LIB_OBJS += launcher/vm/vm_repin.o
 LIB_OBJS += launcher/vm/vm_import.o
 LIB_OBJS += launcher/vm/vm_limits.o
 LIB_OBJS += launcher/vm/vm_usb.o

@@ -7,6 +7,7 @@
 #include "launcher/cmd/commands.h"
 #include "launcher/cmd/parse_options.h"
 #include "util/strbuf.h"
+#include "util/strvec.h"
 #include "util/suggest.h"
 #include "util/usage.h"
 #include "util/wrapper.h"
@@ -42,6 +43,8 @@ static void synopsis(const struct cmd_usage *u, FILE *out)
 			strbuf_addf(&sb, " %s", o->argh);
 		if (!alt_next)
 			strbuf_addch(&sb, ']');
+		if (o->kind == OPT_KIND_LIST)
+			strbuf_addstr(&sb, "...");
 	}
 	if (u->operands)
 		strbuf_addf(&sb, " %s", u->operands);
@@ -134,6 +137,9 @@ static int set_value(const struct cmd_usage *u, const struct opt *o, const char 
 		return 0;
 	case OPT_KIND_STRING:
 		*(const char **)o->value = value;
+		return 0;
+	case OPT_KIND_LIST:
+		strvec_push((struct strvec *)o->value, value);
 		return 0;
 	case OPT_KIND_SECONDS:
 		if (parse_seconds(value, (int *)o->value) < 0) {

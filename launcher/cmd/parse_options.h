@@ -36,6 +36,7 @@ enum opt_kind {
 	OPT_KIND_BOOL,		/* int *: set to 1 */
 	OPT_KIND_STRING,	/* const char **: the argument */
 	OPT_KIND_SECONDS,	/* int *: milliseconds, from 0..86400 whole seconds */
+	OPT_KIND_LIST,		/* struct strvec *: each time it is given, its argument appended */
 };
 
 /* Shown as "[--a | --b]" in the synopsis, with the option before it. */
@@ -54,6 +55,7 @@ struct opt {
 #define OPT_BOOL(s, l, v, h)		{ OPT_KIND_BOOL, (s), (l), (v), NULL, (h), 0 }
 #define OPT_STRING(s, l, v, a, h)	{ OPT_KIND_STRING, (s), (l), (v), (a), (h), 0 }
 #define OPT_SECONDS(s, l, v, h)		{ OPT_KIND_SECONDS, (s), (l), (v), "S", (h), 0 }
+#define OPT_LIST(s, l, v, a, h)		{ OPT_KIND_LIST, (s), (l), (v), (a), (h), 0 }
 #define OPT_ALT_BOOL(s, l, v, h)	{ OPT_KIND_BOOL, (s), (l), (v), NULL, (h), OPT_ALT }
 #define OPT_END()			{ OPT_KIND_END, 0, NULL, NULL, NULL, NULL, 0 }
 

@@ -754,6 +754,25 @@ out:
 	return ret;
 }
 
+int host_prep_set_cpus(struct host_prep *hp, const char *name, const struct cpuset *cpus, struct err *err)
+{
+	struct host_state st;
+	struct host_state_holder *holder;
+	int ret = 0;
+
+	if (host_state_load(hp->state_file, &st, err) < 0)
+		return -1;
+	if ((holder = host_state_holder(&st, name))) {
+		holder->cpus = *cpus;
+		/* the CPU knobs and the shield follow the holders' CPUs; sync_host() records before it changes */
+		ret = sync_host(hp, &st, err);
+		if (!hp->dry_run && host_state_save(hp->state_file, &st, err) < 0)
+			ret = -1;
+	}
+	host_state_release(&st);
+	return ret;
+}
+
 int host_prep_unhold(struct host_prep *hp, const char *name, struct err *err)
 {
 	struct host_state st;

@@ -73,6 +73,12 @@ void host_prep_release(struct host_prep *hp);
  */
 int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_config *cfg, const struct pin_plan *plan,
 		   struct err *err);
+/*
+ * The CPUs holder 'name' owns are now 'cpus' (a live repin): the
+ * CPU-dependent knobs and the shield follow. Nothing to do when 'name'
+ * holds nothing on the host. The caller holds the runtime root lock. 0 or -1.
+ */
+int host_prep_set_cpus(struct host_prep *hp, const char *name, const struct cpuset *cpus, struct err *err);
 /* 'name' lets go; the last holder restores every original value. 0 or -1. */
 int host_prep_unhold(struct host_prep *hp, const char *name, struct err *err);
 /* Drop holders whose VM is gone. 0 or -1. */

@@ -35,8 +35,7 @@ static long long boot_time_s(void)
 	return (long long)real.tv_sec - (long long)boot.tv_sec;
 }
 
-/* Add helper threads that appeared after 'up', drop ones that ended. */
-static void refresh_threads(struct vm_state *st)
+void vm_status_refresh_threads(struct vm_state *st)
 {
 	pid_t *tids = NULL;
 	size_t nr = 0;
@@ -203,7 +202,7 @@ void vm_status_read(const char *name, struct vm_status *s)
 	s->uptime_s = (long long)time(NULL) - (boot_time_s() + (long long)(p.start_time / (unsigned long long)sysconf(_SC_CLK_TCK)));
 	if (s->uptime_s < 0)
 		s->uptime_s = 0;
-	refresh_threads(&s->st);
+	vm_status_refresh_threads(&s->st);
 	pin_apply_read_back(&s->st.threads);
 	for (size_t i = 0; i < s->st.threads.nr; i++)
 		if (!cpuset_equal(&s->st.threads.t[i].planned, &s->st.threads.t[i].actual))

@@ -44,6 +44,8 @@ void vm_status_read(const char *name, struct vm_status *s);
  */
 void vm_status_sample(struct vm_status *s, size_t nr, int window_ms);
 json_t *vm_status_json(const struct vm_status *s);
+/* Add QEMU's helper threads that appeared after 'up' (as emulator threads), drop ones that ended. */
+void vm_status_refresh_threads(struct vm_state *st);
 void vm_status_release(struct vm_status *s);
 
 #endif

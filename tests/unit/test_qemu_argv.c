@@ -94,6 +94,8 @@ static void test_qemu_argv_runtime(void **state)
 		   "-pidfile", "/run/m,x/t/qemu.pid",
 		   "-chardev", "socket,id=serial0,path=/run/m,,x/t/serial.sock,server=on,wait=off,logfile=/var/log/m,,y/t/serial.log",
 		   "-serial", "chardev:serial0",
+		   "-chardev", "pipe,id=events,path=/run/m,,x/t/events",
+		   "-mon", "chardev=events,mode=control",
 		   "-machine", "q35,memory-backend=pc.ram",
 		   "-accel", "kvm",
 		   "-cpu", "host,l3-cache=on",
@@ -430,7 +432,8 @@ static void test_qemu_argv_display(void **state)
 	build("[display]\ntype = \"spice\"\ngpu = \"none\"\n", &rt, &argv);
 	assert_string_equal(find_after(&argv, "-spice", 0), "unix=on,addr=/run/m,,x/w/spice.sock,disable-ticketing=on");
 	assert_string_equal(find_after(&argv, "-device", 2), "{\"driver\":\"qemu-xhci\",\"id\":\"xhci\"}");
-	assert_string_equal(find_after(&argv, "-chardev", 2), "spicevmc,id=vdagent,name=vdagent");
+	assert_string_equal(find_after(&argv, "-chardev", 2), "pipe,id=events,path=/run/m,,x/w/events");
+	assert_string_equal(find_after(&argv, "-chardev", 3), "spicevmc,id=vdagent,name=vdagent");
 	assert_string_equal(find_after(&argv, "-device", 1),
 			    "{\"driver\":\"virtserialport\",\"chardev\":\"vdagent\",\"name\":\"com.redhat.spice.0\",\"bus\":\"vserial0.0\"}");
 	strvec_clear(&argv);

@@ -147,7 +147,7 @@ static void test_vm_status_empty_dir(void **state)
 		free(want);
 	}
 	expect_json(&s, "{\"name\":\"vm1\",\"state\":\"stale\",\"pid\":null,\"uptime_s\":null,\"config\":null,"
-		    "\"qemu_version\":null,\"drift\":false,\"log\":\"%s\",\"reason\":\"'%s' has no state.json and no QEMU\","
+		    "\"qemu_version\":null,\"drift\":false,\"config_changed\":null,\"log\":\"%s\",\"reason\":\"'%s' has no state.json and no QEMU\","
 		    "\"threads\":[]}", log, dir);
 	vm_status_release(&s);
 	assert_null(s.name);
@@ -171,7 +171,7 @@ static void test_vm_status_starting(void **state)
 	assert_null(s.reason);
 	assert_int_equal(s.running, 0);
 	expect_json(&s, "{\"name\":\"vm1\",\"state\":\"starting\",\"pid\":null,\"uptime_s\":null,\"config\":null,"
-		    "\"qemu_version\":null,\"drift\":false,\"log\":\"%s\",\"reason\":null,\"threads\":[]}", log);
+		    "\"qemu_version\":null,\"drift\":false,\"config_changed\":null,\"log\":\"%s\",\"reason\":null,\"threads\":[]}", log);
 	vm_status_release(&s);
 	/* unlocked, it is stale again: status took no lock of its own */
 	runtime_release(&rt);
@@ -260,7 +260,7 @@ static void test_vm_status_crashed(void **state)
 		free(want);
 	}
 	expect_json(&s, "{\"name\":\"vm1\",\"state\":\"crashed\",\"pid\":%d,\"uptime_s\":null,"
-		    "\"config\":\"/etc/mvlaunch/vms/vm1.toml\",\"qemu_version\":\"7.2.0\",\"drift\":false,\"log\":\"%s\","
+		    "\"config\":\"/etc/mvlaunch/vms/vm1.toml\",\"qemu_version\":\"7.2.0\",\"drift\":false,\"config_changed\":null,\"log\":\"%s\","
 		    "\"reason\":\"QEMU pid %d is gone\",\"threads\":[]}", (int)pid, log, (int)pid);
 	vm_status_release(&s);
 
@@ -324,7 +324,7 @@ static void test_vm_status_running_no_qmp(void **state)
 	assert_int_equal(s.st.threads.t[0].tid, me);
 	assert_string_equal(s.st.threads.t[0].comm, "test_vm_status");	/* live, not "qemu-system-x86" */
 	expect_json(&s, "{\"name\":\"vm1\",\"state\":\"unresponsive\",\"pid\":%d,\"uptime_s\":%lld,"
-		    "\"config\":\"/etc/mvlaunch/vms/vm1.toml\",\"qemu_version\":\"7.2.0\",\"drift\":false,\"log\":\"%s\","
+		    "\"config\":\"/etc/mvlaunch/vms/vm1.toml\",\"qemu_version\":\"7.2.0\",\"drift\":false,\"config_changed\":null,\"log\":\"%s\","
 		    "\"reason\":\"QMP: cannot connect to QMP socket '%s': No such file or directory\","
 		    "\"threads\":[{\"tid\":%d,\"role\":\"emulator\",\"name\":\"test_vm_status\",\"cpus\":[%s],"
 		    "\"planned\":[%s],\"drift\":false,\"policy\":\"other\",\"priority\":0}]}",
@@ -400,7 +400,7 @@ static void test_vm_status_drift(void **state)
 	{
 		char *text = dump(&s);
 
-		assert_non_null(strstr(text, "\"drift\":true,\"log\":"));
+		assert_non_null(strstr(text, "\"drift\":true,\"config_changed\":null,\"log\":"));
 		want = xstrfmt("\"cpus\":[%s],\"planned\":[%s],\"drift\":true,\"policy\":\"other\",\"priority\":0}", cpus, first);
 		assert_non_null(strstr(text, want));
 		free(want);
