@@ -123,6 +123,7 @@ CMD_OBJS += launcher/cmd/cmd_limits.o
 CMD_OBJS += launcher/cmd/cmd_control.o
 CMD_OBJS += launcher/cmd/cmd_map.o
 CMD_OBJS += launcher/cmd/cmd_log.o
+CMD_OBJS += launcher/cmd/cmd_repin.o
 CMD_OBJS += launcher/cmd/cmd_up.o
 CMD_OBJS += launcher/cmd/cmd_down.o
 CMD_OBJS += launcher/cmd/cmd_status.o

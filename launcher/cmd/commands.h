@@ -29,6 +29,7 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_import(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_limits(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_log(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_repin(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_map(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_pause(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_resume(int argc, char **argv, const struct mvl_opts *opts);

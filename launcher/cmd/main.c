@@ -32,6 +32,7 @@ static const struct cmd commands[] = {
 	{ "resume",  cmd_resume,  "resume a paused VM" },
 	{ "reset",   cmd_reset,   "reset a running VM at once (the reset button)" },
 	{ "reboot",  cmd_reboot,  "reboot a running VM: ACPI shutdown, then reset in the same QEMU" },
+	{ "repin",   cmd_repin,   "move a running VM's threads to new CPUs, or back on their pins, live" },
 	{ "qmp",     cmd_qmp,     "send one QMP command to a running VM and print the reply" },
 	{ "eject",   cmd_eject,   "take the medium out of a running VM's cdrom drive" },
 	{ "insert",  cmd_insert,  "put an ISO image into a running VM's cdrom drive" },
