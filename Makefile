@@ -77,6 +77,7 @@ LIB_OBJS += launcher/host/host_prep.o
 LIB_OBJS += launcher/host/host_state.o
 LIB_OBJS += launcher/host/shield.o
 LIB_OBJS += launcher/host/shield_systemd.o
+LIB_OBJS += launcher/host/vm_cgroup.o
 LIB_OBJS += launcher/host/vfio.o
 LIB_OBJS += launcher/host/input_dev.o
 LIB_OBJS += launcher/host/usb_host.o

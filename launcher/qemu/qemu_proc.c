@@ -38,6 +38,7 @@ enum child_step { STEP_SETUP_LOG = 1, STEP_IDENTITY, STEP_CGROUP, STEP_AFFINITY,
 struct child_report {
 	int step;
 	int err;
+	int index;	/* STEP_CGROUP: which cgroup.procs */
 };
 
 static int pidfd_open_(pid_t pid)
@@ -45,13 +46,18 @@ static int pidfd_open_(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-static void child_fail(int fd, int step)
+static void child_fail_at(int fd, int step, int index)
 {
-	struct child_report r = { step, errno };
+	struct child_report r = { step, errno, index };
 	ssize_t n = write(fd, &r, sizeof(r));
 
 	(void)n;
 	_exit(127);
+}
+
+static void child_fail(int fd, int step)
+{
+	child_fail_at(fd, step, 0);
 }
 
 /*
@@ -82,7 +88,7 @@ static int write_identity(const char *path)
 }
 
 static void child_exec(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
-		       const char *cgroup_procs, int pass_fd, const char *id_path, int report_fd)
+		       const char *const *cgroup_procs, int pass_fd, const char *id_path, int report_fd)
 {
 	sigset_t none;
 	int fd;
@@ -100,14 +106,14 @@ static void child_exec(const struct strvec *argv, const char *log_path, const st
 		child_fail(report_fd, STEP_SETUP_LOG);
 	if (write_identity(id_path) < 0)
 		child_fail(report_fd, STEP_IDENTITY);
-	if (cgroup_procs) {
-		/* out of the shield first: its cpuset would refuse the VM's CPUs */
+	for (int i = 0; cgroup_procs && cgroup_procs[i]; i++) {
+		/* into the VM's cgroup, out of the shield, before its affinity: the shield's cpuset would refuse the VM's CPUs */
 		char num[24];
 		int len = snprintf(num, sizeof(num), "%d", (int)getpid());
 
-		fd = open(cgroup_procs, O_WRONLY | O_CLOEXEC);
+		fd = open(cgroup_procs[i], O_WRONLY | O_CLOEXEC);
 		if (fd < 0 || write(fd, num, (size_t)len) != len)
-			child_fail(report_fd, STEP_CGROUP);
+			child_fail_at(report_fd, STEP_CGROUP, i);
 		close(fd);
 	}
 	if (affinity) {
@@ -143,7 +149,7 @@ static void child_exec(const struct strvec *argv, const char *log_path, const st
 }
 
 int qemu_proc_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
-	       const char *cgroup_procs, int pass_fd, const char *id_path, struct qemu_proc *p, struct strbuf *err)
+	       const char *const *cgroup_procs, int pass_fd, const char *id_path, struct qemu_proc *p, struct strbuf *err)
 {
 	struct child_report r;
 	int pipefd[2];
@@ -183,7 +189,7 @@ int qemu_proc_spawn(const struct strvec *argv, const char *log_path, const struc
 				return QEMU_SPAWN_NOT_FOUND;
 		}
 		else if (r.step == STEP_CGROUP)
-			strbuf_addf(err, "cannot move QEMU out of the CPU shield ('%s'): %s", cgroup_procs, strerror(r.err));
+			strbuf_addf(err, "cannot put QEMU into its cgroup ('%s'): %s", cgroup_procs[r.index], strerror(r.err));
 		else if (r.step == STEP_IDENTITY)
 			strbuf_addf(err, "cannot record QEMU's identity in '%s': %s", id_path, strerror(r.err));
 		else if (r.step == STEP_AFFINITY)

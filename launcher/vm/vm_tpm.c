@@ -51,7 +51,7 @@ static char *state_dir(const char *name, struct err *err)
 }
 
 int vm_tpm_start(const struct vm_config *cfg, const struct vm_runtime *rt, const struct cpuset *cpus,
-		 const char *cgroup_procs, struct qemu_proc *p, struct err *err)
+		 const char *const *cgroup_procs, struct qemu_proc *p, struct err *err)
 {
 	struct strvec argv = STRVEC_INIT;
 	char *dir = NULL, *sock = NULL, *id = NULL, *log = NULL, *bin = trust_which(SWTPM);

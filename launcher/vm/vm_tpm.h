@@ -25,6 +25,6 @@ char *vm_tpm_state_dir(const char *name);
  * swtpm), or -1 with the reason and the fix in err.
  */
 int vm_tpm_start(const struct vm_config *cfg, const struct vm_runtime *rt, const struct cpuset *cpus,
-		 const char *cgroup_procs, struct qemu_proc *p, struct err *err);
+		 const char *const *cgroup_procs, struct qemu_proc *p, struct err *err);
 
 #endif
