@@ -43,6 +43,14 @@ static void print_human(const struct vm_status *s)
 	putchar('\n');
 	if (s->reason && strcmp(s->state, "crashed"))	/* a crash is told above, with its log */
 		printf("  why: %s\n", s->reason);
+	if (s->has_cgroup) {
+		struct strbuf sb = STRBUF_INIT;
+
+		vm_cgroup_describe(&s->cg, &s->limits, &sb);
+		printf("  %s%s%s\n", sb.buf, s->cgroup_error ? "; cannot read its limits: " : "",
+		       s->cgroup_error ? s->cgroup_error : "");
+		strbuf_release(&sb);
+	}
 	if (s->running)
 		vm_threads_print(stdout, &s->st.threads, 1);
 }
@@ -67,7 +75,7 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 	struct status_ctx ctx = { 0 };
 	const struct opt options[] = {
 		OPT_BOOL(0, "json", &ctx.json, "{\"vms\": [{\"name\", \"state\", \"pid\", \"uptime_s\", \"drift\",\n"
-			 "\"reason\", \"log\", \"threads\": [...]}]}"),
+			 "\"reason\", \"log\", \"cgroup\", \"threads\": [...]}]}"),
 		OPT_END(),
 	};
 	const struct cmd_usage usage = {

@@ -116,7 +116,7 @@ int vm_cgroup_plan(struct vm_cgroup *cg, const char *name, int realtime, const s
 		return -1;
 	}
 	if (sysfs_exists(CG_MOUNT "/cgroup.controllers")) {
-		cg->backend = sysfs_exists("/run/systemd/system") ? VM_CGROUP_SYSTEMD : VM_CGROUP_V2;
+		cg->backend = VM_CGROUP_V2;
 		if (cg->backend == VM_CGROUP_SYSTEMD) {
 			cg->unit = xstrfmt("mvlaunch-%s.scope", name);
 			strvec_pushf(&cg->dirs, CG_MOUNT "%s/%s", root, cg->unit);
@@ -515,6 +515,48 @@ int vm_cgroup_from_json(struct vm_cgroup *cg, const json_t *o, struct err *err)
 bad:
 	strbuf_addstr(&err->msg, "the cgroup record names no cgroup mvlaunch makes");
 	return -1;
+}
+
+json_t *vm_cgroup_json(const struct vm_cgroup *cg, const struct vm_cgroup_limits *l)
+{
+	char *path = vm_cgroup_path(cg);
+	json_t *o = json_pack("{s:s,s:s}", "path", path, "backend", vm_cgroup_backend_name(cg->backend));
+	char pct[16];
+
+	snprintf(pct, sizeof(pct), "%u%%", l->cpu_max_pct);
+	json_object_set_new(o, "cpu_weight", l->cpu_weight ? json_integer(l->cpu_weight) : json_null());
+	json_object_set_new(o, "cpu_max", l->cpu_max_pct ? json_string(pct) : json_null());
+	json_object_set_new(o, "memory_max", l->memory_max ? json_integer((json_int_t)l->memory_max) : json_null());
+	json_object_set_new(o, "memory_high", l->memory_high ? json_integer((json_int_t)l->memory_high) : json_null());
+	free(path);
+	return o;
+}
+
+void vm_cgroup_describe(const struct vm_cgroup *cg, const struct vm_cgroup_limits *l, struct strbuf *sb)
+{
+	char *path = vm_cgroup_path(cg);
+
+	strbuf_addf(sb, "cgroup %s (%s): cpu_weight ", path, vm_cgroup_backend_name(cg->backend));
+	if (l->cpu_weight)
+		strbuf_addf(sb, "%u", l->cpu_weight);
+	else
+		strbuf_addstr(sb, "-");
+	strbuf_addstr(sb, ", cpu_max ");
+	if (l->cpu_max_pct)
+		strbuf_addf(sb, "%u%%", l->cpu_max_pct);
+	else
+		strbuf_addstr(sb, "none");
+	strbuf_addstr(sb, ", memory_max ");
+	if (l->memory_max)
+		size_format(l->memory_max, sb);
+	else
+		strbuf_addstr(sb, "none");
+	strbuf_addstr(sb, ", memory_high ");
+	if (l->memory_high)
+		size_format(l->memory_high, sb);
+	else
+		strbuf_addstr(sb, "none");
+	free(path);
 }
 
 void vm_cgroup_release(struct vm_cgroup *cg)

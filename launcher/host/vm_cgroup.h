@@ -117,6 +117,15 @@ const char *vm_cgroup_backend_name(int backend);
  */
 char *vm_cgroup_path(const struct vm_cgroup *cg);
 
+/*
+ * {"path", "backend", "cpu_weight", "cpu_max" ("250%" or null), "memory_max",
+ * "memory_high" (bytes or null)}: the cgroup and the limits read back (new
+ * reference), as 'status --json' and 'limits --json' print it.
+ */
+json_t *vm_cgroup_json(const struct vm_cgroup *cg, const struct vm_cgroup_limits *l);
+/* "cgroup /machine.slice/mvlaunch-x (cgroup1): cpu_weight 800, cpu_max 250%, memory_max 9G" into sb. */
+void vm_cgroup_describe(const struct vm_cgroup *cg, const struct vm_cgroup_limits *l, struct strbuf *sb);
+
 void vm_cgroup_release(struct vm_cgroup *cg);
 
 #endif

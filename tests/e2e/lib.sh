@@ -159,6 +159,12 @@ hugepages_reserve() {
 	[ "$now" -ge $((before + want)) ]
 }
 
+# VMs' cgroups (launcher/host/vm_cgroup.h) in a subtree of this test's own,
+# never /machine.slice: tests and another user's VMs never meet; removed
+# last (after QEMU is gone), in every hierarchy (v1) or the one (v2).
+export MVLAUNCH_CGROUP_ROOT=/$(basename "$T")
+at_exit "for d in /sys/fs/cgroup/*$MVLAUNCH_CGROUP_ROOT /sys/fs/cgroup$MVLAUNCH_CGROUP_ROOT; do [ -d \$d ] && rmdir \$d/mvlaunch-* \$d; done 2>/dev/null"
+
 # Every test's QEMU has $T in its command line: none may outlive the test.
 at_exit "pkill -KILL -f -- '$T/' 2>/dev/null; sleep 0.1"
 
