@@ -116,8 +116,15 @@ int vm_cgroup_plan(struct vm_cgroup *cg, const char *name, int realtime, const s
 		return -1;
 	}
 	if (sysfs_exists(CG_MOUNT "/cgroup.controllers")) {
-		cg->backend = VM_CGROUP_V2;
+		cg->backend = sysfs_exists("/run/systemd/system") ? VM_CGROUP_SYSTEMD : VM_CGROUP_V2;
 		if (cg->backend == VM_CGROUP_SYSTEMD) {
+			const char *slice = strrchr(root, '/') + 1;
+
+			if (strlen(slice) < 7 || strcmp(slice + strlen(slice) - 6, ".slice")) {
+				strbuf_addf(&err->msg, "on a systemd host the cgroup root must be a slice, like "
+					    "/machine.slice: '%s' is not", root);
+				return -1;
+			}
 			cg->unit = xstrfmt("mvlaunch-%s.scope", name);
 			strvec_pushf(&cg->dirs, CG_MOUNT "%s/%s", root, cg->unit);
 		} else {
@@ -323,7 +330,35 @@ void vm_cgroup_procs(const struct vm_cgroup *cg, struct strvec *out)
 
 int vm_cgroup_set(struct vm_cgroup *cg, const struct vm_cgroup_limits *want, struct err *err)
 {
-	return set_files(cg, want, err);
+	if (cg->backend != VM_CGROUP_SYSTEMD)
+		return set_files(cg, want, err);
+	if (vm_cgroup_systemd_set(cg, want, &err->msg) < 0)
+		return -1;
+	return vm_cgroup_verify(cg, want, err);
+}
+
+int vm_cgroup_verify(const struct vm_cgroup *cg, const struct vm_cgroup_limits *want, struct err *err)
+{
+	struct vm_cgroup_limits got;
+	int ret = -1;
+
+	if (vm_cgroup_read(cg, &got, err) < 0)
+		return -1;
+	if (want->cpu_weight && got.cpu_weight != want->cpu_weight)
+		strbuf_addf(&err->msg, "the VM's cgroup did not take cpu_weight %u: it reads %u", want->cpu_weight,
+			    got.cpu_weight);
+	else if (want->cpu_max_pct && got.cpu_max_pct != want->cpu_max_pct)
+		strbuf_addf(&err->msg, "the VM's cgroup did not take cpu_max %u%%: it reads %u%%", want->cpu_max_pct,
+			    got.cpu_max_pct);
+	else if (want->memory_max && got.memory_max != page_down(want->memory_max))
+		strbuf_addf(&err->msg, "the VM's cgroup did not take memory_max %llu: it reads %llu",
+			    (unsigned long long)want->memory_max, (unsigned long long)got.memory_max);
+	else if (want->memory_high && got.memory_high != page_down(want->memory_high))
+		strbuf_addf(&err->msg, "the VM's cgroup did not take memory_high %llu: it reads %llu",
+			    (unsigned long long)want->memory_high, (unsigned long long)got.memory_high);
+	else
+		ret = 0;
+	return ret;
 }
 
 /* A number file, or "max" (0); 0 when the file is missing. */
@@ -387,6 +422,19 @@ int vm_cgroup_remove(struct vm_cgroup *cg, struct err *err)
 {
 	int ret = 0;
 
+	if (cg->backend == VM_CGROUP_SYSTEMD) {
+		/* systemd's own directory: it removes it once the scope stops */
+		if (cg->dirs.nr && vm_cgroup_systemd_stop(cg, &err->msg) < 0)
+			return -1;
+		for (int waited = 0; cg->dirs.nr && sysfs_exists(cg->dirs.v[0]); waited += 20) {
+			if (waited >= CG_DRAIN_MS) {
+				strbuf_addf(&err->msg, "systemd did not remove %s ('%s')", cg->unit, cg->dirs.v[0]);
+				return -1;
+			}
+			usleep(20000);
+		}
+		return 0;
+	}
 	for (size_t n = cg->dirs.nr; n-- > 0;) {
 		const char *dir = cg->dirs.v[n];
 		struct err e = ERR_INIT;
@@ -566,5 +614,5 @@ void vm_cgroup_release(struct vm_cgroup *cg)
 	strvec_clear(&cg->dirs);
 	cg->name = cg->unit = NULL;
 	cg->backend = VM_CGROUP_NONE;
-	cg->no_cpu = 0;
+	cg->no_cpu = cg->started = cg->registered = 0;
 }

@@ -45,9 +45,11 @@ struct vm_cgroup {
 	char *unit;		/* systemd: "mvlaunch-NAME.scope" */
 	struct strvec dirs;	/* the cgroup's directories: one per v1 hierarchy, else one */
 	int no_cpu;		/* v1: left out of the cpu hierarchies (real-time threads need the root's RT time) */
+	int started;		/* systemd: the scope runs (the next process is attached to it) */
+	int registered;		/* systemd: registered with systemd-machined */
 };
 
-#define VM_CGROUP_INIT { VM_CGROUP_NONE, NULL, NULL, STRVEC_INIT, 0 }
+#define VM_CGROUP_INIT { VM_CGROUP_NONE, NULL, NULL, STRVEC_INIT, 0, 0, 0 }
 
 /* The limits of a cgroup; 0: none (written: left as the kernel's default). */
 struct vm_cgroup_limits {
@@ -80,6 +82,30 @@ int vm_cgroup_plan(struct vm_cgroup *cg, const char *name, int realtime, const s
  * naming the file, what was written and what it reads. 0, or -1 with err.
  */
 int vm_cgroup_create(struct vm_cgroup *cg, const struct vm_cgroup_limits *want, struct err *err);
+
+/*
+ * Read the limits of want that are not 0 back from the kernel's files and
+ * compare (memory in whole pages): a value that did not hold is an error
+ * naming it. For systemd, which writes the files from the unit's
+ * properties. 0, or -1 with err.
+ */
+int vm_cgroup_verify(const struct vm_cgroup *cg, const struct vm_cgroup_limits *want, struct err *err);
+
+/*
+ * systemd (vm_cgroup_systemd.c): put pid (waiting between fork and exec)
+ * into the VM's scope: the first one starts the scope (StartTransientUnit,
+ * in the slice the cgroup root names, with want as CPUWeight,
+ * CPUQuotaPerSecUSec, MemoryMax, MemoryHigh), later ones are attached.
+ * With uuid (QEMU, not swtpm: "" for none) the VM is registered with
+ * systemd-machined (a bus without it: a note). Waits until the kernel has pid in the
+ * scope's cgroup. 0, or -1 with err.
+ */
+int vm_cgroup_systemd_place(struct vm_cgroup *cg, pid_t pid, const struct vm_cgroup_limits *want, const char *uuid,
+			    struct strvec *notes, struct strbuf *err);
+/* SetUnitProperties (runtime) of the scope with want's limits that are not 0. */
+int vm_cgroup_systemd_set(struct vm_cgroup *cg, const struct vm_cgroup_limits *want, struct strbuf *err);
+/* StopUnit of the scope, unless it is gone already (NoSuchUnit is fine). */
+int vm_cgroup_systemd_stop(struct vm_cgroup *cg, struct strbuf *err);
 
 /* The cgroup.procs files a new process writes its pid to (full paths, sysroot included) into out. */
 void vm_cgroup_procs(const struct vm_cgroup *cg, struct strvec *out);

@@ -88,10 +88,11 @@ static int write_identity(const char *path)
 }
 
 static void child_exec(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
-		       const char *const *cgroup_procs, int pass_fd, const char *id_path, int report_fd)
+		       const char *const *cgroup_procs, int go_fd, int pass_fd, const char *id_path, int report_fd)
 {
 	sigset_t none;
 	int fd;
+	char go;
 
 	/* 'run' blocks SIGTERM/SIGINT for its signalfd: QEMU must not inherit that */
 	sigemptyset(&none);
@@ -106,6 +107,17 @@ static void child_exec(const struct strvec *argv, const char *log_path, const st
 		child_fail(report_fd, STEP_SETUP_LOG);
 	if (write_identity(id_path) < 0)
 		child_fail(report_fd, STEP_IDENTITY);
+	/* the parent's hook has our pid (a systemd scope): on its word only, on */
+	if (go_fd >= 0) {
+		ssize_t n;
+
+		do
+			n = read(go_fd, &go, 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1)
+			_exit(127);	/* the hook failed: the parent says why */
+		close(go_fd);
+	}
 	for (int i = 0; cgroup_procs && cgroup_procs[i]; i++) {
 		/* into the VM's cgroup, out of the shield, before its affinity: the shield's cpuset would refuse the VM's CPUs */
 		char num[24];
@@ -151,12 +163,19 @@ static void child_exec(const struct strvec *argv, const char *log_path, const st
 int qemu_proc_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
 	       const char *const *cgroup_procs, int pass_fd, const char *id_path, struct qemu_proc *p, struct strbuf *err)
 {
+	return qemu_proc_spawn_hooked(argv, log_path, affinity, cgroup_procs, NULL, pass_fd, id_path, p, err);
+}
+
+int qemu_proc_spawn_hooked(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
+			   const char *const *cgroup_procs, const struct qemu_spawn_hook *hook, int pass_fd,
+			   const char *id_path, struct qemu_proc *p, struct strbuf *err)
+{
 	struct child_report r;
-	int pipefd[2];
+	int pipefd[2], go[2] = { -1, -1 };
 	ssize_t n;
 	pid_t pid;
 
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+	if (pipe2(pipefd, O_CLOEXEC) < 0 || (hook && pipe2(go, O_CLOEXEC) < 0)) {
 		strbuf_addf(err, "cannot create a pipe: %s", strerror(errno));
 		return -1;
 	}
@@ -165,17 +184,36 @@ int qemu_proc_spawn(const struct strvec *argv, const char *log_path, const struc
 		strbuf_addf(err, "cannot fork: %s", strerror(errno));
 		close(pipefd[0]);
 		close(pipefd[1]);
+		if (hook) {
+			close(go[0]);
+			close(go[1]);
+		}
 		return -1;
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		child_exec(argv, log_path, affinity, cgroup_procs, pass_fd, id_path, pipefd[1]);
+		if (hook)
+			close(go[1]);
+		child_exec(argv, log_path, affinity, cgroup_procs, go[0], pass_fd, id_path, pipefd[1]);
 	}
 	close(pipefd[1]);
 	p->pid = pid;
 	p->is_child = 1;
 	p->exited = 0;
 	p->pidfd = pidfd_open_(pid);
+	if (hook) {
+		int ok;
+
+		close(go[0]);
+		ok = hook->placed(pid, hook->data, err) == 0 && write(go[1], "g", 1) == 1;
+		close(go[1]);	/* without the byte: the child ends */
+		if (!ok) {
+			close(pipefd[0]);
+			waitpid(pid, &p->status, 0);
+			p->exited = 1;
+			return -1;
+		}
+	}
 	do
 		n = read(pipefd[0], &r, sizeof(r));
 	while (n < 0 && errno == EINTR);

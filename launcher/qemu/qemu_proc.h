@@ -44,6 +44,20 @@ struct qemu_proc {
 int qemu_proc_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
 	       const char *const *cgroup_procs, int pass_fd, const char *id_path, struct qemu_proc *p, struct strbuf *err);
 
+/*
+ * What the parent does with the child's pid while the child waits, before
+ * it moves into cgroup_procs and execs (systemd: start the VM's scope with
+ * the pid in it). 0 lets the child go on; -1 (reason in err) ends it.
+ */
+struct qemu_spawn_hook {
+	int (*placed)(pid_t pid, void *data, struct strbuf *err);
+	void *data;
+};
+/* qemu_proc_spawn() with a hook (NULL: none). */
+int qemu_proc_spawn_hooked(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
+			   const char *const *cgroup_procs, const struct qemu_spawn_hook *hook, int pass_fd,
+			   const char *id_path, struct qemu_proc *p, struct strbuf *err);
+
 /* Attach to the process whose spawn wrote id_path ("PID STARTTIME"); 0, or -1 if it is gone or the file is not one. */
 int qemu_proc_attach_id(struct qemu_proc *p, const char *id_path);
 /* Attach to a running process recorded earlier; 0, or -1 if it is gone. */

@@ -258,6 +258,22 @@ static int make_cgroup(struct vm_handle *h, struct vm_cgroup *cg, const struct v
 	return vm_cgroup_create(cg, lim, err);
 }
 
+/* systemd: a process joins the VM's scope while it waits to exec */
+struct place_data {
+	struct vm_cgroup *cg;
+	const struct vm_cgroup_limits *lim;
+	const char *uuid;	/* the VM's, told to machined */
+	int machine;		/* QEMU: registered with machined (not swtpm) */
+	struct strvec *notes;
+};
+
+static int place(pid_t pid, void *data, struct strbuf *err)
+{
+	struct place_data *d = data;
+
+	return vm_cgroup_systemd_place(d->cg, pid, d->lim, d->machine ? d->uuid : NULL, d->notes, err);
+}
+
 /* QEMU (or swtpm) is in the VM's cgroup, as the kernel says (a fake tree has no kernel to ask). */
 static int check_in_cgroup(const struct vm_cgroup *cg, pid_t pid, const char *what, struct err *err)
 {
@@ -299,6 +315,8 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	struct vm_cgroup cg = VM_CGROUP_INIT;
 	struct vm_cgroup_limits lim;
 	struct strvec procs = STRVEC_INIT;
+	struct place_data pd = { &cg, &lim, cfg->smbios.uuid, 0, notes };
+	struct qemu_spawn_hook hook = { place, &pd };
 
 	/* the same as 'mvlaunch argv' prints */
 	if (vm_plan_qemu_runtime(cfg, 0, &qrt, &uuid_kept, err) < 0 || runtime_lock(&h->rt, cfg->name, 0, err) < 0)
@@ -398,7 +416,8 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		goto fail;
 	if (cfg->tpm == 1) {
 		step(opts, "starting swtpm (the TPM)");
-		if (vm_tpm_start(cfg, &h->rt, &plan.emulator, (const char *const *)procs.v, &tpm, err) < 0 ||
+		if (vm_tpm_start(cfg, &h->rt, &plan.emulator, (const char *const *)procs.v,
+				 cg.backend == VM_CGROUP_SYSTEMD ? &hook : NULL, &tpm, err) < 0 ||
 		    check_in_cgroup(&cg, tpm.pid, "swtpm", err) < 0 || interrupted(err))
 			goto fail;
 		/* swtpm runs beside the emulator threads: their CPUs, and their [[sched]] policy */
@@ -414,8 +433,12 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	}
 	step(opts, "starting QEMU");
 	id_path = runtime_path(&h->rt, "qemu.id");
-	spawned = qemu_proc_spawn(&argv, log, &plan.emulator, (const char *const *)procs.v, listen_fd, id_path, &h->proc,
-				  &err->msg);
+	if (qrt.uuid)
+		pd.uuid = qrt.uuid;
+	pd.machine = 1;
+	spawned = qemu_proc_spawn_hooked(&argv, log, &plan.emulator, (const char *const *)procs.v,
+					 cg.backend == VM_CGROUP_SYSTEMD ? &hook : NULL, listen_fd, id_path, &h->proc,
+					 &err->msg);
 	if (spawned < 0) {
 		if (spawned == QEMU_SPAWN_NOT_FOUND)
 			err_hintf(err, "install QEMU ('make deps' or 'apt-get install qemu-system-x86'), "
@@ -425,7 +448,9 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	hooks.pid = h->proc.pid;
 	close(listen_fd);	/* QEMU holds it now */
 	listen_fd = -1;
-	if (check_in_cgroup(&cg, h->proc.pid, "QEMU", err) < 0)
+	/* systemd wrote the limits from the scope's properties: read back now */
+	if (check_in_cgroup(&cg, h->proc.pid, "QEMU", err) < 0 ||
+	    (cg.backend == VM_CGROUP_SYSTEMD && vm_cgroup_verify(&cg, &lim, err) < 0))
 		goto fail;
 	step(opts, cfg->prealloc == 1 ? "waiting for QEMU to answer on QMP (it preallocates guest RAM first)"
 				       : "waiting for QEMU to answer on QMP");

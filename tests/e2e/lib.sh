@@ -161,8 +161,9 @@ hugepages_reserve() {
 
 # VMs' cgroups (launcher/host/vm_cgroup.h) in a subtree of this test's own,
 # never /machine.slice: tests and another user's VMs never meet; removed
-# last (after QEMU is gone), in every hierarchy (v1) or the one (v2).
-export MVLAUNCH_CGROUP_ROOT=/$(basename "$T")
+# last (after QEMU is gone), in every hierarchy (v1) or the one (v2). A
+# slice by its name (systemd hosts put VMs' scopes in the slice it names).
+export MVLAUNCH_CGROUP_ROOT=/$(basename "$T" | tr -- '-.' '__').slice
 at_exit "for d in /sys/fs/cgroup/*$MVLAUNCH_CGROUP_ROOT /sys/fs/cgroup$MVLAUNCH_CGROUP_ROOT; do [ -d \$d ] && rmdir \$d/mvlaunch-* \$d; done 2>/dev/null"
 
 # Every test's QEMU has $T in its command line: none may outlive the test.

@@ -8,7 +8,8 @@
 # /run/systemd/system. 'up' (TCG, paused) must set AllowedCPUs of
 # system.slice, user.slice and init.scope to the host CPUs at runtime, put
 # QEMU in the root cgroup, and 'down' must set each unit's original back
-# (init.scope had CPUs 0-1, the slices no limit).
+# (init.scope had CPUs 0-1, the slices no limit). QEMU's own cgroup is a
+# scope there (the fake makes it; t3025 tests it).
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 need_demo_guest
@@ -34,11 +35,11 @@ XML
 dbus-daemon --config-file="$T/bus.conf" --nofork --nopidfile >"$T/busd.log" 2>&1 &
 at_exit "kill $! 2>/dev/null"
 for i in $(seq 50); do [ -S "$T/bus.sock" ] && break; sleep 0.1; done
-/usr/bin/python3 "$TOP/tests/e2e/fake-systemd1.py" "unix:path=$T/bus.sock" "$T/calls" 3 >"$T/fake.log" 2>&1 &
+root=$T/root
+/usr/bin/python3 "$TOP/tests/e2e/fake-systemd1.py" "unix:path=$T/bus.sock" "$T/calls" 3 "$root" >"$T/fake.log" 2>&1 &
 at_exit "kill $! 2>/dev/null"
 wait_for "$T/calls" '"ready"' 10 || { fail "the fake systemd did not start: $(cat "$T/fake.log" "$T/busd.log")"; done_testing; }
 
-root=$T/root
 mkdir -p "$root/sys/fs/cgroup" "$root/run/systemd/system" "$root/sys/devices/virtual/workqueue"
 echo "cpuset cpu io memory pids" >"$root/sys/fs/cgroup/cgroup.controllers"
 : >"$root/sys/fs/cgroup/cgroup.procs"
