@@ -121,9 +121,10 @@ static void child_exec(const struct strvec *argv, const char *log_path, const st
 	for (int i = 0; cgroup_procs && cgroup_procs[i]; i++) {
 		/* into the VM's cgroup, out of the shield, before its affinity: the shield's cpuset would refuse the VM's CPUs */
 		char num[24];
-		int len = snprintf(num, sizeof(num), "%d", (int)getpid());
+		int len = snprintf(num, sizeof(num), "%d\n", (int)getpid());
 
-		fd = open(cgroup_procs[i], O_WRONLY | O_CLOEXEC);
+		/* O_APPEND: the kernel takes one pid a write; a fake tree's plain file keeps each */
+		fd = open(cgroup_procs[i], O_WRONLY | O_APPEND | O_CLOEXEC);
 		if (fd < 0 || write(fd, num, (size_t)len) != len)
 			child_fail_at(report_fd, STEP_CGROUP, i);
 		close(fd);

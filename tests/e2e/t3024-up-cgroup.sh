@@ -15,7 +15,8 @@
 #   refused with the numbers and changes nothing;
 # - down removes the cgroup; so does down after kill -9 of QEMU, and after
 #   kill -9 of 'up' itself while QEMU starts (cgroup.json was written first);
-# - an up that fails after the cgroup was made (QEMU cannot start) removes it.
+# - an up that fails after the cgroup was made (QEMU cannot start) removes it;
+# - swtpm ([tpm]) is in the cgroup beside QEMU.
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 command -v jq >/dev/null || skip "jq is not installed (make deps)"
@@ -149,6 +150,21 @@ expect_code 1 "$MVLAUNCH" up --paused cg
 expect_err "cannot run '$T/no-such-qemu'"
 gone "a failed up"
 no_leftovers cg
+
+# swtpm, QEMU's helper, runs in the VM's cgroup too
+if command -v swtpm >/dev/null; then
+	sed -i '/^\[qemu\]/,$d' "$T/vms/cg.toml"
+	printf '[tpm]\nenable = true\n' >>"$T/vms/cg.toml"
+	expect_code 0 "$MVLAUNCH" up --paused cg || done_testing
+	tpm=$(cut -d' ' -f1 "$T/run/cg/swtpm.id")
+	in_cgroup "$tpm"
+	in_cgroup "$(cat "$T/run/cg/qemu.pid")"
+	expect_code 0 "$MVLAUNCH" down --force cg
+	gone "down of a VM with swtpm"
+	no_leftovers cg
+else
+	echo "swtpm is not installed: its cgroup is not checked"
+fi
 
 # the guard: a config asking less than the VM needs starts nothing
 demo_config cg '/^\[boot\]/,$d'

@@ -101,6 +101,25 @@ expect_code 1 "$MVLAUNCH" up --paused sd
 no_leftovers sd
 sed -i '/^\[qemu\]/,$d' "$T/vms/sd.toml"
 
+# with [tpm], swtpm starts first: the scope is started with its pid, QEMU attached, QEMU the machine's leader
+if command -v swtpm >/dev/null; then
+	printf '[tpm]\nenable = true\n' >>"$T/vms/sd.toml"
+	: >"$T/calls"
+	expect_code 0 "$MVLAUNCH" up --paused sd || { cat "$T/fake.log"; done_testing; }
+	pid=$(cat "$T/run/sd/qemu.pid") tpm=$(cut -d' ' -f1 "$T/run/sd/swtpm.id")
+	call start | jq -e --argjson tpm "$tpm" '.[0].props.PIDs == [$tpm]' >/dev/null || fail "start: $(call start)"
+	[ "$(call attach)" = "[{\"call\":\"attach\",\"unit\":\"mvlaunch-sd.scope\",\"pids\":[$pid]}]" ] ||
+		fail "attach: $(call attach)"
+	call register | jq -e --argjson pid "$pid" '.[0].leader == $pid' >/dev/null || fail "register: $(call register)"
+	# (sort -u: the fake's plain file keeps each write, systemd's and the process's own; the kernel lists a pid once)
+	[ "$(sort -nu "$scope/cgroup.procs" | tr '\n' ' ')" = "$(printf '%s\n' "$tpm" "$pid" | sort -n | tr '\n' ' ')" ] ||
+		fail "scope procs: $(cat "$scope/cgroup.procs")"
+	expect_code 0 "$MVLAUNCH" down --force sd
+	[ ! -e "$scope" ] || fail "the scope's cgroup is left"
+	no_leftovers sd
+	sed -i '/^\[tpm\]/,$d' "$T/vms/sd.toml"
+fi
+
 # no machined on the bus: the VM starts, with a note
 kill "$fakepid"
 fake --no-machined
