@@ -39,6 +39,18 @@ static int fail(const struct sdbus *sd, struct strbuf *err, const char *what, co
 	return -1;
 }
 
+/* libsystemd and the system bus, or NULL with "systemd: cannot WHAT UNIT: why" in err. */
+static const struct sdbus *bus(const char *what, const char *unit, struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	const struct sdbus *sd = sdbus_get("cannot connect to the system bus", &why);
+
+	if (!sd)
+		strbuf_addf(err, "systemd: cannot %s %s: %s", what, unit, why.buf);
+	strbuf_release(&why);
+	return sd;
+}
+
 /* Append the [limits] that are set as (sv) properties of an open a(sv). */
 static int append_limits(const struct sdbus *sd, void *m, const struct vm_cgroup_limits *l)
 {
@@ -191,16 +203,11 @@ static int wait_in_scope(const struct vm_cgroup *cg, pid_t pid, struct strbuf *e
 int vm_cgroup_systemd_place(struct vm_cgroup *cg, pid_t pid, const struct vm_cgroup_limits *want, const char *uuid,
 			    struct strvec *notes, struct strbuf *err)
 {
-	struct strbuf why = STRBUF_INIT;
-	const struct sdbus *sd = sdbus_get("cannot connect to the system bus", &why);
+	const struct sdbus *sd = bus("start the VM's scope", cg->unit, err);
 	int r;
 
-	if (!sd) {
-		strbuf_addf(err, "systemd: cannot start the VM's scope %s: %s", cg->unit, why.buf);
-		strbuf_release(&why);
+	if (!sd)
 		return -1;
-	}
-	strbuf_release(&why);
 	r = cg->started ? attach(cg, sd, pid, err) : start_scope(cg, sd, pid, want, err);
 	if (r < 0)
 		return -1;
@@ -215,17 +222,12 @@ int vm_cgroup_systemd_place(struct vm_cgroup *cg, pid_t pid, const struct vm_cgr
 int vm_cgroup_systemd_set(struct vm_cgroup *cg, const struct vm_cgroup_limits *want, struct strbuf *err)
 {
 	struct sdbus_error e = { 0 };
-	struct strbuf why = STRBUF_INIT;
-	const struct sdbus *sd = sdbus_get("cannot connect to the system bus", &why);
+	const struct sdbus *sd = bus("change", cg->unit, err);
 	void *m = NULL, *reply = NULL;
 	int r;
 
-	if (!sd) {
-		strbuf_addf(err, "systemd: cannot change %s: %s", cg->unit, why.buf);
-		strbuf_release(&why);
+	if (!sd)
 		return -1;
-	}
-	strbuf_release(&why);
 	r = sd->new_method_call(sd->bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "SetUnitProperties");
 	if (r >= 0)
 		r = sd->append(m, "sb", cg->unit, 1);	/* runtime: until the scope goes */
@@ -245,19 +247,14 @@ int vm_cgroup_systemd_set(struct vm_cgroup *cg, const struct vm_cgroup_limits *w
 int vm_cgroup_systemd_stop(struct vm_cgroup *cg, struct strbuf *err)
 {
 	struct sdbus_error e = { 0 };
-	struct strbuf why = STRBUF_INIT;
 	const struct sdbus *sd;
 	void *m = NULL, *reply = NULL;
 	int r;
 
 	if (!sysfs_exists(cg->dirs.v[0]))
 		return 0;	/* systemd collected it with its last process */
-	if (!(sd = sdbus_get("cannot connect to the system bus", &why))) {
-		strbuf_addf(err, "systemd: cannot stop %s: %s", cg->unit, why.buf);
-		strbuf_release(&why);
+	if (!(sd = bus("stop", cg->unit, err)))
 		return -1;
-	}
-	strbuf_release(&why);
 	r = sd->new_method_call(sd->bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit");
 	if (r >= 0)
 		r = sd->append(m, "ss", cg->unit, "replace");

@@ -13,28 +13,10 @@
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 need_demo_guest
-command -v dbus-daemon >/dev/null || skip "dbus-daemon is not installed (make deps)"
-/usr/bin/python3 -c 'import dbus, gi' 2>/dev/null || skip "python3-dbus and python3-gi are not installed (make deps)"
 command -v jq >/dev/null || skip "jq is not installed (make deps)"
 [ "$(nproc --all)" -ge 2 ] || skip "needs two CPUs"
 
-cat >"$T/bus.conf" <<XML
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <listen>unix:path=$T/bus.sock</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_destination="*"/>
-    <allow receive_sender="*"/>
-  </policy>
-</busconfig>
-XML
-dbus-daemon --config-file="$T/bus.conf" --nofork --nopidfile >"$T/busd.log" 2>&1 &
-at_exit "kill $! 2>/dev/null"
-for i in $(seq 50); do [ -S "$T/bus.sock" ] && break; sleep 0.1; done
+private_bus
 root=$T/root
 /usr/bin/python3 "$TOP/tests/e2e/fake-systemd1.py" "unix:path=$T/bus.sock" "$T/calls" 3 "$root" >"$T/fake.log" 2>&1 &
 at_exit "kill $! 2>/dev/null"
