@@ -141,6 +141,7 @@ UNIT_TESTS += util
 UNIT_TESTS += toml
 UNIT_TESTS += vm_config
 UNIT_TESTS += qos
+UNIT_TESTS += vm_cgroup
 UNIT_TESTS += qemu_argv
 UNIT_TESTS += qemu_argv_diff
 UNIT_TESTS += qmp
