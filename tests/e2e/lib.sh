@@ -150,7 +150,7 @@ example_here() {
 }
 
 # private_bus: a D-Bus bus of the test's own at $T/bus.sock (dbus-daemon),
-# where fake-systemd1.py plays systemd (t5003, t3029); stopped at exit.
+# where fake-systemd1.py plays systemd (t5003, t3040); stopped at exit.
 private_bus() {
 	local i
 	command -v dbus-daemon >/dev/null || skip "dbus-daemon is not installed (make deps)"

@@ -23,7 +23,7 @@ command -v jq >/dev/null || skip "jq is not installed (make deps)"
 [ "$(id -u)" = 0 ] || skip "makes cgroups: needs root"
 root=$MVLAUNCH_CGROUP_ROOT
 if [ -e /sys/fs/cgroup/cgroup.controllers ]; then
-	[ -e /run/systemd/system ] && skip "systemd host: the cgroup is a scope (t3029 tests that against a fake systemd)"
+	[ -e /run/systemd/system ] && skip "systemd host: the cgroup is a scope (t3040 tests that against a fake systemd)"
 	v2=1
 	cpudir=/sys/fs/cgroup$root/mvlaunch-cg
 	memdir=$cpudir

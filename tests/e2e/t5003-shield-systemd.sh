@@ -9,7 +9,7 @@
 # system.slice, user.slice and init.scope to the host CPUs at runtime, put
 # QEMU in the root cgroup, and 'down' must set each unit's original back
 # (init.scope had CPUs 0-1, the slices no limit). QEMU's own cgroup is a
-# scope there (the fake makes it; t3029 tests it).
+# scope there (the fake makes it; t3040 tests it).
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 need_demo_guest

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t3029-up-cgroup-systemd.sh - a VM's cgroup on a systemd host: the transient
+# t3040-up-cgroup-systemd.sh - a VM's cgroup on a systemd host: the transient
 # scope mvlaunch-NAME.scope in machine.slice, through sd-bus. This machine's
 # PID 1 is not systemd and its cgroups are v1, so the test stands up what
 # mvlaunch talks to: a private D-Bus bus (dbus-daemon) with fake-systemd1.py
