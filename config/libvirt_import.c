@@ -26,6 +26,7 @@
 #include <libxml/xmlerror.h>
 
 #include "config/libvirt_import.h"
+#include "config/qos.h"
 #include "config/vm_config.h"
 #include "util/cpuset.h"
 #include "util/size.h"
@@ -39,7 +40,7 @@ static char used;		/* node->_private of whatever the importer read */
 
 /* Reasons for what is not imported (the sweep's, by element name) */
 #define R_TODO "not supported yet"
-#define R_QOS "not supported yet: CPU, memory and disk limits come with mvlaunch's QoS keys"
+#define R_QOS "not supported: mvlaunch limits the whole VM ([limits]) and each disk ([[disk]] iops_*, bps_*)"
 #define R_LIBVIRT "libvirt-only, no effect on QEMU"
 
 struct kv {
@@ -80,7 +81,7 @@ struct imp {
 /* Output order: the shipped examples' */
 static const char *const sections[] = {
 	"machine", "cpu", "cpu.hyperv", "pinning", "memory", "numa", "clock", "tpm", "display", "looking_glass",
-	"audio", "smbios", "boot", "iothread", "disk", "net", "passthrough", "input", "usb", "sched", "qemu", "service",
+	"audio", "smbios", "boot", "iothread", "disk", "net", "passthrough", "input", "usb", "sched", "qemu", "service", "limits",
 };
 
 /* ---- the tables ---------------------------------------------------------- */
@@ -1113,13 +1114,113 @@ static void map_vcpus(struct imp *m)
 	for_each_child(e, ct, "emulatorsched")
 		sched_table(m, e, NULL);
 	for (xmlNodePtr c = ct->children; c; c = c->next) {
-		static const char *const qos[] = { "shares", "period", "quota", "global_period", "global_quota",
-			"emulator_period", "emulator_quota", "iothread_period", "iothread_quota" };
+		static const char *const qos[] = { "emulator_period", "emulator_quota", "iothread_period", "iothread_quota" };
 
 		for (size_t i = 0; is_elem(c, NULL) && !is_used(c) && i < sizeof(qos) / sizeof(qos[0]); i++)
 			if (!strcmp((const char *)c->name, qos[i]))
 				lost(m, c, R_QOS);
 	}
+}
+
+/* ---- <cputune> QoS, <memtune>, <blkiotune>: [limits] ----------------------- */
+
+/* A <cputune> or <memtune> number child; 0 and used, or -1 (absent or reported). */
+static int qos_num(struct imp *m, xmlNodePtr parent, const char *name, uint64_t *v, xmlNodePtr *at)
+{
+	xmlNodePtr n = child(parent, name);
+	char what[48];
+	const char *t;
+
+	*at = n;
+	if (!n)
+		return -1;
+	snprintf(what, sizeof(what), "<%s>", name);
+	t = text(m, n);
+	use(n);
+	if (t && !strcmp(t, "-1"))	/* libvirt's "no limit" */
+		return -1;
+	return parse_uint(m, n, what, t, UINT64_MAX, v);
+}
+
+/*
+ * libvirt's <shares> (1024 = weight 100) become limits.cpu_weight; its CPU
+ * bandwidth limits.cpu_max: <global_quota> over <global_period> is the
+ * whole VM's, <quota> over <period> each vCPU's (so times the vCPUs);
+ * <memtune> hard_limit and soft_limit (libvirt's memory.high on cgroup v2)
+ * limits.memory_max and memory_high, raised to what the VM needs at least
+ * (config/qos.h) with a note. <blkiotune> has no key: reported.
+ */
+static void map_qos(struct imp *m, uint64_t mem_bytes)
+{
+	xmlNodePtr ct = child(m->root, "cputune"), mt = child(m->root, "memtune"), vc = child(m->root, "vcpu");
+	xmlNodePtr at, at2;
+	uint64_t v, per, vcpus = 1;
+	struct tbl *t;
+
+	if (vc && text(m, vc))
+		vcpus = strtoull(text(m, vc), NULL, 10) ? strtoull(text(m, vc), NULL, 10) : 1;
+	if (ct && qos_num(m, ct, "shares", &v, &at) == 0)
+		put_uint(sect(m, "limits"), "cpu_weight", qos_shares_to_weight(v), lineno(at),
+			 "<shares>: weight = shares * 100 / 1024");
+	if (ct && qos_num(m, ct, "global_quota", &v, &at) == 0) {
+		if (qos_num(m, ct, "global_period", &per, &at2) < 0 || !per)
+			per = 100000;
+		t = sect(m, "limits");
+		put(t, "cpu_max", xstrfmt("\"%u%%\"", qos_cpu_max_pct((long long)v, (long long)per)), lineno(at),
+		    "<global_quota> over <global_period>");
+		if (qos_num(m, ct, "quota", &v, &at) == 0 || at)
+			lost(m, at, "the whole VM's <global_quota> is limits.cpu_max already");
+		if (child(ct, "period"))
+			use(child(ct, "period"));
+	} else if (ct && qos_num(m, ct, "quota", &v, &at) == 0) {
+		if (qos_num(m, ct, "period", &per, &at2) < 0 || !per)
+			per = 100000;
+		put(sect(m, "limits"), "cpu_max",
+		    xstrfmt("\"%u%%\"", qos_cpu_max_pct((long long)(v * vcpus), (long long)per)), lineno(at),
+		    "<quota> over <period> is each vCPU's: times the vCPUs");
+		if (child(ct, "global_period"))
+			use(child(ct, "global_period"));
+	} else if (ct) {
+		if (child(ct, "period"))
+			use(child(ct, "period"));
+		if (child(ct, "global_period"))
+			use(child(ct, "global_period"));
+	}
+	if (mt) {
+		static const char *const keys[][2] = { { "hard_limit", "memory_max" }, { "soft_limit", "memory_high" } };
+		/* the least memory limit the VM takes (video memory counted: the import does not know its GPU yet) */
+		uint64_t floor = mem_bytes + (UINT64_C(256) << 20) + mem_bytes / 50 + (UINT64_C(16) << 20);
+
+		floor = (floor + (1 << 20) - 1) >> 20 << 20;
+		use(mt);
+		for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+			xmlNodePtr n = child(mt, keys[i][0]);
+			struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+
+			if (!n)
+				continue;
+			use(n);
+			if (!text(m, n) || !strcmp(text(m, n), "-1") ||
+			    parse_scaled(m, n, keys[i][0], text(m, n), attr(m, n, "unit"), "KiB", &v) < 0)
+				continue;
+			if (v < floor) {
+				size_format(v, &a);
+				size_format(floor, &b);
+				note(m, n, "<%s> %s is below what the VM needs under mvlaunch (its RAM + 256M + 2%% + 16M of "
+				     "video memory): limits.%s = %s", keys[i][0], a.buf, keys[i][1], b.buf);
+				v = floor;
+			}
+			put_size(sect(m, "limits"), keys[i][1], v, lineno(n), NULL);
+			strbuf_release(&a);
+			strbuf_release(&b);
+		}
+		for (xmlNodePtr c = mt->children; c; c = c->next)
+			if (is_elem(c, NULL) && !is_used(c))
+				lost(m, c, "not supported: mvlaunch limits memory by [limits] memory_max and memory_high");
+	}
+	if (child(m->root, "blkiotune"))
+		lost(m, child(m->root, "blkiotune"), "not supported: no per-VM block I/O weight; per-disk I/O limits are "
+		     "[[disk]] iops_* and bps_*");
 }
 
 /* ---- <os> ------------------------------------------------------------------ */
@@ -2792,7 +2893,7 @@ static void map_qemu_commandline(struct imp *m)
 /* ---- the sweep ------------------------------------------------------------- */
 
 static const struct { const char *name, *why; } reasons[] = {
-	{ "memtune", R_QOS }, { "blkiotune", R_QOS }, { "cachetune", R_QOS }, { "memorytune", R_QOS },
+	{ "cachetune", R_QOS }, { "memorytune", R_QOS },
 	{ "seclabel", "replaced by mvlaunch's confinement: QEMU runs in its seccomp sandbox, without libvirt's "
 		      "SELinux or AppArmor label" },
 	{ "resource", R_LIBVIRT ": the cgroup libvirt puts QEMU in" },
@@ -3004,6 +3105,7 @@ int libvirt_import(const char *file, const char *xml, size_t len, const char *na
 		   struct libvirt_import *out, struct strbuf *err)
 {
 	struct imp m = { 0 };
+	uint64_t mem;
 	struct strbuf xerr = STRBUF_INIT, perr = STRBUF_INIT;
 	struct line_map lm = { 0 };
 	xmlDocPtr doc;
@@ -3068,8 +3170,9 @@ int libvirt_import(const char *file, const char *xml, size_t len, const char *na
 	if (m.failed)
 		goto out;
 	map_os(&m);
-	map_memory(&m);
+	mem = map_memory(&m);
 	map_vcpus(&m);
+	map_qos(&m, mem);
 	map_numatune(&m);
 	map_features(&m);
 	map_cpu(&m);

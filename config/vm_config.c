@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "config/vm_config.h"
+#include "config/qos.h"
 #include "config/schema.h"
 #include "config/toml.h"
 #include "util/size.h"
@@ -704,6 +705,21 @@ static const struct config_key usb_keys[] = {
 	{ .name = NULL },
 };
 
+static int parse_cpu_max(struct schema_ctx *ctx, const struct config_key *k, void *base,
+			 const struct toml_node *n, const char *name)
+{
+	struct strbuf why = STRBUF_INIT;
+	unsigned *pct = (unsigned *)((char *)base + k->offset);
+	int ret = 0;
+
+	if (n->type != TOML_STRING)
+		return schema_type_error(ctx, n, name, "a string \"N%\"");
+	if (qos_cpu_max_parse(n->str, pct, &why) < 0)
+		ret = schema_error(ctx->err, ctx->file, schema_node_loc(n), name, "%s", why.buf);
+	strbuf_release(&why);
+	return ret;
+}
+
 static const struct config_key vm_keys[] = {
 	{ .name = "name", .type = KEY_STRING, .offset = OFF(name), .check = check_name,
 	  .qemu = "-name guest=NAME,debug-threads=on", .doc = "VM name: the file name without .toml; if given, it must be that" },
@@ -979,6 +995,22 @@ static const struct config_key vm_keys[] = {
 	{ .name = "service.stop_timeout", .type = KEY_UINT, .offset = OFF(stop_timeout), .def = "60", .min = 1, .max = 3600,
 	  .qemu = "(systemd) ExecStop=mvlaunch down --timeout S; TimeoutStopSec=S+30",
 	  .doc = "seconds the guest gets to shut down on 'systemctl stop' before QEMU is stopped" },
+	{ .name = "limits.cpu_weight", .type = KEY_UINT, .offset = OFF(cpu_weight), .min = 1, .max = 10000,
+	  .qemu = "(cgroup) v2 cpu.weight; v1 cpu.shares = N*1024/100; systemd CPUWeight",
+	  .doc = "the VM's share of busy CPUs against other cgroups (100: the default share; 800 gets 8 times "
+		 "a VM of 100); 'mvlaunch limits --cpu-weight' changes it live" },
+	{ .name = "limits.cpu_max", .type = KEY_CUSTOM, .parse = parse_cpu_max, .offset = OFF(cpu_max_pct),
+	  .qemu = "(cgroup) v2 cpu.max \"Q 100000\"; v1 cpu.cfs_quota_us; systemd CPUQuota",
+	  .doc = "\"N%\": at most N% of one CPU for all of QEMU's threads together (\"250%\": two and a half "
+		 "CPUs), over periods of 100 ms" },
+	{ .name = "limits.memory_max", .type = KEY_SIZE, .offset = OFF(memory_max),
+	  .qemu = "(cgroup) v2 memory.max; v1 memory.limit_in_bytes; systemd MemoryMax",
+	  .doc = "hard limit of the memory QEMU and swtpm use together; at least the guest's RAM + 256M + 2% of "
+		 "it + video memory (16M with an emulated GPU) + the Looking Glass buffer" },
+	{ .name = "limits.memory_high", .type = KEY_SIZE, .offset = OFF(memory_high),
+	  .qemu = "(cgroup) v2 memory.high; v1 memory.soft_limit_in_bytes; systemd MemoryHigh",
+	  .doc = "above it the kernel reclaims QEMU's memory first (v1: a soft limit, acted on only when the "
+		 "host runs short); the same least value as memory_max" },
 	{ .name = "qemu.sandbox", .type = KEY_BOOL, .offset = OFF(sandbox), .def = "true",
 	  .qemu = "-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny",
 	  .doc = "seccomp filter as libvirt uses it (spawn allowed for bridge NICs)" },
@@ -2130,6 +2162,51 @@ static void validate_boot(struct vm_config *cfg, struct strbuf *err)
 		schema_error(err, cfg->file, LOC("boot.append"), "boot.append", "needs boot.kernel");
 }
 
+/* A memory limit below what the VM needs: QEMU would be OOM-killed as the guest fills its RAM. */
+static void validate_limits(struct vm_config *cfg, struct strbuf *err)
+{
+	static const char *const keys[] = { "limits.memory_max", "limits.memory_high" };
+	const uint64_t v[] = { cfg->memory_max, cfg->memory_high };
+	uint64_t floor = qos_memory_floor(cfg);
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		struct strbuf why = STRBUF_INIT;
+
+		if (!v[i] || v[i] >= floor)
+			continue;
+		vm_config_memory_floor_why(cfg, v[i], &why);
+		schema_error(err, cfg->file, LOC(keys[i]), keys[i], "%s", why.buf);
+		strbuf_release(&why);
+	}
+	if (cfg->memory_max && cfg->memory_high > cfg->memory_max)
+		cfg_warn(cfg, LOC("limits.memory_high"), "limits.memory_high",
+			 "is above limits.memory_max, which is reached first: it has no effect");
+}
+
+void vm_config_memory_floor_why(const struct vm_config *cfg, uint64_t value, struct strbuf *why)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
+	uint64_t floor = qos_memory_floor(cfg);
+
+	size_format(value, &a);
+	size_format(cfg->mem_bytes, &b);
+	/* the floor is rarely a whole unit: in MiB, rounded up */
+	strbuf_addf(&c, "%lluM", (unsigned long long)((floor + (1 << 20) - 1) >> 20));
+	strbuf_addf(why, "%s (%llu bytes) is below what the VM needs, %s: memory.size %s + 256M + 2%% of it",
+		    a.buf, (unsigned long long)value, c.buf, b.buf);
+	if (cfg->display.gpu == GPU_STD || cfg->display.gpu == GPU_VIRTIO)
+		strbuf_addstr(why, " + 16M of video memory");
+	if (cfg->lg.enable == 1) {
+		strbuf_reset(&a);
+		size_format(cfg->lg.size, &a);
+		strbuf_addf(why, " + the Looking Glass buffer %s", a.buf);
+	}
+	strbuf_addstr(why, " (QEMU would be killed by the kernel as the guest fills its RAM)");
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&c);
+}
+
 int vm_config_validate(struct vm_config *cfg, struct strbuf *err)
 {
 	size_t before = err->len;
@@ -2149,6 +2226,7 @@ int vm_config_validate(struct vm_config *cfg, struct strbuf *err)
 	validate_tpm(cfg);
 	validate_looking_glass(cfg, err);
 	validate_audio(cfg, err);
+	validate_limits(cfg, err);
 	return err->len > before ? -1 : 0;
 }
 

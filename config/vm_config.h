@@ -274,6 +274,11 @@ struct vm_config {
 	struct strvec service_after;	/* VM names: After=/Wants= in 'mvlaunch unit' */
 	unsigned stop_timeout;		/* seconds */
 
+	/* [limits]: the VM's cgroup (config/qos.h); 0: no limit */
+	unsigned cpu_weight;		/* 1..10000 */
+	unsigned cpu_max_pct;		/* "250%": 250 */
+	uint64_t memory_max, memory_high;	/* bytes */
+
 	/* "FILE:LINE:COL: key 'x': ..." lines for settings that have no effect */
 	struct strvec warnings;
 	struct config_loc loc[VM_MAX_KEYS];
@@ -343,6 +348,13 @@ int vm_disk_throttled(const struct vm_disk *d);
  * no such key.
  */
 int vm_config_key_rank(const char *table, const char *key);
+
+/*
+ * Why 'value' is too small a memory limit for cfg (config/qos.h's floor),
+ * with the numbers: "9G (N bytes) is below what the VM needs, ...". For the
+ * config's check and 'mvlaunch limits --memory-max'.
+ */
+void vm_config_memory_floor_why(const struct vm_config *cfg, uint64_t value, struct strbuf *why);
 
 /* Write the key reference as a Markdown table (for README and 'help config'). */
 void vm_config_write_reference(FILE *out);

@@ -45,6 +45,14 @@ static void print_human(const struct vm_status *s)
 	putchar('\n');
 	if (s->reason && strcmp(s->state, "crashed"))	/* a crash is told above, with its log */
 		printf("  why: %s\n", s->reason);
+	if (s->has_cgroup) {
+		struct strbuf sb = STRBUF_INIT;
+
+		vm_cgroup_describe(&s->cg, &s->limits, &sb);
+		printf("  %s%s%s\n", sb.buf, s->cgroup_error ? "; cannot read its limits: " : "",
+		       s->cgroup_error ? s->cgroup_error : "");
+		strbuf_release(&sb);
+	}
 	if (s->running)
 		vm_threads_print(stdout, &s->st.threads, 1);
 }
@@ -64,7 +72,7 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 	int json = 0, window_ms = -1;
 	const struct opt options[] = {
 		OPT_BOOL(0, "json", &json, "{\"vms\": [{\"name\", \"state\", \"pid\", \"uptime_s\", \"drift\",\n"
-			 "\"config_changed\", \"reason\", \"log\", \"threads\": [...]}]}"),
+			 "\"config_changed\", \"reason\", \"log\", \"cgroup\", \"threads\": [...]}]}"),
 		OPT_SECONDS(0, "window", &window_ms, "measure each thread's CPU use and run-queue delay over S\n"
 			    "seconds (default a quarter second; 0: do not measure)"),
 		OPT_END(),

@@ -17,6 +17,7 @@
 
 #include "launcher/host/shield.h"
 #include "launcher/host/sysfs.h"
+#include "launcher/host/vm_cgroup.h"
 #include "util/err.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
@@ -199,17 +200,24 @@ static void move_tasks(struct shield_io *io, const char *from, const char *to, c
 
 /* ---- other cpusets ---- */
 
-/* Child cgroups of dir (all descendants when 'deep'), children before parents. */
+/*
+ * Child cgroups of dir (all descendants when 'deep'), children before
+ * parents. On v2 (not deep) the VMs' own cgroups (vm_cgroup.h: the top of
+ * its root, machine.slice) are left out: VMs are not fenced off their CPUs.
+ */
 static void child_cgroups(const char *dir, int deep, struct strvec *out)
 {
 	char *p = sysfs_path(dir);
 	DIR *d = opendir(p);
 	struct dirent *de;
+	const char *vms = vm_cgroup_root() + 1;
+	size_t vms_len = strcspn(vms, "/");
 
 	while (d && (de = readdir(d))) {
 		char *child;
 
-		if (de->d_type != DT_DIR || de->d_name[0] == '.' || !strcmp(de->d_name, SHIELD_NAME))
+		if (de->d_type != DT_DIR || de->d_name[0] == '.' || !strcmp(de->d_name, SHIELD_NAME) ||
+		    (!deep && strlen(de->d_name) == vms_len && !strncmp(de->d_name, vms, vms_len)))
 			continue;
 		child = xstrfmt("%s/%s", dir, de->d_name);
 		if (deep)

@@ -38,6 +38,7 @@ enum child_step { STEP_SETUP_LOG = 1, STEP_IDENTITY, STEP_CGROUP, STEP_AFFINITY,
 struct child_report {
 	int step;
 	int err;
+	int index;	/* STEP_CGROUP: which cgroup.procs */
 };
 
 static int pidfd_open_(pid_t pid)
@@ -45,13 +46,18 @@ static int pidfd_open_(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-static void child_fail(int fd, int step)
+static void child_fail_at(int fd, int step, int index)
 {
-	struct child_report r = { step, errno };
+	struct child_report r = { step, errno, index };
 	ssize_t n = write(fd, &r, sizeof(r));
 
 	(void)n;
 	_exit(127);
+}
+
+static void child_fail(int fd, int step)
+{
+	child_fail_at(fd, step, 0);
 }
 
 /*
@@ -82,10 +88,11 @@ static int write_identity(const char *path)
 }
 
 static void child_exec(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
-		       const char *cgroup_procs, int pass_fd, const char *id_path, int report_fd)
+		       const char *const *cgroup_procs, int go_fd, int pass_fd, const char *id_path, int report_fd)
 {
 	sigset_t none;
 	int fd;
+	char go;
 
 	/* 'run' blocks SIGTERM/SIGINT for its signalfd: QEMU must not inherit that */
 	sigemptyset(&none);
@@ -100,14 +107,26 @@ static void child_exec(const struct strvec *argv, const char *log_path, const st
 		child_fail(report_fd, STEP_SETUP_LOG);
 	if (write_identity(id_path) < 0)
 		child_fail(report_fd, STEP_IDENTITY);
-	if (cgroup_procs) {
-		/* out of the shield first: its cpuset would refuse the VM's CPUs */
-		char num[24];
-		int len = snprintf(num, sizeof(num), "%d", (int)getpid());
+	/* the parent's hook has our pid (a systemd scope): on its word only, on */
+	if (go_fd >= 0) {
+		ssize_t n;
 
-		fd = open(cgroup_procs, O_WRONLY | O_CLOEXEC);
+		do
+			n = read(go_fd, &go, 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1)
+			_exit(127);	/* the hook failed: the parent says why */
+		close(go_fd);
+	}
+	for (int i = 0; cgroup_procs && cgroup_procs[i]; i++) {
+		/* into the VM's cgroup, out of the shield, before its affinity: the shield's cpuset would refuse the VM's CPUs */
+		char num[24];
+		int len = snprintf(num, sizeof(num), "%d\n", (int)getpid());
+
+		/* O_APPEND: the kernel takes one pid a write; a fake tree's plain file keeps each */
+		fd = open(cgroup_procs[i], O_WRONLY | O_APPEND | O_CLOEXEC);
 		if (fd < 0 || write(fd, num, (size_t)len) != len)
-			child_fail(report_fd, STEP_CGROUP);
+			child_fail_at(report_fd, STEP_CGROUP, i);
 		close(fd);
 	}
 	if (affinity) {
@@ -143,14 +162,21 @@ static void child_exec(const struct strvec *argv, const char *log_path, const st
 }
 
 int qemu_proc_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
-	       const char *cgroup_procs, int pass_fd, const char *id_path, struct qemu_proc *p, struct strbuf *err)
+	       const char *const *cgroup_procs, int pass_fd, const char *id_path, struct qemu_proc *p, struct strbuf *err)
+{
+	return qemu_proc_spawn_hooked(argv, log_path, affinity, cgroup_procs, NULL, pass_fd, id_path, p, err);
+}
+
+int qemu_proc_spawn_hooked(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
+			   const char *const *cgroup_procs, const struct qemu_spawn_hook *hook, int pass_fd,
+			   const char *id_path, struct qemu_proc *p, struct strbuf *err)
 {
 	struct child_report r;
-	int pipefd[2];
+	int pipefd[2], go[2] = { -1, -1 };
 	ssize_t n;
 	pid_t pid;
 
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+	if (pipe2(pipefd, O_CLOEXEC) < 0 || (hook && pipe2(go, O_CLOEXEC) < 0)) {
 		strbuf_addf(err, "cannot create a pipe: %s", strerror(errno));
 		return -1;
 	}
@@ -159,17 +185,36 @@ int qemu_proc_spawn(const struct strvec *argv, const char *log_path, const struc
 		strbuf_addf(err, "cannot fork: %s", strerror(errno));
 		close(pipefd[0]);
 		close(pipefd[1]);
+		if (hook) {
+			close(go[0]);
+			close(go[1]);
+		}
 		return -1;
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		child_exec(argv, log_path, affinity, cgroup_procs, pass_fd, id_path, pipefd[1]);
+		if (hook)
+			close(go[1]);
+		child_exec(argv, log_path, affinity, cgroup_procs, go[0], pass_fd, id_path, pipefd[1]);
 	}
 	close(pipefd[1]);
 	p->pid = pid;
 	p->is_child = 1;
 	p->exited = 0;
 	p->pidfd = pidfd_open_(pid);
+	if (hook) {
+		int ok;
+
+		close(go[0]);
+		ok = hook->placed(pid, hook->data, err) == 0 && write(go[1], "g", 1) == 1;
+		close(go[1]);	/* without the byte: the child ends */
+		if (!ok) {
+			close(pipefd[0]);
+			waitpid(pid, &p->status, 0);
+			p->exited = 1;
+			return -1;
+		}
+	}
 	do
 		n = read(pipefd[0], &r, sizeof(r));
 	while (n < 0 && errno == EINTR);
@@ -183,7 +228,7 @@ int qemu_proc_spawn(const struct strvec *argv, const char *log_path, const struc
 				return QEMU_SPAWN_NOT_FOUND;
 		}
 		else if (r.step == STEP_CGROUP)
-			strbuf_addf(err, "cannot move QEMU out of the CPU shield ('%s'): %s", cgroup_procs, strerror(r.err));
+			strbuf_addf(err, "cannot put QEMU into its cgroup ('%s'): %s", cgroup_procs[r.index], strerror(r.err));
 		else if (r.step == STEP_IDENTITY)
 			strbuf_addf(err, "cannot record QEMU's identity in '%s': %s", id_path, strerror(r.err));
 		else if (r.step == STEP_AFFINITY)

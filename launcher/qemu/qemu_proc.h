@@ -30,8 +30,9 @@ struct qemu_proc {
  * fork + execvp argv (no shell). The child gets its own session, umask 0177,
  * /dev/null as stdin, stdout and stderr appended to log_path, and (when
  * 'affinity' is not NULL) that CPU affinity before exec, so every thread
- * QEMU ever creates inherits it. With cgroup_procs (a cgroup.procs path)
- * the child first moves itself into that cgroup: out of the CPU shield. With
+ * QEMU ever creates inherits it. With cgroup_procs (cgroup.procs paths,
+ * NULL-terminated) the child first moves itself into each of those cgroups
+ * (the VM's own, out of the CPU shield), so QEMU never runs outside. With
  * id_path, before anything else the child writes "PID STARTTIME" there
  * (temp file and rename), so the QEMU is known even if the caller dies
  * right after the fork. pass_fd (if >= 0) becomes QEMU's fd 3;
@@ -41,7 +42,21 @@ struct qemu_proc {
  */
 #define QEMU_SPAWN_NOT_FOUND (-2)
 int qemu_proc_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
-	       const char *cgroup_procs, int pass_fd, const char *id_path, struct qemu_proc *p, struct strbuf *err);
+	       const char *const *cgroup_procs, int pass_fd, const char *id_path, struct qemu_proc *p, struct strbuf *err);
+
+/*
+ * What the parent does with the child's pid while the child waits, before
+ * it moves into cgroup_procs and execs (systemd: start the VM's scope with
+ * the pid in it). 0 lets the child go on; -1 (reason in err) ends it.
+ */
+struct qemu_spawn_hook {
+	int (*placed)(pid_t pid, void *data, struct strbuf *err);
+	void *data;
+};
+/* qemu_proc_spawn() with a hook (NULL: none). */
+int qemu_proc_spawn_hooked(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
+			   const char *const *cgroup_procs, const struct qemu_spawn_hook *hook, int pass_fd,
+			   const char *id_path, struct qemu_proc *p, struct strbuf *err);
 
 /* Attach to the process whose spawn wrote id_path ("PID STARTTIME"); 0, or -1 if it is gone or the file is not one. */
 int qemu_proc_attach_id(struct qemu_proc *p, const char *id_path);

@@ -23,6 +23,8 @@
 #include "launcher/vm/runtime.h"
 #include "launcher/vm/paths.h"
 #include "launcher/qemu/qemu_proc.h"
+#include "launcher/host/vm_cgroup.h"
+#include "util/atomic_file.h"
 #include "util/interrupt.h"
 #include "util/trust.h"
 #include "util/wrapper.h"
@@ -201,11 +203,90 @@ static void remove_shared(const struct vm_runtime *rt)
 	free(rec);
 }
 
+#define CGROUP_RECORD "cgroup.json"
+
+int runtime_cgroup_record(const struct vm_runtime *rt, const struct vm_cgroup *cg, struct err *err)
+{
+	char *path = runtime_path(rt, CGROUP_RECORD), *text;
+	json_t *o = vm_cgroup_to_json(cg);
+	int ret;
+
+	text = json_dumps(o, JSON_COMPACT);
+	ret = atomic_write_file(path, text, strlen(text), ATOMIC_FSYNC, &err->msg);
+	free(text);
+	json_decref(o);
+	free(path);
+	return ret;
+}
+
+int runtime_cgroup_load(const struct vm_runtime *rt, struct vm_cgroup *cg, struct err *err)
+{
+	char *path = runtime_path(rt, CGROUP_RECORD);
+	struct strbuf sb = STRBUF_INIT;
+	json_t *o = NULL;
+	int ret = -1;
+
+	if (strbuf_read_file(&sb, path, 65536, O_NOFOLLOW) < 0) {
+		strbuf_addf(&err->msg, "cannot read '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	o = json_loads(sb.buf, 0, NULL);
+	if (!o || vm_cgroup_from_json(cg, o, err) < 0) {
+		if (!err->msg.len)
+			strbuf_addf(&err->msg, "'%s' is not a cgroup record", path);
+		vm_cgroup_release(cg);
+		goto out;
+	}
+	ret = 0;
+out:
+	json_decref(o);
+	strbuf_release(&sb);
+	free(path);
+	return ret;
+}
+
+/*
+ * The VM's cgroup (recorded before it was made) goes once its processes
+ * have: QEMU and the helpers are stopped first. The record stays while
+ * the cgroup does, so the next cleanup tries again. 0, or -1 with err.
+ */
+static int remove_cgroup(const struct vm_runtime *rt, struct err *err)
+{
+	struct vm_cgroup cg = VM_CGROUP_INIT;
+	struct err ignore = ERR_INIT;
+	char *path = runtime_path(rt, CGROUP_RECORD);
+	int ret = 0;
+
+	if (access(path, F_OK) == 0 && runtime_cgroup_load(rt, &cg, &ignore) == 0) {
+		ret = vm_cgroup_remove(&cg, err);
+		if (ret == 0)
+			unlink(path);
+	} else {
+		unlink(path);	/* none, or not one mvlaunch wrote: nothing of ours to remove */
+	}
+	vm_cgroup_release(&cg);
+	err_release(&ignore);
+	free(path);
+	return ret;
+}
+
+int runtime_clean_cgroup(const struct vm_runtime *rt, struct err *err)
+{
+	if (!rt->dir)
+		return 0;
+	runtime_stop_helpers(rt);
+	return remove_cgroup(rt, err);
+}
+
 void runtime_clean_files(struct vm_runtime *rt)
 {
+	struct err ignore = ERR_INIT;
+
 	if (!rt->dir)
 		return;
 	runtime_stop_helpers(rt);
+	remove_cgroup(rt, &ignore);
+	err_release(&ignore);
 	remove_shared(rt);
 	for (size_t i = 0; i < ARRAY_SIZE(runtime_files); i++) {
 		char *p = runtime_path(rt, runtime_files[i]);
@@ -225,6 +306,12 @@ void runtime_clean(struct vm_runtime *rt)
 
 int runtime_has_files(const struct vm_runtime *rt)
 {
+	char *rec = runtime_path(rt, CGROUP_RECORD);
+	int cg = access(rec, F_OK) == 0;
+
+	free(rec);
+	if (cg)
+		return 1;
 	for (size_t i = 0; i < ARRAY_SIZE(runtime_files); i++) {
 		char *p = runtime_path(rt, runtime_files[i]);
 		struct stat st;

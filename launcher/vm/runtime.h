@@ -44,7 +44,22 @@ int runtime_exists(const char *name);
  * given 0.5 s to end on their own once QEMU is gone, then SIGTERM, SIGKILL.
  */
 void runtime_stop_helpers(const struct vm_runtime *rt);
-/* Stop the helpers, then remove every runtime file but keep the directory (and the lock). */
+struct vm_cgroup;
+/*
+ * RUN/NAME/cgroup.json: the VM's cgroup, written (fsync, rename) before it
+ * is made, so whoever cleans up after a crash removes it. 0, or -1 with err.
+ */
+int runtime_cgroup_record(const struct vm_runtime *rt, const struct vm_cgroup *cg, struct err *err);
+/* The recorded cgroup into cg (release it). 0, or -1 with err (none, or not a record mvlaunch writes). */
+int runtime_cgroup_load(const struct vm_runtime *rt, struct vm_cgroup *cg, struct err *err);
+/*
+ * Stop the helpers, then remove the recorded cgroup (waiting briefly for
+ * the kernel to drain it) and its record. 0, or -1 with err: the cgroup
+ * still has a process, and stays recorded.
+ */
+int runtime_clean_cgroup(const struct vm_runtime *rt, struct err *err);
+
+/* Stop the helpers, remove the cgroup, then every runtime file but keep the directory (and the lock). */
 void runtime_clean_files(struct vm_runtime *rt);
 /* Remove every runtime file and the directory (keeps the lock fd). */
 void runtime_clean(struct vm_runtime *rt);

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "launcher/vm/vm_limits.h"
+#include "config/qos.h"
+#include "config/vm_config.h"
 #include "qmp/qmp.h"
 #include "qmp/qmp_cmds.h"
 #include "util/strvec.h"
@@ -123,4 +125,50 @@ out:
 	free(group);
 	err_release(&none);
 	return ret;
+}
+
+/* The guard of [limits] for a live change: the VM's config says how much memory it needs. */
+static int memory_guard(const struct vm_handle *h, const struct vm_cgroup_limits *set, struct err *err)
+{
+	static const char *const opt[] = { "--memory-max", "--memory-high" };
+	const uint64_t v[] = { set->memory_max, set->memory_high };
+	struct vm_config cfg;
+	struct strbuf e = STRBUF_INIT;
+	int ret = 0;
+
+	if (!set->memory_max && !set->memory_high)
+		return 0;
+	vm_config_init(&cfg);
+	if (!h->state.config || vm_config_load(h->state.config, &cfg, &e) < 0) {
+		strbuf_addf(&err->msg, "cannot check a memory limit against the VM's config '%s': %s",
+			    h->state.config ? h->state.config : "(not recorded)", e.buf);
+		ret = -1;
+		goto out;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(opt) && !ret; i++) {
+		if (!v[i] || v[i] >= qos_memory_floor(&cfg))
+			continue;
+		strbuf_addf(&err->msg, "%s: ", opt[i]);
+		vm_config_memory_floor_why(&cfg, v[i], &err->msg);
+		ret = -1;
+	}
+out:
+	strbuf_release(&e);
+	vm_config_release(&cfg);
+	return ret;
+}
+
+int vm_limits_cgroup(struct vm_handle *h, const struct vm_cgroup_limits *set, struct vm_cgroup *cg,
+		     struct vm_cgroup_limits *now, struct err *err)
+{
+	int changing = set && (set->cpu_weight || set->cpu_max_pct || set->memory_max || set->memory_high);
+
+	memset(now, 0, sizeof(*now));
+	if (runtime_cgroup_load(&h->rt, cg, err) < 0) {
+		err_hintf(err, "a VM started by an mvlaunch without per-VM cgroups has none: down and up");
+		return -1;
+	}
+	if (changing && (memory_guard(h, set, err) < 0 || vm_cgroup_set(cg, set, err) < 0))
+		return -1;
+	return vm_cgroup_read(cg, now, err);
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "launcher/host/vm_cgroup.h"
 #include "launcher/vm/vm_handle.h"
 #include "util/err.h"
 
@@ -32,5 +33,15 @@ int vm_limits_get(struct vm_handle *h, struct vm_disk_limits **out, size_t *nr, 
  * group to change: an error saying so. 0, or -1 with the reason in err.
  */
 int vm_limits_set(struct vm_handle *h, const char *disk, const struct vm_disk_limits *set, struct err *err);
+
+/*
+ * The running VM's cgroup (RUN/NAME/cgroup.json) into cg (release it) and
+ * its limits as the kernel has them now into *now; first, with 'set' (its
+ * values that are not 0), those changed live and read back. A memory
+ * limit below what the VM needs (its config's memory.size, as for
+ * [limits]) is refused. 0, or -1 with err.
+ */
+int vm_limits_cgroup(struct vm_handle *h, const struct vm_cgroup_limits *set, struct vm_cgroup *cg,
+		     struct vm_cgroup_limits *now, struct err *err);
 
 #endif

@@ -235,6 +235,17 @@ void vm_status_read(const char *name, struct vm_status *s)
 		qmp_close(q);
 	}
 	free(sock);
+	{
+		struct err e = ERR_INIT;
+
+		if (runtime_cgroup_load(&rt, &s->cg, &e) == 0) {
+			s->has_cgroup = 1;
+			err_reset(&e);
+			if (vm_cgroup_read(&s->cg, &s->limits, &e) < 0)
+				s->cgroup_error = strbuf_detach(&e.msg);
+		}
+		err_release(&e);
+	}
 out:
 	qemu_proc_release(&p);
 	strbuf_release(&qerr);
@@ -256,6 +267,15 @@ json_t *vm_status_json(const struct vm_status *s)
 			    json_boolean(s->config_changed));
 	json_object_set_new(o, "log", json_string_nocheck(s->log));
 	json_object_set_new(o, "reason", s->reason ? json_string_nocheck(s->reason) : json_null());
+	if (s->has_cgroup) {
+		json_t *cg = vm_cgroup_json(&s->cg, &s->limits);
+
+		if (s->cgroup_error)
+			json_object_set_new(cg, "error", json_string_nocheck(s->cgroup_error));
+		json_object_set_new(o, "cgroup", cg);
+	} else {
+		json_object_set_new(o, "cgroup", json_null());
+	}
 	for (size_t i = 0; s->running && i < s->st.threads.nr; i++) {
 		const struct vm_thread *t = &s->st.threads.t[i];
 		json_t *jt = vm_state_thread_json(t);
@@ -283,6 +303,8 @@ void vm_status_release(struct vm_status *s)
 	free(s->name);
 	free(s->log);
 	free(s->reason);
+	free(s->cgroup_error);
+	vm_cgroup_release(&s->cg);
 	vm_state_release(&s->st);
 	memset(s, 0, sizeof(*s));
 }

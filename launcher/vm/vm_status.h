@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "launcher/host/vm_cgroup.h"
 #include "launcher/vm/vm_state.h"
 
 struct vm_status {
@@ -29,6 +30,11 @@ struct vm_status {
 	char *reason;
 	/* the config file differs from the one the VM started with: 1, 0, -1 unknown (unreadable) */
 	int config_changed;
+	/* the VM's cgroup (RUN/NAME/cgroup.json) and its limits read now; has_cgroup 0: none recorded or unreadable */
+	int has_cgroup;
+	struct vm_cgroup cg;
+	struct vm_cgroup_limits limits;
+	char *cgroup_error;	/* why the limits could not be read */
 };
 
 /*

@@ -51,7 +51,7 @@ static char *state_dir(const char *name, struct err *err)
 }
 
 int vm_tpm_start(const struct vm_config *cfg, const struct vm_runtime *rt, const struct cpuset *cpus,
-		 const char *cgroup_procs, struct qemu_proc *p, struct err *err)
+		 const char *const *cgroup_procs, const struct qemu_spawn_hook *hook, struct qemu_proc *p, struct err *err)
 {
 	struct strvec argv = STRVEC_INIT;
 	char *dir = NULL, *sock = NULL, *id = NULL, *log = NULL, *bin = trust_which(SWTPM);
@@ -73,7 +73,7 @@ int vm_tpm_start(const struct vm_config *cfg, const struct vm_runtime *rt, const
 	strvec_pushl(&argv, bin, "socket", "--tpm2", "--terminate", "--ctrl", "type=unixio,fd=3",
 		     "--tpmstate", NULL);
 	strvec_pushf(&argv, "dir=%s,mode=0600", dir);
-	r = qemu_proc_spawn(&argv, log, cpus, cgroup_procs, fd, id, p, &err->msg);
+	r = qemu_proc_spawn_hooked(&argv, log, cpus, cgroup_procs, hook, fd, id, p, &err->msg);
 	if (r < 0) {
 		strbuf_addf(&err->msg, " (swtpm; its log: %s)", log);
 		goto out;

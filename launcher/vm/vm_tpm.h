@@ -19,12 +19,12 @@ char *vm_tpm_state_dir(const char *name);
  * Start swtpm for cfg: its state directory made (0700) if new, its control
  * socket RUN/swtpm.sock bound here (0600) and handed over as fd 3, so QEMU
  * can connect the moment it starts; CPU affinity 'cpus', into cgroup_procs
- * (may be NULL) like QEMU; its identity in RUN/swtpm.id, its output in
+ * (may be NULL) like QEMU, after 'hook' (may be NULL: see qemu_proc.h); its identity in RUN/swtpm.id, its output in
  * LOG/NAME/swtpm.log. --terminate ends it once QEMU's connection is gone;
  * runtime_stop_helpers() stops one that did not. 0 (p is the running
  * swtpm), or -1 with the reason and the fix in err.
  */
 int vm_tpm_start(const struct vm_config *cfg, const struct vm_runtime *rt, const struct cpuset *cpus,
-		 const char *cgroup_procs, struct qemu_proc *p, struct err *err);
+		 const char *const *cgroup_procs, const struct qemu_spawn_hook *hook, struct qemu_proc *p, struct err *err);
 
 #endif

@@ -30,6 +30,7 @@
 #include "launcher/vm/host_plan.h"
 #include "launcher/check/check.h"
 #include "launcher/host/host_prep.h"
+#include "launcher/host/vm_cgroup.h"
 #include "launcher/plan/pin_plan.h"
 #include "launcher/qemu/qemu_argv.h"
 #include "launcher/vm/vm_float.h"
@@ -229,6 +230,63 @@ static int interrupted(struct err *err)
 	return 1;
 }
 
+/* Whether a thread of the VM gets a real-time policy (fifo, rr): on cgroup v1 it needs the root cpu cgroup. */
+static int has_realtime(const struct vm_config *cfg)
+{
+	if (cfg->realtime == 1)
+		return 1;
+	for (size_t i = 0; i < cfg->nr_sched; i++)
+		if (cfg->sched[i].policy == SCHED_FIFO_ || cfg->sched[i].policy == SCHED_RR_)
+			return 1;
+	return 0;
+}
+
+/*
+ * The VM's own cgroup, recorded in RUN/NAME/cgroup.json before it is
+ * made (the failure path and any later cleanup remove it), its limits
+ * written and read back; *procs gets the cgroup.procs files QEMU and swtpm
+ * put themselves into, after the shield's.
+ */
+static int make_cgroup(struct vm_handle *h, struct vm_cgroup *cg, const struct vm_cgroup_limits *lim,
+		       const struct host_prep *prep, struct strvec *procs, struct err *err)
+{
+	if (prep->qemu_cgroup_procs)
+		strvec_push(procs, prep->qemu_cgroup_procs);
+	vm_cgroup_procs(cg, procs);
+	if (runtime_cgroup_record(&h->rt, cg, err) < 0)
+		return -1;
+	return vm_cgroup_create(cg, lim, err);
+}
+
+/* systemd: a process joins the VM's scope while it waits to exec */
+struct place_data {
+	struct vm_cgroup *cg;
+	const struct vm_cgroup_limits *lim;
+	const char *uuid;	/* the VM's, told to machined */
+	int machine;		/* QEMU: registered with machined (not swtpm) */
+	struct strvec *notes;
+};
+
+static int place(pid_t pid, void *data, struct strbuf *err)
+{
+	struct place_data *d = data;
+
+	return vm_cgroup_systemd_place(d->cg, pid, d->lim, d->machine ? d->uuid : NULL, d->notes, err);
+}
+
+/* QEMU (or swtpm) is in the VM's cgroup, as the kernel says (a fake tree has no kernel to ask). */
+static int check_in_cgroup(const struct vm_cgroup *cg, pid_t pid, const char *what, struct err *err)
+{
+	char *path;
+
+	if (getenv("MVLAUNCH_SYSROOT") || vm_cgroup_has_pid(cg, pid))
+		return 0;
+	path = vm_cgroup_path(cg);
+	strbuf_addf(&err->msg, "%s (pid %d) is not in its cgroup '%s' (/proc/%d/cgroup)", what, (int)pid, path, (int)pid);
+	free(path);
+	return -1;
+}
+
 static void step(const struct vm_up_opts *opts, const char *what)
 {
 	if (opts->step)
@@ -254,6 +312,11 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	struct qemu_proc tpm = QEMU_PROC_INIT;
 	struct hooks_vm hooks = HOOKS_VM_INIT;
 	int hooked = 0;
+	struct vm_cgroup cg = VM_CGROUP_INIT;
+	struct vm_cgroup_limits lim;
+	struct strvec procs = STRVEC_INIT;
+	struct place_data pd = { &cg, &lim, cfg->smbios.uuid, 0, notes };
+	struct qemu_spawn_hook hook = { place, &pd };
 
 	/* the same as 'mvlaunch argv' prints */
 	if (vm_plan_qemu_runtime(cfg, 0, &qrt, &uuid_kept, err) < 0 || runtime_lock(&h->rt, cfg->name, 0, err) < 0)
@@ -317,6 +380,11 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	}
 	if (qemu_argv_build(cfg, &plan, &qrt, &argv, NULL, &err->msg) < 0 || interrupted(err))
 		goto fail;
+	vm_cgroup_limits_from_config(&lim, cfg);
+	if (vm_cgroup_plan(&cg, cfg->name, has_realtime(cfg), &lim, err) < 0)
+		goto fail;
+	if (cg.no_cpu)
+		strvec_push(notes, "cgroup v1: QEMU stays in the root cpu cgroup (its real-time threads need the root's RT time)");
 	if (opts->argv)
 		strvec_pushv(opts->argv, (const char **)argv.v);
 	if (opts->dry_run) {
@@ -343,9 +411,14 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		goto fail;
 	if (vm_lg_prepare(cfg, &h->rt, err) < 0 || interrupted(err))
 		goto fail;
+	step(opts, "making the VM's cgroup and setting its limits");
+	if (make_cgroup(h, &cg, &lim, &prep, &procs, err) < 0 || interrupted(err))
+		goto fail;
 	if (cfg->tpm == 1) {
 		step(opts, "starting swtpm (the TPM)");
-		if (vm_tpm_start(cfg, &h->rt, &plan.emulator, prep.qemu_cgroup_procs, &tpm, err) < 0 || interrupted(err))
+		if (vm_tpm_start(cfg, &h->rt, &plan.emulator, (const char *const *)procs.v,
+				 cg.backend == VM_CGROUP_SYSTEMD ? &hook : NULL, &tpm, err) < 0 ||
+		    check_in_cgroup(&cg, tpm.pid, "swtpm", err) < 0 || interrupted(err))
 			goto fail;
 		/* swtpm runs beside the emulator threads: their CPUs, and their [[sched]] policy */
 		if (plan.emulator_sched.policy >= 0) {
@@ -360,7 +433,12 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	}
 	step(opts, "starting QEMU");
 	id_path = runtime_path(&h->rt, "qemu.id");
-	spawned = qemu_proc_spawn(&argv, log, &plan.emulator, prep.qemu_cgroup_procs, listen_fd, id_path, &h->proc, &err->msg);
+	if (qrt.uuid)
+		pd.uuid = qrt.uuid;
+	pd.machine = 1;
+	spawned = qemu_proc_spawn_hooked(&argv, log, &plan.emulator, (const char *const *)procs.v,
+					 cg.backend == VM_CGROUP_SYSTEMD ? &hook : NULL, listen_fd, id_path, &h->proc,
+					 &err->msg);
 	if (spawned < 0) {
 		if (spawned == QEMU_SPAWN_NOT_FOUND)
 			err_hintf(err, "install QEMU ('make deps' or 'apt-get install qemu-system-x86'), "
@@ -370,6 +448,10 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	hooks.pid = h->proc.pid;
 	close(listen_fd);	/* QEMU holds it now */
 	listen_fd = -1;
+	/* systemd wrote the limits from the scope's properties: read back now */
+	if (check_in_cgroup(&cg, h->proc.pid, "QEMU", err) < 0 ||
+	    (cg.backend == VM_CGROUP_SYSTEMD && vm_cgroup_verify(&cg, &lim, err) < 0))
+		goto fail;
 	step(opts, cfg->prealloc == 1 ? "waiting for QEMU to answer on QMP (it preallocates guest RAM first)"
 				       : "waiting for QEMU to answer on QMP");
 	if (connect_qmp(h, opts->timeout_ms, err) < 0 || interrupted(err))
@@ -427,6 +509,14 @@ fail:
 		hooks_run_cleanup(&hooks, HOOKS_STOPPED, err);
 	qmp_close(h->qmp);
 	h->qmp = NULL;
+	{
+		/* QEMU is gone: its cgroup goes before the runtime files (a failure to is told) */
+		struct err e2 = ERR_INIT;
+
+		if (runtime_clean_cgroup(&h->rt, &e2) < 0)
+			strvec_pushf(notes, "%s", e2.msg.buf);
+		err_release(&e2);
+	}
 	runtime_clean(&h->rt);
 	runtime_release(&h->rt);
 	if (nvram_created)
@@ -450,6 +540,8 @@ fail:
 	vm_state_release(&h->state);
 out:
 	qemu_proc_release(&tpm);
+	vm_cgroup_release(&cg);
+	strvec_clear(&procs);
 	hooks_vm_release(&hooks);
 	host_prep_release(&prep);
 	if (root_fd >= 0)

@@ -149,6 +149,31 @@ example_here() {
 	fi
 }
 
+# private_bus: a D-Bus bus of the test's own at $T/bus.sock (dbus-daemon),
+# where fake-systemd1.py plays systemd (t5003, t3040); stopped at exit.
+private_bus() {
+	local i
+	command -v dbus-daemon >/dev/null || skip "dbus-daemon is not installed (make deps)"
+	/usr/bin/python3 -c 'import dbus, gi' 2>/dev/null || skip "python3-dbus and python3-gi are not installed (make deps)"
+	cat >"$T/bus.conf" <<XML
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <listen>unix:path=$T/bus.sock</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_destination="*"/>
+    <allow receive_sender="*"/>
+  </policy>
+</busconfig>
+XML
+	dbus-daemon --config-file="$T/bus.conf" --nofork --nopidfile >"$T/busd.log" 2>&1 &
+	at_exit "kill $! 2>/dev/null"
+	for i in $(seq 50); do [ -S "$T/bus.sock" ] && break; sleep 0.1; done
+}
+
 # Reserve N more 2M hugepages for this test and give them back at exit.
 hugepages_reserve() {
 	local want=$1 before now
@@ -158,6 +183,13 @@ hugepages_reserve() {
 	now=$(cat /proc/sys/vm/nr_hugepages)
 	[ "$now" -ge $((before + want)) ]
 }
+
+# VMs' cgroups (launcher/host/vm_cgroup.h) in a subtree of this test's own,
+# never /machine.slice: tests and another user's VMs never meet; removed
+# last (after QEMU is gone), in every hierarchy (v1) or the one (v2). A
+# slice by its name (systemd hosts put VMs' scopes in the slice it names).
+export MVLAUNCH_CGROUP_ROOT=/$(basename "$T" | tr -- '-.' '__').slice
+at_exit "for d in /sys/fs/cgroup/*$MVLAUNCH_CGROUP_ROOT /sys/fs/cgroup$MVLAUNCH_CGROUP_ROOT; do [ -d \$d ] && rmdir \$d/mvlaunch-* \$d; done 2>/dev/null"
 
 # Every test's QEMU has $T in its command line: none may outlive the test.
 at_exit "pkill -KILL -f -- '$T/' 2>/dev/null; sleep 0.1"

@@ -52,9 +52,10 @@ q qom-get '{"path":"/objects/tg-disk2","property":"limits"}' >/dev/null 2>&1 && 
 
 # mvlaunch limits: what QEMU enforces now, and a live change of one disk
 expect_code 0 "$MVLAUNCH" limits lim
-[ "$(cat "$T/out")" = "disk0: iops_rd 100, iops_wr 200, bps_rd 1M/s, bps_wr 2M/s
+[ "$(grep -v '^cgroup ' "$T/out")" = "disk0: iops_rd 100, iops_wr 200, bps_rd 1M/s, bps_wr 2M/s
 disk1: iops_total 50, bps_total 10M/s
 disk3: iops_rd 10" ] || fail "limits: $(cat "$T/out")"
+grep -q "^cgroup .*/mvlaunch-lim (cgroup[12]): cpu_weight 100, cpu_max none" "$T/out" || fail "limits: no cgroup line: $(cat "$T/out")"
 expect_code 0 "$MVLAUNCH" limits lim --disk disk0 --iops-rd 50 --bps-wr 0 --bps-rd 4M
 [ "$(head -1 "$T/out")" = "disk0: iops_rd 50, iops_wr 200, bps_rd 4M/s" ] || fail "after the change: $(head -1 "$T/out")"
 q qom-get '{"path":"/objects/tg-disk0","property":"limits"}' >"$T/l0" || fail "no throttle group for disk0"

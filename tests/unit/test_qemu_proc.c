@@ -279,7 +279,7 @@ static void test_qemu_proc_exit_status(void **state)
 }
 
 /* Expect qemu_proc_spawn() to fail with code 'rc' and exactly 'want', the child reaped. */
-static void expect_spawn_error(const char *prog, const char *log, const struct cpuset *affinity, const char *cgroup,
+static void expect_spawn_error(const char *prog, const char *log, const struct cpuset *affinity, const char *const *cgroup,
 			       const char *id, int rc, const char *want)
 {
 	struct qemu_proc p = QEMU_PROC_INIT;
@@ -322,8 +322,13 @@ static void test_qemu_proc_spawn_errors(void **state)
 	expect_spawn_error("/bin/sleep", log, NULL, NULL, bad, -1, want.buf);
 
 	strbuf_reset(&want);
-	strbuf_addf(&want, "cannot move QEMU out of the CPU shield ('%s'): No such file or directory", bad);
-	expect_spawn_error("/bin/sleep", log, NULL, bad, NULL, -1, want.buf);
+	strbuf_addf(&want, "cannot put QEMU into its cgroup ('%s'): No such file or directory", bad);
+	{
+		/* the second of two: the one that failed is named */
+		const char *procs[] = { "/dev/null", bad, NULL };
+
+		expect_spawn_error("/bin/sleep", log, NULL, procs, NULL, -1, want.buf);
+	}
 
 	/* a CPU this machine does not have */
 	cpuset_zero(&none_here);

@@ -148,7 +148,7 @@ static void test_vm_status_empty_dir(void **state)
 	}
 	expect_json(&s, "{\"name\":\"vm1\",\"state\":\"stale\",\"pid\":null,\"uptime_s\":null,\"config\":null,"
 		    "\"qemu_version\":null,\"drift\":false,\"config_changed\":null,\"log\":\"%s\",\"reason\":\"'%s' has no state.json and no QEMU\","
-		    "\"threads\":[]}", log, dir);
+		    "\"cgroup\":null,\"threads\":[]}", log, dir);
 	vm_status_release(&s);
 	assert_null(s.name);
 	assert_null(s.reason);
@@ -171,7 +171,7 @@ static void test_vm_status_starting(void **state)
 	assert_null(s.reason);
 	assert_int_equal(s.running, 0);
 	expect_json(&s, "{\"name\":\"vm1\",\"state\":\"starting\",\"pid\":null,\"uptime_s\":null,\"config\":null,"
-		    "\"qemu_version\":null,\"drift\":false,\"config_changed\":null,\"log\":\"%s\",\"reason\":null,\"threads\":[]}", log);
+		    "\"qemu_version\":null,\"drift\":false,\"config_changed\":null,\"log\":\"%s\",\"reason\":null,\"cgroup\":null,\"threads\":[]}", log);
 	vm_status_release(&s);
 	/* unlocked, it is stale again: status took no lock of its own */
 	runtime_release(&rt);
@@ -261,7 +261,7 @@ static void test_vm_status_crashed(void **state)
 	}
 	expect_json(&s, "{\"name\":\"vm1\",\"state\":\"crashed\",\"pid\":%d,\"uptime_s\":null,"
 		    "\"config\":\"/etc/mvlaunch/vms/vm1.toml\",\"qemu_version\":\"7.2.0\",\"drift\":false,\"config_changed\":null,\"log\":\"%s\","
-		    "\"reason\":\"QEMU pid %d is gone\",\"threads\":[]}", (int)pid, log, (int)pid);
+		    "\"reason\":\"QEMU pid %d is gone\",\"cgroup\":null,\"threads\":[]}", (int)pid, log, (int)pid);
 	vm_status_release(&s);
 
 	/* this very process, but another start time: a recycled pid is not our QEMU */
@@ -326,7 +326,7 @@ static void test_vm_status_running_no_qmp(void **state)
 	expect_json(&s, "{\"name\":\"vm1\",\"state\":\"unresponsive\",\"pid\":%d,\"uptime_s\":%lld,"
 		    "\"config\":\"/etc/mvlaunch/vms/vm1.toml\",\"qemu_version\":\"7.2.0\",\"drift\":false,\"config_changed\":null,\"log\":\"%s\","
 		    "\"reason\":\"QMP: cannot connect to QMP socket '%s': No such file or directory\","
-		    "\"threads\":[{\"tid\":%d,\"role\":\"emulator\",\"name\":\"test_vm_status\",\"cpus\":[%s],"
+		    "\"cgroup\":null,\"threads\":[{\"tid\":%d,\"role\":\"emulator\",\"name\":\"test_vm_status\",\"cpus\":[%s],"
 		    "\"planned\":[%s],\"drift\":false,\"policy\":\"other\",\"priority\":0}]}",
 		    (int)me, s.uptime_s, log, sock, (int)me, cpus, cpus);
 	vm_status_release(&s);
@@ -471,7 +471,7 @@ static void test_vm_status_qmp(void **state)
 		char *text = dump(&s);
 
 		assert_non_null(strstr(text, "\"state\":\"paused\","));
-		assert_non_null(strstr(text, "\"reason\":null,\"threads\":[{"));
+		assert_non_null(strstr(text, "\"reason\":null,\"cgroup\":null,\"threads\":[{"));
 		free(text);
 	}
 	vm_status_release(&s);
