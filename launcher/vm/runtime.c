@@ -33,7 +33,7 @@
 static const char *const runtime_files[] = {
 	"qmp.sock", "serial.sock", "qemu.pid", "qemu.id", "qemu.id.tmp", "state.json", "state.json.tmp",
 	"vnc.sock", "spice.sock", "swtpm.sock", "swtpm.id", "swtpm.id.tmp", "lg.path", "lg.path.tmp",
-	"events.in", "events.out",
+	"events.in", "events.out", "cgroup.json.tmp",
 };
 
 /* What QEMU needs running beside it, each recorded by its spawn as "PID STARTTIME" (vm_tpm.c). */

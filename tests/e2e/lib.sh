@@ -87,6 +87,16 @@ qemu_qmp() {
 		[ "${ARGV_ARR[i]}" = "socket,id=qmp,fd=3,server=on,wait=off" ] &&
 			ARGV_ARR[i]="socket,id=qmp,path=$T/qemu_qmp.sock,server=on,wait=off"
 	done
+	# and it makes the events monitor's files (runtime_events_prepare()): a printed argv needs them too
+	for i in "${!ARGV_ARR[@]}"; do
+		case ${ARGV_ARR[i]} in
+		pipe,id=events,path=*)
+			local ev=${ARGV_ARR[i]#pipe,id=events,path=}
+			ev=${ev//,,/,}
+			echo '{"execute": "qmp_capabilities"}' >"$ev.in"
+			: >"$ev.out" ;;
+		esac
+	done
 	{
 		printf '%s\n' '{"execute":"qmp_capabilities"}'
 		sleep 1
@@ -188,6 +198,9 @@ hugepages_reserve() {
 # never /machine.slice: tests and another user's VMs never meet; removed
 # last (after QEMU is gone), in every hierarchy (v1) or the one (v2). A
 # slice by its name (systemd hosts put VMs' scopes in the slice it names).
+# fake_root_cgroups ROOT: a fake kernel tree ($MVLAUNCH_SYSROOT) in which 'up'
+# still finds this host's real cgroup file systems (each VM gets a cgroup).
+fake_root_cgroups() { mkdir -p "$1/sys/fs" && ln -sfn /sys/fs/cgroup "$1/sys/fs/cgroup"; }
 export MVLAUNCH_CGROUP_ROOT=/$(basename "$T" | tr -- '-.' '__').slice
 at_exit "for d in /sys/fs/cgroup/*$MVLAUNCH_CGROUP_ROOT /sys/fs/cgroup$MVLAUNCH_CGROUP_ROOT; do [ -d \$d ] && rmdir \$d/mvlaunch-* \$d; done 2>/dev/null"
 

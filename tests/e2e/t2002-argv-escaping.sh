@@ -32,6 +32,7 @@ mkdir -p "$T/run,dir/esc" "$T/log/esc"
 expect_code 0 "$MVLAUNCH" argv esc
 cp "$T/out" "$T/esc.argv"
 grep -qF "path=$T/run,,dir/esc/serial.sock," "$T/esc.argv" || fail "runtime dir not escaped in -chardev"
+grep -qF "pipe,id=events,path=$T/run,,dir/esc/events" "$T/esc.argv" || fail "runtime dir not escaped in the events chardev"
 qemu_qmp "$T/esc.argv" \
 	'{"execute":"query-block"}' \
 	'{"execute":"qom-get","arguments":{"path":"/machine/unattached/device[0]","property":"hv-vendor-id"}}' \

@@ -74,6 +74,7 @@ printf 'bad\001value\n' >"$d/product_sku"
 echo "American Megatrends International, LLC." >"$d/bios_vendor"
 echo "1.A0" >"$d/bios_version"
 echo "11/02/2023" >"$d/bios_date"
+fake_root_cgroups "$T/sys"
 export MVLAUNCH_SYSROOT=$T/sys
 expect_code 0 "$MVLAUNCH" argv --json sm
 expect_err "warning: $T/vms/sm.toml:"

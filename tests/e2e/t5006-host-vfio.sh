@@ -41,6 +41,7 @@ dev 0000:01:00.1 0x040300 snd_hda_intel
 dev 0000:01:00.2 0x0c0330 -
 dev 0000:00:01.0 0x060400 pcieport
 echo 1 >"$pci/devices/0000:01:00.0/boot_vga"
+fake_root_cgroups "$root"
 export MVLAUNCH_SYSROOT=$root
 
 driver() { readlink "$pci/devices/$1/driver"; }
