@@ -38,7 +38,7 @@ static void print_indented(FILE *out, const char *text, int indent)
 }
 
 /* "PASS  host: kvm  message" lines, "      fix: ..." under each non-pass, and a summary. */
-static void print_report(const struct check_report *r, FILE *out)
+void check_report_print(const struct check_report *r, FILE *out)
 {
 	int width = 0;
 
@@ -166,7 +166,7 @@ int cmd_check(int argc, char **argv, const struct mvl_opts *opts)
 		free(text);
 		json_decref(o);
 	} else {
-		print_report(&r, stdout);
+		check_report_print(&r, stdout);
 	}
 	ret = check_count(&r, CHECK_FAIL) ? MVL_EXIT_FAILURE : MVL_EXIT_OK;
 out:

@@ -29,6 +29,7 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_import(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_limits(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_log(int argc, char **argv, const struct mvl_opts *opts);
+int cmd_doctor(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_repin(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_map(int argc, char **argv, const struct mvl_opts *opts);
 int cmd_pause(int argc, char **argv, const struct mvl_opts *opts);
@@ -88,6 +89,9 @@ void commands_list(void);
 /* Run 'name --help'; MVL_EXIT_USAGE when there is no such command. */
 int commands_help(const char *name, const struct mvl_opts *opts);
 
+struct check_report;
+/* 'check's report: "PASS  vm: what  message" lines, the fix under each WARN and FAIL, a summary. */
+void check_report_print(const struct check_report *r, FILE *out);
 struct host_plan;
 struct vm_map;
 /* The host map of hp with m's VMs, to fit the terminal (colours on one, unless NO_COLOR). */

@@ -46,6 +46,7 @@ static const struct cmd commands[] = {
 	{ "map",     cmd_map,     "draw the host's sockets, nodes, L3 groups and cores, and who runs where" },
 	{ "plan",    cmd_plan,    "show where VMs' threads and memory go on this host; change nothing" },
 	{ "check",   cmd_check,   "check this host for VMs: KVM, QEMU, kernel command line, IOMMU, hugepages, pins" },
+	{ "doctor",  cmd_doctor,  "watch a running VM and prove its pins, isolation and hugepages hold" },
 	{ "unit",    cmd_unit,    "print the systemd unit that runs a VM as a service" },
 	{ "host",    cmd_host,    "show, apply or undo the host knobs and hugepages VMs hold" },
 	{ "argv",    cmd_argv,    "print the QEMU command line for a VM; change nothing" },
