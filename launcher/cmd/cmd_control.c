@@ -104,7 +104,6 @@ int cmd_reboot(int argc, char **argv, const struct mvl_opts *opts)
 	if (argc < 0)
 		return parse_options_exit(argc);
 	/* the config says whether the guest has ACPI and how long it takes to stop; its name is checked here too */
-	vm_config_init(&cfg);
 	loaded = vm_load(argv[0], &opts->dirs, &cfg, &err) == 0;
 	if (loaded) {
 		o.acpi = cfg.acpi != 0;

@@ -79,7 +79,12 @@ int cmd_list(int argc, char **argv, const struct mvl_opts *opts)
 
 		for (size_t i = 0; i < nr; i++)
 			json_array_append_new(vms, entry_json(&e[i]));
-		text = json_dumps(json_pack("{s:o}", "vms", vms), JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		{
+			json_t *o = json_pack("{s:o}", "vms", vms);
+
+			text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			json_decref(o);
+		}
 		printf("%s\n", text);
 		free(text);
 	} else {

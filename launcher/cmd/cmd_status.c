@@ -136,7 +136,12 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 
 		for (size_t i = 0; i < ctx.nr; i++)
 			json_array_append_new(vms, vm_status_json(&ctx.s[i]));
-		text = json_dumps(json_pack("{s:o}", "vms", vms), JSON_INDENT(2));
+		{
+			json_t *o = json_pack("{s:o}", "vms", vms);
+
+			text = json_dumps(o, JSON_INDENT(2));
+			json_decref(o);
+		}
 		puts(text);
 		free(text);
 	} else if (argc == 1 && !ctx.nr) {

@@ -447,7 +447,6 @@ int vm_doctor(const char *name, const struct vm_doctor_opts *o, struct check_rep
 		err_hintf(err, "start it with 'mvlaunch up %s'", name);
 		return -1;
 	}
-	vm_config_init(&cfg);
 	loaded = vm_load(st.config, o->dirs, &cfg, err) == 0;
 	err_reset(err);
 	if (samples < 1)

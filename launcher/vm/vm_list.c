@@ -107,7 +107,6 @@ static void fill_config(struct vm_list_entry *n, const char *config, const struc
 	struct vm_config cfg;
 	struct err err = ERR_INIT;
 
-	vm_config_init(&cfg);
 	if (vm_load(config, dirs, &cfg, &err) == 0) {
 		n->vcpus = (int)cfg.vcpus;
 		n->memory_bytes = cfg.mem_bytes;

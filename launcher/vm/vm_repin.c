@@ -81,7 +81,6 @@ static int wanted_pins(struct vm_handle *h, const struct vm_repin_req *req, stru
 		struct pin_plan plan;
 		int ret = -1;
 
-		vm_config_init(&cfg);
 		if (vm_load(st->config, req->dirs, &cfg, err) < 0)
 			goto plan_out;
 		if (cfg.vcpus != nr_vcpus) {
