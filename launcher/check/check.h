@@ -66,6 +66,8 @@ int check_host_kvm_caps(struct kvm_caps *caps, struct strbuf *err);
 #define KVM_NOT_KVM (-2)
 /* /dev/kvm and its capabilities; FAIL when it is unusable and 'need' is set, WARN otherwise. */
 void check_kvm(struct check_report *r, int need, struct kvm_caps *caps);
+/* The cpufreq governor of 'cpus': performance, else a WARN; PASS on a host without cpufreq. */
+void check_governor(struct check_report *r, const struct cpuset *cpus);
 /* KSM, THP, and the cpufreq governor of 'cpus' (all online CPUs when NULL or empty). */
 void check_host_knobs(struct check_report *r, const struct cpuset *cpus);
 /* A running VM as the floating check sees it (vm_float_running() gathers them). */

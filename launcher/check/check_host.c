@@ -90,7 +90,6 @@ void check_host_knobs(struct check_report *r, const struct cpuset *cpus)
 {
 	struct strbuf v = STRBUF_INIT, slow = STRBUF_INIT;
 	struct cpuset all;
-	int seen = 0;
 	char *a, *b;
 
 	if (sysfs_read("/sys/kernel/mm/ksm/run", &v, NULL) == 0 && !strcmp(v.buf, "1"))
@@ -118,6 +117,16 @@ void check_host_knobs(struct check_report *r, const struct cpuset *cpus)
 		strbuf_reset(&slow);
 		cpus = &all;
 	}
+	check_governor(r, cpus);
+	strbuf_release(&v);
+	strbuf_release(&slow);
+}
+
+void check_governor(struct check_report *r, const struct cpuset *cpus)
+{
+	struct strbuf v = STRBUF_INIT, slow = STRBUF_INIT;
+	int seen = 0;
+
 	for (int c = cpuset_next(cpus, 0); c >= 0; c = cpuset_next(cpus, (unsigned)c + 1)) {
 		char *p = xstrfmt("/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", c);
 

@@ -276,33 +276,6 @@ static void check_irqs(struct check_report *r, const struct irqs *a, const struc
 
 /* ---- the pieces ---- */
 
-static void check_governor(struct check_report *r, const struct cpuset *dedicated)
-{
-	struct strbuf bad = STRBUF_INIT, cur = STRBUF_INIT;
-	int any = 0;
-
-	for (int c = cpuset_next(dedicated, 0); c >= 0; c = cpuset_next(dedicated, (unsigned)c + 1)) {
-		char *p = xstrfmt("/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", c);
-
-		strbuf_reset(&cur);
-		if (sysfs_read(p, &cur, NULL) == 0) {
-			any = 1;
-			if (strcmp(cur.buf, "performance"))
-				strbuf_addf(&bad, "%sCPU %d '%s'", bad.len ? ", " : "", c, cur.buf);
-		}
-		free(p);
-	}
-	if (!any)
-		check_add(r, "governor", CHECK_PASS, NULL, "no cpufreq here: the kernel does not scale these CPUs' frequency");
-	else if (bad.len)
-		check_add(r, "governor", CHECK_WARN, "governor = \"performance\" in host.toml (up sets it while VMs run)",
-			  "frequency governor of dedicated CPUs: %s (a vCPU waking up waits for the clock to rise)", bad.buf);
-	else
-		check_add(r, "governor", CHECK_PASS, NULL, "every dedicated CPU runs the performance governor");
-	strbuf_release(&bad);
-	strbuf_release(&cur);
-}
-
 /* Bytes of QEMU's mappings on huge pages (smaps: KernelPageSize >= 2M), and on 4K pages backed by THP */
 static void huge_mapped(pid_t pid, uint64_t *huge, uint64_t *thp)
 {
