@@ -183,7 +183,15 @@ static void block_heading(const struct host_topo *t, const struct host_core *fir
 	strbuf_addf(out, ": %zu core%s\n", cores, cores == 1 ? "" : "s");
 }
 
-static void legend(const struct map_vm *vms, size_t nr, int color, struct strbuf *out)
+/* A VM's one-character symbol on the compact map: a-z, A-Z, 0-9, then '#' */
+static char compact_symbol(size_t i)
+{
+	static const char symbols[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+	return i < sizeof(symbols) - 1 ? symbols[i] : '#';
+}
+
+static void legend(const struct map_vm *vms, size_t nr, int color, int compact_map, struct strbuf *out)
 {
 	struct strbuf l = STRBUF_INIT, s = STRBUF_INIT;
 
@@ -197,6 +205,8 @@ static void legend(const struct map_vm *vms, size_t nr, int color, struct strbuf
 		add_cell(out, l.buf, (unsigned)l.len, color ? vm_color(i) : NULL);
 		strbuf_addf(out, "%s %s: %zu vCPU%s", l.len == 1 ? " " : "", vm->name, vm->nr_vcpus,
 			    vm->nr_vcpus == 1 ? "" : "s");
+		if (compact_map && l.len > 1)
+			strbuf_addf(out, " ('%c' on the map)", compact_symbol(i));
 		cpuset_zero(&all);
 		cpuset_zero(&floating);
 		for (size_t v = 0; v < vm->nr_vcpus; v++)
@@ -263,11 +273,8 @@ static void compact(const struct host_topo *t, const struct cpuset *reserved, co
 			for (int c = cpuset_next(&t->cores[k].pus, 0); c >= 0; c = cpuset_next(&t->cores[k].pus, (unsigned)c + 1)) {
 				char ch[2] = { cpus[c].nr ? 0 : cpuset_has(reserved, (unsigned)c) ? 'H' : '.', 0 };
 
-				if (cpus[c].nr) {
-					strbuf_reset(&l);
-					vm_letters(cpus[c].uses[0].vm, &l);
-					ch[0] = l.buf[0];
-				}
+				if (cpus[c].nr)
+					ch[0] = compact_symbol(cpus[c].uses[0].vm);
 				add_cell(out, ch, 1, color && cpus[c].nr ? vm_color(cpus[c].uses[0].vm) : NULL);
 			}
 		}
@@ -351,7 +358,7 @@ void host_map_text(const struct host_topo *t, const struct cpuset *reserved, con
 		b = e;
 	}
 	strbuf_addstr(out, "\nlegend:\n");
-	legend(vms, nr, color, out);
+	legend(vms, nr, color, cpuset_count(&t->all) >= HOST_MAP_COMPACT, out);
 	strbuf_release(&l);
 	release(cpus);
 }

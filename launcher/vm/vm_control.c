@@ -96,9 +96,18 @@ int vm_reboot(struct vm_handle *h, const struct vm_reboot_opts *o, enum vm_reboo
 	strbuf_reset(&err->msg);
 	if (qmp_simple(h->qmp, "system_reset", &err->msg) < 0)
 		goto out;
-	/* after the SHUTDOWN the VM is paused; after a timeout it is running, and cont does nothing */
-	if (*how == REBOOT_ACPI && qmp_simple(h->qmp, "cont", &err->msg) < 0)
-		goto out;
+	/* after the SHUTDOWN the VM is paused; after a timeout it may have shut down meanwhile too: cont if paused */
+	{
+		char *now = NULL;
+
+		if (read_state(h, &now, err) < 0)
+			goto out;
+		if (strcmp(now, "running") && qmp_simple(h->qmp, "cont", &err->msg) < 0) {
+			free(now);
+			goto out;
+		}
+		free(now);
+	}
 	ret = 0;
 out:
 	/* a guest that shuts down from now on powers off again */

@@ -13,6 +13,7 @@
 #include "launcher/host/sysfs.h"
 #include "launcher/vm/pin_apply.h"
 #include "launcher/vm/vm_load.h"
+#include "launcher/vm/vm_map.h"
 #include "launcher/vm/vm_state.h"
 #include "launcher/vm/vm_status.h"
 #include "util/size.h"
@@ -179,6 +180,7 @@ struct irqs {
 	size_t nr;
 	int *cpu_of;		/* column -> CPU number */
 	size_t cols;
+	int unreadable;		/* errno of reading /proc/interrupts, 0 when read */
 };
 
 static void irqs_release(struct irqs *q)
@@ -196,8 +198,10 @@ static void read_irqs(struct irqs *q)
 	char *line, *save = NULL;
 
 	memset(q, 0, sizeof(*q));
-	if (strbuf_read_file(&sb, "/proc/interrupts", 1 << 20, 0) < 0)
+	if (strbuf_read_file(&sb, "/proc/interrupts", 64 << 20, 0) < 0) {
+		q->unreadable = errno ? errno : EIO;
 		goto out;
+	}
 	line = strtok_r(sb.buf, "\n", &save);
 	for (char *p = line; p && (p = strstr(p, "CPU")); p += 3) {
 		q->cpu_of = xrealloc(q->cpu_of, (q->cols + 1) * sizeof(*q->cpu_of));
@@ -239,6 +243,11 @@ static void check_irqs(struct check_report *r, const struct irqs *a, const struc
 {
 	struct strbuf devs = STRBUF_INIT, fix = STRBUF_INIT, local = STRBUF_INIT, hc = STRBUF_INIT;
 
+	if (a->unreadable || b->unreadable || !b->cols) {
+		check_add(r, "irqs", CHECK_WARN, NULL, "cannot tell which interrupts reached the dedicated CPUs: "
+			  "/proc/interrupts: %s", strerror(a->unreadable ? a->unreadable : b->unreadable ? b->unreadable : EIO));
+		return;
+	}
 	cpuset_format(host_cpus, &hc);
 	for (size_t i = 0; i < b->nr && i < a->nr; i++) {
 		unsigned long long n = 0;
@@ -436,6 +445,15 @@ int vm_doctor(const char *name, const struct vm_doctor_opts *o, struct check_rep
 			cpuset_parse(&host_cpus, on.buf, &why);
 		strbuf_release(&on);
 		strbuf_release(&why);
+	}
+	{
+		/* where IRQs and stray tasks belong: CPUs no running VM owns */
+		struct vm_map m = VM_MAP_INIT;
+
+		vm_map_add_running(&m, NULL, 0);
+		for (size_t i = 0; i < m.nr; i++)
+			cpuset_andnot(&host_cpus, &m.vms[i].owned);
+		vm_map_release(&m);
 	}
 	cpuset_andnot(&host_cpus, &dedicated);
 	cpuset_zero(&off_cpus);

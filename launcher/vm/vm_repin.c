@@ -60,8 +60,8 @@ static const struct plan_holder *owner_of(const struct plan_host *host, const st
 
 /* The new pins asked for, checked against the host: in want[] (one per thread), and the new owned set */
 static int wanted_pins(struct vm_handle *h, const struct vm_repin_req *req, struct host_plan *hp, struct cpuset *want,
-		       struct cpuset *owned, struct cpuset *emulator, int *emulator_float, struct strvec *notes,
-		       struct err *err)
+		       int *floating, struct cpuset *owned, struct cpuset *emulator, int *emulator_float,
+		       struct strvec *notes, struct err *err)
 {
 	struct vm_state *st = &h->state;
 	size_t nr_vcpus = 0;
@@ -71,6 +71,7 @@ static int wanted_pins(struct vm_handle *h, const struct vm_repin_req *req, stru
 
 	for (size_t i = 0; i < st->threads.nr; i++) {
 		want[i] = st->threads.t[i].planned;
+		floating[i] = st->threads.t[i].floating;
 		nr_vcpus += st->threads.t[i].role == ROLE_VCPU;
 	}
 	*owned = st->owned;
@@ -96,13 +97,19 @@ static int wanted_pins(struct vm_handle *h, const struct vm_repin_req *req, stru
 
 			if (t->role == ROLE_VCPU && t->index >= 0 && (size_t)t->index < plan.nr_vcpus) {
 				want[i] = plan.vcpu[t->index];
+				floating[i] = plan.vcpus_float;
 			} else if (t->role == ROLE_IOTHREAD) {
 				want[i] = plan.iothread;
-				for (size_t j = 0; t->iothread && j < plan.nr_io_pins; j++)
-					if (!strcmp(plan.io_pins[j].id, t->iothread))
+				floating[i] = plan.iothread_float;
+				for (size_t j = 0; t->iothread && j < plan.nr_io_pins; j++) {
+					if (!strcmp(plan.io_pins[j].id, t->iothread)) {
 						want[i] = plan.io_pins[j].cpus;
+						floating[i] = 0;
+					}
+				}
 			} else if (t->role == ROLE_EMULATOR) {
 				want[i] = plan.emulator;
+				floating[i] = plan.emulator_float;
 			}
 		}
 		*owned = plan.owned;
@@ -133,6 +140,7 @@ plan_out:
 			if (t->role == ROLE_VCPU && t->index == (int)v->vcpu) {
 				cpuset_or(&old_vcpus, &t->planned);
 				want[i] = v->cpus;
+				floating[i] = 0;
 				found = 1;
 			}
 		}
@@ -151,26 +159,35 @@ plan_out:
 			strbuf_addf(&err->msg, "--emulator: CPU %d is not online", cpuset_next(&off, 0));
 			return -1;
 		}
-		for (size_t i = 0; i < st->threads.nr; i++)
-			if (st->threads.t[i].role == ROLE_EMULATOR)
+		for (size_t i = 0; i < st->threads.nr; i++) {
+			if (st->threads.t[i].role == ROLE_EMULATOR) {
 				want[i] = req->emulator;
+				floating[i] = 0;
+			}
+		}
 		*emulator = req->emulator;
 		*emulator_float = 0;
 	}
-	/* a dedicated VM owns its vCPUs' CPUs: the old ones go, the new ones come */
-	if (st->dedicated) {
-		struct cpuset kept = *owned;
+	{
+		struct cpuset kept = *owned, isolated = st->emulator;
 
-		cpuset_andnot(&kept, &old_vcpus);
-		/* CPUs another vCPU still uses stay owned */
+		/* an isolated emulator CPU (owned, on no vCPU's CPU; dedicated VM or not) moves with the emulator */
+		cpuset_and(&isolated, &st->owned);
 		for (size_t i = 0; i < st->threads.nr; i++)
 			if (st->threads.t[i].role == ROLE_VCPU)
-				cpuset_or(&new_vcpus, &want[i]);
-		cpuset_or(&kept, &new_vcpus);
-		if (req->has_emulator && cpuset_intersects(&st->owned, &st->emulator)) {
-			/* an isolated emulator CPU moves with the emulator */
-			cpuset_andnot(&kept, &st->emulator);
+				cpuset_andnot(&isolated, &st->threads.t[i].planned);
+		if (req->has_emulator && !cpuset_empty(&isolated)) {
+			cpuset_andnot(&kept, &isolated);
 			cpuset_or(&kept, &req->emulator);
+		}
+		/* a dedicated VM owns its vCPUs' CPUs: the old ones go, the new ones come, those still used stay */
+		if (st->dedicated) {
+			cpuset_andnot(&kept, &old_vcpus);
+			for (size_t i = 0; i < st->threads.nr; i++)
+				if (st->threads.t[i].role == ROLE_VCPU)
+					cpuset_or(&kept, &want[i]);
+			if (!req->has_emulator)
+				cpuset_or(&kept, &isolated);
 		}
 		*owned = kept;
 	}
@@ -215,7 +232,10 @@ static int move_threads(struct vm_threads *th, const struct cpuset *pins, struct
 	}
 	pin_apply_read_back(th);
 	for (size_t i = 0; i < th->nr; i++) {
-		if (!cpuset_equal(&th->t[i].actual, &pins[i])) {
+		char gone[32];
+
+		snprintf(gone, sizeof(gone), "/proc/%d", (int)th->t[i].tid);
+		if (!cpuset_equal(&th->t[i].actual, &pins[i]) && access(gone, F_OK) == 0) {
 			struct strbuf l = STRBUF_INIT, c = STRBUF_INIT, a = STRBUF_INIT;
 
 			vm_thread_label(&th->t[i], &l);
@@ -238,7 +258,8 @@ int vm_repin(struct vm_handle *h, const struct vm_repin_req *req, struct strvec 
 	struct vm_state *st = &h->state;
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct host_prep prep = HOST_PREP_INIT;
-	struct cpuset *want = NULL, *old = NULL, owned, both, emulator;
+	struct cpuset *want = NULL, *old = NULL, owned, both, emulator, old_owned, old_emulator, pool;
+	int *floating = NULL, *old_floating = NULL, old_emulator_float;
 	const char *self[] = { h->rt.name };
 	int root_fd = -1, emulator_float, held = 0, ret = -1;
 	char *state_path = NULL;
@@ -256,10 +277,26 @@ int vm_repin(struct vm_handle *h, const struct vm_repin_req *req, struct strvec 
 	pin_apply_read_back(&st->threads);
 	want = xcalloc(st->threads.nr, sizeof(*want));
 	old = xcalloc(st->threads.nr, sizeof(*old));
-	for (size_t i = 0; i < st->threads.nr; i++)
+	floating = xcalloc(st->threads.nr, sizeof(*floating));
+	old_floating = xcalloc(st->threads.nr, sizeof(*old_floating));
+	for (size_t i = 0; i < st->threads.nr; i++) {
 		old[i] = st->threads.t[i].planned;
-	if (wanted_pins(h, req, &hp, want, &owned, &emulator, &emulator_float, notes, err) < 0)
+		old_floating[i] = st->threads.t[i].floating;
+	}
+	old_owned = st->owned;
+	old_emulator = st->emulator;
+	old_emulator_float = st->emulator_floating;
+	if (wanted_pins(h, req, &hp, want, floating, &owned, &emulator, &emulator_float, notes, err) < 0)
 		goto out;
+	/* the shared pool with this VM's new CPUs taken out: its own floating threads follow it too */
+	if (!req->plan)
+		pin_plan_host_hold(&hp.host, h->rt.name, &owned, st->dedicated);
+	pool = pin_plan_shared_pool(&hp.host);
+	for (size_t i = 0; i < st->threads.nr; i++)
+		if (floating[i])
+			want[i] = st->threads.t[i].role == ROLE_EMULATOR && !emulator_float ? emulator : pool;
+	if (emulator_float)
+		emulator = pool;
 	for (size_t i = 0; i < st->threads.nr; i++) {
 		const struct vm_thread *t = &st->threads.t[i];
 		struct strbuf l = STRBUF_INIT, from = STRBUF_INIT, to = STRBUF_INIT;
@@ -295,11 +332,8 @@ int vm_repin(struct vm_handle *h, const struct vm_repin_req *req, struct strvec 
 	}
 	/* 3: state.json, whole, in one rename */
 	for (size_t i = 0; i < st->threads.nr; i++) {
-		struct vm_thread *t = &st->threads.t[i];
-
-		t->planned = want[i];
-		if (!cpuset_equal(&want[i], &old[i]) || t->role == ROLE_EMULATOR)
-			t->floating = t->role == ROLE_EMULATOR ? emulator_float : 0;
+		st->threads.t[i].planned = want[i];
+		st->threads.t[i].floating = floating[i];
 	}
 	st->owned = owned;
 	st->emulator = emulator;
@@ -308,8 +342,14 @@ int vm_repin(struct vm_handle *h, const struct vm_repin_req *req, struct strvec 
 	if (vm_state_write(state_path, st, err) < 0) {
 		struct err e2 = ERR_INIT;
 
-		for (size_t i = 0; i < st->threads.nr; i++)
+		/* the old pins, whole, in memory as on disk; the threads back on them */
+		for (size_t i = 0; i < st->threads.nr; i++) {
 			st->threads.t[i].planned = old[i];
+			st->threads.t[i].floating = old_floating[i];
+		}
+		st->owned = old_owned;
+		st->emulator = old_emulator;
+		st->emulator_floating = old_emulator_float;
 		move_threads(&st->threads, old, &e2);
 		err_release(&e2);
 		goto out;
@@ -318,20 +358,17 @@ int vm_repin(struct vm_handle *h, const struct vm_repin_req *req, struct strvec 
 	held = 0;
 	if (host_prep_set_cpus(&prep, h->rt.name, &owned, err) < 0)
 		goto out;
-	pin_plan_host_hold(&hp.host, h->rt.name, &owned, st->dedicated);
-	{
-		struct cpuset pool = pin_plan_shared_pool(&hp.host);
-
-		vm_float_follow(&pool, h->rt.name, notes);
-	}
+	vm_float_follow(&pool, h->rt.name, notes);
 	ret = 0;
 out:
 	if (held) {
 		struct err e2 = ERR_INIT;
 
-		host_prep_set_cpus(&prep, h->rt.name, &st->owned, &e2);
+		host_prep_set_cpus(&prep, h->rt.name, &old_owned, &e2);
 		err_release(&e2);
 	}
+	free(floating);
+	free(old_floating);
 	free(state_path);
 	free(want);
 	free(old);

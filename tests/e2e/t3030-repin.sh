@@ -89,5 +89,14 @@ if command -v strace >/dev/null; then
 fi
 expect_code 0 "$MVLAUNCH" down --force a
 no_leftovers a
+
+# the emulator moved off the CPU it shared with a dedicated vCPU: that CPU stays owned
+one_vcpu c 1
+sed -i 's/^emulator = "0"/emulator = "1"/' "$T/vms/c.toml"
+expect_code 0 "$MVLAUNCH" up --paused c
+expect_code 0 "$MVLAUNCH" repin c --emulator 0
+[ "$(jq -c .owned_cpus "$MVLAUNCH_RUNDIR/c/state.json")" = "[1]" ] ||
+	fail "c owns $(jq -c .owned_cpus "$MVLAUNCH_RUNDIR/c/state.json") after its emulator left CPU 1"
+expect_code 0 "$MVLAUNCH" down --force c
 [ "$(cat /proc/sys/vm/stat_interval)" = "$si0" ] || fail "stat_interval not restored"
 done_testing

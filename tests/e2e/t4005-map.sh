@@ -61,6 +61,13 @@ golden map-seed-2s-36c72t.txt
 expect_code 0 "$MVLAUNCH" plan --topology "$DATA/gen-2p-4n-16l3-256t.xml" db
 [ "$(grep -cE '^  [0-9]+-[0-9]+ +' "$T/out")" = 16 ] || fail "not 16 L3 lines at 256 CPUs: $(grep -cE '^  [0-9]+-[0-9]+ ' "$T/out")"
 
+# more than 26 VMs at 256 CPUs: the 27th and 28th get symbols of their own, not the first VM's
+mkdir -p "$T/many"
+for i in $(seq -w 1 28); do printf 'name = "vm%s"\n[cpu]\nvcpus = 2\n[pinning]\nvcpus = "auto"\n' "$i" >"$T/many/vm$i.toml"; done
+expect_code 0 "$MVLAUNCH" --vms "$T/many" plan --topology "$DATA/gen-2p-4n-16l3-256t.xml" $(seq -f 'vm%02g' 1 28)
+grep -qE '^  48-63 +xx yy zz AA BB' "$T/out" || fail "VMs 27 and 28 on the compact map: $(grep '^  48-63' "$T/out")"
+expect_out "  aa vm27: 2 vCPUs ('A' on the map)"
+
 # --json: every CPU of each topology once, with its place and users
 for topo in seed-i5-4c8t seed-10c20t seed-2s-36c72t nosmt-2c gen-2p-4n-16l3-256t; do
 	expect_code 0 "$MVLAUNCH" map --json --topology "$DATA/$topo.xml" || continue

@@ -119,12 +119,30 @@ static void check_plan(const struct host_topo *t, const struct plan_host *h, con
 		assert_true(n >= 0);
 		assert_int_equal(p->memory_node, t->nodes[n].os_index);
 	} else {
+		struct cpuset cells;
+		uint64_t mem = 0;
+
+		cpuset_zero(&cells);
 		for (size_t j = 0; j < p->nr_numa; j++) {
 			for (int v = cpuset_next(&p->numa[j].vcpus, 0); v >= 0; v = cpuset_next(&p->numa[j].vcpus, (unsigned)v + 1)) {
 				int n = group_of(t->nodes, t->nr_nodes, &p->vcpu[v]);
 
 				assert_int_equal(t->nodes[n].os_index, p->numa[j].host_node);
 			}
+			/* every vCPU in exactly one guest node */
+			assert_false(cpuset_intersects(&cells, &p->numa[j].vcpus));
+			cpuset_or(&cells, &p->numa[j].vcpus);
+			mem += p->numa[j].mem_bytes;
+		}
+		assert_int_equal(cpuset_count(&cells), cfg->vcpus);
+		assert_true(mem == cfg->mem_bytes);
+		/* one guest socket per node: node j is socket j, whole */
+		if (p->sockets == p->nr_numa) {
+			unsigned per = cfg->vcpus / p->sockets;
+
+			for (size_t j = 0; j < p->nr_numa; j++)
+				for (unsigned v = 0; v < cfg->vcpus; v++)
+					assert_int_equal(cpuset_has(&p->numa[j].vcpus, v), v / per == j);
 		}
 	}
 	cpuset_or(seen, &all);
