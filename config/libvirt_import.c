@@ -856,8 +856,39 @@ static void map_numa(struct imp *m)
 		if ((s = attr(m, cell, "discard")) && yes(s))
 			lost_attr(m, cell, "discard", R_TODO);
 		for (xmlNodePtr sub = cell->children; sub; sub = sub->next)
-			if (is_elem(sub, NULL))
-				lost(m, sub, "not supported yet: NUMA distances (the guest sees QEMU's 10 local, 20 remote)");
+			if (is_elem(sub, NULL) && !is_elem(sub, "distances"))
+				lost(m, sub, R_TODO);
+	}
+	/* <distances><sibling id value/>: the cell's distance to each cell, in the cells' order */
+	nr = 0;
+	for_each_child(cell, numa, "cell") {
+		xmlNodePtr d = child(cell, "distances");
+		struct strbuf list = STRBUF_INIT;
+		size_t j;
+
+		nr++;
+		if (!d)
+			continue;
+		for (j = 0; j < n; j++) {
+			const char *v = NULL;
+
+			for_each_child(sib, d, "sibling") {
+				const char *id = attr(m, sib, "id");
+
+				if (id && !strcmp(id, ids[j]))
+					v = attr(m, sib, "value");
+			}
+			if (!v || strspn(v, "0123456789") != strlen(v) || !*v)
+				break;
+			strbuf_addf(&list, "%s%s", j ? ", " : "", v);
+		}
+		if (j < n) {
+			lost(m, d, "not every cell has a <sibling> with a number (distances list every node)");
+		} else {
+			use_all(d);
+			put(cells[nr - 1], "distances", xstrfmt("[%s]", list.buf), lineno(d), NULL);
+		}
+		strbuf_release(&list);
 	}
 	if (access)
 		put_str(sect(m, "memory"), "access", access, lineno(numa), NULL);

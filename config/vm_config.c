@@ -531,6 +531,8 @@ static void *add_iothread(void *root);
 static void *add_numa(void *root);
 static int parse_disk_iothread(struct schema_ctx *ctx, const struct config_key *k, void *base,
 			       const struct toml_node *n, const char *name);
+static int parse_numa_distances(struct schema_ctx *ctx, const struct config_key *k, void *base,
+				const struct toml_node *n, const char *name);
 static int check_iothread_id(char **v, struct strbuf *why);
 static int iothread_id_ok(const char *v, struct strbuf *why);
 
@@ -688,6 +690,10 @@ static const struct config_key numa_keys[] = {
 	{ .name = "hugepages", .type = KEY_ENUM, .offset = NUOFF(hugepages_key), .values = cell_hugepage_names,
 	  .qemu = "\"hugetlb\":true,\"hugetlbsize\" (memfd)",
 	  .doc = "the node's page size (none, 2M, 1G); default: memory.hugepages" },
+	{ .name = "distances", .type = KEY_CUSTOM, .parse = parse_numa_distances,
+	  .qemu = "-numa dist,src=N,dst=M,val=D",
+	  .doc = "distances to node 0, 1, ... as the guest's ACPI SLIT shows them, e.g. [10, 21] (10 to itself, "
+		 "11..255 to the others; every node then lists one per node); default: 10 and 20" },
 	{ .name = NULL },
 };
 
@@ -1244,6 +1250,31 @@ static int parse_disk_iothread(struct schema_ctx *ctx, const struct config_key *
 	return ret;
 }
 
+static int parse_numa_distances(struct schema_ctx *ctx, const struct config_key *k, void *base,
+				const struct toml_node *n, const char *name)
+{
+	struct vm_numa *c = base;
+
+	(void)k;
+	if (n->type != TOML_ARRAY)
+		return schema_type_error(ctx, n, name, "an array of distances, e.g. [10, 21]");
+	if (n->nr > VM_NUMA_MAX)
+		return schema_error(ctx->err, ctx->file, schema_node_loc(n), name, "has %zu distances; QEMU has at most %d nodes",
+				    n->nr, VM_NUMA_MAX);
+	c->nr_distances = 0;
+	for (size_t i = 0; i < n->nr; i++) {
+		const struct toml_node *e = n->kids[i];
+
+		if (e->type != TOML_INT)
+			return schema_type_error(ctx, e, name, "an integer distance");
+		if (e->num < 10 || e->num > 255)
+			return schema_error(ctx->err, ctx->file, schema_node_loc(e), name,
+					    "distance %lld: must be 10..255 (10 is a node to itself)", (long long)e->num);
+		c->distances[c->nr_distances++] = (unsigned char)e->num;
+	}
+	return 0;
+}
+
 char *vm_disk_iothread(const struct vm_config *cfg, size_t i)
 {
 	const struct vm_disk *d = &cfg->disks[i];
@@ -1538,6 +1569,7 @@ static void validate_numa(struct vm_config *cfg, struct strbuf *err)
 	static const uint64_t page[] = { UINT64_C(1) << 20, UINT64_C(2) << 20, UINT64_C(1) << 30 };
 	struct cpuset seen;
 	uint64_t sum = 0;
+	int any_distances = 0;
 
 	if (!cfg->nr_numa)
 		return;
@@ -1593,6 +1625,31 @@ static void validate_numa(struct vm_config *cfg, struct strbuf *err)
 			cfg_warn(cfg, item_loc(n->loc, numa_keys, "policy"), "numa.policy",
 				 "has no effect: the node has no host_nodes and its vCPUs are not pinned");
 #undef NUMA_ERR
+	}
+	/* distances: all nodes or none, one per node, 10 to itself and more to the others */
+	for (size_t i = 0; i < cfg->nr_numa; i++)
+		any_distances |= cfg->numa[i].nr_distances > 0;
+	for (size_t i = 0; i < cfg->nr_numa; i++) {
+		const struct vm_numa *n = &cfg->numa[i];
+		char *key = xstrfmt("numa[%zu].distances", i);
+		struct config_loc at = item_loc(n->loc, numa_keys, "distances");
+
+		if (any_distances && !n->nr_distances)
+			schema_error(err, cfg->file, at, key, "is missing: once a node lists distances, every node does");
+		else if (n->nr_distances && n->nr_distances != cfg->nr_numa)
+			schema_error(err, cfg->file, at, key, "has %zu distances, but there are %zu nodes (one per node)",
+				     n->nr_distances, cfg->nr_numa);
+		else if (n->nr_distances && n->distances[i] != 10)
+			schema_error(err, cfg->file, at, key, "its distance to itself (entry %zu) is %u; it must be 10", i,
+				     n->distances[i]);
+		else
+			for (size_t j = 0; j < n->nr_distances; j++)
+				if (j != i && n->distances[j] == 10) {
+					schema_error(err, cfg->file, at, key, "distance %u to node %zu: another node is "
+						     "farther than the node itself (11..255)", n->distances[j], j);
+					break;
+				}
+		free(key);
 	}
 	if (cpuset_count(&seen) != cfg->vcpus && !err->len) {
 		struct cpuset missing;

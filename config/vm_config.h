@@ -24,6 +24,7 @@
 #define VM_MAX_VCPUS 1024
 #define VM_MAX_KEYS 128
 #define VM_MAX_ITEM_KEYS SCHEMA_MAX_ITEM_KEYS
+#define VM_NUMA_MAX 128		/* QEMU's MAX_NODES */
 
 enum vm_accel { ACCEL_KVM, ACCEL_TCG };
 enum vm_firmware { FW_BIOS, FW_UEFI };
@@ -181,6 +182,8 @@ struct vm_numa {
 	int policy;		/* enum vm_numa_policy */
 	int hugepages_key;	/* index into "", "none", "2M", "1G": "" is memory.hugepages */
 	int hugepages;		/* enum vm_hugepages: the node's page size (set by validation) */
+	unsigned char distances[VM_NUMA_MAX];	/* to node 0, 1, ...: SLIT distances (10 local) */
+	size_t nr_distances;	/* 0: QEMU's defaults (10 local, 20 remote) */
 	struct config_loc loc[VM_MAX_ITEM_KEYS];
 };
 

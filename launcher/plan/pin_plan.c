@@ -601,6 +601,7 @@ size_t pin_plan_config_cells(const struct vm_config *cfg, const struct host_topo
 		n->mem_bytes = cn->mem_bytes;
 		n->policy = cn->policy;
 		n->hugepages = cn->hugepages;
+		n->distances = cn->nr_distances ? cn->distances : NULL;
 		cpuset_zero(&n->host_nodes);
 		if (cn->has_host_nodes) {
 			n->host_nodes = cn->host_nodes;

@@ -39,6 +39,7 @@ struct plan_numa {
 	int hugepages;			/* enum vm_hugepages: its page size */
 	struct cpuset vcpus;		/* guest vCPU indexes */
 	uint64_t mem_bytes;
+	const unsigned char *distances;	/* [[numa]] distances to each node (nr_numa of them), or NULL */
 };
 
 /* A thread's scheduling policy (SCHED_OTHER, SCHED_FIFO, ...); policy -1: left as QEMU started it */

@@ -397,6 +397,15 @@ static void build_memory(struct builder *b)
 		}
 		for (size_t i = 0; i < b->nr_cells; i++)
 			push_numa_cpus(b, b->cells, i);
+		/* the guest's SLIT: every pair but a node to itself (10, QEMU's rule) */
+		for (size_t i = 0; i < b->nr_cells; i++) {
+			for (size_t j = 0; b->cells[i].distances && j < b->nr_cells; j++) {
+				if (i == j)
+					continue;
+				strvec_push(b->argv, "-numa");
+				strvec_pushf(b->argv, "dist,src=%zu,dst=%zu,val=%u", i, j, b->cells[i].distances[j]);
+			}
+		}
 	} else {
 		struct cpuset nodes;
 		int node = plan ? plan->memory_node : cfg->numa_node;

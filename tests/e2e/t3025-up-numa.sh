@@ -19,12 +19,14 @@ cat >>"$T/vms/numa.toml" <<'TOML'
 vcpus = "0-1"
 memory = "192M"
 host_nodes = "0"
+distances = [10, 21]
 
 [[numa]]
 vcpus = "2-3"
 memory = "64M"
 host_nodes = "0"
 policy = "preferred"
+distances = [21, 10]
 TOML
 sed -i 's/^\[memory\]$/[memory]\nprealloc = true/' "$T/vms/numa.toml"
 
@@ -39,6 +41,7 @@ expect_out '"id":"ram-node0","size":201326592'
 expect_out '"prealloc-context":"tc-ram-node0","host-nodes":[0],"policy":"bind"'
 expect_out 'node,nodeid=1,memdev=ram-node1'
 expect_out 'cpu,node-id=1,socket-id=1'
+expect_out 'dist,src=0,dst=1,val=21'
 
 expect_code 0 "$MVLAUNCH" up numa
 q() { "$TOP/tests/e2e/qmp.py" "$MVLAUNCH_RUNDIR/numa/qmp.sock" "$@"; }
@@ -55,6 +58,8 @@ grep -a "MVLAUNCH-DEMO: numa" "$T/log/numa/serial.log" >"$T/nodes"
 [ "$(wc -l <"$T/nodes")" = 2 ] || fail "the guest does not see 2 NUMA nodes: $(cat "$T/nodes")"
 grep -q "numa node0: cpus 0-1 memory" "$T/nodes" || fail "guest node 0 lacks vCPUs 0-1: $(cat "$T/nodes")"
 grep -q "numa node1: cpus 2-3 memory" "$T/nodes" || fail "guest node 1 lacks vCPUs 2-3: $(cat "$T/nodes")"
+grep -q "numa node0: .* kB distance 10 21[[:space:]]*$" "$T/nodes" || fail "guest node 0's distances: $(cat "$T/nodes")"
+grep -q "numa node1: .* kB distance 21 10[[:space:]]*$" "$T/nodes" || fail "guest node 1's distances: $(cat "$T/nodes")"
 # the guest's MemTotal is its node's RAM less what the kernel keeps (node 0 also holds the kernel and initramfs)
 mem0=$(sed -n 's/.*node0: .* memory \([0-9]*\) kB.*/\1/p' "$T/nodes")
 mem1=$(sed -n 's/.*node1: .* memory \([0-9]*\) kB.*/\1/p' "$T/nodes")

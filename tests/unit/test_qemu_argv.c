@@ -649,7 +649,8 @@ static void test_qemu_argv_numa_declared(void **state)
 	const char *text = "[cpu]\nvcpus = 4\ntopology = { sockets = 1, cores = 2, threads = 2 }\n"
 			   "[memory]\nhugepages = \"2M\"\n"
 			   "[[numa]]\nvcpus = \"0-2\"\nmemory = \"1G\"\nhost_nodes = \"0-1\"\npolicy = \"interleave\"\nhugepages = \"1G\"\n"
-			   "[[numa]]\nvcpus = \"3\"\nmemory = \"512M\"\n";
+			   "distances = [10, 21]\n"
+			   "[[numa]]\nvcpus = \"3\"\nmemory = \"512M\"\ndistances = [31, 10]\n";
 
 	(void)state;
 	vm_config_init(&cfg);
@@ -670,7 +671,9 @@ static void test_qemu_argv_numa_declared(void **state)
 	assert_string_equal(find_after(&argv, "-numa", 3), "cpu,node-id=0,socket-id=0,core-id=0,thread-id=1");
 	assert_string_equal(find_after(&argv, "-numa", 4), "cpu,node-id=0,socket-id=0,core-id=1,thread-id=0");
 	assert_string_equal(find_after(&argv, "-numa", 5), "cpu,node-id=1,socket-id=0,core-id=1,thread-id=1");
-	assert_null(find_after(&argv, "-numa", 6));
+	assert_string_equal(find_after(&argv, "-numa", 6), "dist,src=0,dst=1,val=21");
+	assert_string_equal(find_after(&argv, "-numa", 7), "dist,src=1,dst=0,val=31");
+	assert_null(find_after(&argv, "-numa", 8));
 	assert_string_equal(find_after(&argv, "-smp", 0), "4,sockets=1,dies=1,cores=2,threads=2");
 	strvec_clear(&argv);
 	strbuf_release(&err);

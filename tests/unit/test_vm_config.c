@@ -201,6 +201,15 @@ static void test_vm_config_types_and_ranges(void **state)
 	expect_error("[memory]\nsource = \"file\"\n[[numa]]\nvcpus = \"0\"\nmemory = \"1G\"\nhugepages = \"2M\"\n",
 		     "vms/t.toml:6:1: key 'numa[0].hugepages': memory.source = \"file\" has one mount (memory.path) for one page "
 		     "size; per-node page sizes need source = \"memfd\" (the default with hugepages)");
+	expect_error("[cpu]\nvcpus = 2\n[[numa]]\nvcpus = \"0\"\nmemory = \"1G\"\ndistances = [10, 20]\n"
+		     "[[numa]]\nvcpus = \"1\"\nmemory = \"1G\"\n",
+		     "vms/t.toml:7:1: key 'numa[1].distances': is missing: once a node lists distances, every node does");
+	expect_error("[cpu]\nvcpus = 2\n[[numa]]\nvcpus = \"0\"\nmemory = \"1G\"\ndistances = [12, 20]\n"
+		     "[[numa]]\nvcpus = \"1\"\nmemory = \"1G\"\ndistances = [20]\n",
+		     "vms/t.toml:6:1: key 'numa[0].distances': its distance to itself (entry 0) is 12; it must be 10\n"
+		     "vms/t.toml:10:1: key 'numa[1].distances': has 1 distances, but there are 2 nodes (one per node)");
+	expect_error("[[numa]]\nvcpus = \"0\"\nmemory = \"1G\"\ndistances = [10, 300]\n",
+		     "vms/t.toml:4:18: key 'numa[0].distances': distance 300: must be 10..255 (10 is a node to itself)");
 	expect_error("[[numa]]\nvcpus = \"0\"\n", "vms/t.toml:1:1: [[numa]] number 1 has no 'memory' (required)");
 	expect_error("[cpu]\nrequire = [\"avx2\", 3]\n", "vms/t.toml:2:20: key 'cpu.require': expected a string in the array, got an integer");
 	expect_error("[cpu]\nrequire = [\"avx2,kvm=on\"]\n",
