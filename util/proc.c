@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "util/proc.h"
+#include "util/strbuf.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
@@ -91,4 +92,50 @@ unsigned long long proc_start_time(pid_t pid)
 	if (p)
 		st = strtoull(p, NULL, 10);
 	return st;
+}
+
+#define PF_KTHREAD 0x00200000
+
+/* "pid (comm) S ...": comm, flags (field 9), processor (field 39); the comm may hold ')' */
+static int parse_task_stat(const char *buf, struct proc_task *t)
+{
+	const char *open = strchr(buf, '('), *close = strrchr(buf, ')'), *p;
+	unsigned long flags = 0;
+	size_t len;
+	int field = 3;
+
+	if (!open || !close || close < open || !close[1])
+		return -1;
+	len = (size_t)(close - open - 1) < sizeof(t->comm) - 1 ? (size_t)(close - open - 1) : sizeof(t->comm) - 1;
+	memcpy(t->comm, open + 1, len);
+	t->comm[len] = 0;
+	for (p = close + 2; *p && field < 39; p++) {
+		if (*p != ' ')
+			continue;
+		if (++field == 9)
+			flags = strtoul(p + 1, NULL, 10);
+	}
+	if (field != 39 || sscanf(p, "%d", &t->cpu) != 1)
+		return -1;
+	t->kthread = !!(flags & PF_KTHREAD);
+	return 0;
+}
+
+int proc_task_sample(pid_t pid, pid_t tid, struct proc_task *t)
+{
+	char path[64];
+	struct strbuf sb = STRBUF_INIT;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
+	if (strbuf_read_file(&sb, path, 256, 0) < 0 || sscanf(sb.buf, "%llu %llu", &t->run_ns, &t->wait_ns) != 2)
+		goto out;
+	strbuf_reset(&sb);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	if (strbuf_read_file(&sb, path, 4096, 0) < 0 || parse_task_stat(sb.buf, t) < 0)
+		goto out;
+	ret = 0;
+out:
+	strbuf_release(&sb);
+	return ret;
 }

@@ -18,4 +18,16 @@ int proc_threads(pid_t pid, pid_t **tids, size_t *nr);
  */
 unsigned long long proc_start_time(pid_t pid);
 
+/* How a thread runs, from /proc/PID/task/TID/schedstat and stat. */
+struct proc_task {
+	unsigned long long run_ns;	/* time on a CPU */
+	unsigned long long wait_ns;	/* time ready to run but waiting for one (run-queue delay) */
+	int cpu;			/* the CPU it last ran on (stat field 39) */
+	int kthread;			/* a kernel thread (PF_KTHREAD in field 9) */
+	char comm[16];
+};
+
+/* Read tid of pid into t; 0, or -1 when it is gone or unreadable. */
+int proc_task_sample(pid_t pid, pid_t tid, struct proc_task *t);
+
 #endif

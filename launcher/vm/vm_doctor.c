@@ -16,20 +16,17 @@
 #include "launcher/vm/vm_map.h"
 #include "launcher/vm/vm_state.h"
 #include "launcher/vm/vm_status.h"
+#include "util/proc.h"
 #include "util/size.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
 #define SAMPLE_MS 100
-#define PF_KTHREAD 0x00200000
 
 /* One task as one sample saw it */
 struct task {
 	pid_t tid, pid;
-	unsigned long long run_ns;
-	int cpu;
-	int kthread;
-	char comm[16];
+	struct proc_task p;
 };
 
 struct tasks {
@@ -46,50 +43,11 @@ struct offender {
 	struct cpuset cpus;
 };
 
-/* "pid (comm) S ..." of /proc/PID/task/TID/stat: comm, flags (field 9), processor (field 39) */
-static int parse_stat(const char *buf, struct task *t)
-{
-	const char *open = strchr(buf, '('), *close = strrchr(buf, ')'), *p;
-	unsigned long flags = 0;
-	size_t len;
-	int field = 3;
-
-	if (!open || !close || close < open || !close[1])
-		return -1;
-	len = (size_t)(close - open - 1) < sizeof(t->comm) - 1 ? (size_t)(close - open - 1) : sizeof(t->comm) - 1;
-	memcpy(t->comm, open + 1, len);
-	t->comm[len] = 0;
-	for (p = close + 2; *p && field < 39; p++) {
-		if (*p != ' ')
-			continue;
-		if (++field == 9)
-			flags = strtoul(p + 1, NULL, 10);
-	}
-	if (field != 39 || sscanf(p, "%d", &t->cpu) != 1)
-		return -1;
-	t->kthread = !!(flags & PF_KTHREAD);
-	return 0;
-}
-
 static int read_task(pid_t pid, pid_t tid, struct task *t)
 {
-	char path[64];
-	struct strbuf sb = STRBUF_INIT;
-	int ret = -1;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
-	if (strbuf_read_file(&sb, path, 256, 0) < 0 || sscanf(sb.buf, "%llu", &t->run_ns) != 1)
-		goto out;
-	strbuf_reset(&sb);
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-	if (strbuf_read_file(&sb, path, 4096, 0) < 0 || parse_stat(sb.buf, t) < 0)
-		goto out;
 	t->pid = pid;
 	t->tid = tid;
-	ret = 0;
-out:
-	strbuf_release(&sb);
-	return ret;
+	return proc_task_sample(pid, tid, &t->p);
 }
 
 static int by_tid(const void *a, const void *b)
@@ -142,7 +100,7 @@ static void account(const struct tasks *before, const struct tasks *now, const s
 		const struct task *b = bsearch(t, before->t, before->nr, sizeof(*t), by_tid);
 		size_t k;
 
-		if (!b || t->run_ns <= b->run_ns || t->cpu < 0 || !cpuset_has(dedicated, (unsigned)t->cpu))
+		if (!b || t->p.run_ns <= b->p.run_ns || t->p.cpu < 0 || !cpuset_has(dedicated, (unsigned)t->p.cpu))
 			continue;
 		for (k = 0; k < *nr_off && (*off)[k].tid != t->tid; k++)
 			;
@@ -151,12 +109,12 @@ static void account(const struct tasks *before, const struct tasks *now, const s
 			memset(&(*off)[k], 0, sizeof(**off));
 			(*off)[k].tid = t->tid;
 			(*off)[k].pid = t->pid;
-			(*off)[k].kthread = t->kthread;
-			memcpy((*off)[k].comm, t->comm, sizeof(t->comm));
+			(*off)[k].kthread = t->p.kthread;
+			memcpy((*off)[k].comm, t->p.comm, sizeof(t->p.comm));
 			(*nr_off)++;
 		}
-		(*off)[k].ns += t->run_ns - b->run_ns;
-		cpuset_set(&(*off)[k].cpus, (unsigned)t->cpu);
+		(*off)[k].ns += t->p.run_ns - b->p.run_ns;
+		cpuset_set(&(*off)[k].cpus, (unsigned)t->p.cpu);
 	}
 }
 
@@ -464,7 +422,7 @@ int vm_doctor(const char *name, const struct vm_doctor_opts *o, struct check_rep
 		struct task v;
 
 		if (read_task(st.pid, st.threads.t[i].tid, &v) == 0)
-			vcpu_ran[i] = v.run_ns;
+			vcpu_ran[i] = v.p.run_ns;
 	}
 	if (loaded && cfg.cpu_pm == 1 && cfg.accel == ACCEL_KVM)
 		hlt0 = halt_exits(st.pid);
@@ -484,11 +442,11 @@ int vm_doctor(const char *name, const struct vm_doctor_opts *o, struct check_rep
 
 			if (t->role != ROLE_VCPU || read_task(st.pid, t->tid, &v) < 0)
 				continue;
-			if (vcpu_ran[i] != v.run_ns && vcpu_ran[i] && v.cpu >= 0 && !cpuset_has(&t->planned, (unsigned)v.cpu)) {
+			if (vcpu_ran[i] != v.p.run_ns && vcpu_ran[i] && v.p.cpu >= 0 && !cpuset_has(&t->planned, (unsigned)v.p.cpu)) {
 				off_pin++;
-				cpuset_set(&off_cpus, (unsigned)v.cpu);
+				cpuset_set(&off_cpus, (unsigned)v.p.cpu);
 			}
-			vcpu_ran[i] = v.run_ns;
+			vcpu_ran[i] = v.p.run_ns;
 		}
 		if (!cpuset_empty(&dedicated)) {
 			sample_tasks(st.pid, &now);

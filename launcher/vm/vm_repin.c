@@ -252,6 +252,19 @@ static int move_threads(struct vm_threads *th, const struct cpuset *pins, struct
 	return 0;
 }
 
+/* What state.json records of the pins: each thread's, the owned CPUs, the emulator's */
+static void record_pins(struct vm_state *st, const struct cpuset *pins, const int *floating, const struct cpuset *owned,
+			const struct cpuset *emulator, int emulator_float)
+{
+	for (size_t i = 0; i < st->threads.nr; i++) {
+		st->threads.t[i].planned = pins[i];
+		st->threads.t[i].floating = floating[i];
+	}
+	st->owned = *owned;
+	st->emulator = *emulator;
+	st->emulator_floating = emulator_float;
+}
+
 int vm_repin(struct vm_handle *h, const struct vm_repin_req *req, struct strvec *report, struct strvec *notes,
 	     struct err *err)
 {
@@ -331,25 +344,13 @@ int vm_repin(struct vm_handle *h, const struct vm_repin_req *req, struct strvec 
 		goto out;
 	}
 	/* 3: state.json, whole, in one rename */
-	for (size_t i = 0; i < st->threads.nr; i++) {
-		st->threads.t[i].planned = want[i];
-		st->threads.t[i].floating = floating[i];
-	}
-	st->owned = owned;
-	st->emulator = emulator;
-	st->emulator_floating = emulator_float;
+	record_pins(st, want, floating, &owned, &emulator, emulator_float);
 	state_path = runtime_path(&h->rt, "state.json");
 	if (vm_state_write(state_path, st, err) < 0) {
 		struct err e2 = ERR_INIT;
 
 		/* the old pins, whole, in memory as on disk; the threads back on them */
-		for (size_t i = 0; i < st->threads.nr; i++) {
-			st->threads.t[i].planned = old[i];
-			st->threads.t[i].floating = old_floating[i];
-		}
-		st->owned = old_owned;
-		st->emulator = old_emulator;
-		st->emulator_floating = old_emulator_float;
+		record_pins(st, old, old_floating, &old_owned, &old_emulator, old_emulator_float);
 		move_threads(&st->threads, old, &e2);
 		err_release(&e2);
 		goto out;

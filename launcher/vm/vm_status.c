@@ -23,6 +23,7 @@
 #include "launcher/vm/runtime.h"
 #include "qmp/qmp_cmds.h"
 #include "util/err.h"
+#include "util/proc.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
@@ -89,32 +90,6 @@ static int config_changed(const struct vm_state *st)
 	return ret;
 }
 
-/* A thread's schedstat (ns running, ns waiting) and its last CPU; -1 when it is gone */
-static int thread_sample(pid_t pid, pid_t tid, unsigned long long *run, unsigned long long *wait, int *cpu)
-{
-	char path[64];
-	struct strbuf sb = STRBUF_INIT;
-	const char *p;
-	int ret = -1;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
-	if (strbuf_read_file(&sb, path, 256, 0) < 0 || sscanf(sb.buf, "%llu %llu", run, wait) != 2)
-		goto out;
-	strbuf_reset(&sb);
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-	if (strbuf_read_file(&sb, path, 4096, 0) < 0 || !(p = strrchr(sb.buf, ')')))
-		goto out;
-	/* after "comm)": state is field 3, processor field 39 */
-	for (int field = 2; *p && field < 39; p++)
-		if (*p == ' ')
-			field++;
-	if (sscanf(p, "%d", cpu) == 1)
-		ret = 0;
-out:
-	strbuf_release(&sb);
-	return ret;
-}
-
 void vm_status_sample(struct vm_status *s, size_t nr, int window_ms)
 {
 	struct sample { unsigned long long run, wait; int ok; } **before = xcalloc(nr ? nr : 1, sizeof(*before));
@@ -126,9 +101,11 @@ void vm_status_sample(struct vm_status *s, size_t nr, int window_ms)
 		before[v] = xcalloc(s[v].st.threads.nr ? s[v].st.threads.nr : 1, sizeof(**before));
 		for (size_t i = 0; s[v].running && i < s[v].st.threads.nr; i++) {
 			struct vm_thread *t = &s[v].st.threads.t[i];
-			int cpu;
+			struct proc_task pt;
 
-			before[v][i].ok = thread_sample(s[v].st.pid, t->tid, &before[v][i].run, &before[v][i].wait, &cpu) == 0;
+			before[v][i].ok = proc_task_sample(s[v].st.pid, t->tid, &pt) == 0;
+			before[v][i].run = pt.run_ns;
+			before[v][i].wait = pt.wait_ns;
 		}
 	}
 	while (nanosleep(&nap, &nap) < 0 && errno == EINTR)
@@ -138,12 +115,13 @@ void vm_status_sample(struct vm_status *s, size_t nr, int window_ms)
 	for (size_t v = 0; v < nr; v++) {
 		for (size_t i = 0; s[v].running && i < s[v].st.threads.nr; i++) {
 			struct vm_thread *t = &s[v].st.threads.t[i];
-			unsigned long long run, wait;
+			struct proc_task pt;
 
-			if (!before[v][i].ok || thread_sample(s[v].st.pid, t->tid, &run, &wait, &t->last_cpu) < 0)
+			if (!before[v][i].ok || proc_task_sample(s[v].st.pid, t->tid, &pt) < 0)
 				continue;
-			t->use_pct = (double)(run - before[v][i].run) * 100.0 / elapsed;
-			t->wait_pct = (double)(wait - before[v][i].wait) * 100.0 / elapsed;
+			t->last_cpu = pt.cpu;
+			t->use_pct = (double)(pt.run_ns - before[v][i].run) * 100.0 / elapsed;
+			t->wait_pct = (double)(pt.wait_ns - before[v][i].wait) * 100.0 / elapsed;
 			t->sampled = 1;
 		}
 		free(before[v]);

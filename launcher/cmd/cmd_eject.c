@@ -1,5 +1,5 @@
 /*
- * cmd_media.c - 'mvlaunch eject' and 'mvlaunch insert': change the medium
+ * cmd_eject.c - 'mvlaunch eject' and 'mvlaunch insert': change the medium
  * in a running VM's cdrom drive, so the driver ISO can follow the
  * installer's without a restart (launcher/vm/vm_media.c does the QMP).
  */
