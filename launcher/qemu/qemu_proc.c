@@ -16,6 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -33,7 +37,7 @@
 #define SYS_pidfd_send_signal 424
 #endif
 
-enum child_step { STEP_SETUP_LOG = 1, STEP_IDENTITY, STEP_CGROUP, STEP_AFFINITY, STEP_EXEC };
+enum child_step { STEP_SETUP_LOG = 1, STEP_IDENTITY, STEP_CGROUP, STEP_AFFINITY, STEP_LIMITS, STEP_CRED, STEP_EXEC };
 
 struct child_report {
 	int step;
@@ -87,11 +91,70 @@ static int write_identity(const char *path)
 	return 0;
 }
 
-static void child_exec(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
-		       const char *const *cgroup_procs, int go_fd, int pass_fd, const char *id_path, int report_fd)
+/* The capabilities this kernel knows, from /proc/sys/kernel/cap_last_cap (read before the fork). */
+static int cap_last(void)
 {
+	char buf[16];
+	int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC), last = 63;
+	ssize_t n;
+
+	if (fd < 0)
+		return last;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n > 0) {
+		buf[n] = '\0';
+		last = atoi(buf);
+	}
+	return last > 0 && last < 64 ? last : 63;
+}
+
+/*
+ * Become cred's user: limits first (raising one needs root), the bounding
+ * set emptied (needs CAP_SETPCAP), then groups, gid, uid, no new privileges
+ * and no capability left; each read back. Async-signal-safe calls only.
+ */
+static int drop_to(const struct qemu_spawn_cred *cred, int last_cap)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	uid_t r, e, s;
+	gid_t rg, eg, sg;
+
+	if (cred->memlock) {
+		struct rlimit rl = { (rlim_t)cred->memlock, (rlim_t)cred->memlock };
+
+		if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0)
+			return STEP_LIMITS;
+	}
+	for (int c = 0; c <= last_cap; c++)
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+			return STEP_CRED;
+	if (setgroups(cred->nr_groups, cred->groups) < 0 || setresgid(cred->gid, cred->gid, cred->gid) < 0 ||
+	    setresuid(cred->uid, cred->uid, cred->uid) < 0)
+		return STEP_CRED;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return STEP_CRED;
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return STEP_CRED;
+	/* trust nothing: read it all back */
+	if (getresuid(&r, &e, &s) < 0 || r != cred->uid || e != cred->uid || s != cred->uid ||
+	    getresgid(&rg, &eg, &sg) < 0 || rg != cred->gid || eg != cred->gid || sg != cred->gid ||
+	    syscall(SYS_capget, &hdr, data) < 0 || data[0].effective || data[0].permitted || data[1].effective ||
+	    data[1].permitted || prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) {
+		errno = EPERM;
+		return STEP_CRED;
+	}
+	return 0;
+}
+
+static void child_exec(const struct strvec *argv, const struct qemu_spawn_opts *o, int go_fd, int last_cap,
+		       int report_fd)
+{
+	const int first = 3, nr = (int)o->nr_pass_fds, top = first + nr;
 	sigset_t none;
-	int fd;
+	int fd, tmp[64];
 	char go;
 
 	/* 'run' blocks SIGTERM/SIGINT for its signalfd: QEMU must not inherit that */
@@ -102,10 +165,10 @@ static void child_exec(const struct strvec *argv, const char *log_path, const st
 	fd = open("/dev/null", O_RDONLY);
 	if (fd < 0 || dup2(fd, 0) < 0)
 		child_fail(report_fd, STEP_SETUP_LOG);
-	fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	fd = open(o->log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
 	if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
 		child_fail(report_fd, STEP_SETUP_LOG);
-	if (write_identity(id_path) < 0)
+	if (write_identity(o->id_path) < 0)
 		child_fail(report_fd, STEP_IDENTITY);
 	/* the parent's hook has our pid (a systemd scope): on its word only, on */
 	if (go_fd >= 0) {
@@ -118,43 +181,50 @@ static void child_exec(const struct strvec *argv, const char *log_path, const st
 			_exit(127);	/* the hook failed: the parent says why */
 		close(go_fd);
 	}
-	for (int i = 0; cgroup_procs && cgroup_procs[i]; i++) {
+	for (int i = 0; o->cgroup_procs && o->cgroup_procs[i]; i++) {
 		/* into the VM's cgroup, out of the shield, before its affinity: the shield's cpuset would refuse the VM's CPUs */
 		char num[24];
 		int len = snprintf(num, sizeof(num), "%d\n", (int)getpid());
 
 		/* O_APPEND: the kernel takes one pid a write; a fake tree's plain file keeps each */
-		fd = open(cgroup_procs[i], O_WRONLY | O_APPEND | O_CLOEXEC);
+		fd = open(o->cgroup_procs[i], O_WRONLY | O_APPEND | O_CLOEXEC);
 		if (fd < 0 || write(fd, num, (size_t)len) != len)
 			child_fail_at(report_fd, STEP_CGROUP, i);
 		close(fd);
 	}
-	if (affinity) {
+	if (o->affinity) {
 		cpu_set_t *set = CPU_ALLOC(CPUSET_MAX);
 		size_t sz = CPU_ALLOC_SIZE(CPUSET_MAX);
 
 		CPU_ZERO_S(sz, set);
-		for (int c = cpuset_next(affinity, 0); c >= 0; c = cpuset_next(affinity, (unsigned)c + 1))
+		for (int c = cpuset_next(o->affinity, 0); c >= 0; c = cpuset_next(o->affinity, (unsigned)c + 1))
 			CPU_SET_S((size_t)c, sz, set);
 		if (sched_setaffinity(0, sz, set) < 0)
 			child_fail(report_fd, STEP_AFFINITY);
 	}
-	/* the passed descriptor becomes fd 3; keep the report pipe out of its way */
-	if (report_fd <= 3) {
-		report_fd = fcntl(report_fd, F_DUPFD_CLOEXEC, 10);
+	if (o->cred) {
+		int step = drop_to(o->cred, last_cap);
+
+		if (step)
+			child_fail(report_fd, step);
+	}
+	/* the passed descriptors become 3, 4, ...: the report pipe and copies of them above that range first */
+	if (report_fd < top) {
+		report_fd = fcntl(report_fd, F_DUPFD_CLOEXEC, top);
 		if (report_fd < 0)
 			_exit(127);
 	}
-	if (pass_fd >= 0) {
-		if (pass_fd == 3) {
-			if (fcntl(3, F_SETFD, 0) < 0)
-				child_fail(report_fd, STEP_SETUP_LOG);
-		} else if (dup2(pass_fd, 3) < 0) {
+	for (int i = 0; i < nr; i++) {
+		tmp[i] = fcntl(o->pass_fds[i], F_DUPFD_CLOEXEC, top);
+		if (tmp[i] < 0)
 			child_fail(report_fd, STEP_SETUP_LOG);
-		}
 	}
+	for (int i = 0; i < nr; i++)
+		if (dup2(tmp[i], first + i) < 0)	/* the copy is not close-on-exec */
+			child_fail(report_fd, STEP_SETUP_LOG);
 	/* nothing else of ours leaks into QEMU; the report pipe is close-on-exec */
-	close_range(pass_fd >= 0 ? 4 : 3, (unsigned)report_fd - 1, 0);
+	if (report_fd > top)
+		close_range((unsigned)top, (unsigned)report_fd - 1, 0);
 	close_range((unsigned)report_fd + 1, ~0U, 0);
 	signal(SIGPIPE, SIG_DFL);
 	execvp(argv->v[0], argv->v);
@@ -164,18 +234,25 @@ static void child_exec(const struct strvec *argv, const char *log_path, const st
 int qemu_proc_spawn(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
 	       const char *const *cgroup_procs, int pass_fd, const char *id_path, struct qemu_proc *p, struct strbuf *err)
 {
-	return qemu_proc_spawn_hooked(argv, log_path, affinity, cgroup_procs, NULL, pass_fd, id_path, p, err);
+	struct qemu_spawn_opts o = { .log_path = log_path, .affinity = affinity, .cgroup_procs = cgroup_procs,
+				     .pass_fds = &pass_fd, .nr_pass_fds = pass_fd >= 0, .id_path = id_path };
+
+	return qemu_proc_spawn_opts(argv, &o, p, err);
 }
 
-int qemu_proc_spawn_hooked(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
-			   const char *const *cgroup_procs, const struct qemu_spawn_hook *hook, int pass_fd,
-			   const char *id_path, struct qemu_proc *p, struct strbuf *err)
+int qemu_proc_spawn_opts(const struct strvec *argv, const struct qemu_spawn_opts *o, struct qemu_proc *p,
+			 struct strbuf *err)
 {
+	const struct qemu_spawn_hook *hook = o->hook;
 	struct child_report r;
-	int pipefd[2], go[2] = { -1, -1 };
+	int pipefd[2], go[2] = { -1, -1 }, last_cap = o->cred ? cap_last() : 0;
 	ssize_t n;
 	pid_t pid;
 
+	if (o->nr_pass_fds > 64) {
+		strbuf_addf(err, "cannot pass %zu descriptors to a process (64 at most)", o->nr_pass_fds);
+		return -1;
+	}
 	if (pipe2(pipefd, O_CLOEXEC) < 0 || (hook && pipe2(go, O_CLOEXEC) < 0)) {
 		strbuf_addf(err, "cannot create a pipe: %s", strerror(errno));
 		return -1;
@@ -195,7 +272,7 @@ int qemu_proc_spawn_hooked(const struct strvec *argv, const char *log_path, cons
 		close(pipefd[0]);
 		if (hook)
 			close(go[1]);
-		child_exec(argv, log_path, affinity, cgroup_procs, go[0], pass_fd, id_path, pipefd[1]);
+		child_exec(argv, o, go[0], last_cap, pipefd[1]);
 	}
 	close(pipefd[1]);
 	p->pid = pid;
@@ -228,13 +305,19 @@ int qemu_proc_spawn_hooked(const struct strvec *argv, const char *log_path, cons
 				return QEMU_SPAWN_NOT_FOUND;
 		}
 		else if (r.step == STEP_CGROUP)
-			strbuf_addf(err, "cannot put QEMU into its cgroup ('%s'): %s", cgroup_procs[r.index], strerror(r.err));
+			strbuf_addf(err, "cannot put QEMU into its cgroup ('%s'): %s", o->cgroup_procs[r.index], strerror(r.err));
 		else if (r.step == STEP_IDENTITY)
-			strbuf_addf(err, "cannot record QEMU's identity in '%s': %s", id_path, strerror(r.err));
+			strbuf_addf(err, "cannot record QEMU's identity in '%s': %s", o->id_path, strerror(r.err));
 		else if (r.step == STEP_AFFINITY)
 			strbuf_addf(err, "cannot set QEMU's CPU affinity: %s", strerror(r.err));
+		else if (r.step == STEP_LIMITS)
+			strbuf_addf(err, "cannot raise RLIMIT_MEMLOCK to %llu bytes for QEMU: %s", o->cred->memlock,
+				    strerror(r.err));
+		else if (r.step == STEP_CRED)
+			strbuf_addf(err, "cannot make QEMU run as uid %u, gid %u without capabilities: %s",
+				    (unsigned)o->cred->uid, (unsigned)o->cred->gid, strerror(r.err));
 		else
-			strbuf_addf(err, "cannot open QEMU's log '%s': %s", log_path, strerror(r.err));
+			strbuf_addf(err, "cannot open QEMU's log '%s': %s", o->log_path, strerror(r.err));
 		return -1;
 	}
 	p->start_time = proc_start_time(pid);

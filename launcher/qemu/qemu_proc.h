@@ -53,10 +53,41 @@ struct qemu_spawn_hook {
 	int (*placed)(pid_t pid, void *data, struct strbuf *err);
 	void *data;
 };
-/* qemu_proc_spawn() with a hook (NULL: none). */
-int qemu_proc_spawn_hooked(const struct strvec *argv, const char *log_path, const struct cpuset *affinity,
-			   const char *const *cgroup_procs, const struct qemu_spawn_hook *hook, int pass_fd,
-			   const char *id_path, struct qemu_proc *p, struct strbuf *err);
+
+/*
+ * Who the process runs as (security.user): after the cgroups and the
+ * affinity, as root, the child sets RLIMIT_MEMLOCK (when memlock is not 0),
+ * empties the capability bounding set, takes groups, gid and uid (all three
+ * of real, effective, saved), sets PR_SET_NO_NEW_PRIVS and clears every
+ * capability left, and checks each before exec.
+ */
+struct qemu_spawn_cred {
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;	/* the supplementary groups */
+	size_t nr_groups;
+	unsigned long long memlock;	/* bytes; 0 leaves the limit as it is */
+};
+
+/*
+ * Everything about a spawn beyond argv: the log, affinity, cgroups and
+ * identity file as qemu_proc_spawn() says; pass_fds[i] becomes fd 3 + i
+ * (QMP's listening socket first, then taps); hook and cred may be NULL.
+ */
+struct qemu_spawn_opts {
+	const char *log_path;
+	const struct cpuset *affinity;
+	const char *const *cgroup_procs;
+	const struct qemu_spawn_hook *hook;
+	const int *pass_fds;
+	size_t nr_pass_fds;
+	const char *id_path;
+	const struct qemu_spawn_cred *cred;
+};
+
+/* qemu_proc_spawn() with every option. */
+int qemu_proc_spawn_opts(const struct strvec *argv, const struct qemu_spawn_opts *o, struct qemu_proc *p,
+			 struct strbuf *err);
 
 /* Attach to the process whose spawn wrote id_path ("PID STARTTIME"); 0, or -1 if it is gone or the file is not one. */
 int qemu_proc_attach_id(struct qemu_proc *p, const char *id_path);

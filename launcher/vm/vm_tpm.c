@@ -73,7 +73,12 @@ int vm_tpm_start(const struct vm_config *cfg, const struct vm_runtime *rt, const
 	strvec_pushl(&argv, bin, "socket", "--tpm2", "--terminate", "--ctrl", "type=unixio,fd=3",
 		     "--tpmstate", NULL);
 	strvec_pushf(&argv, "dir=%s,mode=0600", dir);
-	r = qemu_proc_spawn_hooked(&argv, log, cpus, cgroup_procs, hook, fd, id, p, &err->msg);
+	{
+		struct qemu_spawn_opts o = { .log_path = log, .affinity = cpus, .cgroup_procs = cgroup_procs,
+					     .hook = hook, .pass_fds = &fd, .nr_pass_fds = 1, .id_path = id };
+
+		r = qemu_proc_spawn_opts(&argv, &o, p, &err->msg);
+	}
 	if (r < 0) {
 		strbuf_addf(&err->msg, " (swtpm; its log: %s)", log);
 		goto out;

@@ -436,9 +436,14 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	if (qrt.uuid)
 		pd.uuid = qrt.uuid;
 	pd.machine = 1;
-	spawned = qemu_proc_spawn_hooked(&argv, log, &plan.emulator, (const char *const *)procs.v,
-					 cg.backend == VM_CGROUP_SYSTEMD ? &hook : NULL, listen_fd, id_path, &h->proc,
-					 &err->msg);
+	{
+		struct qemu_spawn_opts so = { .log_path = log, .affinity = &plan.emulator,
+					      .cgroup_procs = (const char *const *)procs.v,
+					      .hook = cg.backend == VM_CGROUP_SYSTEMD ? &hook : NULL, .pass_fds = &listen_fd,
+					      .nr_pass_fds = 1, .id_path = id_path };
+
+		spawned = qemu_proc_spawn_opts(&argv, &so, &h->proc, &err->msg);
+	}
 	if (spawned < 0) {
 		if (spawned == QEMU_SPAWN_NOT_FOUND)
 			err_hintf(err, "install QEMU ('make deps' or 'apt-get install qemu-system-x86'), "
