@@ -16,7 +16,7 @@ PKG_CONFIG ?= pkg-config
 CC         ?= cc
 PREFIX     ?= /usr/local
 BUILD      ?= build
-PKGS       := jansson hwloc numa libxml-2.0
+PKGS       := jansson hwloc numa libxml-2.0 libacl
 VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
 
 WARNINGS   += -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes
@@ -80,6 +80,9 @@ LIB_OBJS += launcher/host/sdbus.o
 LIB_OBJS += launcher/host/shield_systemd.o
 LIB_OBJS += launcher/host/vm_cgroup.o
 LIB_OBJS += launcher/host/vm_cgroup_systemd.o
+LIB_OBJS += launcher/host/qemu_user.o
+LIB_OBJS += launcher/host/grant.o
+LIB_OBJS += launcher/vm/vm_confine.o
 LIB_OBJS += launcher/host/vfio.o
 LIB_OBJS += launcher/host/input_dev.o
 LIB_OBJS += launcher/host/usb_host.o
@@ -186,6 +189,7 @@ UNIT_TESTS += vm_float
 UNIT_TESTS += notify
 UNIT_TESTS += hooks
 UNIT_TESTS += input_dev
+UNIT_TESTS += grant
 
 LIB     := $(BUILD)/libmvlaunch.a
 PROGRAM := $(BUILD)/mvlaunch
@@ -219,7 +223,7 @@ $(LIB): $(addprefix $(BUILD)/,$(LIB_OBJS))
 $(PROGRAM): $(addprefix $(BUILD)/,$(CMD_OBJS)) $(LIB)
 	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB)
+$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h tests/unit/unit_vm.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(QUIET_LD)$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) $(ALL_LDFLAGS) \
 		-o $@ $< $(LIB) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
@@ -320,7 +324,8 @@ DEB_PKGS := build-essential pkg-config git libjansson-dev libhwloc-dev libnuma-d
             libcmocka-dev libsystemd0 qemu-system-x86 qemu-utils ovmf hwloc-nox \
             clang libclang-rt-14-dev valgrind busybox-static cpio jq python3 procps util-linux strace \
             systemd man-db dbus-daemon python3-dbus python3-gi \
-            xorriso swtpm libxml2-dev virtinst libvirt-clients libvirt-daemon-driver-qemu osinfo-db
+            xorriso swtpm libxml2-dev virtinst libvirt-clients libvirt-daemon-driver-qemu osinfo-db \
+            libacl1-dev acl e2fsprogs
 
 deps:
 	$(SUDO) apt-get update -qq

@@ -96,6 +96,18 @@ static int check_name(char **v, struct strbuf *why)
 	return vm_name_check(*v, why);
 }
 
+/* A user name as useradd takes it: letters, digits, '_', '-', '.', not starting with '-'; at most 32. */
+static int check_user(char **v, struct strbuf *why)
+{
+	const char *s = *v;
+
+	if (!*s || *s == '-' || strlen(s) > 32 || s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")]) {
+		strbuf_addstr(why, "must be a user name (letters, digits, '_', '.', '-'; not starting with '-'; 32 at most)");
+		return -1;
+	}
+	return 0;
+}
+
 static int check_machine(char **v, struct strbuf *why)
 {
 	const char *s = *v;
@@ -1020,6 +1032,11 @@ static const struct config_key vm_keys[] = {
 	{ .name = "qemu.sandbox", .type = KEY_BOOL, .offset = OFF(sandbox), .def = "true",
 	  .qemu = "-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny",
 	  .doc = "seccomp filter as libvirt uses it (spawn allowed for bridge NICs)" },
+	{ .name = "security.user", .type = KEY_STRING, .offset = OFF(security_user), .def = "mvlaunch-qemu",
+	  .check = check_user,
+	  .qemu = "(spawn) setgroups/setgid/setuid, no capabilities, no new privileges; files granted by ACL",
+	  .doc = "the user QEMU and swtpm run as; 'mvlaunch host setup' makes mvlaunch-qemu; \"root\" keeps them "
+		 "root with every capability ('check' warns)" },
 	{ .name = NULL },
 };
 

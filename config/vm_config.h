@@ -273,6 +273,7 @@ struct vm_config {
 	char *qemu_binary;
 	struct strvec extra_args;
 	int sandbox;
+	char *security_user;	/* security.user: QEMU's user; "root" for none */
 
 	struct strvec service_after;	/* VM names: After=/Wants= in 'mvlaunch unit' */
 	unsigned stop_timeout;		/* seconds */

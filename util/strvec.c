@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/strvec.h"
 #include "util/wrapper.h"
@@ -70,4 +71,11 @@ void strvec_clear(struct strvec *sv)
 		free(sv->v);
 	}
 	strvec_init(sv);
+}
+
+void strvec_remove(struct strvec *sv, size_t i)
+{
+	free(sv->v[i]);
+	memmove(&sv->v[i], &sv->v[i + 1], (sv->nr - i) * sizeof(*sv->v));	/* the NULL at the end too */
+	sv->nr--;
 }

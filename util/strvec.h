@@ -27,5 +27,7 @@ const char *strvec_pushf(struct strvec *sv, const char *fmt, ...) __attribute__(
 void strvec_pushl(struct strvec *sv, ...) __attribute__((sentinel));
 void strvec_pushv(struct strvec *sv, const char **items);
 void strvec_clear(struct strvec *sv);
+/* Remove (and free) item i, keeping the order of the others. */
+void strvec_remove(struct strvec *sv, size_t i);
 
 #endif

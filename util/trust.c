@@ -6,12 +6,44 @@
 #include <grp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/acl.h>
 #include <sys/stat.h>
+#include <acl/libacl.h>
 #include <unistd.h>
 
 #include "util/trust.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
+
+/*
+ * Whether the owning group may write fd's directory. With an access ACL
+ * the mode's group bits are the ACL's mask, which a named entry (QEMU's
+ * user, granted by mvlaunch as root: only the owner or root sets an ACL)
+ * widens: the owning group's own entry is what counts then.
+ */
+static int group_may_write(int fd, mode_t mode)
+{
+	acl_t a;
+	acl_entry_t e;
+	int r, w = 1;
+
+	if (!(mode & 020))
+		return 0;
+	a = acl_get_fd(fd);
+	if (!a)
+		return 1;
+	for (r = acl_get_entry(a, ACL_FIRST_ENTRY, &e); r == 1; r = acl_get_entry(a, ACL_NEXT_ENTRY, &e)) {
+		acl_tag_t tag;
+		acl_permset_t ps;
+
+		if (acl_get_tag_type(e, &tag) == 0 && tag == ACL_GROUP_OBJ && acl_get_permset(e, &ps) == 0) {
+			w = acl_get_perm(ps, ACL_WRITE) == 1;
+			break;
+		}
+	}
+	acl_free(a);
+	return w;
+}
 
 int trust_dir(const char *path, const char *what, mode_t mode, gid_t gid, struct err *err)
 {
@@ -48,7 +80,7 @@ int trust_dir(const char *path, const char *what, mode_t mode, gid_t gid, struct
 			strbuf_addf(&err->msg, "cannot set up %s '%s': %s", what, path, strerror(errno));
 			goto out;
 		}
-	} else if (st.st_mode & 022) {
+	} else if ((st.st_mode & 002) || group_may_write(fd, st.st_mode)) {
 		strbuf_addf(&err->msg, "%s '%s' may be written by group or others (mode %04o): not used", what, path,
 			    (unsigned)(st.st_mode & 07777));
 		err_hintf(err, "chmod go-w '%s'", path);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "launcher/check/check.h"
+#include "launcher/host/qemu_user.h"
 #include "launcher/host/sysfs.h"
 #include "launcher/host/usb_host.h"
 #include "launcher/host/vfio.h"
@@ -716,6 +717,43 @@ static void run_devices(struct check_report *r, const struct vm_check_ctx *ctx, 
 	}
 }
 
+/* Who QEMU runs as and under which filter: the confinement in force. */
+static void run_confinement(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a)
+{
+	const struct vm_config *cfg = ctx->cfg;
+	const char *name = cfg->security_user ? cfg->security_user : QEMU_USER_DEFAULT;
+	struct qemu_user u = QEMU_USER_INIT;
+	struct err e = ERR_INIT;
+
+	(void)a;
+	if (geteuid() != 0) {
+		check_add(r, "confinement", CHECK_PASS, NULL, "QEMU runs as you (uid %u), as mvlaunch does: security.user "
+			  "applies when root starts the VM", (unsigned)geteuid());
+	} else if (qemu_user_is_root(name)) {
+		check_add(r, "confinement", CHECK_WARN, "set security.user = \"" QEMU_USER_DEFAULT "\" (made by 'mvlaunch host setup')",
+			  "security.user = \"%s\": QEMU%s runs as root with every capability and can open any file; a "
+			  "guest that escapes into QEMU owns the host", name, cfg->tpm == 1 ? " (and swtpm)" : "");
+	} else if (qemu_user_lookup(name, &u, &e) < 0) {
+		check_add(r, "confinement", CHECK_FAIL, "mvlaunch host setup", "security.user '%s' is not a user on this host",
+			  name);
+	} else {
+		unsigned long long ml = (cfg->locked == 1 || cfg->nr_pci);
+
+		check_add(r, "confinement", CHECK_PASS, NULL, "QEMU%s runs as %s (uid %u, gid %u): no capabilities, no new "
+			  "privileges%s%s; 'up' grants it the VM's files and devices (ACL entries, recorded) and 'down' "
+			  "takes them back", cfg->tpm == 1 ? " and swtpm run" : "", name, (unsigned)u.uid,
+			  (unsigned)u.gid, ml ? ", RLIMIT_MEMLOCK " : "", ml ? "raised for VFIO/locked memory" : "");
+	}
+	if (cfg->sandbox == 1)
+		check_add(r, "sandbox", CHECK_PASS, NULL, "seccomp: -sandbox on,obsolete=deny,elevateprivileges=deny,"
+			  "spawn=deny,resourcecontrol=deny");
+	else
+		check_add(r, "sandbox", CHECK_WARN, "set qemu.sandbox = true", "qemu.sandbox = false: QEMU runs without "
+			  "its seccomp filter (it may spawn processes, change privileges and scheduling)");
+	qemu_user_release(&u);
+	err_release(&e);
+}
+
 #define AT_CHECK 1
 #define AT_UP 2
 
@@ -735,6 +773,7 @@ static const struct {
 	{ run_pins,        AT_CHECK },
 	{ check_cpu_pm,    AT_CHECK | AT_UP },
 	{ run_devices,     AT_CHECK | AT_UP },
+	{ run_confinement, AT_CHECK | AT_UP },
 };
 
 static void run_checks(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker asker)

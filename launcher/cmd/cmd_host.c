@@ -16,6 +16,7 @@
 
 #include "launcher/cmd/commands.h"
 #include "launcher/cmd/parse_options.h"
+#include "launcher/host/qemu_user.h"
 #include "launcher/vm/vm_host.h"
 #include "launcher/vm/host_plan.h"
 #include "launcher/host/host_prep.h"
@@ -106,25 +107,52 @@ int cmd_host(int argc, char **argv, const struct mvl_opts *opts)
 		"mvlaunch host status [--json]",
 		"mvlaunch host prepare [--dry-run]",
 		"mvlaunch host release [--dry-run]",
+		"mvlaunch host setup",
 		NULL,
 	};
 	const struct cmd_usage usage = {
-		.name = "host", .operands = "status|prepare|release", .min = 1, .max = 1, .opts = options,
+		.name = "host", .operands = "status|prepare|release|setup", .min = 1, .max = 1, .opts = options,
 		.synopsis = synopsis,
 		.text = "status: the host knobs VMs changed (original and current values), the\n"
 			"hugepages, CPUs and PCI functions each VM holds (managed passthrough: on\n"
 			"vfio-pci, with the driver each had). prepare: apply host.toml's knobs now,\n"
 			"held by \"(manual)\". release: drop that hold; the last holder restores\n"
-			"every original value (and gives each PCI function its driver back).",
+			"every original value (and gives each PCI function its driver back).\n"
+			"status also lists the files granted to QEMU's user, with their owner,\n"
+			"mode and ACL from before. setup: make the system user and group\n"
+			"mvlaunch-qemu (no login, in group kvm where there is one) that QEMU and\n"
+			"swtpm run as (security.user); what is there already stays (run by\n"
+			"'make install').",
 	};
 
 	argc = parse_options(argc, argv, &usage);
 	if (argc < 0)
 		return parse_options_exit(argc);
 	what = argv[0];
-	if (strcmp(what, "status") && strcmp(what, "prepare") && strcmp(what, "release")) {
-		error("unknown action '%s' for 'mvlaunch host': status, prepare or release", what);
+	if (strcmp(what, "status") && strcmp(what, "prepare") && strcmp(what, "release") && strcmp(what, "setup")) {
+		error("unknown action '%s' for 'mvlaunch host': status, prepare, release or setup", what);
 		return MVL_EXIT_USAGE;
+	}
+	if (!strcmp(what, "setup")) {
+		struct strvec changes = STRVEC_INIT;
+
+		if (json || dry) {
+			error("'mvlaunch host setup' takes no %s", json ? "--json" : "--dry-run");
+			return MVL_EXIT_USAGE;
+		}
+		if (qemu_user_setup(QEMU_USER_DEFAULT, &changes, &err) < 0) {
+			error("cannot set up user %s", QEMU_USER_DEFAULT);
+			err_print(&err);
+		} else {
+			for (size_t i = 0; i < changes.nr; i++)
+				printf("%s\n", changes.v[i]);
+			if (!changes.nr)
+				printf("user %s is there: nothing to change\n", QEMU_USER_DEFAULT);
+			ret = MVL_EXIT_OK;
+		}
+		strvec_clear(&changes);
+		err_release(&err);
+		return ret;
 	}
 	if ((json && strcmp(what, "status")) || (dry && !strcmp(what, "status"))) {
 		error("'mvlaunch host %s' takes no %s", what, json ? "--json (only status does)" : "--dry-run (status changes nothing)");

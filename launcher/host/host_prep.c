@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "launcher/host/host_prep.h"
+#include "launcher/host/grant.h"
 #include "launcher/host/shield.h"
 #include "launcher/host/sysfs.h"
 #include "launcher/host/vfio.h"
@@ -625,6 +626,8 @@ static int drop_holder(struct host_prep *hp, struct host_state *st, const char *
 	struct host_state_holder *h = host_state_holder(st, name);
 	int ret;
 
+	if (!hp->dry_run)
+		grant_drop(st, name, &hp->notes);	/* the files it used, as they were */
 	if (!h)
 		return 0;
 	host_state_holder_del(st, (size_t)(h - st->holders));	/* also in a dry run: the host is computed without it */
@@ -638,6 +641,8 @@ static int reconcile(struct host_prep *hp, struct host_state *st, struct err *er
 {
 	int dropped = 0;
 
+	if (!hp->dry_run)
+		grant_reconcile(st, hp->vms->alive, &hp->notes);
 	for (size_t i = 0; i < st->nr_holders;) {
 		const char *name = st->holders[i].name;
 
@@ -754,6 +759,45 @@ out:
 	return ret;
 }
 
+struct grant_save {
+	const struct host_prep *hp;
+	const struct host_state *st;
+};
+
+static int grant_save(void *data, struct err *err)
+{
+	const struct grant_save *d = data;
+
+	return host_state_save(d->hp->state_file, d->st, err);
+}
+
+int host_prep_grant(struct host_prep *hp, const char *name, const struct qemu_user *u, const struct grant_list *l,
+		    struct err *err)
+{
+	struct host_state st;
+	struct grant_save d = { hp, &st };
+	int ret = -1;
+
+	if (hp->dry_run)
+		return 0;
+	if (host_state_load(hp->state_file, &st, err) < 0)
+		return -1;
+	if (reconcile(hp, &st, err) < 0)
+		goto out;
+	if (grant_hold(&st, name, u, l, grant_save, &d, &hp->changes, err) < 0) {
+		struct err e2 = ERR_INIT;
+
+		grant_drop(&st, name, &hp->notes);	/* every grant of this call, back */
+		host_state_save(hp->state_file, &st, &e2);
+		err_release(&e2);
+		goto out;
+	}
+	ret = 0;
+out:
+	host_state_release(&st);
+	return ret;
+}
+
 int host_prep_set_cpus(struct host_prep *hp, const char *name, const struct cpuset *cpus, struct err *err)
 {
 	struct host_state st;
@@ -846,6 +890,8 @@ json_t *host_prep_status(const char *state_file, struct err *err)
 		json_object_set_new(out, "shield", sh);
 		strbuf_release(&s);
 	}
+	if (json_object_get(disk, "grants"))
+		json_object_set(out, "grants", json_object_get(disk, "grants"));
 	json_decref(disk);
 	host_state_release(&st);
 	return out;

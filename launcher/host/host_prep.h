@@ -79,7 +79,18 @@ int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_confi
  * holds nothing on the host. The caller holds the runtime root lock. 0 or -1.
  */
 int host_prep_set_cpus(struct host_prep *hp, const char *name, const struct cpuset *cpus, struct err *err);
-/* 'name' lets go; the last holder restores every original value. 0 or -1. */
+/*
+ * VM 'name' uses the files and devices of l as QEMU's user u: each it
+ * cannot reach yet is granted (grant.h), recorded in host.json first. The
+ * caller holds the runtime root lock. 0, or -1 with the reason in err and
+ * this call's grants undone. host_prep_unhold() and the crash sweep take
+ * them back.
+ */
+struct qemu_user;
+struct grant_list;
+int host_prep_grant(struct host_prep *hp, const char *name, const struct qemu_user *u, const struct grant_list *l,
+		    struct err *err);
+/* 'name' lets go (its grants included); the last holder restores every original value. 0 or -1. */
 int host_prep_unhold(struct host_prep *hp, const char *name, struct err *err);
 /* Drop holders whose VM is gone. 0 or -1. */
 int host_prep_reconcile(struct host_prep *hp, struct err *err);

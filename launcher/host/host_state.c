@@ -221,6 +221,35 @@ void host_state_pci_del(struct host_state *st, size_t i)
 	st->nr_pci--;
 }
 
+struct host_state_grant *host_state_grant(struct host_state *st, const char *path)
+{
+	for (size_t i = 0; i < st->nr_grants; i++)
+		if (!strcmp(st->grants[i].path, path))
+			return &st->grants[i];
+	return NULL;
+}
+
+struct host_state_grant *host_state_grant_add(struct host_state *st, const char *path)
+{
+	struct host_state_grant *g;
+
+	ALLOC_GROW(st->grants, st->nr_grants + 1, st->alloc_grants);
+	g = &st->grants[st->nr_grants++];
+	memset(g, 0, sizeof(*g));
+	g->path = xstrdup(path);
+	strvec_init(&g->holders);
+	return g;
+}
+
+void host_state_grant_del(struct host_state *st, size_t i)
+{
+	free(st->grants[i].path);
+	free(st->grants[i].acl);
+	strvec_clear(&st->grants[i].holders);
+	memmove(&st->grants[i], &st->grants[i + 1], (st->nr_grants - i - 1) * sizeof(*st->grants));
+	st->nr_grants--;
+}
+
 static const char *const backend_names[] = { "none", "cgroup1", "cgroup2", "systemd" };
 
 void host_state_shield_clear(struct host_state_shield *sh)
@@ -247,6 +276,11 @@ void host_state_release(struct host_state *st)
 	st->pci = NULL;
 	st->alloc_pci = 0;
 	host_state_shield_clear(&st->shield);
+	while (st->nr_grants)
+		host_state_grant_del(st, st->nr_grants - 1);
+	free(st->grants);
+	st->grants = NULL;
+	st->alloc_grants = 0;
 }
 
 /* ---- reading ---- */
@@ -413,6 +447,80 @@ bad_unit:
 }
 
 /* The tree of a host.json into st, checking every value: 0, or -1 with the first stranger in why. */
+/* "rw-" -> 6; -1 when it is not three of r/w/x or '-' in that order. */
+static int perms_parse(const char *s)
+{
+	int p = 0;
+
+	if (!s || strlen(s) != 3)
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		if (s[i] == "rwx"[i])
+			p |= 4 >> i;
+		else if (s[i] != '-')
+			return -1;
+	}
+	return p;
+}
+
+static void perms_text(unsigned p, char out[4])
+{
+	for (int i = 0; i < 3; i++)
+		out[i] = (p & (4u >> i)) ? "rwx"[i] : '-';
+	out[3] = '\0';
+}
+
+/* The "grants" object: each an absolute path with what it was before, how it was granted and its holders. */
+static int read_grants(json_t *obj, struct host_state *st, struct strbuf *why)
+{
+	const char *path;
+	json_t *v;
+
+	if (!json_is_object(obj)) {
+		strbuf_addstr(why, "\"grants\" is not an object");
+		return -1;
+	}
+	json_object_foreach(obj, path, v) {
+		json_t *acl = json_object_get(v, "acl"), *holders = json_object_get(v, "holders"), *h;
+		const char *how = json_string_value(json_object_get(v, "how")), *mode;
+		struct host_state_grant *g;
+		unsigned long m;
+		char *end;
+		int perms;
+		size_t i;
+
+		mode = json_string_value(json_object_get(v, "mode"));
+		perms = perms_parse(json_string_value(json_object_get(v, "perms")));
+		if (!mount_path_ok(path) || !json_is_object(v) || !json_is_integer(json_object_get(v, "dev")) ||
+		    !json_is_integer(json_object_get(v, "ino")) || !json_is_integer(json_object_get(v, "uid")) ||
+		    !json_is_integer(json_object_get(v, "gid")) || !json_is_integer(json_object_get(v, "user")) ||
+		    !mode || !(m = strtoul(mode, &end, 8), *mode && !*end && m <= 07777) ||
+		    !(json_is_null(acl) || json_is_string(acl)) || !how || (strcmp(how, "acl") && strcmp(how, "chown")) ||
+		    perms < 0 || !json_is_array(holders)) {
+			strbuf_addf(why, "grant '%s' is not one mvlaunch writes", path);
+			return -1;
+		}
+		g = host_state_grant_add(st, path);
+		g->dev = (unsigned long long)json_integer_value(json_object_get(v, "dev"));
+		g->ino = (unsigned long long)json_integer_value(json_object_get(v, "ino"));
+		g->uid = (unsigned)json_integer_value(json_object_get(v, "uid"));
+		g->gid = (unsigned)json_integer_value(json_object_get(v, "gid"));
+		g->user = (unsigned)json_integer_value(json_object_get(v, "user"));
+		g->mode = (unsigned)m;
+		g->acl = json_is_string(acl) ? xstrdup(json_string_value(acl)) : NULL;
+		g->how = strcmp(how, "acl") ? GRANT_CHOWN : GRANT_ACL;
+		g->perms = (unsigned)perms;
+		json_array_foreach(holders, i, h) {
+			if (!json_is_string(h)) {
+				strbuf_addf(why, "grant '%s' has a holder that is not a name", path);
+				return -1;
+			}
+			strvec_push(&g->holders, json_string_value(h));
+		}
+	}
+	return 0;
+}
+
 static int from_json(json_t *root, struct host_state *st, struct strbuf *why)
 {
 	const char *key;
@@ -445,6 +553,8 @@ static int from_json(json_t *root, struct host_state *st, struct strbuf *why)
 	if ((v = json_object_get(root, "vfio")) && read_pci(v, st, why) < 0)
 		return -1;
 	if ((v = json_object_get(root, "shield")) && read_shield(v, &st->shield, why) < 0)
+		return -1;
+	if ((v = json_object_get(root, "grants")) && read_grants(v, st, why) < 0)
 		return -1;
 	return 0;
 }
@@ -571,6 +681,25 @@ json_t *host_state_json(const struct host_state *st)
 			json_object_set_new(o, "units", values_json(&sh->units));
 		json_object_set_new(root, "shield", o);
 	}
+	if (st->nr_grants) {
+		json_t *o = json_object();
+
+		for (size_t i = 0; i < st->nr_grants; i++) {
+			const struct host_state_grant *g = &st->grants[i];
+			json_t *h = json_array();
+			char mode[8], perms[4];
+
+			snprintf(mode, sizeof(mode), "%04o", g->mode);
+			perms_text(g->perms, perms);
+			for (size_t j = 0; j < g->holders.nr; j++)
+				json_array_append_new(h, json_string(g->holders.v[j]));
+			json_object_set_new(o, g->path, json_pack("{s:I,s:I,s:i,s:i,s:s,s:o,s:s,s:i,s:s,s:o}",
+				"dev", (json_int_t)g->dev, "ino", (json_int_t)g->ino, "uid", (int)g->uid, "gid", (int)g->gid,
+				"mode", mode, "acl", g->acl ? json_string(g->acl) : json_null(),
+				"how", g->how == GRANT_ACL ? "acl" : "chown", "user", (int)g->user, "perms", perms, "holders", h));
+		}
+		json_object_set_new(root, "grants", o);
+	}
 	return root;
 }
 
@@ -582,7 +711,7 @@ int host_state_save(const char *path, const struct host_state *st, struct err *e
 	int ret = 0;
 
 	if (!st->nr_holders && !st->knobs.nr && !st->pools.nr && !st->mounts.nr && !st->nr_pci &&
-	    st->shield.backend == SHIELD_NONE) {
+	    st->shield.backend == SHIELD_NONE && !st->nr_grants) {
 		unlink(path);	/* nothing held: no file */
 		return 0;
 	}

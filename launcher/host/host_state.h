@@ -16,12 +16,17 @@
  *     "mounts":  [ PATH, ... ],
  *     "vfio":    { PCI-ADDRESS: { "driver": ORIGINAL-DRIVER | null, "driver_override": ORIGINAL } },
  *     "shield":  { "backend": "cgroup1"|"cgroup2"|"systemd", "enabled_controller": true,
- *                  "cgroup": DIR, "others": { FILE: ORIGINAL }, "units": { UNIT: ORIGINAL } } }
+ *                  "cgroup": DIR, "others": { FILE: ORIGINAL }, "units": { UNIT: ORIGINAL } },
+ *     "grants":  { PATH: { "dev": N, "ino": N, "uid": N, "gid": N, "mode": "0600", "acl": TEXT | null,
+ *                          "how": "acl"|"chown", "user": UID, "perms": "rw-", "holders": [ NAME, ... ] } } }
  * ("shield" only while one stands; its keys only once set. Both "vfio" keys
  * only when not empty: a host.json of an mvlaunch before managed
  * passthrough is read as it is.) A PCI function is held by every holder
  * whose "vfio" names it; the top-level record is its driver and
  * driver_override before mvlaunch bound it to vfio-pci ("" for none).
+ * "grants" (only when not empty) are files and devices QEMU's user was
+ * given access to (grant.h): each as it was (owner, mode, access ACL),
+ * which inode, how it was granted, and the VMs that use it.
  */
 #ifndef MVL_HOST_STATE_H
 #define MVL_HOST_STATE_H
@@ -103,6 +108,20 @@ struct host_state_pci {
 	char *override;			/* its driver_override before, "" for none */
 };
 
+enum host_grant_how { GRANT_ACL, GRANT_CHOWN };
+
+/* A file QEMU's user was given access to, and what it was before. */
+struct host_state_grant {
+	char *path;			/* absolute, as granted (symlinks resolved) */
+	unsigned long long dev, ino;	/* the file granted: another one at path later is left alone */
+	unsigned uid, gid, mode;	/* owner and mode (07777) before */
+	char *acl;			/* its access ACL before (text), NULL when it had none beyond the mode */
+	enum host_grant_how how;
+	unsigned user;			/* the uid granted to */
+	unsigned perms;			/* granted: 4 read, 2 write, 1 execute (search) */
+	struct strvec holders;		/* VM names */
+};
+
 enum host_state_backend { SHIELD_NONE, SHIELD_CGROUP1, SHIELD_CGROUP2, SHIELD_SYSTEMD };
 
 struct host_state_shield {
@@ -123,6 +142,8 @@ struct host_state {
 	struct host_state_pci *pci;	/* in the order they were bound */
 	size_t nr_pci, alloc_pci;
 	struct host_state_shield shield;
+	struct host_state_grant *grants;	/* in the order they were granted */
+	size_t nr_grants, alloc_grants;
 };
 
 #define HOST_STATE_INIT { .mounts = STRVEC_INIT }
@@ -158,6 +179,13 @@ struct host_state_pci *host_state_pci(struct host_state *st, const char *addr);
 void host_state_pci_add(struct host_state *st, const char *addr, const char *driver, const char *override);
 /* Forget record i, keeping the order of the others. */
 void host_state_pci_del(struct host_state *st, size_t i);
+
+/* The grant of path, or NULL. */
+struct host_state_grant *host_state_grant(struct host_state *st, const char *path);
+/* A new grant record of path (no holders), appended; the caller fills it in. */
+struct host_state_grant *host_state_grant_add(struct host_state *st, const char *path);
+/* Forget grant i, keeping the order of the others. */
+void host_state_grant_del(struct host_state *st, size_t i);
 
 /* Forget the shield record (after the shield is undone). */
 void host_state_shield_clear(struct host_state_shield *sh);

@@ -41,6 +41,12 @@ static int read_dev(const char *dev, struct usb_host_dev *d)
 		memcpy(d->product, product, 5);
 		d->bus = (unsigned)strtoul(bus, &end, 10);
 		d->port = attr(dev, "devpath");
+		{
+			char *num = attr(dev, "devnum");
+
+			d->devnum = (unsigned)strtoul(num, NULL, 10);
+			free(num);
+		}
 		d->serial = attr(dev, "serial");
 		d->manufacturer = attr(dev, "manufacturer");
 		d->name = attr(dev, "product");

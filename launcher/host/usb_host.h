@@ -13,6 +13,7 @@
 struct usb_host_dev {
 	char vendor[5], product[5];	/* "046d", "c52b" */
 	unsigned bus;			/* busnum */
+	unsigned devnum;		/* its node: /dev/bus/usb/BUS/DEVNUM (0: unknown) */
 	char *port;			/* devpath: "2.1" */
 	char *serial, *manufacturer, *name;	/* "" when the device has none */
 };

@@ -122,10 +122,18 @@ static int drop_to(const struct qemu_spawn_cred *cred, int last_cap)
 	gid_t rg, eg, sg;
 
 	if (cred->memlock) {
-		struct rlimit rl = { (rlim_t)cred->memlock, (rlim_t)cred->memlock };
+		struct rlimit rl;
 
-		if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0)
+		if (getrlimit(RLIMIT_MEMLOCK, &rl) < 0)
 			return STEP_LIMITS;
+		/* only ever raised: a hard limit already high enough needs no privilege */
+		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)cred->memlock) {
+			rl.rlim_cur = (rlim_t)cred->memlock;
+			if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < rl.rlim_cur)
+				rl.rlim_max = rl.rlim_cur;
+			if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0)
+				return STEP_LIMITS;
+		}
 	}
 	for (int c = 0; c <= last_cap; c++)
 		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
@@ -311,8 +319,9 @@ int qemu_proc_spawn_opts(const struct strvec *argv, const struct qemu_spawn_opts
 		else if (r.step == STEP_AFFINITY)
 			strbuf_addf(err, "cannot set QEMU's CPU affinity: %s", strerror(r.err));
 		else if (r.step == STEP_LIMITS)
-			strbuf_addf(err, "cannot raise RLIMIT_MEMLOCK to %llu bytes for QEMU: %s", o->cred->memlock,
-				    strerror(r.err));
+			strbuf_addf(err, "cannot raise RLIMIT_MEMLOCK to %llu bytes for QEMU: %s%s", o->cred->memlock,
+				    strerror(r.err), r.err == EPERM ? " (raising it needs CAP_SYS_RESOURCE, which this "
+				    "mvlaunch lacks: a container?)" : "");
 		else if (r.step == STEP_CRED)
 			strbuf_addf(err, "cannot make QEMU run as uid %u, gid %u without capabilities: %s",
 				    (unsigned)o->cred->uid, (unsigned)o->cred->gid, strerror(r.err));

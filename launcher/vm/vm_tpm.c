@@ -51,7 +51,8 @@ static char *state_dir(const char *name, struct err *err)
 }
 
 int vm_tpm_start(const struct vm_config *cfg, const struct vm_runtime *rt, const struct cpuset *cpus,
-		 const char *const *cgroup_procs, const struct qemu_spawn_hook *hook, struct qemu_proc *p, struct err *err)
+		 const char *const *cgroup_procs, const struct qemu_spawn_hook *hook, const struct qemu_spawn_cred *cred,
+		 struct qemu_proc *p, struct err *err)
 {
 	struct strvec argv = STRVEC_INIT;
 	char *dir = NULL, *sock = NULL, *id = NULL, *log = NULL, *bin = trust_which(SWTPM);
@@ -68,6 +69,12 @@ int vm_tpm_start(const struct vm_config *cfg, const struct vm_runtime *rt, const
 	sock = qemu_argv_tpm_socket(cfg, rt->dir);
 	if ((fd = qmp_listen(sock, &err->msg)) < 0)
 		goto out;
+	/* QEMU, as its user, connects to it */
+	if (cred && chown(sock, cred->uid, cred->gid) < 0) {
+		strbuf_addf(&err->msg, "cannot give the TPM socket '%s' to uid %u: %s", sock, (unsigned)cred->uid,
+			    strerror(errno));
+		goto out;
+	}
 	id = runtime_path(rt, "swtpm.id");
 	log = runtime_log_path(cfg->name, "swtpm.log");
 	strvec_pushl(&argv, bin, "socket", "--tpm2", "--terminate", "--ctrl", "type=unixio,fd=3",
@@ -75,7 +82,8 @@ int vm_tpm_start(const struct vm_config *cfg, const struct vm_runtime *rt, const
 	strvec_pushf(&argv, "dir=%s,mode=0600", dir);
 	{
 		struct qemu_spawn_opts o = { .log_path = log, .affinity = cpus, .cgroup_procs = cgroup_procs,
-					     .hook = hook, .pass_fds = &fd, .nr_pass_fds = 1, .id_path = id };
+					     .hook = hook, .pass_fds = &fd, .nr_pass_fds = 1, .id_path = id,
+					     .cred = cred };
 
 		r = qemu_proc_spawn_opts(&argv, &o, p, &err->msg);
 	}

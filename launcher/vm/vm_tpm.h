@@ -22,9 +22,11 @@ char *vm_tpm_state_dir(const char *name);
  * (may be NULL) like QEMU, after 'hook' (may be NULL: see qemu_proc.h); its identity in RUN/swtpm.id, its output in
  * LOG/NAME/swtpm.log. --terminate ends it once QEMU's connection is gone;
  * runtime_stop_helpers() stops one that did not. 0 (p is the running
- * swtpm), or -1 with the reason and the fix in err.
+ * swtpm), or -1 with the reason and the fix in err. With cred swtpm runs as
+ * that user (as QEMU does) and the socket is that user's.
  */
 int vm_tpm_start(const struct vm_config *cfg, const struct vm_runtime *rt, const struct cpuset *cpus,
-		 const char *const *cgroup_procs, const struct qemu_spawn_hook *hook, struct qemu_proc *p, struct err *err);
+		 const char *const *cgroup_procs, const struct qemu_spawn_hook *hook, const struct qemu_spawn_cred *cred,
+		 struct qemu_proc *p, struct err *err);
 
 #endif

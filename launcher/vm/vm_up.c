@@ -40,6 +40,7 @@
 #include "launcher/vm/vm_display.h"
 #include "launcher/vm/vm_tpm.h"
 #include "launcher/vm/vm_lg.h"
+#include "launcher/vm/vm_confine.h"
 #include "qmp/qmp_cmds.h"
 #include "util/err.h"
 #include "util/atomic_file.h"
@@ -317,6 +318,10 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	struct strvec procs = STRVEC_INIT;
 	struct place_data pd = { &cg, &lim, cfg->smbios.uuid, 0, notes };
 	struct qemu_spawn_hook hook = { place, &pd };
+	struct qemu_user qu = QEMU_USER_INIT;
+	struct qemu_spawn_cred cred = { 0 }, *as = NULL;
+	struct grant_list gl = GRANT_LIST_INIT;
+	int granted = 0;
 
 	/* the same as 'mvlaunch argv' prints */
 	if (vm_plan_qemu_runtime(cfg, 0, &qrt, &uuid_kept, err) < 0 || runtime_lock(&h->rt, cfg->name, 0, err) < 0)
@@ -324,6 +329,17 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	if (check_ghost(h, notes, err) < 0) {
 		runtime_release(&h->rt);	/* not ours to clean: it runs */
 		goto out;
+	}
+	/* who QEMU runs as: a missing user is known before anything changes */
+	switch (vm_confine_user(cfg, &qu, err)) {
+	case -1:
+		goto fail;
+	case 0:
+		vm_confine_cred(cfg, &qu, &cred);
+		as = &cred;
+		break;
+	default:
+		break;
 	}
 	if (interrupted(err))
 		goto fail;
@@ -414,10 +430,33 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	step(opts, "making the VM's cgroup and setting its limits");
 	if (make_cgroup(h, &cg, &lim, &prep, &procs, err) < 0 || interrupted(err))
 		goto fail;
+	if (as) {
+		/* each file and device QEMU opens, granted to its user (recorded in host.json first) */
+		step(opts, "granting QEMU's user the files and devices the VM uses");
+		if (vm_confine_paths(cfg, &h->rt, nvram, &gl, err) < 0)
+			goto fail;
+		granted = 1;
+		if (host_prep_grant(&prep, cfg->name, &qu, &gl, err) < 0 || interrupted(err))
+			goto fail;
+		for (size_t i = 0; opts->changes && i < prep.changes.nr; i++)
+			strvec_push(opts->changes, prep.changes.v[i]);
+		if (cfg->tpm == 1) {
+			char *dir = vm_tpm_state_dir(cfg->name);
+			int r = vm_confine_tpm_state(dir, &qu, err);
+
+			free(dir);
+			if (r < 0)
+				goto fail;
+		}
+	}
 	if (cfg->tpm == 1) {
+		/* swtpm: the same user, without QEMU's memory limit */
+		struct qemu_spawn_cred tpm_cred = cred;
+
+		tpm_cred.memlock = 0;
 		step(opts, "starting swtpm (the TPM)");
 		if (vm_tpm_start(cfg, &h->rt, &plan.emulator, (const char *const *)procs.v,
-				 cg.backend == VM_CGROUP_SYSTEMD ? &hook : NULL, &tpm, err) < 0 ||
+				 cg.backend == VM_CGROUP_SYSTEMD ? &hook : NULL, as ? &tpm_cred : NULL, &tpm, err) < 0 ||
 		    check_in_cgroup(&cg, tpm.pid, "swtpm", err) < 0 || interrupted(err))
 			goto fail;
 		/* swtpm runs beside the emulator threads: their CPUs, and their [[sched]] policy */
@@ -440,7 +479,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		struct qemu_spawn_opts so = { .log_path = log, .affinity = &plan.emulator,
 					      .cgroup_procs = (const char *const *)procs.v,
 					      .hook = cg.backend == VM_CGROUP_SYSTEMD ? &hook : NULL, .pass_fds = &listen_fd,
-					      .nr_pass_fds = 1, .id_path = id_path };
+					      .nr_pass_fds = 1, .id_path = id_path, .cred = as };
 
 		spawned = qemu_proc_spawn_opts(&argv, &so, &h->proc, &err->msg);
 	}
@@ -528,7 +567,7 @@ fail:
 		unlink(nvram);
 	if (uuid_created)
 		vm_uuid_forget(cfg->name);
-	if (held) {
+	if (held || granted) {
 		struct err e2 = ERR_INIT;
 
 		host_prep_unhold(&prep, cfg->name, &e2);
@@ -545,6 +584,8 @@ fail:
 	vm_state_release(&h->state);
 out:
 	qemu_proc_release(&tpm);
+	qemu_user_release(&qu);
+	grant_list_clear(&gl);
 	vm_cgroup_release(&cg);
 	strvec_clear(&procs);
 	hooks_vm_release(&hooks);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # t5004-host-crash-sweep.sh - kill mvlaunch (SIGKILL: nothing to catch) at
 # system calls spread over a whole 'up' and a whole 'down' of a UEFI VM with
-# 2M hugepages, two host knobs and a TPM, then run 'status' and 'down' as a
+# 2M hugepages, two host knobs, a TPM and a root-only disk (granted to QEMU's user), then run 'status' and 'down' as a
 # user would: no orphan QEMU or swtpm, no runtime or lock left, the VM's OVMF vars whole,
 # and every knob and the node's hugepage pool back at its original. Then the
 # same with a second VM running all along, whose hold must stay. strace's
@@ -29,6 +29,11 @@ for n in sw other; do
 		'/^\[pinning\]/,/^$/d'
 done
 vars_size=$(stat -c %s /usr/share/OVMF/OVMF_VARS_4M.fd)
+# sw's disk: root's, 0600, no ACL; QEMU's user is granted it for each run (an ACL entry in host.json first)
+mkdir -m 0755 "$T/images"
+truncate -s 16M "$T/images/sw.img"
+chmod 0600 "$T/images/sw.img"
+printf '\n[[disk]]\npath = "%s"\n' "$T/images/sw.img" >>"$T/vms/sw.toml"
 # sw has a TPM: a kill between swtpm's start and QEMU's leaves a swtpm nobody connected to
 tpm=0
 if command -v swtpm >/dev/null; then
@@ -45,6 +50,8 @@ check() {
 	[ "$(cat "$nodefile")" = "$2" ] || fail "$what: nr_hugepages is $(cat "$nodefile"), want $2"
 	[ "$(cat /proc/sys/vm/stat_interval)" = "$3" ] || fail "$what: stat_interval is $(cat /proc/sys/vm/stat_interval), want $3"
 	[ "$(sed 's/.*\[\(.*\)\].*/\1/' "$thp_file")" = "$4" ] || fail "$what: THP is not $4"
+	[ "$(stat -c %u:%g:%a "$T/images/sw.img")" = "0:0:600" ] && [ "$(acl_of "$T/images/sw.img")" = "user::rw- group::--- other::---" ] ||
+		fail "$what: sw's disk is $(stat -c %u:%g:%a "$T/images/sw.img") with ACL '$(acl_of "$T/images/sw.img")'"
 	local vars=$MVLAUNCH_STATEDIR/sw/OVMF_VARS.fd
 	[ ! -e "$vars" ] || [ "$(stat -c %s "$vars")" = "$vars_size" ] || fail "$what: a cut OVMF vars file ($(stat -c %s "$vars") bytes)"
 }

@@ -3,7 +3,7 @@
  * reader and writer of host.json: the knob table (each kind, and paths that
  * only look like knobs); the ordered maps (replace in place, delete keeping
  * order); a full file read and written back byte for byte; an older file
- * without "pools"; no file (empty) and an empty state (the file goes); the
+ * without "pools"; the grants of files to QEMU's user; no file (empty) and an empty state (the file goes); the
  * same state again (no write: the inode stays); and every kind of stranger
  * refused with its message, leaving the struct empty.
  */
@@ -241,6 +241,58 @@ static void test_host_state_vfio(void **state)
 	err_release(&err);
 }
 
+static void test_host_state_grants(void **state)
+{
+	static const char text[] =
+		"{\n \"knobs\": {},\n \"pools\": {},\n \"holders\": {},\n \"mounts\": [],\n \"grants\": {\n"
+		"  \"/srv/vm/disk.img\": {\n   \"dev\": 65024,\n   \"ino\": 12,\n   \"uid\": 0,\n   \"gid\": 6,\n"
+		"   \"mode\": \"0640\",\n   \"acl\": null,\n   \"how\": \"acl\",\n   \"user\": 106,\n"
+		"   \"perms\": \"rw-\",\n   \"holders\": [\n    \"win\",\n    \"lin\"\n   ]\n  },\n"
+		"  \"/srv/iso\": {\n   \"dev\": 1,\n   \"ino\": 2,\n   \"uid\": 1000,\n   \"gid\": 1000,\n"
+		"   \"mode\": \"0700\",\n   \"acl\": \"user::rwx,user:1001:r-x,group::---,mask::r-x,other::---\",\n"
+		"   \"how\": \"chown\",\n   \"user\": 106,\n   \"perms\": \"--x\",\n   \"holders\": [\n"
+		"    \"win\"\n   ]\n  }\n }\n}";
+	struct host_state st;
+	struct err err = ERR_INIT;
+	struct host_state_grant *g;
+	char *back;
+
+	(void)state;
+	put(text);
+	assert_int_equal(host_state_load(path, &st, &err), 0);
+	assert_int_equal(st.nr_grants, 2);
+	g = host_state_grant(&st, "/srv/vm/disk.img");
+	assert_non_null(g);
+	assert_int_equal(g->dev, 65024);
+	assert_int_equal(g->ino, 12);
+	assert_int_equal(g->gid, 6);
+	assert_int_equal(g->mode, 0640);
+	assert_null(g->acl);
+	assert_int_equal(g->how, GRANT_ACL);
+	assert_int_equal(g->perms, 6);
+	check_argv(&g->holders, "win", "lin");
+	g = host_state_grant(&st, "/srv/iso");
+	assert_string_equal(g->acl, "user::rwx,user:1001:r-x,group::---,mask::r-x,other::---");
+	assert_int_equal(g->how, GRANT_CHOWN);
+	assert_int_equal(g->perms, 1);
+	assert_null(host_state_grant(&st, "/srv"));
+	unlink(path);
+	assert_int_equal(host_state_save(path, &st, &err), 0);
+	back = slurp(path);
+	assert_string_equal(back, text);
+	free(back);
+	/* grants alone keep the file; without them it goes */
+	host_state_grant_del(&st, 0);
+	assert_int_equal(host_state_save(path, &st, &err), 0);
+	assert_int_equal(access(path, F_OK), 0);
+	host_state_grant_del(&st, 0);
+	assert_int_equal(host_state_save(path, &st, &err), 0);
+	assert_int_equal(access(path, F_OK), -1);
+	host_state_release(&st);
+	assert_string_equal(err.msg.buf, "");
+	err_release(&err);
+}
+
 static void test_host_state_empty(void **state)
 {
 	struct host_state st;
@@ -297,6 +349,21 @@ static void test_host_state_refused(void **state)
 		  "holder 'a' holds pages of '/tmp/x'" },
 		{ "{\"knobs\": {}, \"holders\": {\"a b\": {\"cpus\": []}}, \"mounts\": []}", "holder 'a b' is no VM name" },
 		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [3]}", "a mount point is not an absolute path" },
+		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [], \"grants\": {\"rel/x\": {\"dev\": 1, \"ino\": 1, "
+		  "\"uid\": 0, \"gid\": 0, \"mode\": \"0600\", \"acl\": null, \"how\": \"acl\", \"user\": 1, \"perms\": \"rw-\", "
+		  "\"holders\": []}}}", "grant 'rel/x' is not one mvlaunch writes" },
+		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [], \"grants\": {\"/x\": {\"dev\": 1, \"ino\": 1, "
+		  "\"uid\": 0, \"gid\": 0, \"mode\": \"17777\", \"acl\": null, \"how\": \"acl\", \"user\": 1, \"perms\": \"rw-\", "
+		  "\"holders\": []}}}", "grant '/x' is not one mvlaunch writes" },
+		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [], \"grants\": {\"/x\": {\"dev\": 1, \"ino\": 1, "
+		  "\"uid\": 0, \"gid\": 0, \"mode\": \"0600\", \"acl\": null, \"how\": \"setuid\", \"user\": 1, "
+		  "\"perms\": \"rw-\", \"holders\": []}}}", "grant '/x' is not one mvlaunch writes" },
+		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [], \"grants\": {\"/x\": {\"dev\": 1, \"ino\": 1, "
+		  "\"uid\": 0, \"gid\": 0, \"mode\": \"0600\", \"acl\": null, \"how\": \"acl\", \"user\": 1, \"perms\": \"wr-\", "
+		  "\"holders\": []}}}", "grant '/x' is not one mvlaunch writes" },
+		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [], \"grants\": {\"/x\": {\"dev\": 1, \"ino\": 1, "
+		  "\"uid\": 0, \"gid\": 0, \"mode\": \"0600\", \"acl\": null, \"how\": \"acl\", \"user\": 1, \"perms\": \"rw-\", "
+		  "\"holders\": [7]}}}", "grant '/x' has a holder that is not a name" },
 		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [\"/a/../etc\"]}", "a mount point is not an absolute path" },
 		{ "{\"knobs\": {}, \"holders\": {}, \"mounts\": [], \"shield\": {\"backend\": \"lxc\"}}",
 		  "the shield names no known backend" },
@@ -363,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_host_state_maps),
 		cmocka_unit_test_setup_teardown(test_host_state_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_state_vfio, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_state_grants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_state_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_state_refused, setup, teardown),
 	};

@@ -124,6 +124,7 @@ static inline int unit_runtime_tmp(char *tmp, const char *prefix, int make_run)
 	snprintf(tmp, 64, "/tmp/%s-XXXXXX", prefix);
 	if (!mkdtemp(tmp))
 		return -1;
+	chmod(tmp, 0711);	/* QEMU's user (security.user) passes through to run/ and log/ */
 	snprintf(path, sizeof(path), "%s/run", tmp);
 	setenv("MVLAUNCH_RUNDIR", path, 1);
 	if (make_run)

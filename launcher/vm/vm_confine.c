@@ -1,0 +1,223 @@
+/*
+ * vm_confine.c - what an unprivileged QEMU needs (see vm_confine.h).
+ *
+ * DESIGN
+ * The list follows the argv qemu_argv.c builds, key by key; a path QEMU
+ * gets as a descriptor (QMP's socket, taps) is not on it. Paths are
+ * granted as the kernel resolves them (realpath): an ACL on a symlink is
+ * the target's anyway, and host.json names the file that changed.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "launcher/vm/vm_confine.h"
+#include "launcher/vm/paths.h"
+#include "launcher/vm/vm_tpm.h"
+#include "launcher/host/usb_host.h"
+#include "launcher/host/vfio.h"
+#include "util/wrapper.h"
+#include "util/banned.h"
+
+int vm_confine_user(const struct vm_config *cfg, struct qemu_user *u, struct err *err)
+{
+	const char *name = cfg->security_user ? cfg->security_user : QEMU_USER_DEFAULT;
+
+	/* not root: QEMU runs as the user who runs mvlaunch, who cannot become another */
+	if (qemu_user_is_root(name) || geteuid() != 0)
+		return 1;
+	if (qemu_user_lookup(name, u, err) < 0) {
+		strbuf_addf(&err->msg, " (security.user in %s)", cfg->file);
+		return -1;
+	}
+	return 0;
+}
+
+unsigned long long vm_confine_memlock(const struct vm_config *cfg)
+{
+	unsigned long long lg = cfg->lg.enable == 1 ? cfg->lg.size : 0;
+
+	if (cfg->locked != 1 && !cfg->nr_pci)
+		return 0;
+	return cfg->mem_bytes + lg + (1ULL << 30);
+}
+
+void vm_confine_cred(const struct vm_config *cfg, const struct qemu_user *u, struct qemu_spawn_cred *cred)
+{
+	cred->uid = u->uid;
+	cred->gid = u->gid;
+	cred->groups = u->groups;
+	cred->nr_groups = u->nr_groups;
+	cred->memlock = vm_confine_memlock(cfg);
+}
+
+/* path as the kernel resolves it; a missing one is left to the checks (they name it). */
+static void add(struct grant_list *l, const char *path, unsigned perms, const char *what)
+{
+	char *real;
+
+	if (!path || !*path)
+		return;
+	real = realpath(path, NULL);
+	if (real)
+		grant_list_add(l, real, perms, what);
+	free(real);
+}
+
+/* An empty file QEMU would create (mode 0600): made now, so that it can be granted like the others. */
+static int make_empty(const char *path, struct err *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		strbuf_addf(&err->msg, "cannot create '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int vm_confine_paths(const struct vm_config *cfg, const struct vm_runtime *rt, const char *nvram,
+		     struct grant_list *l, struct err *err)
+{
+	char *logdir = runtime_log_path(cfg->name, NULL), *serial = runtime_log_path(cfg->name, "serial.log");
+	char *events = runtime_log_path(cfg->name, "events.log");
+	int ret = -1;
+
+	/* the runtime directory: QEMU binds its sockets, writes its pidfile, reads events.in */
+	add(l, paths_run_root(), GRANT_X, "runtime directory");
+	add(l, rt->dir, GRANT_R | GRANT_W | GRANT_X, "the VM's runtime directory");
+	{
+		char *in = runtime_path(rt, "events.in");
+
+		add(l, in, GRANT_R | GRANT_W, "the QMP event monitor's input (QEMU opens it read-write)");
+		free(in);
+	}
+	/* its logs: the serial console's (QEMU writes it) and the QMP events' */
+	add(l, paths_log_root(), GRANT_X, "log directory");
+	add(l, logdir, GRANT_X, "the VM's log directory");
+	if (make_empty(serial, err) < 0)
+		goto out;
+	add(l, serial, GRANT_R | GRANT_W, "serial log");
+	add(l, events, GRANT_R | GRANT_W, "QMP event log");
+	if (nvram || cfg->tpm == 1) {
+		/* made now if new (swtpm's first start), so that they are there to grant */
+		char *vmdir = paths_vm_state_dir(cfg->name, err), *tpm = vm_tpm_state_dir(cfg->name);
+
+		if (!vmdir || (cfg->tpm == 1 && mkdir(tpm, 0700) < 0 && errno != EEXIST)) {
+			if (vmdir)
+				strbuf_addf(&err->msg, "cannot create the TPM state directory '%s': %s", tpm, strerror(errno));
+			free(vmdir);
+			free(tpm);
+			goto out;
+		}
+		add(l, paths_state_root(), GRANT_X, "state directory");
+		add(l, vmdir, GRANT_X, "the VM's state directory");
+		if (cfg->tpm == 1)
+			add(l, tpm, GRANT_R | GRANT_W | GRANT_X, "TPM state (swtpm)");
+		free(vmdir);
+		free(tpm);
+	}
+	if (cfg->firmware == FW_UEFI) {
+		add(l, cfg->ovmf_code, GRANT_R, "machine.ovmf_code");
+		add(l, nvram, GRANT_R | GRANT_W, "the VM's OVMF vars (machine.nvram)");
+	}
+	for (size_t i = 0; i < cfg->nr_disks; i++) {
+		const struct vm_disk *d = &cfg->disks[i];
+		int ro = d->readonly == 1 || d->media == MEDIA_CDROM;
+
+		add(l, d->path, ro ? GRANT_R : GRANT_R | GRANT_W, d->media == MEDIA_CDROM ? "cdrom path" : "disk.path");
+	}
+	add(l, cfg->kernel, GRANT_R, "boot.kernel");
+	add(l, cfg->initrd, GRANT_R, "boot.initrd");
+	if (cfg->source == MEM_FILE && cfg->mem_path) {
+		struct stat st;
+
+		/* a directory (hugetlbfs): QEMU makes and unlinks its file there */
+		if (stat(cfg->mem_path, &st) == 0 && S_ISDIR(st.st_mode))
+			add(l, cfg->mem_path, GRANT_R | GRANT_W | GRANT_X, "memory.path");
+		else
+			add(l, cfg->mem_path, GRANT_R | GRANT_W, "memory.path");
+	}
+	if (cfg->lg.enable == 1)
+		add(l, cfg->lg.device ? cfg->lg.device : cfg->lg.path, GRANT_R | GRANT_W,
+		    cfg->lg.device ? "looking_glass.device" : "looking_glass.path");
+	if (cfg->audio_backend == AUDIO_WAV && cfg->audio_path) {
+		if (access(cfg->audio_path, F_OK) < 0 && make_empty(cfg->audio_path, err) < 0)
+			goto out;
+		add(l, cfg->audio_path, GRANT_R | GRANT_W, "audio.path");
+	}
+	for (size_t i = 0; i < cfg->nr_inputs; i++)
+		add(l, cfg->inputs[i].evdev, GRANT_R | GRANT_W, "input.evdev");
+	if (cfg->nr_usb) {
+		struct usb_host_dev *devs = NULL;
+		size_t nr = 0;
+
+		if (usb_host_list(&devs, &nr, &err->msg) < 0)
+			goto out;
+		for (size_t i = 0; i < cfg->nr_usb; i++) {
+			const struct usb_host_dev *d = usb_host_find(devs, nr, &cfg->usb[i]);
+
+			if (d && d->devnum) {
+				char *node = xstrfmt("/dev/bus/usb/%03u/%03u", d->bus, d->devnum);
+
+				add(l, node, GRANT_R | GRANT_W, "usb device");
+				free(node);
+			}
+		}
+		usb_host_free(devs, nr);
+	}
+	if (cfg->nr_pci)
+		add(l, "/dev/vfio/vfio", GRANT_R | GRANT_W, "VFIO container");
+	for (size_t i = 0; i < cfg->nr_pci; i++) {
+		char *group = vfio_group(cfg->pci[i].host);
+
+		if (group) {
+			char *node = xstrfmt("/dev/vfio/%s", group);
+
+			add(l, node, GRANT_R | GRANT_W, "passthrough.host (its IOMMU group)");
+			free(node);
+		}
+		free(group);
+		add(l, cfg->pci[i].romfile, GRANT_R, "passthrough.romfile");
+	}
+	if (cfg->accel == ACCEL_KVM)
+		add(l, "/dev/kvm", GRANT_R | GRANT_W, "KVM");
+	ret = 0;
+out:
+	free(logdir);
+	free(serial);
+	free(events);
+	return ret;
+}
+
+int vm_confine_tpm_state(const char *dir, const struct qemu_user *u, struct err *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d)
+		return 0;	/* swtpm makes it on its first start */
+	while ((e = readdir(d))) {
+		struct stat st;
+
+		if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode) || st.st_uid == u->uid)
+			continue;
+		if (fchownat(dirfd(d), e->d_name, u->uid, u->gid, AT_SYMLINK_NOFOLLOW) < 0) {
+			strbuf_addf(&err->msg, "cannot give the TPM state '%s/%s' to %s: %s", dir, e->d_name, u->name,
+				    strerror(errno));
+			ret = -1;
+			break;
+		}
+	}
+	closedir(d);
+	return ret;
+}

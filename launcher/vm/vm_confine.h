@@ -1,0 +1,49 @@
+/*
+ * vm_confine.h - what a VM's QEMU (and swtpm) may reach when they run as
+ * security.user: the user itself, the limits it needs, and every file and
+ * device its argv names, for launcher/host/grant.h to grant.
+ */
+#ifndef MVL_VM_CONFINE_H
+#define MVL_VM_CONFINE_H
+
+#include "launcher/host/grant.h"
+#include "launcher/host/qemu_user.h"
+#include "launcher/qemu/qemu_proc.h"
+#include "launcher/vm/runtime.h"
+#include "config/vm_config.h"
+#include "util/err.h"
+
+/*
+ * cfg's security.user: 1 when it is root (QEMU keeps root and every
+ * capability) or mvlaunch does not run as root (QEMU runs as its user),
+ * 0 with u filled in, or -1 (no such user: the fix in err).
+ */
+int vm_confine_user(const struct vm_config *cfg, struct qemu_user *u, struct err *err);
+
+/*
+ * RLIMIT_MEMLOCK QEMU needs: guest RAM + 1 GiB (+ the Looking Glass
+ * buffer) with memory.locked or a passthrough device (VFIO pins all guest
+ * RAM), as libvirt gives it; 0 (leave the limit) otherwise.
+ */
+unsigned long long vm_confine_memlock(const struct vm_config *cfg);
+
+/*
+ * Every path QEMU and swtpm open for cfg, with the access each needs: the
+ * runtime, log and state directories on the way (search), RUN/NAME (QEMU
+ * binds its sockets there), its logs, the OVMF vars copy (nvram, may be
+ * NULL), disks (CD-ROMs and readonly disks read-only), kernel and initrd,
+ * the memory backend's directory, Looking Glass, the WAV file, evdev
+ * devices, USB device nodes, /dev/vfio, /dev/kvm and the TPM state. Files
+ * QEMU would create (serial log, WAV) are made first, empty, so they can be
+ * granted.
+ */
+int vm_confine_paths(const struct vm_config *cfg, const struct vm_runtime *rt, const char *nvram,
+		     struct grant_list *l, struct err *err);
+
+/* The credential qemu_proc takes before exec, from u and cfg (groups point into u). */
+void vm_confine_cred(const struct vm_config *cfg, const struct qemu_user *u, struct qemu_spawn_cred *cred);
+
+/* The files swtpm made in the VM's TPM state directory become u's (mvlaunch's own state, not recorded). */
+int vm_confine_tpm_state(const char *dir, const struct qemu_user *u, struct err *err);
+
+#endif
