@@ -83,6 +83,7 @@ LIB_OBJS += launcher/host/vm_cgroup_systemd.o
 LIB_OBJS += launcher/host/vfio.o
 LIB_OBJS += launcher/host/input_dev.o
 LIB_OBJS += launcher/host/usb_host.o
+LIB_OBJS += launcher/host/tap.o
 LIB_OBJS += launcher/check/check_report.o
 LIB_OBJS += launcher/check/check_host.o
 LIB_OBJS += launcher/check/check_vm.o
