@@ -321,7 +321,7 @@ DEB_PKGS := build-essential pkg-config git libjansson-dev libhwloc-dev libnuma-d
             libcmocka-dev libsystemd0 qemu-system-x86 qemu-utils ovmf hwloc-nox \
             clang libclang-rt-14-dev valgrind busybox-static cpio jq python3 procps util-linux strace \
             systemd man-db dbus-daemon python3-dbus python3-gi \
-            xorriso swtpm libxml2-dev virtinst libvirt-clients libvirt-daemon-driver-qemu osinfo-db
+            xorriso swtpm libxml2-dev virtinst libvirt-clients libvirt-daemon-driver-qemu osinfo-db iproute2
 
 deps:
 	$(SUDO) apt-get update -qq
