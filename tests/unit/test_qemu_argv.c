@@ -688,7 +688,7 @@ static void test_qemu_argv_numa_declared(void **state)
  */
 static void test_qemu_argv_net_fds(void **state)
 {
-	struct strvec argv = STRVEC_INIT;
+	struct strvec argv = STRVEC_INIT, nets = STRVEC_INIT;
 	struct qemu_runtime rt = { .run_dir = "/run/mvlaunch/t", .log_dir = "/var/log/mvlaunch/t", .qmp_fd = 3 };
 
 	(void)state;
@@ -698,14 +698,16 @@ static void test_qemu_argv_net_fds(void **state)
 	      "[[net]]\ntype = \"bridge\"\nbridge = \"br1\"\nqueues = 3\n"
 	      "[[net]]\ntype = \"tap\"\nvhost = true\nmodel = \"e1000e\"\n", &rt, &argv);
 	assert_string_equal(find_after(&argv, "-chardev", 0), "socket,id=qmp,fd=3,server=on,wait=off");
-	assert_string_equal(find_after(&argv, "-netdev", 0), "{\"type\":\"tap\",\"id\":\"net0\",\"fd\":\"4\"}");
-	assert_string_equal(find_after(&argv, "-netdev", 1), "{\"type\":\"user\",\"id\":\"net1\"}");
-	assert_string_equal(find_after(&argv, "-netdev", 2),
-			    "{\"type\":\"tap\",\"id\":\"net2\",\"fds\":\"5:6\",\"vhost\":true,\"vhostfds\":\"7:8\"}");
-	assert_string_equal(find_after(&argv, "-netdev", 3), "{\"type\":\"tap\",\"id\":\"net3\",\"fds\":\"9:10:11\"}");
-	assert_string_equal(find_after(&argv, "-netdev", 4),
-			    "{\"type\":\"tap\",\"id\":\"net4\",\"fd\":\"12\",\"vhost\":true,\"vhostfd\":\"13\"}");
-	assert_null(find_after(&argv, "-netdev", 5));
+	for (size_t i = 0; i + 1 < argv.nr; i++)
+		if (!strcmp(argv.v[i], "-netdev"))
+			strvec_push(&nets, argv.v[i + 1]);
+	check_argv(&nets,
+		   "{\"type\":\"tap\",\"id\":\"net0\",\"fd\":\"4\"}",
+		   "{\"type\":\"user\",\"id\":\"net1\"}",
+		   "{\"type\":\"tap\",\"id\":\"net2\",\"fds\":\"5:6\",\"vhost\":true,\"vhostfds\":\"7:8\"}",
+		   "{\"type\":\"tap\",\"id\":\"net3\",\"fds\":\"9:10:11\"}",
+		   "{\"type\":\"tap\",\"id\":\"net4\",\"fd\":\"12\",\"vhost\":true,\"vhostfd\":\"13\"}");
+	strvec_clear(&nets);
 	assert_string_equal(find_after(&argv, "-sandbox", 0), "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
 	strvec_clear(&argv);
 	/* without the runtime (--bare) there is no QMP descriptor: the taps start at 3 */
