@@ -5,8 +5,8 @@
 # descriptors (fd 4, 5, ... after QMP's 3): QEMU's sandbox denies spawn, no
 # netdev of type bridge, no child process; an existing persistent tap is
 # opened and left as it was; 'down' leaves no tap of the VM's. Failures (no
-# such bridge, /dev/vhost-net missing, a tap name taken half-way) leave no
-# tap, no QEMU and no runtime file.
+# such bridge, /dev/vhost-net missing, a tap name taken half-way, a tap
+# another process holds) leave no tap, no QEMU and no runtime file.
 #
 # Host limits worked around: guests under this nested KVM hang, so the VM is
 # TCG, without a kernel (no guest needs to boot to show the NICs: QEMU's own
@@ -143,6 +143,24 @@ expect_err "hint: is it another VM's (their names hash alike)? see 'ip -d link s
 no_leftovers web
 [ "$(links)" = "$(printf '%s\n' br0 lo ptap0 "$tap2" | sort | tr '\n' ' ')" ] || fail "the failed up left: $(links)"
 ip -n "$NS" link del "$tap2"
+
+# a tap another process holds (not persistent): busy, said with the interface and a hint
+nsenter --net="/run/netns/$NS" python3 -c '
+import fcntl, os, struct, sys, time
+fd = os.open("/dev/net/tun", os.O_RDWR)
+fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", b"busy0", 0x0002 | 0x1000))  # TUNSETIFF, IFF_TAP | IFF_NO_PI
+print("held", flush=True)
+time.sleep(60)' >"$T/held" &
+holder=$!
+at_exit "kill $holder 2>/dev/null"
+wait_for "$T/held" held 10 || fail "no tap held by a process"
+printf '[machine]\naccel = "tcg"\n[cpu]\nmodel = "max"\n[memory]\nsize = "128M"\n[[net]]\ntype = "tap"\nifname = "busy0"\n' >"$T/vms/busy.toml"
+expect_code 1 in_ns "$MVLAUNCH" up busy
+expect_err "mvlaunch: error: cannot open the tap 'busy0' (net[0]): Device or resource busy"
+expect_err "hint: another process (a QEMU?) holds it; see 'ip -d link show busy0'"
+no_leftovers busy
+kill $holder
+wait $holder 2>/dev/null
 
 # outside the namespace (whose host has no br0) the same VM is refused
 if ! ip link show br0 >/dev/null 2>&1; then
