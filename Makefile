@@ -86,6 +86,7 @@ LIB_OBJS += launcher/vm/vm_confine.o
 LIB_OBJS += launcher/host/vfio.o
 LIB_OBJS += launcher/host/input_dev.o
 LIB_OBJS += launcher/host/usb_host.o
+LIB_OBJS += launcher/host/tap.o
 LIB_OBJS += launcher/check/check_report.o
 LIB_OBJS += launcher/check/check_host.o
 LIB_OBJS += launcher/check/check_vm.o
@@ -325,7 +326,7 @@ DEB_PKGS := build-essential pkg-config git libjansson-dev libhwloc-dev libnuma-d
             clang libclang-rt-14-dev valgrind busybox-static cpio jq python3 procps util-linux strace \
             systemd man-db dbus-daemon python3-dbus python3-gi \
             xorriso swtpm libxml2-dev virtinst libvirt-clients libvirt-daemon-driver-qemu osinfo-db \
-            libacl1-dev acl e2fsprogs
+            libacl1-dev acl e2fsprogs iproute2
 
 deps:
 	$(SUDO) apt-get update -qq

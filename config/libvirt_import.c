@@ -2079,14 +2079,15 @@ static void map_interface(struct imp *m, xmlNodePtr n)
 	}
 	if (drv) {
 		const char *name = attr(m, drv, "name"), *queues = attr(m, drv, "queues");
-		int tap = !strcmp(type, "ethernet");
+		/* mvlaunch opens a bridge NIC's tap as a tap NIC's: vhost and queues on both */
+		int tap = !strcmp(type, "ethernet") || !strcmp(type, "bridge");
 
 		use(drv);
 		if (name && !strcmp(name, "vhost")) {
 			if (tap)
 				put_bool(t, "vhost", 1, lineno(drv), NULL);
 			else
-				lost_attr(m, drv, "name", "not supported yet: vhost-net on a %s NIC (tap only)", type);
+				lost_attr(m, drv, "name", "not supported yet: vhost-net on a %s NIC (tap and bridge only)", type);
 		}
 		if (queues && strcmp(queues, "1")) {
 			uint64_t q;
@@ -2094,7 +2095,7 @@ static void map_interface(struct imp *m, xmlNodePtr n)
 			if (tap && parse_uint(m, drv, "<driver queues>", queues, 64, &q) == 0)
 				put_uint(t, "queues", q, lineno(drv), NULL);
 			else
-				lost_attr(m, drv, "queues", "not supported yet: multiqueue on a %s NIC (tap only)", type);
+				lost_attr(m, drv, "queues", "not supported yet: multiqueue on a %s NIC (tap and bridge only)", type);
 		}
 		for (xmlNodePtr sub = drv->children; sub; sub = sub->next)
 			if (is_elem(sub, NULL))

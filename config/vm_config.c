@@ -600,20 +600,23 @@ static const struct config_key disk_keys[] = {
 
 static const struct config_key net_keys[] = {
 	{ .name = "type", .type = KEY_ENUM, .offset = NOFF(type), .values = net_names, .def = "user",
-	  .qemu = "-netdev {\"type\":TYPE}", .doc = "tap (an existing or new tap device), bridge (qemu-bridge-helper), user (slirp)" },
+	  .qemu = "-netdev {\"type\":\"tap\"|\"user\"}",
+	  .doc = "tap (an existing or new tap device), bridge (a new tap on a bridge), user (slirp); 'up' opens the taps and QEMU gets their descriptors" },
 	{ .name = "ifname", .type = KEY_STRING, .offset = NOFF(ifname), .check = check_ifname,
-	  .qemu = "\"ifname\"", .doc = "tap device name (type tap)" },
+	  .qemu = "(opened by up) \"fd\":\"N\"",
+	  .doc = "tap device (type tap): an existing persistent tap, or a new one 'up' makes; default mvl + 7 hex digits of the VM name + -INDEX" },
 	{ .name = "bridge", .type = KEY_STRING, .offset = NOFF(bridge), .check = check_ifname,
-	  .qemu = "\"br\"", .doc = "bridge to join (type bridge; required there)" },
+	  .qemu = "(a tap up attaches) \"fd\":\"N\"",
+	  .doc = "bridge to join (type bridge; required there): 'up' makes the VM's tap and attaches it; the tap goes with QEMU" },
 	{ .name = "vhost", .type = KEY_BOOL, .offset = NOFF(vhost), .def = "false",
-	  .qemu = "\"vhost\":true,\"vhostforce\":true",
-	  .doc = "in-kernel virtio-net data path (tap only); vhostforce makes a missing /dev/vhost-net a clean error instead of QEMU 7.2's abort" },
+	  .qemu = "\"vhost\":true,\"vhostfd\":\"N\"",
+	  .doc = "in-kernel virtio-net data path (tap and bridge): 'up' opens /dev/vhost-net, one a queue" },
 	{ .name = "mac", .type = KEY_STRING, .offset = NOFF(mac), .check = check_mac,
 	  .qemu = "\"mac\"", .doc = "default: 52:54:00 plus three bytes derived from the VM name and the NIC's index" },
 	{ .name = "model", .type = KEY_ENUM, .offset = NOFF(model), .values = model_names, .def = "virtio",
 	  .qemu = "-device virtio-net-pci | e1000e", .doc = "NIC model" },
 	{ .name = "queues", .type = KEY_UINT, .offset = NOFF(queues), .min = 1, .max = 64, .def = "1",
-	  .qemu = "\"queues\" + mq=on,vectors=2N+2", .doc = "multiqueue virtio-net (tap only)" },
+	  .qemu = "\"fds\":\"N:M\" + mq=on,vectors=2N+2", .doc = "multiqueue virtio-net (tap and bridge): a multi_queue tap, a descriptor a queue" },
 	{ .name = "hostfwd", .type = KEY_STRLIST, .offset = NOFF(hostfwd), .check = check_hostfwd,
 	  .qemu = "\"hostfwd\":[{\"str\":...}]", .doc = "port forwards for type user, e.g. [\"tcp:127.0.0.1:2222-:22\"]" },
 	{ .name = "boot_index", .type = KEY_INT, .offset = NOFF(boot_index), .min = 0, .max = 9999,
@@ -1031,12 +1034,16 @@ static const struct config_key vm_keys[] = {
 		 "host runs short); the same least value as memory_max" },
 	{ .name = "qemu.sandbox", .type = KEY_BOOL, .offset = OFF(sandbox), .def = "true",
 	  .qemu = "-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny",
-	  .doc = "seccomp filter as libvirt uses it (spawn allowed for bridge NICs)" },
+	  .doc = "seccomp filter as libvirt uses it (QEMU spawns nothing: 'up' opens the taps)" },
 	{ .name = "security.user", .type = KEY_STRING, .offset = OFF(security_user), .def = "mvlaunch-qemu",
 	  .check = check_user,
 	  .qemu = "(spawn) setgroups/setgid/setuid, no capabilities, no new privileges; files granted by ACL",
 	  .doc = "the user QEMU and swtpm run as; 'mvlaunch host setup' makes mvlaunch-qemu; \"root\" keeps them "
 		 "root with every capability ('check' warns)" },
+	{ .name = "security.private_dev", .type = KEY_BOOL, .offset = OFF(private_dev), .def = "true",
+	  .qemu = "(spawn) a mount namespace: tmpfs /dev with the VM's nodes, /sys read-only",
+	  .doc = "QEMU (not root) gets a /dev of its own holding only the devices the VM uses, each a node "
+		 "owned by QEMU's user (the host's nodes stay as they are), and /sys read-only" },
 	{ .name = NULL },
 };
 
@@ -1911,8 +1918,6 @@ static void validate_iothreads(struct vm_config *cfg, struct strbuf *err)
 
 static void validate_devices(struct vm_config *cfg, struct strbuf *err)
 {
-	int bridge = 0;
-
 	for (size_t i = 0; i < cfg->nr_disks; i++) {
 		struct vm_disk *d = &cfg->disks[i];
 		char *key;
@@ -1979,10 +1984,10 @@ static void validate_devices(struct vm_config *cfg, struct strbuf *err)
 
 #define NET_ERR(field, ...) do { key = xstrfmt("%s.%s", pfx, field); \
 		schema_error(err, cfg->file, item_loc(n->loc, net_keys, field), key, __VA_ARGS__); free(key); } while (0)
-		if (n->vhost == 1 && n->type != NET_TAP)
-			NET_ERR("vhost", "only works with type \"tap\"");
-		if (n->queues > 1 && n->type != NET_TAP)
-			NET_ERR("queues", "multiqueue needs type \"tap\"");
+		if (n->vhost == 1 && n->type == NET_USER)
+			NET_ERR("vhost", "only works with type \"tap\" or \"bridge\"");
+		if (n->queues > 1 && n->type == NET_USER)
+			NET_ERR("queues", "multiqueue needs type \"tap\" or \"bridge\"");
 		if (n->ifname && n->type != NET_TAP)
 			NET_ERR("ifname", "only applies to type \"tap\"");
 		if (n->type == NET_BRIDGE && !n->bridge)
@@ -1995,8 +2000,6 @@ static void validate_devices(struct vm_config *cfg, struct strbuf *err)
 			if (cfg->nets[j].mac && !strcmp(cfg->nets[j].mac, n->mac))
 				NET_ERR("mac", "'%s' is also used by net[%zu]", n->mac, j);
 #undef NET_ERR
-		if (n->type == NET_BRIDGE)
-			bridge = 1;
 		free(pfx);
 	}
 	for (size_t i = 0; i < cfg->nr_pci; i++) {
@@ -2022,11 +2025,6 @@ static void validate_devices(struct vm_config *cfg, struct strbuf *err)
 			}
 		}
 	}
-	if (bridge && cfg->sandbox == 1 && !SET("qemu.sandbox"))
-		;	/* the argv builder allows spawn for qemu-bridge-helper */
-	else if (bridge && cfg->sandbox == 1)
-		cfg_warn(cfg, LOC("qemu.sandbox"), "qemu.sandbox",
-			 "type \"bridge\" runs qemu-bridge-helper, so the sandbox allows spawning processes");
 }
 
 /* [[usb]]: vendor and product, or bus and port (never both, never neither); serial only with vendor. */

@@ -274,6 +274,7 @@ struct vm_config {
 	struct strvec extra_args;
 	int sandbox;
 	char *security_user;	/* security.user: QEMU's user; "root" for none */
+	int private_dev;	/* security.private_dev */
 
 	struct strvec service_after;	/* VM names: After=/Wants= in 'mvlaunch unit' */
 	unsigned stop_timeout;		/* seconds */

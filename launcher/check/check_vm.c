@@ -1,7 +1,8 @@
 /*
  * check_vm.c - the checks of one VM against this host: files it opens,
  * passthrough devices and their IOMMU groups, hugepages, the kernel command
- * line its dedicated CPUs want, its pins, and cpu-pm (see check.h).
+ * line its dedicated CPUs want, its pins, cpu-pm, and what 'up' needs to
+ * open the NICs' taps (see check.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +17,8 @@
 #include "launcher/check/check.h"
 #include "launcher/host/qemu_user.h"
 #include "launcher/host/sysfs.h"
+#include "launcher/host/tap.h"
+#include "launcher/qemu/qemu_argv.h"
 #include "launcher/host/usb_host.h"
 #include "launcher/host/vfio.h"
 #include "util/size.h"
@@ -740,9 +743,11 @@ static void run_confinement(struct check_report *r, const struct vm_check_ctx *c
 		unsigned long long ml = (cfg->locked == 1 || cfg->nr_pci);
 
 		check_add(r, "confinement", CHECK_PASS, NULL, "QEMU%s runs as %s (uid %u, gid %u): no capabilities, no new "
-			  "privileges%s%s; 'up' grants it the VM's files and devices (ACL entries, recorded) and 'down' "
+			  "privileges%s%s; %s; 'up' grants it the VM's files (ACL entries, recorded) and 'down' "
 			  "takes them back", cfg->tpm == 1 ? " and swtpm run" : "", name, (unsigned)u.uid,
-			  (unsigned)u.gid, ml ? ", RLIMIT_MEMLOCK " : "", ml ? "raised for VFIO/locked memory" : "");
+			  (unsigned)u.gid, ml ? ", RLIMIT_MEMLOCK " : "", ml ? "raised for VFIO/locked memory" : "",
+			  cfg->private_dev == 1 ? "a /dev of its own with only the VM's devices, /sys read-only" :
+			  "the host's /dev (security.private_dev = false)");
 	}
 	if (cfg->sandbox == 1)
 		check_add(r, "sandbox", CHECK_PASS, NULL, "seccomp: -sandbox on,obsolete=deny,elevateprivileges=deny,"
@@ -752,6 +757,73 @@ static void run_confinement(struct check_report *r, const struct vm_check_ctx *c
 			  "its seccomp filter (it may spawn processes, change privileges and scheduling)");
 	qemu_user_release(&u);
 	err_release(&e);
+}
+
+/* ---- network ---- */
+
+/* "FILE:LINE" of net[i].KEY, or where the NIC starts. */
+static char *net_where(const struct vm_config *cfg, size_t i, const char *key)
+{
+	struct config_loc loc = vm_config_item_loc(cfg, "net", i, key);
+
+	return loc.line ? xstrfmt("%s:%u", cfg->file, loc.line) : xstrdup(cfg->file);
+}
+
+/*
+ * What 'up' needs to open the taps itself (launcher/host/tap.c): /dev/net/tun,
+ * each bridge NIC's bridge in this network namespace, /dev/vhost-net for
+ * vhost, and a tap (or nothing yet) where net.ifname names one.
+ */
+static void run_nets(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker a)
+{
+	const struct vm_config *cfg = ctx->cfg;
+	int taps = 0, vhost = 0;
+	char *at, *fix;
+
+	(void)a;
+	for (size_t i = 0; i < cfg->nr_nets; i++) {
+		const struct vm_net *n = &cfg->nets[i];
+		enum tap_kind k;
+
+		if (!qemu_argv_net_fds(n))
+			continue;
+		taps = 1;
+		vhost |= n->vhost == 1;
+		if (n->type == NET_BRIDGE) {
+			k = tap_kind(n->bridge);
+			at = net_where(cfg, i, "bridge");
+			if (k == TAP_KIND_BRIDGE) {
+				check_add(r, "network", CHECK_PASS, NULL, "net[%zu].bridge '%s' is a bridge: 'up' attaches the "
+					  "VM's tap to it", i, n->bridge);
+			} else {
+				fix = k == TAP_KIND_NONE ?
+				      xstrfmt("ip link add %s type bridge && ip link set %s up, or fix net[%zu].bridge in %s",
+					      n->bridge, n->bridge, i, at) :
+				      xstrfmt("name a bridge ('ip -d link show type bridge' lists them) in net[%zu].bridge in %s",
+					      i, at);
+				check_add(r, "network", CHECK_FAIL, fix, "net[%zu].bridge '%s': %s", i, n->bridge,
+					  k == TAP_KIND_NONE ? "no such interface in this network namespace" : "not a bridge");
+				free(fix);
+			}
+			free(at);
+		} else if (n->ifname && (k = tap_kind(n->ifname)) != TAP_KIND_NONE && k != TAP_KIND_TAP) {
+			at = net_where(cfg, i, "ifname");
+			fix = xstrfmt("name a tap, or a name no interface has yet, in net[%zu].ifname in %s", i, at);
+			check_add(r, "network", CHECK_FAIL, fix, "net[%zu].ifname '%s' is %s, not a tap", i, n->ifname,
+				  k == TAP_KIND_TUN ? "a tun device" : "another kind of interface");
+			free(fix);
+			free(at);
+		}
+	}
+	if (taps && access("/dev/net/tun", R_OK | W_OK) < 0)
+		check_add(r, "network", CHECK_FAIL, "modprobe tun", "'/dev/net/tun': %s: 'up' cannot open the VM's taps",
+			  strerror(errno));
+	else if (taps)
+		check_add(r, "network", CHECK_PASS, NULL, "'/dev/net/tun' is there: 'up' opens the taps, QEMU gets their "
+			  "descriptors");
+	if (vhost && access("/dev/vhost-net", R_OK | W_OK) < 0)
+		check_add(r, "network", CHECK_FAIL, "modprobe vhost_net, or set vhost = false in the NIC",
+			  "net.vhost = true: '/dev/vhost-net': %s", strerror(errno));
 }
 
 #define AT_CHECK 1
@@ -774,6 +846,7 @@ static const struct {
 	{ check_cpu_pm,    AT_CHECK | AT_UP },
 	{ run_devices,     AT_CHECK | AT_UP },
 	{ run_confinement, AT_CHECK | AT_UP },
+	{ run_nets,        AT_CHECK | AT_UP },
 };
 
 static void run_checks(struct check_report *r, const struct vm_check_ctx *ctx, enum pm_asker asker)

@@ -3,9 +3,10 @@
  *
  * Changes nothing. The same planner (vm_plan_one()) and builder as 'up', so
  * what is printed is exactly what 'up' runs now, down to the QMP socket
- * 'up' passes as fd 3 (a test compares it with QEMU's /proc/PID/cmdline).
- * --bare leaves out what 'up' adds at run time, for a command line that
- * runs on its own. Default output: one shell-quoted argument per line,
+ * 'up' passes as fd 3 and the NICs' taps it opens as 4, 5, ... (a test
+ * compares it with QEMU's /proc/PID/cmdline). --bare leaves out what 'up'
+ * adds at run time, for a command line that runs on its own (tap and
+ * bridge NICs but: their taps are then fds 3, 4, ... for the caller to pass). Default output: one shell-quoted argument per line,
  * joined with " \" so the whole can be pasted into a shell; --json gives a
  * JSON array of strings for scripts.
  */
@@ -77,7 +78,8 @@ int cmd_argv(int argc, char **argv, const struct mvl_opts *opts)
 		.name = "argv", .operands = "<vm>", .min = 1, .max = 1, .opts = options,
 		.text = "Print the qemu-system-x86_64 command line 'up' would run for <vm> now (a NAME\n"
 			"or a path to a .toml): planned the same way, next to the VMs running here.\n"
-			"Its QMP socket is fd 3, which 'up' passes; --bare gives a line that runs alone.",
+			"Its QMP socket is fd 3 and its NICs' taps 4, 5, ..., which 'up' opens and\n"
+			"passes; --bare gives a line that runs alone (taps, if any: fds 3, 4, ...).",
 	};
 
 	argc = parse_options(argc, argv, &usage);

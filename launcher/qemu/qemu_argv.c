@@ -701,10 +701,47 @@ device:
 	}
 }
 
-static void build_nets(struct builder *b)
+unsigned qemu_argv_net_fds(const struct vm_net *n)
+{
+	if (n->type == NET_USER)
+		return 0;
+	return n->queues * (n->vhost == 1 ? 2 : 1);
+}
+
+char *qemu_argv_tap_name(const struct vm_config *cfg, size_t index)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a of the VM's name, as the default MAC */
+
+	if (index < cfg->nr_nets && cfg->nets[index].ifname)
+		return xstrdup(cfg->nets[index].ifname);
+	for (const char *p = cfg->name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	/* "mvl" + 7 + "-" + up to 4 digits: IFNAMSIZ's 15 characters */
+	return xstrfmt("mvl%07x-%zu", (unsigned)(h >> 4), index % 10000);
+}
+
+/* "4" or "4:5:6": n descriptors from fd on */
+static json_t *fd_list(int fd, unsigned n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_t *j;
+
+	for (unsigned q = 0; q < n; q++)
+		strbuf_addf(&sb, "%s%d", q ? ":" : "", fd + (int)q);
+	j = json_string(sb.buf);
+	strbuf_release(&sb);
+	return j;
+}
+
+/*
+ * A tap or bridge NIC is a tap 'up' opened (and, for a bridge, attached):
+ * QEMU gets its queues' descriptors, then as many of /dev/vhost-net, from
+ * *fd on (launcher/host/tap.c opens them in this order), and never opens
+ * /dev/net/tun or runs qemu-bridge-helper itself.
+ */
+static void build_nets(struct builder *b, int *fd)
 {
 	const struct vm_config *cfg = b->cfg;
-	static const char *const type[] = { "tap", "bridge", "user" };
 
 	for (size_t i = 0; i < cfg->nr_nets; i++) {
 		const struct vm_net *n = &cfg->nets[i];
@@ -712,23 +749,16 @@ static void build_nets(struct builder *b)
 		char *mac = n->mac ? xstrdup(n->mac) : qemu_argv_default_mac(cfg->name, i);
 		json_t *o = json_object();
 
-		json_object_set_new(o, "type", json_string(type[n->type]));
+		json_object_set_new(o, "type", json_string(n->type == NET_USER ? "user" : "tap"));
 		json_object_set_new(o, "id", json_string(id));
-		if (n->type == NET_TAP) {
-			if (n->ifname)
-				json_object_set_new(o, "ifname", jstr(b, "net.ifname", n->ifname));
-			/* the launcher configures the tap; scripts would also trip the sandbox */
-			json_object_set_new(o, "script", json_string("no"));
-			json_object_set_new(o, "downscript", json_string("no"));
-			if (n->queues > 1)
-				json_object_set_new(o, "queues", json_integer(n->queues));
+		if (n->type != NET_USER) {
+			/* QEMU 7.2: "fd" for one queue, "fds" for several (neither takes "queues") */
+			json_object_set_new(o, n->queues > 1 ? "fds" : "fd", fd_list(*fd, n->queues));
 			if (n->vhost == 1) {
-				/* without vhostforce QEMU 7.2 aborts when /dev/vhost-net is missing */
 				json_object_set_new(o, "vhost", json_true());
-				json_object_set_new(o, "vhostforce", json_true());
+				json_object_set_new(o, n->queues > 1 ? "vhostfds" : "vhostfd", fd_list(*fd + (int)n->queues, n->queues));
 			}
-		} else if (n->type == NET_BRIDGE) {
-			json_object_set_new(o, "br", jstr(b, "net.bridge", n->bridge));
+			*fd += (int)qemu_argv_net_fds(n);
 		} else if (n->hostfwd.nr) {
 			json_t *fw = json_array();
 
@@ -1061,7 +1091,6 @@ static void build_usb(struct builder *b)
 static void build_tail(struct builder *b)
 {
 	const struct vm_config *cfg = b->cfg;
-	int spawn = 0;
 
 	if (cfg->kernel) {
 		strvec_pushl(b->argv, "-kernel", cfg->kernel, NULL);
@@ -1070,13 +1099,10 @@ static void build_tail(struct builder *b)
 		if (cfg->append)
 			strvec_pushl(b->argv, "-append", cfg->append, NULL);
 	}
-	for (size_t i = 0; i < cfg->nr_nets; i++)
-		if (cfg->nets[i].type == NET_BRIDGE)
-			spawn = 1;	/* qemu-bridge-helper */
 	if (cfg->sandbox == 1) {
 		strvec_push(b->argv, "-sandbox");
-		strvec_pushf(b->argv, "on,obsolete=deny,elevateprivileges=deny,spawn=%s,resourcecontrol=deny",
-			     spawn ? "allow" : "deny");
+		/* nothing to spawn: 'up' opens the taps (no qemu-bridge-helper, no scripts) */
+		strvec_push(b->argv, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
 	}
 	if (cfg->extra_args.nr)
 		note(b, "key 'qemu.extra_args': %zu argument%s appended unchecked", cfg->extra_args.nr,
@@ -1089,6 +1115,7 @@ int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, co
 {
 	struct builder b = { .cfg = cfg, .plan = plan, .argv = argv, .warnings = warnings, .err = err };
 	struct plan_numa *own_cells = NULL;
+	int net_fd = rt && rt->qmp_fd > 0 ? rt->qmp_fd + 1 : QEMU_ARGV_FIRST_FD;
 
 	pick_topology(&b);
 	if (plan && plan->nr_numa) {
@@ -1111,7 +1138,7 @@ int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, co
 	build_iommu(&b);
 	build_boot(&b);
 	build_disks(&b);
-	build_nets(&b);
+	build_nets(&b, &net_fd);
 	build_passthrough(&b);
 	build_looking_glass(&b);
 	build_tpm(&b, rt);

@@ -27,7 +27,9 @@ struct qemu_runtime {
 	/*
 	 * With run_dir: when > 0, the QMP socket is this already-listening
 	 * file descriptor ('up' binds RUN_DIR/qmp.sock itself and passes it,
-	 * so it can connect at once instead of polling for the file).
+	 * so it can connect at once instead of polling for the file). The
+	 * NICs' descriptors follow it (qmp_fd + 1, ...); without it they start
+	 * at QEMU_ARGV_FIRST_FD.
 	 */
 	int qmp_fd;
 	/*
@@ -48,6 +50,28 @@ struct qemu_runtime {
  */
 int qemu_argv_build(const struct vm_config *cfg, const struct pin_plan *plan, const struct qemu_runtime *rt,
 		    struct strvec *argv, struct strvec *warnings, struct strbuf *err);
+
+/*
+ * The first descriptor a passed tap can be: 0-2 are stdio. 'up' passes
+ * QMP's listening socket as 3 and the taps from 4 on (qmp_fd + 1).
+ */
+#define QEMU_ARGV_FIRST_FD 3
+
+/*
+ * How many descriptors NIC n takes in QEMU's argv: for a tap or bridge
+ * NIC its tap's queues (one each), then with vhost as many /dev/vhost-net
+ * ones; 0 for user networking. The NICs' descriptors follow each other in
+ * config order, so 'argv' prints the numbers 'up' passes. Pure.
+ */
+unsigned qemu_argv_net_fds(const struct vm_net *n);
+
+/*
+ * The tap NIC 'index' uses: its net.ifname, else "mvl" + 7 hex digits of a
+ * hash of the VM's name + "-" + index (15 characters at most, IFNAMSIZ):
+ * the same for the VM each time, another VM's only if their names' hashes
+ * meet (then 'up' finds it taken and says so). Caller frees.
+ */
+char *qemu_argv_tap_name(const struct vm_config *cfg, size_t index);
 
 /* swtpm's control socket: RUN_DIR/swtpm.sock (NAME-swtpm.sock without run_dir). Caller frees. */
 char *qemu_argv_tpm_socket(const struct vm_config *cfg, const char *run_dir);

@@ -18,7 +18,9 @@
 #include <string.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/statvfs.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -37,7 +39,7 @@
 #define SYS_pidfd_send_signal 424
 #endif
 
-enum child_step { STEP_SETUP_LOG = 1, STEP_IDENTITY, STEP_CGROUP, STEP_AFFINITY, STEP_LIMITS, STEP_CRED, STEP_EXEC };
+enum child_step { STEP_SETUP_LOG = 1, STEP_IDENTITY, STEP_CGROUP, STEP_AFFINITY, STEP_NS, STEP_LIMITS, STEP_CRED, STEP_EXEC };
 
 struct child_report {
 	int step;
@@ -157,6 +159,87 @@ static int drop_to(const struct qemu_spawn_cred *cred, int last_cap)
 	return 0;
 }
 
+/* "/dev/x/y" on the stage: stage + "/x/y". */
+static int ns_path(char *buf, size_t size, const char *stage, const char *path)
+{
+	return snprintf(buf, size, "%s%s", stage, path + 4) < (int)size ? 0 : -1;
+}
+
+/* Remount the mount at path read-only, keeping its other flags. */
+static int remount_ro(const char *path)
+{
+	struct statvfs sv;
+	unsigned long keep = 0;
+
+	if (statvfs(path, &sv) < 0)
+		return -1;
+	keep |= (sv.f_flag & ST_NOSUID) ? MS_NOSUID : 0;
+	keep |= (sv.f_flag & ST_NODEV) ? MS_NODEV : 0;
+	keep |= (sv.f_flag & ST_NOEXEC) ? MS_NOEXEC : 0;
+	keep |= (sv.f_flag & ST_NOATIME) ? MS_NOATIME : 0;
+	keep |= (sv.f_flag & ST_NODIRATIME) ? MS_NODIRATIME : 0;
+	keep |= (sv.f_flag & ST_RELATIME) ? MS_RELATIME : 0;
+	return mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL);
+}
+
+/*
+ * QEMU's own mount namespace (see struct qemu_spawn_ns): the host's mounts
+ * seen as slaves (ours never reach the host), a tmpfs built up on the
+ * stage and moved onto /dev. op_failed gets the index of a failed op.
+ * Async-signal-safe calls only.
+ */
+static int enter_ns(const struct qemu_spawn_ns *ns, int *op_failed)
+{
+	char p[4200];
+
+	*op_failed = -1;
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 ||
+	    mount("tmpfs", ns->stage, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=1m") < 0)
+		return -1;
+	for (size_t i = 0; i < ns->nr_ops; i++) {
+		const struct qemu_ns_op *op = &ns->ops[i];
+		int r = -1;
+
+		if (ns_path(p, sizeof(p), ns->stage, op->path) < 0) {
+			errno = ENAMETOOLONG;
+		} else if (op->kind == QEMU_NS_DIR) {
+			r = mkdir(p, (mode_t)op->mode) < 0 && errno != EEXIST ? -1 : 0;
+			if (!r)
+				r = chmod(p, (mode_t)op->mode);
+		} else if (op->kind == QEMU_NS_NODE) {
+			r = mknod(p, (mode_t)op->mode, (dev_t)op->rdev);
+			if (!r)
+				r = chown(p, op->uid, op->gid);
+			if (!r)
+				r = chmod(p, (mode_t)(op->mode & 07777));
+		} else if (op->kind == QEMU_NS_LINK) {
+			r = symlink(op->target, p);
+		} else {
+			struct stat st;
+
+			/* a mount of a file (a container's /dev/console) onto a file, of a directory onto one */
+			if (stat(op->target, &st) == 0 && !S_ISDIR(st.st_mode)) {
+				int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+				r = fd < 0 ? -1 : close(fd);
+			} else {
+				r = mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
+			}
+			if (!r)
+				r = mount(op->target, p, NULL, MS_BIND | MS_REC, NULL);
+		}
+		if (r < 0) {
+			*op_failed = (int)i;
+			return -1;
+		}
+	}
+	if (mount(ns->stage, "/dev", NULL, MS_MOVE, NULL) < 0)
+		return -1;
+	if (ns->ro_sys && remount_ro("/sys") < 0)
+		return -1;
+	return 0;
+}
+
 static void child_exec(const struct strvec *argv, const struct qemu_spawn_opts *o, int go_fd, int last_cap,
 		       int report_fd)
 {
@@ -209,6 +292,12 @@ static void child_exec(const struct strvec *argv, const struct qemu_spawn_opts *
 			CPU_SET_S((size_t)c, sz, set);
 		if (sched_setaffinity(0, sz, set) < 0)
 			child_fail(report_fd, STEP_AFFINITY);
+	}
+	if (o->ns) {
+		int op;
+
+		if (enter_ns(o->ns, &op) < 0)
+			child_fail_at(report_fd, STEP_NS, op);
 	}
 	if (o->cred) {
 		int step = drop_to(o->cred, last_cap);
@@ -318,6 +407,11 @@ int qemu_proc_spawn_opts(const struct strvec *argv, const struct qemu_spawn_opts
 			strbuf_addf(err, "cannot record QEMU's identity in '%s': %s", o->id_path, strerror(r.err));
 		else if (r.step == STEP_AFFINITY)
 			strbuf_addf(err, "cannot set QEMU's CPU affinity: %s", strerror(r.err));
+		else if (r.step == STEP_NS && r.index >= 0)
+			strbuf_addf(err, "cannot make %s in QEMU's private /dev: %s", o->ns->ops[r.index].path,
+				    strerror(r.err));
+		else if (r.step == STEP_NS)
+			strbuf_addf(err, "cannot give QEMU a mount namespace with a private /dev: %s", strerror(r.err));
 		else if (r.step == STEP_LIMITS)
 			strbuf_addf(err, "cannot raise RLIMIT_MEMLOCK to %llu bytes for QEMU: %s%s", o->cred->memlock,
 				    strerror(r.err), r.err == EPERM ? " (raising it needs CAP_SYS_RESOURCE, which this "

@@ -70,6 +70,32 @@ struct qemu_spawn_cred {
 };
 
 /*
+ * A private /dev (a mount namespace of QEMU's own): each op, in order, on a
+ * fresh tmpfs that then becomes /dev. Paths are absolute under /dev as QEMU
+ * will see them; a node is made (not the host's: its owner and mode are
+ * the private copy's), a link written, a directory made, or a host path
+ * (a mount under /dev: /dev/shm, /dev/hugepages) bound.
+ */
+enum qemu_ns_kind { QEMU_NS_DIR, QEMU_NS_NODE, QEMU_NS_LINK, QEMU_NS_BIND };
+
+struct qemu_ns_op {
+	enum qemu_ns_kind kind;
+	char *path;		/* "/dev/vfio/7" */
+	char *target;		/* LINK: its text; BIND: the host path */
+	unsigned mode;		/* DIR, NODE: permission bits; NODE: with S_IFCHR or S_IFBLK */
+	unsigned long long rdev;	/* NODE */
+	uid_t uid;		/* NODE: its owner */
+	gid_t gid;
+};
+
+struct qemu_spawn_ns {
+	const char *stage;	/* a directory of ours the new /dev is built on, then moved from */
+	const struct qemu_ns_op *ops;
+	size_t nr_ops;
+	int ro_sys;		/* /sys remounted read-only in the namespace */
+};
+
+/*
  * Everything about a spawn beyond argv: the log, affinity, cgroups and
  * identity file as qemu_proc_spawn() says; pass_fds[i] becomes fd 3 + i
  * (QMP's listening socket first, then taps); hook and cred may be NULL.
@@ -83,6 +109,7 @@ struct qemu_spawn_opts {
 	size_t nr_pass_fds;
 	const char *id_path;
 	const struct qemu_spawn_cred *cred;
+	const struct qemu_spawn_ns *ns;	/* NULL: the host's mounts */
 };
 
 /* qemu_proc_spawn() with every option. */

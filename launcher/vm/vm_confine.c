@@ -22,6 +22,7 @@
 #include "launcher/vm/vm_tpm.h"
 #include "launcher/host/usb_host.h"
 #include "launcher/host/vfio.h"
+#include "util/strbuf.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
@@ -57,7 +58,12 @@ void vm_confine_cred(const struct vm_config *cfg, const struct qemu_user *u, str
 	cred->memlock = vm_confine_memlock(cfg);
 }
 
-/* path as the kernel resolves it; a missing one is left to the checks (they name it). */
+/*
+ * path as the kernel resolves it; a missing one is left to the checks
+ * (they name it). A path under /dev goes in as written too (after the
+ * resolved one, marked by a what of its own), for a private /dev to make
+ * its links.
+ */
 static void add(struct grant_list *l, const char *path, unsigned perms, const char *what)
 {
 	char *real;
@@ -67,7 +73,194 @@ static void add(struct grant_list *l, const char *path, unsigned perms, const ch
 	real = realpath(path, NULL);
 	if (real)
 		grant_list_add(l, real, perms, what);
+	if (real && !strncmp(path, "/dev/", 5) && strcmp(real, path))
+		grant_list_add(l, path, perms, "link");
 	free(real);
+}
+
+static int is_node(const char *path)
+{
+	struct stat st;
+
+	return !strncmp(path, "/dev/", 5) && stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode));
+}
+
+void vm_confine_split_devs(const struct vm_config *cfg, struct grant_list *l, struct grant_list *devs)
+{
+	size_t keep = 0;
+
+	for (size_t i = 0; i < l->nr; i++) {
+		struct grant_req *r = &l->v[i];
+		int link = !strcmp(r->what, "link");
+
+		if (cfg->private_dev == 1 && is_node(r->path)) {
+			grant_list_add(devs, r->path, r->perms, r->what);
+			free(r->path);
+		} else if (link) {
+			free(r->path);	/* granted as its target: a link has no access of its own */
+		} else {
+			l->v[keep++] = *r;
+		}
+	}
+	l->nr = keep;
+}
+
+/* ---- a private /dev ---- */
+
+static struct qemu_ns_op *ns_add(struct vm_ns *ns, enum qemu_ns_kind kind, const char *path)
+{
+	struct qemu_ns_op *op;
+
+	for (size_t i = 0; i < ns->nr; i++)
+		if (!strcmp(ns->ops[i].path, path))
+			return NULL;	/* there already (a parent, a node two disks name) */
+	ALLOC_GROW(ns->ops, ns->nr + 1, ns->alloc);
+	op = &ns->ops[ns->nr++];
+	memset(op, 0, sizeof(*op));
+	op->kind = kind;
+	op->path = xstrdup(path);
+	return op;
+}
+
+/* Each directory between /dev and path's own name. */
+static void ns_parents(struct vm_ns *ns, const char *path)
+{
+	char *p = xstrdup(path);
+
+	for (char *s = strchr(p + 5, '/'); s; s = strchr(s + 1, '/')) {
+		struct qemu_ns_op *op;
+
+		*s = '\0';
+		if ((op = ns_add(ns, QEMU_NS_DIR, p)))
+			op->mode = 0755;
+		*s = '/';
+	}
+	free(p);
+}
+
+static int ns_node(struct vm_ns *ns, const char *path, unsigned perm, uid_t uid, gid_t gid, struct err *err)
+{
+	struct stat st;
+	struct qemu_ns_op *op;
+
+	if (stat(path, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
+		strbuf_addf(&err->msg, "'%s' is not a device node: QEMU's private /dev cannot hold it", path);
+		return -1;
+	}
+	ns_parents(ns, path);
+	if ((op = ns_add(ns, QEMU_NS_NODE, path))) {
+		op->mode = (st.st_mode & S_IFMT) | perm;
+		op->rdev = (unsigned long long)st.st_rdev;
+		op->uid = uid;
+		op->gid = gid;
+	}
+	return 0;
+}
+
+/* The host's mounts under /dev, from /proc/self/mountinfo (field 5), bound in. */
+static void ns_mounts(struct vm_ns *ns)
+{
+	struct strbuf text = STRBUF_INIT;
+
+	if (strbuf_read_file(&text, "/proc/self/mountinfo", 4 << 20, 0) < 0)
+		return;
+	for (char *line = text.buf; line && *line;) {
+		char *nl = strchr(line, '\n'), *f = line, *end;
+
+		if (nl)
+			*nl = '\0';
+		for (int i = 0; i < 4 && f; i++) {
+			f = strchr(f, ' ');
+			f = f ? f + 1 : NULL;
+		}
+		if (f && (end = strchr(f, ' '))) {
+			*end = '\0';
+			/* octal escapes (\040) mean a name this simple list would get wrong: left out */
+			if (!strncmp(f, "/dev/", 5) && !strchr(f, '\\') && strlen(f) > 5) {
+				struct qemu_ns_op *op;
+
+				ns_parents(ns, f);
+				if ((op = ns_add(ns, QEMU_NS_BIND, f)))
+					op->target = xstrdup(f);
+			}
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	strbuf_release(&text);
+}
+
+int vm_confine_ns(const struct grant_list *devs, const struct qemu_user *u, const char *stage, struct vm_ns *ns,
+		  struct err *err)
+{
+	static const char *const std[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom" };
+	static const char *const links[][2] = {
+		{ "/dev/fd", "/proc/self/fd" }, { "/dev/stdin", "/proc/self/fd/0" },
+		{ "/dev/stdout", "/proc/self/fd/1" }, { "/dev/stderr", "/proc/self/fd/2" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(std); i++)
+		if (ns_node(ns, std[i], 0666, 0, 0, err) < 0)
+			return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+		ns_add(ns, QEMU_NS_LINK, links[i][0])->target = xstrdup(links[i][1]);
+	ns_mounts(ns);
+	for (size_t i = 0; i < devs->nr; i++) {
+		const struct grant_req *r = &devs->v[i];
+		unsigned perm = r->perms & GRANT_W ? 0600 : 0400;
+		char *cur = xstrdup(r->path);
+
+		/* the links on the way as they are (a by-id name), then the node */
+		for (int hops = 0; hops < 16; hops++) {
+			struct stat st;
+			char text[4096], *next;
+			ssize_t n;
+
+			if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
+				break;
+			n = readlink(cur, text, sizeof(text) - 1);
+			if (n <= 0)
+				break;
+			text[n] = '\0';
+			ns_parents(ns, cur);
+			if (ns_add(ns, QEMU_NS_LINK, cur))
+				ns->ops[ns->nr - 1].target = xstrdup(text);
+			if (text[0] == '/') {
+				next = xstrdup(text);
+			} else {
+				char *slash = strrchr(cur, '/');
+
+				next = xstrfmt("%.*s/%s", (int)(slash - cur), cur, text);
+			}
+			free(cur);
+			cur = realpath(next, NULL);
+			free(next);
+			if (!cur || strncmp(cur, "/dev/", 5)) {
+				strbuf_addf(&err->msg, "'%s' leads out of /dev: QEMU's private /dev cannot hold it", r->path);
+				free(cur);
+				return -1;
+			}
+		}
+		if (ns_node(ns, cur, perm, u->uid, u->gid, err) < 0) {
+			free(cur);
+			return -1;
+		}
+		free(cur);
+	}
+	ns->ns.stage = stage;
+	ns->ns.ops = ns->ops;
+	ns->ns.nr_ops = ns->nr;
+	ns->ns.ro_sys = 1;
+	return 0;
+}
+
+void vm_confine_ns_release(struct vm_ns *ns)
+{
+	for (size_t i = 0; i < ns->nr; i++) {
+		free(ns->ops[i].path);
+		free(ns->ops[i].target);
+	}
+	free(ns->ops);
+	memset(ns, 0, sizeof(*ns));
 }
 
 /* An empty file QEMU would create (mode 0600): made now, so that it can be granted like the others. */

@@ -40,6 +40,33 @@ unsigned long long vm_confine_memlock(const struct vm_config *cfg);
 int vm_confine_paths(const struct vm_config *cfg, const struct vm_runtime *rt, const char *nvram,
 		     struct grant_list *l, struct err *err);
 
+/*
+ * With a private /dev (security.private_dev): the paths of l that are
+ * device nodes under /dev move to devs (as the config names them, links
+ * included), to be made in QEMU's own /dev instead of granted on the host.
+ */
+void vm_confine_split_devs(const struct vm_config *cfg, struct grant_list *l, struct grant_list *devs);
+
+/* The ops of QEMU's private /dev (qemu_proc.h) for u, from devs. */
+struct vm_ns {
+	struct qemu_ns_op *ops;
+	size_t nr, alloc;
+	struct qemu_spawn_ns ns;
+};
+
+#define VM_NS_INIT { NULL, 0, 0, { NULL, NULL, 0, 0 } }
+
+/*
+ * /dev's standard nodes (null, zero, full, random, urandom) and links, the
+ * host's mounts under /dev (/dev/shm, /dev/pts, /dev/hugepages, ...) bound
+ * in, and each of devs: its links as they are, its node made with the
+ * host node's numbers, owned by u, 0600 (0400 read-only). stage: where it
+ * is built (RUN/NAME). 0, or -1 with the path in err.
+ */
+int vm_confine_ns(const struct grant_list *devs, const struct qemu_user *u, const char *stage, struct vm_ns *ns,
+		  struct err *err);
+void vm_confine_ns_release(struct vm_ns *ns);
+
 /* The credential qemu_proc takes before exec, from u and cfg (groups point into u). */
 void vm_confine_cred(const struct vm_config *cfg, const struct qemu_user *u, struct qemu_spawn_cred *cred);
 

@@ -6,7 +6,10 @@
  * CPUs, so no thread of it ever runs anywhere else, and no vCPU executes a
  * guest instruction before its pin is set and read back. Only then 'cont'.
  * Host changes made on the way (runtime files, the nvram copy) are undone in
- * reverse on any failure, after QEMU itself is stopped.
+ * reverse on any failure, after QEMU itself is stopped. The NICs' taps are
+ * opened here (launcher/host/tap.c), passed as fds 4, 5, ... after QMP's
+ * 3 and closed right after the spawn: QEMU holds the only copies, so a tap
+ * made for it goes when QEMU does, and a failed start leaves none.
  */
 #include <errno.h>
 #include <sched.h>
@@ -30,6 +33,7 @@
 #include "launcher/vm/host_plan.h"
 #include "launcher/check/check.h"
 #include "launcher/host/host_prep.h"
+#include "launcher/host/tap.h"
 #include "launcher/host/vm_cgroup.h"
 #include "launcher/plan/pin_plan.h"
 #include "launcher/qemu/qemu_argv.h"
@@ -320,8 +324,11 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	struct qemu_spawn_hook hook = { place, &pd };
 	struct qemu_user qu = QEMU_USER_INIT;
 	struct qemu_spawn_cred cred = { 0 }, *as = NULL;
-	struct grant_list gl = GRANT_LIST_INIT;
+	struct grant_list gl = GRANT_LIST_INIT, devs = GRANT_LIST_INIT;
+	struct vm_ns vns = VM_NS_INIT;
 	int granted = 0;
+	struct vm_taps taps = VM_TAPS_INIT;
+	int *pass = NULL;
 
 	/* the same as 'mvlaunch argv' prints */
 	if (vm_plan_qemu_runtime(cfg, 0, &qrt, &uuid_kept, err) < 0 || runtime_lock(&h->rt, cfg->name, 0, err) < 0)
@@ -435,8 +442,12 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		step(opts, "granting QEMU's user the files and devices the VM uses");
 		if (vm_confine_paths(cfg, &h->rt, nvram, &gl, err) < 0)
 			goto fail;
+		/* with a private /dev its nodes are QEMU's own copies: the host's stay as they are */
+		vm_confine_split_devs(cfg, &gl, &devs);
 		granted = 1;
 		if (host_prep_grant(&prep, cfg->name, &qu, &gl, err) < 0 || interrupted(err))
+			goto fail;
+		if (cfg->private_dev == 1 && vm_confine_ns(&devs, &qu, h->rt.dir, &vns, err) < 0)
 			goto fail;
 		for (size_t i = 0; opts->changes && i < prep.changes.nr; i++)
 			strvec_push(opts->changes, prep.changes.v[i]);
@@ -470,6 +481,14 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 			}
 		}
 	}
+	step(opts, "opening the taps");
+	if (tap_open(cfg, &taps, err) < 0 || interrupted(err))
+		goto fail;
+	/* QMP's listening socket becomes fd 3 (qrt.qmp_fd), the taps 4, 5, ... as the argv says */
+	pass = xcalloc(1 + taps.nr, sizeof(*pass));
+	pass[0] = listen_fd;
+	for (size_t i = 0; i < taps.nr; i++)
+		pass[1 + i] = taps.fds[i];
 	step(opts, "starting QEMU");
 	id_path = runtime_path(&h->rt, "qemu.id");
 	if (qrt.uuid)
@@ -478,11 +497,14 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	{
 		struct qemu_spawn_opts so = { .log_path = log, .affinity = &plan.emulator,
 					      .cgroup_procs = (const char *const *)procs.v,
-					      .hook = cg.backend == VM_CGROUP_SYSTEMD ? &hook : NULL, .pass_fds = &listen_fd,
-					      .nr_pass_fds = 1, .id_path = id_path, .cred = as };
+					      .hook = cg.backend == VM_CGROUP_SYSTEMD ? &hook : NULL, .pass_fds = pass,
+					      .nr_pass_fds = 1 + taps.nr, .id_path = id_path, .cred = as,
+					      .ns = as && cfg->private_dev == 1 ? &vns.ns : NULL };
 
 		spawned = qemu_proc_spawn_opts(&argv, &so, &h->proc, &err->msg);
 	}
+	/* QEMU holds its copies now (or failed): a tap we made goes when QEMU does */
+	tap_close(&taps);
 	if (spawned < 0) {
 		if (spawned == QEMU_SPAWN_NOT_FOUND)
 			err_hintf(err, "install QEMU ('make deps' or 'apt-get install qemu-system-x86'), "
@@ -586,6 +608,8 @@ out:
 	qemu_proc_release(&tpm);
 	qemu_user_release(&qu);
 	grant_list_clear(&gl);
+	grant_list_clear(&devs);
+	vm_confine_ns_release(&vns);
 	vm_cgroup_release(&cg);
 	strvec_clear(&procs);
 	hooks_vm_release(&hooks);
@@ -596,6 +620,8 @@ out:
 	strvec_clear(&plan_notes);
 	if (listen_fd >= 0)
 		close(listen_fd);
+	tap_close(&taps);
+	free(pass);
 	free(cfg_abs);
 	free(log);
 	free(id_path);

@@ -51,6 +51,15 @@ done
 [ "$(awk '/^NoNewPrivs:/ { print $2 }' "$st")" = 1 ] || fail "QEMU's $(grep ^NoNewPrivs: "$st")"
 [ "$(awk '/^Seccomp:/ { print $2 }' "$st")" = 2 ] || fail "QEMU runs without its seccomp filter: $(grep ^Seccomp: "$st")"
 wait_for "$T/log/conf/serial.log" "MVLAUNCH-DEMO-READY" 120 || fail "the guest did not boot as an unprivileged QEMU"
+# its own /dev: the standard nodes, the host's mounts under /dev, and nothing else (TCG: no /dev/kvm)
+devs=$(ls "/proc/$pid/root/dev" | tr '\n' ' ')
+for want in null zero full random urandom fd stdin stdout stderr; do
+	case " $devs" in *" $want "*) ;; *) fail "QEMU's /dev lacks $want: $devs" ;; esac
+done
+for host_only in kvm mem kmsg loop-control sda vda tty; do
+	case " $devs" in *" $host_only "*) fail "QEMU's /dev has the host's $host_only: $devs" ;; esac
+done
+grep -q ' /sys ro[, ]' "/proc/$pid/mountinfo" || fail "/sys is not read-only for QEMU: $(grep ' /sys ' "/proc/$pid/mountinfo")"
 # the disk: granted to QEMU's user for the run, and opened by QEMU
 [ "$(acl_of "$disk")" = "user::rw- user:mvlaunch-qemu:rw- group::--- mask::rw- other::---" ] ||
 	fail "the disk's ACL during the run: $(acl_of "$disk")"
@@ -65,6 +74,35 @@ grep -q "Permission denied" "$T/err" || fail "blockdev-add of /etc/shadow: $(cat
 expect_code 0 "$MVLAUNCH" down --force conf
 no_leftovers conf
 restored "$disk" "after down"
+
+# a block device: a node of QEMU's own in its /dev (the user's, 0600), the host's node as it was;
+# without the private /dev (security.private_dev = false) the host's node is granted for the run instead
+if loop=$(losetup -f --show "$disk" 2>/dev/null); then
+	at_exit "losetup -d $loop"
+	ln -s "$loop" "$T/images/by-id"
+	host_node=$(stat -c %u:%g:%a "$loop")
+	disk_config blk "$T/images/by-id"
+	printf 'cache = "none"\n' >>"$T/vms/blk.toml"
+	expect_code 0 "$MVLAUNCH" up --paused blk
+	bpid=$(cat "$T/run/blk/qemu.pid")
+	[ "$(stat -c %u:%a:%t:%T "/proc/$bpid/root$loop")" = "$quid:600:$(stat -c %t:%T "$loop")" ] ||
+		fail "QEMU's $loop is $(stat -c %u:%a:%t:%T "/proc/$bpid/root$loop" 2>&1)"
+	[ "$(stat -c %u:%g:%a "$loop"):$(acl_of "$loop")" = "$host_node:$(acl_of "$loop")" ] && ! acl_of "$loop" | grep -q mvlaunch ||
+		fail "the host's $loop changed: $(stat -c %u:%g:%a "$loop") $(acl_of "$loop")"
+	expect_code 0 "$MVLAUNCH" qmp blk query-named-block-nodes
+	jq -e --arg p "$T/images/by-id" '[.[] | select(.file == $p)] | length > 0' "$T/out" >/dev/null ||
+		fail "QEMU has not opened the block device through its link"
+	expect_code 0 "$MVLAUNCH" down --force blk
+	printf '[security]\nprivate_dev = false\n' >>"$T/vms/blk.toml"
+	expect_code 0 "$MVLAUNCH" up --paused blk
+	acl_of "$loop" | grep -q "user:mvlaunch-qemu:rw-" || fail "no private /dev, yet $loop is not granted: $(acl_of "$loop")"
+	expect_code 0 "$MVLAUNCH" down --force blk
+	acl_of "$loop" | grep -q mvlaunch && fail "$loop keeps its grant after down: $(acl_of "$loop")"
+	[ "$(stat -c %u:%g:%a "$loop")" = "$host_node" ] || fail "$loop is $(stat -c %u:%g:%a "$loop") after down, was $host_node"
+	no_leftovers blk
+else
+	echo "note: no loop device here (losetup -f failed): the block device case is not run"
+fi
 
 # a failed up (QEMU refuses an option after the grants): everything back
 disk_config bad "$disk"

@@ -148,7 +148,7 @@ static void test_qemu_argv_gaming(void **state)
 				"\"cache\":{\"direct\":true,\"no-flush\":false}}",
 		   "-blockdev", "{\"driver\":\"qcow2\",\"file\":\"disk0-file\",\"node-name\":\"disk0\",\"cache\":{\"direct\":true,\"no-flush\":false}}",
 		   "-device", "{\"driver\":\"virtio-blk-pci\",\"iothread\":\"io0\",\"drive\":\"disk0\",\"id\":\"disk0-dev\",\"write-cache\":\"on\",\"bootindex\":1}",
-		   "-netdev", "{\"type\":\"tap\",\"id\":\"net0\",\"ifname\":\"tap0\",\"script\":\"no\",\"downscript\":\"no\",\"vhost\":true,\"vhostforce\":true}",
+		   "-netdev", "{\"type\":\"tap\",\"id\":\"net0\",\"fd\":\"3\",\"vhost\":true,\"vhostfd\":\"4\"}",
 		   "-device", "{\"driver\":\"virtio-net-pci\",\"netdev\":\"net0\",\"id\":\"net0\",\"mac\":\"52:54:00:12:34:56\"}",
 		   "-device", "{\"driver\":\"pcie-root-port\",\"id\":\"rp0\",\"bus\":\"pcie.0\",\"chassis\":1,\"port\":16}",
 		   "-device", "{\"driver\":\"vfio-pci\",\"host\":\"0000:01:00.0\",\"id\":\"hostdev0\",\"bus\":\"rp0\",\"addr\":\"0x0\",\"multifunction\":true,\"x-vga\":true}",
@@ -361,14 +361,15 @@ static void test_qemu_argv_devices(void **state)
 	assert_string_equal(find_after(&argv, "-device", 2),
 			    "{\"driver\":\"ide-hd\",\"bus\":\"ide.0\",\"drive\":\"disk1\",\"id\":\"disk1-dev\",\"write-cache\":\"on\"}");
 	assert_string_equal(find_after(&argv, "-netdev", 0),
-			    "{\"type\":\"tap\",\"id\":\"net0\",\"script\":\"no\",\"downscript\":\"no\",\"queues\":2}");
+			    "{\"type\":\"tap\",\"id\":\"net0\",\"fds\":\"3:4\"}");
 	assert_non_null(strstr(find_after(&argv, "-device", 3), "\"mq\":true,\"vectors\":6"));
-	assert_string_equal(find_after(&argv, "-netdev", 1), "{\"type\":\"bridge\",\"id\":\"net1\",\"br\":\"br0\"}");
+	assert_string_equal(find_after(&argv, "-netdev", 1), "{\"type\":\"tap\",\"id\":\"net1\",\"fd\":\"5\"}");
 	assert_non_null(strstr(find_after(&argv, "-device", 4), "\"driver\":\"e1000e\""));
 	/* relative kernel path taken from the config's directory; -append is one raw argument */
 	assert_string_equal(find_after(&argv, "-kernel", 0), "/etc/mvlaunch/vms/vmlinuz");
 	assert_string_equal(find_after(&argv, "-append", 0), "console=ttyS0 a,b");
-	assert_string_equal(find_after(&argv, "-sandbox", 0), "on,obsolete=deny,elevateprivileges=deny,spawn=allow,resourcecontrol=deny");
+	/* a bridge NIC's tap is opened by 'up': nothing for QEMU to spawn */
+	assert_string_equal(find_after(&argv, "-sandbox", 0), "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
 	strvec_clear(&argv);
 }
 
@@ -680,6 +681,74 @@ static void test_qemu_argv_numa_declared(void **state)
 	vm_config_release(&cfg);
 }
 
+/*
+ * The NICs' descriptors: after QMP's (fd 3, as 'up' passes it), each tap
+ * or bridge NIC's queues, then its vhost-net ones, in config order; user
+ * NICs take none. 'argv' prints the numbers 'up' passes.
+ */
+static void test_qemu_argv_net_fds(void **state)
+{
+	struct strvec argv = STRVEC_INIT, nets = STRVEC_INIT;
+	struct qemu_runtime rt = { .run_dir = "/run/mvlaunch/t", .log_dir = "/var/log/mvlaunch/t", .qmp_fd = 3 };
+
+	(void)state;
+	build("[[net]]\ntype = \"bridge\"\nbridge = \"br0\"\n"
+	      "[[net]]\ntype = \"user\"\n"
+	      "[[net]]\ntype = \"tap\"\nifname = \"tap7\"\nqueues = 2\nvhost = true\n"
+	      "[[net]]\ntype = \"bridge\"\nbridge = \"br1\"\nqueues = 3\n"
+	      "[[net]]\ntype = \"tap\"\nvhost = true\nmodel = \"e1000e\"\n", &rt, &argv);
+	assert_string_equal(find_after(&argv, "-chardev", 0), "socket,id=qmp,fd=3,server=on,wait=off");
+	for (size_t i = 0; i + 1 < argv.nr; i++)
+		if (!strcmp(argv.v[i], "-netdev"))
+			strvec_push(&nets, argv.v[i + 1]);
+	check_argv(&nets,
+		   "{\"type\":\"tap\",\"id\":\"net0\",\"fd\":\"4\"}",
+		   "{\"type\":\"user\",\"id\":\"net1\"}",
+		   "{\"type\":\"tap\",\"id\":\"net2\",\"fds\":\"5:6\",\"vhost\":true,\"vhostfds\":\"7:8\"}",
+		   "{\"type\":\"tap\",\"id\":\"net3\",\"fds\":\"9:10:11\"}",
+		   "{\"type\":\"tap\",\"id\":\"net4\",\"fd\":\"12\",\"vhost\":true,\"vhostfd\":\"13\"}");
+	strvec_clear(&nets);
+	assert_string_equal(find_after(&argv, "-sandbox", 0), "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
+	strvec_clear(&argv);
+	/* without the runtime (--bare) there is no QMP descriptor: the taps start at 3 */
+	build("[[net]]\ntype = \"tap\"\nqueues = 2\n", NULL, &argv);
+	assert_string_equal(find_after(&argv, "-netdev", 0), "{\"type\":\"tap\",\"id\":\"net0\",\"fds\":\"3:4\"}");
+	strvec_clear(&argv);
+}
+
+/* The tap 'up' makes for a NIC without net.ifname: the same each time, per VM and index, IFNAMSIZ long at most. */
+static void test_qemu_argv_tap_name(void **state)
+{
+	const char *text = "name = \"win11\"\n[[net]]\ntype = \"bridge\"\nbridge = \"br0\"\n"
+			   "[[net]]\ntype = \"tap\"\nifname = \"tap0\"\n[[net]]\ntype = \"tap\"\n";
+	struct vm_config cfg;
+	struct strbuf err = STRBUF_INIT;
+	char file[128], *a, *b, *c;
+
+	(void)state;
+	vm_config_init(&cfg);
+	assert_int_equal(vm_config_parse(unit_config_file("/etc/mvlaunch/vms/", "win11", text, file), text, strlen(text),
+					 &cfg, &err), 0);
+	a = qemu_argv_tap_name(&cfg, 0);
+	b = qemu_argv_tap_name(&cfg, 1);
+	c = qemu_argv_tap_name(&cfg, 2);
+	/* the top 28 bits of FNV-1a of the name: computed apart from this code */
+	assert_string_equal(a, "mvld761b3a-0");
+	assert_string_equal(b, "tap0");
+	assert_string_equal(c, "mvld761b3a-2");
+	free(a);
+	free(b);
+	free(c);
+	free(cfg.name);
+	cfg.name = xstrdup("web");
+	a = qemu_argv_tap_name(&cfg, 9999);
+	assert_string_equal(a, "mvl0fd9bc9-9999");
+	assert_true(strlen(a) <= 15);
+	free(a);
+	strbuf_release(&err);
+	vm_config_release(&cfg);
+}
+
 static void test_qemu_argv_default_mac(void **state)
 {
 	char *a = qemu_argv_default_mac("vm", 0), *b = qemu_argv_default_mac("vm", 1), *c = qemu_argv_default_mac("vm", 0);
@@ -752,6 +821,8 @@ int main(void)
 		cmocka_unit_test(test_qemu_argv_numa_plan),
 		cmocka_unit_test(test_qemu_argv_numa_declared),
 		cmocka_unit_test(test_qemu_argv_default_mac),
+		cmocka_unit_test(test_qemu_argv_net_fds),
+		cmocka_unit_test(test_qemu_argv_tap_name),
 		cmocka_unit_test(test_qemu_argv_input),
 		cmocka_unit_test(test_qemu_argv_usb),
 	};

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -583,6 +584,69 @@ static void test_qemu_proc_file_tail(void **state)
 	strbuf_release(&sb);
 }
 
+/*
+ * A credential and a private /dev: the child runs as nobody with no
+ * capability and no new privileges, sees only the /dev it was given (a
+ * node of its own, a link, a directory) and a read-only /sys, and passed
+ * descriptors arrive as 3, 4 in order. Needs root (skips else).
+ */
+static void test_qemu_proc_spawn_confined(void **state)
+{
+	struct qemu_proc p = QEMU_PROC_INIT;
+	struct strvec sv = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT;
+	char *log = at("confined.log"), *stage = at("stage"), *out;
+	struct passwd *pw = getpwnam("nobody");
+	struct stat null;
+	gid_t groups[1];
+	int fds[2], status;
+	struct qemu_spawn_cred cred;
+	struct qemu_ns_op ops[3];
+	struct qemu_spawn_ns ns = { .ops = ops, .nr_ops = 3, .ro_sys = 1 };
+	struct qemu_spawn_opts o = { .pass_fds = fds, .nr_pass_fds = 2, .cred = &cred, .ns = &ns };
+
+	(void)state;
+	if (geteuid() != 0 || !pw || stat("/dev/null", &null) < 0)
+		skip();
+	groups[0] = pw->pw_gid;
+	cred = (struct qemu_spawn_cred){ pw->pw_uid, pw->pw_gid, groups, 1, 0 };
+	memset(ops, 0, sizeof(ops));
+	ops[0] = (struct qemu_ns_op){ QEMU_NS_DIR, (char *)"/dev/sub", NULL, 0755, 0, 0, 0 };
+	ops[1] = (struct qemu_ns_op){ QEMU_NS_NODE, (char *)"/dev/sub/mine", NULL, S_IFCHR | 0600, null.st_rdev,
+				      pw->pw_uid, pw->pw_gid };
+	ops[2] = (struct qemu_ns_op){ QEMU_NS_LINK, (char *)"/dev/it", (char *)"sub/mine", 0, 0, 0, 0 };
+	mkdir(stage, 0700);
+	ns.stage = stage;
+	o.log_path = log;
+	fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	fds[1] = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	strvec_pushl(&sv, "/bin/sh", "-c",
+		     "id -u; grep -E '^(CapEff|CapBnd|NoNewPrivs):' /proc/self/status; ls -A /dev; ls -ln /dev/sub | "
+		     "awk 'NR > 1 { print $1, $3 }'; echo x >/dev/it && echo writes; touch /sys/x 2>/dev/null || echo ro; "
+		     "readlink /proc/self/fd/3 /proc/self/fd/4", NULL);
+	assert_int_equal(qemu_proc_spawn_opts(&sv, &o, &p, &err), 0);
+	assert_int_equal(waitpid(p.pid, &status, 0), p.pid);
+	out = slurp(log);
+	{
+		char *want = xstrfmt("%u\nCapEff:\t0000000000000000\nCapBnd:\t0000000000000000\nNoNewPrivs:\t1\n"
+				     "it\nsub\ncrw------- %u\nwrites\n"
+				     /* only what it was given: no /dev/null of the host's */
+				     "/bin/sh: 1: cannot create /dev/null: Permission denied\nro\n/dev/null\n/dev/zero\n", (unsigned)pw->pw_uid,
+				     (unsigned)pw->pw_uid);
+
+		assert_string_equal(out, want);
+		free(want);
+	}
+	free(out);
+	close(fds[0]);
+	close(fds[1]);
+	qemu_proc_release(&p);
+	strvec_clear(&sv);
+	strbuf_release(&err);
+	free(log);
+	free(stage);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -590,6 +654,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_qemu_proc_spawn_sleep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qemu_proc_exit_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qemu_proc_spawn_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_qemu_proc_spawn_confined, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qemu_proc_pass_fd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qemu_proc_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qemu_proc_attach, setup, teardown),

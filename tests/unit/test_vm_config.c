@@ -283,7 +283,7 @@ static void test_vm_config_cross_checks(void **state)
 	expect_error("[[disk]]\npath = \"/x\"\nbus = \"sata\"\nreadonly = true\n",
 		     "vms/t.toml:4:1: key 'disk[0].readonly': a read-only disk cannot be on bus \"sata\" (QEMU's ide-hd "
 		     "refuses it: \"Block node is read-only\"); use bus = \"scsi\" or \"virtio\"");
-	expect_error("[[net]]\ntype = \"user\"\nvhost = true\n", "vms/t.toml:3:1: key 'net[0].vhost': only works with type \"tap\"");
+	expect_error("[[net]]\ntype = \"user\"\nvhost = true\n", "vms/t.toml:3:1: key 'net[0].vhost': only works with type \"tap\" or \"bridge\"");
 	expect_error("[[net]]\ntype = \"bridge\"\n",
 		     "vms/t.toml:2:1: key 'net[0].type': \"bridge\" needs bridge = \"br0\" (the bridge to join)");
 	expect_error("[[passthrough]]\nhost = \"0000:01:00.0\"\n[[passthrough]]\nhost = \"01:00.0\"\n",
