@@ -2926,8 +2926,9 @@ static void map_qemu_commandline(struct imp *m)
 
 static const struct { const char *name, *why; } reasons[] = {
 	{ "cachetune", R_QOS }, { "memorytune", R_QOS },
-	{ "seclabel", "replaced by mvlaunch's confinement: QEMU runs in its seccomp sandbox, without libvirt's "
-		      "SELinux or AppArmor label" },
+	{ "seclabel", "replaced by mvlaunch's confinement: QEMU runs as security.user (mvlaunch-qemu) without "
+		      "capabilities, with a private /dev and its seccomp sandbox, but without libvirt's SELinux or "
+		      "AppArmor label" },
 	{ "resource", R_LIBVIRT ": the cgroup libvirt puts QEMU in" },
 	{ "perf", R_LIBVIRT ": performance events libvirt reads" },
 	{ "metadata", R_LIBVIRT ": data of the tools that made the domain" },

@@ -11,15 +11,20 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "launcher/vm/vm_confine.h"
 #include "launcher/vm/paths.h"
 #include "launcher/vm/vm_tpm.h"
+#include "launcher/vm/vm_host.h"
+#include "launcher/host/host_prep.h"
 #include "launcher/host/usb_host.h"
 #include "launcher/host/vfio.h"
 #include "util/strbuf.h"
@@ -412,5 +417,136 @@ int vm_confine_tpm_state(const char *dir, const struct qemu_user *u, struct err 
 		}
 	}
 	closedir(d);
+	return ret;
+}
+
+/* ---- a running QEMU opens more ---- */
+
+/* QEMU's effective uid, from /proc/PID/status; -1 when it cannot be read. */
+static long proc_euid(pid_t pid)
+{
+	char path[64];
+	struct strbuf text = STRBUF_INIT;
+	const char *uid;
+	long e = -1, r;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (strbuf_read_file(&text, path, 1 << 16, 0) >= 0 && (uid = strstr(text.buf, "\nUid:")) &&
+	    sscanf(uid + 5, "%ld %ld", &r, &e) != 2)
+		e = -1;
+	strbuf_release(&text);
+	return e;
+}
+
+/* Whether pid has a mount namespace other than ours. */
+static int own_mount_ns(pid_t pid)
+{
+	char path[64];
+	struct stat a, b;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+	return stat(path, &a) == 0 && stat("/proc/self/ns/mnt", &b) == 0 && a.st_ino != b.st_ino;
+}
+
+/* Make node (a copy of path's, owned by u) in pid's mount namespace, in a child that enters it. */
+static int node_in_ns(pid_t pid, const char *path, unsigned perms, const struct qemu_user *u, struct err *err)
+{
+	char nspath[64];
+	struct stat st;
+	int fd, status, e = 0;
+	pid_t child;
+
+	if (stat(path, &st) < 0) {
+		strbuf_addf(&err->msg, "cannot read '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	snprintf(nspath, sizeof(nspath), "/proc/%d/ns/mnt", (int)pid);
+	fd = open(nspath, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		strbuf_addf(&err->msg, "cannot enter QEMU's mount namespace (%s): %s", nspath, strerror(errno));
+		return -1;
+	}
+	child = fork();
+	if (child == 0) {
+		char *p = xstrdup(path);
+		struct stat have;
+
+		if (setns(fd, CLONE_NEWNS) < 0)
+			_exit(errno);
+		for (char *s = strchr(p + 5, '/'); s; s = strchr(s + 1, '/')) {
+			*s = '\0';
+			if (mkdir(p, 0755) < 0 && errno != EEXIST)
+				_exit(errno);
+			*s = '/';
+		}
+		/* a node there already (the same device attached again) is replaced: its numbers may be new */
+		if (lstat(path, &have) == 0 && unlink(path) < 0)
+			_exit(errno);
+		if (mknod(path, (st.st_mode & S_IFMT) | 0600, st.st_rdev) < 0 || chown(path, u->uid, u->gid) < 0 ||
+		    chmod(path, perms & GRANT_W ? 0600 : 0400) < 0)
+			_exit(errno);
+		_exit(0);
+	}
+	close(fd);
+	if (child < 0) {
+		strbuf_addf(&err->msg, "cannot fork: %s", strerror(errno));
+		return -1;
+	}
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || (e = WEXITSTATUS(status))) {
+		strbuf_addf(&err->msg, "cannot make '%s' in QEMU's private /dev: %s", path,
+			    e ? strerror(e) : "the helper process died");
+		return -1;
+	}
+	return 0;
+}
+
+int vm_confine_hot(const char *name, pid_t pid, const char *path, unsigned perms, const char *what,
+		   struct err *err)
+{
+	struct qemu_user u = QEMU_USER_INIT;
+	struct grant_list l = GRANT_LIST_INIT;
+	struct host_prep prep = HOST_PREP_INIT;
+	struct passwd pw, *res = NULL;
+	char buf[4096], *real = NULL;
+	long uid = proc_euid(pid);
+	int root_fd = -1, ret = -1;
+
+	if (uid < 0) {
+		strbuf_addf(&err->msg, "cannot read QEMU's user from /proc/%d/status", (int)pid);
+		return -1;
+	}
+	if (uid == 0 || geteuid() != 0)
+		return 0;	/* QEMU as root, or as the user who runs mvlaunch: it opens what it may */
+	if (getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &res) != 0 || !res) {
+		strbuf_addf(&err->msg, "QEMU runs as uid %ld, which is no user of this host", uid);
+		return -1;
+	}
+	if (qemu_user_lookup(res->pw_name, &u, err) < 0)
+		return -1;
+	real = realpath(path, NULL);
+	if (!real) {
+		strbuf_addf(&err->msg, "cannot read '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (is_node(real) && own_mount_ns(pid)) {
+		/* the links on the way are not made: QEMU is told the node's own path */
+		ret = node_in_ns(pid, real, perms, &u, err);
+		goto out;
+	}
+	grant_list_add(&l, real, perms, what);
+	root_fd = runtime_lock_root(err);
+	if (root_fd < 0)
+		goto out;
+	vm_host_prep_init(&prep, NULL, NULL, 0);
+	ret = host_prep_grant(&prep, name, &u, &l, err);
+out:
+	if (root_fd >= 0)
+		close(root_fd);
+	host_prep_release(&prep);
+	grant_list_clear(&l);
+	qemu_user_release(&u);
+	free(real);
 	return ret;
 }

@@ -67,6 +67,17 @@ int vm_confine_ns(const struct grant_list *devs, const struct qemu_user *u, cons
 		  struct err *err);
 void vm_confine_ns_release(struct vm_ns *ns);
 
+/*
+ * A running VM's QEMU (pid) is to open path (perms: GRANT_*) from now on:
+ * a CD-ROM inserted, a USB device attached. Nothing when QEMU runs as
+ * root. A device node QEMU's private /dev lacks is made there (it goes
+ * with QEMU); any other path is granted on the host for VM 'name' like
+ * those of 'up' (recorded in host.json, taken back at 'down'). 0, or -1
+ * with the reason in err.
+ */
+int vm_confine_hot(const char *name, pid_t pid, const char *path, unsigned perms, const char *what,
+		   struct err *err);
+
 /* The credential qemu_proc takes before exec, from u and cfg (groups point into u). */
 void vm_confine_cred(const struct vm_config *cfg, const struct qemu_user *u, struct qemu_spawn_cred *cred);
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "launcher/vm/vm_media.h"
+#include "launcher/vm/vm_confine.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
@@ -140,6 +141,9 @@ int vm_media_insert(struct vm_handle *h, const char *disk, const char *file, con
 	if (vm_media_list(h, &d, &nr, err) < 0 || (i = vm_media_pick(d, nr, disk, err)) < 0)
 		goto out;
 	*picked = vm_media_name(d[i].qdev);
+	/* QEMU (not root) opens it: its user may read it from now on */
+	if (vm_confine_hot(h->rt.name, h->state.pid, abs, GRANT_R, "the inserted medium", err) < 0)
+		goto out;
 	r = qmp_change_medium(h->qmp, d[i].qdev, abs, format, force, &err->msg);
 	if (r == QMP_LOCKED) {
 		strbuf_reset(&err->msg);

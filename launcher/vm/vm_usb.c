@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "launcher/vm/vm_usb.h"
+#include "launcher/vm/vm_confine.h"
+#include "launcher/host/usb_host.h"
 #include "qmp/qmp_cmds.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
@@ -67,6 +69,27 @@ int vm_usb_attach(struct vm_handle *h, const char *vendor, const char *product, 
 	if (has(&ids, id)) {
 		strbuf_addf(&err->msg, "%s:%s is already attached to '%s' (device '%s')", vendor, product, h->rt.name, id);
 		goto out;
+	}
+	{
+		/* QEMU (not root) opens the device's node: each matching one, in its /dev or granted */
+		struct usb_host_dev *devs = NULL;
+		size_t nr = 0;
+		int bad = 0;
+
+		if (usb_host_list(&devs, &nr, &err->msg) < 0)
+			goto out;
+		for (size_t i = 0; i < nr && !bad; i++) {
+			char *node;
+
+			if (strcmp(devs[i].vendor, vendor) || strcmp(devs[i].product, product) || !devs[i].devnum)
+				continue;
+			node = xstrfmt("/dev/bus/usb/%03u/%03u", devs[i].bus, devs[i].devnum);
+			bad = vm_confine_hot(h->rt.name, h->state.pid, node, GRANT_R | GRANT_W, "usb device", err) < 0;
+			free(node);
+		}
+		usb_host_free(devs, nr);
+		if (bad)
+			goto out;
 	}
 	ret = qmp_execute(h->qmp, "device_add",
 			  json_pack("{s:s,s:s,s:s,s:i,s:i}", "driver", "usb-host", "id", id, "bus", "xhci.0",

@@ -37,6 +37,9 @@ restored() {
 }
 
 disk_config conf "$disk"
+printf '\n[[disk]]\nmedia = "cdrom"\npath = ""\n' >>"$T/vms/conf.toml"	# an empty tray, for 'insert'
+truncate -s 1M "$T/images/drivers.iso"
+chmod 0600 "$T/images/drivers.iso"
 expect_code 0 "$MVLAUNCH" check conf
 grep -q "confinement.*QEMU runs as mvlaunch-qemu (uid $quid, gid $qgid): no capabilities, no new privileges" "$T/out" ||
 	fail "check does not show the confinement: $(grep -i confine "$T/out")"
@@ -68,12 +71,20 @@ jq -e --arg p "$disk" '[.[] | select(.file == $p)] | length > 0' "$T/out" >/dev/
 expect_code 0 "$MVLAUNCH" host status --json
 jq -e --arg p "$disk" '.grants[$p] | .holders == ["conf"] and .mode == "0600" and .acl == null and .how == "acl"' \
 	"$T/out" >/dev/null || fail "host status does not show the disk's grant: $(jq -c .grants "$T/out")"
+# a medium inserted while it runs (root's, 0600): granted read-only to QEMU's user, taken back at down
+expect_code 0 "$MVLAUNCH" insert conf 1 "$T/images/drivers.iso"
+[ "$(acl_of "$T/images/drivers.iso")" = "user::rw- user:mvlaunch-qemu:r-- group::--- mask::r-- other::---" ] ||
+	fail "the inserted ISO's ACL: $(acl_of "$T/images/drivers.iso")"
+expect_code 0 "$MVLAUNCH" qmp conf query-block
+jq -e --arg p "$T/images/drivers.iso" '[.[] | select(.inserted.file == $p)] | length == 1' "$T/out" >/dev/null ||
+	fail "QEMU did not open the inserted ISO"
 # what QEMU cannot open: a file no grant names
 expect_code 1 "$MVLAUNCH" qmp conf blockdev-add '{"driver":"file","node-name":"shadow","filename":"/etc/shadow","read-only":true}'
 grep -q "Permission denied" "$T/err" || fail "blockdev-add of /etc/shadow: $(cat "$T/err")"
 expect_code 0 "$MVLAUNCH" down --force conf
 no_leftovers conf
 restored "$disk" "after down"
+restored "$T/images/drivers.iso" "after down (the inserted ISO)"
 
 # a block device: a node of QEMU's own in its /dev (the user's, 0600), the host's node as it was;
 # without the private /dev (security.private_dev = false) the host's node is granted for the run instead
@@ -82,7 +93,7 @@ if loop=$(losetup -f --show "$disk" 2>/dev/null); then
 	ln -s "$loop" "$T/images/by-id"
 	host_node=$(stat -c %u:%g:%a "$loop")
 	disk_config blk "$T/images/by-id"
-	printf 'cache = "none"\n' >>"$T/vms/blk.toml"
+	printf 'cache = "none"\n\n[[disk]]\nmedia = "cdrom"\npath = ""\n' >>"$T/vms/blk.toml"
 	expect_code 0 "$MVLAUNCH" up --paused blk
 	bpid=$(cat "$T/run/blk/qemu.pid")
 	[ "$(stat -c %u:%a:%t:%T "/proc/$bpid/root$loop")" = "$quid:600:$(stat -c %t:%T "$loop")" ] ||
@@ -92,6 +103,18 @@ if loop=$(losetup -f --show "$disk" 2>/dev/null); then
 	expect_code 0 "$MVLAUNCH" qmp blk query-named-block-nodes
 	jq -e --arg p "$T/images/by-id" '[.[] | select(.file == $p)] | length > 0' "$T/out" >/dev/null ||
 		fail "QEMU has not opened the block device through its link"
+	# a block device inserted while it runs: made in QEMU's /dev then (the host's node untouched)
+	truncate -s 1M "$T/images/cd.img"
+	if loop2=$(losetup -f --show -r "$T/images/cd.img" 2>/dev/null); then
+		at_exit "losetup -d $loop2"
+		expect_code 0 "$MVLAUNCH" insert blk 1 "$loop2"
+		[ "$(stat -c %u:%a:%t:%T "/proc/$bpid/root$loop2")" = "$quid:400:$(stat -c %t:%T "$loop2")" ] ||
+			fail "QEMU's $loop2 after insert is $(stat -c %u:%a:%t:%T "/proc/$bpid/root$loop2" 2>&1)"
+		acl_of "$loop2" | grep -q mvlaunch && fail "the host's $loop2 was granted: $(acl_of "$loop2")"
+		expect_code 0 "$MVLAUNCH" qmp blk query-block
+		jq -e --arg p "$loop2" '[.[] | select(.inserted.file == $p)] | length == 1' "$T/out" >/dev/null ||
+			fail "QEMU did not open the inserted $loop2"
+	fi
 	expect_code 0 "$MVLAUNCH" down --force blk
 	printf '[security]\nprivate_dev = false\n' >>"$T/vms/blk.toml"
 	expect_code 0 "$MVLAUNCH" up --paused blk

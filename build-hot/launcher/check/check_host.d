@@ -1,0 +1,17 @@
+build-hot/launcher/check/check_host.o: launcher/check/check_host.c \
+ launcher/check/check.h launcher/plan/pin_plan.h \
+ launcher/plan/host_topo.h util/cpuset.h util/strbuf.h config/vm_config.h \
+ config/schema.h config/toml.h util/strvec.h launcher/host/sysfs.h \
+ util/wrapper.h util/banned.h
+launcher/check/check.h:
+launcher/plan/pin_plan.h:
+launcher/plan/host_topo.h:
+util/cpuset.h:
+util/strbuf.h:
+config/vm_config.h:
+config/schema.h:
+config/toml.h:
+util/strvec.h:
+launcher/host/sysfs.h:
+util/wrapper.h:
+util/banned.h:

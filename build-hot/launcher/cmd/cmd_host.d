@@ -1,0 +1,38 @@
+build-hot/launcher/cmd/cmd_host.o: launcher/cmd/cmd_host.c \
+ launcher/cmd/commands.h launcher/vm/paths.h util/err.h util/strbuf.h \
+ launcher/vm/vm_handle.h launcher/qemu/qemu_proc.h util/cpuset.h \
+ util/proc.h util/strvec.h launcher/vm/runtime.h launcher/vm/vm_state.h \
+ launcher/vm/vm_thread.h qmp/qmp.h launcher/vm/vm_up.h \
+ launcher/host/host_prep.h launcher/host/host_state.h \
+ launcher/plan/pin_plan.h launcher/plan/host_topo.h config/vm_config.h \
+ config/schema.h config/toml.h config/host_config.h \
+ launcher/cmd/parse_options.h launcher/host/qemu_user.h \
+ launcher/vm/vm_host.h launcher/vm/host_plan.h util/usage.h util/banned.h
+launcher/cmd/commands.h:
+launcher/vm/paths.h:
+util/err.h:
+util/strbuf.h:
+launcher/vm/vm_handle.h:
+launcher/qemu/qemu_proc.h:
+util/cpuset.h:
+util/proc.h:
+util/strvec.h:
+launcher/vm/runtime.h:
+launcher/vm/vm_state.h:
+launcher/vm/vm_thread.h:
+qmp/qmp.h:
+launcher/vm/vm_up.h:
+launcher/host/host_prep.h:
+launcher/host/host_state.h:
+launcher/plan/pin_plan.h:
+launcher/plan/host_topo.h:
+config/vm_config.h:
+config/schema.h:
+config/toml.h:
+config/host_config.h:
+launcher/cmd/parse_options.h:
+launcher/host/qemu_user.h:
+launcher/vm/vm_host.h:
+launcher/vm/host_plan.h:
+util/usage.h:
+util/banned.h:

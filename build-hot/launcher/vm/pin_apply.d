@@ -1,0 +1,22 @@
+build-hot/launcher/vm/pin_apply.o: launcher/vm/pin_apply.c \
+ launcher/vm/pin_apply.h launcher/plan/pin_plan.h \
+ launcher/plan/host_topo.h util/cpuset.h util/strbuf.h config/vm_config.h \
+ config/schema.h config/toml.h util/strvec.h util/err.h \
+ launcher/vm/vm_thread.h qmp/qmp_cmds.h qmp/qmp.h util/proc.h \
+ util/wrapper.h util/banned.h
+launcher/vm/pin_apply.h:
+launcher/plan/pin_plan.h:
+launcher/plan/host_topo.h:
+util/cpuset.h:
+util/strbuf.h:
+config/vm_config.h:
+config/schema.h:
+config/toml.h:
+util/strvec.h:
+util/err.h:
+launcher/vm/vm_thread.h:
+qmp/qmp_cmds.h:
+qmp/qmp.h:
+util/proc.h:
+util/wrapper.h:
+util/banned.h:
