@@ -191,6 +191,7 @@ UNIT_TESTS += notify
 UNIT_TESTS += hooks
 UNIT_TESTS += input_dev
 UNIT_TESTS += grant
+UNIT_TESTS += vm_confine
 
 LIB     := $(BUILD)/libmvlaunch.a
 PROGRAM := $(BUILD)/mvlaunch
@@ -326,7 +327,7 @@ DEB_PKGS := build-essential pkg-config git libjansson-dev libhwloc-dev libnuma-d
             clang libclang-rt-14-dev valgrind busybox-static cpio jq python3 procps util-linux strace \
             systemd man-db dbus-daemon python3-dbus python3-gi \
             xorriso swtpm libxml2-dev virtinst libvirt-clients libvirt-daemon-driver-qemu osinfo-db \
-            libacl1-dev acl e2fsprogs iproute2
+            libacl1-dev acl e2fsprogs iproute2 swtpm-tools
 
 deps:
 	$(SUDO) apt-get update -qq
@@ -352,6 +353,8 @@ install: $(PROGRAM) $(MAN)
 	@# the group whose members may read VM status (runtime dirs 0750, state.json 0640; QMP stays root's)
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && ! getent group mvlaunch >/dev/null; then \
 		groupadd --system mvlaunch && echo "created group mvlaunch: its members may run 'mvlaunch status'"; fi
+	@# the user QEMU and swtpm run as (security.user): mvlaunch makes it itself, idempotent
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then $(DESTDIR)$(PREFIX)/bin/mvlaunch host setup; fi
 
 clean:
 	rm -rf build build-asan build-fuzz

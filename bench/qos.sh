@@ -17,6 +17,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-15}
 bin=$PWD/build/mvlaunch
+# QEMU runs as mvlaunch-qemu (security.user): made once a machine, as 'make install' does
+getent passwd mvlaunch-qemu >/dev/null || "$bin" host setup >/dev/null
 guest=${MVLAUNCH_DEMO_GUEST:-/var/cache/mvlaunch/demo-guest}
 [ -x "$bin" ] || { echo "qos.sh: build first ('make')" >&2; exit 1; }
 [ -s "$guest/vmlinuz" ] || { echo "qos.sh: no demo guest in $guest ('make demo-guest')" >&2; exit 1; }

@@ -16,6 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-15}
 bin=$PWD/build/mvlaunch
+# QEMU runs as mvlaunch-qemu (security.user): made once a machine, as 'make install' does
+getent passwd mvlaunch-qemu >/dev/null || "$bin" host setup >/dev/null
 [ -x "$bin" ] || { echo "startup.sh: build first ('make')" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "startup.sh: needs python3 (make deps)" >&2; exit 1; }
 work=$(mktemp -d)

@@ -43,7 +43,30 @@ static int print_status(int json)
 		free(text);
 	} else if (!json_object_size(json_object_get(st, "holders"))) {
 		printf("the host is not prepared: no VM holds hugepages or host knobs\n");
-	} else {
+	}
+	if (!json) {
+		json_t *g = json_object_get(st, "grants");
+
+		if (json_object_size(g))
+			printf("files granted to QEMU's user:\n");
+		json_object_foreach(g, key, v) {
+			json_t *acl = json_object_get(v, "acl"), *n;
+			size_t i;
+
+			printf("  %s: %s for uid %lld (%s); before: owner %lld:%lld, mode %s%s%s; used by", key,
+			       json_string_value(json_object_get(v, "perms")),
+			       (long long)json_integer_value(json_object_get(v, "user")),
+			       !strcmp(json_string_value(json_object_get(v, "how")), "acl") ? "an ACL entry" :
+			       "its owner: no ACLs there", (long long)json_integer_value(json_object_get(v, "uid")),
+			       (long long)json_integer_value(json_object_get(v, "gid")),
+			       json_string_value(json_object_get(v, "mode")), json_is_string(acl) ? ", ACL " : "",
+			       json_is_string(acl) ? json_string_value(acl) : "");
+			json_array_foreach(json_object_get(v, "holders"), i, n)
+				printf("%s%s", i ? ", " : " ", json_string_value(n));
+			putchar('\n');
+		}
+	}
+	if (!json && json_object_size(json_object_get(st, "holders"))) {
 		printf("holders:\n");
 		json_object_foreach(json_object_get(st, "holders"), key, h) {
 			const char *file;

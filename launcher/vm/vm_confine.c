@@ -158,7 +158,13 @@ static int ns_node(struct vm_ns *ns, const char *path, unsigned perm, uid_t uid,
 		op->rdev = (unsigned long long)st.st_rdev;
 		op->uid = uid;
 		op->gid = gid;
+		return 0;
 	}
+	/* named twice (through a link read-only, by itself read-write): the user's node gets the wider mode */
+	for (size_t i = 0; i < ns->nr; i++)
+		if (ns->ops[i].kind == QEMU_NS_NODE && !strcmp(ns->ops[i].path, path) && ns->ops[i].uid == uid &&
+		    uid != 0)
+			ns->ops[i].mode |= perm;
 	return 0;
 }
 
@@ -194,8 +200,8 @@ static void ns_mounts(struct vm_ns *ns)
 	strbuf_release(&text);
 }
 
-int vm_confine_ns(const struct grant_list *devs, const struct qemu_user *u, const char *stage, struct vm_ns *ns,
-		  struct err *err)
+int vm_confine_ns(const struct grant_list *devs, const struct grant_list *others, const struct qemu_user *u,
+		  const char *stage, struct vm_ns *ns, struct err *err)
 {
 	static const char *const std[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom" };
 	static const char *const links[][2] = {
@@ -250,6 +256,28 @@ int vm_confine_ns(const struct grant_list *devs, const struct qemu_user *u, cons
 			return -1;
 		}
 		free(cur);
+	}
+	/* files and directories under /dev that no bound mount brings (a Looking Glass file on a /dev without its own /dev/shm) */
+	for (size_t i = 0; others && i < others->nr; i++) {
+		const char *p = others->v[i].path;
+		struct stat st;
+		int inside = 0;
+
+		if (strncmp(p, "/dev/", 5) || stat(p, &st) < 0 || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+			continue;
+		for (size_t j = 0; j < ns->nr && !inside; j++) {
+			size_t n = strlen(ns->ops[j].path);
+
+			inside = ns->ops[j].kind == QEMU_NS_BIND && !strncmp(p, ns->ops[j].path, n) &&
+				 (p[n] == '/' || !p[n]);
+		}
+		if (!inside) {
+			struct qemu_ns_op *op;
+
+			ns_parents(ns, p);
+			if ((op = ns_add(ns, QEMU_NS_BIND, p)))
+				op->target = xstrdup(p);
+		}
 	}
 	ns->ns.stage = stage;
 	ns->ns.ops = ns->ops;

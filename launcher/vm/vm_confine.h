@@ -60,11 +60,13 @@ struct vm_ns {
  * /dev's standard nodes (null, zero, full, random, urandom) and links, the
  * host's mounts under /dev (/dev/shm, /dev/pts, /dev/hugepages, ...) bound
  * in, and each of devs: its links as they are, its node made with the
- * host node's numbers, owned by u, 0600 (0400 read-only). stage: where it
- * is built (RUN/NAME). 0, or -1 with the path in err.
+ * host node's numbers, owned by u, 0600 (0400 read-only); the files and
+ * directories of others (may be NULL) under /dev that no such mount
+ * brings, bound in. stage: where it is built (RUN/NAME). 0, or -1 with
+ * the path in err.
  */
-int vm_confine_ns(const struct grant_list *devs, const struct qemu_user *u, const char *stage, struct vm_ns *ns,
-		  struct err *err);
+int vm_confine_ns(const struct grant_list *devs, const struct grant_list *others, const struct qemu_user *u,
+		  const char *stage, struct vm_ns *ns, struct err *err);
 void vm_confine_ns_release(struct vm_ns *ns);
 
 /*

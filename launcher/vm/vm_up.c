@@ -447,7 +447,7 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		granted = 1;
 		if (host_prep_grant(&prep, cfg->name, &qu, &gl, err) < 0 || interrupted(err))
 			goto fail;
-		if (cfg->private_dev == 1 && vm_confine_ns(&devs, &qu, h->rt.dir, &vns, err) < 0)
+		if (cfg->private_dev == 1 && vm_confine_ns(&devs, &gl, &qu, h->rt.dir, &vns, err) < 0)
 			goto fail;
 		for (size_t i = 0; opts->changes && i < prep.changes.nr; i++)
 			strvec_push(opts->changes, prep.changes.v[i]);

@@ -78,6 +78,8 @@ expect_code 0 "$MVLAUNCH" insert conf 1 "$T/images/drivers.iso"
 expect_code 0 "$MVLAUNCH" qmp conf query-block
 jq -e --arg p "$T/images/drivers.iso" '[.[] | select(.inserted.file == $p)] | length == 1' "$T/out" >/dev/null ||
 	fail "QEMU did not open the inserted ISO"
+expect_code 0 "$MVLAUNCH" host status
+expect_out "  $disk: rw- for uid $quid (an ACL entry); before: owner 0:0, mode 0600; used by conf"
 # what QEMU cannot open: a file no grant names
 expect_code 1 "$MVLAUNCH" qmp conf blockdev-add '{"driver":"file","node-name":"shadow","filename":"/etc/shadow","read-only":true}'
 grep -q "Permission denied" "$T/err" || fail "blockdev-add of /etc/shadow: $(cat "$T/err")"

@@ -1,8 +1,0 @@
-build-hot/launcher/plan/host_topo.o: launcher/plan/host_topo.c \
- launcher/plan/host_topo.h util/cpuset.h util/strbuf.h util/wrapper.h \
- util/banned.h
-launcher/plan/host_topo.h:
-util/cpuset.h:
-util/strbuf.h:
-util/wrapper.h:
-util/banned.h:

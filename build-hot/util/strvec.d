@@ -1,3 +1,0 @@
-build-hot/util/strvec.o: util/strvec.c util/strvec.h util/wrapper.h
-util/strvec.h:
-util/wrapper.h:

@@ -1,2 +1,0 @@
-build-hot/util/wrapper.o: util/wrapper.c util/wrapper.h
-util/wrapper.h:
