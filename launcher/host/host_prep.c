@@ -798,6 +798,22 @@ out:
 	return ret;
 }
 
+int host_prep_ungrant(struct host_prep *hp, const char *name, struct err *err)
+{
+	struct host_state st;
+	int ret = 0;
+
+	if (hp->dry_run)
+		return 0;
+	if (host_state_load(hp->state_file, &st, err) < 0)
+		return -1;
+	grant_drop(&st, name, &hp->notes);
+	if (host_state_save(hp->state_file, &st, err) < 0)	/* no write when nothing changed */
+		ret = -1;
+	host_state_release(&st);
+	return ret;
+}
+
 int host_prep_set_cpus(struct host_prep *hp, const char *name, const struct cpuset *cpus, struct err *err)
 {
 	struct host_state st;

@@ -90,6 +90,8 @@ struct qemu_user;
 struct grant_list;
 int host_prep_grant(struct host_prep *hp, const char *name, const struct qemu_user *u, const struct grant_list *l,
 		    struct err *err);
+/* 'name' no longer uses any file: each it held alone is put back (a run of it that was killed). 0 or -1. */
+int host_prep_ungrant(struct host_prep *hp, const char *name, struct err *err);
 /* 'name' lets go (its grants included); the last holder restores every original value. 0 or -1. */
 int host_prep_unhold(struct host_prep *hp, const char *name, struct err *err);
 /* Drop holders whose VM is gone. 0 or -1. */

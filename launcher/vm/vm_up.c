@@ -379,6 +379,13 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	 * writes no host.json for it
 	 */
 	vm_host_prep_init(&prep, &hp.hc, &hp.topo, opts->dry_run);
+	/*
+	 * what a killed run of this VM left granted goes back now (no QEMU of
+	 * it runs: check_ghost), before its logs rotate: a grant follows its
+	 * inode, and events.log is renamed
+	 */
+	if (!opts->dry_run && host_prep_ungrant(&prep, cfg->name, err) < 0)
+		goto fail;
 	if (vm_config_any_hugepages(cfg) || host_config_has_knobs(&hp.hc) || host_prep_managed(cfg)) {
 		step(opts, host_prep_managed(cfg) ? "binding passthrough devices to vfio-pci, taking hugepages and setting "
 						    "host knobs" :

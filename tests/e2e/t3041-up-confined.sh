@@ -136,6 +136,22 @@ expect_code 1 "$MVLAUNCH" up bad
 no_leftovers bad
 restored "$disk" "after a failed up"
 
+# QEMU killed (-9, nothing cleaned): the next up of the VM puts back what the dead run was granted before its
+# logs rotate (the grant of the old events.log, now events.log.1, goes with it), then grants anew
+disk_config crash "$disk"
+expect_code 0 "$MVLAUNCH" up --paused crash
+kill -9 "$(cat "$T/run/crash/qemu.pid")"
+wait_dead "$(cat "$T/run/crash/qemu.pid")" 2>/dev/null || sleep 1
+expect_code 0 "$MVLAUNCH" up --paused crash
+acl_of "$T/log/crash/events.log.1" | grep -q mvlaunch && fail "the old run's event log keeps its grant: $(acl_of "$T/log/crash/events.log.1")"
+acl_of "$T/log/crash/events.log" | grep -q "user:mvlaunch-qemu:rw-" || fail "the new event log is not granted: $(acl_of "$T/log/crash/events.log")"
+expect_code 0 "$MVLAUNCH" down --force crash
+no_leftovers crash
+restored "$disk" "after a killed QEMU and another run"
+for f in "$T/log/crash"/*; do
+	acl_of "$f" | grep -q mvlaunch && fail "$f keeps a grant after down"
+done
+
 # a directory on the way QEMU's user cannot search: named, with its fix, nothing changed
 mkdir -m 0700 "$T/private"
 cp "$disk" "$T/private/disk.img"
