@@ -84,7 +84,8 @@ int host_prep_set_cpus(struct host_prep *hp, const char *name, const struct cpus
  * cannot reach yet is granted (grant.h), recorded in host.json first. The
  * caller holds the runtime root lock. 0, or -1 with the reason in err and
  * this call's grants undone. host_prep_unhold() and the crash sweep take
- * them back.
+ * them back. Without a topology (hp's topo NULL: a grant to a running VM)
+ * only the grants are swept first, not the knobs.
  */
 struct qemu_user;
 struct grant_list;
