@@ -12,6 +12,7 @@ bin=${MVLAUNCH:-build/mvlaunch}
 # QEMU runs as mvlaunch-qemu (security.user): made once a machine, as 'make install' does
 getent passwd mvlaunch-qemu >/dev/null || "$bin" host setup >/dev/null
 T=$(mktemp -d)
+chmod 0711 "$T"	# QEMU runs as mvlaunch-qemu: it passes through to its run, log and state directories
 trap 'pkill -KILL -f -- "$T/" 2>/dev/null; rm -rf "$T"' EXIT
 export MVLAUNCH_RUNDIR=$T/run MVLAUNCH_STATEDIR=$T/state MVLAUNCH_VMS=$T/vms MVLAUNCH_LOGDIR=$T/log
 mkdir -p "$T/vms"
