@@ -24,6 +24,7 @@ guest=${MVLAUNCH_DEMO_GUEST:-/var/cache/mvlaunch/demo-guest}
 [ -s "$guest/vmlinuz" ] || { echo "qos.sh: no demo guest in $guest ('make demo-guest')" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "qos.sh: needs python3 (make deps)" >&2; exit 1; }
 work=$(mktemp -d)
+chmod 0711 "$work"	# QEMU runs as mvlaunch-qemu: it passes through to its run, log and state directories
 export MVLAUNCH_RUNDIR=$work/run MVLAUNCH_STATEDIR=$work/state MVLAUNCH_VMS=$work/vms MVLAUNCH_LOGDIR=$work/log
 export MVLAUNCH_CGROUP_ROOT=/mvl_qos_$$.slice
 cleanup() {

@@ -21,6 +21,7 @@ getent passwd mvlaunch-qemu >/dev/null || "$bin" host setup >/dev/null
 [ -x "$bin" ] || { echo "startup.sh: build first ('make')" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "startup.sh: needs python3 (make deps)" >&2; exit 1; }
 work=$(mktemp -d)
+chmod 0711 "$work"	# QEMU runs as mvlaunch-qemu: it passes through to its run, log and state directories
 trap 'pkill -KILL -f -- "$work/" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/vms"
 sed -e 's/^name = .*/name = "bench"/' -e '/^\[boot\]/,$d' vms/demo.toml >"$work/vms/bench.toml"
@@ -59,6 +60,10 @@ def qmp_session(path, deadline):
 
 def bare_round():
     os.makedirs(run, mode=0o700, exist_ok=True)
+    # the argv's event monitor reads RUN/bench/events.in and writes events.out, as 'up' prepares them
+    with open(os.path.join(run, "events.in"), "w") as e:
+        e.write('{"execute": "qmp_capabilities"}\n')
+    open(os.path.join(run, "events.out"), "w").close()
     log = open(os.path.join(run, "qemu.log"), "ab")
     t0 = time.monotonic()
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
