@@ -1,5 +1,12 @@
 /*
  * host_plan.c - gather topology, host.toml and running VMs (see host_plan.h).
+ *
+ * DESIGN
+ * The CPUs already owned are those of every running VM (its state.json,
+ * QEMU alive) and of every VM being started (its claim.json, its 'up'
+ * alive): 'up' holds the root lock only to plan and claim, then starts
+ * QEMU under the VM's own lock, so a claim is how the next planner learns
+ * of a start still under way.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +38,36 @@ static int hold_running(const char *name, void *data)
 	if (vm_state_load_running(name, &st)) {
 		pin_plan_host_hold(ctx->host, name, &st.owned, st.dedicated);
 		vm_state_release(&st);
+	} else {
+		/* one being started holds what its 'up' claimed (runtime.h) */
+		struct cpuset owned;
+		int dedicated;
+
+		if (runtime_claim_load(name, &owned, &dedicated))
+			pin_plan_host_hold(ctx->host, name, &owned, dedicated);
 	}
 	return 0;
+}
+
+static int add_owned(const char *name, void *data)
+{
+	struct cpuset *owned = data, claim;
+	struct vm_state st;
+	int dedicated;
+
+	if (vm_state_load_running(name, &st)) {
+		cpuset_or(owned, &st.owned);
+		vm_state_release(&st);
+	} else if (runtime_claim_load(name, &claim, &dedicated)) {
+		cpuset_or(owned, &claim);
+	}
+	return 0;
+}
+
+void host_plan_owned_now(struct cpuset *owned)
+{
+	cpuset_zero(owned);
+	runtime_for_each(add_owned, owned);
 }
 
 int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *host_config,

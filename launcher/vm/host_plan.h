@@ -33,4 +33,11 @@ int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *h
 		   struct err *err);
 void host_plan_release(struct host_plan *hp);
 
+/*
+ * The CPUs VMs own now, running or being started (as host_plan_init()
+ * holds them), without the topology: cheap enough to tell whether the
+ * shared pool changed since a plan.
+ */
+void host_plan_owned_now(struct cpuset *owned);
+
 #endif
