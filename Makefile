@@ -100,6 +100,7 @@ LIB_OBJS += launcher/vm/vm_float.o
 LIB_OBJS += launcher/vm/vm_plan.o
 LIB_OBJS += launcher/vm/vm_up.o
 LIB_OBJS += launcher/vm/vm_down.o
+LIB_OBJS += launcher/vm/vm_fanout.o
 LIB_OBJS += launcher/vm/vm_handle.o
 LIB_OBJS += launcher/vm/vm_host.o
 LIB_OBJS += launcher/vm/vm_run.o
