@@ -168,6 +168,7 @@ static int down_one(const char *name, const struct mvl_opts *opts, struct vm_dow
 	pr.tty = isatty(2);
 	so.progress = show_progress;
 	so.data = &pr;
+	so.keep_dir = 1;
 	how = vm_down(&h, &so, &status);
 	if (how == STOP_UNREACHABLE) {
 		error("cannot reach '%s' on its QMP socket to press the power button (another client holds it, or QEMU "
@@ -195,6 +196,7 @@ static int down_one(const char *name, const struct mvl_opts *opts, struct vm_dow
 	hooks.pid = h.proc.pid;	/* also when 'up' died before state.json */
 	hooks_failed |= run_hooks(&hooks, HOOKS_STOPPED) < 0;
 	release_host(name, opts);
+	runtime_clean(&h.rt);	/* given back: the directory goes (vm_down kept it, locked, till now) */
 	hooks_failed |= run_hooks(&hooks, HOOKS_RELEASE) < 0;
 	ret = hooks_failed ? MVL_EXIT_FAILURE : MVL_EXIT_OK;
 out:

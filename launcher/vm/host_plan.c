@@ -70,12 +70,27 @@ void host_plan_owned_now(struct cpuset *owned)
 	runtime_for_each(add_owned, owned);
 }
 
+void host_plan_hold_vms(struct host_plan *hp, const char *const *exclude, size_t nr_exclude)
+{
+	struct hold_ctx ctx = { .host = &hp->host, .exclude = exclude, .nr_exclude = nr_exclude };
+
+	runtime_for_each(hold_running, &ctx);
+}
+
 int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *host_config,
 		   const struct vm_dirs *dirs, const char *const *exclude, size_t nr_exclude,
 		   struct err *err)
 {
-	struct hold_ctx ctx = { .host = &hp->host, .exclude = exclude, .nr_exclude = nr_exclude };
+	if (host_plan_load(hp, topology_xml, host_config, dirs, err) < 0)
+		return -1;
+	if (!topology_xml)
+		host_plan_hold_vms(hp, exclude, nr_exclude);
+	return 0;
+}
 
+int host_plan_load(struct host_plan *hp, const char *topology_xml, const char *host_config,
+		   const struct vm_dirs *dirs, struct err *err)
+{
 	memset(hp, 0, sizeof(*hp));
 	host_config_init(&hp->hc);
 	if (host_config_load(host_config ? host_config : dirs->host_config, paths_vms_dir(dirs), &hp->hc, &err->msg) < 0 ||
@@ -95,8 +110,6 @@ int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *h
 		}
 		return -1;
 	}
-	if (!topology_xml)
-		runtime_for_each(hold_running, &ctx);
 	return 0;
 }
 

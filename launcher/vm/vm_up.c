@@ -375,8 +375,14 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 	}
 	/* from planning to the claim, no other 'up' hands out CPUs */
 	step(opts, "planning (waits while another mvlaunch command hands out CPUs)");
+	/* the topology and host.toml before the lock: only what VMs own changes under it */
+	if (host_plan_load(&hp, NULL, NULL, opts->dirs, err) < 0)
+		goto fail;
 	root_fd = runtime_lock_root(err);
-	if (root_fd < 0 || vm_plan_one(cfg, NULL, opts->dirs, &hp, &plan, &plan_notes, err) < 0 || interrupted(err))
+	if (root_fd < 0)
+		goto fail;
+	host_plan_hold_vms(&hp, (const char *const *)&cfg->name, 1);
+	if (vm_plan_build(cfg, &hp, &plan, &plan_notes, err) < 0 || interrupted(err))
 		goto fail;
 	for (size_t i = 0; i < plan_notes.nr; i++)
 		strvec_push(notes, plan_notes.v[i]);
