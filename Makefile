@@ -181,6 +181,7 @@ UNIT_TESTS += vm_uuid
 UNIT_TESTS += vm_display
 UNIT_TESTS += vm_handle
 UNIT_TESTS += vm_down
+UNIT_TESTS += vm_fanout
 UNIT_TESTS += vm_host
 UNIT_TESTS += vm_run
 UNIT_TESTS += vm_up
