@@ -275,9 +275,9 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	const struct opt options[] = {
 		OPT_SECONDS(0, "timeout", &so.timeout_ms, "how long the guest gets to shut down"),
 		OPT_BOOL('f', "force", &so.force, "no power-down: stop QEMU at once (QMP quit, SIGTERM, SIGKILL)"),
-		OPT_BOOL('a', "all", &every, "stop every VM that runs, all at once"),
 		OPT_ALT_BOOL(0, "kill-after", &so.kill_after, "if the guest has not powered off after --timeout, stop QEMU\n"
 			 "(what systemd's ExecStop and 'run' do)"),
+		OPT_BOOL('a', "all", &every, "stop every VM that runs, all at once (a host shutdown)"),
 		OPT_END(),
 	};
 	const struct cmd_usage usage = {

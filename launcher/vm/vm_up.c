@@ -653,6 +653,10 @@ fail:
 		}
 		err_release(&e2);
 	}
+	if (root_fd >= 0) {
+		close(root_fd);	/* the release hooks run without it */
+		root_fd = -1;
+	}
 	if (hooked)
 		hooks_run_cleanup(&hooks, HOOKS_RELEASE, err);
 	qemu_proc_release(&h->proc);
