@@ -25,10 +25,16 @@ bin=$PWD/build/mvlaunch
 [ -w /dev/kvm ] || { echo "storm.sh: needs /dev/kvm" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "storm.sh: needs python3 (make deps)" >&2; exit 1; }
 work=$(mktemp -d)
+# the runtime root on a tmpfs, as /run is on a host (host.json and the claims are written there under
+# the host's lock; where /run is a disk, as in some containers, each of their fsyncs is a disk flush)
+# (not under /dev: QEMU's private /dev would hide it)
+run=$work/run
+mkdir "$run"
+mount -t tmpfs -o mode=0711,size=64m mvl-storm "$run"
 chmod 0711 "$work"	# QEMU's user reaches its run, log and state directories
-trap 'pkill -KILL -f -- "$work/" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'pkill -KILL -f -- "$work/" 2>/dev/null || true; umount "$run" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/vms"
-export MVLAUNCH_RUNDIR=$work/run MVLAUNCH_STATEDIR=$work/state MVLAUNCH_VMS=$work/vms MVLAUNCH_LOGDIR=$work/log
+export MVLAUNCH_RUNDIR=$run/root MVLAUNCH_STATEDIR=$work/state MVLAUNCH_VMS=$work/vms MVLAUNCH_LOGDIR=$work/log
 for i in $(seq 1 "$n"); do
 	printf 'name = "s%d"\n[machine]\naccel = "kvm"\nfirmware = "bios"\n[cpu]\nmodel = "host"\ndisable = ["arch-capabilities"]\nvcpus = 1\n[memory]\nsize = "128M"\n' \
 		"$i" >"$work/vms/s$i.toml"

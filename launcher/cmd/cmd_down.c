@@ -21,7 +21,6 @@
 #include "launcher/vm/paths.h"
 #include "launcher/vm/vm_float.h"
 #include "launcher/vm/vm_down.h"
-#include "launcher/vm/vm_fanout.h"
 #include "launcher/vm/vm_host.h"
 #include "launcher/vm/vm_up.h"
 #include "config/vm_config.h"
@@ -226,45 +225,27 @@ static int add_name(const char *name, void *data)
 	return 0;
 }
 
+/* after the last: the floating VMs left follow the pool the stopped ones gave back */
+static void down_after(void *data)
+{
+	struct down_many *m = data;
+	struct strvec notes = STRVEC_INIT;
+	struct err err = ERR_INIT;
+
+	if (vm_float_refresh(&m->opts->dirs, &notes, &err) < 0)
+		err_print(&err);
+	for (size_t i = 0; i < notes.nr; i++)
+		warning("%s", notes.v[i]);
+	strvec_clear(&notes);
+	err_release(&err);
+}
+
 /* 'down A B' and 'down --all': each in a worker, all at once, each with its own timeout; then one summary. */
 static int down_many(const char **names, size_t nr, const struct mvl_opts *opts, const struct vm_down_opts *so)
 {
 	struct down_many m = { opts, *so };
-	struct vm_fanout_job *jobs = xcalloc(nr ? nr : 1, sizeof(*jobs));
-	struct strbuf out = STRBUF_INIT, why = STRBUF_INIT;
-	struct strvec notes = STRVEC_INIT;
-	struct err err = ERR_INIT;
-	size_t failed;
-	int ret = MVL_EXIT_OK;
 
-	for (size_t i = 0; i < nr; i++)
-		jobs[i].name = names[i];
-	if (vm_fanout_run(jobs, nr, down_worker, &m) < 0) {
-		error("cannot start a worker for any VM: %s", jobs[0].reason ? jobs[0].reason : "unknown");
-		ret = MVL_EXIT_FAILURE;
-		goto out;
-	}
-	/* after the last: the floating VMs left follow the pool the stopped ones gave back */
-	if (vm_float_refresh(&opts->dirs, &notes, &err) < 0)
-		err_print(&err);
-	for (size_t i = 0; i < notes.nr; i++)
-		warning("%s", notes.v[i]);
-	failed = vm_fanout_summary(jobs, nr, "stopped", &out, &why);
-	printf("%s\n", out.buf);
-	fflush(stdout);
-	if (failed) {
-		error("%zu of %zu VMs did not stop:", failed, nr);
-		fputs(why.buf, stderr);
-		ret = MVL_EXIT_FAILURE;
-	}
-out:
-	vm_fanout_release(jobs, nr);
-	free(jobs);
-	strbuf_release(&out);
-	strbuf_release(&why);
-	strvec_clear(&notes);
-	err_release(&err);
-	return ret;
+	return run_each(names, nr, down_worker, &m, down_after, "stopped", "stop");
 }
 
 int cmd_down(int argc, char **argv, const struct mvl_opts *opts)

@@ -15,7 +15,6 @@
 #include "launcher/cmd/commands.h"
 #include "launcher/cmd/parse_options.h"
 #include "launcher/cmd/vm_show.h"
-#include "launcher/vm/vm_fanout.h"
 #include "launcher/vm/vm_up.h"
 #include "util/interrupt.h"
 #include "util/quote.h"
@@ -173,36 +172,8 @@ static int up_worker(const char *name, void *data)
 static int up_many(const char **names, size_t nr, const struct mvl_opts *opts, const struct vm_up_opts *up)
 {
 	struct up_many m = { opts, *up };
-	struct vm_fanout_job *jobs = xcalloc(nr, sizeof(*jobs));
-	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
-	size_t failed;
-	int ret, sig;
 
-	for (size_t i = 0; i < nr; i++)
-		jobs[i].name = names[i];
-	if (vm_fanout_run(jobs, nr, up_worker, &m) < 0) {
-		error("cannot start a worker for any VM: %s", jobs[0].reason ? jobs[0].reason : "unknown");
-		ret = MVL_EXIT_FAILURE;
-		goto out;
-	}
-	failed = vm_fanout_summary(jobs, nr, up->dry_run ? "would start" : "started", &out, &err);
-	printf("%s\n", out.buf);
-	fflush(stdout);
-	ret = MVL_EXIT_OK;
-	if (failed) {
-		error("%zu of %zu VMs did not start:", failed, nr);
-		fputs(err.buf, stderr);
-		ret = MVL_EXIT_FAILURE;
-	}
-out:
-	sig = interrupt_take();
-	if (sig)
-		ret = 128 + sig;
-	vm_fanout_release(jobs, nr);
-	free(jobs);
-	strbuf_release(&out);
-	strbuf_release(&err);
-	return ret;
+	return run_each(names, nr, up_worker, &m, NULL, up->dry_run ? "would start" : "started", "start");
 }
 
 int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
