@@ -5,6 +5,7 @@
 # others and names the bad one in its summary (exit 1). A VM whose start is
 # held in its started hook is listed as 'starting', and meanwhile another
 # 'up' starts and finishes: the root lock is not held while a VM starts.
+# SIGTERM to 'up A B' reaches both workers, which undo their starts (143).
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 [ -w /dev/kvm ] || skip "/dev/kvm is not usable here"
@@ -84,4 +85,29 @@ wait "$upid" || fail "up s4: $(cat "$T/up.s4")"
 grep -q "^'s4' is paused" "$T/up.s4" || fail "up s4: $(cat "$T/up.s4")"
 expect_code 0 "$MVLAUNCH" down --all && expect_out "stopped 2 of 2 VMs: s4, s5"
 for n in s4 s5; do no_leftovers $n; done
+
+# --- SIGTERM to 'up A B' while both wait in their started hooks: each worker undoes its start ---
+rm -f "$T/go" "$T/in-hook"
+mkdir -p "$T/vms/hooks.d/s6/started.d"
+cp "$T/vms/hooks.d/s4/started.d/10-wait" "$T/vms/hooks.d/s6/started.d/10-wait"
+"$MVLAUNCH" up --paused s4 s6 >"$T/up.both" 2>&1 &
+upid=$!
+for ((i = 0; i < 200; i++)); do
+	[ "$(find "$T/run" -name qemu.pid 2>/dev/null | wc -l)" = 2 ] && [ -e "$T/in-hook" ] && break
+	sleep 0.05
+done
+sleep 0.3	# both in their hooks
+kill -TERM $upid
+for ((i = 0; i < 200; i++)); do alive $upid || break; sleep 0.05; done
+alive $upid && { fail "up s4 s6 still runs 10 s after SIGTERM: the workers did not get it"; touch "$T/go"; }
+wait $upid
+rc=$?
+[ $rc = 143 ] || fail "up s4 s6 after SIGTERM exited $rc, want 143: $(cat "$T/up.both")"
+for n in s4 s6; do
+	grep -qx "  '$n': started hook '$T/vms/hooks.d/$n/started.d/10-wait' of '$n' was cut short by SIGTERM to mvlaunch: its process group was stopped with SIGTERM" \
+		"$T/up.both" || fail "$n's worker was not interrupted: $(cat "$T/up.both")"
+done
+grep -qx "started 0 of 2 VMs" "$T/up.both" || fail "summary after SIGTERM: $(cat "$T/up.both")"
+touch "$T/go"
+for n in s4 s6; do no_leftovers $n; done
 done_testing
