@@ -109,7 +109,7 @@ int run_each(const char *const *names, size_t nr, int (*fn)(const char *name, vo
 
 	for (size_t i = 0; i < nr; i++)
 		jobs[i].name = names[i];
-	if (vm_fanout_run(jobs, nr, fn, data) < 0) {
+	if (vm_fanout_run(jobs, nr, fn, data, stdout, stderr) < 0) {
 		error("cannot start a worker for any VM: %s", jobs[0].reason ? jobs[0].reason : "unknown");
 		ret = MVL_EXIT_FAILURE;
 		goto out;

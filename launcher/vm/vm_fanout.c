@@ -101,17 +101,18 @@ static void reaped(struct vm_fanout_job *j, int status)
 	free(text);
 }
 
-/* Print every finished job's output up to the first one still running. */
-static void print_ready(struct vm_fanout_job *jobs, size_t nr, size_t *next)
+/* Copy every finished job's output up to the first one still running. */
+static void print_ready(struct vm_fanout_job *jobs, size_t nr, size_t *next, FILE *out, FILE *err)
 {
 	while (*next < nr && !jobs[*next].pid) {
-		dump(&jobs[*next].out_fd, stdout);
-		dump(&jobs[*next].err_fd, stderr);
+		dump(&jobs[*next].out_fd, out);
+		dump(&jobs[*next].err_fd, err);
 		(*next)++;
 	}
 }
 
-int vm_fanout_run(struct vm_fanout_job *jobs, size_t nr, int (*fn)(const char *name, void *data), void *data)
+int vm_fanout_run(struct vm_fanout_job *jobs, size_t nr, int (*fn)(const char *name, void *data), void *data,
+		  FILE *out, FILE *err)
 {
 	size_t running = 0, printed = 0, failed = 0;
 	int forwarded = 0;
@@ -128,8 +129,8 @@ int vm_fanout_run(struct vm_fanout_job *jobs, size_t nr, int (*fn)(const char *n
 			j->reason = xstrfmt("cannot make a memory file for its output: %s", strerror(errno));
 			continue;
 		}
-		fflush(stdout);
-		fflush(stderr);
+		fflush(out);
+		fflush(err);
 		j->pid = fork();
 		if (j->pid < 0) {
 			j->pid = 0;
@@ -164,7 +165,7 @@ int vm_fanout_run(struct vm_fanout_job *jobs, size_t nr, int (*fn)(const char *n
 					reaped(&jobs[i], status);
 					running--;
 				}
-			print_ready(jobs, nr, &printed);
+			print_ready(jobs, nr, &printed, out, err);
 			continue;
 		}
 		if (pid < 0 && errno != EINTR)
@@ -186,7 +187,7 @@ int vm_fanout_run(struct vm_fanout_job *jobs, size_t nr, int (*fn)(const char *n
 			usleep(10000);
 		}
 	}
-	print_ready(jobs, nr, &printed);
+	print_ready(jobs, nr, &printed, out, err);
 	for (size_t i = 0; i < nr; i++)
 		failed += jobs[i].code != 0;
 	return (int)failed;

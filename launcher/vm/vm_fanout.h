@@ -3,13 +3,14 @@
  *
  * Each VM gets a forked worker that runs the single-VM command as it runs
  * alone (same steps, same locks, same messages); its stdout and stderr go to
- * memory files, printed whole and in the order the VMs were named, so the
- * output of ten workers never interleaves. The caller then prints one
+ * memory files, copied whole to the caller's streams in the order the VMs
+ * were named, so the output of ten workers never interleaves. The caller then prints one
  * summary from the jobs' exit codes and first error lines.
  */
 #ifndef MVL_VM_FANOUT_H
 #define MVL_VM_FANOUT_H
 
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "util/strbuf.h"
@@ -24,13 +25,15 @@ struct vm_fanout_job {
 
 /*
  * Run fn(name, data) in one worker per job, all at once; fn's return value
- * is the worker's exit code. Each job's output is printed (stdout, then
- * stderr) as soon as it and every job named before it are done. A Ctrl-C,
+ * is the worker's exit code. Each job's output is copied to out and err
+ * (the caller's: stdout and stderr for a command) as soon as it and every
+ * job named before it are done. A Ctrl-C,
  * SIGTERM or SIGHUP pending in the caller (interrupt_arm()) is passed on to
  * the workers, which undo their work as a lone command would. Returns how
  * many jobs failed (code != 0), or -1 when no worker could be started.
  */
-int vm_fanout_run(struct vm_fanout_job *jobs, size_t nr, int (*fn)(const char *name, void *data), void *data);
+int vm_fanout_run(struct vm_fanout_job *jobs, size_t nr, int (*fn)(const char *name, void *data), void *data,
+		  FILE *out, FILE *err);
 
 /*
  * The reason a worker gives in what it wrote to stderr: its first

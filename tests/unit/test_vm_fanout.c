@@ -113,7 +113,7 @@ static void test_vm_fanout_run(void **state)
 	fflush(stdout);
 	dup2(out, 1);
 	dup2(err, 2);
-	n = vm_fanout_run(jobs, 3, worker, NULL);
+	n = vm_fanout_run(jobs, 3, worker, NULL, stdout, stderr);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(save_out, 1);
