@@ -31,6 +31,9 @@
 
 #define DEFAULT_STOP_TIMEOUT_S 60
 
+/* a worker of 'down A B' / 'down --all': the floating VMs follow the pool once, after the last */
+static int in_fanout;
+
 /* Give back its hugepages and host knobs; a failure is reported, the VM is down anyway. */
 static void release_host(const char *name, const struct mvl_opts *opts)
 {
@@ -43,7 +46,7 @@ static void release_host(const char *name, const struct mvl_opts *opts)
 	}
 	err_reset(&err);
 	/* its CPUs are free again: floating VMs may use them */
-	if (vm_float_refresh(&opts->dirs, &notes, &err) < 0)
+	if (!in_fanout && vm_float_refresh(&opts->dirs, &notes, &err) < 0)
 		err_print(&err);
 	for (size_t i = 0; i < notes.nr; i++)
 		warning("%s", notes.v[i]);
@@ -100,7 +103,8 @@ static void show_progress(void *data, int waited_ms, int timeout_ms)
 	fflush(stderr);
 }
 
-int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
+/* One VM, as 'down NAME' does it; a worker of 'down A B' runs the same. */
+static int down_one(const char *name, const struct mvl_opts *opts, struct vm_down_opts so)
 {
 	static const char *const how_text[] = {
 		[STOP_NOT_RUNNING] = "was not running",
@@ -115,41 +119,10 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	struct vm_handle h = VM_HANDLE_INIT;
 	struct hooks_vm hooks = HOOKS_VM_INIT;
 	struct err err = ERR_INIT;
-	struct vm_down_opts so = { .timeout_ms = -1 };
-	const struct opt options[] = {
-		OPT_SECONDS(0, "timeout", &so.timeout_ms, "how long the guest gets to shut down"),
-		OPT_BOOL('f', "force", &so.force, "no power-down: stop QEMU at once (QMP quit, SIGTERM, SIGKILL)"),
-		OPT_ALT_BOOL(0, "kill-after", &so.kill_after, "if the guest has not powered off after --timeout, stop QEMU\n"
-			 "(what systemd's ExecStop and 'run' do)"),
-		OPT_END(),
-	};
-	const struct cmd_usage usage = {
-		.name = "down", .operands = "<name>", .min = 1, .max = 1, .opts = options,
-		.text = "Shut VM <name> down: the ACPI power-down, then up to --timeout seconds for\n"
-			"the guest to power off (default: the config's service.stop_timeout, else 60).\n"
-			"If it is still running then, it is left running and down exits 1. A guest\n"
-			"that never ran or is paused is stopped at once. Runtime files are removed\n"
-			"once QEMU is gone; its logs stay in $MVLAUNCH_LOGDIR/<name>. Then the\n"
-			"stopped hooks run, and what it held on the host goes back: hugepages,\n"
-			"its share of the knobs, and its managed passthrough functions, each to\n"
-			"the driver (and driver_override) it had before 'up', or to none. Then the\n"
-			"release hooks run ('mvlaunch help hooks'); a failing hook is reported\n"
-			"(exit 1), the rest of the cleanup still happens.",
-	};
 	struct progress pr = { 0 };
 	int was_gone, r, hooks_failed = 0, ret = MVL_EXIT_FAILURE;
 	enum vm_down_how how;
 	char *status = NULL;
-	const char *name;
-
-	argc = parse_options(argc, argv, &usage);
-	if (argc < 0)
-		return parse_options_exit(argc);
-	if (so.force && so.kill_after) {
-		error("--force and --kill-after contradict each other: --force stops at once");
-		return MVL_EXIT_USAGE;
-	}
-	name = argv[0];
 
 	r = paths_vm_name_arg(name, &opts->dirs, &err);
 	if (r <= 0) {
@@ -194,6 +167,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	pr.tty = isatty(2);
 	so.progress = show_progress;
 	so.data = &pr;
+	so.keep_dir = 1;
 	how = vm_down(&h, &so, &status);
 	if (how == STOP_UNREACHABLE) {
 		error("cannot reach '%s' on its QMP socket to press the power button (another client holds it, or QEMU "
@@ -221,6 +195,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	hooks.pid = h.proc.pid;	/* also when 'up' died before state.json */
 	hooks_failed |= run_hooks(&hooks, HOOKS_STOPPED) < 0;
 	release_host(name, opts);
+	runtime_clean(&h.rt);	/* given back: the directory goes (vm_down kept it, locked, till now) */
 	hooks_failed |= run_hooks(&hooks, HOOKS_RELEASE) < 0;
 	ret = hooks_failed ? MVL_EXIT_FAILURE : MVL_EXIT_OK;
 out:
@@ -228,5 +203,108 @@ out:
 	free(status);
 	vm_handle_release(&h);
 	err_release(&err);
+	return ret;
+}
+
+struct down_many {
+	const struct mvl_opts *opts;
+	struct vm_down_opts so;
+};
+
+static int down_worker(const char *name, void *data)
+{
+	struct down_many *m = data;
+
+	in_fanout = 1;
+	return down_one(name, m->opts, m->so);
+}
+
+static int add_name(const char *name, void *data)
+{
+	strvec_push(data, name);
+	return 0;
+}
+
+/* after the last: the floating VMs left follow the pool the stopped ones gave back */
+static void down_after(void *data)
+{
+	struct down_many *m = data;
+	struct strvec notes = STRVEC_INIT;
+	struct err err = ERR_INIT;
+
+	if (vm_float_refresh(&m->opts->dirs, &notes, &err) < 0)
+		err_print(&err);
+	for (size_t i = 0; i < notes.nr; i++)
+		warning("%s", notes.v[i]);
+	strvec_clear(&notes);
+	err_release(&err);
+}
+
+/* 'down A B' and 'down --all': each in a worker, all at once, each with its own timeout; then one summary. */
+static int down_many(const char **names, size_t nr, const struct mvl_opts *opts, const struct vm_down_opts *so)
+{
+	struct down_many m = { opts, *so };
+
+	return run_each(names, nr, down_worker, &m, down_after, "stopped", "stop");
+}
+
+int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
+{
+	struct vm_down_opts so = { .timeout_ms = -1 };
+	struct strvec all = STRVEC_INIT;
+	int every = 0, ret;
+	const struct opt options[] = {
+		OPT_SECONDS(0, "timeout", &so.timeout_ms, "how long the guest gets to shut down"),
+		OPT_BOOL('f', "force", &so.force, "no power-down: stop QEMU at once (QMP quit, SIGTERM, SIGKILL)"),
+		OPT_ALT_BOOL(0, "kill-after", &so.kill_after, "if the guest has not powered off after --timeout, stop QEMU\n"
+			 "(what systemd's ExecStop and 'run' do)"),
+		OPT_BOOL('a', "all", &every, "stop every VM that runs, all at once (a host shutdown)"),
+		OPT_END(),
+	};
+	const struct cmd_usage usage = {
+		.name = "down", .operands = "<name>...", .min = 0, .max = -1, .opts = options,
+		.text = "Shut VM <name> down: the ACPI power-down, then up to --timeout seconds for\n"
+			"the guest to power off (default: the config's service.stop_timeout, else 60).\n"
+			"If it is still running then, it is left running and down exits 1. A guest\n"
+			"that never ran or is paused is stopped at once. Runtime files are removed\n"
+			"once QEMU is gone; its logs stay in $MVLAUNCH_LOGDIR/<name>. Then the\n"
+			"stopped hooks run, and what it held on the host goes back: hugepages,\n"
+			"its share of the knobs, and its managed passthrough functions, each to\n"
+			"the driver (and driver_override) it had before 'up', or to none. Then the\n"
+			"release hooks run ('mvlaunch help hooks'); a failing hook is reported\n"
+			"(exit 1), the rest of the cleanup still happens. Several VMs, or --all,\n"
+			"stop at once, each with its own timeout; their outputs follow in the\n"
+			"order named, then one summary (exit 1 if any did not stop). The host's\n"
+			"knobs go back once, with the last VM that held them.",
+	};
+	argc = parse_options(argc, argv, &usage);
+	if (argc < 0)
+		return parse_options_exit(argc);
+	if (so.force && so.kill_after) {
+		error("--force and --kill-after contradict each other: --force stops at once");
+		return MVL_EXIT_USAGE;
+	}
+	if (every == !!argc) {
+		error(every ? "--all stops every VM: name none" : "name the VM to stop, or --all");
+		return MVL_EXIT_USAGE;
+	}
+	if (argc == 1)
+		return down_one(argv[0], opts, so);
+	if (every) {
+		struct err err = ERR_INIT;
+
+		if (runtime_root_access(&err) < 0) {
+			err_print(&err);
+			err_release(&err);
+			return MVL_EXIT_FAILURE;
+		}
+		runtime_for_each(add_name, &all);
+		if (!all.nr) {
+			printf("no VM is running\n");
+			return MVL_EXIT_OK;
+		}
+	}
+	ret = down_many(every ? (const char **)all.v : (const char **)argv, every ? all.nr : (size_t)argc, opts, &so);
+	strvec_clear(&all);
 	return ret;
 }

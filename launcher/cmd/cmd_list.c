@@ -59,10 +59,10 @@ int cmd_list(int argc, char **argv, const struct mvl_opts *opts)
 	const struct cmd_usage usage = {
 		.name = "list", .operands = NULL, .min = 0, .max = 0, .opts = options,
 		.text = "One line per running VM (with --all, per config in the VMs directory too):\n"
-			"name, state (running, paused, crashed, stopped, ...), vCPUs, memory, where its\n"
-			"vCPUs run (running) or are to run (stopped), whether its systemd unit is\n"
-			"enabled (autostart), QEMU's pid and uptime. 'mvlaunch status' shows each\n"
-			"thread's pins.",
+			"name, state (running, paused, starting, crashed, stopped, ...), vCPUs,\n"
+			"memory, where its vCPUs run (running) or are to run (stopped), whether its\n"
+			"systemd unit is enabled (autostart), QEMU's pid and uptime. 'mvlaunch\n"
+			"status' shows each thread's pins.",
 	};
 	struct vm_list_entry *e;
 	size_t nr;

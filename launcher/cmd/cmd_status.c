@@ -84,7 +84,9 @@ int cmd_status(int argc, char **argv, const struct mvl_opts *opts)
 			"marking any thread that drifted from its pin; each thread's CPU use, the time\n"
 			"it waited for a CPU while ready to run (run-queue delay) and the CPU it last\n"
 			"ran on, over a short window; whether the config changed since the start.\n"
-			"A VM whose QEMU died is 'crashed'. Exit 3 when the named VM is not running.",
+			"A VM whose QEMU died is 'crashed'; one an 'up' is still starting (planned,\n"
+			"QEMU starting or being pinned) is 'starting'. Exit 3 when the named VM is\n"
+			"not running.",
 	};
 	int ret = MVL_EXIT_OK;
 

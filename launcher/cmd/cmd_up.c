@@ -19,6 +19,7 @@
 #include "util/interrupt.h"
 #include "util/quote.h"
 #include "util/usage.h"
+#include "util/wrapper.h"
 #include "util/banned.h"
 
 /*
@@ -93,54 +94,22 @@ int parse_seconds(const char *arg, int *ms)
 	return 0;
 }
 
-int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
+/* One VM, as 'up NAME' does it; a worker of 'up A B C' runs the same. */
+static int up_one(const char *arg, const struct mvl_opts *opts, struct vm_up_opts base)
 {
-	struct vm_up_opts up = { .timeout_ms = 30000, .dirs = &opts->dirs };
-	const struct opt options[] = {
-		OPT_SECONDS(0, "timeout", &up.timeout_ms, "how long QEMU may take to answer on QMP (default 30)"),
-		OPT_BOOL(0, "paused", &up.paused, "pin and verify, but leave the guest paused (resume with\n"
-			 "QMP 'cont'; for debugging, or hosts that cannot run guests)"),
-		OPT_BOOL('n', "dry-run", &up.dry_run, "plan, list the host changes ('path: old -> new') and the\n"
-			 "QEMU command line; change and start nothing"),
-		OPT_BOOL('f', "force", &up.force, "start a cpu_pm = true VM whose vCPUs are not dedicated\n"
-			 "(refused otherwise: it slows whatever shares their CPUs)"),
-		OPT_END(),
-	};
-	const struct cmd_usage usage = {
-		.name = "up", .operands = "<vm>", .min = 1, .max = 1, .opts = options,
-		.text = "Start <vm> paused, pin every vCPU, emulator and I/O thread to the CPUs its\n"
-			"config names, read the pins back, then let the guest run. QEMU keeps running\n"
-			"after mvlaunch exits; stop it with 'mvlaunch down <vm>'. The FAIL-level\n"
-			"checks of 'mvlaunch check' for the VM run first (files, passthrough, cpu-pm).\n"
-			"Before QEMU starts, the host is prepared: hugepages, host.toml's knobs, and\n"
-			"each managed passthrough device's IOMMU group (bridges excepted) bound to\n"
-			"vfio-pci; 'down' gives every function back exactly the driver it had.",
-		.epilogue = "Ctrl-C, SIGTERM or SIGHUP before the VM runs undo everything (QEMU, runtime\n"
-			    "files, host changes) and exit 130, 143 or 129. The prepare hooks run before\n"
-			    "anything is planned or changed, the started hooks before the guest runs; a\n"
-			    "failing one undoes the start ('mvlaunch help hooks'). --dry-run runs none.",
-	};
+	struct vm_up_opts up = base;
 	struct vm_handle h = VM_HANDLE_INIT;
 	struct strvec changes = STRVEC_INIT, qargv = STRVEC_INIT;
 	struct vm_config cfg;
 	int ret_load, ret = MVL_EXIT_FAILURE;
 
-	argc = parse_options(argc, argv, &usage);
-	if (argc < 0)
-		return parse_options_exit(argc);
-
 	up.changes = &changes;
 	up.argv = &qargv;
-	/* Ctrl-C, SIGTERM, SIGHUP: undo what was done, like any failure, then exit 128 + signal */
-	if (interrupt_arm() < 0) {
-		error("cannot block signals: %s", strerror(errno));
-		return MVL_EXIT_FAILURE;
-	}
 	if (steps_on_terminal()) {
 		up.step = show_step;
-		up.step_data = argv[0];
+		up.step_data = (void *)arg;
 	}
-	ret_load = load_and_up(argv[0], opts, &up, &cfg, &h);
+	ret_load = load_and_up(arg, opts, &up, &cfg, &h);
 	steps_off();
 	if (ret_load < 0) {
 		int sig = interrupt_take();
@@ -180,10 +149,79 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 	vm_threads_print(stdout, &h.state.threads, 0);
 	ret = MVL_EXIT_OK;
 out:
-	interrupt_disarm();
 	vm_handle_release(&h);
 	strvec_clear(&changes);
 	strvec_clear(&qargv);
 	vm_config_release(&cfg);
+	return ret;
+}
+
+struct up_many {
+	const struct mvl_opts *opts;
+	struct vm_up_opts up;
+};
+
+static int up_worker(const char *name, void *data)
+{
+	struct up_many *m = data;
+
+	return up_one(name, m->opts, m->up);
+}
+
+/* 'up A B C': each in a worker of its own, all at once, then one summary. */
+static int up_many(const char **names, size_t nr, const struct mvl_opts *opts, const struct vm_up_opts *up)
+{
+	struct up_many m = { opts, *up };
+
+	return run_each(names, nr, up_worker, &m, NULL, up->dry_run ? "would start" : "started", "start");
+}
+
+int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
+{
+	struct vm_up_opts up = { .timeout_ms = 30000, .dirs = &opts->dirs };
+	const struct opt options[] = {
+		OPT_SECONDS(0, "timeout", &up.timeout_ms, "how long QEMU may take to answer on QMP (default 30)"),
+		OPT_BOOL(0, "paused", &up.paused, "pin and verify, but leave the guest paused (resume with\n"
+			 "QMP 'cont'; for debugging, or hosts that cannot run guests)"),
+		OPT_BOOL('n', "dry-run", &up.dry_run, "plan, list the host changes ('path: old -> new') and the\n"
+			 "QEMU command line; change and start nothing"),
+		OPT_BOOL('f', "force", &up.force, "start a cpu_pm = true VM whose vCPUs are not dedicated\n"
+			 "(refused otherwise: it slows whatever shares their CPUs)"),
+		OPT_END(),
+	};
+	const struct cmd_usage usage = {
+		.name = "up", .operands = "<vm>...", .min = 1, .max = -1, .opts = options,
+		.text = "Start <vm> paused, pin every vCPU, emulator and I/O thread to the CPUs its\n"
+			"config names, read the pins back, then let the guest run. QEMU keeps running\n"
+			"after mvlaunch exits; stop it with 'mvlaunch down <vm>'. The FAIL-level\n"
+			"checks of 'mvlaunch check' for the VM run first (files, passthrough, cpu-pm).\n"
+			"Before QEMU starts, the host is prepared: hugepages, host.toml's knobs, and\n"
+			"each managed passthrough device's IOMMU group (bridges excepted) bound to\n"
+			"vfio-pci; 'down' gives every function back exactly the driver it had.\n"
+			"Several VMs start at once, each as it would alone; their outputs follow\n"
+			"in the order named, then one summary: which started, and why each other\n"
+			"did not (exit 1 if any did not). The host is locked only while a VM's\n"
+			"CPUs and hugepages are planned and claimed, so starts run side by side.",
+		.epilogue = "Ctrl-C, SIGTERM or SIGHUP before the VM runs undo everything (QEMU, runtime\n"
+			    "files, host changes) and exit 130, 143 or 129. The prepare hooks run before\n"
+			    "anything is planned or changed, the started hooks before the guest runs; a\n"
+			    "failing one undoes the start ('mvlaunch help hooks'). --dry-run runs none.",
+	};
+	int ret;
+
+	argc = parse_options(argc, argv, &usage);
+	if (argc < 0)
+		return parse_options_exit(argc);
+
+	/* Ctrl-C, SIGTERM, SIGHUP: undo what was done, like any failure, then exit 128 + signal */
+	if (interrupt_arm() < 0) {
+		error("cannot block signals: %s", strerror(errno));
+		return MVL_EXIT_FAILURE;
+	}
+	if (argc == 1)
+		ret = up_one(argv[0], opts, up);
+	else
+		ret = up_many((const char **)argv, (size_t)argc, opts, &up);
+	interrupt_disarm();
 	return ret;
 }

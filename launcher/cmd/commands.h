@@ -81,6 +81,17 @@ int runtime_readable(void);
 int load_and_up(const char *arg, const struct mvl_opts *opts, const struct vm_up_opts *up, struct vm_config *cfg,
 		struct vm_handle *h);
 
+/*
+ * 'up A B C', 'down A B': fn(name, data) for each VM in a worker of its own,
+ * all at once (vm_fanout_run()), their outputs in the order named, then one
+ * summary: "DONE N of M VMs: ..." and, when some failed, "N of M VMs did
+ * not NOT_DONE:" with a line each. after (may be NULL) runs once every
+ * worker has ended, before the summary. The exit code (128 + a signal the
+ * command took).
+ */
+int run_each(const char *const *names, size_t nr, int (*fn)(const char *name, void *data), void *data,
+	     void (*after)(void *data), const char *done, const char *not_done);
+
 /* "30" -> 30000 ms; -1 unless 0..86400 whole seconds. */
 int parse_seconds(const char *arg, int *ms);
 

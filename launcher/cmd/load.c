@@ -5,8 +5,11 @@
 #include "launcher/cmd/commands.h"
 #include "launcher/vm/runtime.h"
 #include "launcher/vm/vm_down.h"
+#include "launcher/vm/vm_fanout.h"
 #include "launcher/vm/vm_load.h"
 #include "util/err.h"
+#include "util/interrupt.h"
+#include "util/wrapper.h"
 #include "util/usage.h"
 #include "util/banned.h"
 
@@ -94,4 +97,40 @@ int attach_running(const char *name, const struct mvl_opts *opts, struct vm_hand
 		return -1;
 	}
 	return 0;
+}
+
+int run_each(const char *const *names, size_t nr, int (*fn)(const char *name, void *data), void *data,
+	     void (*after)(void *data), const char *done, const char *not_done)
+{
+	struct vm_fanout_job *jobs = xcalloc(nr ? nr : 1, sizeof(*jobs));
+	struct strbuf out = STRBUF_INIT, why = STRBUF_INIT;
+	size_t failed;
+	int ret = MVL_EXIT_OK, sig;
+
+	for (size_t i = 0; i < nr; i++)
+		jobs[i].name = names[i];
+	if (vm_fanout_run(jobs, nr, fn, data, stdout, stderr) < 0) {
+		error("cannot start a worker for any VM: %s", jobs[0].reason ? jobs[0].reason : "unknown");
+		ret = MVL_EXIT_FAILURE;
+		goto out;
+	}
+	if (after)
+		after(data);
+	failed = vm_fanout_summary(jobs, nr, done, &out, &why);
+	printf("%s\n", out.buf);
+	fflush(stdout);
+	if (failed) {
+		error("%zu of %zu VMs did not %s:", failed, nr, not_done);
+		fputs(why.buf, stderr);
+		ret = MVL_EXIT_FAILURE;
+	}
+out:
+	sig = interrupt_take();
+	if (sig)
+		ret = 128 + sig;
+	vm_fanout_release(jobs, nr);
+	free(jobs);
+	strbuf_release(&out);
+	strbuf_release(&why);
+	return ret;
 }

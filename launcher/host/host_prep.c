@@ -782,11 +782,12 @@ int host_prep_grant(struct host_prep *hp, const char *name, const struct qemu_us
 		return 0;
 	if (host_state_load(hp->state_file, &st, err) < 0)
 		return -1;
-	/* without the host's topology (a grant to a running VM): the grants' sweep alone, the knobs stay */
-	if (!hp->topo)
-		grant_reconcile(&st, hp->vms->alive, &hp->notes);
-	else if (reconcile(hp, &st, err) < 0)
-		goto out;
+	/*
+	 * No crash sweep here: this runs under the root lock while other VMs
+	 * start, and a dead holder's record on a file this VM also uses only
+	 * gains a holder. host_prep_hold(), status, down and the sweep of a
+	 * failed start reconcile.
+	 */
 	if (grant_hold(&st, name, u, l, grant_save, &d, &hp->changes, err) < 0) {
 		struct err e2 = ERR_INIT;
 

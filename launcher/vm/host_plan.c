@@ -1,5 +1,12 @@
 /*
  * host_plan.c - gather topology, host.toml and running VMs (see host_plan.h).
+ *
+ * DESIGN
+ * The CPUs already owned are those of every running VM (its state.json,
+ * QEMU alive) and of every VM being started (its claim.json, its 'up'
+ * alive): 'up' holds the root lock only to plan and claim, then starts
+ * QEMU under the VM's own lock, so a claim is how the next planner learns
+ * of a start still under way.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,16 +38,59 @@ static int hold_running(const char *name, void *data)
 	if (vm_state_load_running(name, &st)) {
 		pin_plan_host_hold(ctx->host, name, &st.owned, st.dedicated);
 		vm_state_release(&st);
+	} else {
+		/* one being started holds what its 'up' claimed (runtime.h) */
+		struct cpuset owned;
+		int dedicated;
+
+		if (runtime_claim_load(name, &owned, &dedicated))
+			pin_plan_host_hold(ctx->host, name, &owned, dedicated);
 	}
 	return 0;
+}
+
+static int add_owned(const char *name, void *data)
+{
+	struct cpuset *owned = data, claim;
+	struct vm_state st;
+	int dedicated;
+
+	if (vm_state_load_running(name, &st)) {
+		cpuset_or(owned, &st.owned);
+		vm_state_release(&st);
+	} else if (runtime_claim_load(name, &claim, &dedicated)) {
+		cpuset_or(owned, &claim);
+	}
+	return 0;
+}
+
+void host_plan_owned_now(struct cpuset *owned)
+{
+	cpuset_zero(owned);
+	runtime_for_each(add_owned, owned);
+}
+
+void host_plan_hold_vms(struct host_plan *hp, const char *const *exclude, size_t nr_exclude)
+{
+	struct hold_ctx ctx = { .host = &hp->host, .exclude = exclude, .nr_exclude = nr_exclude };
+
+	runtime_for_each(hold_running, &ctx);
 }
 
 int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *host_config,
 		   const struct vm_dirs *dirs, const char *const *exclude, size_t nr_exclude,
 		   struct err *err)
 {
-	struct hold_ctx ctx = { .host = &hp->host, .exclude = exclude, .nr_exclude = nr_exclude };
+	if (host_plan_load(hp, topology_xml, host_config, dirs, err) < 0)
+		return -1;
+	if (!topology_xml)
+		host_plan_hold_vms(hp, exclude, nr_exclude);
+	return 0;
+}
 
+int host_plan_load(struct host_plan *hp, const char *topology_xml, const char *host_config,
+		   const struct vm_dirs *dirs, struct err *err)
+{
 	memset(hp, 0, sizeof(*hp));
 	host_config_init(&hp->hc);
 	if (host_config_load(host_config ? host_config : dirs->host_config, paths_vms_dir(dirs), &hp->hc, &err->msg) < 0 ||
@@ -60,8 +110,6 @@ int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *h
 		}
 		return -1;
 	}
-	if (!topology_xml)
-		runtime_for_each(hold_running, &ctx);
 	return 0;
 }
 

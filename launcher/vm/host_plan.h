@@ -33,4 +33,21 @@ int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *h
 		   struct err *err);
 void host_plan_release(struct host_plan *hp);
 
+/*
+ * host_plan_init() in two steps, for 'up', which loads the topology and
+ * host.toml before it takes the root lock and holds only the VMs' CPUs
+ * under it: load (no VM holds anything yet), then hold what every running
+ * or starting VM but those in exclude[] owns.
+ */
+int host_plan_load(struct host_plan *hp, const char *topology_xml, const char *host_config,
+		   const struct vm_dirs *dirs, struct err *err);
+void host_plan_hold_vms(struct host_plan *hp, const char *const *exclude, size_t nr_exclude);
+
+/*
+ * The CPUs VMs own now, running or being started (as host_plan_init()
+ * holds them), without the topology: cheap enough to tell whether the
+ * shared pool changed since a plan.
+ */
+void host_plan_owned_now(struct cpuset *owned);
+
 #endif

@@ -25,6 +25,7 @@
 #include "launcher/qemu/qemu_proc.h"
 #include "launcher/host/vm_cgroup.h"
 #include "util/atomic_file.h"
+#include "util/cpuset.h"
 #include "util/interrupt.h"
 #include "util/trust.h"
 #include "util/wrapper.h"
@@ -33,7 +34,7 @@
 static const char *const runtime_files[] = {
 	"qmp.sock", "serial.sock", "qemu.pid", "qemu.id", "qemu.id.tmp", "state.json", "state.json.tmp",
 	"vnc.sock", "spice.sock", "swtpm.sock", "swtpm.id", "swtpm.id.tmp", "lg.path", "lg.path.tmp",
-	"events.in", "events.out", "cgroup.json.tmp",
+	"events.in", "events.out", "cgroup.json.tmp", "claim.json", "claim.json.tmp",
 };
 
 /* What QEMU needs running beside it, each recorded by its spawn as "PID STARTTIME" (vm_tpm.c). */
@@ -118,7 +119,9 @@ int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct err *
 
 /*
  * flock(LOCK_EX) that a Ctrl-C or SIGTERM ends when interrupt_arm() is on
- * (flock itself cannot be polled, so it is retried every 20 ms). -1 with
+ * (flock itself cannot be polled, so it is retried every 2 ms: 'up' holds
+ * the root lock for a few milliseconds, and a start storm hands it from one
+ * to the next; a longer step would be most of the wait). -1 with
  * errno, or with "interrupted by ..." in err.
  */
 static int flock_interruptible(int fd, struct err *err)
@@ -130,7 +133,7 @@ static int flock_interruptible(int fd, struct err *err)
 
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return -1;
-		if (poll(&pfd, 1, 20) > 0) {
+		if (poll(&pfd, 1, 2) > 0) {
 			strbuf_addf(&err->msg, "interrupted by %s while waiting for another mvlaunch command",
 				    interrupt_name(interrupt_pending()));
 			return -1;
@@ -139,7 +142,7 @@ static int flock_interruptible(int fd, struct err *err)
 	return 0;
 }
 
-int runtime_lock_root(struct err *err)
+static int lock_root(struct err *err, int interruptible)
 {
 	const char *root = paths_run_root();
 	int fd;
@@ -151,13 +154,23 @@ int runtime_lock_root(struct err *err)
 		strbuf_addf(&err->msg, "cannot lock the runtime root '%s': %s", root, strerror(errno));
 		return -1;
 	}
-	if (flock_interruptible(fd, err) < 0) {
+	if ((interruptible ? flock_interruptible(fd, err) : flock(fd, LOCK_EX)) < 0) {
 		if (!err->msg.len)
 			strbuf_addf(&err->msg, "cannot lock the runtime root '%s': %s", root, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	return fd;
+}
+
+int runtime_lock_root(struct err *err)
+{
+	return lock_root(err, 1);
+}
+
+int runtime_lock_root_undo(struct err *err)
+{
+	return lock_root(err, 0);
 }
 
 char *runtime_path(const struct vm_runtime *rt, const char *file)
@@ -201,6 +214,97 @@ static void remove_shared(const struct vm_runtime *rt)
 		unlink(sb.buf);
 	strbuf_release(&sb);
 	free(rec);
+}
+
+/*
+ * The claim of a VM being started: the CPUs it owns, written under the
+ * root lock once planned, so the next 'up' plans around them although this
+ * one has no state.json yet. It counts while the VM's directory is locked
+ * (its 'up' is at work); an 'up' killed half-way drops its lock with its
+ * life, and its claim counts no more before anyone removes the file.
+ */
+#define CLAIM_FILE "claim.json"
+
+char *runtime_claim_encode(const struct cpuset *owned, int dedicated)
+{
+	struct strbuf cpus = STRBUF_INIT;
+	json_t *o;
+	char *text;
+
+	cpuset_format(owned, &cpus);
+	o = json_pack("{s:s,s:b}", "owned", cpus.buf, "dedicated", dedicated);
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	strbuf_release(&cpus);
+	return text;
+}
+
+int runtime_claim_decode(const char *text, struct cpuset *owned, int *dedicated, struct strbuf *err)
+{
+	json_t *o = json_loads(text, 0, NULL);
+	const char *cpus = NULL;
+	int ded = 0, ret = -1;
+
+	if (!o || json_unpack(o, "{s:s,s:b}", "owned", &cpus, "dedicated", &ded) < 0) {
+		strbuf_addstr(err, "not a claim: expected {\"owned\": CPUS, \"dedicated\": BOOL}");
+		goto out;
+	}
+	cpuset_zero(owned);
+	if (*cpus && cpuset_parse(owned, cpus, err) < 0)
+		goto out;
+	*dedicated = ded;
+	ret = 0;
+out:
+	json_decref(o);
+	return ret;
+}
+
+int runtime_claim_write(const struct vm_runtime *rt, const struct cpuset *owned, int dedicated, struct err *err)
+{
+	char *path = runtime_path(rt, CLAIM_FILE), *text = runtime_claim_encode(owned, dedicated);
+	int ret = atomic_write_file(path, text, strlen(text), 0, &err->msg);
+
+	free(text);
+	free(path);
+	return ret;
+}
+
+void runtime_claim_drop(const struct vm_runtime *rt)
+{
+	char *path = runtime_path(rt, CLAIM_FILE);
+
+	unlink(path);
+	free(path);
+}
+
+/* Whether someone holds NAME's directory lock (its 'up' or 'down' is at work). */
+int runtime_locked_by_other(const char *name)
+{
+	char *dir = runtime_vm_path(name, NULL);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), locked = 0;
+
+	free(dir);
+	if (fd < 0)
+		return 0;
+	if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+		locked = 1;
+	close(fd);
+	return locked;
+}
+
+int runtime_claim_load(const char *name, struct cpuset *owned, int *dedicated)
+{
+	char *path = runtime_vm_path(name, CLAIM_FILE);
+	struct strbuf sb = STRBUF_INIT, ignore = STRBUF_INIT;
+	int ret = 0;
+
+	if (strbuf_read_file(&sb, path, 65536, O_NOFOLLOW) > 0 &&
+	    runtime_claim_decode(sb.buf, owned, dedicated, &ignore) == 0)
+		ret = runtime_locked_by_other(name);	/* a dead 'up' claims nothing */
+	strbuf_release(&sb);
+	strbuf_release(&ignore);
+	free(path);
+	return ret;
 }
 
 #define CGROUP_RECORD "cgroup.json"

@@ -34,6 +34,8 @@ int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct err *
  * or -1 with the reason in err.
  */
 int runtime_lock_root(struct err *err);
+/* The same, but not ended by a pending signal: for undoing a start that a signal ended. */
+int runtime_lock_root_undo(struct err *err);
 
 /* Path of a file in the runtime directory; caller frees. */
 char *runtime_path(const struct vm_runtime *rt, const char *file);
@@ -110,6 +112,27 @@ int runtime_root_access(struct err *err);
 
 /* A VM another user started (its runtime directory is theirs): -1 with the reason. */
 int runtime_owner_check(const char *name, struct err *err);
+
+struct cpuset;
+/*
+ * RUN/NAME/claim.json: the CPUs a VM being started owns (and whether they
+ * are dedicated), written by 'up' under the root lock right after planning
+ * and removed once state.json says the same (or the start failed). The
+ * planner of a concurrent 'up' holds them as it holds a running VM's.
+ * encode: a new string; decode: 0, or -1 with the reason in err.
+ */
+char *runtime_claim_encode(const struct cpuset *owned, int dedicated);
+int runtime_claim_decode(const char *text, struct cpuset *owned, int *dedicated, struct strbuf *err);
+int runtime_claim_write(const struct vm_runtime *rt, const struct cpuset *owned, int dedicated, struct err *err);
+void runtime_claim_drop(const struct vm_runtime *rt);
+/*
+ * NAME's claim into owned/dedicated: 1 when there is one and it is live
+ * (someone holds the VM's directory lock: an 'up' killed half-way claims
+ * nothing), else 0.
+ */
+int runtime_claim_load(const char *name, struct cpuset *owned, int *dedicated);
+/* Whether another open file holds NAME's directory lock (an 'up' or 'down' at work on it). */
+int runtime_locked_by_other(const char *name);
 
 /* RUN_ROOT/host.json, what VMs hold on the host (launcher/host/host_prep.h): a new string. */
 char *runtime_host_state_path(void);

@@ -91,7 +91,10 @@ enum vm_down_how vm_down(struct vm_handle *h, const struct vm_down_opts *o, char
 clean:
 	qmp_close(h->qmp);
 	h->qmp = NULL;
-	runtime_clean(&h->rt);
+	if (o->keep_dir)
+		runtime_clean_files(&h->rt);
+	else
+		runtime_clean(&h->rt);
 out:
 	if (status)
 		*status = state ? state : xstrdup("");

@@ -23,6 +23,12 @@ struct vm_down_opts {
 	int timeout_ms;		/* how long the guest gets after the ACPI power-down */
 	int force;		/* no power-down: QMP quit, SIGTERM, SIGKILL at once */
 	int kill_after;		/* still running after timeout_ms: then quit, TERM, KILL */
+	/*
+	 * remove the runtime files but keep the directory (and its lock) for
+	 * the caller's runtime_clean(): until the host is given back, the
+	 * crash sweep of a concurrent command sees the VM as alive, not gone
+	 */
+	int keep_dir;
 	/* called about once a second while the guest shuts down (may be NULL) */
 	void (*progress)(void *data, int waited_ms, int timeout_ms);
 	void *data;

@@ -30,7 +30,7 @@ struct follow_ctx {
 	int any;		/* vm_float_any(): just look */
 };
 
-static int floats(const struct vm_state *st)
+int vm_float_state(const struct vm_state *st)
 {
 	if (st->emulator_floating)
 		return 1;
@@ -116,7 +116,7 @@ static int each_vm(const char *name, void *data)
 		return 0;
 	if (!vm_state_load_running(name, &st))
 		return 0;
-	if (!floats(&st)) {
+	if (!vm_float_state(&st)) {
 		vm_state_release(&st);
 		return 0;
 	}
@@ -189,7 +189,7 @@ static int gather(const char *name, void *data)
 	r->name = xstrdup(name);
 	r->pid = st.pid;
 	r->owned = st.owned;
-	if (floats(&st)) {
+	if (vm_float_state(&st)) {
 		pid_t *tids = NULL;
 		size_t nr = 0;
 

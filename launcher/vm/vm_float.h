@@ -13,6 +13,7 @@
 
 #include "launcher/check/check.h"
 #include "launcher/vm/paths.h"
+#include "launcher/vm/vm_state.h"
 #include "util/cpuset.h"
 #include "util/err.h"
 #include "util/strbuf.h"
@@ -33,6 +34,9 @@ void vm_float_follow(const struct cpuset *pool, const char *except, struct strve
  * with the reason in err.
  */
 int vm_float_refresh(const struct vm_dirs *dirs, struct strvec *notes, struct err *err);
+
+/* Whether st has floating threads (its emulator, or one recorded "floating"). */
+int vm_float_state(const struct vm_state *st);
 
 /* Whether some running VM has floating threads. */
 int vm_float_any(void);

@@ -25,13 +25,16 @@ int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec 
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct host_prep prep = HOST_PREP_INIT;
 	char *state = runtime_host_state_path();
-	int root_fd, ret = -1, held = access(state, F_OK) == 0;
+	int root_fd = -1, ret = -1, held = access(state, F_OK) == 0;
 
 	free(state);
 	if (!held)
 		return 0;	/* nobody holds anything: no topology to load, no lock to take */
+	/* the topology and host.toml before the lock: a host shutdown gives back many VMs at once */
+	if (host_plan_load(&hp, NULL, NULL, dirs, err) < 0)
+		goto out;
 	root_fd = runtime_lock_root(err);
-	if (root_fd < 0 || host_plan_init(&hp, NULL, NULL, dirs, NULL, 0, err) < 0)
+	if (root_fd < 0)
 		goto out;
 	vm_host_prep_init(&prep, &hp.hc, &hp.topo, 0);
 	ret = name ? host_prep_unhold(&prep, name, err) : host_prep_reconcile(&prep, err);

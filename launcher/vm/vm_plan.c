@@ -14,10 +14,17 @@
 int vm_plan_one(const struct vm_config *cfg, const char *topology_xml, const struct vm_dirs *dirs,
 		struct host_plan *hp, struct pin_plan *plan, struct strvec *notes, struct err *err)
 {
+	if (host_plan_init(hp, topology_xml, NULL, dirs, (const char *const *)&cfg->name, 1, err) < 0)
+		return -1;
+	return vm_plan_build(cfg, hp, plan, notes, err);
+}
+
+int vm_plan_build(const struct vm_config *cfg, struct host_plan *hp, struct pin_plan *plan, struct strvec *notes,
+		  struct err *err)
+{
 	struct strbuf mem = STRBUF_INIT;
 
-	if (host_plan_init(hp, topology_xml, NULL, dirs, (const char *const *)&cfg->name, 1, err) < 0 ||
-	    pin_plan_build(&hp->host, cfg, plan, notes, &err->msg) < 0)
+	if (pin_plan_build(&hp->host, cfg, plan, notes, &err->msg) < 0)
 		return -1;
 	if (pin_plan_memory_check(&hp->topo, cfg, plan, &mem))
 		strvec_push(notes, mem.buf);

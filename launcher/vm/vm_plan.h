@@ -22,6 +22,10 @@
 int vm_plan_one(const struct vm_config *cfg, const char *topology_xml, const struct vm_dirs *dirs,
 		struct host_plan *hp, struct pin_plan *plan, struct strvec *notes, struct err *err);
 
+/* The planning half of vm_plan_one() on a host already gathered (hp's VMs held). */
+int vm_plan_build(const struct vm_config *cfg, struct host_plan *hp, struct pin_plan *plan, struct strvec *notes,
+		  struct err *err);
+
 /*
  * Where 'up' puts QEMU's runtime files for cfg (run_dir and log_dir are allocated:
  * free them with vm_plan_qemu_runtime_release()). 'bare': none of them (only what the config

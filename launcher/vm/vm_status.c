@@ -185,6 +185,11 @@ void vm_status_read(const char *name, struct vm_status *s)
 	for (size_t i = 0; i < s->st.threads.nr; i++)
 		if (!cpuset_equal(&s->st.threads.t[i].planned, &s->st.threads.t[i].actual))
 			s->drift = 1;
+	if (!s->st.name && runtime_locked_by_other(name)) {
+		/* its 'up' is at work (and holds QMP): pinning, or waiting for QEMU's answer */
+		s->state = "starting";
+		goto out;
+	}
 	sock = runtime_path(&rt, "qmp.sock");
 	s->state = "unresponsive";
 	if (access(sock, R_OK | W_OK) < 0 && errno == EACCES) {

@@ -10,6 +10,21 @@
  * opened here (launcher/host/tap.c), passed as fds 4, 5, ... after QMP's
  * 3 and closed right after the spawn: QEMU holds the only copies, so a tap
  * made for it goes when QEMU does, and a failed start leaves none.
+ *
+ * The root lock (the host's, runtime_lock_root()) is held only while the
+ * host's shared books change: planning against what running and starting
+ * VMs own, the hugepages and knobs taken (host.json), and the claim
+ * (RUN/NAME/claim.json: the CPUs this VM now owns), all before it is let
+ * go; later the grants to QEMU's user (host.json again) and, on failure,
+ * giving everything back take it again for as long as that write lasts.
+ * QEMU's start, QMP, pinning and 'cont' run under the VM's own lock only,
+ * so a host booting a dozen VMs starts them side by side. A claim counts
+ * while its VM's lock is held: the crash sweep needs nothing to undo it
+ * (a killed 'up' drops the lock), and state.json takes over from it. A
+ * floating VM planned its pool before a concurrent dedicated VM may have
+ * claimed part of it: once its state.json is written (where the next
+ * dedicated VM's planner looks), it compares what VMs own with what its
+ * plan saw, and follows the pool again if that changed.
  */
 #include <errno.h>
 #include <sched.h>
@@ -358,16 +373,25 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		if (hooks_run(&hooks, HOOKS_PREPARE, NULL, err) < 0 || interrupted(err))
 			goto fail;
 	}
-	/* from planning to state.json, no other 'up' hands out CPUs */
+	/* from planning to the claim, no other 'up' hands out CPUs */
 	step(opts, "planning (waits while another mvlaunch command hands out CPUs)");
+	/* the topology and host.toml before the lock: only what VMs own changes under it */
+	if (host_plan_load(&hp, NULL, NULL, opts->dirs, err) < 0)
+		goto fail;
 	root_fd = runtime_lock_root(err);
-	if (root_fd < 0 || vm_plan_one(cfg, NULL, opts->dirs, &hp, &plan, &plan_notes, err) < 0 || interrupted(err))
+	if (root_fd < 0)
+		goto fail;
+	host_plan_hold_vms(&hp, (const char *const *)&cfg->name, 1);
+	if (vm_plan_build(cfg, &hp, &plan, &plan_notes, err) < 0 || interrupted(err))
 		goto fail;
 	for (size_t i = 0; i < plan_notes.nr; i++)
 		strvec_push(notes, plan_notes.v[i]);
 	if (preflight(cfg, &hp.host, &plan, opts->force, notes, err) < 0 || interrupted(err))
 		goto fail;
 	pool = pin_plan_shared_pool(&hp.host);
+	/* before the floating VMs move: a floating VM starting now checks for claims after its state.json */
+	if (!opts->dry_run && runtime_claim_write(&h->rt, &plan.owned, plan.dedicated, err) < 0)
+		goto fail;
 	if (!opts->dry_run && !cpuset_empty(&plan.owned)) {
 		/* floating VMs leave the CPUs this one now owns before it runs */
 		vm_float_follow(&pool, cfg->name, notes);
@@ -401,6 +425,11 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		strvec_push(notes, prep.notes.v[i]);
 	for (size_t i = 0; opts->changes && i < prep.changes.nr; i++)
 		strvec_push(opts->changes, prep.changes.v[i]);
+	if (!opts->dry_run) {
+		/* planned and claimed: the next 'up' may plan while this one starts QEMU */
+		close(root_fd);
+		root_fd = -1;
+	}
 	if (cfg->firmware == FW_UEFI) {
 		int r = prepare_nvram(cfg, &nvram, err);
 
@@ -452,8 +481,11 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		/* with a private /dev its nodes are QEMU's own copies: the host's stay as they are */
 		vm_confine_split_devs(cfg, &gl, &devs);
 		granted = 1;
-		if (host_prep_grant(&prep, cfg->name, &qu, &gl, err) < 0 || interrupted(err))
+		root_fd = runtime_lock_root(err);
+		if (root_fd < 0 || host_prep_grant(&prep, cfg->name, &qu, &gl, err) < 0 || interrupted(err))
 			goto fail;
+		close(root_fd);
+		root_fd = -1;
 		if (cfg->private_dev == 1 && vm_confine_ns(&devs, &gl, &qu, h->rt.dir, &vns, err) < 0)
 			goto fail;
 		for (size_t i = 0; opts->changes && i < prep.changes.nr; i++)
@@ -568,6 +600,17 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		if (r < 0)
 			goto fail;
 	}
+	runtime_claim_drop(&h->rt);	/* state.json says the same now */
+	if (vm_float_state(&h->state)) {
+		/* a dedicated VM claimed CPUs of this one's pool while it started: follow the pool again */
+		struct cpuset now;
+		struct err e2 = ERR_INIT;
+
+		host_plan_owned_now(&now);
+		if (!cpuset_equal(&now, &hp.host.owned) && vm_float_refresh(opts->dirs, notes, &e2) < 0)
+			strvec_pushf(notes, "%s", e2.msg.buf);
+		err_release(&e2);
+	}
 	close(h->rt.lock_fd);
 	h->rt.lock_fd = -1;
 	ret = 0;
@@ -596,16 +639,30 @@ fail:
 		unlink(nvram);
 	if (uuid_created)
 		vm_uuid_forget(cfg->name);
-	if (held || granted) {
+	if (held || granted || floated) {
+		/* given back under the root lock, which a signal that ended the start does not end */
 		struct err e2 = ERR_INIT;
 
-		host_prep_unhold(&prep, cfg->name, &e2);
+		if (root_fd < 0)
+			root_fd = runtime_lock_root_undo(&e2);
+		if (held || granted)
+			host_prep_unhold(&prep, cfg->name, &e2);
+		if (floated) {
+			/* the CPUs it would have owned (its claim went with the runtime files) go back to the floating VMs */
+			struct host_plan now = HOST_PLAN_INIT;
+
+			err_reset(&e2);
+			if (host_plan_init(&now, NULL, NULL, opts->dirs, NULL, 0, &e2) == 0) {
+				pool = pin_plan_shared_pool(&now.host);
+				vm_float_follow(&pool, cfg->name, NULL);
+			}
+			host_plan_release(&now);
+		}
 		err_release(&e2);
 	}
-	if (floated) {
-		/* the CPUs it would have owned go back to the floating VMs */
-		cpuset_or(&pool, &plan.owned);
-		vm_float_follow(&pool, cfg->name, NULL);
+	if (root_fd >= 0) {
+		close(root_fd);	/* the release hooks run without it */
+		root_fd = -1;
 	}
 	if (hooked)
 		hooks_run_cleanup(&hooks, HOOKS_RELEASE, err);

@@ -200,6 +200,23 @@ XML
 }
 
 # Reserve N more 2M hugepages for this test and give them back at exit.
+# host_knobs_test: for the tests of host state: $nodefile (node 0's 2M pool), $thp_file, and what
+# they and vm.stat_interval hold now ($hp0, $thp0, $si0), put back at exit; host.toml asks for
+# THP $thp_want (another than now) and stat_interval $((si0 + 7)). 1 without root's sysctls.
+host_knobs_test() {
+	[ -w /proc/sys/vm/stat_interval ] || return 1
+	nodefile=/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages
+	[ -w "$nodefile" ] || nodefile=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+	thp_file=/sys/kernel/mm/transparent_hugepage/enabled
+	hp0=$(cat "$nodefile")
+	thp0=$(sed 's/.*\[\(.*\)\].*/\1/' "$thp_file")
+	si0=$(cat /proc/sys/vm/stat_interval)
+	at_exit "echo $hp0 > $nodefile; echo $thp0 > $thp_file; echo $si0 > /proc/sys/vm/stat_interval"
+	thp_want=never
+	[ "$thp0" = never ] && thp_want=madvise
+	printf 'thp = "%s"\nstat_interval = %s\n' "$thp_want" $((si0 + 7)) >"$T/vms/host.toml"
+}
+
 hugepages_reserve() {
 	local want=$1 before now
 	before=$(cat /proc/sys/vm/nr_hugepages)

@@ -9,16 +9,7 @@
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 [ -w /proc/sys/vm/stat_interval ] || skip "needs root for host knobs"
-nodefile=/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages
-[ -w "$nodefile" ] || nodefile=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
-thp_file=/sys/kernel/mm/transparent_hugepage/enabled
-
-hp0=$(cat "$nodefile")
-thp0=$(sed 's/.*\[\(.*\)\].*/\1/' "$thp_file")
-si0=$(cat /proc/sys/vm/stat_interval)
-at_exit "echo $hp0 > $nodefile; echo $thp0 > $thp_file; echo $si0 > /proc/sys/vm/stat_interval"
-thp_want=never
-[ "$thp0" = never ] && thp_want=madvise
+host_knobs_test
 si_want=$((si0 + 7))
 
 printf 'reserved_cpus = ""\nthp = "%s"\nstat_interval = %s\n' "$thp_want" "$si_want" >"$T/vms/host.toml"

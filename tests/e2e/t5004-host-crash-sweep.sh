@@ -14,16 +14,7 @@ command -v strace >/dev/null || skip "strace is not installed (make deps)"
 [ -w /proc/sys/vm/stat_interval ] || skip "needs root for host knobs"
 [ -r /usr/share/OVMF/OVMF_VARS_4M.fd ] || skip "no OVMF (make deps)"
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0	# LeakSanitizer cannot run traced
-nodefile=/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages
-[ -w "$nodefile" ] || nodefile=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
-thp_file=/sys/kernel/mm/transparent_hugepage/enabled
-hp0=$(cat "$nodefile")
-thp0=$(sed 's/.*\[\(.*\)\].*/\1/' "$thp_file")
-si0=$(cat /proc/sys/vm/stat_interval)
-at_exit "echo $hp0 > $nodefile; echo $thp0 > $thp_file; echo $si0 > /proc/sys/vm/stat_interval"
-thp_want=never
-[ "$thp0" = never ] && thp_want=madvise
-printf 'thp = "%s"\nstat_interval = %s\n' "$thp_want" $((si0 + 7)) >"$T/vms/host.toml"
+host_knobs_test
 for n in sw other; do
 	demo_config $n '/^\[boot\]/,$d' 's|^size = .*|size = "64M"\nhugepages = "2M"|' 's|^firmware = .*|firmware = "uefi"|' \
 		'/^\[pinning\]/,/^$/d'

@@ -7,7 +7,8 @@
  * logs kept under their exact names, the enumeration order, the access and
  * owner checks (a child that drops to uid 65534), and the refusal of a
  * symlinked, foreign-owned, group-writable or non-directory runtime
- * directory, each with its exact message.
+ * directory, each with its exact message; a starting VM's claim, live only
+ * while its lock is held.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include "tests/unit/unit.h"
 #include "launcher/vm/runtime.h"
 #include "launcher/qemu/qemu_proc.h"
+#include "util/cpuset.h"
 #include "util/err.h"
 #include "util/wrapper.h"
 
@@ -551,6 +553,66 @@ static int collect(const char *name, void *data)
 }
 
 /* Directories only, hidden ones skipped, in strcmp order; the first non-zero return stops it. */
+/*
+ * A starting VM's claim: its exact text, what is not a claim, and that it
+ * counts only while someone holds the VM's lock (a killed 'up' claims
+ * nothing); runtime_clean() removes it with the other runtime files.
+ */
+static void test_runtime_claim(void **state)
+{
+	struct vm_runtime rt = VM_RUNTIME_INIT;
+	struct err err = ERR_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	struct cpuset owned, got;
+	int dedicated = -1;
+	char *text;
+
+	(void)state;
+	cpuset_zero(&owned);
+	cpuset_set(&owned, 1);
+	cpuset_set(&owned, 2);
+	cpuset_set(&owned, 3);
+	text = runtime_claim_encode(&owned, 1);
+	assert_string_equal(text, "{\"owned\":\"1-3\",\"dedicated\":true}");
+	assert_int_equal(runtime_claim_decode(text, &got, &dedicated, &sb), 0);
+	assert_true(cpuset_equal(&got, &owned));
+	assert_int_equal(dedicated, 1);
+	free(text);
+	cpuset_zero(&got);
+	text = runtime_claim_encode(&got, 0);
+	assert_string_equal(text, "{\"owned\":\"\",\"dedicated\":false}");
+	assert_int_equal(runtime_claim_decode(text, &got, &dedicated, &sb), 0);
+	assert_true(cpuset_empty(&got));
+	assert_int_equal(dedicated, 0);
+	free(text);
+	assert_int_equal(runtime_claim_decode("{\"owned\":3}", &got, &dedicated, &sb), -1);
+	assert_string_equal(sb.buf, "not a claim: expected {\"owned\": CPUS, \"dedicated\": BOOL}");
+	strbuf_reset(&sb);
+	assert_int_equal(runtime_claim_decode("{\"owned\":\"x\",\"dedicated\":true}", &got, &dedicated, &sb), -1);
+	assert_true(sb.len > 0);
+
+	/* held while the lock is: this process's lock counts as another's (a new open file) */
+	assert_int_equal(runtime_lock(&rt, "vm1", 0, &err), 0);
+	assert_int_equal(runtime_claim_load("vm1", &got, &dedicated), 0);	/* none yet */
+	assert_int_equal(runtime_claim_write(&rt, &owned, 1, &err), 0);
+	assert_file("run/vm1/claim.json", "{\"owned\":\"1-3\",\"dedicated\":true}");
+	assert_int_equal(runtime_locked_by_other("vm1"), 1);
+	assert_int_equal(runtime_claim_load("vm1", &got, &dedicated), 1);
+	assert_true(cpuset_equal(&got, &owned));
+	runtime_release(&rt);
+	/* its 'up' gone: the file stays, the claim does not count */
+	assert_int_equal(runtime_locked_by_other("vm1"), 0);
+	assert_int_equal(runtime_claim_load("vm1", &got, &dedicated), 0);
+	assert_int_equal(runtime_lock(&rt, "vm1", 0, &err), 0);
+	assert_true(runtime_has_files(&rt));
+	runtime_clean(&rt);
+	assert_int_equal(access(rt.dir, F_OK), -1);
+	runtime_release(&rt);
+	assert_int_equal(runtime_claim_load("vm1", &got, &dedicated), 0);
+	strbuf_release(&sb);
+	err_release(&err);
+}
+
 static void test_runtime_for_each(void **state)
 {
 	static const char *const dirs[] = { "run", "run/b", "run/a", "run/c10", "run/c2", "run/B", "run/.hidden" };
@@ -764,6 +826,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_runtime_logs_rotate_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runtime_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runtime_for_each, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_runtime_claim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runtime_root_access, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runtime_owner_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runtime_untrusted, setup, teardown),
