@@ -7,7 +7,8 @@
 # same with a second VM running all along, whose hold must stay. strace's
 # fault injection (-e inject=CALL:signal=KILL:when=K) picks the system calls.
 # Real hugepages, THP and vm.stat_interval here; an exit trap restores them.
-# make test samples ~120 points per sweep; SWEEP_EVERY=1 tries every system call.
+# make test samples ~120 points per sweep (SWEEP_POINTS; make check-asan: 40, its run is for the
+# sanitizers); SWEEP_EVERY=1 tries every system call.
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 command -v strace >/dev/null || skip "strace is not installed (make deps)"
@@ -63,7 +64,7 @@ sweep() {
 	[ "$cmd" = up ] && "$MVLAUNCH" down sw >/dev/null 2>&1
 	points "$T/calls" >"$T/points"
 	total=$(wc -l <"$T/points")
-	step=${SWEEP_EVERY:-$((total / 120 + 1))}
+	step=${SWEEP_EVERY:-$((total / ${SWEEP_POINTS:-120} + 1))}
 	for ((p = 1; p <= total; p += step)); do
 		read -r call k < <(sed -n "${p}p" "$T/points")
 		[ "$cmd" = down ] && { "$MVLAUNCH" up --paused sw >/dev/null 2>&1 || fail "up before the down sweep failed"; }
