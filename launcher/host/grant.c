@@ -122,13 +122,6 @@ int grant_check(const struct qemu_user *u, const struct grant_list *l, int *errs
 	return ret;
 }
 
-static void perms_text(unsigned p, char out[4])
-{
-	for (int i = 0; i < 3; i++)
-		out[i] = (p & (4u >> i)) ? "rwx"[i] : '-';
-	out[3] = '\0';
-}
-
 /* ---- one file ---- */
 
 /* The file as it is now, into a new record g (path already set). 0, or -1 with errno. */
@@ -329,7 +322,7 @@ static void explain(const struct qemu_user *u, const struct grant_req *r, int e,
 		for (size_t i = 0; i < dirs.nr && !blocked; i++)
 			if (errs[i])
 				blocked = dirs.v[i];
-	perms_text(r->perms, want);
+	host_state_perms_text(r->perms, want);
 	if (blocked) {
 		struct stat st;
 
@@ -359,7 +352,6 @@ int grant_hold(struct host_state *st, const char *name, const struct qemu_user *
 {
 	int *errs = xcalloc(l->nr + 1, sizeof(int));
 	size_t *todo = xcalloc(l->nr + 1, sizeof(size_t)), nr_todo = 0;
-	unsigned *widen = xcalloc(l->nr + 1, sizeof(unsigned));
 	int ret = -1;
 
 	if (grant_check(u, l, errs, err) < 0)
@@ -374,7 +366,7 @@ int grant_hold(struct host_state *st, const char *name, const struct qemu_user *
 			if (!has_holder(g, name))
 				strvec_push(&g->holders, name);
 			if ((g->perms | r->perms) != g->perms && g->user == u->uid) {
-				widen[nr_todo] = g->perms | r->perms;
+				g->perms |= r->perms;	/* recorded as it will be: the one write before any change */
 				todo[nr_todo++] = i;
 			}
 			continue;
@@ -389,9 +381,8 @@ int grant_hold(struct host_state *st, const char *name, const struct qemu_user *
 		}
 		g->how = GRANT_ACL;
 		g->user = u->uid;
-		g->perms = 0;
+		g->perms = r->perms;
 		strvec_push(&g->holders, name);
-		widen[nr_todo] = r->perms;
 		todo[nr_todo++] = i;
 	}
 	if (save(data, err) < 0)
@@ -401,8 +392,7 @@ int grant_hold(struct host_state *st, const char *name, const struct qemu_user *
 		struct host_state_grant *g = host_state_grant(st, r->path);
 		char p[4];
 
-		g->perms = widen[k];
-		perms_text(g->perms, p);
+		host_state_perms_text(g->perms, p);
 		if (g->how == GRANT_ACL && acl_grant(g->path, u->uid, g->perms) == 0) {
 			strvec_pushf(changes, "grant %s: user %s %s (ACL)", g->path, u->name, p);
 			continue;
@@ -429,6 +419,7 @@ int grant_hold(struct host_state *st, const char *name, const struct qemu_user *
 		}
 		strvec_pushf(changes, "grant %s: user %s %s (owner, no ACL on its filesystem)", g->path, u->name, p);
 	}
+	/* the record already says so (host_state_save() writes nothing when the file is the same) */
 	if (save(data, err) < 0)
 		goto out;
 	/* and now as the user: every path, the directories on the way included */
@@ -443,6 +434,5 @@ int grant_hold(struct host_state *st, const char *name, const struct qemu_user *
 out:
 	free(errs);
 	free(todo);
-	free(widen);
 	return ret;
 }

@@ -463,7 +463,7 @@ static int perms_parse(const char *s)
 	return p;
 }
 
-static void perms_text(unsigned p, char out[4])
+void host_state_perms_text(unsigned p, char out[4])
 {
 	for (int i = 0; i < 3; i++)
 		out[i] = (p & (4u >> i)) ? "rwx"[i] : '-';
@@ -690,7 +690,7 @@ json_t *host_state_json(const struct host_state *st)
 			char mode[8], perms[4];
 
 			snprintf(mode, sizeof(mode), "%04o", g->mode);
-			perms_text(g->perms, perms);
+			host_state_perms_text(g->perms, perms);
 			for (size_t j = 0; j < g->holders.nr; j++)
 				json_array_append_new(h, json_string(g->holders.v[j]));
 			json_object_set_new(o, g->path, json_pack("{s:I,s:I,s:i,s:i,s:s,s:o,s:s,s:i,s:s,s:o}",

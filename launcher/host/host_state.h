@@ -184,6 +184,8 @@ void host_state_pci_del(struct host_state *st, size_t i);
 struct host_state_grant *host_state_grant(struct host_state *st, const char *path);
 /* A new grant record of path (no holders), appended; the caller fills it in. */
 struct host_state_grant *host_state_grant_add(struct host_state *st, const char *path);
+/* perms (4 read, 2 write, 1 search) as host.json and messages spell them: "rw-". */
+void host_state_perms_text(unsigned p, char out[4]);
 /* Forget grant i, keeping the order of the others. */
 void host_state_grant_del(struct host_state *st, size_t i);
 
