@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # storm.sh - a host boot: N VMs started at once, then stopped at once.
 #
-# Side by side in one run, ROUNDS rounds each (default 5), medians:
+# Side by side in one run, ROUNDS rounds each (default 10), medians:
 #   bare QEMU   N fork+execs at once of the argv 'mvlaunch argv --bare'
 #               prints for each VM, plus -S and a QMP socket, until every
 #               QMP answers qmp_capabilities (the physical limit here);
@@ -19,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-14}
-rounds=${2:-5}
+rounds=${2:-10}
 bin=$PWD/build/mvlaunch
 [ -x "$bin" ] || { echo "storm.sh: build first ('make')" >&2; exit 1; }
 [ -w /dev/kvm ] || { echo "storm.sh: needs /dev/kvm" >&2; exit 1; }

@@ -6,12 +6,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util/proc.h"
 #include "util/strbuf.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
 
 static int cmp_tid(const void *a, const void *b)
 {
@@ -138,4 +143,9 @@ int proc_task_sample(pid_t pid, pid_t tid, struct proc_task *t)
 out:
 	strbuf_release(&sb);
 	return ret;
+}
+
+int proc_pidfd(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
 }

@@ -18,6 +18,12 @@ int proc_threads(pid_t pid, pid_t **tids, size_t *nr);
  */
 unsigned long long proc_start_time(pid_t pid);
 
+/*
+ * A pidfd for pid (pidfd_open(2), close-on-exec): readable in poll once the
+ * process has exited; -1 with errno (ENOSYS before Linux 5.3).
+ */
+int proc_pidfd(pid_t pid);
+
 /* How a thread runs, from /proc/PID/task/TID/schedstat and stat. */
 struct proc_task {
 	unsigned long long run_ns;	/* time on a CPU */

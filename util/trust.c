@@ -153,8 +153,26 @@ char *trust_which(const char *name)
 
 gid_t trust_status_group(void)
 {
+	/*
+	 * Asked on every lock of a runtime directory, several times a command:
+	 * the name service once a process (and once for all the workers of
+	 * 'up A B C'). A group found stays found; one missing is asked again,
+	 * since 'host setup' may have just made it.
+	 */
+	static char *found_name;
+	static gid_t found_gid;
 	const char *name = getenv("MVLAUNCH_GROUP");
-	struct group *g = getgrnam(name && *name ? name : "mvlaunch");
+	struct group *g;
 
-	return g ? g->gr_gid : (gid_t)-1;
+	if (!name || !*name)
+		name = "mvlaunch";
+	if (found_name && !strcmp(found_name, name))
+		return found_gid;
+	g = getgrnam(name);
+	if (!g)
+		return (gid_t)-1;
+	free(found_name);
+	found_name = xstrdup(name);
+	found_gid = g->gr_gid;
+	return found_gid;
 }

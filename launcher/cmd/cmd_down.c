@@ -23,6 +23,7 @@
 #include "launcher/vm/vm_down.h"
 #include "launcher/vm/vm_host.h"
 #include "launcher/vm/vm_up.h"
+#include "launcher/plan/host_topo.h"
 #include "config/vm_config.h"
 #include "util/err.h"
 #include "util/usage.h"
@@ -161,7 +162,7 @@ static int down_one(const char *name, const struct mvl_opts *opts, struct vm_dow
 		ret = hooks_failed ? MVL_EXIT_FAILURE : MVL_EXIT_OK;
 		goto out;
 	}
-	if (so.timeout_ms < 0)
+	if (so.timeout_ms < 0 && !so.force)	/* --force waits for no guest */
 		so.timeout_ms = config_stop_timeout_ms(name, h.state.config, opts);
 	pr.name = name;
 	pr.tty = isatty(2);
@@ -244,7 +245,12 @@ static void down_after(void *data)
 static int down_many(const char **names, size_t nr, const struct mvl_opts *opts, const struct vm_down_opts *so)
 {
 	struct down_many m = { opts, *so };
+	struct strbuf ignore = STRBUF_INIT;
 
+	/* the give-backs and the floating VMs' refresh read this host: hwloc reads it once, here */
+	if (vm_host_held() || vm_float_any())
+		host_topo_keep(&ignore);
+	strbuf_release(&ignore);
 	return run_each(names, nr, down_worker, &m, down_after, "stopped", "stop");
 }
 
@@ -255,7 +261,8 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	int every = 0, ret;
 	const struct opt options[] = {
 		OPT_SECONDS(0, "timeout", &so.timeout_ms, "how long the guest gets to shut down"),
-		OPT_BOOL('f', "force", &so.force, "no power-down: stop QEMU at once (QMP quit, SIGTERM, SIGKILL)"),
+		OPT_BOOL('f', "force", &so.force, "no power-down: stop QEMU at once (QMP quit, SIGTERM, SIGKILL),\n"
+			 "without asking QEMU its state or reading the config's timeout first"),
 		OPT_ALT_BOOL(0, "kill-after", &so.kill_after, "if the guest has not powered off after --timeout, stop QEMU\n"
 			 "(what systemd's ExecStop and 'run' do)"),
 		OPT_BOOL('a', "all", &every, "stop every VM that runs, all at once (a host shutdown)"),

@@ -16,6 +16,7 @@
 #include "launcher/cmd/parse_options.h"
 #include "launcher/cmd/vm_show.h"
 #include "launcher/vm/vm_up.h"
+#include "launcher/plan/host_topo.h"
 #include "util/interrupt.h"
 #include "util/quote.h"
 #include "util/usage.h"
@@ -172,7 +173,11 @@ static int up_worker(const char *name, void *data)
 static int up_many(const char **names, size_t nr, const struct mvl_opts *opts, const struct vm_up_opts *up)
 {
 	struct up_many m = { opts, *up };
+	struct strbuf ignore = STRBUF_INIT;
 
+	/* every worker plans on this host: hwloc reads it once, here (a failure: each worker says why) */
+	host_topo_keep(&ignore);
+	strbuf_release(&ignore);
 	return run_each(names, nr, up_worker, &m, NULL, up->dry_run ? "would start" : "started", "start");
 }
 
@@ -201,7 +206,10 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 			"Several VMs start at once, each as it would alone; their outputs follow\n"
 			"in the order named, then one summary: which started, and why each other\n"
 			"did not (exit 1 if any did not). The host is locked only while a VM's\n"
-			"CPUs and hugepages are planned and claimed, so starts run side by side.",
+			"CPUs and hugepages are planned and claimed, and while the files QEMU's\n"
+			"user gets are recorded and granted (the checks as that user run outside\n"
+			"the lock), so starts run side by side; the host's topology is read once\n"
+			"for all of them.",
 		.epilogue = "Ctrl-C, SIGTERM or SIGHUP before the VM runs undo everything (QEMU, runtime\n"
 			    "files, host changes) and exit 130, 143 or 129. The prepare hooks run before\n"
 			    "anything is planned or changed, the started hooks before the guest runs; a\n"

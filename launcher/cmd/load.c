@@ -9,6 +9,7 @@
 #include "launcher/vm/vm_load.h"
 #include "util/err.h"
 #include "util/interrupt.h"
+#include "util/trust.h"
 #include "util/wrapper.h"
 #include "util/usage.h"
 #include "util/banned.h"
@@ -109,6 +110,7 @@ int run_each(const char *const *names, size_t nr, int (*fn)(const char *name, vo
 
 	for (size_t i = 0; i < nr; i++)
 		jobs[i].name = names[i];
+	trust_status_group();	/* every worker's first lock asks it: once here, inherited */
 	if (vm_fanout_run(jobs, nr, fn, data, stdout, stderr) < 0) {
 		error("cannot start a worker for any VM: %s", jobs[0].reason ? jobs[0].reason : "unknown");
 		ret = MVL_EXIT_FAILURE;

@@ -347,15 +347,50 @@ static void explain(const struct qemu_user *u, const struct grant_req *r, int e,
 	strvec_clear(&dirs);
 }
 
-int grant_hold(struct host_state *st, const char *name, const struct qemu_user *u, const struct grant_list *l,
-	       int (*save)(void *data, struct err *err), void *data, struct strvec *changes, struct err *err)
+void grant_held(const struct host_state *st, const char *name, const struct grant_list *l, char *held)
 {
-	int *errs = xcalloc(l->nr + 1, sizeof(int));
+	for (size_t i = 0; i < l->nr; i++) {
+		const struct host_state_grant *g = host_state_grant((struct host_state *)st, l->v[i].path);
+
+		held[i] = g && has_holder(g, name);
+	}
+}
+
+void grant_undo(struct host_state *st, const char *name, const struct grant_list *l, const char *held,
+		struct strvec *notes)
+{
+	for (size_t i = 0; i < l->nr; i++) {
+		struct host_state_grant *g = host_state_grant(st, l->v[i].path);
+
+		if (held[i] || !g || !has_holder(g, name))
+			continue;
+		remove_holder(g, name);
+		if (g->holders.nr)
+			continue;	/* another VM's too: it stays */
+		restore(g, notes);
+		host_state_grant_del(st, (size_t)(g - st->grants));
+	}
+}
+
+int grant_explain(const struct qemu_user *u, const struct grant_list *l, const int *errs, struct err *err)
+{
+	for (size_t i = 0; i < l->nr; i++)
+		if (errs[i] && errs[i] != ENOENT) {
+			explain(u, &l->v[i], errs[i], err);
+			return -1;
+		}
+	return 0;
+}
+
+int grant_hold(struct host_state *st, const char *name, const struct qemu_user *u, const struct grant_list *l,
+	       const int *errs, int (*save)(void *data, struct err *err), void *data, struct strvec *changes,
+	       struct err *err)
+{
 	size_t *todo = xcalloc(l->nr + 1, sizeof(size_t)), nr_todo = 0;
+	char *held = xcalloc(l->nr + 1, 1);
 	int ret = -1;
 
-	if (grant_check(u, l, errs, err) < 0)
-		goto out;
+	grant_held(st, name, l, held);
 	/* first the record: each file as it is, with this holder, on disk before any changes */
 	for (size_t i = 0; i < l->nr; i++) {
 		const struct grant_req *r = &l->v[i];
@@ -422,17 +457,17 @@ int grant_hold(struct host_state *st, const char *name, const struct qemu_user *
 	/* the record already says so (host_state_save() writes nothing when the file is the same) */
 	if (save(data, err) < 0)
 		goto out;
-	/* and now as the user: every path, the directories on the way included */
-	if (grant_check(u, l, errs, err) < 0)
-		goto out;
-	for (size_t i = 0; i < l->nr; i++)
-		if (errs[i] && errs[i] != ENOENT) {
-			explain(u, &l->v[i], errs[i], err);
-			goto out;
-		}
 	ret = 0;
 out:
-	free(errs);
+	if (ret < 0) {
+		struct strvec notes = STRVEC_INIT;
+
+		grant_undo(st, name, l, held, &notes);	/* this call's, not what the VM held before */
+		for (size_t i = 0; i < notes.nr; i++)
+			err_hintf(err, "%s", notes.v[i]);
+		strvec_clear(&notes);
+	}
+	free(held);
 	free(todo);
 	return ret;
 }

@@ -50,15 +50,39 @@ void grant_list_clear(struct grant_list *l);
 int grant_check(const struct qemu_user *u, const struct grant_list *l, int *errs, struct err *err);
 
 /*
- * Holder 'name' uses every path of l: each the user cannot reach yet (or
- * one another VM had granted) is recorded in st with its holder, st saved
- * by save(data) before the file changes, then granted. Then every path is
- * checked as u. changes gets "grant PATH: user U rw- (acl)". 0, or -1 with
- * the path, what stopped it and the fix in err; the caller then drops the
- * holder (grant_drop()), which undoes this call's grants.
+ * Holder 'name' uses every path of l: each the user could not reach in
+ * errs (grant_check(), which may have run before the caller took the
+ * host's lock), or one another VM had granted, is recorded in st with its
+ * holder, st saved by save(data) before the file changes, then granted.
+ * changes gets "grant PATH: user U rw- (acl)". 0, or -1 with the path and
+ * what stopped it in err, and this call undone in st (the caller saves):
+ * what 'name' held before stays held. The caller then checks again as the
+ * user (grant_check(), grant_explain()): a path may have been reachable
+ * only through a grant another VM gave back meanwhile.
  */
 int grant_hold(struct host_state *st, const char *name, const struct qemu_user *u, const struct grant_list *l,
-	       int (*save)(void *data, struct err *err), void *data, struct strvec *changes, struct err *err);
+	       const int *errs, int (*save)(void *data, struct err *err), void *data, struct strvec *changes,
+	       struct err *err);
+
+/* held[i] (l->nr of them): whether 'name' holds path i's grant already. */
+void grant_held(const struct host_state *st, const char *name, const struct grant_list *l, char *held);
+
+/*
+ * Undo one call of grant_hold(): 'name' lets go of each grant of l it did
+ * not hold before it (held, from grant_held()); one nobody holds then is
+ * put back as it was (in st; the caller saves). A grant this call widened
+ * for a VM that already held it stays wide until its last holder stops.
+ */
+void grant_undo(struct host_state *st, const char *name, const struct grant_list *l, const char *held,
+		struct strvec *notes);
+
+/*
+ * After the grants: -1 with why the user cannot reach the first path errs
+ * names (the directory on the way it cannot search and the setfacl that
+ * lets it through, or the file itself), 0 when it can reach them all (a
+ * missing file, ENOENT, is for the VM's own checks to name).
+ */
+int grant_explain(const struct qemu_user *u, const struct grant_list *l, const int *errs, struct err *err);
 
 /*
  * 'name' no longer uses anything: each grant it held alone is put back as

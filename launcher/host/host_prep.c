@@ -772,32 +772,51 @@ static int grant_save(void *data, struct err *err)
 }
 
 int host_prep_grant(struct host_prep *hp, const char *name, const struct qemu_user *u, const struct grant_list *l,
-		    struct err *err)
+		    const int *errs, struct err *err)
 {
 	struct host_state st;
 	struct grant_save d = { hp, &st };
-	int ret = -1;
+	int *now = NULL, ret = -1;
+	char *held = NULL;
 
 	if (hp->dry_run)
 		return 0;
 	if (host_state_load(hp->state_file, &st, err) < 0)
 		return -1;
+	if (!errs) {
+		/* checked here, under the lock, before and after */
+		now = xcalloc(l->nr + 1, sizeof(*now));
+		held = xcalloc(l->nr + 1, 1);
+		grant_held(&st, name, l, held);
+		if (grant_check(u, l, now, err) < 0)
+			goto out;
+		errs = now;
+	}
 	/*
 	 * No crash sweep here: this runs under the root lock while other VMs
 	 * start, and a dead holder's record on a file this VM also uses only
 	 * gains a holder. host_prep_hold(), status, down and the sweep of a
 	 * failed start reconcile.
 	 */
-	if (grant_hold(&st, name, u, l, grant_save, &d, &hp->changes, err) < 0) {
+	if (grant_hold(&st, name, u, l, errs, grant_save, &d, &hp->changes, err) < 0) {
 		struct err e2 = ERR_INIT;
 
-		grant_drop(&st, name, &hp->notes);	/* every grant of this call, back */
+		host_state_save(hp->state_file, &st, &e2);	/* grant_hold() undid this call */
+		err_release(&e2);
+		goto out;
+	}
+	if (now && (grant_check(u, l, now, err) < 0 || grant_explain(u, l, now, err) < 0)) {
+		struct err e2 = ERR_INIT;
+
+		grant_undo(&st, name, l, held, &hp->notes);
 		host_state_save(hp->state_file, &st, &e2);
 		err_release(&e2);
 		goto out;
 	}
 	ret = 0;
 out:
+	free(now);
+	free(held);
 	host_state_release(&st);
 	return ret;
 }

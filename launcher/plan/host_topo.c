@@ -61,6 +61,20 @@ static void fill_groups(hwloc_topology_t topo, hwloc_obj_type_t type, struct hos
 }
 
 /* xml: NULL for this host; else buf (len bytes, NUL-terminated) holds the file 'xml' names. */
+/* Free memory per node, now: only meaningful for this host. */
+static void read_mem_free(struct host_topo *t)
+{
+	if (numa_available() < 0)
+		return;
+	for (size_t i = 0; i < t->nr_nodes; i++) {
+		long long free_b = 0;
+
+		t->nodes[i].mem_free = 0;
+		if (numa_node_size64(t->nodes[i].os_index, &free_b) >= 0 && free_b > 0)
+			t->nodes[i].mem_free = (uint64_t)free_b;
+	}
+}
+
 static int load(struct host_topo *t, const char *xml, const char *buf, size_t len, struct strbuf *err)
 {
 	hwloc_topology_t topo;
@@ -114,15 +128,8 @@ static int load(struct host_topo *t, const char *xml, const char *buf, size_t le
 			t->l3[i].cpus = t->nr_packages ? t->packages[i].cpus : t->all;
 		}
 	}
-	if (!xml && numa_available() >= 0) {
-		/* free memory per node: only meaningful for this host */
-		for (size_t i = 0; i < t->nr_nodes; i++) {
-			long long free_b = 0;
-
-			if (numa_node_size64(t->nodes[i].os_index, &free_b) >= 0 && free_b > 0)
-				t->nodes[i].mem_free = (uint64_t)free_b;
-		}
-	}
+	if (!xml)
+		read_mem_free(t);
 	nr_core_objs = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
 	unit = nr_core_objs > 0 ? HWLOC_OBJ_CORE : HWLOC_OBJ_PU;
 	t->nr_cores = 0;
@@ -167,9 +174,41 @@ out:
 	return ret;
 }
 
+/* this host as host_topo_keep() read it: what the later loads of this process and its children copy */
+static struct host_topo kept;
+static int have_kept;
+
+static void *dup_array(const void *v, size_t nr, size_t size)
+{
+	void *copy = xcalloc(nr ? nr : 1, size);
+
+	if (nr)
+		memcpy(copy, v, nr * size);
+	return copy;
+}
+
 int host_topo_load(struct host_topo *t, struct strbuf *err)
 {
-	return load(t, NULL, NULL, 0, err);
+	if (!have_kept)
+		return load(t, NULL, NULL, 0, err);
+	*t = kept;
+	t->cores = dup_array(kept.cores, kept.nr_cores, sizeof(*t->cores));
+	t->l3 = dup_array(kept.l3, kept.nr_l3, sizeof(*t->l3));
+	t->nodes = dup_array(kept.nodes, kept.nr_nodes, sizeof(*t->nodes));
+	t->packages = dup_array(kept.packages, kept.nr_packages, sizeof(*t->packages));
+	t->source = xstrdup(kept.source);
+	read_mem_free(t);	/* the one thing that changes while VMs start */
+	return 0;
+}
+
+int host_topo_keep(struct strbuf *err)
+{
+	if (have_kept)
+		return 0;
+	if (load(&kept, NULL, NULL, 0, err) < 0)
+		return -1;
+	have_kept = 1;
+	return 0;
 }
 
 /* what the checking child exits with when load() refused the file cleanly */

@@ -41,6 +41,15 @@ struct host_topo {
 
 /* Read this host. 0, or -1 with the reason in err. */
 int host_topo_load(struct host_topo *t, struct strbuf *err);
+/*
+ * Read this host once for the rest of the process and the workers it forks
+ * next: host_topo_load() then copies it (with each NUMA node's free memory
+ * read again) instead of running hwloc, which takes milliseconds of CPU.
+ * For a command that fans out to many VMs at once ('up A B C', 'down
+ * --all'), never for a long-lived process: CPUs can go on- and offline.
+ * 0, or -1 with the reason in err (then every load reads the host itself).
+ */
+int host_topo_keep(struct strbuf *err);
 /* The largest topology file read (a 1024-CPU machine's is under 1 MiB). */
 #define HOST_TOPO_XML_MAX (16 << 20)
 

@@ -29,12 +29,10 @@
 #include <unistd.h>
 
 #include "launcher/qemu/qemu_proc.h"
+#include "util/proc.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
 #ifndef SYS_pidfd_send_signal
 #define SYS_pidfd_send_signal 424
 #endif
@@ -46,11 +44,6 @@ struct child_report {
 	int err;
 	int index;	/* STEP_CGROUP: which cgroup.procs */
 };
-
-static int pidfd_open_(pid_t pid)
-{
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-}
 
 static void child_fail_at(int fd, int step, int index)
 {
@@ -375,7 +368,7 @@ int qemu_proc_spawn_opts(const struct strvec *argv, const struct qemu_spawn_opts
 	p->pid = pid;
 	p->is_child = 1;
 	p->exited = 0;
-	p->pidfd = pidfd_open_(pid);
+	p->pidfd = proc_pidfd(pid);
 	if (hook) {
 		int ok;
 
@@ -459,7 +452,7 @@ int qemu_proc_attach(struct qemu_proc *p, pid_t pid, unsigned long long start_ti
 		p->exited = 1;
 		return -1;
 	}
-	p->pidfd = pidfd_open_(pid);
+	p->pidfd = proc_pidfd(pid);
 	/* it may have exited between the check and the open */
 	if (proc_start_time(pid) != start_time) {
 		p->exited = 1;

@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +31,7 @@
 #include "launcher/vm/hooks.h"
 #include "launcher/vm/runtime.h"
 #include "util/interrupt.h"
+#include "util/proc.h"
 #include "util/trust.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
@@ -458,7 +458,7 @@ static int run_one(const struct hooks_vm *vm, enum hooks_phase phase, const char
 		strbuf_addf(how, "could not be run: %s", strerror(exec_errno));
 		goto out;
 	}
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	pidfd = proc_pidfd(pid);
 	r = wait_hook(pid, pidfd, vm->timeout_ms, watch, &status);
 	if (r <= 0) {
 		if (r == 0 && vm->timeout_ms % 1000)

@@ -44,7 +44,8 @@ enum vm_down_how vm_down(struct vm_handle *h, const struct vm_down_opts *o, char
 
 	if (!qemu_proc_alive(&h->proc))
 		goto clean;
-	if (h->qmp && qmp_query_status(h->qmp, &state, &ignore.msg) < 0)
+	/* --force stops it whatever it is doing: no question to ask first (a host shutdown stops many) */
+	if (h->qmp && !o->force && qmp_query_status(h->qmp, &state, &ignore.msg) < 0)
 		state = NULL;
 	if (!o->force && !state && !o->kill_after) {
 		/* a QEMU just killed closes QMP before its threads are gone: not unreachable, gone */

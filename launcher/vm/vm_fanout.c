@@ -24,6 +24,7 @@
 
 #include "launcher/vm/vm_fanout.h"
 #include "util/interrupt.h"
+#include "util/proc.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
@@ -115,7 +116,8 @@ int vm_fanout_run(struct vm_fanout_job *jobs, size_t nr, int (*fn)(const char *n
 		  FILE *out, FILE *err)
 {
 	size_t running = 0, printed = 0, failed = 0;
-	int forwarded = 0;
+	struct pollfd *pfds;
+	int forwarded = 0, *pidfds;
 
 	for (size_t i = 0; i < nr; i++) {
 		struct vm_fanout_job *j = &jobs[i];
@@ -155,8 +157,12 @@ int vm_fanout_run(struct vm_fanout_job *jobs, size_t nr, int (*fn)(const char *n
 	}
 	if (!running && nr)
 		return -1;
+	pfds = xcalloc(nr + 1, sizeof(*pfds));
+	pidfds = xcalloc(nr + 1, sizeof(*pidfds));
+	for (size_t i = 0; i < nr; i++)
+		pidfds[i] = jobs[i].pid > 0 ? proc_pidfd(jobs[i].pid) : -1;
 	while (running) {
-		int status;
+		int status, sig, nfds = 0, blind = 0;
 		pid_t pid = waitpid(-1, &status, WNOHANG);
 
 		if (pid > 0) {
@@ -170,23 +176,36 @@ int vm_fanout_run(struct vm_fanout_job *jobs, size_t nr, int (*fn)(const char *n
 		}
 		if (pid < 0 && errno != EINTR)
 			break;
-		if (interrupt_fd() >= 0) {
-			struct pollfd pfd = { .fd = interrupt_fd(), .events = POLLIN };
-			int sig;
-
-			/* a signal for the command goes to each worker once: they undo their own work */
-			if (poll(&pfd, 1, 10) > 0 && (sig = interrupt_pending()) && !forwarded) {
-				for (size_t i = 0; i < nr; i++)
-					if (jobs[i].pid > 0)
-						kill(jobs[i].pid, sig);
-				forwarded = 1;
-			}
-			if (forwarded)
-				usleep(10000);	/* the signal stays pending here until the command takes it */
-		} else {
+		/*
+		 * Sleep until a worker exits (its pidfd turns readable) or a signal
+		 * comes: no polling interval between the last worker's exit and
+		 * the summary. Without pidfds (before Linux 5.3), every 10 ms.
+		 */
+		if (interrupt_fd() >= 0 && !forwarded)
+			pfds[nfds++] = (struct pollfd){ .fd = interrupt_fd(), .events = POLLIN };
+		for (size_t i = 0; i < nr; i++) {
+			if (jobs[i].pid <= 0)
+				continue;
+			if (pidfds[i] < 0)
+				blind = 1;
+			else
+				pfds[nfds++] = (struct pollfd){ .fd = pidfds[i], .events = POLLIN };
+		}
+		if (poll(pfds, (nfds_t)nfds, blind ? 10 : -1) < 0 && errno != EINTR)
 			usleep(10000);
+		/* a signal for the command goes to each worker once: they undo their own work */
+		if (!forwarded && interrupt_fd() >= 0 && (sig = interrupt_pending())) {
+			for (size_t i = 0; i < nr; i++)
+				if (jobs[i].pid > 0)
+					kill(jobs[i].pid, sig);
+			forwarded = 1;	/* the signal stays pending here until the command takes it */
 		}
 	}
+	for (size_t i = 0; i < nr; i++)
+		if (pidfds[i] >= 0)
+			close(pidfds[i]);
+	free(pidfds);
+	free(pfds);
 	print_ready(jobs, nr, &printed, out, err);
 	for (size_t i = 0; i < nr; i++)
 		failed += jobs[i].code != 0;

@@ -20,15 +20,22 @@ int vm_host_reconcile(const struct vm_dirs *dirs, struct strvec *notes, struct e
 	return vm_host_release(NULL, dirs, notes, err);
 }
 
+int vm_host_held(void)
+{
+	char *state = runtime_host_state_path();
+	int held = access(state, F_OK) == 0;
+
+	free(state);
+	return held;
+}
+
 int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec *notes, struct err *err)
 {
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct host_prep prep = HOST_PREP_INIT;
-	char *state = runtime_host_state_path();
-	int root_fd = -1, ret = -1, held = access(state, F_OK) == 0;
+	int root_fd = -1, ret = -1;
 
-	free(state);
-	if (!held)
+	if (!vm_host_held())
 		return 0;	/* nobody holds anything: no topology to load, no lock to take */
 	/* the topology and host.toml before the lock: a host shutdown gives back many VMs at once */
 	if (host_plan_load(&hp, NULL, NULL, dirs, err) < 0)

@@ -21,6 +21,8 @@
  * name NULL: only give back what VMs whose QEMU is gone held. 0, or -1.
  */
 int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec *notes, struct err *err);
+/* Whether RUN_ROOT/host.json exists: something is held on the host (a VM's grant, pages, knobs). */
+int vm_host_held(void);
 /* Give back what VMs whose QEMU is gone held. */
 int vm_host_reconcile(const struct vm_dirs *dirs, struct strvec *notes, struct err *err);
 

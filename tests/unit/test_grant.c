@@ -4,7 +4,8 @@
  * granted to a user (user "nobody" plays QEMU's) by an ACL entry recorded
  * with its original first, and put back exactly (mode, no ACL; an ACL it
  * had, entry for entry) when its last holder drops it; a file replaced
- * meanwhile is left alone; a directory the user cannot search is named.
+ * meanwhile is left alone; a directory the user cannot search is named; a
+ * failed grant to a running VM takes back only its own.
  * 'host setup' on a fake /etc ($MVLAUNCH_ETC): the exact lines it adds,
  * kvm membership, and nothing on a second run. Needs root (skips else).
  */
@@ -15,7 +16,9 @@
 
 #include "tests/unit/unit.h"
 #include "launcher/host/grant.h"
+#include "launcher/host/host_prep.h"
 #include "launcher/host/qemu_user.h"
+#include "launcher/vm/vm_host.h"
 #include "util/err.h"
 #include "util/wrapper.h"
 
@@ -109,7 +112,7 @@ static void test_grant_hold_drop(void **state)
 	assert_int_equal(errs[1], EACCES);
 
 	saves = 0;
-	assert_int_equal(grant_hold(&st, "win", &u, &l, count_save, NULL, &changes, &err), 0);
+	assert_int_equal(grant_hold(&st, "win", &u, &l, errs, count_save, NULL, &changes, &err), 0);
 	assert_string_equal(err.msg.buf, "");
 	assert_true(saves >= 2);	/* the record before the change, and after */
 	assert_int_equal(st.nr_grants, 2);
@@ -131,8 +134,8 @@ static void test_grant_hold_drop(void **state)
 		free(c1);
 		free(c2);
 	}
-	/* a second VM on the same files: no new record, both hold them */
-	assert_int_equal(grant_hold(&st, "lin", &u, &l, count_save, NULL, &changes, &err), 0);
+	/* a second VM on the same files (reachable now, through win's grants): no new record, both hold them */
+	assert_int_equal(grant_hold(&st, "lin", &u, &l, errs, count_save, NULL, &changes, &err), 0);
 	assert_int_equal(st.nr_grants, 2);
 	assert_int_equal(grant_drop(&st, "win", &notes), 0);
 	t = acl_text(disk);
@@ -149,7 +152,8 @@ static void test_grant_hold_drop(void **state)
 	assert_int_equal(notes.nr, 0);
 
 	/* a file replaced while granted (another inode) is left as it is, with a note */
-	assert_int_equal(grant_hold(&st, "win", &u, &l, count_save, NULL, &changes, &err), 0);
+	assert_int_equal(grant_check(&u, &l, errs, &err), 0);
+	assert_int_equal(grant_hold(&st, "win", &u, &l, errs, count_save, NULL, &changes, &err), 0);
 	{
 		/* made while the old one exists, so it cannot reuse its inode */
 		char *other = xstrfmt("%s.new", disk);
@@ -184,6 +188,7 @@ static void test_grant_blocked(void **state)
 	struct err err = ERR_INIT;
 	struct qemu_user u;
 	char *dir = xstrfmt("%s/private", tmp), *disk = xstrfmt("%s/private/disk.img", tmp), *want, *t;
+	int errs[1];
 
 	(void)state;
 	if (geteuid() != 0)
@@ -193,7 +198,13 @@ static void test_grant_blocked(void **state)
 	tree_put("", disk, "x");
 	chmod(disk, 0600);
 	grant_list_add(&l, disk, GRANT_R | GRANT_W, "disk.path");
-	assert_int_equal(grant_hold(&st, "win", &u, &l, count_save, NULL, &changes, &err), -1);
+	assert_int_equal(grant_check(&u, &l, errs, &err), 0);
+	assert_int_equal(errs[0], EACCES);
+	assert_int_equal(grant_hold(&st, "win", &u, &l, errs, count_save, NULL, &changes, &err), 0);
+	/* granted, and still out of reach: the check after names the directory */
+	assert_int_equal(grant_check(&u, &l, errs, &err), 0);
+	assert_int_equal(errs[0], EACCES);
+	assert_int_equal(grant_explain(&u, &l, errs, &err), -1);
 	want = xstrfmt("QEMU's user nobody (uid %u) cannot reach '%s' (disk.path, needs rw-): it cannot search the "
 		       "directory '%s' (mode 0700, owner 0:0)", (unsigned)u.uid, disk, dir);
 	assert_string_equal(err.msg.buf, want);
@@ -214,6 +225,130 @@ static void test_grant_blocked(void **state)
 	qemu_user_release(&u);
 	err_release(&err);
 	free(dir);
+	free(disk);
+}
+
+/*
+ * A grant to a running VM ('insert', 'usb attach') that fails takes back
+ * only what that call granted: the VM keeps the grants it started with
+ * (before the fix, the failed call gave back all of them).
+ */
+static void test_grant_hot_failure(void **state)
+{
+	struct grant_list l1 = GRANT_LIST_INIT, l2 = GRANT_LIST_INIT;
+	struct host_prep prep = HOST_PREP_INIT;
+	struct host_state st;
+	struct err err = ERR_INIT;
+	struct qemu_user u;
+	char *run = xstrfmt("%s/run", tmp), *disk = xstrfmt("%s/disk.img", tmp), *dir = xstrfmt("%s/private", tmp);
+	char *iso = xstrfmt("%s/private/cd.iso", tmp), *t;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	nobody(&u);
+	setenv("MVLAUNCH_RUNDIR", run, 1);
+	tree_put("", disk, "x");
+	chmod(disk, 0600);
+	mkdir(dir, 0700);
+	tree_put("", iso, "y");
+	chmod(iso, 0600);
+	vm_host_prep_init(&prep, NULL, NULL, 0);
+	grant_list_add(&l1, disk, GRANT_R | GRANT_W, "disk.path");
+	assert_int_equal(host_prep_grant(&prep, "win", &u, &l1, NULL, &err), 0);
+	t = acl_text(disk);
+	assert_string_equal(t, "user::rw-,user:nobody:rw-,group::---,mask::rw-,other::---");
+	free(t);
+
+	grant_list_add(&l2, iso, GRANT_R, "cdrom");
+	assert_int_equal(host_prep_grant(&prep, "win", &u, &l2, NULL, &err), -1);
+	assert_non_null(strstr(err.msg.buf, "it cannot search the directory"));
+	/* the ISO as it was, the disk still granted and recorded for win */
+	t = acl_text(iso);
+	assert_string_equal(t, "user::rw-,group::---,other::---");
+	free(t);
+	t = acl_text(disk);
+	assert_string_equal(t, "user::rw-,user:nobody:rw-,group::---,mask::rw-,other::---");
+	free(t);
+	assert_int_equal(host_state_load(prep.state_file, &st, &err), 0);
+	assert_int_equal(st.nr_grants, 1);
+	assert_string_equal(st.grants[0].path, disk);
+	assert_int_equal(st.grants[0].holders.nr, 1);
+	assert_string_equal(st.grants[0].holders.v[0], "win");
+	host_state_release(&st);
+
+	assert_int_equal(host_prep_ungrant(&prep, "win", &err), 0);
+	t = acl_text(disk);
+	assert_string_equal(t, "user::rw-,group::---,other::---");
+	free(t);
+	unsetenv("MVLAUNCH_RUNDIR");
+	host_prep_release(&prep);
+	grant_list_clear(&l1);
+	grant_list_clear(&l2);
+	qemu_user_release(&u);
+	err_release(&err);
+	free(run);
+	free(disk);
+	free(dir);
+	free(iso);
+}
+
+/*
+ * What 'up' does with the checks outside the host's lock (vm_confine_grant):
+ * a file the check found reachable only through another VM's grant, given
+ * back before the lock, is not granted by that pass (the stale check says
+ * reachable); the check after the lock finds it out of reach, and the
+ * second pass, with that check, grants it.
+ */
+static void test_grant_stale_check(void **state)
+{
+	struct grant_list l = GRANT_LIST_INIT;
+	struct host_prep prep = HOST_PREP_INIT;
+	struct host_state st;
+	struct err err = ERR_INIT;
+	struct qemu_user u;
+	char *run = xstrfmt("%s/run", tmp), *disk = xstrfmt("%s/disk.img", tmp), *t;
+	int errs[1];
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	nobody(&u);
+	setenv("MVLAUNCH_RUNDIR", run, 1);
+	tree_put("", disk, "x");
+	chmod(disk, 0600);
+	vm_host_prep_init(&prep, NULL, NULL, 0);
+	grant_list_add(&l, disk, GRANT_R | GRANT_W, "disk.path");
+	assert_int_equal(host_prep_grant(&prep, "lin", &u, &l, NULL, &err), 0);
+	/* win's check, outside the lock: reachable, through lin's grant */
+	assert_int_equal(grant_check(&u, &l, errs, &err), 0);
+	assert_int_equal(errs[0], 0);
+	/* lin stops before win takes the lock */
+	assert_int_equal(host_prep_ungrant(&prep, "lin", &err), 0);
+	assert_int_equal(host_prep_grant(&prep, "win", &u, &l, errs, &err), 0);
+	assert_int_equal(host_state_load(prep.state_file, &st, &err), 0);
+	assert_int_equal(st.nr_grants, 0);	/* nothing to grant, said the stale check */
+	host_state_release(&st);
+	/* the check after the lock */
+	assert_int_equal(grant_check(&u, &l, errs, &err), 0);
+	assert_int_equal(errs[0], EACCES);
+	assert_int_equal(host_prep_grant(&prep, "win", &u, &l, errs, &err), 0);
+	assert_int_equal(grant_check(&u, &l, errs, &err), 0);
+	assert_int_equal(errs[0], 0);
+	assert_int_equal(grant_explain(&u, &l, errs, &err), 0);
+	t = acl_text(disk);
+	assert_string_equal(t, "user::rw-,user:nobody:rw-,group::---,mask::rw-,other::---");
+	free(t);
+	assert_int_equal(host_prep_ungrant(&prep, "win", &err), 0);
+	t = acl_text(disk);
+	assert_string_equal(t, "user::rw-,group::---,other::---");
+	free(t);
+	unsetenv("MVLAUNCH_RUNDIR");
+	host_prep_release(&prep);
+	grant_list_clear(&l);
+	qemu_user_release(&u);
+	err_release(&err);
+	free(run);
 	free(disk);
 }
 
@@ -277,6 +412,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_grant_hold_drop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grant_blocked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_grant_hot_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_grant_stale_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qemu_user_setup, setup, teardown),
 	};
 

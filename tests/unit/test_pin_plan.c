@@ -759,6 +759,47 @@ static void test_pin_plan_bad_topology(void **state)
 	strbuf_release(&err);
 }
 
+/*
+ * host_topo_keep(): a command that starts or stops many VMs reads this
+ * host once; each later load is a copy equal to a fresh read, and freeing
+ * one copy leaves the kept one whole. Last in this file: it stays kept.
+ */
+static void test_host_topo_keep(void **state)
+{
+	struct host_topo fresh, copy;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(host_topo_load(&fresh, &err), 0);
+	assert_int_equal(host_topo_keep(&err), 0);
+	assert_int_equal(host_topo_keep(&err), 0);	/* once: the second keeps the first */
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(host_topo_load(&copy, &err), 0);
+		assert_string_equal(copy.source, "this host");
+		assert_true(cpuset_equal(&copy.all, &fresh.all));
+		assert_int_equal(copy.nr_cores, fresh.nr_cores);
+		assert_int_equal(copy.max_threads, fresh.max_threads);
+		for (size_t i = 0; i < fresh.nr_cores; i++) {
+			assert_true(cpuset_equal(&copy.cores[i].pus, &fresh.cores[i].pus));
+			assert_int_equal(copy.cores[i].node, fresh.cores[i].node);
+			assert_int_equal(copy.cores[i].l3, fresh.cores[i].l3);
+		}
+		assert_int_equal(copy.nr_nodes, fresh.nr_nodes);
+		for (size_t i = 0; i < fresh.nr_nodes; i++) {
+			assert_int_equal(copy.nodes[i].os_index, fresh.nodes[i].os_index);
+			assert_int_equal(copy.nodes[i].mem_bytes, fresh.nodes[i].mem_bytes);
+			if (fresh.nodes[i].mem_free)	/* libnuma: read again for each copy */
+				assert_true(copy.nodes[i].mem_free > 0);
+		}
+		assert_int_equal(copy.nr_l3, fresh.nr_l3);
+		assert_int_equal(copy.nr_packages, fresh.nr_packages);
+		assert_string_equal(copy.vendor, fresh.vendor);
+		host_topo_free(&copy);	/* the next copy comes from the kept one, whole */
+	}
+	host_topo_free(&fresh);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -773,6 +814,7 @@ int main(void)
 		cmocka_unit_test(test_pin_plan_kernel_cmdline),
 		cmocka_unit_test(test_pin_plan_kernel_cmdline_reserved),
 		cmocka_unit_test(test_pin_plan_bad_topology),
+		cmocka_unit_test(test_host_topo_keep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
