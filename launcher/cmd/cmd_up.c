@@ -207,9 +207,8 @@ int cmd_up(int argc, char **argv, const struct mvl_opts *opts)
 			"in the order named, then one summary: which started, and why each other\n"
 			"did not (exit 1 if any did not). The host is locked only while a VM's\n"
 			"CPUs and hugepages are planned and claimed, and while the files QEMU's\n"
-			"user gets are recorded and granted (the checks as that user run outside\n"
-			"the lock), so starts run side by side; the host's topology is read once\n"
-			"for all of them.",
+			"user gets are checked, recorded and granted, so starts run side by side;\n"
+			"the host's topology is read once for all of them.",
 		.epilogue = "Ctrl-C, SIGTERM or SIGHUP before the VM runs undo everything (QEMU, runtime\n"
 			    "files, host changes) and exit 130, 143 or 129. The prepare hooks run before\n"
 			    "anything is planned or changed, the started hooks before the guest runs; a\n"

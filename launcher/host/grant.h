@@ -9,9 +9,9 @@
  * "grants" (host_state.h), with the VMs that use it: the last of them to
  * stop, or the crash sweep once they are all gone, puts the file back as it
  * was (only the same inode: a file replaced meanwhile is left alone). After
- * the grants, the user's access to every path is checked for real (a
- * process with the user's ids asks the kernel), so a directory on the way
- * that the user cannot search is named with its fix.
+ * the grants, the user's access to every path is checked for real (the
+ * kernel is asked with the user's ids, grant_check()), so a directory on
+ * the way that the user cannot search is named with its fix.
  */
 #ifndef MVL_GRANT_H
 #define MVL_GRANT_H
@@ -44,21 +44,22 @@ void grant_list_add(struct grant_list *l, const char *path, unsigned perms, cons
 void grant_list_clear(struct grant_list *l);
 
 /*
- * Whether u can reach each path as it needs: errs[i] is 0 or the errno
- * the kernel gave a process running with u's ids. 0, or -1 (fork failed).
+ * Whether u can reach each path as it needs: errs[i] is 0 or the errno the
+ * kernel gives u's ids (this process's filesystem ids and groups, taken and
+ * put back; a child's on a kernel without faccessat2). 0, or -1 with the
+ * reason (the ids could not be taken: not root; a fork failed).
  */
 int grant_check(const struct qemu_user *u, const struct grant_list *l, int *errs, struct err *err);
 
 /*
  * Holder 'name' uses every path of l: each the user could not reach in
- * errs (grant_check(), which may have run before the caller took the
- * host's lock), or one another VM had granted, is recorded in st with its
- * holder, st saved by save(data) before the file changes, then granted.
- * changes gets "grant PATH: user U rw- (acl)". 0, or -1 with the path and
- * what stopped it in err, and this call undone in st (the caller saves):
- * what 'name' held before stays held. The caller then checks again as the
- * user (grant_check(), grant_explain()): a path may have been reachable
- * only through a grant another VM gave back meanwhile.
+ * errs (grant_check(), under the same hold of the host's lock), or one
+ * another VM had granted, is recorded in st with its holder, st saved by
+ * save(data) before the file changes, then granted. changes gets "grant
+ * PATH: user U rw- (acl)". 0, or -1 with the path and what stopped it in
+ * err, and this call undone in st (the caller saves): what 'name' held
+ * before stays held. The caller then checks again as the user
+ * (grant_check(), grant_explain()).
  */
 int grant_hold(struct host_state *st, const char *name, const struct qemu_user *u, const struct grant_list *l,
 	       const int *errs, int (*save)(void *data, struct err *err), void *data, struct strvec *changes,

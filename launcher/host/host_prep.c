@@ -772,32 +772,30 @@ static int grant_save(void *data, struct err *err)
 }
 
 int host_prep_grant(struct host_prep *hp, const char *name, const struct qemu_user *u, const struct grant_list *l,
-		    const int *errs, struct err *err)
+		    struct err *err)
 {
 	struct host_state st;
 	struct grant_save d = { hp, &st };
-	int *now = NULL, ret = -1;
-	char *held = NULL;
+	int *errs, ret = -1;
+	char *held;
 
 	if (hp->dry_run)
 		return 0;
 	if (host_state_load(hp->state_file, &st, err) < 0)
 		return -1;
-	if (!errs) {
-		/* checked here, under the lock, before and after */
-		now = xcalloc(l->nr + 1, sizeof(*now));
-		held = xcalloc(l->nr + 1, 1);
-		grant_held(&st, name, l, held);
-		if (grant_check(u, l, now, err) < 0)
-			goto out;
-		errs = now;
-	}
+	errs = xcalloc(l->nr + 1, sizeof(*errs));
+	held = xcalloc(l->nr + 1, 1);
+	grant_held(&st, name, l, held);
 	/*
 	 * No crash sweep here: this runs under the root lock while other VMs
 	 * start, and a dead holder's record on a file this VM also uses only
 	 * gains a holder. host_prep_hold(), status, down and the sweep of a
-	 * failed start reconcile.
+	 * failed start reconcile. The checks as the user are in this process
+	 * (grant.c): microseconds, under the lock, so what they find is what
+	 * the records say.
 	 */
+	if (grant_check(u, l, errs, err) < 0)
+		goto out;
 	if (grant_hold(&st, name, u, l, errs, grant_save, &d, &hp->changes, err) < 0) {
 		struct err e2 = ERR_INIT;
 
@@ -805,17 +803,18 @@ int host_prep_grant(struct host_prep *hp, const char *name, const struct qemu_us
 		err_release(&e2);
 		goto out;
 	}
-	if (now && (grant_check(u, l, now, err) < 0 || grant_explain(u, l, now, err) < 0)) {
+	/* and now as the user: every path, the directories on the way included */
+	if (grant_check(u, l, errs, err) < 0 || grant_explain(u, l, errs, err) < 0) {
 		struct err e2 = ERR_INIT;
 
-		grant_undo(&st, name, l, held, &hp->notes);
+		grant_undo(&st, name, l, held, &hp->notes);	/* this call's: what 'name' held before stays */
 		host_state_save(hp->state_file, &st, &e2);
 		err_release(&e2);
 		goto out;
 	}
 	ret = 0;
 out:
-	free(now);
+	free(errs);
 	free(held);
 	host_state_release(&st);
 	return ret;

@@ -81,19 +81,16 @@ int host_prep_hold(struct host_prep *hp, const char *name, const struct vm_confi
 int host_prep_set_cpus(struct host_prep *hp, const char *name, const struct cpuset *cpus, struct err *err);
 /*
  * VM 'name' uses the files and devices of l as QEMU's user u: each it
- * cannot reach yet is granted (grant.h), recorded in host.json first. The
- * caller holds the runtime root lock. errs: what grant_check() said before
- * the caller took the lock (checking forks a process as the user: VMs
- * starting at once do it in parallel); the caller checks again after it
- * let go (grant_explain()). errs NULL: both checks here, under the lock (a
- * grant to a running VM). 0, or -1 with the reason in err and this call's
- * grants undone: what 'name' held before stays held. host_prep_unhold()
- * and the crash sweep take them back.
+ * cannot reach yet is granted (grant.h), recorded in host.json first, and
+ * then every path is checked again as the user. The caller holds the
+ * runtime root lock. 0, or -1 with the reason in err and this call's grants
+ * undone: what 'name' held before (a running VM's 'insert') stays held.
+ * host_prep_unhold() and the crash sweep take them back.
  */
 struct qemu_user;
 struct grant_list;
 int host_prep_grant(struct host_prep *hp, const char *name, const struct qemu_user *u, const struct grant_list *l,
-		    const int *errs, struct err *err);
+		    struct err *err);
 /* 'name' no longer uses any file: each it held alone is put back (a run of it that was killed). 0 or -1. */
 int host_prep_ungrant(struct host_prep *hp, const char *name, struct err *err);
 /* 'name' lets go (its grants included); the last holder restores every original value. 0 or -1. */

@@ -423,49 +423,6 @@ out:
 	return ret;
 }
 
-/* Whether the check found every path reachable (a missing one is the VM's checks' to name). */
-static int all_reachable(const int *errs, size_t nr)
-{
-	for (size_t i = 0; i < nr; i++)
-		if (errs[i] && errs[i] != ENOENT)
-			return 0;
-	return 1;
-}
-
-int vm_confine_grant(struct host_prep *prep, const char *name, const struct qemu_user *u, const struct grant_list *l,
-		     struct err *err)
-{
-	int *errs = xcalloc(l->nr + 1, sizeof(*errs)), ret = -1;
-
-	/* as the user, without the host's lock: a forked process, while other VMs grant */
-	if (grant_check(u, l, errs, err) < 0)
-		goto out;
-	for (int pass = 0; pass < 2; pass++) {
-		int root_fd = runtime_lock_root(err), r;
-
-		if (root_fd < 0)
-			goto out;
-		r = host_prep_grant(prep, name, u, l, errs, err);
-		close(root_fd);
-		if (r < 0 || grant_check(u, l, errs, err) < 0)
-			goto out;
-		/*
-		 * Everything reachable now; or a file the first check found
-		 * reachable through another VM's grant, given back before the
-		 * lock: granted on a second pass. What the second cannot mend,
-		 * a directory on the way, is explained.
-		 */
-		if (all_reachable(errs, l->nr)) {
-			ret = 0;
-			goto out;
-		}
-	}
-	grant_explain(u, l, errs, err);
-out:
-	free(errs);
-	return ret;
-}
-
 int vm_confine_tpm_state(const char *dir, const struct qemu_user *u, struct err *err)
 {
 	DIR *d = opendir(dir);
@@ -611,7 +568,7 @@ int vm_confine_hot(const char *name, pid_t pid, const char *path, unsigned perms
 	if (root_fd < 0)
 		goto out;
 	vm_host_prep_init(&prep, NULL, NULL, 0);
-	ret = host_prep_grant(&prep, name, &u, &l, NULL, err);	/* one path: checked under the lock */
+	ret = host_prep_grant(&prep, name, &u, &l, err);
 out:
 	if (root_fd >= 0)
 		close(root_fd);

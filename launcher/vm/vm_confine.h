@@ -70,17 +70,6 @@ int vm_confine_ns(const struct grant_list *devs, const struct grant_list *others
 void vm_confine_ns_release(struct vm_ns *ns);
 
 /*
- * 'up': VM name's QEMU user u gets what l lists (host_prep_grant()). The
- * two checks as the user, before and after, fork a process each and run
- * without the host's lock, which is held only to record and change files,
- * so VMs starting at once grant in parallel. 0, or -1 with the path and
- * its fix in err; the caller then gives back all that 'name' holds.
- */
-struct host_prep;
-int vm_confine_grant(struct host_prep *prep, const char *name, const struct qemu_user *u, const struct grant_list *l,
-		     struct err *err);
-
-/*
  * A running VM's QEMU (pid) is to open path (perms: GRANT_*) from now on:
  * a CD-ROM inserted, a USB device attached. Nothing when QEMU runs as
  * root. A device node QEMU's private /dev lacks is made there (it goes

@@ -481,8 +481,11 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		/* with a private /dev its nodes are QEMU's own copies: the host's stay as they are */
 		vm_confine_split_devs(cfg, &gl, &devs);
 		granted = 1;
-		if (vm_confine_grant(&prep, cfg->name, &qu, &gl, err) < 0 || interrupted(err))
+		root_fd = runtime_lock_root(err);
+		if (root_fd < 0 || host_prep_grant(&prep, cfg->name, &qu, &gl, err) < 0 || interrupted(err))
 			goto fail;
+		close(root_fd);
+		root_fd = -1;
 		if (cfg->private_dev == 1 && vm_confine_ns(&devs, &gl, &qu, h->rt.dir, &vns, err) < 0)
 			goto fail;
 		for (size_t i = 0; opts->changes && i < prep.changes.nr; i++)

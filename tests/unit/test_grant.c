@@ -10,7 +10,9 @@
  * kvm membership, and nothing on a second run. Needs root (skips else).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
+#include <sys/fsuid.h>
 #include <sys/acl.h>
 #include <acl/libacl.h>
 
@@ -255,13 +257,13 @@ static void test_grant_hot_failure(void **state)
 	chmod(iso, 0600);
 	vm_host_prep_init(&prep, NULL, NULL, 0);
 	grant_list_add(&l1, disk, GRANT_R | GRANT_W, "disk.path");
-	assert_int_equal(host_prep_grant(&prep, "win", &u, &l1, NULL, &err), 0);
+	assert_int_equal(host_prep_grant(&prep, "win", &u, &l1, &err), 0);
 	t = acl_text(disk);
 	assert_string_equal(t, "user::rw-,user:nobody:rw-,group::---,mask::rw-,other::---");
 	free(t);
 
 	grant_list_add(&l2, iso, GRANT_R, "cdrom");
-	assert_int_equal(host_prep_grant(&prep, "win", &u, &l2, NULL, &err), -1);
+	assert_int_equal(host_prep_grant(&prep, "win", &u, &l2, &err), -1);
 	assert_non_null(strstr(err.msg.buf, "it cannot search the directory"));
 	/* the ISO as it was, the disk still granted and recorded for win */
 	t = acl_text(iso);
@@ -294,62 +296,49 @@ static void test_grant_hot_failure(void **state)
 }
 
 /*
- * What 'up' does with the checks outside the host's lock (vm_confine_grant):
- * a file the check found reachable only through another VM's grant, given
- * back before the lock, is not granted by that pass (the stale check says
- * reachable); the check after the lock finds it out of reach, and the
- * second pass, with that check, grants it.
+ * The checks run in this process with the user's filesystem ids and groups
+ * (grant.c): they see what the user would (a root-only file refused, the
+ * user's own group's file allowed), and the process is itself again after
+ * (fsuid and fsgid 0, its groups, and root's override of file modes back).
  */
-static void test_grant_stale_check(void **state)
+static void test_grant_check_ids_back(void **state)
 {
 	struct grant_list l = GRANT_LIST_INIT;
-	struct host_prep prep = HOST_PREP_INIT;
-	struct host_state st;
 	struct err err = ERR_INIT;
 	struct qemu_user u;
-	char *run = xstrfmt("%s/run", tmp), *disk = xstrfmt("%s/disk.img", tmp), *t;
-	int errs[1];
+	char *secret = xstrfmt("%s/secret", tmp), *shared = xstrfmt("%s/shared", tmp);
+	gid_t before[256], after[256];
+	int nr_before, nr_after, errs[2], fd;
 
 	(void)state;
 	if (geteuid() != 0)
 		skip();
 	nobody(&u);
-	setenv("MVLAUNCH_RUNDIR", run, 1);
-	tree_put("", disk, "x");
-	chmod(disk, 0600);
-	vm_host_prep_init(&prep, NULL, NULL, 0);
-	grant_list_add(&l, disk, GRANT_R | GRANT_W, "disk.path");
-	assert_int_equal(host_prep_grant(&prep, "lin", &u, &l, NULL, &err), 0);
-	/* win's check, outside the lock: reachable, through lin's grant */
-	assert_int_equal(grant_check(&u, &l, errs, &err), 0);
-	assert_int_equal(errs[0], 0);
-	/* lin stops before win takes the lock */
-	assert_int_equal(host_prep_ungrant(&prep, "lin", &err), 0);
-	assert_int_equal(host_prep_grant(&prep, "win", &u, &l, errs, &err), 0);
-	assert_int_equal(host_state_load(prep.state_file, &st, &err), 0);
-	assert_int_equal(st.nr_grants, 0);	/* nothing to grant, said the stale check */
-	host_state_release(&st);
-	/* the check after the lock */
+	tree_put("", secret, "x");
+	chmod(secret, 0000);
+	tree_put("", shared, "y");
+	assert_int_equal(chown(shared, 0, u.gid), 0);
+	chmod(shared, 0060);	/* only its group may read and write it */
+	grant_list_add(&l, secret, GRANT_R, "secret");
+	grant_list_add(&l, shared, GRANT_R | GRANT_W, "shared");
+	nr_before = getgroups(256, before);
+	assert_true(nr_before >= 0);
 	assert_int_equal(grant_check(&u, &l, errs, &err), 0);
 	assert_int_equal(errs[0], EACCES);
-	assert_int_equal(host_prep_grant(&prep, "win", &u, &l, errs, &err), 0);
-	assert_int_equal(grant_check(&u, &l, errs, &err), 0);
-	assert_int_equal(errs[0], 0);
-	assert_int_equal(grant_explain(&u, &l, errs, &err), 0);
-	t = acl_text(disk);
-	assert_string_equal(t, "user::rw-,user:nobody:rw-,group::---,mask::rw-,other::---");
-	free(t);
-	assert_int_equal(host_prep_ungrant(&prep, "win", &err), 0);
-	t = acl_text(disk);
-	assert_string_equal(t, "user::rw-,group::---,other::---");
-	free(t);
-	unsetenv("MVLAUNCH_RUNDIR");
-	host_prep_release(&prep);
+	assert_int_equal(errs[1], 0);
+	assert_int_equal(setfsuid((uid_t)-1), 0);
+	assert_int_equal(setfsgid((gid_t)-1), 0);
+	nr_after = getgroups(256, after);
+	assert_int_equal(nr_after, nr_before);
+	assert_memory_equal(after, before, (size_t)nr_before * sizeof(gid_t));
+	fd = open(secret, O_RDONLY);	/* root reads a mode-0000 file again */
+	assert_true(fd >= 0);
+	close(fd);
 	grant_list_clear(&l);
 	qemu_user_release(&u);
 	err_release(&err);
-	free(run);
-	free(disk);
+	free(secret);
+	free(shared);
 }
 
 static void test_qemu_user_setup(void **state)
@@ -413,7 +402,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_grant_hold_drop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grant_blocked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grant_hot_failure, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_grant_stale_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_grant_check_ids_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qemu_user_setup, setup, teardown),
 	};
 
