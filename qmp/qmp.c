@@ -330,7 +330,8 @@ const char *qmp_qemu_version(const struct qmp *q)
 	return q ? q->version : "";
 }
 
-int qmp_open_fd(struct qmp **out, int fd, int timeout_ms, struct strbuf *err)
+/* qmp_open_fd(), with 'then' sent right behind qmp_capabilities when not NULL (its id in *then_id). */
+static int open_fd(struct qmp **out, int fd, int timeout_ms, const char *then, json_int_t *then_id, struct strbuf *err)
 {
 	struct qmp *q = xcalloc(1, sizeof(*q));
 	struct qmp_msg msg;
@@ -347,6 +348,8 @@ int qmp_open_fd(struct qmp **out, int fd, int timeout_ms, struct strbuf *err)
 	 * so the negotiation costs no round trip of its own
 	 */
 	caps = qmp_send(q, "qmp_capabilities", NULL, err);
+	if (caps >= 0 && then && (*then_id = qmp_send(q, then, NULL, err)) < 0)
+		goto fail;
 	if (caps < 0 || read_message(q, now_ms() + timeout_ms, &msg, err) < 0)
 		goto fail;
 	if (msg.kind != QMP_MSG_GREETING) {
@@ -375,7 +378,18 @@ fail:
 	}
 }
 
+int qmp_open_fd(struct qmp **out, int fd, int timeout_ms, struct strbuf *err)
+{
+	return open_fd(out, fd, timeout_ms, NULL, NULL, err);
+}
+
 int qmp_connect(struct qmp **out, const char *path, int timeout_ms, struct strbuf *err)
+{
+	return qmp_connect_send(out, path, timeout_ms, NULL, NULL, err);
+}
+
+int qmp_connect_send(struct qmp **out, const char *path, int timeout_ms, const char *cmd, json_int_t *id,
+		     struct strbuf *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd, saved;
@@ -399,7 +413,7 @@ int qmp_connect(struct qmp **out, const char *path, int timeout_ms, struct strbu
 		errno = saved;
 		return -1;
 	}
-	saved = qmp_open_fd(out, fd, timeout_ms, err);
+	saved = open_fd(out, fd, timeout_ms, cmd, id, err);
 	if (saved < 0) {
 		errno = EPROTO;	/* connected, but not a working QMP peer */
 		return saved;

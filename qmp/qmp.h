@@ -55,6 +55,14 @@ int qmp_parse_message(const char *buf, size_t len, struct qmp_msg *msg, struct s
 int qmp_connect(struct qmp **out, const char *path, int timeout_ms, struct strbuf *err);
 #define QMP_TIMEOUT (-2)
 /*
+ * qmp_connect() with cmd (no arguments) sent right behind qmp_capabilities,
+ * before QEMU has answered either: QEMU reads them in order, so cmd costs
+ * no round trip of its own ('quit' at a forced stop of many VMs at once).
+ * *id is its id for qmp_receive(); the reply to a 'quit' may never come.
+ */
+int qmp_connect_send(struct qmp **out, const char *path, int timeout_ms, const char *cmd, json_int_t *id,
+		     struct strbuf *err);
+/*
  * A unix socket bound at 'path' (replacing a stale one), mode 0600, listening:
  * the descriptor to hand QEMU as its QMP server (-chardev socket,fd=N).
  * Returns the fd, or -1 with the reason in err.

@@ -135,7 +135,7 @@ static int down_one(const char *name, const struct mvl_opts *opts, struct vm_dow
 		err_print(&err);
 		goto out;
 	}
-	r = vm_down_attach(name, &h, &was_gone, &err);
+	r = vm_down_attach(name, &h, &was_gone, so.force, &err);
 	if (r < 0) {
 		error("cannot stop VM '%s'", name);
 		err_print(&err);
@@ -261,8 +261,8 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	int every = 0, ret;
 	const struct opt options[] = {
 		OPT_SECONDS(0, "timeout", &so.timeout_ms, "how long the guest gets to shut down"),
-		OPT_BOOL('f', "force", &so.force, "no power-down: stop QEMU at once (QMP quit, SIGTERM, SIGKILL),\n"
-			 "without asking QEMU its state or reading the config's timeout first"),
+		OPT_BOOL('f', "force", &so.force, "no power-down: stop QEMU at once (QMP quit, SIGTERM, SIGKILL);\n"
+			 "the quit goes with the QMP connection, nothing is asked first"),
 		OPT_ALT_BOOL(0, "kill-after", &so.kill_after, "if the guest has not powered off after --timeout, stop QEMU\n"
 			 "(what systemd's ExecStop and 'run' do)"),
 		OPT_BOOL('a', "all", &every, "stop every VM that runs, all at once (a host shutdown)"),

@@ -53,7 +53,7 @@ static int add_holder(const char *name, void *data)
 	strvec_init(&o->live);
 	o->loaded = vm_load(name, &hs->opts->dirs, &o->cfg, &err) == 0;
 	err_release(&err);
-	if (runtime_owner_check(name, &err) == 0 && vm_down_attach(name, &h, &was_gone, &err) > 0)
+	if (runtime_owner_check(name, &err) == 0 && vm_down_attach(name, &h, &was_gone, 0, &err) > 0)
 		vm_usb_devices(&h, &o->live, &err);
 	err_release(&err);
 	vm_handle_release(&h);

@@ -86,7 +86,7 @@ int attach_running(const char *name, const struct mvl_opts *opts, struct vm_hand
 		return -1;
 	}
 	if (runtime_root_access(&err) < 0 || runtime_owner_check(name, &err) < 0 ||
-	    (r = vm_down_attach(name, h, &was_gone, &err)) < 0) {
+	    (r = vm_down_attach(name, h, &was_gone, 0, &err)) < 0) {
 		err_print(&err);
 		err_release(&err);
 		return -1;

@@ -10,9 +10,10 @@
  * QEMU; then the ids and groups are put back. In the process, not in a
  * child: the checks run under the host's lock, and a fork cost more than
  * all the checks of a VM (a kernel before 5.8, without faccessat2, gets
- * the child: a process that takes the user's ids and calls access(2)). Restoring is the same for both ways of granting:
- * the access ACL as it was (or none beyond the mode), then owner, then
- * mode, so a record is right whichever way its grant was made.
+ * the child: a process that takes the user's ids and calls access(2)).
+ * Restoring is the same for both ways of granting: the access ACL as it
+ * was (or none beyond the mode), then owner, then mode, so a record is
+ * right whichever way its grant was made.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -77,8 +77,10 @@ enum vm_down_how vm_down(struct vm_handle *h, const struct vm_down_opts *o, char
 		}
 	}
 	err_reset(&ignore);
-	/* quit may or may not be answered before the socket closes */
-	if (h->qmp && (qmp_simple(h->qmp, "quit", &ignore.msg), qemu_proc_wait_exit(&h->proc, 5000))) {
+	/* quit (unless it went with the connection) may or may not be answered before the socket closes */
+	if (h->qmp && !h->quit_id)
+		qmp_simple(h->qmp, "quit", &ignore.msg);
+	if (h->qmp && qemu_proc_wait_exit(&h->proc, 5000)) {
 		how = STOP_QUIT;
 		goto clean;
 	}
@@ -136,7 +138,7 @@ int vm_down_reclaim(struct vm_handle *h, struct err *err)
 	return ours;
 }
 
-int vm_down_attach(const char *name, struct vm_handle *h, int *was_gone, struct err *err)
+int vm_down_attach(const char *name, struct vm_handle *h, int *was_gone, int quit, struct err *err)
 {
 	*was_gone = 0;
 	if (!runtime_exists(name))
@@ -148,6 +150,10 @@ int vm_down_attach(const char *name, struct vm_handle *h, int *was_gone, struct 
 		runtime_clean(&h->rt);
 		return 0;
 	}
-	vm_handle_reconnect(h);	/* without QMP it is stopped with signals */
+	/* without QMP it is stopped with signals */
+	if (quit)
+		vm_handle_reconnect_quit(h);
+	else
+		vm_handle_reconnect(h);
 	return 1;
 }

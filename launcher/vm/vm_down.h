@@ -54,11 +54,12 @@ int vm_down_hears_acpi(const char *status);
 
 /*
  * Lock NAME's runtime directory (waiting for another command) and attach to
- * its QEMU. Returns 1 when QEMU runs (h filled), 0 when it does not (stale
- * files already removed; *was_gone says whether there was a crashed QEMU),
- * -1 on error.
+ * its QEMU; with 'quit' (a forced stop) QMP's 'quit' goes with the
+ * connection, for vm_down() with o->force. Returns 1 when QEMU runs (h
+ * filled), 0 when it does not (stale files already removed; *was_gone says
+ * whether there was a crashed QEMU), -1 on error.
  */
-int vm_down_attach(const char *name, struct vm_handle *h, int *was_gone, struct err *err);
+int vm_down_attach(const char *name, struct vm_handle *h, int *was_gone, int quit, struct err *err);
 
 /*
  * For a VM this process started: lock its runtime directory again (waiting)

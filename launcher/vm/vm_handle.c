@@ -75,22 +75,35 @@ void vm_handle_release(struct vm_handle *h)
 {
 	qmp_close(h->qmp);
 	h->qmp = NULL;
+	h->quit_id = 0;
 	qemu_proc_release(&h->proc);
 	runtime_release(&h->rt);
 	vm_state_release(&h->state);
 }
 
-int vm_handle_reconnect(struct vm_handle *h)
+static int reconnect(struct vm_handle *h, const char *then)
 {
 	char *sock = runtime_path(&h->rt, "qmp.sock");
 	struct err ignore = ERR_INIT;
-	int r = qmp_connect(&h->qmp, sock, 5000, &ignore.msg);
+	json_int_t id = 0;
+	int r = qmp_connect_send(&h->qmp, sock, 5000, then, &id, &ignore.msg);
 
 	if (r < 0)
 		h->qmp = NULL;
+	h->quit_id = r < 0 ? 0 : id;
 	free(sock);
 	err_release(&ignore);
 	return r;
+}
+
+int vm_handle_reconnect(struct vm_handle *h)
+{
+	return reconnect(h, NULL);
+}
+
+int vm_handle_reconnect_quit(struct vm_handle *h)
+{
+	return reconnect(h, "quit");
 }
 
 int vm_handle_need_qmp(const struct vm_handle *h, struct err *err)

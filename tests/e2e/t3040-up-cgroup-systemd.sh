@@ -14,7 +14,8 @@
 # MemoryHigh), the limits read back from the scope's files, RegisterMachine
 # (leader QEMU, class vm, the VM's UUID), 'limits --cpu-weight' as
 # SetUnitProperties read back, StopUnit at down; without machined on the bus
-# the VM starts with a note.
+# the VM starts with a note; three VMs started by one 'up' and stopped by
+# 'down --all' at once (a host shutdown) each get and lose their scope.
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 command -v jq >/dev/null || skip "jq is not installed (make deps)"
@@ -111,4 +112,27 @@ expect_err "systemd-machined is not on the bus: 'sd' is not registered as a mach
 expect_code 0 "$MVLAUNCH" down --force sd
 [ ! -e "$scope" ] || fail "the scope's cgroup is left"
 no_leftovers sd
+
+# a host shutdown: three floating VMs started by one 'up' and stopped together by 'down --all', their
+# workers on the bus at once: a scope each, each stopped, none left
+kill "$fakepid"
+fake
+for v in sa sb sc; do demo_config "$v" '/^\[boot\]/,$d' '/^\[pinning\]/,/^$/d'; done
+expect_code 0 "$MVLAUNCH" up --paused sa sb sc || { cat "$T/err" "$T/fake.log"; done_testing; }
+expect_out "started 3 of 3 VMs: sa, sb, sc"
+units='["mvlaunch-sa.scope","mvlaunch-sb.scope","mvlaunch-sc.scope"]'
+[ "$(call start | jq -c '[.[].unit] | sort')" = "$units" ] || fail "up sa sb sc: StartTransientUnit $(call start)"
+[ "$(call register | jq -c '[.[].name] | sort')" = '["sa","sb","sc"]' ] || fail "up sa sb sc: RegisterMachine $(call register)"
+for v in sa sb sc; do
+	grep -qx "$(cat "$T/run/$v/qemu.pid")" "$root/sys/fs/cgroup/machine.slice/mvlaunch-$v.scope/cgroup.procs" ||
+		fail "QEMU of $v is not in its scope"
+done
+expect_code 0 "$MVLAUNCH" down --all
+expect_out "stopped 3 of 3 VMs: sa, sb, sc"
+[ "$(call stop | jq -c '[.[].unit] | sort')" = "$units" ] || fail "down --all: StopUnit $(call stop)"
+for v in sa sb sc; do
+	[ ! -e "$root/sys/fs/cgroup/machine.slice/mvlaunch-$v.scope" ] || fail "the scope of $v is left"
+	no_leftovers "$v"
+done
+[ ! -e "$T/run/host.json" ] || fail "host.json left behind: $(cat "$T/run/host.json")"
 done_testing

@@ -1,7 +1,8 @@
 /*
  * test_qmp.c - unit tests for qmp/: the client against canned byte streams
  * on a socketpair (greeting, ids, interleaved events, errors, malformed,
- * truncated and oversized replies, timeouts), and the typed reply checks.
+ * truncated and oversized replies, timeouts), a command sent behind the
+ * negotiation before QEMU greets, and the typed reply checks.
  */
 #include <errno.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include "tests/unit/unit.h"
 #include "qmp/qmp.h"
 #include "qmp/qmp_cmds.h"
+#include "util/wrapper.h"
 
 #define GREETING "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, \"minor\": 2, \"major\": 7}, \"package\": \"\"}, \"capabilities\": [\"oob\"]}}\r\n"
 #define CAPS_OK "{\"return\": {}, \"id\": 1}\r\n"
@@ -254,6 +256,62 @@ static void test_qmp_connect_refused(void **state)
 	strbuf_release(&err);
 }
 
+/*
+ * qmp_connect_send(): the command goes out behind qmp_capabilities before
+ * QEMU has said anything. The stand-in QEMU (a child) greets only once it
+ * has read both lines, so a client that waited for the greeting first
+ * would time out.
+ */
+static void test_qmp_connect_send(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct qmp *q = NULL;
+	char dir[] = "/tmp/mvl-qmp-XXXXXX", *path;
+	json_int_t id = 0;
+	int srv;
+	pid_t child;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xstrfmt("%s/qmp.sock", dir);
+	srv = qmp_listen(path, &err);
+	assert_true(srv >= 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		const char want[] = "{\"execute\":\"qmp_capabilities\",\"id\":1}\n{\"execute\":\"quit\",\"id\":2}\n";
+		char buf[256];
+		size_t got = 0;
+		int c = accept(srv, NULL, NULL);
+		ssize_t n;
+
+		while (c >= 0 && got < strlen(want) && (n = read(c, buf + got, sizeof(buf) - 1 - got)) > 0)
+			got += (size_t)n;
+		buf[got] = '\0';
+		if (strcmp(buf, want))
+			_exit(1);
+		if (write(c, GREETING CAPS_OK, strlen(GREETING CAPS_OK)) < 0)
+			_exit(2);
+		_exit(0);	/* and closes, as QEMU does after a quit */
+	}
+	close(srv);
+	assert_int_equal(qmp_connect_send(&q, path, 2000, "quit", &id, &err), 0);
+	assert_string_equal(err.buf, "");
+	assert_int_equal(id, 2);
+	{
+		int status;
+
+		assert_int_equal(waitpid(child, &status, 0), child);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);	/* it read both lines before it greeted */
+	}
+	qmp_close(q);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	strbuf_release(&err);
+}
+
 static json_t *J(const char *text)
 {
 	json_t *j = json_loads(text, 0, NULL);
@@ -323,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_qmp_oversized),
 		cmocka_unit_test(test_qmp_connect_refused),
 		cmocka_unit_test(test_qmp_typed_replies),
+		cmocka_unit_test(test_qmp_connect_send),
 		cmocka_unit_test(test_qmp_big_integers),
 		cmocka_unit_test(test_qmp_query_threads),
 	};

@@ -120,13 +120,13 @@ static void test_vm_down_attach(void **state)
 
 	(void)state;
 	/* no runtime directory: not running, nothing gone */
-	assert_int_equal(vm_down_attach("vm1", &h, &was_gone, &err), 0);
+	assert_int_equal(vm_down_attach("vm1", &h, &was_gone, 0, &err), 0);
 	assert_int_equal(was_gone, 0);
 	vm_handle_release(&h);
 
 	/* a crashed QEMU: was_gone, and its files are cleaned */
 	unit_vm_state(tmp, unit_no_such_pid(), 12345);
-	assert_int_equal(vm_down_attach("vm1", &h, &was_gone, &err), 0);
+	assert_int_equal(vm_down_attach("vm1", &h, &was_gone, 0, &err), 0);
 	assert_int_equal(was_gone, 1);
 	assert_false(unit_vm_has(tmp, "state.json"));
 	vm_handle_release(&h);
@@ -134,7 +134,7 @@ static void test_vm_down_attach(void **state)
 	/* a live one */
 	unit_vm_spawn(&child, tmp, (const char *[]){ "/bin/sleep", "30", NULL });
 	unit_vm_state(tmp, child.pid, child.start_time);
-	assert_int_equal(vm_down_attach("vm1", &h, &was_gone, &err), 1);
+	assert_int_equal(vm_down_attach("vm1", &h, &was_gone, 0, &err), 1);
 	assert_int_equal(h.proc.pid, child.pid);
 	assert_int_equal(h.state.pid, child.pid);
 	assert_true(h.rt.lock_fd >= 0);
