@@ -236,8 +236,11 @@ fake_root_cgroups() { mkdir -p "$1/sys/fs" && ln -sfn /sys/fs/cgroup "$1/sys/fs/
 export MVLAUNCH_CGROUP_ROOT=/$(basename "$T" | tr -- '-.' '__').slice
 at_exit "for d in /sys/fs/cgroup/*$MVLAUNCH_CGROUP_ROOT /sys/fs/cgroup$MVLAUNCH_CGROUP_ROOT; do [ -d \$d ] && rmdir \$d/mvlaunch-* \$d; done 2>/dev/null"
 
-# Every test's QEMU has $T in its command line: none may outlive the test.
-at_exit "pkill -KILL -f -- '$T/' 2>/dev/null; sleep 0.1"
+# Every test's QEMU has $T in its command line: none may outlive the test. Waited for (up to
+# 10 s), so the cgroups above come out empty: a QEMU with its guest RAM can take longer than a
+# fixed pause to exit on a loaded machine, and its cgroup then keeps the test slice (the likely
+# source of the empty mvl_e2e_*.slice seen left behind now and then).
+at_exit "pkill -KILL -f -- '$T/' 2>/dev/null; for _i in \$(seq 100); do pgrep -f -- '$T/' >/dev/null || break; sleep 0.1; done"
 
 DEMO_GUEST=${MVLAUNCH_DEMO_GUEST:-/var/cache/mvlaunch/demo-guest}
 
