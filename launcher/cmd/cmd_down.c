@@ -245,12 +245,10 @@ static void down_after(void *data)
 static int down_many(const char **names, size_t nr, const struct mvl_opts *opts, const struct vm_down_opts *so)
 {
 	struct down_many m = { opts, *so };
-	struct strbuf ignore = STRBUF_INIT;
 
 	/* the give-backs and the floating VMs' refresh read this host: hwloc reads it once, here */
 	if (vm_host_held() || vm_float_any())
-		host_topo_keep(&ignore);
-	strbuf_release(&ignore);
+		host_topo_keep();
 	return run_each(names, nr, down_worker, &m, down_after, "stopped", "stop");
 }
 

@@ -173,11 +173,8 @@ static int up_worker(const char *name, void *data)
 static int up_many(const char **names, size_t nr, const struct mvl_opts *opts, const struct vm_up_opts *up)
 {
 	struct up_many m = { opts, *up };
-	struct strbuf ignore = STRBUF_INIT;
 
-	/* every worker plans on this host: hwloc reads it once, here (a failure: each worker says why) */
-	host_topo_keep(&ignore);
-	strbuf_release(&ignore);
+	host_topo_keep();	/* every worker plans on this host: hwloc reads it once, here */
 	return run_each(names, nr, up_worker, &m, NULL, up->dry_run ? "would start" : "started", "start");
 }
 

@@ -60,7 +60,6 @@ static void fill_groups(hwloc_topology_t topo, hwloc_obj_type_t type, struct hos
 	}
 }
 
-/* xml: NULL for this host; else buf (len bytes, NUL-terminated) holds the file 'xml' names. */
 /* Free memory per node, now: only meaningful for this host. */
 static void read_mem_free(struct host_topo *t)
 {
@@ -75,6 +74,7 @@ static void read_mem_free(struct host_topo *t)
 	}
 }
 
+/* xml: NULL for this host; else buf (len bytes, NUL-terminated) holds the file 'xml' names. */
 static int load(struct host_topo *t, const char *xml, const char *buf, size_t len, struct strbuf *err)
 {
 	hwloc_topology_t topo;
@@ -201,14 +201,15 @@ int host_topo_load(struct host_topo *t, struct strbuf *err)
 	return 0;
 }
 
-int host_topo_keep(struct strbuf *err)
+int host_topo_keep(void)
 {
-	if (have_kept)
-		return 0;
-	if (load(&kept, NULL, NULL, 0, err) < 0)
-		return -1;
-	have_kept = 1;
-	return 0;
+	struct strbuf ignore = STRBUF_INIT;
+
+	/* a failure keeps nothing: each later load reads the host and says why itself */
+	if (!have_kept && load(&kept, NULL, NULL, 0, &ignore) == 0)
+		have_kept = 1;
+	strbuf_release(&ignore);
+	return have_kept ? 0 : -1;
 }
 
 /* what the checking child exits with when load() refused the file cleanly */

@@ -47,9 +47,10 @@ int host_topo_load(struct host_topo *t, struct strbuf *err);
  * read again) instead of running hwloc, which takes milliseconds of CPU.
  * For a command that fans out to many VMs at once ('up A B C', 'down
  * --all'), never for a long-lived process: CPUs can go on- and offline.
- * 0, or -1 with the reason in err (then every load reads the host itself).
+ * 0, or -1 when hwloc failed: nothing is kept, every load reads the host
+ * itself and reports why.
  */
-int host_topo_keep(struct strbuf *err);
+int host_topo_keep(void);
 /* The largest topology file read (a 1024-CPU machine's is under 1 MiB). */
 #define HOST_TOPO_XML_MAX (16 << 20)
 

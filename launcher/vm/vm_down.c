@@ -78,7 +78,7 @@ enum vm_down_how vm_down(struct vm_handle *h, const struct vm_down_opts *o, char
 	}
 	err_reset(&ignore);
 	/* quit (unless it went with the connection) may or may not be answered before the socket closes */
-	if (h->qmp && !h->quit_id)
+	if (h->qmp && !h->quit_sent)
 		qmp_simple(h->qmp, "quit", &ignore.msg);
 	if (h->qmp && qemu_proc_wait_exit(&h->proc, 5000)) {
 		how = STOP_QUIT;

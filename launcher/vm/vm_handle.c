@@ -75,7 +75,7 @@ void vm_handle_release(struct vm_handle *h)
 {
 	qmp_close(h->qmp);
 	h->qmp = NULL;
-	h->quit_id = 0;
+	h->quit_sent = 0;
 	qemu_proc_release(&h->proc);
 	runtime_release(&h->rt);
 	vm_state_release(&h->state);
@@ -90,7 +90,7 @@ static int reconnect(struct vm_handle *h, const char *then)
 
 	if (r < 0)
 		h->qmp = NULL;
-	h->quit_id = r < 0 ? 0 : id;
+	h->quit_sent = r == 0 && then;
 	free(sock);
 	err_release(&ignore);
 	return r;

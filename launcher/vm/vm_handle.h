@@ -15,7 +15,7 @@ struct vm_handle {
 	struct qemu_proc proc;
 	struct qmp *qmp;
 	struct vm_state state;
-	long long quit_id;	/* a 'quit' sent with the connection (vm_down_attach()): its id; 0 none */
+	int quit_sent;		/* 'quit' went with the connection (vm_down_attach() of a forced stop) */
 };
 
 #define VM_HANDLE_INIT { VM_RUNTIME_INIT, QEMU_PROC_INIT, NULL, { 0 }, 0 }
@@ -28,7 +28,7 @@ int vm_handle_need_qmp(const struct vm_handle *h, struct err *err);
 
 /* Connect h->qmp to its QEMU again (5 s); 0, or -1 with h->qmp NULL. */
 int vm_handle_reconnect(struct vm_handle *h);
-/* The same, with 'quit' sent behind the negotiation (h->quit_id): a forced stop. */
+/* The same, with 'quit' sent behind the negotiation (h->quit_sent): a forced stop. */
 int vm_handle_reconnect_quit(struct vm_handle *h);
 
 /*
