@@ -17,6 +17,8 @@ CC         ?= cc
 PREFIX     ?= /usr/local
 BUILD      ?= build
 PKGS       := jansson hwloc numa libxml-2.0 libacl
+# linked; libxml2 is loaded with dlopen() by 'import' only (see config/libvirt_import.c)
+LINK_PKGS  := $(filter-out libxml-2.0,$(PKGS))
 VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
 
 WARNINGS   += -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes
@@ -28,7 +30,7 @@ CFLAGS     ?= -O2 -g
 ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE -I. $(WARNINGS) $(CFLAGS) \
               $(shell $(PKG_CONFIG) --cflags $(PKGS)) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS)
-LIBS        = $(shell $(PKG_CONFIG) --libs $(PKGS)) -ldl
+LIBS        = $(shell $(PKG_CONFIG) --libs $(LINK_PKGS)) -ldl
 ifdef SANITIZE
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 ALL_LDFLAGS += -fsanitize=$(SANITIZE)

@@ -29,6 +29,7 @@
 #include "config/qos.h"
 #include "config/vm_config.h"
 #include "util/cpuset.h"
+#include "util/dl.h"
 #include "util/size.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
@@ -37,6 +38,40 @@
 #define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 
 static char used;		/* node->_private of whatever the importer read */
+
+/*
+ * libxml2, with the ICU, libstdc++, liblzma and zlib it links, cost every
+ * mvlaunch command about 1 ms to load, and every worker of 'up A B' or
+ * 'down --all' more to fork and exit, for what only 'import' reads. So it is
+ * loaded with dlopen() on the first import (as notify.c loads libsystemd),
+ * and these are the only calls made of it: the headers give their types.
+ */
+static struct {
+	__typeof__(&xmlReadMemory) read_memory;
+	__typeof__(&xmlFreeDoc) free_doc;
+	__typeof__(&xmlDocGetRootElement) root_element;
+	__typeof__(&xmlGetLineNo) line_no;
+	__typeof__(&xmlNodeListGetString) list_string;
+	__typeof__(&xmlNodeGetContent) content;
+	__typeof__(&xmlSetStructuredErrorFunc) set_error_func;
+	xmlFreeFunc *free;	/* the variable xmlFree: the deallocator libxml2 was set up with */
+} libxml;
+
+static int load_libxml2(struct strbuf *err)
+{
+	static const char *const names[] = {
+		"xmlReadMemory", "xmlFreeDoc", "xmlDocGetRootElement", "xmlGetLineNo",
+		"xmlNodeListGetString", "xmlNodeGetContent", "xmlSetStructuredErrorFunc", "xmlFree",
+	};
+	void **const slots[] = {
+		(void **)&libxml.read_memory, (void **)&libxml.free_doc, (void **)&libxml.root_element, (void **)&libxml.line_no,
+		(void **)&libxml.list_string, (void **)&libxml.content, (void **)&libxml.set_error_func, (void **)&libxml.free,
+	};
+
+	if (libxml.read_memory)
+		return 0;
+	return dl_symbols("libxml2.so.2", "read libvirt XML", names, slots, ARRAY_SIZE(names), err);
+}
 
 /* Reasons for what is not imported (the sweep's, by element name) */
 #define R_TODO "not supported yet"
@@ -202,7 +237,7 @@ static void put_size(struct tbl *t, const char *key, uint64_t bytes, long line, 
 
 static long lineno(xmlNodePtr n)
 {
-	return n ? xmlGetLineNo(n) : 0;
+	return n ? libxml.line_no(n) : 0;
 }
 
 static int is_elem(xmlNodePtr n, const char *name)
@@ -259,7 +294,7 @@ static const char *keep(struct imp *m, xmlChar *s)
 	if (!s)
 		return NULL;
 	ret = strvec_push(&m->pool, (const char *)s);
-	xmlFree(s);
+	(*libxml.free)(s);
 	return ret;
 }
 
@@ -279,7 +314,7 @@ static const char *attr(struct imp *m, xmlNodePtr n, const char *name)
 	if (!a)
 		return NULL;
 	a->_private = &used;
-	return keep(m, xmlNodeListGetString(n->doc, a->children, 1));
+	return keep(m, libxml.list_string(n->doc, a->children, 1));
 }
 
 /* The text of n without surrounding white space (n marked), or NULL for no n. */
@@ -290,7 +325,7 @@ static const char *text(struct imp *m, xmlNodePtr n)
 	if (!n)
 		return NULL;
 	use(n);
-	s = keep(m, xmlNodeGetContent(n));
+	s = keep(m, libxml.content(n));
 	if (!s)
 		return "";
 	while (isspace((unsigned char)*s))
@@ -327,18 +362,18 @@ static void describe(xmlNodePtr n, const char *only_attr, struct strbuf *sb)
 			strbuf_addstr(sb, " ...");
 			break;
 		}
-		v = xmlNodeListGetString(n->doc, a->children, 1);
+		v = libxml.list_string(n->doc, a->children, 1);
 		strbuf_addf(sb, " %s='%s'", (const char *)a->name, v ? (const char *)v : "");
-		xmlFree(v);
+		(*libxml.free)(v);
 	}
 	if (!only_attr && !n->properties && n->children && n->children->type == XML_TEXT_NODE &&
 	    !n->children->next) {
-		xmlChar *v = xmlNodeGetContent(n);
+		xmlChar *v = libxml.content(n);
 		size_t len = strlen((const char *)v);
 
 		strbuf_addf(sb, ">%.*s%s</%s", (int)(len > 60 ? 60 : len), (const char *)v, len > 60 ? "..." : "",
 			    (const char *)n->name);
-		xmlFree(v);
+		(*libxml.free)(v);
 	}
 	strbuf_addch(sb, '>');
 }
@@ -568,7 +603,7 @@ static void map_identity(struct imp *m, const char *want_name)
 					use(os);
 					id->_private = &used;
 					strvec_pushf(&m->header, "Guest OS (libosinfo): %s",
-						     keep(m, xmlNodeListGetString(os->doc, id->children, 1)));
+						     keep(m, libxml.list_string(os->doc, id->children, 1)));
 				}
 			}
 		}
@@ -1899,7 +1934,7 @@ static void map_disk(struct imp *m, xmlNodePtr d)
 	t = tbl_add(m, "disk", 1, lineno(d));
 	m->nr_disks++;
 	strvec_push(&m->disk_iothreads, drv && find_attr(drv, "iothread") && !cdrom ?
-		    keep(m, xmlNodeListGetString(drv->doc, find_attr(drv, "iothread")->children, 1)) : "");
+		    keep(m, libxml.list_string(drv->doc, find_attr(drv, "iothread")->children, 1)) : "");
 	if (cdrom) {
 		put_str(t, "media", "cdrom", lineno(d), NULL);
 		if (!m->first_cdrom)
@@ -2861,7 +2896,7 @@ static void map_qemu_commandline(struct imp *m)
 				continue;
 			use(a);
 			v->_private = &used;
-			strvec_push(&args, keep(m, xmlNodeListGetString(a->doc, v->children, 1)));
+			strvec_push(&args, keep(m, libxml.list_string(a->doc, v->children, 1)));
 			nodes = xrealloc(nodes, args.nr * sizeof(*nodes));
 			nodes[args.nr - 1] = a;
 		}
@@ -3141,7 +3176,7 @@ int libvirt_import(const char *file, const char *xml, size_t len, const char *na
 	uint64_t mem;
 	struct strbuf xerr = STRBUF_INIT, perr = STRBUF_INIT;
 	struct line_map lm = { 0 };
-	xmlDocPtr doc;
+	xmlDocPtr doc = NULL;
 	const char *type, *base;
 	int ret = -1;
 
@@ -3155,10 +3190,15 @@ int libvirt_import(const char *file, const char *xml, size_t len, const char *na
 		strbuf_addf(err, "%s: %zu bytes is not a libvirt domain (at most %u)", m.file, len, LIBVIRT_XML_MAX);
 		return -1;
 	}
-	xmlSetStructuredErrorFunc(&xerr, xml_error);
-	doc = xmlReadMemory(xml, (int)len, NULL, NULL,
+	if (load_libxml2(&xerr) < 0) {
+		strbuf_addf(err, "%s: %s (mvlaunch reads libvirt XML with libxml2: apt-get install libxml2)", m.file,
+			    xerr.buf);
+		goto out;
+	}
+	libxml.set_error_func(&xerr, xml_error);
+	doc = libxml.read_memory(xml, (int)len, NULL, NULL,
 			    XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
-	xmlSetStructuredErrorFunc(NULL, NULL);
+	libxml.set_error_func(NULL, NULL);
 	if (!doc) {
 		strbuf_addf(err, "%s:%s (not XML)", m.file, xerr.len ? xerr.buf : "0: empty");
 		goto out;
@@ -3183,7 +3223,7 @@ int libvirt_import(const char *file, const char *xml, size_t len, const char *na
 			    line);
 		goto out;
 	}
-	m.root = xmlDocGetRootElement(doc);
+	m.root = libxml.root_element(doc);
 	if (!m.root || !is_elem(m.root, "domain")) {
 		strbuf_addf(err, "%s:%ld: <%s> is not a libvirt domain (virsh dumpxml NAME gives one)", m.file,
 			    lineno(m.root), m.root ? (const char *)m.root->name : "");
@@ -3295,7 +3335,7 @@ out:
 	strbuf_release(&xerr);
 	strbuf_release(&perr);
 	if (doc)
-		xmlFreeDoc(doc);
+		libxml.free_doc(doc);
 	return ret;
 }
 

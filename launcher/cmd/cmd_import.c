@@ -151,6 +151,9 @@ int cmd_import(int argc, char **argv, const struct mvl_opts *opts)
 			"option order, -blockdev chains) so that what differs is a real difference:\n"
 			"'-' only libvirt's, '+' only mvlaunch's.\n"
 			"\n"
+			"The XML is read with libxml2 (libxml2.so.2), which import alone loads: a\n"
+			"host without it runs every other command.\n"
+			"\n"
 			"README \"Coming from libvirt\" has the table of what maps to which key.",
 	};
 

@@ -9,7 +9,8 @@
 # and writes nothing. The bad inputs in tests/import/bad/ each fail with
 # the error on their '<!-- expect: -->' line, naming the file and line,
 # print no config, and leave -o untouched; a bad <name> is no error with -o
-# (the file names the VM) and --name (t7002).
+# (the file names the VM) and --name (t7002). libxml2 is loaded by import
+# alone: a broken one stops import with a clear error, and no other command.
 . "$(dirname "$0")/lib.sh" || exit 1
 
 dir=$TOP/tests/import
@@ -92,4 +93,15 @@ touch "$T/libvirt-hook"
 MVLAUNCH_LIBVIRT_HOOK=$T/libvirt-hook expect_code 1 "$MVLAUNCH" import --strict 01-minimal.xml &&
 	expect_err "01-minimal.xml:2: not imported: <domain>: libvirt's hook script $T/libvirt-hook runs for every domain it starts: replaced by mvlaunch's hooks"
 MVLAUNCH_LIBVIRT_HOOK=$T/no-such-hook expect_code 0 "$MVLAUNCH" import --strict 01-minimal.xml
+
+# libxml2 is loaded by 'import' alone: with a broken libxml2.so.2 first in the
+# library path every other command still runs (linked, none would start), and
+# import says what it lacks, naming the input, and writes nothing
+mkdir -p "$T/badlib" && : >"$T/badlib/libxml2.so.2"
+LD_LIBRARY_PATH=$T/badlib expect_code 0 "$MVLAUNCH" version && expect_out "mvlaunch "
+LD_LIBRARY_PATH=$T/badlib expect_code 0 "$MVLAUNCH" argv --bare ./01-minimal.toml && expect_out "qemu-system-x86_64"
+rm -f "$T/vms/nolib.toml"
+LD_LIBRARY_PATH=$T/badlib expect_code 1 "$MVLAUNCH" import -o "$T/vms/nolib.toml" 01-minimal.xml &&
+	expect_err "mvlaunch: error: 01-minimal.xml: cannot load libxml2.so.2 to read libvirt XML: $T/badlib/libxml2.so.2: file too short (mvlaunch reads libvirt XML with libxml2: apt-get install libxml2)"
+[ -e "$T/vms/nolib.toml" ] && fail "an import without libxml2 wrote its output"
 done_testing
