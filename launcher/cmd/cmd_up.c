@@ -16,6 +16,7 @@
 #include "launcher/cmd/parse_options.h"
 #include "launcher/cmd/vm_show.h"
 #include "launcher/vm/vm_up.h"
+#include "launcher/host/qemu_user.h"
 #include "launcher/plan/host_topo.h"
 #include "util/interrupt.h"
 #include "util/quote.h"
@@ -175,6 +176,8 @@ static int up_many(const char **names, size_t nr, const struct mvl_opts *opts, c
 	struct up_many m = { opts, *up };
 
 	host_topo_keep();	/* every worker plans on this host: hwloc reads it once, here */
+	if (geteuid() == 0)
+		qemu_user_keep(QEMU_USER_DEFAULT);	/* and QEMU's user: NSS loads its modules once, here */
 	return run_each(names, nr, up_worker, &m, NULL, up->dry_run ? "would start" : "started", "start");
 }
 

@@ -495,6 +495,15 @@ static int sync_host(struct host_prep *hp, struct host_state *st, struct err *er
 			host_state_count_set(pools, held.v[i].key, cur);
 	}
 	record_functions(st, &functions);
+	/*
+	 * Write-ahead: what steps 3 and 4 may change is on disk before they
+	 * do. A state they cannot act on (no knob, pool, device, shield or
+	 * owned CPU: the grants of floating VMs) needs no write here; the
+	 * caller's save records it.
+	 */
+	if (!want.nr && !orig->nr && !pools->nr && !held.nr && !functions.nr && !st->nr_pci &&
+	    st->shield.backend == SHIELD_NONE && cpuset_empty(&owned))
+		goto out;
 	if (!hp->dry_run && host_state_save(hp->state_file, st, err) < 0) {
 		ret = -1;
 		goto out;

@@ -37,6 +37,13 @@ int qemu_user_is_root(const char *name);
  * 0, or -1 with the reason and the fix ('mvlaunch host setup') in err.
  */
 int qemu_user_lookup(const char *name, struct qemu_user *u, struct err *err);
+
+/*
+ * Look name up now, for this process and the workers it forks: each
+ * lookup of a user found before is answered from memory (a user's ids do
+ * not change during one command). A failure is not kept.
+ */
+void qemu_user_keep(const char *name);
 void qemu_user_release(struct qemu_user *u);
 
 /*

@@ -396,6 +396,40 @@ static void test_qemu_user_setup(void **state)
 	free(etc);
 }
 
+/* A user found once is answered from memory, each answer a copy of its own; a user not found is asked again. */
+static void test_qemu_user_kept(void **state)
+{
+	struct qemu_user a, b;
+	struct err err = ERR_INIT;
+	struct passwd *pw = getpwnam("nobody");
+
+	(void)state;
+	assert_non_null(pw);
+	qemu_user_keep("nobody");
+	nobody(&a);
+	nobody(&b);
+	assert_string_equal(a.name, "nobody");
+	assert_int_equal(a.uid, pw->pw_uid);
+	assert_int_equal(a.gid, pw->pw_gid);
+	assert_int_equal(a.nr_groups, b.nr_groups);
+	assert_true(a.nr_groups >= 1);
+	assert_ptr_not_equal(a.groups, b.groups);
+	qemu_user_release(&a);
+	assert_int_equal(b.groups[0], pw->pw_gid);	/* b's own copy outlives a's */
+	assert_false(qemu_user_is_root("nobody"));
+	assert_true(qemu_user_is_root("root"));
+	qemu_user_release(&b);
+
+	qemu_user_keep("mvl-no-such-user");
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(qemu_user_lookup("mvl-no-such-user", &a, &err), -1);
+		assert_string_equal(err.msg.buf, "security.user 'mvl-no-such-user' is not a user on this host");
+		assert_null(a.name);
+		err_reset(&err);
+	}
+	err_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +438,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_grant_hot_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grant_check_ids_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qemu_user_setup, setup, teardown),
+		cmocka_unit_test(test_qemu_user_kept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
