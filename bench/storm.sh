@@ -13,7 +13,9 @@
 # One VM alone the same way, for the scale. The VMs are 1 vCPU, 128 MiB,
 # floating (no pins), KVM left paused (-S): nested KVM on the development
 # machine hangs a guest that runs, and a paused start is what is measured.
-# Prints each median and the ratios; asserts nothing.
+# Prints each median and the ratios (of the medians, and the median of each
+# round's ratio), and the CPU time mvlaunch's own processes used (user+sys,
+# QEMU's not counted), the steadiest figure on a noisy machine; asserts nothing.
 #
 # usage: bench/storm.sh [N] [ROUNDS]     (after 'make'; root, /dev/kvm)
 set -euo pipefail
@@ -42,7 +44,7 @@ for i in $(seq 1 "$n"); do
 done
 
 python3 - "$bin" "$work" "$n" "$rounds" <<'PY'
-import json, os, shutil, socket, statistics, subprocess, sys, time
+import json, os, resource, shutil, socket, statistics, subprocess, sys, time
 
 mvl, work, n, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 names = ["s%d" % i for i in range(1, n + 1)]
@@ -88,15 +90,21 @@ def bare_round(vms):
     shutil.rmtree(bare, ignore_errors=True)
     return t1 - t0, t2 - t1
 
+def cpu():                                         # user+sys of the mvlaunch commands waited for (not QEMU's)
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
 def mvl_round(vms):
-    t0 = time.monotonic()
+    c0, t0 = cpu(), time.monotonic()
     subprocess.run([mvl, "up", "--paused"] + vms, check=True, stdout=subprocess.DEVNULL)
-    t1 = time.monotonic()
+    c1, t1 = cpu(), time.monotonic()
     subprocess.run([mvl, "down", "--force"] + vms, check=True, stdout=subprocess.DEVNULL)
-    t2 = time.monotonic()
+    c2, t2 = cpu(), time.monotonic()
+    if len(vms) > 1:
+        r["cpuNu"].append(c1 - c0); r["cpuNd"].append(c2 - c1)
     return t1 - t0, t2 - t1
 
-r = {k: [] for k in ("bare1u", "bare1d", "mvl1u", "mvl1d", "bareNu", "bareNd", "mvlNu", "mvlNd")}
+r = {k: [] for k in ("bare1u", "bare1d", "mvl1u", "mvl1d", "bareNu", "bareNd", "mvlNu", "mvlNd", "cpuNu", "cpuNd")}
 bare_round(names[:1]); mvl_round(names[:1])        # warm the page cache
 for _ in range(rounds):                            # interleaved, so load hits both alike
     u, d = bare_round(names[:1]); r["bare1u"].append(u); r["bare1d"].append(d)
@@ -112,4 +120,11 @@ print("  mvlaunch up --paused        %7.1f ms  %7.1f ms   %5.1f" % (ms["mvl1u"],
 print("  bare QMP quit -> exit       %7.1f ms  %7.1f ms   %5.1f" % (ms["bare1d"], ms["bareNd"], ms["bareNd"] / ms["bare1d"]))
 print("  mvlaunch down --force       %7.1f ms  %7.1f ms   %5.1f" % (ms["mvl1d"], ms["mvlNd"], ms["mvlNd"] / ms["mvl1d"]))
 print("  mvlaunch / bare: start %.2f, stop %.2f (%d at once)" % (ms["mvlNu"] / ms["bareNu"], ms["mvlNd"] / ms["bareNd"], n))
+# each round's mvlaunch against the bare QEMUs of the same round, then the median: what the machine
+# does to both in one round (another tenant, the hypervisor) cancels out
+pu = statistics.median(m / b for m, b in zip(r["mvlNu"], r["bareNu"]))
+pd = statistics.median(m / b for m, b in zip(r["mvlNd"], r["bareNd"]))
+print("  round by round, median: start %.2f, stop %.2f" % (pu, pd))
+print("  mvlaunch's own CPU (its processes, not QEMU's): up %.1f ms, down %.1f ms for %d VMs"
+      % (ms["cpuNu"], ms["cpuNd"], n))
 PY
