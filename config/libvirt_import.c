@@ -1066,6 +1066,7 @@ static void map_vcpus(struct imp *m)
 	}
 	if (n == 0 || n > VM_MAX_VCPUS) {
 		fail(m, v, "<vcpu>: %" PRIu64 " vCPUs (mvlaunch runs 1 to %d)", n, VM_MAX_VCPUS);
+		free(all);
 		return;
 	}
 	m->vcpus = (unsigned)n;
