@@ -497,9 +497,9 @@ static int sync_host(struct host_prep *hp, struct host_state *st, struct err *er
 	record_functions(st, &functions);
 	/*
 	 * Write-ahead: what steps 3 and 4 may change is on disk before they
-	 * do. A state they cannot act on (no knob, pool, device, shield or
-	 * owned CPU: the grants of floating VMs) needs no write here; the
-	 * caller's save records it.
+	 * do. A state with no knob, pool, device, shield or owned CPU (the
+	 * grants of floating VMs) gives them nothing to do, so neither they
+	 * nor this write run; the caller's save records the state.
 	 */
 	if (!want.nr && !orig->nr && !pools->nr && !held.nr && !functions.nr && !st->nr_pci &&
 	    st->shield.backend == SHIELD_NONE && cpuset_empty(&owned))
