@@ -8,8 +8,10 @@
  * (--force at once, or --kill-after once the wait is over, which systemd's
  * ExecStop and 'run' use). A guest that cannot act on the power button
  * (never started, paused) is stopped at once. A VM whose QEMU crashed is
- * cleaned up and the command succeeds.
+ * cleaned up and the command succeeds. Signals are armed (util/interrupt.h):
+ * one ends a wait, never a cleanup, and 'down A B' prints all it has.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,7 @@
 #include "launcher/plan/host_topo.h"
 #include "config/vm_config.h"
 #include "util/err.h"
+#include "util/interrupt.h"
 #include "util/usage.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
@@ -35,12 +38,34 @@
 /* a worker of 'down A B' / 'down --all': the floating VMs follow the pool once, after the last */
 static int in_fanout;
 
-/* Give back its hugepages and host knobs; a failure is reported, the VM is down anyway. */
-static void release_host(const char *name, const struct mvl_opts *opts)
+/* Whether a release hook of vm waits for its give-back (one that cannot be listed is counted). */
+static int has_release_hooks(const struct hooks_vm *hooks)
+{
+	struct hook_list list = HOOK_LIST_INIT;
+	struct err ignore = ERR_INIT;
+	int any;
+
+	if (!hooks->dir)
+		return 0;
+	any = hooks_list(hooks, HOOKS_RELEASE, &list, &ignore) < 0 || list.nr;
+	hooks_list_release(&list);
+	err_release(&ignore);
+	return any;
+}
+
+/*
+ * Give back its hugepages and host knobs; a failure is reported, the VM is
+ * down anyway. A worker of 'down A B' leaves that to its parent, which gives
+ * back every VM stopped in one go after the last (down_after()), unless a
+ * release hook of this VM must run after its give-back.
+ */
+static void release_host(const char *name, const struct mvl_opts *opts, const struct hooks_vm *hooks)
 {
 	struct strvec notes = STRVEC_INIT;
 	struct err err = ERR_INIT;
 
+	if (in_fanout && !has_release_hooks(hooks))
+		return;
 	if (vm_host_release(name, &opts->dirs, &notes, &err) < 0) {
 		error("cannot give back what '%s' held on the host", name);
 		err_print(&err);
@@ -104,6 +129,15 @@ static void show_progress(void *data, int waited_ms, int timeout_ms)
 	fflush(stderr);
 }
 
+/* A Ctrl-C, SIGTERM or SIGHUP came before the guest powered off: it goes on running. */
+static void left_running(const char *name)
+{
+	error("'%s' is still running: %s came before its guest powered off; it was left running", name,
+	      interrupt_name(interrupt_pending()));
+	hint("'mvlaunch status %s' shows whether it is still running; 'mvlaunch down %s' again waits for it", name,
+	     name);
+}
+
 /* One VM, as 'down NAME' does it; a worker of 'down A B' runs the same. */
 static int down_one(const char *name, const struct mvl_opts *opts, struct vm_down_opts so)
 {
@@ -116,6 +150,7 @@ static int down_one(const char *name, const struct mvl_opts *opts, struct vm_dow
 		[STOP_KILL] = "killed with SIGKILL",
 		[STOP_STILL_RUNNING] = "is still running",
 		[STOP_UNREACHABLE] = "is still running",
+		[STOP_INTERRUPTED] = "is still running",
 	};
 	struct vm_handle h = VM_HANDLE_INIT;
 	struct hooks_vm hooks = HOOKS_VM_INIT;
@@ -135,6 +170,10 @@ static int down_one(const char *name, const struct mvl_opts *opts, struct vm_dow
 		err_print(&err);
 		goto out;
 	}
+	if (!so.force && interrupt_pending()) {
+		left_running(name);	/* before the power button: a Ctrl-C to 'down A B' stops what it began only */
+		goto out;
+	}
 	r = vm_down_attach(name, &h, &was_gone, so.force, &err);
 	if (r < 0) {
 		error("cannot stop VM '%s'", name);
@@ -147,7 +186,7 @@ static int down_one(const char *name, const struct mvl_opts *opts, struct vm_dow
 			hooks_vm_from_state(&hooks, name, &h.state, &opts->dirs);
 			hooks_failed |= run_hooks(&hooks, HOOKS_STOPPED) < 0;
 		}
-		release_host(name, opts);
+		release_host(name, opts, &hooks);
 		if (was_gone)
 			hooks_failed |= run_hooks(&hooks, HOOKS_RELEASE) < 0;
 		if (was_gone) {
@@ -164,12 +203,17 @@ static int down_one(const char *name, const struct mvl_opts *opts, struct vm_dow
 	}
 	if (so.timeout_ms < 0 && !so.force)	/* --force waits for no guest */
 		so.timeout_ms = config_stop_timeout_ms(name, h.state.config, opts);
+	so.interruptible = 1;
 	pr.name = name;
 	pr.tty = isatty(2);
 	so.progress = show_progress;
 	so.data = &pr;
 	so.keep_dir = 1;
 	how = vm_down(&h, &so, &status);
+	if (how == STOP_INTERRUPTED || (how == STOP_UNREACHABLE && interrupt_pending())) {
+		left_running(name);
+		goto out;
+	}
 	if (how == STOP_UNREACHABLE) {
 		error("cannot reach '%s' on its QMP socket to press the power button (another client holds it, or QEMU "
 		      "hangs); it was left running", name);
@@ -195,7 +239,7 @@ static int down_one(const char *name, const struct mvl_opts *opts, struct vm_dow
 	hooks_vm_from_state(&hooks, name, &h.state, &opts->dirs);
 	hooks.pid = h.proc.pid;	/* also when 'up' died before state.json */
 	hooks_failed |= run_hooks(&hooks, HOOKS_STOPPED) < 0;
-	release_host(name, opts);
+	release_host(name, opts, &hooks);
 	runtime_clean(&h.rt);	/* given back: the directory goes (vm_down kept it, locked, till now) */
 	hooks_failed |= run_hooks(&hooks, HOOKS_RELEASE) < 0;
 	ret = hooks_failed ? MVL_EXIT_FAILURE : MVL_EXIT_OK;
@@ -208,6 +252,8 @@ out:
 }
 
 struct down_many {
+	const char **names;
+	size_t nr;
 	const struct mvl_opts *opts;
 	struct vm_down_opts so;
 };
@@ -226,13 +272,24 @@ static int add_name(const char *name, void *data)
 	return 0;
 }
 
-/* after the last: the floating VMs left follow the pool the stopped ones gave back */
+/*
+ * After the last: what the stopped VMs held on the host goes back, all in
+ * one write of host.json (each worker's own give-back would load and write
+ * it, growing with the VMs, one after another under the host lock); those
+ * still running (or started again meanwhile) keep theirs. Then the floating
+ * VMs left follow the pool the stopped ones gave back.
+ */
 static void down_after(void *data)
 {
 	struct down_many *m = data;
 	struct strvec notes = STRVEC_INIT;
 	struct err err = ERR_INIT;
 
+	if (vm_host_release_gone(m->names, m->nr, &m->opts->dirs, &notes, &err) < 0) {
+		error("cannot give back what the stopped VMs held on the host");
+		err_print(&err);
+	}
+	err_reset(&err);
 	if (vm_float_refresh(&m->opts->dirs, &notes, &err) < 0)
 		err_print(&err);
 	for (size_t i = 0; i < notes.nr; i++)
@@ -244,9 +301,9 @@ static void down_after(void *data)
 /* 'down A B' and 'down --all': each in a worker, all at once, each with its own timeout; then one summary. */
 static int down_many(const char **names, size_t nr, const struct mvl_opts *opts, const struct vm_down_opts *so)
 {
-	struct down_many m = { opts, *so };
+	struct down_many m = { names, nr, opts, *so };
 
-	/* the give-backs and the floating VMs' refresh read this host: hwloc reads it once, here */
+	/* the give-back, the floating VMs' refresh (and a worker's, for release hooks) read this host: once, here */
 	if (vm_host_held() || vm_float_any())
 		host_topo_keep();
 	return run_each(names, nr, down_worker, &m, down_after, "stopped", "stop");
@@ -256,7 +313,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 {
 	struct vm_down_opts so = { .timeout_ms = -1 };
 	struct strvec all = STRVEC_INIT;
-	int every = 0, ret;
+	int every = 0, ret = MVL_EXIT_OK, sig;
 	const struct opt options[] = {
 		OPT_SECONDS(0, "timeout", &so.timeout_ms, "how long the guest gets to shut down"),
 		OPT_BOOL('f', "force", &so.force, "no power-down: stop QEMU at once (QMP quit, SIGTERM, SIGKILL);\n"
@@ -279,8 +336,13 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 			"release hooks run ('mvlaunch help hooks'); a failing hook is reported\n"
 			"(exit 1), the rest of the cleanup still happens. Several VMs, or --all,\n"
 			"stop at once, each with its own timeout; their outputs follow in the\n"
-			"order named, then one summary (exit 1 if any did not stop). The host's\n"
-			"knobs go back once, with the last VM that held them.",
+			"order named, then one summary (exit 1 if any did not stop). What they\n"
+			"held on the host goes back in one step after the last (a VM with release\n"
+			"hooks gives back its own first); the host's knobs go back once, with the\n"
+			"last VM that held them. Ctrl-C, SIGTERM or SIGHUP end only a wait (for a\n"
+			"guest, which is left running, or for another command on the VM): a VM\n"
+			"whose QEMU is gone is still cleaned up and given back, the outputs and\n"
+			"summary still come, and down exits 128 + the signal.",
 	};
 	argc = parse_options(argc, argv, &usage);
 	if (argc < 0)
@@ -293,23 +355,41 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 		error(every ? "--all stops every VM: name none" : "name the VM to stop, or --all");
 		return MVL_EXIT_USAGE;
 	}
-	if (argc == 1)
-		return down_one(argv[0], opts, so);
+	/*
+	 * A signal ends only the wait for a guest (left running, as when its time
+	 * is up): a VM whose QEMU is gone is always cleaned up and given back,
+	 * and 'down A B' waits for its workers and prints their outputs and the
+	 * summary. Then it exits 128 + the signal.
+	 */
+	if (interrupt_arm() < 0) {
+		error("cannot block Ctrl-C and SIGTERM while stopping: %s", strerror(errno));
+		return MVL_EXIT_FAILURE;
+	}
+	if (argc == 1) {
+		ret = down_one(argv[0], opts, so);
+		goto out;
+	}
 	if (every) {
 		struct err err = ERR_INIT;
 
 		if (runtime_root_access(&err) < 0) {
 			err_print(&err);
 			err_release(&err);
-			return MVL_EXIT_FAILURE;
+			ret = MVL_EXIT_FAILURE;
+			goto out;
 		}
 		runtime_for_each(add_name, &all);
 		if (!all.nr) {
 			printf("no VM is running\n");
-			return MVL_EXIT_OK;
+			goto out;
 		}
 	}
 	ret = down_many(every ? (const char **)all.v : (const char **)argv, every ? all.nr : (size_t)argc, opts, &so);
+out:
+	sig = interrupt_take();
+	if (sig)
+		ret = 128 + sig;
+	interrupt_disarm();
 	strvec_clear(&all);
 	return ret;
 }

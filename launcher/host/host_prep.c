@@ -880,6 +880,36 @@ int host_prep_unhold(struct host_prep *hp, const char *name, struct err *err)
 	return ret;
 }
 
+int host_prep_unhold_gone(struct host_prep *hp, const char *const *names, size_t nr, struct err *err)
+{
+	struct host_state st;
+	int dropped = 0, ret;
+
+	if (host_state_load(hp->state_file, &st, err) < 0)
+		return -1;
+	for (size_t i = 0; i < nr; i++) {
+		struct host_state_holder *h;
+
+		/* started again since (its lock held, or its QEMU up): what it holds now is its new run's */
+		if (!strcmp(names[i], HOST_MANUAL) || holder_alive(hp, names[i]))
+			continue;
+		if (!hp->dry_run)
+			grant_drop(&st, names[i], &hp->notes);
+		if ((h = host_state_holder(&st, names[i]))) {
+			host_state_holder_del(&st, (size_t)(h - st.holders));
+			dropped = 1;
+		}
+	}
+	/* one sync for them all: the knobs go back once, after the last */
+	ret = reconcile(hp, &st, err);
+	if (dropped && !st.nr_holders)
+		unmount_all(hp, &st);
+	if (!hp->dry_run && host_state_save(hp->state_file, &st, err) < 0)
+		ret = -1;
+	host_state_release(&st);
+	return ret;
+}
+
 json_t *host_prep_status(const char *state_file, struct err *err)
 {
 	struct host_state st;

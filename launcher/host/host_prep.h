@@ -95,6 +95,13 @@ int host_prep_grant(struct host_prep *hp, const char *name, const struct qemu_us
 int host_prep_ungrant(struct host_prep *hp, const char *name, struct err *err);
 /* 'name' lets go (its grants included); the last holder restores every original value. 0 or -1. */
 int host_prep_unhold(struct host_prep *hp, const char *name, struct err *err);
+/*
+ * host_prep_unhold() of each of names whose VM is gone (not alive: a 'down'
+ * stopped it), in one load and write of host.json and one sync of the host:
+ * the give-back of a host shutdown. A name started again since keeps what
+ * it holds. 0 or -1.
+ */
+int host_prep_unhold_gone(struct host_prep *hp, const char *const *names, size_t nr, struct err *err);
 /* Drop holders whose VM is gone. 0 or -1. */
 int host_prep_reconcile(struct host_prep *hp, struct err *err);
 

@@ -55,12 +55,29 @@ static int mkdir_private(const char *path, const char *what, struct err *err)
 /*
  * The VM lock. Without 'wait' a lock held for long means busy; but another
  * command that only looks (vm_host_alive() takes it shared for a moment) must not
- * make 'up' fail, so a held lock is tried again for 200 ms first.
+ * make 'up' fail, so a held lock is tried again for 200 ms first. With
+ * 'wait' ('down' waiting for an 'up' of the same VM, which may sit in a hook
+ * for minutes) a Ctrl-C or SIGTERM ends the wait when interrupt_arm() is on:
+ * -2 with "interrupted by ..." in err.
  */
-static int flock_vm(int fd, int wait)
+static int flock_vm(int fd, int wait, struct err *err)
 {
-	if (wait)
+	if (wait && interrupt_fd() < 0)
 		return flock(fd, LOCK_EX);
+	for (int i = 0; wait; i++) {
+		struct pollfd pfd = { .fd = interrupt_fd(), .events = POLLIN };
+
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		/* 2 ms steps for the first 100 ms (a 'down' right behind an 'up'), then 20 */
+		if (poll(&pfd, 1, i < 50 ? 2 : 20) > 0) {
+			strbuf_addf(&err->msg, "interrupted by %s while waiting for another mvlaunch command to finish "
+				    "with this VM", interrupt_name(interrupt_pending()));
+			return -2;
+		}
+	}
 	for (int i = 0; i < 100; i++) {
 		struct timespec ts = { 0, 2000000 };
 
@@ -85,7 +102,7 @@ int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct err *
 		return -1;
 	for (int tries = 0; tries < 100; tries++) {
 		struct stat a, b;
-		int fd;
+		int fd, r;
 
 		if (mkdir_private(rt->dir, "runtime directory", err) < 0)
 			return -1;
@@ -96,10 +113,12 @@ int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct err *
 			strbuf_addf(&err->msg, "cannot open runtime directory '%s': %s", rt->dir, strerror(errno));
 			return -1;
 		}
-		if (flock_vm(fd, wait) < 0) {
+		if ((r = flock_vm(fd, wait, err)) < 0) {
 			int e = errno;
 
 			close(fd);
+			if (r == -2)
+				return -1;
 			if (e == EWOULDBLOCK) {
 				strbuf_addf(&err->msg, "VM '%s' is busy: another mvlaunch command is starting or stopping it", name);
 				return -1;
@@ -382,6 +401,34 @@ int runtime_clean_cgroup(const struct vm_runtime *rt, struct err *err)
 	return remove_cgroup(rt, err);
 }
 
+/*
+ * The files of runtime_files the directory holds, found by reading it once
+ * and removed relative to it (no path built, no unlink of a name that is not
+ * there: 'down' cleans twice, before and after the host is given back).
+ * The directory is opened without following a link.
+ */
+static void unlink_known(const struct vm_runtime *rt)
+{
+	int fd = open(rt->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct dirent *e;
+	DIR *d;
+
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d)))
+		for (size_t i = 0; i < ARRAY_SIZE(runtime_files); i++)
+			if (!strcmp(e->d_name, runtime_files[i])) {
+				unlinkat(dirfd(d), e->d_name, 0);
+				break;
+			}
+	closedir(d);
+}
+
 void runtime_clean_files(struct vm_runtime *rt)
 {
 	struct err ignore = ERR_INIT;
@@ -392,12 +439,7 @@ void runtime_clean_files(struct vm_runtime *rt)
 	remove_cgroup(rt, &ignore);
 	err_release(&ignore);
 	remove_shared(rt);
-	for (size_t i = 0; i < ARRAY_SIZE(runtime_files); i++) {
-		char *p = runtime_path(rt, runtime_files[i]);
-
-		unlink(p);
-		free(p);
-	}
+	unlink_known(rt);
 }
 
 void runtime_clean(struct vm_runtime *rt)

@@ -11,6 +11,7 @@
 #include "launcher/vm/vm_down.h"
 #include "qmp/qmp_cmds.h"
 #include "util/err.h"
+#include "util/interrupt.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
@@ -19,19 +20,26 @@ int vm_down_hears_acpi(const char *status)
 	return !strcmp(status, "running") || !strcmp(status, "suspended");
 }
 
-/* Wait for QEMU to exit after the power-down, telling o->progress each second. */
+/*
+ * Wait for QEMU to exit after the power-down, telling o->progress each
+ * second: 1 when it did, 0 when the time is up, -1 when a signal came first.
+ */
 static int wait_powerdown(struct vm_handle *h, const struct vm_down_opts *o)
 {
-	int waited = 0;
+	int waited = 0, shown = 0;
 
 	while (waited < o->timeout_ms) {
-		int slice = o->timeout_ms - waited < 1000 ? o->timeout_ms - waited : 1000;
+		int slice = o->timeout_ms - waited < 100 ? o->timeout_ms - waited : 100;
 
 		if (qemu_proc_wait_exit(&h->proc, slice))
 			return 1;
 		waited += slice;
-		if (o->progress)
+		if (o->interruptible && interrupt_pending())
+			return -1;
+		if (o->progress && (waited - shown >= 1000 || waited >= o->timeout_ms)) {
+			shown = waited;
 			o->progress(o->data, waited, o->timeout_ms);
+		}
 	}
 	return !qemu_proc_alive(&h->proc);
 }
@@ -41,6 +49,7 @@ enum vm_down_how vm_down(struct vm_handle *h, const struct vm_down_opts *o, char
 	struct err ignore = ERR_INIT;
 	enum vm_down_how how = STOP_GONE;
 	char *state = NULL;
+	int r;
 
 	if (!qemu_proc_alive(&h->proc))
 		goto clean;
@@ -64,9 +73,14 @@ enum vm_down_how vm_down(struct vm_handle *h, const struct vm_down_opts *o, char
 			/* QMP serves one client: let 'status' in while the guest shuts down */
 			qmp_close(h->qmp);
 			h->qmp = NULL;
-			if (wait_powerdown(h, o)) {
+			r = wait_powerdown(h, o);
+			if (r > 0) {
 				how = STOP_POWERDOWN;
 				goto clean;
+			}
+			if (r < 0) {
+				how = STOP_INTERRUPTED;
+				goto out;
 			}
 			if (!o->kill_after) {
 				how = STOP_STILL_RUNNING;

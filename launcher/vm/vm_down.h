@@ -12,11 +12,12 @@
 /*
  * How a VM was stopped, for the message. Not stopped: STOP_STILL_RUNNING (the
  * guest did not power off in time), STOP_UNREACHABLE (QMP did not answer, so
- * the power button could not be pressed).
+ * the power button could not be pressed), STOP_INTERRUPTED (a signal ended
+ * the wait for the guest: see vm_down_opts.interruptible).
  */
 enum vm_down_how {
 	STOP_NOT_RUNNING, STOP_GONE, STOP_POWERDOWN, STOP_QUIT, STOP_TERM, STOP_KILL, STOP_STILL_RUNNING,
-	STOP_UNREACHABLE,
+	STOP_UNREACHABLE, STOP_INTERRUPTED,
 };
 
 struct vm_down_opts {
@@ -29,6 +30,12 @@ struct vm_down_opts {
 	 * crash sweep of a concurrent command sees the VM as alive, not gone
 	 */
 	int keep_dir;
+	/*
+	 * a Ctrl-C, SIGTERM or SIGHUP pending (interrupt_arm()) ends the wait
+	 * for the guest within 100 ms: STOP_INTERRUPTED, left running as when
+	 * the time is up ('down'; 'run' handles its signals itself)
+	 */
+	int interruptible;
 	/* called about once a second while the guest shuts down (may be NULL) */
 	void (*progress)(void *data, int waited_ms, int timeout_ms);
 	void *data;

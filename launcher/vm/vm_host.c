@@ -15,9 +15,42 @@
 #include "util/wrapper.h"
 #include "util/banned.h"
 
+/* name: it alone; names: each of them that is gone; neither: every VM that is gone. */
+static int release(const char *name, const char *const *names, size_t nr, const struct vm_dirs *dirs,
+		   struct strvec *notes, struct err *err)
+{
+	struct host_plan hp = HOST_PLAN_INIT;
+	struct host_prep prep = HOST_PREP_INIT;
+	int root_fd = -1, ret = -1;
+
+	if (!vm_host_held())
+		return 0;	/* nobody holds anything: no topology to load, no lock to take */
+	/* the topology and host.toml before the lock: a host shutdown gives back many VMs at once */
+	if (host_plan_load(&hp, NULL, NULL, dirs, err) < 0)
+		goto out;
+	root_fd = runtime_lock_root_undo(err);	/* a give-back: no signal cuts it short */
+	if (root_fd < 0)
+		goto out;
+	vm_host_prep_init(&prep, &hp.hc, &hp.topo, 0);
+	if (name)
+		ret = host_prep_unhold(&prep, name, err);
+	else if (names)
+		ret = host_prep_unhold_gone(&prep, names, nr, err);
+	else
+		ret = host_prep_reconcile(&prep, err);
+	for (size_t i = 0; notes && i < prep.notes.nr; i++)
+		strvec_push(notes, prep.notes.v[i]);
+out:
+	if (root_fd >= 0)
+		close(root_fd);
+	host_prep_release(&prep);
+	host_plan_release(&hp);
+	return ret;
+}
+
 int vm_host_reconcile(const struct vm_dirs *dirs, struct strvec *notes, struct err *err)
 {
-	return vm_host_release(NULL, dirs, notes, err);
+	return release(NULL, NULL, 0, dirs, notes, err);
 }
 
 int vm_host_held(void)
@@ -31,28 +64,13 @@ int vm_host_held(void)
 
 int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec *notes, struct err *err)
 {
-	struct host_plan hp = HOST_PLAN_INIT;
-	struct host_prep prep = HOST_PREP_INIT;
-	int root_fd = -1, ret = -1;
+	return release(name, NULL, 0, dirs, notes, err);
+}
 
-	if (!vm_host_held())
-		return 0;	/* nobody holds anything: no topology to load, no lock to take */
-	/* the topology and host.toml before the lock: a host shutdown gives back many VMs at once */
-	if (host_plan_load(&hp, NULL, NULL, dirs, err) < 0)
-		goto out;
-	root_fd = runtime_lock_root(err);
-	if (root_fd < 0)
-		goto out;
-	vm_host_prep_init(&prep, &hp.hc, &hp.topo, 0);
-	ret = name ? host_prep_unhold(&prep, name, err) : host_prep_reconcile(&prep, err);
-	for (size_t i = 0; notes && i < prep.notes.nr; i++)
-		strvec_push(notes, prep.notes.v[i]);
-out:
-	if (root_fd >= 0)
-		close(root_fd);
-	host_prep_release(&prep);
-	host_plan_release(&hp);
-	return ret;
+int vm_host_release_gone(const char *const *names, size_t nr, const struct vm_dirs *dirs, struct strvec *notes,
+			 struct err *err)
+{
+	return nr ? release(NULL, names, nr, dirs, notes, err) : 0;
 }
 
 int vm_host_alive(const char *name)

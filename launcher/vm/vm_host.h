@@ -21,6 +21,14 @@
  * name NULL: only give back what VMs whose QEMU is gone held. 0, or -1.
  */
 int vm_host_release(const char *name, const struct vm_dirs *dirs, struct strvec *notes, struct err *err);
+/*
+ * vm_host_release() of each of names whose QEMU is gone (its 'down' over),
+ * under one lock, in one write of host.json: 'down A B' and 'down --all'
+ * give back in their parent, after the last worker. A name started again
+ * meanwhile keeps what its new run holds. 0, or -1.
+ */
+int vm_host_release_gone(const char *const *names, size_t nr, const struct vm_dirs *dirs, struct strvec *notes,
+			 struct err *err);
 /* Whether RUN_ROOT/host.json exists: something is held on the host (a VM's grant, pages, knobs). */
 int vm_host_held(void);
 /* Give back what VMs whose QEMU is gone held. */

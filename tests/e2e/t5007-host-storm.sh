@@ -6,6 +6,11 @@
 # held in its started hook is listed as 'starting', and meanwhile another
 # 'up' starts and finishes: the root lock is not held while a VM starts.
 # SIGTERM to 'up A B' reaches both workers, which undo their starts (143).
+# 'down A B C' gives back in its parent, once, after the last worker: a VM
+# that does not stop keeps its grants, and one with release hooks gives
+# back first in its worker. SIGTERM to 'down' ends only the wait for a
+# guest (left running) or for another command's lock; cleanup goes on, and
+# the outputs, summary and give-back still come (143).
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 [ -w /dev/kvm ] || skip "/dev/kvm is not usable here"
@@ -63,6 +68,83 @@ expect_out "started 1 of 2 VMs: s3"
 grep -q "^  's1': VM 's1' is already running (QEMU pid [0-9]*)$" "$T/err" || fail "already running: $(cat "$T/err")"
 expect_code 0 "$MVLAUNCH" down s1 s2 s3 && expect_out "stopped 3 of 3 VMs: s1, s2, s3"
 
+# --- the give-back of 'down A B C' happens once, in the parent, after the last worker; a VM with a
+# release hook gives back in its own worker first (its hook runs after); one that does not stop keeps
+# what it holds (a TCG guest with nothing to boot: SeaBIOS does not act on the power button) ---
+printf 'name = "busy"\n[machine]\naccel = "tcg"\nfirmware = "bios"\n[cpu]\nmodel = "max"\nvcpus = 1\n[memory]\nsize = "128M"\n' \
+	>"$T/vms/busy.toml"
+mkdir -p "$T/vms/hooks.d/s3/release.d"
+printf '#!/bin/sh
+if [ -e "%s/host.json" ] && grep -q \"s3\" "%s/host.json"; then echo held; else echo given-back; fi >"%s/s3-release"\n' \
+	"$T/run" "$T/run" "$T" >"$T/vms/hooks.d/s3/release.d/10-look"
+chmod 755 "$T/vms/hooks.d/s3/release.d/10-look"
+expect_code 0 "$MVLAUNCH" up --paused s1 s2 s3 || cat "$T/err"
+expect_code 0 "$MVLAUNCH" up busy || cat "$T/err"
+held() { jq -r '[.grants[].holders[]] | unique | join(" ")' "$T/run/host.json" 2>/dev/null; }
+[ "$(held)" = "busy s1 s2 s3" ] || fail "host.json's grant holders before down: '$(held)'"
+bpid=$(cat "$T/run/busy/qemu.pid")
+expect_code 1 "$MVLAUNCH" down --timeout 1 s1 busy s2 s3
+expect_out "stopped 3 of 4 VMs: s1, s2, s3"
+grep -qx "  'busy': 'busy' is still running 1 s after the ACPI power-down; it was left running" "$T/err" ||
+	fail "busy's failure in the summary: $(cat "$T/err")"
+[ "$(cat "$T/s3-release" 2>/dev/null)" = given-back ] ||
+	fail "s3's release hook ran before s3 gave back its grants: '$(cat "$T/s3-release" 2>/dev/null)'"
+[ "$(held)" = busy ] || fail "after down, host.json's grant holders are '$(held)', want only the VM still running"
+alive "$bpid" || fail "down stopped busy, which did not shut down"
+case " $(acl_of "$T/log/busy") " in
+*" user:mvlaunch-qemu:--x "*) ;;
+*) fail "busy's log directory lost the ACL its QEMU reaches it by: $(acl_of "$T/log/busy")" ;;
+esac
+for n in s1 s2 s3; do no_leftovers $n; done
+
+# --- SIGTERM to 'down A B C': the wait for busy's guest ends (left running), s2's cleanup (held in
+# its stopped hook) is not cut short; every output, the summary and the give-back still come (143) ---
+rm -f "$T/go" "$T/in-hook"
+mkdir -p "$T/vms/hooks.d/s2/stopped.d"
+printf '#!/bin/sh
+touch "%s/in-hook"
+while [ ! -e "%s/go" ]; do sleep 0.05; done
+' "$T" "$T" >"$T/vms/hooks.d/s2/stopped.d/10-wait"
+chmod 755 "$T/vms/hooks.d/s2/stopped.d/10-wait"
+expect_code 0 "$MVLAUNCH" up --paused s1 s2 || cat "$T/err"
+start=$(date +%s)
+"$MVLAUNCH" down --timeout 60 busy s1 s2 >"$T/down.out" 2>"$T/down.err" &
+dpid=$!
+for ((i = 0; i < 200; i++)); do [ -e "$T/in-hook" ] && break; sleep 0.05; done
+[ -e "$T/in-hook" ] || fail "s2's stopped hook did not run: $(cat "$T/down.err")"
+kill -TERM $dpid
+sleep 0.5
+alive $dpid || fail "down exited before s2's stopped hook was let go (its cleanup cut short?)"
+touch "$T/go"
+wait $dpid
+rc=$?
+[ $rc = 143 ] || fail "down busy s1 s2 after SIGTERM exited $rc, want 143: $(cat "$T/down.err")"
+[ $(($(date +%s) - start)) -lt 30 ] || fail "SIGTERM did not end the wait for busy's guest (--timeout 60)"
+grep -qx "stopped 2 of 3 VMs: s1, s2" "$T/down.out" || fail "summary after SIGTERM: $(cat "$T/down.out")"
+grep -qx "'s2' was never started (a guest that does not run cannot act on the power button): stopped with QMP quit" \
+	"$T/down.out" || fail "s2's output was lost: $(cat "$T/down.out")"
+grep -qx "  'busy': 'busy' is still running: SIGTERM came before its guest powered off; it was left running" \
+	"$T/down.err" || fail "busy's line in the summary: $(cat "$T/down.err")"
+alive "$bpid" || fail "SIGTERM to down stopped busy"
+[ "$(held)" = busy ] || fail "after the interrupted down, host.json's grant holders are '$(held)', want busy"
+for n in s1 s2; do no_leftovers $n; done
+rm -r "$T/vms/hooks.d/s2" "$T/go" "$T/in-hook"
+# 'down NAME' alone the same way
+"$MVLAUNCH" down --timeout 60 busy >"$T/down.out" 2>"$T/down.err" &
+dpid=$!
+sleep 1
+kill -TERM $dpid
+wait $dpid
+rc=$?
+[ $rc = 143 ] || fail "down busy after SIGTERM exited $rc, want 143"
+[ "$(head -1 "$T/down.err")" = "mvlaunch: error: 'busy' is still running: SIGTERM came before its guest powered off; it was left running" ] ||
+	fail "down busy after SIGTERM: $(cat "$T/down.err")"
+alive "$bpid" || fail "SIGTERM to down stopped busy"
+expect_code 0 "$MVLAUNCH" down --force busy
+no_leftovers busy
+[ ! -e "$T/run/host.json" ] || fail "host.json left after the last VM: $(cat "$T/run/host.json")"
+rm -r "$T/vms/hooks.d/s3" "$T/vms/busy.toml" "$T/s3-release"
+
 # --- a VM held in its started hook: 'starting' to list and status; another 'up' runs meanwhile ---
 mkdir -p "$T/vms/hooks.d/s4/started.d"
 printf '#!/bin/sh\ntouch "%s/in-hook"\nwhile [ ! -e "%s/go" ]; do sleep 0.05; done\n' "$T" "$T" >"$T/vms/hooks.d/s4/started.d/10-wait"
@@ -80,6 +162,19 @@ grep -q "starting" "$T/out" || fail "status s4: $(cat "$T/out")"
 [ -e "$T/run/s4/claim.json" ] || fail "s4 has no claim.json while it starts"
 expect_code 0 timeout 20 "$MVLAUNCH" up --paused s5 || fail "up s5 waited for s4's start (the root lock held through it?)"
 alive "$upid" || fail "s4's up ended before its hook was let go"
+# a 'down s4' waits for that start; SIGTERM ends its wait with a message, and s4's start goes on
+"$MVLAUNCH" down s4 >"$T/down.out" 2>"$T/down.err" &
+dpid=$!
+sleep 0.5
+alive $dpid || fail "down s4 did not wait for s4's start: $(cat "$T/down.err")"
+kill -TERM $dpid
+wait $dpid
+rc=$?
+[ $rc = 143 ] || fail "down s4 after SIGTERM exited $rc, want 143"
+[ "$(cat "$T/down.err")" = "mvlaunch: error: cannot stop VM 's4'
+mvlaunch: error: interrupted by SIGTERM while waiting for another mvlaunch command to finish with this VM" ] ||
+	fail "down s4 after SIGTERM: $(cat "$T/down.err")"
+alive "$upid" || fail "the SIGTERM to down s4 ended s4's up"
 touch "$T/go"
 wait "$upid" || fail "up s4: $(cat "$T/up.s4")"
 grep -q "^'s4' is paused" "$T/up.s4" || fail "up s4: $(cat "$T/up.s4")"

@@ -361,6 +361,22 @@ static void test_runtime_clean_files(void **state)
 	runtime_clean_files(&none);
 	runtime_clean(&none);
 	runtime_release(&rt);
+
+	/* a link in the directory's place is not followed: what it points to keeps its files */
+	{
+		struct vm_runtime link = VM_RUNTIME_INIT;
+		char *target = at("elsewhere"), *p = at("run/vm2");
+
+		assert_int_equal(mkdir(target, 0700), 0);
+		touch("elsewhere/qmp.sock", "theirs");
+		assert_int_equal(symlink(target, p), 0);
+		link.name = xstrdup("vm2");
+		link.dir = p;
+		runtime_clean_files(&link);
+		assert_file("elsewhere/qmp.sock", "theirs");
+		runtime_release(&link);
+		free(target);
+	}
 	err_release(&err);
 }
 
