@@ -455,7 +455,7 @@ int grant_hold(struct host_state *st, const char *name, const struct qemu_user *
 {
 	size_t *todo = xcalloc(l->nr + 1, sizeof(size_t)), nr_todo = 0;
 	char *held = xcalloc(l->nr + 1, 1);
-	int ret = -1;
+	int ret = -1, changed = 0;
 
 	grant_held(st, name, l, held);
 	/* first the record: each file as it is, with this holder, on disk before any changes */
@@ -465,8 +465,10 @@ int grant_hold(struct host_state *st, const char *name, const struct qemu_user *
 
 		if (g) {
 			/* another VM's grant: this one holds it too, so it stays until both stop */
-			if (!has_holder(g, name))
+			if (!has_holder(g, name)) {
 				strvec_push(&g->holders, name);
+				changed = 1;
+			}
 			if ((g->perms | r->perms) != g->perms && g->user == u->uid) {
 				g->perms |= r->perms;	/* recorded as it will be: the one write before any change */
 				todo[nr_todo++] = i;
@@ -487,7 +489,8 @@ int grant_hold(struct host_state *st, const char *name, const struct qemu_user *
 		strvec_push(&g->holders, name);
 		todo[nr_todo++] = i;
 	}
-	if (save(data, err) < 0)
+	/* nothing new to record (every file reachable, or held already): no write */
+	if ((changed || nr_todo) && save(data, err) < 0)
 		goto out;
 	for (size_t k = 0; k < nr_todo; k++) {
 		const struct grant_req *r = &l->v[todo[k]];
@@ -521,9 +524,7 @@ int grant_hold(struct host_state *st, const char *name, const struct qemu_user *
 		}
 		strvec_pushf(changes, "grant %s: user %s %s (owner, no ACL on its filesystem)", g->path, u->name, p);
 	}
-	/* the record already says so (host_state_save() writes nothing when the file is the same) */
-	if (save(data, err) < 0)
-		goto out;
+	/* every change to st above was saved as it was made: the record already says so */
 	ret = 0;
 out:
 	if (ret < 0) {

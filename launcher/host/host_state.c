@@ -9,6 +9,7 @@
  * first), so they are arrays, not hash tables: a host has a few dozen
  * entries at most.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -701,6 +702,24 @@ json_t *host_state_json(const struct host_state *st)
 		json_object_set_new(root, "grants", o);
 	}
 	return root;
+}
+
+int host_state_may_name(const char *path, const char *name)
+{
+	struct strbuf text = STRBUF_INIT;
+	char *quoted;
+	int may;
+
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
+			return 1;	/* JSON may escape it: only the parser knows */
+	if (read_whole(path, &text) < 0)
+		return errno != ENOENT;
+	quoted = xstrfmt("\"%s\"", name);
+	may = !!strstr(text.buf, quoted);
+	free(quoted);
+	strbuf_release(&text);
+	return may;
 }
 
 int host_state_save(const char *path, const struct host_state *st, struct err *err)

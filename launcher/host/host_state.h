@@ -155,6 +155,15 @@ struct host_state {
 int host_state_load(const char *path, struct host_state *st, struct err *err);
 
 /*
+ * Whether host.json at path may record anything of 'name', without parsing
+ * it: 0 when the file is missing, or when a name of letters, digits, '.',
+ * '_' and '-' (which host_state_save() writes as they are) is nowhere in it
+ * as a JSON string; else 1 (then load it to know). An 'up' asks this before
+ * it loads a file that grows with every VM, to learn that it holds nothing.
+ */
+int host_state_may_name(const char *path, const char *name);
+
+/*
  * Put st on disk at path: atomically (temp file, fsync, rename), and only
  * if it differs from what is there; a state holding nothing removes the
  * file. 0, or -1 with the reason in err.

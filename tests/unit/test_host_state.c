@@ -293,6 +293,40 @@ static void test_host_state_grants(void **state)
 	err_release(&err);
 }
 
+/* Whether a VM may be named in host.json, from the text alone: never 0 for a name it records. */
+static void test_host_state_may_name(void **state)
+{
+	struct host_state st = HOST_STATE_INIT;
+	struct err err = ERR_INIT;
+	struct host_state_grant *g;
+
+	(void)state;
+	unlink(path);
+	assert_int_equal(host_state_may_name(path, "win"), 0);	/* no file: nothing held */
+	g = host_state_grant_add(&st, "/srv/vm/win/disk.img");
+	g->how = GRANT_ACL;
+	g->perms = 6;
+	strvec_push(&g->holders, "win");
+	strvec_push(&g->holders, "lin");
+	host_state_holder_add(&st, "db-1.x_y");
+	assert_int_equal(host_state_save(path, &st, &err), 0);
+	assert_int_equal(host_state_may_name(path, "win"), 1);
+	assert_int_equal(host_state_may_name(path, "lin"), 1);
+	assert_int_equal(host_state_may_name(path, "db-1.x_y"), 1);
+	/* part of a name, or of a path, is not the name */
+	assert_int_equal(host_state_may_name(path, "wi"), 0);
+	assert_int_equal(host_state_may_name(path, "db-1"), 0);
+	assert_int_equal(host_state_may_name(path, "vm"), 0);
+	assert_int_equal(host_state_may_name(path, "disk.img"), 0);
+	/* a key of the file itself may be a name too: then it is loaded to know */
+	assert_int_equal(host_state_may_name(path, "grants"), 1);
+	/* a character JSON may escape: only the parser can tell */
+	assert_int_equal(host_state_may_name(path, "a/b"), 1);
+	host_state_release(&st);
+	assert_string_equal(err.msg.buf, "");
+	err_release(&err);
+}
+
 static void test_host_state_empty(void **state)
 {
 	struct host_state st;
@@ -431,6 +465,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_host_state_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_state_vfio, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_state_grants, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_state_may_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_state_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_state_refused, setup, teardown),
 	};
