@@ -113,6 +113,7 @@ static int config_stop_timeout_ms(const char *name, const char *started_from, co
 struct progress {
 	const char *name;
 	int tty;
+	int shown;	/* a progress line is on the terminal, not ended */
 };
 
 /* "waiting for 'win' to shut down: 12 s of 120", rewritten in place on a terminal. */
@@ -124,16 +125,22 @@ static void show_progress(void *data, int waited_ms, int timeout_ms)
 		return;
 	fprintf(stderr, "\rwaiting for '%s' to shut down: %d s of %d (Ctrl-C leaves it running)", p->name,
 		waited_ms / 1000, timeout_ms / 1000);
-	if (waited_ms >= timeout_ms)
+	p->shown = waited_ms < timeout_ms;
+	if (!p->shown)
 		fputc('\n', stderr);
 	fflush(stderr);
 }
 
 /* A Ctrl-C, SIGTERM or SIGHUP came before the guest powered off: it goes on running. */
-static void left_running(const char *name)
+static void left_running(const char *name, int pressed)
 {
-	error("'%s' is still running: %s came before its guest powered off; it was left running", name,
-	      interrupt_name(interrupt_pending()));
+	const char *sig = interrupt_name(interrupt_pending());
+
+	if (pressed)
+		error("'%s' was asked to shut down (ACPI power-down), and %s came before its guest powered off; it "
+		      "was left running", name, sig);
+	else
+		error("'%s' is still running: %s came before it was asked to shut down; it was left running", name, sig);
 	hint("'mvlaunch status %s' shows whether it is still running; 'mvlaunch down %s' again waits for it", name,
 	     name);
 }
@@ -168,10 +175,6 @@ static int down_one(const char *name, const struct mvl_opts *opts, struct vm_dow
 	}
 	if (runtime_root_access(&err) < 0 || runtime_owner_check(name, &err) < 0) {
 		err_print(&err);
-		goto out;
-	}
-	if (!so.force && interrupt_pending()) {
-		left_running(name);	/* before the power button: a Ctrl-C to 'down A B' stops what it began only */
 		goto out;
 	}
 	r = vm_down_attach(name, &h, &was_gone, so.force, &err);
@@ -211,7 +214,9 @@ static int down_one(const char *name, const struct mvl_opts *opts, struct vm_dow
 	so.keep_dir = 1;
 	how = vm_down(&h, &so, &status);
 	if (how == STOP_INTERRUPTED || (how == STOP_UNREACHABLE && interrupt_pending())) {
-		left_running(name);
+		if (pr.shown)
+			fputc('\n', stderr);	/* end the progress line */
+		left_running(name, h.powerdown_sent);
 		goto out;
 	}
 	if (how == STOP_UNREACHABLE) {
@@ -252,8 +257,8 @@ out:
 }
 
 struct down_many {
-	const char **names;
-	size_t nr;
+	const char **valid;	/* the names that can be VMs: the give-back builds paths of them */
+	size_t nr_valid;
 	const struct mvl_opts *opts;
 	struct vm_down_opts so;
 };
@@ -285,7 +290,7 @@ static void down_after(void *data)
 	struct strvec notes = STRVEC_INIT;
 	struct err err = ERR_INIT;
 
-	if (vm_host_release_gone(m->names, m->nr, &m->opts->dirs, &notes, &err) < 0) {
+	if (vm_host_release_gone(m->valid, m->nr_valid, &m->opts->dirs, &notes, &err) < 0) {
 		error("cannot give back what the stopped VMs held on the host");
 		err_print(&err);
 	}
@@ -301,12 +306,26 @@ static void down_after(void *data)
 /* 'down A B' and 'down --all': each in a worker, all at once, each with its own timeout; then one summary. */
 static int down_many(const char **names, size_t nr, const struct mvl_opts *opts, const struct vm_down_opts *so)
 {
-	struct down_many m = { names, nr, opts, *so };
+	struct down_many m = { xcalloc(nr + 1, sizeof(*m.valid)), 0, opts, *so };
+	struct strbuf why = STRBUF_INIT;
+	int ret;
 
-	/* the give-back, the floating VMs' refresh (and a worker's, for release hooks) read this host: once, here */
-	if (vm_host_held() || vm_float_any())
+	for (size_t i = 0; i < nr; i++) {
+		strbuf_reset(&why);
+		if (vm_name_check(names[i], &why) == 0)
+			m.valid[m.nr_valid++] = names[i];
+	}
+	strbuf_release(&why);
+
+	/*
+	 * the floating VMs' refresh reads this host's topology: once, here (the
+	 * give-back reads it only for knobs that follow the CPUs, or a shield)
+	 */
+	if (vm_float_any() || (vm_host_held() && vm_host_needs_topo(&opts->dirs)))
 		host_topo_keep();
-	return run_each(names, nr, down_worker, &m, down_after, "stopped", "stop");
+	ret = run_each(names, nr, down_worker, &m, down_after, "stopped", "stop");
+	free(m.valid);
+	return ret;
 }
 
 int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
@@ -386,8 +405,8 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	ret = down_many(every ? (const char **)all.v : (const char **)argv, every ? all.nr : (size_t)argc, opts, &so);
 out:
-	sig = interrupt_take();
-	if (sig)
+	/* every pending one (Ctrl-C, then SIGTERM): none is delivered when the mask goes back */
+	while ((sig = interrupt_take()))
 		ret = 128 + sig;
 	interrupt_disarm();
 	strvec_clear(&all);

@@ -89,6 +89,11 @@ void host_prep_init(struct host_prep *hp, const char *state_file, const struct h
 
 void host_prep_release(struct host_prep *hp)
 {
+	if (hp->loaded) {
+		host_topo_free(hp->loaded);
+		free(hp->loaded);
+		hp->loaded = NULL;
+	}
 	free(hp->state_file);
 	hp->state_file = NULL;
 	free(hp->qemu_cgroup_procs);
@@ -174,14 +179,19 @@ static void want_knobs(struct host_prep *hp, const struct cpuset *owned, int any
 {
 	const struct host_config *hc = hp->hc;
 	static const char *const thp[] = { "", "always", "madvise", "never" };
-	struct cpuset host = hp->topo->all;
+	struct cpuset host;
 	struct strbuf s = STRBUF_INIT;
 
 	if (!any)
 		return;
-	cpuset_andnot(&host, owned);
-	if (cpuset_empty(&host))
+	/* the host's CPUs, those no VM owns: only the knobs that follow them read the topology */
+	cpuset_zero(&host);
+	if (host_prep_needs_cpus(hc)) {
 		host = hp->topo->all;
+		cpuset_andnot(&host, owned);
+		if (cpuset_empty(&host))
+			host = hp->topo->all;
+	}
 	if (hc->thp != THP_UNSET)
 		knob_add(ks, xstrdup("/sys/kernel/mm/transparent_hugepage/enabled"), xstrdup(thp[hc->thp]));
 	if (hc->stat_interval >= 0)
@@ -462,6 +472,26 @@ static int restore_functions(struct host_prep *hp, struct host_state *st, const 
  * 0, or -1 with the reasons in err (a pool that could not grow is back at
  * its size before; the caller drops the holder and calls again).
  */
+int host_prep_needs_cpus(const struct host_config *hc)
+{
+	return hc && (hc->writeback_cpumask || hc->irq_affinity || hc->shield == 1);
+}
+
+/* hp->topo, read now if host_prep_init() was given none. 0, or -1 with the reason in err. */
+static int need_topo(struct host_prep *hp, struct err *err)
+{
+	if (hp->topo)
+		return 0;
+	hp->loaded = xcalloc(1, sizeof(*hp->loaded));
+	if (host_topo_load(hp->loaded, &err->msg) < 0) {
+		free(hp->loaded);
+		hp->loaded = NULL;
+		return -1;
+	}
+	hp->topo = hp->loaded;
+	return 0;
+}
+
 static int sync_host(struct host_prep *hp, struct host_state *st, struct err *err)
 {
 	struct host_state_values *orig = &st->knobs;
@@ -471,6 +501,10 @@ static int sync_host(struct host_prep *hp, struct host_state *st, struct err *er
 	struct knobs want = { 0 };
 	int ret = 0;
 
+	/* the knobs that follow the host's CPUs, and the shield (also to take one down), read the topology */
+	if (((st->nr_holders && host_prep_needs_cpus(hp->hc)) || st->shield.backend != SHIELD_NONE) &&
+	    need_topo(hp, err) < 0)
+		return -1;
 	cpuset_zero(&owned);
 	for (size_t i = 0; i < st->nr_holders; i++)
 		cpuset_or(&owned, &st->holders[i].cpus);

@@ -48,7 +48,8 @@ struct host_prep {
 	char *state_file;		/* host.json: a copy of host_prep_init()'s */
 	const struct host_vms *vms;
 	const struct host_config *hc;
-	const struct host_topo *topo;
+	const struct host_topo *topo;	/* NULL: this host's, read when first needed (loaded) */
+	struct host_topo *loaded;
 	int dry_run;			/* list changes, make none */
 	struct strvec changes;		/* "path: old -> new", in order */
 	struct strvec notes;		/* what could not be done (no cpufreq, an IRQ that will not move) */
@@ -59,10 +60,22 @@ struct host_prep {
 /* All zero: host_prep_release() of one never initialised is a no-op. */
 #define HOST_PREP_INIT { 0 }
 
-/* hc and topo may be NULL for a release or reconcile: nothing new is held then. */
+/*
+ * hc may be NULL for a release or reconcile: nothing new is held then. topo
+ * NULL: this host's topology is read (host_topo_load()) only if a holder or
+ * the shield needs it; a state of grants alone (floating VMs) never does, so
+ * their give-back reads no sysfs topology, which on a big host is thousands
+ * of files.
+ */
 void host_prep_init(struct host_prep *hp, const char *state_file, const struct host_vms *vms,
 		    const struct host_config *hc, const struct host_topo *topo, int dry_run);
 void host_prep_release(struct host_prep *hp);
+/*
+ * Whether host preparation under hc follows the host's CPUs (the knobs
+ * writeback_cpumask and irq_affinity, the shield): then it needs the
+ * topology (a caller that would rather read it before the root lock).
+ */
+int host_prep_needs_cpus(const struct host_config *hc);
 
 /*
  * VM 'name' (cfg, plan) starts holding the host: its hugepages, then (as

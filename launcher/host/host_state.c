@@ -594,6 +594,7 @@ int host_state_load(const char *path, struct host_state *st, struct err *err)
 	}
 	if (read_whole(path, &text) < 0) {
 		strbuf_addf(&err->msg, "cannot read the host state file '%s': %s", path, strerror(errno));
+		strbuf_release(&text);
 		return -1;
 	}
 	root = json_loadb(text.buf, text.len, JSON_REJECT_DUPLICATES, &jerr);
@@ -713,8 +714,12 @@ int host_state_may_name(const char *path, const char *name)
 	for (const char *p = name; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
 			return 1;	/* JSON may escape it: only the parser knows */
-	if (read_whole(path, &text) < 0)
-		return errno != ENOENT;
+	if (read_whole(path, &text) < 0) {
+		int missing = errno == ENOENT;
+
+		strbuf_release(&text);
+		return !missing;
+	}
 	quoted = xstrfmt("\"%s\"", name);
 	may = !!strstr(text.buf, quoted);
 	free(quoted);

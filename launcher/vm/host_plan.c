@@ -88,13 +88,20 @@ int host_plan_init(struct host_plan *hp, const char *topology_xml, const char *h
 	return 0;
 }
 
-int host_plan_load(struct host_plan *hp, const char *topology_xml, const char *host_config,
-		   const struct vm_dirs *dirs, struct err *err)
+int host_plan_load_config(struct host_plan *hp, const char *host_config, const struct vm_dirs *dirs, struct err *err)
 {
 	memset(hp, 0, sizeof(*hp));
 	host_config_init(&hp->hc);
 	if (host_config_load(host_config ? host_config : dirs->host_config, paths_vms_dir(dirs), &hp->hc, &err->msg) < 0 ||
 	    (hp->hc.file && trust_file(hp->hc.file, "host config", err) < 0))
+		return -1;
+	return 0;
+}
+
+int host_plan_load(struct host_plan *hp, const char *topology_xml, const char *host_config,
+		   const struct vm_dirs *dirs, struct err *err)
+{
+	if (host_plan_load_config(hp, host_config, dirs, err) < 0)
 		return -1;
 	if ((topology_xml ? host_topo_load_xml(&hp->topo, topology_xml, &err->msg) : host_topo_load(&hp->topo, &err->msg)) < 0)
 		return -1;

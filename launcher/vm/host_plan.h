@@ -42,6 +42,11 @@ void host_plan_release(struct host_plan *hp);
 int host_plan_load(struct host_plan *hp, const char *topology_xml, const char *host_config,
 		   const struct vm_dirs *dirs, struct err *err);
 void host_plan_hold_vms(struct host_plan *hp, const char *const *exclude, size_t nr_exclude);
+/*
+ * host.toml alone (hp->topo left empty, hp->host unset): for a give-back,
+ * whose host preparation reads the topology only if it needs it.
+ */
+int host_plan_load_config(struct host_plan *hp, const char *host_config, const struct vm_dirs *dirs, struct err *err);
 
 /*
  * The CPUs VMs own now, running or being started (as host_plan_init()

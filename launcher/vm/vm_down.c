@@ -44,18 +44,29 @@ static int wait_powerdown(struct vm_handle *h, const struct vm_down_opts *o)
 	return !qemu_proc_alive(&h->proc);
 }
 
+/* A signal the caller armed for came (o->interruptible): what was not begun is left undone. */
+static int interrupted(const struct vm_down_opts *o)
+{
+	return o->interruptible && interrupt_pending();
+}
+
 enum vm_down_how vm_down(struct vm_handle *h, const struct vm_down_opts *o, char **status)
 {
 	struct err ignore = ERR_INIT;
 	enum vm_down_how how = STOP_GONE;
 	char *state = NULL;
-	int r;
+	int r, waited_out = 0;
 
 	if (!qemu_proc_alive(&h->proc))
 		goto clean;
 	/* --force stops it whatever it is doing: no question to ask first (a host shutdown stops many) */
 	if (h->qmp && !o->force && qmp_query_status(h->qmp, &state, &ignore.msg) < 0)
 		state = NULL;
+	/* a signal cuts QMP's answers short: never read that as "unreachable, so pull the plug" */
+	if (!o->force && interrupted(o)) {
+		how = STOP_INTERRUPTED;
+		goto out;
+	}
 	if (!o->force && !state && !o->kill_after) {
 		/* a QEMU just killed closes QMP before its threads are gone: not unreachable, gone */
 		if (qemu_proc_wait_exit(&h->proc, 1000))
@@ -70,6 +81,7 @@ enum vm_down_how vm_down(struct vm_handle *h, const struct vm_down_opts *o, char
 		qmp_execute(h->qmp, "set-action", json_pack("{s:s}", "shutdown", "poweroff"), NULL, &ignore.msg);
 		err_reset(&ignore);
 		if (qmp_simple(h->qmp, "system_powerdown", &ignore.msg) == 0) {
+			h->powerdown_sent = 1;
 			/* QMP serves one client: let 'status' in while the guest shuts down */
 			qmp_close(h->qmp);
 			h->qmp = NULL;
@@ -86,9 +98,19 @@ enum vm_down_how vm_down(struct vm_handle *h, const struct vm_down_opts *o, char
 				how = STOP_STILL_RUNNING;
 				goto out;
 			}
+			waited_out = 1;
 			if (vm_handle_reconnect(h) < 0)
 				h->qmp = NULL;	/* stop it with signals then */
+		} else if (!o->kill_after) {
+			/* the button could not be pressed: the plug is never pulled instead */
+			how = interrupted(o) ? STOP_INTERRUPTED : STOP_UNREACHABLE;
+			goto out;
 		}
+	}
+	/* a signal before the guest's time was up: the stop it would begin is not begun */
+	if (!o->force && !waited_out && interrupted(o)) {
+		how = STOP_INTERRUPTED;
+		goto out;
 	}
 	err_reset(&ignore);
 	/* quit (unless it went with the connection) may or may not be answered before the socket closes */

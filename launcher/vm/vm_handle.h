@@ -16,9 +16,10 @@ struct vm_handle {
 	struct qmp *qmp;
 	struct vm_state state;
 	int quit_sent;		/* 'quit' went with the connection (vm_down_attach() of a forced stop) */
+	int powerdown_sent;	/* vm_down() pressed the power button (the guest may be shutting down) */
 };
 
-#define VM_HANDLE_INIT { VM_RUNTIME_INIT, QEMU_PROC_INIT, NULL, { 0 }, 0 }
+#define VM_HANDLE_INIT { VM_RUNTIME_INIT, QEMU_PROC_INIT, NULL, { 0 }, 0, 0 }
 
 /* Close QMP and the pidfd, unlock; QEMU keeps running. */
 void vm_handle_release(struct vm_handle *h);

@@ -25,13 +25,19 @@ static int release(const char *name, const char *const *names, size_t nr, const 
 
 	if (!vm_host_held())
 		return 0;	/* nobody holds anything: no topology to load, no lock to take */
-	/* the topology and host.toml before the lock: a host shutdown gives back many VMs at once */
-	if (host_plan_load(&hp, NULL, NULL, dirs, err) < 0)
+	/*
+	 * host.toml, and the topology when host.toml has knobs that follow the
+	 * host's CPUs or the shield, before the lock (a host shutdown gives
+	 * back many VMs at once); else host preparation reads it only in case a
+	 * shield left by an older host.toml must come down
+	 */
+	if (host_plan_load_config(&hp, NULL, dirs, err) < 0 ||
+	    (host_prep_needs_cpus(&hp.hc) && host_topo_load(&hp.topo, &err->msg) < 0))
 		goto out;
 	root_fd = runtime_lock_root_undo(err);	/* a give-back: no signal cuts it short */
 	if (root_fd < 0)
 		goto out;
-	vm_host_prep_init(&prep, &hp.hc, &hp.topo, 0);
+	vm_host_prep_init(&prep, &hp.hc, host_prep_needs_cpus(&hp.hc) ? &hp.topo : NULL, 0);
 	if (name)
 		ret = host_prep_unhold(&prep, name, err);
 	else if (names)
@@ -46,6 +52,17 @@ out:
 	host_prep_release(&prep);
 	host_plan_release(&hp);
 	return ret;
+}
+
+int vm_host_needs_topo(const struct vm_dirs *dirs)
+{
+	struct host_plan hp = HOST_PLAN_INIT;
+	struct err ignore = ERR_INIT;
+	int needs = host_plan_load_config(&hp, NULL, dirs, &ignore) < 0 || host_prep_needs_cpus(&hp.hc);
+
+	host_plan_release(&hp);
+	err_release(&ignore);
+	return needs;
 }
 
 int vm_host_reconcile(const struct vm_dirs *dirs, struct strvec *notes, struct err *err)

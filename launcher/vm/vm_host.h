@@ -31,6 +31,12 @@ int vm_host_release_gone(const char *const *names, size_t nr, const struct vm_di
 			 struct err *err);
 /* Whether RUN_ROOT/host.json exists: something is held on the host (a VM's grant, pages, knobs). */
 int vm_host_held(void);
+/*
+ * Whether a give-back under this host's host.toml reads the topology
+ * (host_prep_needs_cpus(); 1 when host.toml cannot be read): 'down A B'
+ * then reads it once, before its workers fork.
+ */
+int vm_host_needs_topo(const struct vm_dirs *dirs);
 /* Give back what VMs whose QEMU is gone held. */
 int vm_host_reconcile(const struct vm_dirs *dirs, struct strvec *notes, struct err *err);
 

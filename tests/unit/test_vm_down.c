@@ -6,10 +6,17 @@
  * 'kill_after'; a QEMU that ignores SIGTERM is killed; a gone QEMU is
  * STOP_GONE. Attaching (no directory; a crashed QEMU: was_gone and the
  * files cleaned; a live one) and reclaiming (state.json naming us, another
- * process, or nothing).
+ * process, or nothing). With a scripted QMP on a socketpair: a signal to an
+ * armed 'down' stops nothing not begun, and a refused power button is not
+ * answered by pulling the plug.
  */
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+
 #include "tests/unit/unit_vm.h"
 #include "launcher/vm/vm_down.h"
+#include "util/interrupt.h"
 
 static char tmp[64];
 static struct qemu_proc child = QEMU_PROC_INIT;
@@ -112,6 +119,102 @@ static void test_vm_down_kill_after(void **state)
 	vm_handle_release(&h);
 }
 
+#define GREETING "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, \"minor\": 2, \"major\": 7}, \"package\": \"\"}, \"capabilities\": []}}\r\n"
+#define REPLY(id, what) "{\"return\": " what ", \"id\": " #id "}\r\n"
+
+/* h->qmp on a socketpair whose other end already holds 'script'; the other end in *peer. */
+static void qmp_scripted(struct vm_handle *h, const char *script, int *peer)
+{
+	struct strbuf err = STRBUF_INIT;
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(write(sv[1], script, strlen(script)), (ssize_t)strlen(script));
+	*peer = sv[1];
+	assert_int_equal(qmp_open_fd(&h->qmp, sv[0], 1000, &err), 0);
+	strbuf_release(&err);
+}
+
+/* What the client sent to the scripted QEMU so far. */
+static char *sent(int peer)
+{
+	static char buf[4096];
+	ssize_t n;
+
+	fcntl(peer, F_SETFL, O_NONBLOCK);
+	n = read(peer, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+/*
+ * A Ctrl-C or SIGTERM to 'down' (armed, o.interruptible) ends what has not
+ * begun: a running guest whose status QMP no longer answers (the signal cut
+ * the reply short) is left running, never quit or killed as "unreachable";
+ * with kill_after and no QMP the same (not SIGTERM at once).
+ */
+static void test_vm_down_signal(void **state)
+{
+	struct vm_handle h = VM_HANDLE_INIT;
+	struct vm_down_opts o = { .timeout_ms = 5000, .interruptible = 1 };
+	char *status = NULL;
+	int peer;
+
+	(void)state;
+	unit_vm_spawn(&child, tmp, (const char *[]){ "/bin/sleep", "30", NULL });
+	hold(&h);
+	qmp_scripted(&h, GREETING REPLY(1, "{}") REPLY(2, "{\"status\": \"running\", \"running\": true}"), &peer);
+	assert_int_equal(interrupt_arm(), 0);
+	raise(SIGTERM);
+	assert_int_equal(vm_down(&h, &o, &status), STOP_INTERRUPTED);
+	assert_true(qemu_proc_alive(&h.proc));
+	assert_true(unit_vm_has(tmp, "state.json"));
+	assert_int_equal(h.powerdown_sent, 0);
+	assert_null(strstr(sent(peer), "quit"));
+	assert_null(strstr(sent(peer), "system_powerdown"));
+	free(status);
+	qmp_close(h.qmp);
+	h.qmp = NULL;
+	close(peer);
+
+	/* kill_after, QMP gone: before the guest's time is up, a signal stops nothing */
+	o.kill_after = 1;
+	assert_int_equal(vm_down(&h, &o, NULL), STOP_INTERRUPTED);
+	assert_true(qemu_proc_alive(&h.proc));
+	assert_int_equal(interrupt_take(), SIGTERM);
+	interrupt_disarm();
+
+	/* and without a signal, that is what kill_after asks for: SIGTERM */
+	assert_int_equal(vm_down(&h, &o, NULL), STOP_TERM);
+	assert_false(qemu_proc_alive(&h.proc));
+	vm_handle_release(&h);
+}
+
+/* The power button cannot be pressed (QEMU refuses system_powerdown): left running, not quit instead. */
+static void test_vm_down_powerdown_refused(void **state)
+{
+	struct vm_handle h = VM_HANDLE_INIT;
+	struct vm_down_opts o = { .timeout_ms = 5000 };
+	char *status = NULL;
+	int peer;
+
+	(void)state;
+	unit_vm_spawn(&child, tmp, (const char *[]){ "/bin/sleep", "30", NULL });
+	hold(&h);
+	qmp_scripted(&h, GREETING REPLY(1, "{}") REPLY(2, "{\"status\": \"running\", \"running\": true}")
+		     REPLY(3, "{}") "{\"error\": {\"class\": \"GenericError\", \"desc\": \"no\"}, \"id\": 4}\r\n",
+		     &peer);
+	assert_int_equal(vm_down(&h, &o, &status), STOP_UNREACHABLE);
+	assert_string_equal(status, "running");
+	assert_true(qemu_proc_alive(&h.proc));
+	assert_int_equal(h.powerdown_sent, 0);
+	assert_null(strstr(sent(peer), "\"quit\""));
+	free(status);
+	close(peer);
+	qemu_proc_kill(&h.proc, 100);
+	vm_handle_release(&h);
+}
+
 static void test_vm_down_attach(void **state)
 {
 	struct vm_handle h = VM_HANDLE_INIT;
@@ -174,6 +277,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vm_down_unreachable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_down_dying, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_down_kill_after, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_down_signal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_down_powerdown_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_down_attach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_down_reclaim, setup, teardown),
 	};
