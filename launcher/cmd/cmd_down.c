@@ -318,10 +318,11 @@ static int down_many(const char **names, size_t nr, const struct mvl_opts *opts,
 	strbuf_release(&why);
 
 	/*
-	 * the floating VMs' refresh reads this host's topology: once, here (the
-	 * give-back reads it only for knobs that follow the CPUs, or a shield)
+	 * the refresh of the floating VMs left (not those stopped here) reads
+	 * this host's topology: once, here (the give-back reads it only for
+	 * knobs that follow the CPUs, or a shield)
 	 */
-	if (vm_float_any() || (vm_host_held() && vm_host_needs_topo(&opts->dirs)))
+	if (vm_float_any_but(names, nr) || (vm_host_held() && vm_host_needs_topo(&opts->dirs)))
 		host_topo_keep();
 	ret = run_each(names, nr, down_worker, &m, down_after, "stopped", "stop");
 	free(m.valid);

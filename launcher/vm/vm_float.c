@@ -28,6 +28,8 @@ struct follow_ctx {
 	const char *except;
 	struct strvec *notes;
 	int any;		/* vm_float_any(): just look */
+	const char *const *skip;	/* vm_float_any_but(): VMs not looked at */
+	size_t nr_skip;
 };
 
 int vm_float_state(const struct vm_state *st)
@@ -114,6 +116,9 @@ static int each_vm(const char *name, void *data)
 
 	if (ctx->except && !strcmp(ctx->except, name))
 		return 0;
+	for (size_t i = 0; i < ctx->nr_skip; i++)
+		if (!strcmp(ctx->skip[i], name))
+			return 0;
 	if (!vm_state_load_running(name, &st))
 		return 0;
 	if (!vm_float_state(&st)) {
@@ -144,7 +149,12 @@ void vm_float_follow(const struct cpuset *pool, const char *except, struct strve
 
 int vm_float_any(void)
 {
-	struct follow_ctx ctx = { .any = 1 };
+	return vm_float_any_but(NULL, 0);
+}
+
+int vm_float_any_but(const char *const *names, size_t nr)
+{
+	struct follow_ctx ctx = { .any = 1, .skip = names, .nr_skip = nr };
 
 	return runtime_for_each(each_vm, &ctx) == 1;
 }

@@ -40,6 +40,8 @@ int vm_float_state(const struct vm_state *st);
 
 /* Whether some running VM has floating threads. */
 int vm_float_any(void);
+/* The same among the VMs not in names[] (those 'down A B' stops: none of them follows the pool after). */
+int vm_float_any_but(const char *const *names, size_t nr);
 
 /*
  * Every running VM for check_floating(): the CPUs it owns and where its
