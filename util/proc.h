@@ -24,6 +24,9 @@ unsigned long long proc_start_time(pid_t pid);
  */
 int proc_pidfd(pid_t pid);
 
+/* This process's CLOCK_MONOTONIC in milliseconds: for deadlines and waits. */
+long long proc_mono_ms(void);
+
 /* How a thread runs, from /proc/PID/task/TID/schedstat and stat. */
 struct proc_task {
 	unsigned long long run_ns;	/* time on a CPU */

@@ -29,6 +29,7 @@
 #include "config/vm_config.h"
 #include "util/err.h"
 #include "util/interrupt.h"
+#include "util/proc.h"
 #include "util/usage.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
@@ -257,11 +258,61 @@ out:
 }
 
 struct down_many {
-	const char **valid;	/* the names that can be VMs: the give-back builds paths of them */
-	size_t nr_valid;
+	const char *const *names;	/* as the jobs: the VMs named */
+	size_t nr;
+	char *given;		/* per name: given back (or not a VM name: nothing to give back) */
 	const struct mvl_opts *opts;
 	struct vm_down_opts so;
+	long long start_ms;	/* when the workers started */
 };
+
+/*
+ * What the VMs named whose workers ended (jobs NULL: all of them) held on
+ * the host goes back, if not yet: those whose QEMU is gone, in one step. A
+ * failure is reported; the VMs are down anyway.
+ */
+static void give_back(struct down_many *m, const struct vm_fanout_job *jobs)
+{
+	const char **names = xcalloc(m->nr + 1, sizeof(*names));
+	struct strvec notes = STRVEC_INIT;
+	struct err err = ERR_INIT;
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nr; i++)
+		if (!m->given[i] && (!jobs || !jobs[i].pid)) {
+			names[n++] = m->names[i];
+			m->given[i] = 1;
+		}
+	if (n && vm_host_release_gone(names, n, &m->opts->dirs, &notes, &err) < 0) {
+		error("cannot give back what the stopped VMs held on the host");
+		err_print(&err);
+	}
+	for (size_t i = 0; i < notes.nr; i++)
+		warning("%s", notes.v[i]);
+	strvec_clear(&notes);
+	err_release(&err);
+	free(names);
+}
+
+/*
+ * A stop storm (--force, paused guests) ends within a second: its give-back
+ * is one, after the last. Guests that shut down at their own pace (seconds
+ * to minutes) are given back as they end, from this long after the start on.
+ */
+#define GIVE_BACK_AFTER_MS 1000
+
+/* vm_fanout_run()'s settle: once the storm is over, what the VMs stopped so far held goes back. */
+static int down_settle(void *data, const struct vm_fanout_job *jobs, size_t nr)
+{
+	struct down_many *m = data;
+	long long left = m->start_ms + GIVE_BACK_AFTER_MS - proc_mono_ms();
+
+	(void)nr;
+	if (left > 0)
+		return (int)left;
+	give_back(m, jobs);
+	return -1;
+}
 
 static int down_worker(const char *name, void *data)
 {
@@ -278,11 +329,12 @@ static int add_name(const char *name, void *data)
 }
 
 /*
- * After the last: what the stopped VMs held on the host goes back, all in
- * one write of host.json (each worker's own give-back would load and write
- * it, growing with the VMs, one after another under the host lock); those
- * still running (or started again meanwhile) keep theirs. Then the floating
- * VMs left follow the pool the stopped ones gave back.
+ * After the last: what the stopped VMs held on the host and was not given
+ * back yet (down_settle()) goes back, in one write of host.json (each
+ * worker's own give-back would load and write it, growing with the VMs, one
+ * after another under the host lock); those still running (or started
+ * again meanwhile) keep theirs. Then the floating VMs left follow the pool
+ * the stopped ones gave back.
  */
 static void down_after(void *data)
 {
@@ -290,11 +342,7 @@ static void down_after(void *data)
 	struct strvec notes = STRVEC_INIT;
 	struct err err = ERR_INIT;
 
-	if (vm_host_release_gone(m->valid, m->nr_valid, &m->opts->dirs, &notes, &err) < 0) {
-		error("cannot give back what the stopped VMs held on the host");
-		err_print(&err);
-	}
-	err_reset(&err);
+	give_back(m, NULL);
 	if (vm_float_refresh(&m->opts->dirs, &notes, &err) < 0)
 		err_print(&err);
 	for (size_t i = 0; i < notes.nr; i++)
@@ -306,14 +354,14 @@ static void down_after(void *data)
 /* 'down A B' and 'down --all': each in a worker, all at once, each with its own timeout; then one summary. */
 static int down_many(const char **names, size_t nr, const struct mvl_opts *opts, const struct vm_down_opts *so)
 {
-	struct down_many m = { xcalloc(nr + 1, sizeof(*m.valid)), 0, opts, *so };
+	struct down_many m = { names, nr, xcalloc(nr + 1, 1), opts, *so, proc_mono_ms() };
 	struct strbuf why = STRBUF_INIT;
 	int ret;
 
+	/* a name that cannot be a VM is never made a path: it is not given back */
 	for (size_t i = 0; i < nr; i++) {
 		strbuf_reset(&why);
-		if (vm_name_check(names[i], &why) == 0)
-			m.valid[m.nr_valid++] = names[i];
+		m.given[i] = vm_name_check(names[i], &why) < 0;
 	}
 	strbuf_release(&why);
 
@@ -324,8 +372,8 @@ static int down_many(const char **names, size_t nr, const struct mvl_opts *opts,
 	 */
 	if (vm_float_any_but(names, nr) || (vm_host_held() && vm_host_needs_topo(&opts->dirs)))
 		host_topo_keep();
-	ret = run_each(names, nr, down_worker, &m, down_after, "stopped", "stop");
-	free(m.valid);
+	ret = run_each(names, nr, down_worker, &m, down_settle, down_after, "stopped", "stop");
+	free(m.given);
 	return ret;
 }
 
@@ -357,12 +405,13 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 			"(exit 1), the rest of the cleanup still happens. Several VMs, or --all,\n"
 			"stop at once, each with its own timeout; their outputs follow in the\n"
 			"order named, then one summary (exit 1 if any did not stop). What they\n"
-			"held on the host goes back in one step after the last (a VM with release\n"
-			"hooks gives back its own first); the host's knobs go back once, with the\n"
-			"last VM that held them. Ctrl-C, SIGTERM or SIGHUP end only a wait (for a\n"
-			"guest, which is left running, or for another command on the VM): a VM\n"
-			"whose QEMU is gone is still cleaned up and given back, the outputs and\n"
-			"summary still come, and down exits 128 + the signal.",
+			"held on the host goes back in one step after the last, or from 1 s on as\n"
+			"each ends (a VM with release hooks gives back its own first); the host's\n"
+			"knobs go back once, with the last VM that held them. Ctrl-C, SIGTERM or\n"
+			"SIGHUP end only a wait (for a guest, which is left running, or for\n"
+			"another command on the VM): a VM whose QEMU is gone is still cleaned up\n"
+			"and given back, the outputs and summary still come, and down exits\n"
+			"128 + the signal.",
 	};
 	argc = parse_options(argc, argv, &usage);
 	if (argc < 0)

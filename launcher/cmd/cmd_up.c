@@ -178,7 +178,7 @@ static int up_many(const char **names, size_t nr, const struct mvl_opts *opts, c
 	host_topo_keep();	/* every worker plans on this host: hwloc reads it once, here */
 	if (geteuid() == 0)
 		qemu_user_keep(QEMU_USER_DEFAULT);	/* and QEMU's user: NSS loads its modules once, here */
-	return run_each(names, nr, up_worker, &m, NULL, up->dry_run ? "would start" : "started", "start");
+	return run_each(names, nr, up_worker, &m, NULL, NULL, up->dry_run ? "would start" : "started", "start");
 }
 
 int cmd_up(int argc, char **argv, const struct mvl_opts *opts)

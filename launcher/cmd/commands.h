@@ -17,6 +17,7 @@
 
 #include "launcher/vm/paths.h"
 #include "launcher/vm/vm_handle.h"
+#include "launcher/vm/vm_fanout.h"
 #include "launcher/vm/vm_up.h"
 #include "config/vm_config.h"
 
@@ -85,12 +86,12 @@ int load_and_up(const char *arg, const struct mvl_opts *opts, const struct vm_up
  * 'up A B C', 'down A B': fn(name, data) for each VM in a worker of its own,
  * all at once (vm_fanout_run()), their outputs in the order named, then one
  * summary: "DONE N of M VMs: ..." and, when some failed, "N of M VMs did
- * not NOT_DONE:" with a line each. after (may be NULL) runs once every
- * worker has ended, before the summary. The exit code (128 + a signal the
- * command took).
+ * not NOT_DONE:" with a line each. settle (may be NULL) is vm_fanout_run()'s,
+ * while workers run; after (may be NULL) runs once every worker has ended,
+ * before the summary. The exit code (128 + a signal the command took).
  */
 int run_each(const char *const *names, size_t nr, int (*fn)(const char *name, void *data), void *data,
-	     void (*after)(void *data), const char *done, const char *not_done);
+	     vm_fanout_settle_fn settle, void (*after)(void *data), const char *done, const char *not_done);
 
 /* "30" -> 30000 ms; -1 unless 0..86400 whole seconds. */
 int parse_seconds(const char *arg, int *ms);

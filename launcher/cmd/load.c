@@ -101,7 +101,7 @@ int attach_running(const char *name, const struct mvl_opts *opts, struct vm_hand
 }
 
 int run_each(const char *const *names, size_t nr, int (*fn)(const char *name, void *data), void *data,
-	     void (*after)(void *data), const char *done, const char *not_done)
+	     vm_fanout_settle_fn settle, void (*after)(void *data), const char *done, const char *not_done)
 {
 	struct vm_fanout_job *jobs = xcalloc(nr ? nr : 1, sizeof(*jobs));
 	struct strbuf out = STRBUF_INIT, why = STRBUF_INIT;
@@ -111,7 +111,7 @@ int run_each(const char *const *names, size_t nr, int (*fn)(const char *name, vo
 	for (size_t i = 0; i < nr; i++)
 		jobs[i].name = names[i];
 	trust_status_group();	/* every worker's first lock asks it: once here, inherited */
-	if (vm_fanout_run(jobs, nr, fn, data, stdout, stderr) < 0) {
+	if (vm_fanout_run(jobs, nr, fn, data, settle, stdout, stderr) < 0) {
 		error("cannot start a worker for any VM: %s", jobs[0].reason ? jobs[0].reason : "unknown");
 		ret = MVL_EXIT_FAILURE;
 		goto out;

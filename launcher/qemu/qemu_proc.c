@@ -479,20 +479,12 @@ int qemu_proc_alive(struct qemu_proc *p)
 	return 1;
 }
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int qemu_proc_wait_exit(struct qemu_proc *p, int timeout_ms)
 {
-	long long deadline = mono_ms() + timeout_ms;
+	long long deadline = proc_mono_ms() + timeout_ms;
 
 	while (qemu_proc_alive(p)) {
-		long long left = deadline - mono_ms();
+		long long left = deadline - proc_mono_ms();
 
 		if (left <= 0)
 			return 0;

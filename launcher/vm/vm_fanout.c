@@ -113,7 +113,7 @@ static void print_ready(struct vm_fanout_job *jobs, size_t nr, size_t *next, FIL
 }
 
 int vm_fanout_run(struct vm_fanout_job *jobs, size_t nr, int (*fn)(const char *name, void *data), void *data,
-		  FILE *out, FILE *err)
+		  vm_fanout_settle_fn settle, FILE *out, FILE *err)
 {
 	size_t running = 0, printed = 0, failed = 0;
 	struct pollfd *pfds;
@@ -162,7 +162,7 @@ int vm_fanout_run(struct vm_fanout_job *jobs, size_t nr, int (*fn)(const char *n
 	for (size_t i = 0; i < nr; i++)
 		pidfds[i] = jobs[i].pid > 0 ? proc_pidfd(jobs[i].pid) : -1;
 	while (running) {
-		int status, sig, nfds = 0, blind = 0;
+		int status, sig, nfds = 0, blind = 0, wait_ms;
 		pid_t pid = waitpid(-1, &status, WNOHANG);
 
 		if (pid > 0) {
@@ -191,7 +191,10 @@ int vm_fanout_run(struct vm_fanout_job *jobs, size_t nr, int (*fn)(const char *n
 			else
 				pfds[nfds++] = (struct pollfd){ .fd = pidfds[i], .events = POLLIN };
 		}
-		if (poll(pfds, (nfds_t)nfds, blind ? 10 : -1) < 0 && errno != EINTR)
+		wait_ms = settle ? settle(data, jobs, nr) : -1;
+		if (blind && (wait_ms < 0 || wait_ms > 10))
+			wait_ms = 10;
+		if (poll(pfds, (nfds_t)nfds, wait_ms) < 0 && errno != EINTR)
 			usleep(10000);
 		/* a signal for the command goes to each worker once: they undo their own work */
 		if (!forwarded && interrupt_fd() >= 0 && (sig = interrupt_pending())) {

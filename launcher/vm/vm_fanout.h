@@ -31,9 +31,14 @@ struct vm_fanout_job {
  * SIGTERM or SIGHUP pending in the caller (interrupt_arm()) is passed on to
  * the workers, which undo their work as a lone command would. Returns how
  * many jobs failed (code != 0), or -1 when no worker could be started.
+ * settle (may be NULL) is called in the caller's process each time it is
+ * about to wait for the workers again (after one or more ended, a reaped
+ * job has pid 0), with data; it returns how many ms it wants to be called
+ * again at the latest, or -1 for "at the next worker's end".
  */
+typedef int (*vm_fanout_settle_fn)(void *data, const struct vm_fanout_job *jobs, size_t nr);
 int vm_fanout_run(struct vm_fanout_job *jobs, size_t nr, int (*fn)(const char *name, void *data), void *data,
-		  FILE *out, FILE *err);
+		  vm_fanout_settle_fn settle, FILE *out, FILE *err);
 
 /*
  * The reason a worker gives in what it wrote to stderr: its first

@@ -6,7 +6,8 @@
 # held in its started hook is listed as 'starting', and meanwhile another
 # 'up' starts and finishes: the root lock is not held while a VM starts.
 # SIGTERM to 'up A B' reaches both workers, which undo their starts (143).
-# 'down A B C' gives back in its parent, once, after the last worker: a VM
+# 'down A B C' gives back in its parent, once, after the last worker (or,
+# from 1 s on, as each ends, so a slow guest holds back no other): a VM
 # that does not stop keeps its grants, and one with release hooks gives
 # back first in its worker. SIGTERM to 'down' ends only the wait for a
 # guest (left running) or for another command's lock; cleanup goes on, and
@@ -98,6 +99,20 @@ case " $(acl_of "$T/log/busy") " in
 *) fail "busy's log directory lost the ACL its QEMU reaches it by: $(acl_of "$T/log/busy")" ;;
 esac
 for n in s1 s2 s3; do no_leftovers $n; done
+
+# --- a guest that takes its time does not hold back the others' give-back: from 1 s after the
+# start on, what each stopped VM held goes back as its worker ends, while busy's guest is waited for ---
+expect_code 0 "$MVLAUNCH" up --paused s1 s2 || cat "$T/err"
+"$MVLAUNCH" down --timeout 4 busy s1 s2 >"$T/down.out" 2>"$T/down.err" &
+dpid=$!
+sleep 2.5
+alive $dpid || fail "down busy s1 s2 ended before busy's 4 s: $(cat "$T/down.err")"
+[ "$(held)" = busy ] || fail "2.5 s into down busy s1 s2, host.json's grant holders are '$(held)', want busy alone"
+wait $dpid
+[ $? = 1 ] || fail "down busy s1 s2: busy did not stop, so exit 1"
+grep -qx "stopped 2 of 3 VMs: s1, s2" "$T/down.out" || fail "summary: $(cat "$T/down.out")"
+[ "$(held)" = busy ] || fail "after down busy s1 s2, host.json's grant holders are '$(held)'"
+for n in s1 s2; do no_leftovers $n; done
 
 # --- SIGTERM to 'down A B C': the wait for busy's guest ends (left running), s2's cleanup (held in
 # its stopped hook) is not cut short; every output, the summary and the give-back still come (143) ---

@@ -4,7 +4,8 @@
  * summary's exact lines, and a real run of forked workers: every job runs
  * at once (each waits for all the others to have started), exit codes and
  * a killed worker are told apart, and the outputs come out whole in the
- * order named although the workers end in the reverse order.
+ * order named although the workers end in the reverse order. The settle
+ * callback runs in the caller while workers run, as often as it asks.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 
 #include "tests/unit/unit.h"
 #include "launcher/vm/vm_fanout.h"
+#include "util/proc.h"
 #include "util/strbuf.h"
 #include "util/wrapper.h"
 
@@ -113,7 +115,7 @@ static void test_vm_fanout_run(void **state)
 	fflush(stdout);
 	dup2(out, 1);
 	dup2(err, 2);
-	n = vm_fanout_run(jobs, 3, worker, NULL, stdout, stderr);
+	n = vm_fanout_run(jobs, 3, worker, NULL, NULL, stdout, stderr);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(save_out, 1);
@@ -149,12 +151,55 @@ static void test_vm_fanout_run(void **state)
 	rmdir(dir);
 }
 
+struct settled {
+	int calls, ended_seen;		/* calls in all; the most jobs seen ended (pid 0) at one */
+	long long first_ms, last_ms;
+};
+
+static int settle(void *data, const struct vm_fanout_job *jobs, size_t nr)
+{
+	struct settled *s = data;
+	int ended = 0;
+
+	for (size_t i = 0; i < nr; i++)
+		ended += !jobs[i].pid;
+	if (ended > s->ended_seen)
+		s->ended_seen = ended;
+	if (!s->calls++)
+		s->first_ms = proc_mono_ms();
+	s->last_ms = proc_mono_ms();
+	return 50;
+}
+
+static int sleeper(const char *name, void *data)
+{
+	(void)data;
+	usleep(name[0] == 'a' ? 50000 : 400000);
+	return 0;
+}
+
+/* settle runs in the caller while the workers run: at once, then within the ms it asks, and sees each end. */
+static void test_vm_fanout_settle(void **state)
+{
+	struct vm_fanout_job jobs[] = { { .name = "a" }, { .name = "b" } };
+	struct settled s = { 0 };
+
+	(void)state;
+	assert_int_equal(vm_fanout_run(jobs, 2, sleeper, &s, settle, stdout, stderr), 0);
+	/* 400 ms of waiting, asked back every 50 ms: about 8 calls, not one per worker's end */
+	assert_true(s.calls >= 5);
+	assert_true(s.last_ms - s.first_ms >= 250);
+	assert_int_equal(s.ended_seen, 1);	/* a ended while b still ran */
+	vm_fanout_release(jobs, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vm_fanout_reason),
 		cmocka_unit_test(test_vm_fanout_summary),
 		cmocka_unit_test(test_vm_fanout_run),
+		cmocka_unit_test(test_vm_fanout_settle),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
