@@ -57,8 +57,9 @@ static int has_release_hooks(const struct hooks_vm *hooks)
 /*
  * Give back its hugepages and host knobs; a failure is reported, the VM is
  * down anyway. A worker of 'down A B' leaves that to its parent, which gives
- * back every VM stopped in one go after the last (down_after()), unless a
- * release hook of this VM must run after its give-back.
+ * back the VMs stopped in one go after the last, or as they end once the
+ * storm is over (down_settle(), down_after()), unless a release hook of this
+ * VM must run after its give-back.
  */
 static void release_host(const char *name, const struct mvl_opts *opts, const struct hooks_vm *hooks)
 {
