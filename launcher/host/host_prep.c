@@ -664,16 +664,25 @@ static int holder_alive(const struct host_prep *hp, const char *name)
 	return hp->vms->alive(name);
 }
 
-static int drop_holder(struct host_prep *hp, struct host_state *st, const char *name, struct err *err)
+/* name's files back as they were, and its holder out of st; whether it was a holder. */
+static int forget_holder(struct host_prep *hp, struct host_state *st, const char *name)
 {
 	struct host_state_holder *h = host_state_holder(st, name);
-	int ret;
 
 	if (!hp->dry_run)
 		grant_drop(st, name, &hp->notes);	/* the files it used, as they were */
 	if (!h)
 		return 0;
 	host_state_holder_del(st, (size_t)(h - st->holders));	/* also in a dry run: the host is computed without it */
+	return 1;
+}
+
+static int drop_holder(struct host_prep *hp, struct host_state *st, const char *name, struct err *err)
+{
+	int ret;
+
+	if (!forget_holder(hp, st, name))
+		return 0;
 	ret = sync_host(hp, st, err);
 	if (!st->nr_holders)
 		unmount_all(hp, st);
@@ -922,19 +931,10 @@ int host_prep_unhold_gone(struct host_prep *hp, const char *const *names, size_t
 
 	if (host_state_load(hp->state_file, &st, err) < 0)
 		return -1;
-	for (size_t i = 0; i < nr; i++) {
-		struct host_state_holder *h;
-
-		/* started again since (its lock held, or its QEMU up): what it holds now is its new run's */
-		if (!strcmp(names[i], HOST_MANUAL) || holder_alive(hp, names[i]))
-			continue;
-		if (!hp->dry_run)
-			grant_drop(&st, names[i], &hp->notes);
-		if ((h = host_state_holder(&st, names[i]))) {
-			host_state_holder_del(&st, (size_t)(h - st.holders));
-			dropped = 1;
-		}
-	}
+	/* one started again since (its lock held, or its QEMU up) holds what its new run holds */
+	for (size_t i = 0; i < nr; i++)
+		if (strcmp(names[i], HOST_MANUAL) && !holder_alive(hp, names[i]))
+			dropped |= forget_holder(hp, &st, names[i]);
 	/* one sync for them all: the knobs go back once, after the last */
 	ret = reconcile(hp, &st, err);
 	if (dropped && !st.nr_holders)

@@ -53,6 +53,33 @@ static int mkdir_private(const char *path, const char *what, struct err *err)
 }
 
 /*
+ * flock(LOCK_EX) that a Ctrl-C or SIGTERM ends when interrupt_arm() is on
+ * (flock itself cannot be polled, so it is retried every 2 ms: 'up' holds
+ * the root lock for a few milliseconds, and a start storm hands it from one
+ * to the next; a longer step would be most of the wait). 'patient' (a VM's
+ * lock, which an 'up' in its hooks may hold for minutes): every 20 ms after
+ * the first 100. 0, -1 with errno, or -2 with "interrupted by ... while
+ * waiting for another mvlaunch command" and 'what' in err.
+ */
+static int flock_interruptible(int fd, int patient, const char *what, struct err *err)
+{
+	if (interrupt_fd() < 0)
+		return flock(fd, LOCK_EX);
+	for (int i = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; i++) {
+		struct pollfd pfd = { .fd = interrupt_fd(), .events = POLLIN };
+
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		if (poll(&pfd, 1, patient && i >= 50 ? 20 : 2) > 0) {
+			strbuf_addf(&err->msg, "interrupted by %s while waiting for another mvlaunch command%s",
+				    interrupt_name(interrupt_pending()), what);
+			return -2;
+		}
+	}
+	return 0;
+}
+
+/*
  * The VM lock. Without 'wait' a lock held for long means busy; but another
  * command that only looks (vm_host_alive() takes it shared for a moment) must not
  * make 'up' fail, so a held lock is tried again for 200 ms first. With
@@ -62,22 +89,8 @@ static int mkdir_private(const char *path, const char *what, struct err *err)
  */
 static int flock_vm(int fd, int wait, struct err *err)
 {
-	if (wait && interrupt_fd() < 0)
-		return flock(fd, LOCK_EX);
-	for (int i = 0; wait; i++) {
-		struct pollfd pfd = { .fd = interrupt_fd(), .events = POLLIN };
-
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-			return 0;
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			return -1;
-		/* 2 ms steps for the first 100 ms (a 'down' right behind an 'up'), then 20 */
-		if (poll(&pfd, 1, i < 50 ? 2 : 20) > 0) {
-			strbuf_addf(&err->msg, "interrupted by %s while waiting for another mvlaunch command to finish "
-				    "with this VM", interrupt_name(interrupt_pending()));
-			return -2;
-		}
-	}
+	if (wait)
+		return flock_interruptible(fd, 1, " to finish with this VM", err);
 	for (int i = 0; i < 100; i++) {
 		struct timespec ts = { 0, 2000000 };
 
@@ -136,31 +149,6 @@ int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct err *
 	return -1;
 }
 
-/*
- * flock(LOCK_EX) that a Ctrl-C or SIGTERM ends when interrupt_arm() is on
- * (flock itself cannot be polled, so it is retried every 2 ms: 'up' holds
- * the root lock for a few milliseconds, and a start storm hands it from one
- * to the next; a longer step would be most of the wait). -1 with
- * errno, or with "interrupted by ..." in err.
- */
-static int flock_interruptible(int fd, struct err *err)
-{
-	if (interrupt_fd() < 0)
-		return flock(fd, LOCK_EX);
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		struct pollfd pfd = { .fd = interrupt_fd(), .events = POLLIN };
-
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			return -1;
-		if (poll(&pfd, 1, 2) > 0) {
-			strbuf_addf(&err->msg, "interrupted by %s while waiting for another mvlaunch command",
-				    interrupt_name(interrupt_pending()));
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static int lock_root(struct err *err, int interruptible)
 {
 	const char *root = paths_run_root();
@@ -173,7 +161,7 @@ static int lock_root(struct err *err, int interruptible)
 		strbuf_addf(&err->msg, "cannot lock the runtime root '%s': %s", root, strerror(errno));
 		return -1;
 	}
-	if ((interruptible ? flock_interruptible(fd, err) : flock(fd, LOCK_EX)) < 0) {
+	if ((interruptible ? flock_interruptible(fd, 0, "", err) : flock(fd, LOCK_EX)) < 0) {
 		if (!err->msg.len)
 			strbuf_addf(&err->msg, "cannot lock the runtime root '%s': %s", root, strerror(errno));
 		close(fd);

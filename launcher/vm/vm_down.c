@@ -20,6 +20,12 @@ int vm_down_hears_acpi(const char *status)
 	return !strcmp(status, "running") || !strcmp(status, "suspended");
 }
 
+/* A signal the caller armed for came (o->interruptible): what was not begun is left undone. */
+static int interrupted(const struct vm_down_opts *o)
+{
+	return o->interruptible && interrupt_pending();
+}
+
 /*
  * Wait for QEMU to exit after the power-down, telling o->progress each
  * second: 1 when it did, 0 when the time is up, -1 when a signal came first.
@@ -34,7 +40,7 @@ static int wait_powerdown(struct vm_handle *h, const struct vm_down_opts *o)
 		if (qemu_proc_wait_exit(&h->proc, slice))
 			return 1;
 		waited += slice;
-		if (o->interruptible && interrupt_pending())
+		if (interrupted(o))
 			return -1;
 		if (o->progress && (waited - shown >= 1000 || waited >= o->timeout_ms)) {
 			shown = waited;
@@ -42,12 +48,6 @@ static int wait_powerdown(struct vm_handle *h, const struct vm_down_opts *o)
 		}
 	}
 	return !qemu_proc_alive(&h->proc);
-}
-
-/* A signal the caller armed for came (o->interruptible): what was not begun is left undone. */
-static int interrupted(const struct vm_down_opts *o)
-{
-	return o->interruptible && interrupt_pending();
 }
 
 enum vm_down_how vm_down(struct vm_handle *h, const struct vm_down_opts *o, char **status)
