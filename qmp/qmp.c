@@ -36,6 +36,7 @@ struct qmp {
 	size_t nr_events, alloc_events;
 	char version[32];
 	int timed_out;		/* the last wait ended at its deadline */
+	json_int_t unread_caps;	/* > 0: the greeting and this qmp_capabilities' answer are not read yet */
 };
 
 static int64_t now_ms(void)
@@ -235,12 +236,16 @@ json_int_t qmp_send(struct qmp *q, const char *cmd, json_t *args, struct strbuf 
 	return rc < 0 ? -1 : id;
 }
 
+static int finish_open(struct qmp *q, struct strbuf *err);
+
 int qmp_receive(struct qmp *q, const char *cmd, json_int_t id, json_t **ret, struct strbuf *err)
 {
 	int64_t deadline = now_ms() + q->timeout_ms;
 
 	if (ret)
 		*ret = NULL;
+	if (q->unread_caps && finish_open(q, err) < 0)
+		return -1;
 	for (;;) {
 		struct qmp_msg msg;
 		size_t before = err->len;
@@ -293,6 +298,8 @@ int qmp_wait_event(struct qmp *q, const char *name, int timeout_ms, json_t **eve
 
 	if (event)
 		*event = NULL;
+	if (q->unread_caps && finish_open(q, err) < 0)
+		return -1;
 	for (;;) {
 		struct qmp_msg msg;
 
@@ -330,32 +337,43 @@ const char *qmp_qemu_version(const struct qmp *q)
 	return q ? q->version : "";
 }
 
-/* qmp_open_fd(), with 'then' sent right behind qmp_capabilities when not NULL (its id in *then_id). */
-static int open_fd(struct qmp **out, int fd, int timeout_ms, const char *then, json_int_t *then_id, struct strbuf *err)
+static struct qmp *qmp_new(int fd, int timeout_ms)
 {
 	struct qmp *q = xcalloc(1, sizeof(*q));
-	struct qmp_msg msg;
-	json_int_t caps;
-	json_t *v;
 
-	*out = NULL;
 	q->fd = fd;
 	q->timeout_ms = timeout_ms;
 	q->next_id = 1;
 	q->in = (struct strbuf)STRBUF_INIT;
-	/*
-	 * qmp_capabilities goes out at once: QEMU reads it after its greeting,
-	 * so the negotiation costs no round trip of its own
-	 */
-	caps = qmp_send(q, "qmp_capabilities", NULL, err);
+	return q;
+}
+
+/*
+ * qmp_capabilities, and 'then' right behind it when not NULL (its id in
+ * *then_id): QEMU reads them after its greeting, so the negotiation costs
+ * no round trip of its own. The id of qmp_capabilities, or -1.
+ */
+static json_int_t send_caps(struct qmp *q, const char *then, json_int_t *then_id, struct strbuf *err)
+{
+	json_int_t caps = qmp_send(q, "qmp_capabilities", NULL, err);
+
 	if (caps >= 0 && then && (*then_id = qmp_send(q, then, NULL, err)) < 0)
-		goto fail;
-	if (caps < 0 || read_message(q, now_ms() + timeout_ms, &msg, err) < 0)
-		goto fail;
+		return -1;
+	return caps;
+}
+
+/* The greeting (QEMU's version kept), then the answer to qmp_capabilities (id caps). 0 or -1. */
+static int read_greeting(struct qmp *q, json_int_t caps, struct strbuf *err)
+{
+	struct qmp_msg msg;
+	json_t *v;
+
+	if (read_message(q, now_ms() + q->timeout_ms, &msg, err) < 0)
+		return -1;
 	if (msg.kind != QMP_MSG_GREETING) {
 		strbuf_addstr(err, "QMP: the first message is not a greeting (is this a QMP socket?)");
 		json_decref(msg.obj);
-		goto fail;
+		return -1;
 	}
 	v = json_object_get(json_object_get(json_object_get(msg.obj, "QMP"), "version"), "qemu");
 	if (v) {
@@ -365,17 +383,33 @@ static int open_fd(struct qmp **out, int fd, int timeout_ms, const char *then, j
 			 (long long)json_integer_value(json_object_get(v, "micro")));
 	}
 	json_decref(msg.obj);
-	if (qmp_receive(q, "qmp_capabilities", caps, NULL, err) < 0)
-		goto fail;
-	*out = q;
-	return 0;
-fail:
-	{
+	return qmp_receive(q, "qmp_capabilities", caps, NULL, err);
+}
+
+/* A connection of qmp_connect_nowait(), at the first call that reads: its greeting and negotiation first. */
+static int finish_open(struct qmp *q, struct strbuf *err)
+{
+	json_int_t caps = q->unread_caps;
+
+	q->unread_caps = 0;
+	return read_greeting(q, caps, err);
+}
+
+/* qmp_open_fd(), with 'then' sent right behind qmp_capabilities when not NULL (its id in *then_id). */
+static int open_fd(struct qmp **out, int fd, int timeout_ms, const char *then, json_int_t *then_id, struct strbuf *err)
+{
+	struct qmp *q = qmp_new(fd, timeout_ms);
+	json_int_t caps = send_caps(q, then, then_id, err);
+
+	*out = NULL;
+	if (caps < 0 || read_greeting(q, caps, err) < 0) {
 		int timeout = q->timed_out;
 
 		qmp_close(q);
 		return timeout ? QMP_TIMEOUT : -1;
 	}
+	*out = q;
+	return 0;
 }
 
 int qmp_open_fd(struct qmp **out, int fd, int timeout_ms, struct strbuf *err)
@@ -388,13 +422,12 @@ int qmp_connect(struct qmp **out, const char *path, int timeout_ms, struct strbu
 	return qmp_connect_send(out, path, timeout_ms, NULL, NULL, err);
 }
 
-int qmp_connect_send(struct qmp **out, const char *path, int timeout_ms, const char *cmd, json_int_t *id,
-		     struct strbuf *err)
+/* A stream socket connected to the unix socket at path; -1 with err (errno kept). */
+static int connect_unix(const char *path, struct strbuf *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd, saved;
 
-	*out = NULL;
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		strbuf_addf(err, "QMP socket path '%s' is too long for a unix socket", path);
 		errno = ENAMETOOLONG;
@@ -413,11 +446,39 @@ int qmp_connect_send(struct qmp **out, const char *path, int timeout_ms, const c
 		errno = saved;
 		return -1;
 	}
-	saved = open_fd(out, fd, timeout_ms, cmd, id, err);
-	if (saved < 0) {
+	return fd;
+}
+
+int qmp_connect_send(struct qmp **out, const char *path, int timeout_ms, const char *cmd, json_int_t *id,
+		     struct strbuf *err)
+{
+	int fd = connect_unix(path, err), r;
+
+	*out = NULL;
+	if (fd < 0)
+		return -1;
+	r = open_fd(out, fd, timeout_ms, cmd, id, err);
+	if (r < 0)
 		errno = EPROTO;	/* connected, but not a working QMP peer */
-		return saved;
+	return r;
+}
+
+int qmp_connect_nowait(struct qmp **out, const char *path, int timeout_ms, const char *cmd, json_int_t *id,
+		       struct strbuf *err)
+{
+	int fd = connect_unix(path, err);
+	struct qmp *q;
+
+	*out = NULL;
+	if (fd < 0)
+		return -1;
+	q = qmp_new(fd, timeout_ms);
+	q->unread_caps = send_caps(q, cmd, id, err);
+	if (q->unread_caps < 0) {
+		qmp_close(q);
+		return -1;
 	}
+	*out = q;
 	return 0;
 }
 

@@ -63,6 +63,15 @@ int qmp_connect(struct qmp **out, const char *path, int timeout_ms, struct strbu
 int qmp_connect_send(struct qmp **out, const char *path, int timeout_ms, const char *cmd, json_int_t *id,
 		     struct strbuf *err);
 /*
+ * The same without waiting for QEMU at all: connect, send qmp_capabilities
+ * and cmd, and return. The greeting and the answers are read by the first
+ * call that reads (qmp_receive(), qmp_execute(), qmp_wait_event()), so many
+ * QEMUs get their 'quit' one right after the other (a forced stop of many
+ * fans out once all are sent). 0, or -1 when it cannot connect or write.
+ */
+int qmp_connect_nowait(struct qmp **out, const char *path, int timeout_ms, const char *cmd, json_int_t *id,
+		       struct strbuf *err);
+/*
  * A unix socket bound at 'path' (replacing a stale one), mode 0600, listening:
  * the descriptor to hand QEMU as its QMP server (-chardev socket,fd=N).
  * Returns the fd, or -1 with the reason in err.

@@ -147,8 +147,12 @@ static void left_running(const char *name, int pressed)
 	     name);
 }
 
-/* One VM, as 'down NAME' does it; a worker of 'down A B' runs the same. */
-static int down_one(const char *name, const struct mvl_opts *opts, struct vm_down_opts so)
+/*
+ * One VM, as 'down NAME' does it; a worker of 'down A B' runs the same.
+ * held: NULL, or the VM as the parent of a forced 'down A B' left it
+ * (quit_all()): locked, its QEMU sent 'quit'; taken over.
+ */
+static int down_one(const char *name, const struct mvl_opts *opts, struct vm_down_opts so, struct vm_handle *held)
 {
 	static const char *const how_text[] = {
 		[STOP_NOT_RUNNING] = "was not running",
@@ -179,7 +183,14 @@ static int down_one(const char *name, const struct mvl_opts *opts, struct vm_dow
 		err_print(&err);
 		goto out;
 	}
-	r = vm_down_attach(name, &h, &was_gone, so.force, &err);
+	if (held && held->rt.dir) {
+		h = *held;
+		*held = (struct vm_handle)VM_HANDLE_INIT;
+		r = 1;
+		was_gone = 0;
+	} else {
+		r = vm_down_attach(name, &h, &was_gone, so.force, &err);
+	}
 	if (r < 0) {
 		error("cannot stop VM '%s'", name);
 		err_print(&err);
@@ -265,6 +276,7 @@ struct down_many {
 	const struct mvl_opts *opts;
 	struct vm_down_opts so;
 	long long start_ms;	/* when the workers started */
+	struct vm_handle *held;	/* --force: per name, the VM quit_all() locked and sent 'quit' (else as INIT) */
 };
 
 /*
@@ -296,6 +308,46 @@ static void give_back(struct down_many *m, const struct vm_fanout_job *jobs)
 }
 
 /*
+ * --force of several VMs: every 'quit' goes from here, one right after the
+ * other, before the first worker is forked; each worker then takes its VM
+ * over (locked, its QEMU quitting) and only waits and cleans up. Sent by
+ * the workers, the last 'quit' went some 10 ms after the first: each was
+ * forked, locked its VM, read state.json and connected while the QEMUs
+ * stopped first already took both CPUs. A VM this cannot lock at once
+ * (another command holds it), whose QEMU is gone, or that it cannot reach
+ * is left to its worker as it is, which does what 'down --force NAME' does.
+ */
+static void quit_all(struct down_many *m)
+{
+	struct err ignore = ERR_INIT;
+
+	m->held = xcalloc(m->nr + 1, sizeof(*m->held));
+	for (size_t i = 0; i < m->nr; i++) {
+		struct vm_handle *h = &m->held[i];
+		const char *name = m->names[i];
+
+		*h = (struct vm_handle)VM_HANDLE_INIT;
+		err_reset(&ignore);
+		if (m->given[i] || runtime_root_access(&ignore) < 0 || runtime_owner_check(name, &ignore) < 0 ||
+		    !runtime_exists(name))
+			continue;
+		if (runtime_lock(&h->rt, name, RUNTIME_LOCK_NOW, &ignore) < 0 ||
+		    vm_handle_find_qemu(&h->rt, &h->proc, &h->state) < 0 || vm_handle_quit_nowait(h) < 0)
+			vm_handle_release(h);
+	}
+	err_release(&ignore);
+}
+
+/* The parent's hold on the VMs quit_all() sent 'quit' (the workers have theirs). */
+static void release_held(struct down_many *m)
+{
+	for (size_t i = 0; m->held && i < m->nr; i++)
+		vm_handle_release(&m->held[i]);
+	free(m->held);
+	m->held = NULL;
+}
+
+/*
  * A stop storm (--force, paused guests) ends within a second: its give-back
  * is one, after the last. Guests that shut down at their own pace (seconds
  * to minutes) are given back as they end, from this long after the start on.
@@ -309,6 +361,7 @@ static int down_settle(void *data, const struct vm_fanout_job *jobs, size_t nr)
 	long long left = m->start_ms + GIVE_BACK_AFTER_MS - proc_mono_ms();
 
 	(void)nr;
+	release_held(m);	/* every worker is forked by now, each with its own */
 	if (left > 0)
 		return (int)left;
 	give_back(m, jobs);
@@ -318,9 +371,17 @@ static int down_settle(void *data, const struct vm_fanout_job *jobs, size_t nr)
 static int down_worker(const char *name, void *data)
 {
 	struct down_many *m = data;
+	struct vm_handle *mine = NULL;
 
 	in_fanout = 1;
-	return down_one(name, m->opts, m->so);
+	/* the parent's hold on the other VMs is theirs: only this worker's VM stays locked here */
+	for (size_t i = 0; m->held && i < m->nr; i++) {
+		if (m->names[i] == name)
+			mine = &m->held[i];
+		else
+			vm_handle_release(&m->held[i]);
+	}
+	return down_one(name, m->opts, m->so, mine);
 }
 
 static int add_name(const char *name, void *data)
@@ -343,6 +404,7 @@ static void down_after(void *data)
 	struct strvec notes = STRVEC_INIT;
 	struct err err = ERR_INIT;
 
+	release_held(m);	/* a VM this holds looks alive to the give-back */
 	give_back(m, NULL);
 	if (vm_float_refresh(&m->opts->dirs, &notes, &err) < 0)
 		err_print(&err);
@@ -355,7 +417,7 @@ static void down_after(void *data)
 /* 'down A B' and 'down --all': each in a worker, all at once, each with its own timeout; then one summary. */
 static int down_many(const char **names, size_t nr, const struct mvl_opts *opts, const struct vm_down_opts *so)
 {
-	struct down_many m = { names, nr, xcalloc(nr + 1, 1), opts, *so, proc_mono_ms() };
+	struct down_many m = { names, nr, xcalloc(nr + 1, 1), opts, *so, proc_mono_ms(), NULL };
 	struct strbuf why = STRBUF_INIT;
 	int ret;
 
@@ -373,7 +435,10 @@ static int down_many(const char **names, size_t nr, const struct mvl_opts *opts,
 	 */
 	if (vm_float_any_but(names, nr) || (vm_host_held() && vm_host_needs_topo(&opts->dirs)))
 		host_topo_keep();
+	if (so->force)
+		quit_all(&m);
 	ret = run_each(names, nr, down_worker, &m, down_settle, down_after, "stopped", "stop");
+	release_held(&m);
 	free(m.given);
 	return ret;
 }
@@ -386,7 +451,8 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 	const struct opt options[] = {
 		OPT_SECONDS(0, "timeout", &so.timeout_ms, "how long the guest gets to shut down"),
 		OPT_BOOL('f', "force", &so.force, "no power-down: stop QEMU at once (QMP quit, SIGTERM, SIGKILL);\n"
-			 "the quit goes with the QMP connection, nothing is asked first"),
+			 "the quit goes with the QMP connection, nothing is asked first;\n"
+			 "of several VMs, every quit goes before the workers start"),
 		OPT_ALT_BOOL(0, "kill-after", &so.kill_after, "if the guest has not powered off after --timeout, stop QEMU\n"
 			 "(what systemd's ExecStop and 'run' do)"),
 		OPT_BOOL('a', "all", &every, "stop every VM that runs, all at once (a host shutdown)"),
@@ -436,7 +502,7 @@ int cmd_down(int argc, char **argv, const struct mvl_opts *opts)
 		return MVL_EXIT_FAILURE;
 	}
 	if (argc == 1) {
-		ret = down_one(argv[0], opts, so);
+		ret = down_one(argv[0], opts, so, NULL);
 		goto out;
 	}
 	if (every) {

@@ -82,13 +82,16 @@ static int flock_interruptible(int fd, int patient, const char *what, struct err
 /*
  * The VM lock. Without 'wait' a lock held for long means busy; but another
  * command that only looks (vm_host_alive() takes it shared for a moment) must not
- * make 'up' fail, so a held lock is tried again for 200 ms first. With
+ * make 'up' fail, so a held lock is tried again for 200 ms first (once:
+ * RUNTIME_LOCK_NOW, for one who has other VMs to see to meanwhile). With
  * 'wait' ('down' waiting for an 'up' of the same VM, which may sit in a hook
  * for minutes) a Ctrl-C or SIGTERM ends the wait when interrupt_arm() is on:
  * -2 with "interrupted by ..." in err.
  */
 static int flock_vm(int fd, int wait, struct err *err)
 {
+	if (wait == RUNTIME_LOCK_NOW)
+		return flock(fd, LOCK_EX | LOCK_NB);
 	if (wait)
 		return flock_interruptible(fd, 1, " to finish with this VM", err);
 	for (int i = 0; i < 100; i++) {

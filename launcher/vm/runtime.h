@@ -25,9 +25,11 @@ struct vm_runtime {
 /*
  * Create (if needed) and lock NAME's runtime directory. With 'wait' the call
  * blocks until another command on the VM is done; without it a held lock is
- * an error ("busy"). Returns 0, or -1 with the reason in err.
+ * an error ("busy"), after 200 ms of tries (a 'status' holds it a moment);
+ * with RUNTIME_LOCK_NOW after one. Returns 0, or -1 with the reason in err.
  */
 int runtime_lock(struct vm_runtime *rt, const char *name, int wait, struct err *err);
+#define RUNTIME_LOCK_NOW (-1)
 /*
  * Lock the whole runtime root (blocking) while CPUs are handed out, so two
  * 'up' of different VMs never plan the same CPUs. Returns the fd to close,

@@ -57,8 +57,12 @@ enum vm_down_how vm_down(struct vm_handle *h, const struct vm_down_opts *o, char
 	char *state = NULL;
 	int r, waited_out = 0;
 
-	if (!qemu_proc_alive(&h->proc))
+	if (!qemu_proc_alive(&h->proc)) {
+		/* gone already: at the 'quit' that went with the connection, if one did */
+		if (h->quit_sent)
+			how = STOP_QUIT;
 		goto clean;
+	}
 	/* --force stops it whatever it is doing: no question to ask first (a host shutdown stops many) */
 	if (h->qmp && !o->force && qmp_query_status(h->qmp, &state, &ignore.msg) < 0)
 		state = NULL;

@@ -106,6 +106,19 @@ int vm_handle_reconnect_quit(struct vm_handle *h)
 	return reconnect(h, "quit");
 }
 
+int vm_handle_quit_nowait(struct vm_handle *h)
+{
+	char *sock = runtime_path(&h->rt, "qmp.sock");
+	struct err ignore = ERR_INIT;
+	json_int_t id = 0;
+	int r = qmp_connect_nowait(&h->qmp, sock, 5000, "quit", &id, &ignore.msg);
+
+	h->quit_sent = r == 0;
+	free(sock);
+	err_release(&ignore);
+	return r;
+}
+
 int vm_handle_need_qmp(const struct vm_handle *h, struct err *err)
 {
 	if (h->qmp)

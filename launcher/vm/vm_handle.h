@@ -31,6 +31,13 @@ int vm_handle_need_qmp(const struct vm_handle *h, struct err *err);
 int vm_handle_reconnect(struct vm_handle *h);
 /* The same, with 'quit' sent behind the negotiation (h->quit_sent): a forced stop. */
 int vm_handle_reconnect_quit(struct vm_handle *h);
+/*
+ * Connect and send 'quit' waiting for no answer (h->quit_sent): what QEMU
+ * says is read, if ever, by the next QMP call that reads. The first step of
+ * a forced stop of many, sent by one process to each in turn. 0, or -1
+ * with h->qmp NULL when it cannot connect.
+ */
+int vm_handle_quit_nowait(struct vm_handle *h);
 
 /*
  * The running QEMU of a runtime directory, from state.json, or from

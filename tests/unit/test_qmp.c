@@ -2,9 +2,11 @@
  * test_qmp.c - unit tests for qmp/: the client against canned byte streams
  * on a socketpair (greeting, ids, interleaved events, errors, malformed,
  * truncated and oversized replies, timeouts), a command sent behind the
- * negotiation before QEMU greets, and the typed reply checks.
+ * negotiation before QEMU greets, a connection that waits for no answer
+ * (read at the first command), and the typed reply checks.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -312,6 +314,98 @@ static void test_qmp_connect_send(void **state)
 	strbuf_release(&err);
 }
 
+/* Read from fd until 'want' has come whole (or the peer stops); 0 if what came is exactly want. */
+static int read_exactly(int fd, const char *want)
+{
+	char buf[512];
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < strlen(want) && (n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	return strcmp(buf, want) ? -1 : 0;
+}
+
+/*
+ * qmp_connect_nowait() returns before QEMU has said a word: the server
+ * greets only once the client says it returned. The greeting and the
+ * negotiation are then read by the first command that waits for a reply.
+ */
+static void test_qmp_connect_nowait(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct qmp *q = NULL;
+	char dir[] = "/tmp/mvl-qmp-XXXXXX", *path;
+	json_t *ret = NULL;
+	json_int_t id = 0;
+	int srv, go[2], status;
+	pid_t child;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xstrfmt("%s/qmp.sock", dir);
+	/* no QEMU listens yet: the connect fails at once, errno kept */
+	assert_int_equal(qmp_connect_nowait(&q, path, 2000, "quit", &id, &err), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_null(q);
+	assert_true(strstr(err.buf, "cannot connect to QMP socket") != NULL);
+	strbuf_reset(&err);
+	srv = qmp_listen(path, &err);
+	assert_true(srv >= 0);
+	assert_int_equal(pipe(go), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		struct pollfd p = { .fd = go[0], .events = POLLIN };
+		int c = accept(srv, NULL, NULL);
+		char b;
+
+		close(go[1]);
+		if (c < 0 || read_exactly(c, "{\"execute\":\"qmp_capabilities\",\"id\":1}\n"
+					      "{\"execute\":\"stop\",\"id\":2}\n"))
+			_exit(1);
+		/* the client has returned without a greeting, or it would still wait for one */
+		if (poll(&p, 1, 5000) != 1 || read(go[0], &b, 1) != 1)
+			_exit(2);
+		if (write(c, GREETING CAPS_OK "{\"return\": {}, \"id\": 2}\r\n",
+			  strlen(GREETING CAPS_OK "{\"return\": {}, \"id\": 2}\r\n")) < 0)
+			_exit(3);
+		if (read_exactly(c, "{\"execute\":\"query-status\",\"id\":3}\n"))
+			_exit(4);
+		{
+			const char reply[] = "{\"return\": {\"status\": \"paused\", \"running\": false}, \"id\": 3}\r\n";
+
+			if (write(c, reply, strlen(reply)) < 0)
+				_exit(5);
+		}
+		_exit(0);
+	}
+	close(srv);
+	close(go[0]);
+	assert_int_equal(qmp_connect_nowait(&q, path, 2000, "stop", &id, &err), 0);
+	assert_string_equal(err.buf, "");
+	assert_int_equal(id, 2);
+	assert_string_equal(qmp_qemu_version(q), "");	/* nothing read yet */
+	assert_int_equal(write(go[1], "g", 1), 1);
+	/* the greeting, the negotiation and stop's answer come before query-status' */
+	assert_int_equal(qmp_receive(q, "stop", id, NULL, &err), 0);
+	assert_string_equal(qmp_qemu_version(q), "7.2.22");
+	assert_int_equal(qmp_execute(q, "query-status", NULL, &ret, &err), 0);
+	assert_string_equal(err.buf, "");
+	assert_string_equal(json_string_value(json_object_get(ret, "status")), "paused");
+	json_decref(ret);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	close(go[1]);
+	qmp_close(q);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	strbuf_release(&err);
+}
+
 static json_t *J(const char *text)
 {
 	json_t *j = json_loads(text, 0, NULL);
@@ -382,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_qmp_connect_refused),
 		cmocka_unit_test(test_qmp_typed_replies),
 		cmocka_unit_test(test_qmp_connect_send),
+		cmocka_unit_test(test_qmp_connect_nowait),
 		cmocka_unit_test(test_qmp_big_integers),
 		cmocka_unit_test(test_qmp_query_threads),
 	};

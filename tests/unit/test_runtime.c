@@ -238,6 +238,48 @@ static void test_runtime_lock_group(void **state)
 	err_release(&err);
 }
 
+/*
+ * RUNTIME_LOCK_NOW tries once ('down --force A B' has the other VMs to see
+ * to): a lock its holder lets go of 300 ms later is "busy" to it, where the
+ * default tries for 200 ms; a waiter then gets it.
+ */
+static void test_runtime_lock_now(void **state)
+{
+	struct vm_runtime rt = VM_RUNTIME_INIT;
+	struct err err = ERR_INIT;
+	int fds[2], status;
+	char c = 0;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		struct vm_runtime crt = VM_RUNTIME_INIT;
+		struct err cerr = ERR_INIT;
+
+		close(fds[0]);
+		if (runtime_lock(&crt, "vm1", 0, &cerr) < 0 || write(fds[1], "L", 1) != 1)
+			_exit(1);
+		usleep(300000);
+		_exit(0);	/* the lock goes with the process */
+	}
+	close(fds[1]);
+	assert_int_equal(read(fds[0], &c, 1), 1);
+	close(fds[0]);
+	assert_int_equal(runtime_lock(&rt, "vm1", RUNTIME_LOCK_NOW, &err), -1);
+	assert_string_equal(err.msg.buf, "VM 'vm1' is busy: another mvlaunch command is starting or stopping it");
+	runtime_release(&rt);
+	err_reset(&err);
+	assert_int_equal(runtime_lock(&rt, "vm1", 1, &err), 0);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	child = -1;
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	runtime_release(&rt);
+	err_release(&err);
+}
+
 /* Another process holds the lock: "busy" without waiting, the lock once it is let go with. */
 static void test_runtime_lock_busy(void **state)
 {
@@ -836,6 +878,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_runtime_lock_creates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runtime_lock_group, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runtime_lock_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_runtime_lock_now, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runtime_clean_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runtime_stop_helpers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runtime_logs_rotate, setup, teardown),

@@ -4,7 +4,8 @@
  * button; a guest that cannot be asked is left running (STOP_UNREACHABLE,
  * its runtime files kept) unless 'force' (SIGTERM; the files go) or
  * 'kill_after'; a QEMU that ignores SIGTERM is killed; a gone QEMU is
- * STOP_GONE. Attaching (no directory; a crashed QEMU: was_gone and the
+ * STOP_GONE, unless a forced stop's 'quit' went with the connection
+ * (STOP_QUIT). Attaching (no directory; a crashed QEMU: was_gone and the
  * files cleaned; a live one) and reclaiming (state.json naming us, another
  * process, or nothing). With a scripted QMP on a socketpair: a signal to an
  * armed 'down' stops nothing not begun, and a refused power button is not
@@ -98,6 +99,26 @@ static void test_vm_down_dying(void **state)
 	unit_vm_spawn(&child, tmp, (const char *[]){ "/bin/sleep", "0.3", NULL });
 	hold(&h);
 	assert_int_equal(vm_down(&h, &o, NULL), STOP_GONE);
+	assert_false(unit_vm_has(tmp, "state.json"));
+	vm_handle_release(&h);
+}
+
+/*
+ * A forced stop whose 'quit' went with the connection (h->quit_sent) and
+ * whose QEMU is gone by the time vm_down() looks stopped at that quit: not
+ * "had already stopped", which says nobody here stopped it.
+ */
+static void test_vm_down_quit_sent(void **state)
+{
+	struct vm_handle h = VM_HANDLE_INIT;
+	struct vm_down_opts o = { .timeout_ms = -1, .force = 1 };
+
+	(void)state;
+	unit_vm_spawn(&child, tmp, (const char *[]){ "/bin/true", NULL });
+	hold(&h);
+	assert_true(qemu_proc_wait_exit(&h.proc, 5000));
+	h.quit_sent = 1;
+	assert_int_equal(vm_down(&h, &o, NULL), STOP_QUIT);
 	assert_false(unit_vm_has(tmp, "state.json"));
 	vm_handle_release(&h);
 }
@@ -276,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_vm_down_hears_acpi),
 		cmocka_unit_test_setup_teardown(test_vm_down_unreachable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_down_dying, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_down_quit_sent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_down_kill_after, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_down_signal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_down_powerdown_refused, setup, teardown),
