@@ -74,7 +74,7 @@ static void release_host(const char *name, const struct mvl_opts *opts, const st
 	}
 	err_reset(&err);
 	/* its CPUs are free again: floating VMs may use them */
-	if (!in_fanout && vm_float_refresh(&opts->dirs, &notes, &err) < 0)
+	if (!in_fanout && vm_float_refresh_undo(&opts->dirs, &notes, &err) < 0)
 		err_print(&err);
 	for (size_t i = 0; i < notes.nr; i++)
 		warning("%s", notes.v[i]);
@@ -406,7 +406,7 @@ static void down_after(void *data)
 
 	release_held(m);	/* a VM this holds looks alive to the give-back */
 	give_back(m, NULL);
-	if (vm_float_refresh(&m->opts->dirs, &notes, &err) < 0)
+	if (vm_float_refresh_undo(&m->opts->dirs, &notes, &err) < 0)
 		err_print(&err);
 	for (size_t i = 0; i < notes.nr; i++)
 		warning("%s", notes.v[i]);

@@ -159,7 +159,7 @@ int vm_float_any_but(const char *const *names, size_t nr)
 	return runtime_for_each(each_vm, &ctx) == 1;
 }
 
-int vm_float_refresh(const struct vm_dirs *dirs, struct strvec *notes, struct err *err)
+static int refresh(const struct vm_dirs *dirs, struct strvec *notes, struct err *err, int undo)
 {
 	struct host_plan hp = HOST_PLAN_INIT;
 	struct cpuset pool;
@@ -167,7 +167,7 @@ int vm_float_refresh(const struct vm_dirs *dirs, struct strvec *notes, struct er
 
 	if (!vm_float_any())
 		return 0;	/* nobody floats: no topology to load, no lock to take */
-	root_fd = runtime_lock_root(err);
+	root_fd = undo ? runtime_lock_root_undo(err) : runtime_lock_root(err);
 	if (root_fd < 0)
 		return -1;
 	if (host_plan_init(&hp, NULL, NULL, dirs, NULL, 0, err) == 0) {
@@ -178,6 +178,16 @@ int vm_float_refresh(const struct vm_dirs *dirs, struct strvec *notes, struct er
 	host_plan_release(&hp);
 	close(root_fd);
 	return ret;
+}
+
+int vm_float_refresh(const struct vm_dirs *dirs, struct strvec *notes, struct err *err)
+{
+	return refresh(dirs, notes, err, 0);
+}
+
+int vm_float_refresh_undo(const struct vm_dirs *dirs, struct strvec *notes, struct err *err)
+{
+	return refresh(dirs, notes, err, 1);
 }
 
 struct running_ctx {

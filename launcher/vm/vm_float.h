@@ -34,6 +34,12 @@ void vm_float_follow(const struct cpuset *pool, const char *except, struct strve
  * with the reason in err.
  */
 int vm_float_refresh(const struct vm_dirs *dirs, struct strvec *notes, struct err *err);
+/*
+ * The same, but a pending Ctrl-C or SIGTERM does not end its wait for the
+ * root lock: what follows a give-back ('down' with a signal pending: the
+ * VMs left still follow the CPUs the stopped one gave back).
+ */
+int vm_float_refresh_undo(const struct vm_dirs *dirs, struct strvec *notes, struct err *err);
 
 /* Whether st has floating threads (its emulator, or one recorded "floating"). */
 int vm_float_state(const struct vm_state *st);

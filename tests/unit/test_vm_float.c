@@ -5,13 +5,19 @@
  * QEMU is gone); vm_float_follow() moves its threads onto the pool (read
  * back from the kernel), records the new set in state.json and notes the
  * move; 'except' leaves that VM alone. Needs two CPUs for a pool smaller
- * than the machine (skipped in part on one).
+ * than the machine (skipped in part on one). A pending SIGTERM ends
+ * vm_float_refresh()'s wait for the root lock, not vm_float_refresh_undo()'s.
  */
+#include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/wait.h>
 
 #include "tests/unit/unit_vm.h"
 #include "launcher/vm/vm_float.h"
 #include "launcher/vm/vm_state.h"
+#include "util/interrupt.h"
 
 static char tmp[64];
 static struct qemu_proc child = QEMU_PROC_INIT;
@@ -113,11 +119,74 @@ static void test_vm_float_follow(void **state)
 	free(path);
 }
 
+/* A child holding the runtime root's lock for 300 ms (it is ours the moment this returns). */
+static pid_t hold_root(void)
+{
+	int fds[2];
+	pid_t pid;
+	char c;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char *root = xstrfmt("%s/run", tmp);
+		int fd = open(root, O_RDONLY | O_DIRECTORY);
+
+		if (fd < 0 || flock(fd, LOCK_EX) < 0 || write(fds[1], "L", 1) != 1)
+			_exit(1);
+		usleep(300000);
+		_exit(0);
+	}
+	close(fds[1]);
+	assert_int_equal(read(fds[0], &c, 1), 1);
+	close(fds[0]);
+	return pid;
+}
+
+/*
+ * A SIGTERM pending (armed, as 'down' is) ends vm_float_refresh()'s wait for
+ * the root lock another command holds; vm_float_refresh_undo(), which 'down'
+ * runs after its give-back, waits it out and lets the floating VMs follow.
+ */
+static void test_vm_float_refresh_signal(void **state)
+{
+	struct vm_dirs dirs = { NULL, NULL };
+	struct strvec notes = STRVEC_INIT;
+	struct err err = ERR_INIT;
+	char *vms = xstrfmt("%s/vms", tmp);
+	int status;
+	pid_t holder;
+
+	(void)state;
+	dirs.vms_dir = vms;
+	unit_vm_spawn(&child, tmp, (const char *[]){ "/bin/sleep", "30", NULL });
+	vm1(1, "0");
+	assert_int_equal(interrupt_arm(), 0);
+	assert_int_equal(raise(SIGTERM), 0);
+	holder = hold_root();
+	assert_int_equal(vm_float_refresh(&dirs, &notes, &err), -1);
+	assert_string_equal(err.msg.buf, "interrupted by SIGTERM while waiting for another mvlaunch command");
+	assert_int_equal(waitpid(holder, &status, 0), holder);
+	err_reset(&err);
+	holder = hold_root();
+	assert_int_equal(vm_float_refresh_undo(&dirs, &notes, &err), 0);
+	assert_string_equal(err.msg.buf, "");
+	assert_int_equal(waitpid(holder, &status, 0), holder);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);	/* it held the lock all along */
+	assert_int_equal(interrupt_take(), SIGTERM);
+	interrupt_disarm();
+	strvec_clear(&notes);
+	err_release(&err);
+	free(vms);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_vm_float_any, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_float_follow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_float_refresh_signal, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("test_vm_float", tests, NULL, NULL);
