@@ -10,6 +10,7 @@
  * the middle - is an error with a precise message, never a crash.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -422,11 +423,17 @@ int qmp_connect(struct qmp **out, const char *path, int timeout_ms, struct strbu
 	return qmp_connect_send(out, path, timeout_ms, NULL, NULL, err);
 }
 
-/* A stream socket connected to the unix socket at path; -1 with err (errno kept). */
-static int connect_unix(const char *path, struct strbuf *err)
+/*
+ * A stream socket connected to the unix socket at path; -1 with err (errno
+ * kept). The connect never blocks for good: a listener whose queue is full
+ * (a QEMU that hangs, or whose QMP another client holds, with connections
+ * waiting) is tried again for timeout_ms (0: once), then EAGAIN.
+ */
+static int connect_unix(const char *path, int timeout_ms, struct strbuf *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd, saved;
+	int64_t deadline = now_ms() + timeout_ms;
+	int fd, saved, r;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		strbuf_addf(err, "QMP socket path '%s' is too long for a unix socket", path);
@@ -434,16 +441,33 @@ static int connect_unix(const char *path, struct strbuf *err)
 		return -1;
 	}
 	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		strbuf_addf(err, "cannot create a unix socket: %s", strerror(errno));
 		return -1;
 	}
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	while ((r = connect(fd, (struct sockaddr *)&sa, sizeof(sa))) < 0) {
+		struct timespec ts = { 0, 5000000 };
+
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN || now_ms() >= deadline)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	if (r < 0) {
 		saved = errno;
-		strbuf_addf(err, "cannot connect to QMP socket '%s': %s", path, strerror(saved));
+		strbuf_addf(err, "cannot connect to QMP socket '%s': %s", path,
+			    saved == EAGAIN ? "its queue is full (QEMU hangs, or another client holds QMP)" :
+					      strerror(saved));
 		close(fd);
 		errno = saved;
+		return -1;
+	}
+	/* connected: every later wait has its deadline in poll() */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		strbuf_addf(err, "cannot set QMP socket '%s' blocking: %s", path, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	return fd;
@@ -452,7 +476,7 @@ static int connect_unix(const char *path, struct strbuf *err)
 int qmp_connect_send(struct qmp **out, const char *path, int timeout_ms, const char *cmd, json_int_t *id,
 		     struct strbuf *err)
 {
-	int fd = connect_unix(path, err), r;
+	int fd = connect_unix(path, timeout_ms, err), r;
 
 	*out = NULL;
 	if (fd < 0)
@@ -466,7 +490,7 @@ int qmp_connect_send(struct qmp **out, const char *path, int timeout_ms, const c
 int qmp_connect_nowait(struct qmp **out, const char *path, int timeout_ms, const char *cmd, json_int_t *id,
 		       struct strbuf *err)
 {
-	int fd = connect_unix(path, err);
+	int fd = connect_unix(path, 0, err);
 	struct qmp *q;
 
 	*out = NULL;

@@ -49,7 +49,8 @@ int qmp_parse_message(const char *buf, size_t len, struct qmp_msg *msg, struct s
  * qmp_capabilities. timeout_ms bounds every later wait too. Returns 0 and
  * *out (free with qmp_close), or -1 with the reason in err; errno is kept
  * from a failed connect() so callers can tell ENOENT or ECONNREFUSED (no
- * QEMU listening), and is EPROTO when the peer did not speak QMP. Returns
+ * QEMU listening) or EAGAIN (its queue stayed full for timeout_ms), and is
+ * EPROTO when the peer did not speak QMP. Returns
  * QMP_TIMEOUT (the reason in err too) when it did not answer in time.
  */
 int qmp_connect(struct qmp **out, const char *path, int timeout_ms, struct strbuf *err);
@@ -63,9 +64,11 @@ int qmp_connect(struct qmp **out, const char *path, int timeout_ms, struct strbu
 int qmp_connect_send(struct qmp **out, const char *path, int timeout_ms, const char *cmd, json_int_t *id,
 		     struct strbuf *err);
 /*
- * The same without waiting for QEMU at all: connect, send qmp_capabilities
- * and cmd, and return. The greeting and the answers are read by the first
- * call that reads (qmp_receive(), qmp_execute(), qmp_wait_event()), so many
+ * The same without waiting for QEMU at all: one try to connect (a full
+ * queue is EAGAIN at once), qmp_capabilities and cmd sent, and return. The
+ * greeting and the answer to qmp_capabilities are read by the first call
+ * that reads (qmp_receive(), qmp_execute(), qmp_wait_event()); cmd's reply,
+ * if it comes, is the caller's to read with qmp_receive() and *id. So many
  * QEMUs get their 'quit' one right after the other (a forced stop of many
  * fans out once all are sent). 0, or -1 when it cannot connect or write.
  */

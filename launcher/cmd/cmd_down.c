@@ -338,13 +338,48 @@ static void quit_all(struct down_many *m)
 	err_release(&ignore);
 }
 
-/* The parent's hold on the VMs quit_all() sent 'quit' (the workers have theirs). */
-static void release_held(struct down_many *m)
+/*
+ * The parent's hold on the VMs quit_all() sent 'quit' whose worker has its
+ * own (jobs NULL: all of them). A VM whose worker could not be forked stays
+ * held, for down_after() to finish here.
+ */
+static void release_held(struct down_many *m, const struct vm_fanout_job *jobs)
 {
-	for (size_t i = 0; m->held && i < m->nr; i++)
-		vm_handle_release(&m->held[i]);
-	free(m->held);
-	m->held = NULL;
+	int kept = 0;
+
+	for (size_t i = 0; m->held && i < m->nr; i++) {
+		if (jobs && !jobs[i].started && m->held[i].rt.dir)
+			kept = 1;
+		else
+			vm_handle_release(&m->held[i]);
+	}
+	if (!kept) {
+		free(m->held);
+		m->held = NULL;
+	}
+}
+
+/*
+ * A VM quit_all() sent 'quit' whose worker could not be forked (no memory,
+ * no processes left): its QEMU is stopping, so the rest of 'down --force'
+ * (runtime files, cgroup, hooks) is done here, after the workers, and the
+ * job counts as the worker's would.
+ */
+static void finish_unforked(struct down_many *m, struct vm_fanout_job *jobs)
+{
+	for (size_t i = 0; m->held && i < m->nr; i++) {
+		if (jobs[i].started || !m->held[i].rt.dir)
+			continue;
+		fflush(stdout);
+		in_fanout = 1;	/* the give-back is the parent's, after this */
+		jobs[i].code = down_one(m->names[i], m->opts, m->so, &m->held[i]);
+		in_fanout = 0;
+		fflush(stdout);
+		if (!jobs[i].code) {
+			free(jobs[i].reason);
+			jobs[i].reason = NULL;
+		}
+	}
 }
 
 /*
@@ -361,7 +396,7 @@ static int down_settle(void *data, const struct vm_fanout_job *jobs, size_t nr)
 	long long left = m->start_ms + GIVE_BACK_AFTER_MS - proc_mono_ms();
 
 	(void)nr;
-	release_held(m);	/* every worker is forked by now, each with its own */
+	release_held(m, jobs);	/* every worker is forked by now, each with its own */
 	if (left > 0)
 		return (int)left;
 	give_back(m, jobs);
@@ -398,13 +433,16 @@ static int add_name(const char *name, void *data)
  * again meanwhile) keep theirs. Then the floating VMs left follow the pool
  * the stopped ones gave back.
  */
-static void down_after(void *data)
+static void down_after(void *data, struct vm_fanout_job *jobs, size_t nr)
 {
 	struct down_many *m = data;
 	struct strvec notes = STRVEC_INIT;
 	struct err err = ERR_INIT;
 
-	release_held(m);	/* a VM this holds looks alive to the give-back */
+	(void)nr;
+	release_held(m, jobs);	/* a VM this holds looks alive to the give-back */
+	finish_unforked(m, jobs);
+	release_held(m, NULL);
 	give_back(m, NULL);
 	if (vm_float_refresh_undo(&m->opts->dirs, &notes, &err) < 0)
 		err_print(&err);
@@ -438,7 +476,7 @@ static int down_many(const char **names, size_t nr, const struct mvl_opts *opts,
 	if (so->force)
 		quit_all(&m);
 	ret = run_each(names, nr, down_worker, &m, down_settle, down_after, "stopped", "stop");
-	release_held(&m);
+	release_held(&m, NULL);
 	free(m.given);
 	return ret;
 }

@@ -88,10 +88,13 @@ int load_and_up(const char *arg, const struct mvl_opts *opts, const struct vm_up
  * summary: "DONE N of M VMs: ..." and, when some failed, "N of M VMs did
  * not NOT_DONE:" with a line each. settle (may be NULL) is vm_fanout_run()'s,
  * while workers run; after (may be NULL) runs once every worker has ended,
- * before the summary. The exit code (128 + a signal the command took).
+ * also when none could be started, before the summary; it may set the
+ * code and reason of a job whose worker never started (it did the job
+ * itself). The exit code (128 + a signal the command took).
  */
 int run_each(const char *const *names, size_t nr, int (*fn)(const char *name, void *data), void *data,
-	     vm_fanout_settle_fn settle, void (*after)(void *data), const char *done, const char *not_done);
+	     vm_fanout_settle_fn settle, void (*after)(void *data, struct vm_fanout_job *jobs, size_t nr),
+	     const char *done, const char *not_done);
 
 /* "30" -> 30000 ms; -1 unless 0..86400 whole seconds. */
 int parse_seconds(const char *arg, int *ms);

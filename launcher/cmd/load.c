@@ -101,7 +101,8 @@ int attach_running(const char *name, const struct mvl_opts *opts, struct vm_hand
 }
 
 int run_each(const char *const *names, size_t nr, int (*fn)(const char *name, void *data), void *data,
-	     vm_fanout_settle_fn settle, void (*after)(void *data), const char *done, const char *not_done)
+	     vm_fanout_settle_fn settle, void (*after)(void *data, struct vm_fanout_job *jobs, size_t nr),
+	     const char *done, const char *not_done)
 {
 	struct vm_fanout_job *jobs = xcalloc(nr ? nr : 1, sizeof(*jobs));
 	struct strbuf out = STRBUF_INIT, why = STRBUF_INIT;
@@ -113,11 +114,13 @@ int run_each(const char *const *names, size_t nr, int (*fn)(const char *name, vo
 	trust_status_group();	/* every worker's first lock asks it: once here, inherited */
 	if (vm_fanout_run(jobs, nr, fn, data, settle, stdout, stderr) < 0) {
 		error("cannot start a worker for any VM: %s", jobs[0].reason ? jobs[0].reason : "unknown");
+		if (after)
+			after(data, jobs, nr);	/* what the command began itself is finished */
 		ret = MVL_EXIT_FAILURE;
 		goto out;
 	}
 	if (after)
-		after(data);
+		after(data, jobs, nr);
 	failed = vm_fanout_summary(jobs, nr, done, &out, &why);
 	printf("%s\n", out.buf);
 	fflush(stdout);

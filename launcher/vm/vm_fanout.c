@@ -123,6 +123,7 @@ int vm_fanout_run(struct vm_fanout_job *jobs, size_t nr, int (*fn)(const char *n
 		struct vm_fanout_job *j = &jobs[i];
 
 		j->pid = 0;
+		j->started = 0;
 		j->code = 1;
 		j->reason = NULL;
 		j->out_fd = memfd("mvlaunch-out");
@@ -139,6 +140,7 @@ int vm_fanout_run(struct vm_fanout_job *jobs, size_t nr, int (*fn)(const char *n
 			j->reason = xstrfmt("cannot fork a worker: %s", strerror(errno));
 			continue;
 		}
+		j->started = 1;
 		if (j->pid == 0) {
 			int code;
 

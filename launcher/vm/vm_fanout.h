@@ -18,6 +18,7 @@
 struct vm_fanout_job {
 	const char *name;	/* the caller's */
 	pid_t pid;		/* the worker, 0 once reaped */
+	int started;		/* a worker was forked for it */
 	int out_fd, err_fd;	/* what it printed (memfds), -1 once printed */
 	int code;		/* its exit code; 128 + N when signal N killed it */
 	char *reason;		/* its first error, without "mvlaunch: error: " (NULL: none); owned */

@@ -13,7 +13,8 @@
 # guest (left running) or for another command's lock; cleanup goes on, and
 # the outputs, summary and give-back still come (143). 'down --force A B'
 # sends every 'quit' from its parent before the workers start, except to a
-# VM another command holds, which its worker stops once it is free.
+# VM another command holds, which its worker stops once it is free, and
+# finishes itself one whose worker could not be forked.
 . "$(dirname "$0")/lib.sh" || exit 1
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed (make deps)"
 [ -w /dev/kvm ] || skip "/dev/kvm is not usable here"
@@ -212,6 +213,16 @@ grep "/s2/qmp.sock" "$T/quits" | awk -v p="$parent" '$1 == p { bad = 1 } END { e
 [ "$(grep -c "/s2/qmp.sock" "$T/quits")" = 1 ] || fail "s2's QMP: $(grep /s2/qmp.sock "$T/quits")"
 for n in s1 s2 s3 s4; do no_leftovers $n; done
 [ ! -e "$T/run/host.json" ] || fail "host.json left after down --force s1 s2 s3 s4: $(cat "$T/run/host.json")"
+
+# a worker that cannot be forked (strace makes the parent's second clone fail with EAGAIN): s2's QEMU
+# already had its 'quit', so the command stops it itself after the workers, and nothing of it is left
+expect_code 0 "$MVLAUNCH" up --paused s1 s2 s3 || cat "$T/err"
+expect_code 0 env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	strace -qq -o /dev/null -e trace=clone -e inject=clone:error=EAGAIN:when=2 "$MVLAUNCH" down --force s1 s2 s3
+expect_out "stopped 3 of 3 VMs: s1, s2, s3"
+for n in s1 s2 s3; do grep -qx "'$n' stopped with QMP quit" "$T/out" || fail "$n: $(cat "$T/out")"; done
+for n in s1 s2 s3; do no_leftovers $n; done
+[ ! -e "$T/run/host.json" ] || fail "host.json left after a worker could not be forked: $(cat "$T/run/host.json")"
 
 
 # --- a VM held in its started hook: 'starting' to list and status; another 'up' runs meanwhile ---

@@ -3,12 +3,14 @@
  * on a socketpair (greeting, ids, interleaved events, errors, malformed,
  * truncated and oversized replies, timeouts), a command sent behind the
  * negotiation before QEMU greets, a connection that waits for no answer
- * (read at the first command), and the typed reply checks.
+ * (read at the first command), a listener whose queue is full (no connect
+ * blocks for good), and the typed reply checks.
  */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -406,6 +408,56 @@ static void test_qmp_connect_nowait(void **state)
 	strbuf_release(&err);
 }
 
+/*
+ * A QMP listener whose queue is full (a QEMU that hangs, or whose QMP one
+ * client holds with others waiting) never makes a connect block for good:
+ * qmp_connect_nowait() gives up at once, qmp_connect() when its time is up
+ * (an alarm fails the test if either blocks).
+ */
+static void test_qmp_connect_queue_full(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct strbuf err = STRBUF_INIT;
+	struct qmp *q = NULL;
+	char dir[] = "/tmp/mvl-qmp-XXXXXX", *path;
+	int srv, waiting[64], nr = 0;
+	json_int_t id = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xstrfmt("%s/qmp.sock", dir);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	srv = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(bind(srv, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(srv, 0), 0);	/* nobody accepts */
+	for (; nr < 64; nr++) {
+		waiting[nr] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (connect(waiting[nr], (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			assert_int_equal(errno, EAGAIN);
+			close(waiting[nr]);
+			break;
+		}
+	}
+	assert_true(nr < 64);	/* the queue is full */
+	alarm(10);
+	assert_int_equal(qmp_connect_nowait(&q, path, 2000, "quit", &id, &err), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_null(q);
+	assert_non_null(strstr(err.buf, "its queue is full (QEMU hangs, or another client holds QMP)"));
+	strbuf_reset(&err);
+	assert_int_equal(qmp_connect(&q, path, 100, &err), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_null(q);
+	alarm(0);
+	while (nr--)
+		close(waiting[nr]);
+	close(srv);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	strbuf_release(&err);
+}
+
 static json_t *J(const char *text)
 {
 	json_t *j = json_loads(text, 0, NULL);
@@ -477,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_qmp_typed_replies),
 		cmocka_unit_test(test_qmp_connect_send),
 		cmocka_unit_test(test_qmp_connect_nowait),
+		cmocka_unit_test(test_qmp_connect_queue_full),
 		cmocka_unit_test(test_qmp_big_integers),
 		cmocka_unit_test(test_qmp_query_threads),
 	};

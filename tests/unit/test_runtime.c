@@ -240,8 +240,8 @@ static void test_runtime_lock_group(void **state)
 
 /*
  * RUNTIME_LOCK_NOW tries once ('down --force A B' has the other VMs to see
- * to): a lock its holder lets go of 300 ms later is "busy" to it, where the
- * default tries for 200 ms; a waiter then gets it.
+ * to): a lock its holder lets go of 100 ms later is "busy" to it, where the
+ * default's 200 ms of tries would get it; a waiter then gets it.
  */
 static void test_runtime_lock_now(void **state)
 {
@@ -261,7 +261,7 @@ static void test_runtime_lock_now(void **state)
 		close(fds[0]);
 		if (runtime_lock(&crt, "vm1", 0, &cerr) < 0 || write(fds[1], "L", 1) != 1)
 			_exit(1);
-		usleep(300000);
+		usleep(100000);
 		_exit(0);	/* the lock goes with the process */
 	}
 	close(fds[1]);
