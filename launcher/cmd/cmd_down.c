@@ -322,14 +322,19 @@ static void quit_all(struct down_many *m)
 	struct err ignore = ERR_INIT;
 
 	m->held = xcalloc(m->nr + 1, sizeof(*m->held));
+	for (size_t i = 0; i < m->nr; i++)
+		m->held[i] = (struct vm_handle)VM_HANDLE_INIT;
+	/* a root this user may not enter: every worker says so */
+	if (runtime_root_access(&ignore) < 0) {
+		err_release(&ignore);
+		return;
+	}
 	for (size_t i = 0; i < m->nr; i++) {
 		struct vm_handle *h = &m->held[i];
 		const char *name = m->names[i];
 
-		*h = (struct vm_handle)VM_HANDLE_INIT;
 		err_reset(&ignore);
-		if (m->given[i] || runtime_root_access(&ignore) < 0 || runtime_owner_check(name, &ignore) < 0 ||
-		    !runtime_exists(name))
+		if (m->given[i] || runtime_owner_check(name, &ignore) < 0 || !runtime_exists(name))
 			continue;
 		if (runtime_lock(&h->rt, name, RUNTIME_LOCK_NOW, &ignore) < 0 ||
 		    vm_handle_find_qemu(&h->rt, &h->proc, &h->state) < 0 || vm_handle_quit_nowait(h) < 0)
