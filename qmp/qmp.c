@@ -37,7 +37,8 @@ struct qmp {
 	size_t nr_events, alloc_events;
 	char version[32];
 	int timed_out;		/* the last wait ended at its deadline */
-	json_int_t unread_caps;	/* > 0: the greeting and this qmp_capabilities' answer are not read yet */
+	json_int_t unread_caps;	/* > 0: the greeting and this qmp_capabilities' answer are not read yet;
+				   -1: reading them failed, the stream is not at a message's start */
 };
 
 static int64_t now_ms(void)
@@ -387,13 +388,26 @@ static int read_greeting(struct qmp *q, json_int_t caps, struct strbuf *err)
 	return qmp_receive(q, "qmp_capabilities", caps, NULL, err);
 }
 
-/* A connection of qmp_connect_nowait(), at the first call that reads: its greeting and negotiation first. */
+/*
+ * A connection of qmp_connect_nowait(), at the first call that reads: its
+ * greeting and negotiation first. When they fail, what is left in the stream
+ * is not known (the rest of a bad greeting, or the negotiation's answer), so
+ * every later read fails too rather than take a stray message for a reply.
+ */
 static int finish_open(struct qmp *q, struct strbuf *err)
 {
 	json_int_t caps = q->unread_caps;
 
-	q->unread_caps = 0;
-	return read_greeting(q, caps, err);
+	if (caps < 0) {
+		strbuf_addstr(err, "QMP: the connection's negotiation failed earlier; it cannot be used");
+		return -1;
+	}
+	q->unread_caps = 0;	/* read_greeting() reads the negotiation's answer with qmp_receive() */
+	if (read_greeting(q, caps, err) < 0) {
+		q->unread_caps = -1;
+		return -1;
+	}
+	return 0;
 }
 
 /* qmp_open_fd(), with 'then' sent right behind qmp_capabilities when not NULL (its id in *then_id). */

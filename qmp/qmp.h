@@ -67,7 +67,8 @@ int qmp_connect_send(struct qmp **out, const char *path, int timeout_ms, const c
  * The same without waiting for QEMU at all: one try to connect (a full
  * queue is EAGAIN at once), qmp_capabilities and cmd sent, and return. The
  * greeting and the answer to qmp_capabilities are read by the first call
- * that reads (qmp_receive(), qmp_execute(), qmp_wait_event()); cmd's reply,
+ * that reads (qmp_receive(), qmp_execute(), qmp_wait_event()); when that
+ * fails, every later read fails as well (the stream is lost). cmd's reply,
  * if it comes, is the caller's to read with qmp_receive() and *id. So many
  * QEMUs get their 'quit' one right after the other (a forced stop of many
  * fans out once all are sent). 0, or -1 when it cannot connect or write.

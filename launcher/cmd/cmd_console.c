@@ -37,7 +37,8 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 		.name = "console", .operands = "<name>", .min = 1, .max = 1, .opts = options,
 		.text = "Attach the terminal to VM <name>'s serial console; Ctrl-] leaves.\n"
 			"Input from a pipe is sent as it is; the command then ends after --wait\n"
-			"seconds (default 2) without output from the guest.",
+			"seconds (default 2) without output from the guest. One console at a\n"
+			"time: a second one of the same VM is refused at once.",
 	};
 
 	argc = parse_options(argc, argv, &usage);

@@ -106,9 +106,12 @@ int vm_host_alive(const char *name)
 		if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK)
 			alive = 1;
 		close(fd);
+	} else if (errno == ENOENT) {
+		goto out;	/* no directory, none of the files that name its QEMU: gone */
 	}
 	if (!alive && vm_handle_find_qemu(&rt, &p, &st) == 0)
 		alive = 1;
+out:
 	qemu_proc_release(&p);
 	vm_state_release(&st);
 	runtime_release(&rt);

@@ -77,6 +77,13 @@ taskset -p -c "$(ranges "$vcpu0")" "$vtid" >/dev/null
 # the console reaches the guest's shell
 printf 'echo console-$((6 * 7))\n' | "$MVLAUNCH" console --wait 2 demo1 >"$T/console" 2>&1
 grep -q "console-42" "$T/console" || fail "no answer on the console: $(tail -3 "$T/console")"
+# one console at a time: a second is refused at once, not left waiting in QEMU's queue
+( sleep 4 | "$MVLAUNCH" console --wait 1 demo1 >/dev/null 2>&1 ) &
+held=$!
+for _ in $(seq 100); do grep -q '@mvlaunch-console-' /proc/net/unix && break; sleep 0.05; done
+expect_code 1 timeout 10 "$MVLAUNCH" console --wait 1 demo1 </dev/null
+expect_err "error: the serial console of 'demo1' is in use: another 'mvlaunch console demo1' is attached"
+wait "$held"
 
 # down: ACPI power-down, the guest powers off
 expect_code 0 "$MVLAUNCH" down --timeout 60 demo1 && expect_out "'demo1' shut down (ACPI power-down)"

@@ -409,6 +409,47 @@ static void test_qmp_connect_nowait(void **state)
 }
 
 /*
+ * A connection of qmp_connect_nowait() whose peer does not greet: the first
+ * read fails, and so does every later one, instead of taking what follows
+ * in the stream (here a reply with the id it waits for) for an answer.
+ */
+static void test_qmp_connect_nowait_bad_greeting(void **state)
+{
+	const char script[] = CAPS_OK "{\"return\": {}, \"id\": 2}\r\n";
+	struct strbuf err = STRBUF_INIT;
+	struct qmp *q = NULL;
+	char dir[] = "/tmp/mvl-qmp-XXXXXX", *path;
+	json_int_t id = 0;
+	int srv, c;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xstrfmt("%s/qmp.sock", dir);
+	srv = qmp_listen(path, &err);
+	assert_true(srv >= 0);
+	assert_int_equal(qmp_connect_nowait(&q, path, 2000, "stop", &id, &err), 0);
+	assert_int_equal(id, 2);
+	c = accept(srv, NULL, NULL);
+	assert_true(c >= 0);
+	assert_int_equal(write(c, script, strlen(script)), (ssize_t)strlen(script));
+	assert_int_equal(qmp_receive(q, "stop", id, NULL, &err), -1);
+	assert_string_equal(err.buf, "QMP: the first message is not a greeting (is this a QMP socket?)");
+	strbuf_reset(&err);
+	assert_int_equal(qmp_receive(q, "stop", id, NULL, &err), -1);
+	assert_string_equal(err.buf, "QMP: the connection's negotiation failed earlier; it cannot be used");
+	strbuf_reset(&err);
+	assert_int_equal(qmp_wait_event(q, "SHUTDOWN", 100, NULL, &err), -1);
+	assert_string_equal(err.buf, "QMP: the connection's negotiation failed earlier; it cannot be used");
+	qmp_close(q);
+	close(c);
+	close(srv);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	strbuf_release(&err);
+}
+
+/*
  * A QMP listener whose queue is full (a QEMU that hangs, or whose QMP one
  * client holds with others waiting) never makes a connect block for good:
  * qmp_connect_nowait() gives up at once, qmp_connect() when its time is up
@@ -529,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_qmp_typed_replies),
 		cmocka_unit_test(test_qmp_connect_send),
 		cmocka_unit_test(test_qmp_connect_nowait),
+		cmocka_unit_test(test_qmp_connect_nowait_bad_greeting),
 		cmocka_unit_test(test_qmp_connect_queue_full),
 		cmocka_unit_test(test_qmp_big_integers),
 		cmocka_unit_test(test_qmp_query_threads),

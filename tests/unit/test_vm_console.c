@@ -2,11 +2,13 @@
  * test_vm_console.c - unit tests for launcher/vm/vm_console.c under a
  * temporary $MVLAUNCH_RUNDIR: connecting (no VM: the exact error and hint;
  * a path too long for a unix socket; a listening serial.sock: a connected
- * fd) and the relay over a socketpair and pipes, with each way it ends: the
+ * fd; a second console of the VM, and a queue that another client keeps
+ * full: refused at once) and the relay over a socketpair and pipes, with each way it ends: the
  * guest's output reaches 'out' and the typed bytes reach the guest, then
  * QUIET once input ended; the escape byte ends it and what came with it is
  * not sent; the VM closing the console; 'out' failing (EPIPE).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -94,6 +96,72 @@ static void test_vm_console_connect_ok(void **state)
 	close(lfd);
 	free(dir);
 	free(path);
+	err_release(&err);
+}
+
+/*
+ * QEMU takes one client on the serial socket and leaves the next ones in
+ * its queue: a second console of the same VM is refused at once (its
+ * address is taken), and with the queue full (another client holds the
+ * console, nobody accepts) the connect fails instead of waiting for good.
+ */
+static void test_vm_console_connect_busy(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct strbuf want = STRBUF_INIT;
+	struct err err = ERR_INIT;
+	char *dir = xstrfmt("%s/run/vm1", tmp), *path = xstrfmt("%s/serial.sock", dir);
+	int lfd, fd, fd2, afd, other[64], nr = 0;
+
+	(void)state;
+	mkdir(dir, 0700);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 0), 0);
+	fd = vm_console_connect("vm1", &err);
+	assert_true(fd >= 0);
+	assert_string_equal(err.msg.buf, "");
+	assert_int_equal(vm_console_connect("vm1", &err), -1);
+	assert_string_equal(err_text(&err), "the serial console of 'vm1' is in use: another 'mvlaunch console vm1' "
+			    "is attached\nhint: leave that one with Ctrl-] (or end it), then try again");
+	err_release(&err);
+	afd = accept(lfd, NULL, NULL);	/* QEMU took the first one */
+	assert_true(afd >= 0);
+	close(afd);
+	close(fd);
+	/* the first one gone, another client fills the queue */
+	for (; nr < 64; nr++) {
+		other[nr] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (connect(other[nr], (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			assert_int_equal(errno, EAGAIN);
+			close(other[nr]);
+			break;
+		}
+	}
+	assert_true(nr > 0 && nr < 64);
+	alarm(5);	/* a connect that blocks fails the test */
+	assert_int_equal(vm_console_connect("vm1", &err), -1);
+	alarm(0);
+	strbuf_addf(&want, "the serial console '%s' is in use: another client holds it, and its queue is full\n"
+		    "hint: end the other client (socat, minicom), then try again", path);
+	assert_string_equal(err_text(&err), want.buf);
+	err_release(&err);
+	/* the queue has room again: a console connects (its address was given back with the failed try) */
+	afd = accept(lfd, NULL, NULL);
+	assert_true(afd >= 0);
+	close(afd);
+	fd2 = vm_console_connect("vm1", &err);
+	assert_true(fd2 >= 0);
+	assert_false(fcntl(fd2, F_GETFL) & O_NONBLOCK);
+	close(fd2);
+	while (nr > 0)
+		close(other[--nr]);
+	close(lfd);
+	unlink(path);
+	free(dir);
+	free(path);
+	strbuf_release(&want);
 	err_release(&err);
 }
 
@@ -198,6 +266,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vm_console_connect_none, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_console_connect_long, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_console_connect_ok, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_console_connect_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_console_relay_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_console_relay_escape, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_console_relay_broken, setup, teardown),
