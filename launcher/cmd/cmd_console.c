@@ -2,11 +2,13 @@
  * cmd_console.c - 'mvlaunch console': the terminal on a VM's serial port.
  *
  * Connects to serial.sock in the VM's runtime directory and copies bytes
- * both ways (launcher/vm/vm_console.c). On a terminal it switches to raw mode (restored on exit) and
+ * both ways (launcher/vm/vm_console.c). On a terminal it switches to raw mode (restored on exit,
+ * and by a SIGTERM, SIGHUP, SIGINT or SIGQUIT that ends it) and
  * Ctrl-] leaves; with a pipe on stdin it sends the input, then keeps
  * printing until --wait seconds pass without output.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -24,9 +26,46 @@
 
 #define CTRL_RIGHT_BRACKET 0x1d
 
+/* the terminal as it was, while it is raw: a signal that ends the command puts it back */
+static struct termios saved_tty;
+static volatile sig_atomic_t tty_raw;
+
+/*
+ * SIGTERM, SIGHUP, SIGINT or SIGQUIT (the last two from elsewhere: raw mode
+ * sends Ctrl-C to the guest): the terminal back as it was, then the signal
+ * does what it would have (SA_RESETHAND: it ends the command on return).
+ */
+static void restore_tty(int sig)
+{
+	int e = errno;
+
+	if (tty_raw)
+		tcsetattr(0, TCSANOW, &saved_tty);
+	raise(sig);	/* pending till the handler returns, then with the default action */
+	errno = e;
+}
+
+static void catch_signals(void)
+{
+	static const int sigs[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = restore_tty;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old;
+
+		/* one ignored where the command started (nohup) stays ignored */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
+}
+
 int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 {
-	struct termios saved, raw;
+	struct termios raw;
 	int tty, fd = -1, wait_ms = 2000, ret = MVL_EXIT_FAILURE;
 	const struct opt options[] = {
 		OPT_SECONDS(0, "wait", &wait_ms, "with input from a pipe: how long to wait for the guest's\n"
@@ -73,9 +112,11 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 	}
 	tty = isatty(0);
 	if (tty) {
-		tcgetattr(0, &saved);
-		raw = saved;
+		tcgetattr(0, &saved_tty);
+		raw = saved_tty;
 		cfmakeraw(&raw);
+		catch_signals();
+		tty_raw = 1;
 		tcsetattr(0, TCSANOW, &raw);
 		fprintf(stderr, "connected to '%s' (Ctrl-] leaves)\r\n", argv[0]);
 	}
@@ -90,7 +131,7 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 			break;
 		case VM_CONSOLE_BROKEN:
 			if (tty)
-				tcsetattr(0, TCSANOW, &saved);
+				tcsetattr(0, TCSANOW, &saved_tty);
 			error("console of '%s': %s", argv[0], strerror(errno));
 			break;
 		case VM_CONSOLE_ESCAPE:
@@ -100,7 +141,8 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 		}
 	}
 	if (tty) {
-		tcsetattr(0, TCSANOW, &saved);
+		tcsetattr(0, TCSANOW, &saved_tty);
+		tty_raw = 0;
 		fputs("\n", stderr);
 	}
 out:

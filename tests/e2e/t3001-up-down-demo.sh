@@ -3,7 +3,8 @@
 # (this host's nested KVM cannot run a guest past protected mode): up pins
 # every thread before the guest runs, the guest boots and reports its CPUs on
 # the serial port, status --json shows the live pins, console reaches the
-# guest's shell, down powers it off over ACPI and leaves nothing behind.
+# guest's shell (one console at a time; one killed on a terminal puts the
+# terminal back), down powers it off over ACPI and leaves nothing behind.
 . "$(dirname "$0")/lib.sh" || exit 1
 need_demo_guest
 
@@ -84,6 +85,20 @@ for _ in $(seq 100); do grep -q '@mvlaunch-console-' /proc/net/unix && break; sl
 expect_code 1 timeout 10 "$MVLAUNCH" console --wait 1 demo1 </dev/null
 expect_err "error: the serial console of 'demo1' is in use: another 'mvlaunch console demo1' is attached"
 wait "$held"
+# a console on a terminal (a pty from script(1)) killed by SIGTERM puts the terminal back as it was
+cat >"$T/tty.sh" <<EOF
+stty -g >"$T/tty.before"
+"$MVLAUNCH" console demo1 </dev/tty >/dev/null 2>&1 &
+for _ in \$(seq 100); do stty -g >"$T/tty.raw"; cmp -s "$T/tty.before" "$T/tty.raw" || break; sleep 0.05; done
+kill -TERM \$!
+wait \$!
+echo "exit \$?" >"$T/tty.exit"
+stty -g >"$T/tty.after"
+EOF
+timeout 20 script -qec "sh $T/tty.sh" /dev/null >/dev/null 2>&1 </dev/null
+[ "$(cat "$T/tty.exit" 2>/dev/null)" = "exit 143" ] || fail "console on SIGTERM: $(cat "$T/tty.exit" 2>/dev/null)"
+[ -s "$T/tty.before" ] && ! cmp -s "$T/tty.before" "$T/tty.raw" || fail "the console did not make the terminal raw"
+cmp -s "$T/tty.before" "$T/tty.after" || fail "SIGTERM left the terminal raw: $(cat "$T/tty.after" 2>/dev/null)"
 
 # down: ACPI power-down, the guest powers off
 expect_code 0 "$MVLAUNCH" down --timeout 60 demo1 && expect_out "'demo1' shut down (ACPI power-down)"
