@@ -66,7 +66,8 @@ static void catch_signals(void)
 int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 {
 	struct termios raw;
-	int tty, fd = -1, wait_ms = 2000, ret = MVL_EXIT_FAILURE;
+	struct vm_console con = VM_CONSOLE_INIT;
+	int tty, wait_ms = 2000, ret = MVL_EXIT_FAILURE;
 	const struct opt options[] = {
 		OPT_SECONDS(0, "wait", &wait_ms, "with input from a pipe: how long to wait for the guest's\n"
 			    "output once the input ends (default 2)"),
@@ -77,7 +78,8 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 		.text = "Attach the terminal to VM <name>'s serial console; Ctrl-] leaves.\n"
 			"Input from a pipe is sent as it is; the command then ends after --wait\n"
 			"seconds (default 2) without output from the guest. One console at a\n"
-			"time: a second one of the same VM is refused at once.",
+			"time: a second one, or one while another client (socat) has the port,\n"
+			"is refused instead of left waiting unheard.",
 	};
 
 	argc = parse_options(argc, argv, &usage);
@@ -102,8 +104,7 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 	{
 		struct err err = ERR_INIT;
 
-		fd = vm_console_connect(argv[0], &err);
-		if (fd < 0) {
+		if (vm_console_connect(argv[0], &con, &err) < 0) {
 			err_print(&err);
 			err_release(&err);
 			goto out;
@@ -124,7 +125,7 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 		struct vm_console_opts co = { .in = 0, .out = 1, .escape = tty ? CTRL_RIGHT_BRACKET : -1,
 					      .quiet_ms = tty ? -1 : wait_ms };
 
-		switch (vm_console_relay(fd, &co)) {
+		switch (vm_console_relay(con.fd, &co)) {
 		case VM_CONSOLE_CLOSED:
 			fprintf(stderr, "%sconsole closed (the VM stopped?)%s", tty ? "\r\n" : "", tty ? "\r\n" : "\n");
 			ret = MVL_EXIT_OK;
@@ -146,7 +147,6 @@ int cmd_console(int argc, char **argv, const struct mvl_opts *opts)
 		fputs("\n", stderr);
 	}
 out:
-	if (fd >= 0)
-		close(fd);
+	vm_console_close(&con);
 	return ret;
 }

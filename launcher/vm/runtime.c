@@ -34,7 +34,7 @@
 static const char *const runtime_files[] = {
 	"qmp.sock", "serial.sock", "qemu.pid", "qemu.id", "qemu.id.tmp", "state.json", "state.json.tmp",
 	"vnc.sock", "spice.sock", "swtpm.sock", "swtpm.id", "swtpm.id.tmp", "lg.path", "lg.path.tmp",
-	"events.in", "events.out", "cgroup.json.tmp", "claim.json", "claim.json.tmp",
+	"events.in", "events.out", "cgroup.json.tmp", "claim.json", "claim.json.tmp", "console.lock",
 };
 
 /* What QEMU needs running beside it, each recorded by its spawn as "PID STARTTIME" (vm_tpm.c). */
@@ -528,6 +528,19 @@ int runtime_logs_rotate(const char *name, struct err *err)
 out:
 	free(dir);
 	return ret;
+}
+
+int runtime_console_lock_prepare(struct vm_runtime *rt, struct err *err)
+{
+	char *path = runtime_path(rt, "console.lock");
+	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0)
+		strbuf_addf(&err->msg, "cannot create '%s': %s", path, strerror(errno));
+	else
+		close(fd);
+	free(path);
+	return fd < 0 ? -1 : 0;
 }
 
 int runtime_events_prepare(struct vm_runtime *rt, struct err *err)

@@ -103,6 +103,12 @@ int runtime_logs_rotate(const char *name, struct err *err);
  * 0, or -1 with err.
  */
 int runtime_events_prepare(struct vm_runtime *rt, struct err *err);
+/*
+ * RUN/NAME/console.lock, empty, 0600: 'mvlaunch console' holds it while
+ * attached, so a second one is refused instead of waiting unheard in
+ * QEMU's queue (made by 'up', removed with the directory). 0, or -1 with err.
+ */
+int runtime_console_lock_prepare(struct vm_runtime *rt, struct err *err);
 
 /*
  * Whether this user may read the runtime root (a missing one is fine: no

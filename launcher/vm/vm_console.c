@@ -2,72 +2,151 @@
  * vm_console.c - connect to and relay a VM's serial console (see vm_console.h).
  *
  * QEMU serves the serial port on RUN/NAME/serial.sock (a chardev socket,
- * server, nowait; serial.log keeps what the guest wrote meanwhile).
+ * server, nowait; serial.log keeps what the guest wrote meanwhile). It
+ * takes one client and leaves the next in its listen queue, where a client
+ * connects without error and then hears nothing: so before connecting, the
+ * console takes RUN/NAME/console.lock ('up' makes it; another console holds
+ * it) and asks QEMU whether the port already has a client (QMP query-chardev:
+ * its filename starts with "disconnected:" while it has none).
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stddef.h>
 #include <poll.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "launcher/vm/vm_console.h"
 #include "launcher/vm/runtime.h"
+#include "qmp/qmp.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
-/*
- * The console's own address, bound before it connects: an abstract unix
- * name made of the VM directory's device and inode, so a second 'console'
- * of the same VM (in this network namespace) finds it taken. It goes with
- * the socket: no file to remove, none left by a console that was killed.
- * 0, or -1 with errno (EADDRINUSE: another console is attached; ENOENT: no
- * such VM directory).
- */
-static int bind_console_name(int fd, const char *dir)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct stat st;
-	int len;
+/* How long the check of the port's client waits for QMP (another client may hold it): then it connects anyway. */
+#define PEER_CHECK_MS 500
+/* A client that just left (a console that ended) is seen gone by QEMU's main loop within this. */
+#define PEER_LEAVE_MS 1000
 
-	if (stat(dir, &st) < 0)
-		return -1;
-	len = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "mvlaunch-console-%llx-%llx",
-		       (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
-	return bind(fd, (struct sockaddr *)&sa, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len));
+/* QEMU's word on serial0: 1 it has a client, 0 none, -1 no answer. */
+static int query_serial(struct qmp *q)
+{
+	struct strbuf ignore = STRBUF_INIT;
+	json_t *ret = NULL, *c;
+	int taken = -1;
+	size_t i;
+
+	if (qmp_execute(q, "query-chardev", NULL, &ret, &ignore) == 0) {
+		json_array_foreach(ret, i, c) {
+			const char *label = json_string_value(json_object_get(c, "label"));
+			const char *file = json_string_value(json_object_get(c, "filename"));
+
+			if (label && file && !strcmp(label, "serial0"))
+				taken = strncmp(file, "disconnected:", 13) != 0;
+		}
+	}
+	json_decref(ret);
+	strbuf_release(&ignore);
+	return taken;
 }
 
-int vm_console_connect(const char *name, struct err *err)
+/*
+ * Whether QEMU says the serial port has a client, and keeps saying so for
+ * PEER_LEAVE_MS (a console that just ended is not one). Only when nobody is
+ * at work on the VM (its directory lock, taken shared for the moment) and
+ * QMP answers within PEER_CHECK_MS; anything else is "don't know": 0.
+ */
+static int serial_has_client(const char *name)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char *dir = runtime_vm_path(name, NULL), *path = runtime_vm_path(name, "serial.sock");
-	int fd = -1, r;
+	char *dir = runtime_vm_path(name, NULL), *sock = runtime_vm_path(name, "qmp.sock");
+	struct strbuf ignore = STRBUF_INIT;
+	struct qmp *q = NULL;
+	int fd, taken = 0;
 
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		strbuf_addf(&err->msg, "serial socket path '%s' is too long", path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_SH | LOCK_NB) < 0 || qmp_connect(&q, sock, PEER_CHECK_MS, &ignore) < 0)
 		goto out;
+	for (int waited = 0; (taken = query_serial(q)) == 1 && waited < PEER_LEAVE_MS; waited += 50) {
+		struct timespec ts = { 0, 50000000 };
+
+		nanosleep(&ts, NULL);
 	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	/* non-blocking: QEMU takes one client; with its queue full a connect would wait for good */
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		strbuf_addf(&err->msg, "cannot create a unix socket: %s", strerror(errno));
-		goto out;
-	}
-	r = bind_console_name(fd, dir);
-	while (!r && (r = connect(fd, (struct sockaddr *)&sa, sizeof(sa))) < 0 && errno == EINTR)
-		r = 0;
-	if (r < 0 && errno == EADDRINUSE) {
+	taken = taken == 1;
+out:
+	qmp_close(q);
+	if (fd >= 0)
+		close(fd);
+	strbuf_release(&ignore);
+	free(dir);
+	free(sock);
+	return taken;
+}
+
+/* RUN/NAME/console.lock taken (c->lock), or none when the VM's 'up' made none; -1 with err when another holds it. */
+static int lock_console(const char *name, struct vm_console *c, struct err *err)
+{
+	char *path = runtime_vm_path(name, "console.lock");
+	int ret = -1;
+
+	c->lock = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (c->lock < 0) {
+		/* not running (the connect says so), or started by an mvlaunch that made no lock */
+		ret = errno == ENOENT ? 0 : -1;
+		if (ret < 0)
+			strbuf_addf(&err->msg, "cannot open '%s': %s", path, strerror(errno));
+	} else if (flock(c->lock, LOCK_EX | LOCK_NB) == 0) {
+		ret = 0;
+	} else if (errno == EWOULDBLOCK) {
 		strbuf_addf(&err->msg, "the serial console of '%s' is in use: another 'mvlaunch console %s' is attached",
 			    name, name);
 		err_hintf(err, "leave that one with Ctrl-] (or end it), then try again");
+	} else {
+		strbuf_addf(&err->msg, "cannot lock '%s': %s", path, strerror(errno));
+	}
+	free(path);
+	return ret;
+}
+
+void vm_console_close(struct vm_console *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->lock >= 0)
+		close(c->lock);
+	c->fd = c->lock = -1;
+}
+
+int vm_console_connect(const char *name, struct vm_console *c, struct err *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char *path = runtime_vm_path(name, "serial.sock");
+	int r;
+
+	*c = (struct vm_console)VM_CONSOLE_INIT;
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		strbuf_addf(&err->msg, "serial socket path '%s' is too long", path);
 		goto fail;
 	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if (lock_console(name, c, err) < 0)
+		goto fail;
+	if (c->lock >= 0 && serial_has_client(name)) {
+		strbuf_addf(&err->msg, "the serial console of '%s' is in use: another client is connected to '%s'",
+			    name, path);
+		err_hintf(err, "QEMU serves one client at a time: end the other one (socat, minicom), then try again");
+		goto fail;
+	}
+	/* non-blocking: with QEMU's queue full a connect would wait for good */
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (c->fd < 0) {
+		strbuf_addf(&err->msg, "cannot create a unix socket: %s", strerror(errno));
+		goto fail;
+	}
+	while ((r = connect(c->fd, (struct sockaddr *)&sa, sizeof(sa))) < 0 && errno == EINTR)
+		;
 	if (r < 0 && errno == EAGAIN) {
 		strbuf_addf(&err->msg, "the serial console '%s' is in use: another client holds it, and its queue is full",
 			    path);
@@ -79,18 +158,16 @@ int vm_console_connect(const char *name, struct err *err)
 		err_hintf(err, "is '%s' running? see 'mvlaunch status %s'", name, name);
 		goto fail;
 	}
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+	if (fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) & ~O_NONBLOCK) < 0) {
 		strbuf_addf(&err->msg, "cannot set the console's socket blocking: %s", strerror(errno));
 		goto fail;
 	}
-	goto out;
-fail:
-	close(fd);
-	fd = -1;
-out:
-	free(dir);
 	free(path);
-	return fd;
+	return 0;
+fail:
+	vm_console_close(c);
+	free(path);
+	return -1;
 }
 
 enum vm_console_end vm_console_relay(int fd, const struct vm_console_opts *o)

@@ -8,8 +8,20 @@
 #include "util/err.h"
 #include "util/strbuf.h"
 
-/* Connect to NAME's serial console; the socket fd, or -1 with the reason (and a hint) in err. */
-int vm_console_connect(const char *name, struct err *err);
+/* A console attached: the connected socket, and RUN/NAME/console.lock held (-1: the VM has none). */
+struct vm_console {
+	int fd;
+	int lock;
+};
+#define VM_CONSOLE_INIT { -1, -1 }
+/*
+ * Connect to NAME's serial console: one at a time (another console holds
+ * console.lock; QEMU says another client has the port), and never left
+ * waiting in QEMU's queue. 0, or -1 with the reason (and a hint) in err.
+ */
+int vm_console_connect(const char *name, struct vm_console *c, struct err *err);
+/* Close both; c is VM_CONSOLE_INIT again. */
+void vm_console_close(struct vm_console *c);
 
 enum vm_console_end {
 	VM_CONSOLE_CLOSED,	/* the VM closed the console (it stopped) */

@@ -462,7 +462,8 @@ int vm_up(const struct vm_config *cfg, const struct vm_up_opts *opts, struct vm_
 		uuid_created = 1;
 	}
 	/* the last boots' logs stay for whoever investigates a crash */
-	if (runtime_logs_rotate(cfg->name, err) < 0 || runtime_events_prepare(&h->rt, err) < 0)
+	if (runtime_logs_rotate(cfg->name, err) < 0 || runtime_events_prepare(&h->rt, err) < 0 ||
+	    runtime_console_lock_prepare(&h->rt, err) < 0)
 		goto fail;
 	log = runtime_log_path(cfg->name, "qemu.log");
 	listen_fd = listen_qmp(h, err);

@@ -79,12 +79,28 @@ taskset -p -c "$(ranges "$vcpu0")" "$vtid" >/dev/null
 printf 'echo console-$((6 * 7))\n' | "$MVLAUNCH" console --wait 2 demo1 >"$T/console" 2>&1
 grep -q "console-42" "$T/console" || fail "no answer on the console: $(tail -3 "$T/console")"
 # one console at a time: a second is refused at once, not left waiting in QEMU's queue
-( sleep 4 | "$MVLAUNCH" console --wait 1 demo1 >/dev/null 2>&1 ) &
+lock=$MVLAUNCH_RUNDIR/demo1/console.lock
+( sleep 4 | "$MVLAUNCH" console --wait 1 demo1 >/dev/null 2>"$T/held.err" ) &
 held=$!
-for _ in $(seq 100); do grep -q '@mvlaunch-console-' /proc/net/unix && break; sleep 0.05; done
+# (looked for in /proc/locks: a probe with flock(1) would take the lock itself for a moment)
+held_lock() { grep -q "FLOCK .*:$(stat -c %i "$lock") " /proc/locks; }
+for _ in $(seq 100); do held_lock && break; sleep 0.05; done
+held_lock || fail "the first console never took $lock"
 expect_code 1 timeout 10 "$MVLAUNCH" console --wait 1 demo1 </dev/null
 expect_err "error: the serial console of 'demo1' is in use: another 'mvlaunch console demo1' is attached"
-wait "$held"
+wait "$held" || fail "the first console ended with $?: $(cat "$T/held.err")"
+# ... and a client that is not mvlaunch (QEMU's query-chardev names it connected) refuses it too
+python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); time.sleep(20)' "$MVLAUNCH_RUNDIR/demo1/serial.sock" &
+other=$!
+for _ in $(seq 100); do
+	"$MVLAUNCH" qmp --compact demo1 query-chardev | grep -q '"filename":"unix:[^"]*serial.sock' && break
+	sleep 0.05
+done
+expect_code 1 timeout 10 "$MVLAUNCH" console --wait 1 demo1 </dev/null
+expect_err "error: the serial console of 'demo1' is in use: another client is connected to '$MVLAUNCH_RUNDIR/demo1/serial.sock'"
+kill "$other"
+wait "$other" 2>/dev/null
 # a console on a terminal (a pty from script(1)) killed by SIGTERM puts the terminal back as it was
 cat >"$T/tty.sh" <<EOF
 stty -g >"$T/tty.before"

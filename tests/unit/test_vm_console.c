@@ -2,8 +2,9 @@
  * test_vm_console.c - unit tests for launcher/vm/vm_console.c under a
  * temporary $MVLAUNCH_RUNDIR: connecting (no VM: the exact error and hint;
  * a path too long for a unix socket; a listening serial.sock: a connected
- * fd; a second console of the VM, and a queue that another client keeps
- * full: refused at once) and the relay over a socketpair and pipes, with each way it ends: the
+ * fd; a second console of the VM (console.lock), a client QEMU's
+ * query-chardev names, and a queue that another client keeps full: refused
+ * at once) and the relay over a socketpair and pipes, with each way it ends: the
  * guest's output reaches 'out' and the typed bytes reach the guest, then
  * QUIET once input ended; the escape byte ends it and what came with it is
  * not sent; the VM closing the console; 'out' failing (EPIPE).
@@ -13,9 +14,11 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include "tests/unit/unit.h"
 #include "launcher/vm/vm_console.h"
+#include "qmp/qmp.h"
 #include "util/err.h"
 #include "util/wrapper.h"
 
@@ -40,8 +43,12 @@ static void test_vm_console_connect_none(void **state)
 	struct strbuf want = STRBUF_INIT;
 	struct err err = ERR_INIT;
 
+	struct vm_console c;
+
 	(void)state;
-	assert_int_equal(vm_console_connect("vm1", &err), -1);
+	assert_int_equal(vm_console_connect("vm1", &c, &err), -1);
+	assert_int_equal(c.fd, -1);
+	assert_int_equal(c.lock, -1);
 	strbuf_addf(&want, "cannot connect to the serial console '%s/run/vm1/serial.sock': No such file or directory\n"
 		    "hint: is 'vm1' running? see 'mvlaunch status vm1'", tmp);
 	assert_string_equal(err_text(&err), want.buf);
@@ -54,11 +61,12 @@ static void test_vm_console_connect_long(void **state)
 {
 	struct strbuf name = STRBUF_INIT;
 	struct err err = ERR_INIT;
+	struct vm_console c;
 
 	(void)state;
 	for (int i = 0; i < 100; i++)
 		strbuf_addch(&name, 'v');
-	assert_int_equal(vm_console_connect(name.buf, &err), -1);
+	assert_int_equal(vm_console_connect(name.buf, &c, &err), -1);
 	assert_non_null(strstr(err.msg.buf, "is too long"));
 	assert_true(!strncmp(err.msg.buf, "serial socket path '", 20));
 	err_release(&err);
@@ -70,7 +78,8 @@ static void test_vm_console_connect_ok(void **state)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct err err = ERR_INIT;
 	char *dir = xstrfmt("%s/run/vm1", tmp), *path = xstrfmt("%s/serial.sock", dir);
-	int lfd, fd, afd;
+	struct vm_console c;
+	int lfd, afd;
 
 	(void)state;
 	mkdir(dir, 0700);
@@ -78,32 +87,56 @@ static void test_vm_console_connect_ok(void **state)
 	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(listen(lfd, 1), 0);
-	fd = vm_console_connect("vm1", &err);
-	assert_true(fd >= 0);
+	/* no console.lock (a VM an older mvlaunch started): connected all the same */
+	assert_int_equal(vm_console_connect("vm1", &c, &err), 0);
+	assert_true(c.fd >= 0);
+	assert_int_equal(c.lock, -1);
 	assert_string_equal(err.msg.buf, "");
-	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	assert_true(fcntl(c.fd, F_GETFD) & FD_CLOEXEC);
+	assert_false(fcntl(c.fd, F_GETFL) & O_NONBLOCK);
 	afd = accept(lfd, NULL, NULL);
 	assert_true(afd >= 0);
 	assert_int_equal(write(afd, "x", 1), 1);
 	{
-		char c = 0;
+		char ch = 0;
 
-		assert_int_equal(read(fd, &c, 1), 1);
-		assert_int_equal(c, 'x');
+		assert_int_equal(read(c.fd, &ch, 1), 1);
+		assert_int_equal(ch, 'x');
 	}
 	close(afd);
-	close(fd);
+	vm_console_close(&c);
+	assert_int_equal(c.fd, -1);
 	close(lfd);
 	free(dir);
 	free(path);
 	err_release(&err);
 }
 
+/* A listener at RUN/vm1/serial.sock with QEMU's queue (listen(fd, 1)), and console.lock as 'up' makes it. */
+static int serial_listener(const char *dir, const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char *lock = xstrfmt("%s/console.lock", dir);
+	int lfd, fd;
+
+	mkdir(dir, 0700);
+	fd = open(lock, O_RDONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	free(lock);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 1), 0);
+	return lfd;
+}
+
 /*
  * QEMU takes one client on the serial socket and leaves the next ones in
- * its queue: a second console of the same VM is refused at once (its
- * address is taken), and with the queue full (another client holds the
- * console, nobody accepts) the connect fails instead of waiting for good.
+ * its queue (backlog 1: two wait before a connect is refused): a second
+ * console of the same VM is refused at once (console.lock is held), and
+ * with the queue full (another client holds the console, nobody accepts)
+ * the connect fails instead of waiting for good.
  */
 static void test_vm_console_connect_busy(void **state)
 {
@@ -111,25 +144,24 @@ static void test_vm_console_connect_busy(void **state)
 	struct strbuf want = STRBUF_INIT;
 	struct err err = ERR_INIT;
 	char *dir = xstrfmt("%s/run/vm1", tmp), *path = xstrfmt("%s/serial.sock", dir);
-	int lfd, fd, fd2, afd, other[64], nr = 0;
+	struct vm_console c, c2;
+	int lfd, afd, other[64], nr = 0;
 
 	(void)state;
-	mkdir(dir, 0700);
+	lfd = serial_listener(dir, path);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(lfd, 0), 0);
-	fd = vm_console_connect("vm1", &err);
-	assert_true(fd >= 0);
-	assert_string_equal(err.msg.buf, "");
-	assert_int_equal(vm_console_connect("vm1", &err), -1);
+	assert_int_equal(vm_console_connect("vm1", &c, &err), 0);
+	assert_true(c.lock >= 0);
+	afd = accept(lfd, NULL, NULL);	/* QEMU took it */
+	assert_true(afd >= 0);
+	/* the queue has room: only the lock tells the second console */
+	assert_int_equal(vm_console_connect("vm1", &c2, &err), -1);
+	assert_int_equal(c2.fd, -1);
 	assert_string_equal(err_text(&err), "the serial console of 'vm1' is in use: another 'mvlaunch console vm1' "
 			    "is attached\nhint: leave that one with Ctrl-] (or end it), then try again");
 	err_release(&err);
-	afd = accept(lfd, NULL, NULL);	/* QEMU took the first one */
-	assert_true(afd >= 0);
 	close(afd);
-	close(fd);
+	vm_console_close(&c);
 	/* the first one gone, another client fills the queue */
 	for (; nr < 64; nr++) {
 		other[nr] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -141,24 +173,130 @@ static void test_vm_console_connect_busy(void **state)
 	}
 	assert_true(nr > 0 && nr < 64);
 	alarm(5);	/* a connect that blocks fails the test */
-	assert_int_equal(vm_console_connect("vm1", &err), -1);
+	assert_int_equal(vm_console_connect("vm1", &c, &err), -1);
 	alarm(0);
 	strbuf_addf(&want, "the serial console '%s' is in use: another client holds it, and its queue is full\n"
 		    "hint: end the other client (socat, minicom), then try again", path);
 	assert_string_equal(err_text(&err), want.buf);
 	err_release(&err);
-	/* the queue has room again: a console connects (its address was given back with the failed try) */
+	/* the queue has room again: a console connects (the failed one let the lock go) */
 	afd = accept(lfd, NULL, NULL);
 	assert_true(afd >= 0);
 	close(afd);
-	fd2 = vm_console_connect("vm1", &err);
-	assert_true(fd2 >= 0);
-	assert_false(fcntl(fd2, F_GETFL) & O_NONBLOCK);
-	close(fd2);
+	assert_int_equal(vm_console_connect("vm1", &c, &err), 0);
+	assert_false(fcntl(c.fd, F_GETFL) & O_NONBLOCK);
+	vm_console_close(&c);
 	while (nr > 0)
 		close(other[--nr]);
 	close(lfd);
-	unlink(path);
+	free(dir);
+	free(path);
+	strbuf_release(&want);
+	err_release(&err);
+}
+
+#define CAPS_OK "{\"return\": {}, \"id\": 1}\r\n"
+
+/* A line from fd (up to '\n'), or NULL at its end. */
+static char *read_line(int fd)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char ch;
+
+	while (read(fd, &ch, 1) == 1 && ch != '\n')
+		strbuf_addch(&sb, ch);
+	if (!sb.len) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb);
+}
+
+/*
+ * A stand-in QEMU's QMP at RUN/vm1/qmp.sock whose query-chardev says the
+ * serial port (at 'path') has a client 'busy' times, then that it has none.
+ */
+static pid_t fake_qmp(const char *dir, const char *path, int busy)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *sock = xstrfmt("%s/qmp.sock", dir);
+	int srv = qmp_listen(sock, &err);
+	pid_t pid;
+
+	assert_true(srv >= 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int c = accept(srv, NULL, NULL);
+		char *caps, *query;
+		struct strbuf out = STRBUF_INIT, filename = STRBUF_INIT;
+
+		strbuf_addstr(&out, "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, \"minor\": 2, \"major\": 7}}, "
+			      "\"capabilities\": []}}\r\n");
+		if (c < 0 || write(c, out.buf, out.len) < 0)
+			_exit(1);
+		caps = read_line(c);
+		if (!caps || !strstr(caps, "qmp_capabilities") || write(c, CAPS_OK, strlen(CAPS_OK)) < 0)
+			_exit(2);
+		/* every query-chardev until the client leaves (it asks again while the port looks taken) */
+		while ((query = read_line(c))) {
+			const char *id = strstr(query, "\"id\":");
+
+			if (!strstr(query, "query-chardev") || !id)
+				_exit(2);
+			strbuf_reset(&out);
+			strbuf_addf(&filename, "%sunix:%s,server=on", busy-- > 0 ? "" : "disconnected:", path);
+			strbuf_addf(&out, "{\"return\": [{\"frontend-open\": true, \"filename\": \"pipe\", \"label\": "
+				    "\"events\"}, {\"frontend-open\": true, \"filename\": \"%s\", \"label\": \"serial0\"}], "
+				    "\"id\": %d}\r\n", filename.buf, atoi(id + 5));
+			if (write(c, out.buf, out.len) < 0)
+				_exit(3);
+			strbuf_reset(&filename);
+			free(query);
+		}
+		_exit(0);
+	}
+	close(srv);
+	free(sock);
+	strbuf_release(&err);
+	return pid;
+}
+
+/*
+ * A client that is not an mvlaunch console (socat) has the port: QEMU's
+ * query-chardev says so (its filename without "disconnected:") for all of
+ * a second, and the console is refused instead of waiting unheard in the
+ * queue. A client that leaves within that (the console before this one,
+ * which QEMU has not seen go yet) does not refuse it.
+ */
+static void test_vm_console_connect_other_client(void **state)
+{
+	struct strbuf want = STRBUF_INIT;
+	struct err err = ERR_INIT;
+	char *dir = xstrfmt("%s/run/vm1", tmp), *path = xstrfmt("%s/serial.sock", dir);
+	struct vm_console c;
+	int lfd, status;
+	pid_t qemu;
+
+	(void)state;
+	lfd = serial_listener(dir, path);
+	qemu = fake_qmp(dir, path, 1000);
+	assert_int_equal(vm_console_connect("vm1", &c, &err), -1);
+	strbuf_addf(&want, "the serial console of 'vm1' is in use: another client is connected to '%s'\n"
+		    "hint: QEMU serves one client at a time: end the other one (socat, minicom), then try again", path);
+	assert_string_equal(err_text(&err), want.buf);
+	err_release(&err);
+	assert_int_equal(c.lock, -1);	/* let go */
+	assert_int_equal(waitpid(qemu, &status, 0), qemu);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	qemu = fake_qmp(dir, path, 3);
+	assert_int_equal(vm_console_connect("vm1", &c, &err), 0);
+	assert_string_equal(err.msg.buf, "");
+	assert_int_equal(waitpid(qemu, &status, 0), qemu);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	vm_console_close(&c);
+	close(lfd);
 	free(dir);
 	free(path);
 	strbuf_release(&want);
@@ -267,6 +405,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vm_console_connect_long, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_console_connect_ok, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_console_connect_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_console_connect_other_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_console_relay_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_console_relay_escape, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_console_relay_broken, setup, teardown),
