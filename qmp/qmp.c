@@ -520,6 +520,11 @@ int qmp_connect_nowait(struct qmp **out, const char *path, int timeout_ms, const
 	return 0;
 }
 
+void qmp_set_timeout(struct qmp *q, int timeout_ms)
+{
+	q->timeout_ms = timeout_ms;
+}
+
 void qmp_close(struct qmp *q)
 {
 	if (!q)

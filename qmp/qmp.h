@@ -111,6 +111,9 @@ size_t qmp_pending_events(const struct qmp *q);
 /* QEMU's version from the greeting as "7.2.22", or "" before connect. */
 const char *qmp_qemu_version(const struct qmp *q);
 
+/* What bounds every later wait of q, from now on (a caller with a deadline of its own gives what is left). */
+void qmp_set_timeout(struct qmp *q, int timeout_ms);
+
 /* Close and free; NULL is fine. */
 void qmp_close(struct qmp *q);
 

@@ -7,7 +7,8 @@
  * connects without error and then hears nothing: so before connecting, the
  * console takes RUN/NAME/console.lock ('up' makes it; another console holds
  * it) and asks QEMU whether the port already has a client (QMP query-chardev:
- * its filename starts with "disconnected:" while it has none).
+ * its filename starts with "disconnected:" while it has none), also of a VM
+ * an older mvlaunch started, which has no console.lock.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,22 +24,30 @@
 #include "launcher/vm/vm_console.h"
 #include "launcher/vm/runtime.h"
 #include "qmp/qmp.h"
+#include "util/proc.h"
 #include "util/wrapper.h"
 #include "util/banned.h"
 
-/* How long the check of the port's client waits for QMP (another client may hold it): then it connects anyway. */
-#define PEER_CHECK_MS 500
-/* A client that just left (a console that ended) is seen gone by QEMU's main loop within this. */
-#define PEER_LEAVE_MS 1000
+/*
+ * All the check of the port's client may take: QMP's connect and answers
+ * (another client may hold QMP, QEMU may be slow), then the questions again
+ * while a client that just left (the console before this one) is still seen
+ * by QEMU. After it the console connects anyway.
+ */
+#define PEER_CHECK_MS 2000
 
-/* QEMU's word on serial0: 1 it has a client, 0 none, -1 no answer. */
-static int query_serial(struct qmp *q)
+/* QEMU's word on serial0, within what is left of the deadline: 1 it has a client, 0 none, -1 no answer. */
+static int query_serial(struct qmp *q, long long deadline)
 {
 	struct strbuf ignore = STRBUF_INIT;
 	json_t *ret = NULL, *c;
+	long long left = deadline - proc_mono_ms();
 	int taken = -1;
 	size_t i;
 
+	if (left <= 0)
+		return -1;
+	qmp_set_timeout(q, (int)left);
 	if (qmp_execute(q, "query-chardev", NULL, &ret, &ignore) == 0) {
 		json_array_foreach(ret, i, c) {
 			const char *label = json_string_value(json_object_get(c, "label"));
@@ -54,25 +63,33 @@ static int query_serial(struct qmp *q)
 }
 
 /*
- * Whether QEMU says the serial port has a client, and keeps saying so for
- * PEER_LEAVE_MS (a console that just ended is not one). Only when nobody is
- * at work on the VM (its directory lock, taken shared for the moment) and
- * QMP answers within PEER_CHECK_MS; anything else is "don't know": 0.
+ * Whether QEMU says the serial port has a client, and keeps saying so till
+ * PEER_CHECK_MS is over (a console that just ended is not one). Asked only
+ * when nobody is at work on the VM (its directory lock, taken shared until
+ * the first answer) and answered in time; anything else is "don't know": 0.
  */
 static int serial_has_client(const char *name)
 {
 	char *dir = runtime_vm_path(name, NULL), *sock = runtime_vm_path(name, "qmp.sock");
+	long long deadline = proc_mono_ms() + PEER_CHECK_MS;
 	struct strbuf ignore = STRBUF_INIT;
 	struct qmp *q = NULL;
 	int fd, taken = 0;
 
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || flock(fd, LOCK_SH | LOCK_NB) < 0 || qmp_connect(&q, sock, PEER_CHECK_MS, &ignore) < 0)
+	if (fd < 0 || flock(fd, LOCK_SH | LOCK_NB) < 0)
 		goto out;
-	for (int waited = 0; (taken = query_serial(q)) == 1 && waited < PEER_LEAVE_MS; waited += 50) {
+	/* the greeting and the negotiation are read by the first question, bounded by the deadline */
+	if (qmp_connect_nowait(&q, sock, PEER_CHECK_MS, NULL, NULL, &ignore) < 0)
+		goto out;
+	taken = query_serial(q, deadline);
+	close(fd);	/* answered: a command that wants the VM waits no longer for the questions again */
+	fd = -1;
+	while (taken == 1 && proc_mono_ms() + 50 < deadline) {
 		struct timespec ts = { 0, 50000000 };
 
 		nanosleep(&ts, NULL);
+		taken = query_serial(q, deadline);
 	}
 	taken = taken == 1;
 out:
@@ -95,8 +112,10 @@ static int lock_console(const char *name, struct vm_console *c, struct err *err)
 	if (c->lock < 0) {
 		/* not running (the connect says so), or started by an mvlaunch that made no lock */
 		ret = errno == ENOENT ? 0 : -1;
-		if (ret < 0)
+		if (ret < 0) {
 			strbuf_addf(&err->msg, "cannot open '%s': %s", path, strerror(errno));
+			err_hintf(err, "the console needs the rights of the VM's runtime directory (root)");
+		}
 	} else if (flock(c->lock, LOCK_EX | LOCK_NB) == 0) {
 		ret = 0;
 	} else if (errno == EWOULDBLOCK) {
@@ -133,7 +152,7 @@ int vm_console_connect(const char *name, struct vm_console *c, struct err *err)
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	if (lock_console(name, c, err) < 0)
 		goto fail;
-	if (c->lock >= 0 && serial_has_client(name)) {
+	if (serial_has_client(name)) {
 		strbuf_addf(&err->msg, "the serial console of '%s' is in use: another client is connected to '%s'",
 			    name, path);
 		err_hintf(err, "QEMU serves one client at a time: end the other one (socat, minicom), then try again");

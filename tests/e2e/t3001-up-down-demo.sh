@@ -83,7 +83,7 @@ lock=$MVLAUNCH_RUNDIR/demo1/console.lock
 ( sleep 4 | "$MVLAUNCH" console --wait 1 demo1 >/dev/null 2>"$T/held.err" ) &
 held=$!
 # (looked for in /proc/locks: a probe with flock(1) would take the lock itself for a moment)
-held_lock() { grep -q "FLOCK .*:$(stat -c %i "$lock") " /proc/locks; }
+held_lock() { grep -q "FLOCK .* $(printf '%02x:%02x:%d' $(stat -c '%Hd %Ld %i' "$lock")) " /proc/locks; }
 for _ in $(seq 100); do held_lock && break; sleep 0.05; done
 held_lock || fail "the first console never took $lock"
 expect_code 1 timeout 10 "$MVLAUNCH" console --wait 1 demo1 </dev/null
@@ -93,10 +93,9 @@ wait "$held" || fail "the first console ended with $?: $(cat "$T/held.err")"
 python3 -c 'import socket, sys, time
 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); time.sleep(20)' "$MVLAUNCH_RUNDIR/demo1/serial.sock" &
 other=$!
-for _ in $(seq 100); do
-	"$MVLAUNCH" qmp --compact demo1 query-chardev | grep -q '"filename":"unix:[^"]*serial.sock' && break
-	sleep 0.05
-done
+connected() { "$MVLAUNCH" qmp --compact demo1 query-chardev | grep -q '"filename":"unix:[^"]*serial.sock'; }
+for _ in $(seq 100); do connected && break; sleep 0.05; done
+connected || fail "QEMU never saw the other client on serial.sock"
 expect_code 1 timeout 10 "$MVLAUNCH" console --wait 1 demo1 </dev/null
 expect_err "error: the serial console of 'demo1' is in use: another client is connected to '$MVLAUNCH_RUNDIR/demo1/serial.sock'"
 kill "$other"

@@ -19,6 +19,8 @@
 #include "tests/unit/unit.h"
 #include "launcher/vm/vm_console.h"
 #include "qmp/qmp.h"
+#include "util/proc.h"
+#include <sys/file.h>
 #include "util/err.h"
 #include "util/wrapper.h"
 
@@ -262,11 +264,32 @@ static pid_t fake_qmp(const char *dir, const char *path, int busy)
 	return pid;
 }
 
+/* Whether nobody holds RUN/vm1/console.lock (a console that failed let it go). */
+static int lock_free(const char *dir)
+{
+	char *path = xstrfmt("%s/console.lock", dir);
+	int fd = open(path, O_RDONLY), ok = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return ok;
+}
+
+static void reap(pid_t pid)
+{
+	int status;
+
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 /*
  * A client that is not an mvlaunch console (socat) has the port: QEMU's
  * query-chardev says so (its filename without "disconnected:") for all of
- * a second, and the console is refused instead of waiting unheard in the
- * queue. A client that leaves within that (the console before this one,
+ * the check's time, and the console is refused instead of waiting unheard
+ * in the queue, also for a VM an older mvlaunch started (no console.lock).
+ * A client that leaves within that time (the console before this one,
  * which QEMU has not seen go yet) does not refuse it.
  */
 static void test_vm_console_connect_other_client(void **state)
@@ -274,32 +297,93 @@ static void test_vm_console_connect_other_client(void **state)
 	struct strbuf want = STRBUF_INIT;
 	struct err err = ERR_INIT;
 	char *dir = xstrfmt("%s/run/vm1", tmp), *path = xstrfmt("%s/serial.sock", dir);
+	char *lock = xstrfmt("%s/console.lock", dir);
 	struct vm_console c;
-	int lfd, status;
+	int lfd;
 	pid_t qemu;
 
 	(void)state;
 	lfd = serial_listener(dir, path);
-	qemu = fake_qmp(dir, path, 1000);
-	assert_int_equal(vm_console_connect("vm1", &c, &err), -1);
 	strbuf_addf(&want, "the serial console of 'vm1' is in use: another client is connected to '%s'\n"
 		    "hint: QEMU serves one client at a time: end the other one (socat, minicom), then try again", path);
+	qemu = fake_qmp(dir, path, 1000);
+	assert_int_equal(vm_console_connect("vm1", &c, &err), -1);
 	assert_string_equal(err_text(&err), want.buf);
 	err_release(&err);
-	assert_int_equal(c.lock, -1);	/* let go */
-	assert_int_equal(waitpid(qemu, &status, 0), qemu);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_true(lock_free(dir));
+	reap(qemu);
+
+	assert_int_equal(unlink(lock), 0);	/* started by an mvlaunch that made none */
+	qemu = fake_qmp(dir, path, 1000);
+	assert_int_equal(vm_console_connect("vm1", &c, &err), -1);
+	assert_string_equal(err_text(&err), want.buf);
+	err_release(&err);
+	reap(qemu);
 
 	qemu = fake_qmp(dir, path, 3);
 	assert_int_equal(vm_console_connect("vm1", &c, &err), 0);
 	assert_string_equal(err.msg.buf, "");
-	assert_int_equal(waitpid(qemu, &status, 0), qemu);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	reap(qemu);
 	vm_console_close(&c);
 	close(lfd);
+	free(lock);
 	free(dir);
 	free(path);
 	strbuf_release(&want);
+	err_release(&err);
+}
+
+/*
+ * The question is not asked while another command is at work on the VM
+ * (its directory locked: a 'down' waiting for the guest holds QMP), and a
+ * QMP that does not answer is waited for no longer than the check's time:
+ * the console attaches either way.
+ */
+static void test_vm_console_connect_no_answer(void **state)
+{
+	struct err err = ERR_INIT;
+	char *dir = xstrfmt("%s/run/vm1", tmp), *path = xstrfmt("%s/serial.sock", dir);
+	char *qsock = xstrfmt("%s/qmp.sock", dir);
+	struct strbuf ignore = STRBUF_INIT;
+	struct vm_console c;
+	int lfd, dfd, qfd, status;
+	long long t0;
+	pid_t qemu;
+
+	(void)state;
+	lfd = serial_listener(dir, path);
+	/* another command holds the VM: a QMP that would say "taken" is not asked */
+	qemu = fake_qmp(dir, path, 1000);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_int_equal(flock(dfd, LOCK_EX), 0);
+	assert_int_equal(vm_console_connect("vm1", &c, &err), 0);
+	vm_console_close(&c);
+	close(dfd);
+	kill(qemu, SIGKILL);	/* it waits for a client that never came */
+	assert_int_equal(waitpid(qemu, &status, 0), qemu);
+	assert_true(WIFSIGNALED(status));
+	{
+		int a = accept(lfd, NULL, NULL);	/* the console's connection */
+
+		assert_true(a >= 0);
+		close(a);
+	}
+	/* a QMP that never greets: given up on after the check's time */
+	qfd = qmp_listen(qsock, &ignore);
+	assert_true(qfd >= 0);
+	t0 = proc_mono_ms();
+	alarm(10);
+	assert_int_equal(vm_console_connect("vm1", &c, &err), 0);
+	alarm(0);
+	assert_true(proc_mono_ms() - t0 < 4000);
+	assert_string_equal(err.msg.buf, "");
+	vm_console_close(&c);
+	close(qfd);
+	close(lfd);
+	free(qsock);
+	free(dir);
+	free(path);
+	strbuf_release(&ignore);
 	err_release(&err);
 }
 
@@ -406,6 +490,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vm_console_connect_ok, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_console_connect_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_console_connect_other_client, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_console_connect_no_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_console_relay_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_console_relay_escape, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_console_relay_broken, setup, teardown),
