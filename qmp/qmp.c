@@ -10,7 +10,6 @@
  * the middle - is an error with a precise message, never a crash.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -437,54 +436,21 @@ int qmp_connect(struct qmp **out, const char *path, int timeout_ms, struct strbu
 	return qmp_connect_send(out, path, timeout_ms, NULL, NULL, err);
 }
 
-/*
- * A stream socket connected to the unix socket at path; -1 with err (errno
- * kept). The connect never blocks for good: a listener whose queue is full
- * (a QEMU that hangs, or whose QMP another client holds, with connections
- * waiting) is tried again for timeout_ms (0: once), then EAGAIN.
- */
+/* unix_connect() with the reason in err (errno kept); a full queue is tried again for timeout_ms (0: once). */
 static int connect_unix(const char *path, int timeout_ms, struct strbuf *err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int64_t deadline = now_ms() + timeout_ms;
-	int fd, saved, r;
+	int fd = unix_connect(path, timeout_ms), saved = errno;
 
-	if (strlen(path) >= sizeof(sa.sun_path)) {
+	if (fd >= 0)
+		return fd;	/* connected: every later wait has its deadline in poll() */
+	if (saved == ENAMETOOLONG)
 		strbuf_addf(err, "QMP socket path '%s' is too long for a unix socket", path);
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		strbuf_addf(err, "cannot create a unix socket: %s", strerror(errno));
-		return -1;
-	}
-	while ((r = connect(fd, (struct sockaddr *)&sa, sizeof(sa))) < 0) {
-		struct timespec ts = { 0, 5000000 };
-
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN || now_ms() >= deadline)
-			break;
-		nanosleep(&ts, NULL);
-	}
-	if (r < 0) {
-		saved = errno;
+	else
 		strbuf_addf(err, "cannot connect to QMP socket '%s': %s", path,
 			    saved == EAGAIN ? "its queue is full (QEMU hangs, or another client holds QMP)" :
 					      strerror(saved));
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	/* connected: every later wait has its deadline in poll() */
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
-		strbuf_addf(err, "cannot set QMP socket '%s' blocking: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
+	errno = saved;
+	return -1;
 }
 
 int qmp_connect_send(struct qmp **out, const char *path, int timeout_ms, const char *cmd, json_int_t *id,

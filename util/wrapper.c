@@ -1,13 +1,19 @@
 /*
- * wrapper.c - allocation helpers that abort on out-of-memory (see wrapper.h).
+ * wrapper.c - allocation helpers that abort on out-of-memory, and system
+ * calls made whole (see wrapper.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "util/proc.h"
 #include "util/wrapper.h"
 
 static void oom(size_t size)
@@ -89,4 +95,37 @@ int write_in_full(int fd, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+int unix_connect(const char *path, int timeout_ms)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	long long deadline = proc_mono_ms() + timeout_ms;
+	int fd, r, saved;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	/* non-blocking for the connect alone: a full queue is EAGAIN, not a wait for good */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	while ((r = connect(fd, (struct sockaddr *)&sa, sizeof(sa))) < 0) {
+		struct timespec ts = { 0, 5000000 };
+
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN || proc_mono_ms() >= deadline)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	if (r < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
 }

@@ -16,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -140,16 +138,9 @@ void vm_console_close(struct vm_console *c)
 
 int vm_console_connect(const char *name, struct vm_console *c, struct err *err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char *path = runtime_vm_path(name, "serial.sock");
-	int r;
 
 	*c = (struct vm_console)VM_CONSOLE_INIT;
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		strbuf_addf(&err->msg, "serial socket path '%s' is too long", path);
-		goto fail;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
 	if (lock_console(name, c, err) < 0)
 		goto fail;
 	if (serial_has_client(name)) {
@@ -158,27 +149,21 @@ int vm_console_connect(const char *name, struct vm_console *c, struct err *err)
 		err_hintf(err, "QEMU serves one client at a time: end the other one (socat, minicom), then try again");
 		goto fail;
 	}
-	/* non-blocking: with QEMU's queue full a connect would wait for good */
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (c->fd < 0) {
-		strbuf_addf(&err->msg, "cannot create a unix socket: %s", strerror(errno));
+	/* one try: with QEMU's queue full a plain connect would wait for good */
+	c->fd = unix_connect(path, 0);
+	if (c->fd < 0 && errno == ENAMETOOLONG) {
+		strbuf_addf(&err->msg, "serial socket path '%s' is too long", path);
 		goto fail;
 	}
-	while ((r = connect(c->fd, (struct sockaddr *)&sa, sizeof(sa))) < 0 && errno == EINTR)
-		;
-	if (r < 0 && errno == EAGAIN) {
+	if (c->fd < 0 && errno == EAGAIN) {
 		strbuf_addf(&err->msg, "the serial console '%s' is in use: another client holds it, and its queue is full",
 			    path);
 		err_hintf(err, "end the other client (socat, minicom), then try again");
 		goto fail;
 	}
-	if (r < 0) {
+	if (c->fd < 0) {
 		strbuf_addf(&err->msg, "cannot connect to the serial console '%s': %s", path, strerror(errno));
 		err_hintf(err, "is '%s' running? see 'mvlaunch status %s'", name, name);
-		goto fail;
-	}
-	if (fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) & ~O_NONBLOCK) < 0) {
-		strbuf_addf(&err->msg, "cannot set the console's socket blocking: %s", strerror(errno));
 		goto fail;
 	}
 	free(path);

@@ -471,14 +471,7 @@ static void test_qmp_connect_queue_full(void **state)
 	srv = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_int_equal(bind(srv, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(listen(srv, 0), 0);	/* nobody accepts */
-	for (; nr < 64; nr++) {
-		waiting[nr] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
-		if (connect(waiting[nr], (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-			assert_int_equal(errno, EAGAIN);
-			close(waiting[nr]);
-			break;
-		}
-	}
+	nr = unit_fill_queue(path, waiting, 64);
 	assert_true(nr < 64);	/* the queue is full */
 	alarm(10);
 	assert_int_equal(qmp_connect_nowait(&q, path, 2000, "quit", &id, &err), -1);

@@ -75,21 +75,38 @@ static void test_vm_console_connect_long(void **state)
 	strbuf_release(&name);
 }
 
-static void test_vm_console_connect_ok(void **state)
+/* A listener at RUN/vm1/serial.sock with QEMU's queue (listen(fd, 1)), and console.lock as 'up' makes it. */
+static int serial_listener(const char *dir, const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct err err = ERR_INIT;
-	char *dir = xstrfmt("%s/run/vm1", tmp), *path = xstrfmt("%s/serial.sock", dir);
-	struct vm_console c;
-	int lfd, afd;
+	char *lock = xstrfmt("%s/console.lock", dir);
+	int lfd, fd;
 
-	(void)state;
 	mkdir(dir, 0700);
+	fd = open(lock, O_RDONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	free(lock);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(listen(lfd, 1), 0);
+	return lfd;
+}
+
+static void test_vm_console_connect_ok(void **state)
+{
+	struct err err = ERR_INIT;
+	char *dir = xstrfmt("%s/run/vm1", tmp), *path = xstrfmt("%s/serial.sock", dir);
+	char *lock = xstrfmt("%s/console.lock", dir);
+	struct vm_console c;
+	int lfd, afd;
+
+	(void)state;
+	lfd = serial_listener(dir, path);
 	/* no console.lock (a VM an older mvlaunch started): connected all the same */
+	assert_int_equal(unlink(lock), 0);
+	free(lock);
 	assert_int_equal(vm_console_connect("vm1", &c, &err), 0);
 	assert_true(c.fd >= 0);
 	assert_int_equal(c.lock, -1);
@@ -114,25 +131,6 @@ static void test_vm_console_connect_ok(void **state)
 	err_release(&err);
 }
 
-/* A listener at RUN/vm1/serial.sock with QEMU's queue (listen(fd, 1)), and console.lock as 'up' makes it. */
-static int serial_listener(const char *dir, const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char *lock = xstrfmt("%s/console.lock", dir);
-	int lfd, fd;
-
-	mkdir(dir, 0700);
-	fd = open(lock, O_RDONLY | O_CREAT, 0600);
-	assert_true(fd >= 0);
-	close(fd);
-	free(lock);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(lfd, 1), 0);
-	return lfd;
-}
-
 /*
  * QEMU takes one client on the serial socket and leaves the next ones in
  * its queue (backlog 1: two wait before a connect is refused): a second
@@ -142,7 +140,6 @@ static int serial_listener(const char *dir, const char *path)
  */
 static void test_vm_console_connect_busy(void **state)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct strbuf want = STRBUF_INIT;
 	struct err err = ERR_INIT;
 	char *dir = xstrfmt("%s/run/vm1", tmp), *path = xstrfmt("%s/serial.sock", dir);
@@ -151,7 +148,6 @@ static void test_vm_console_connect_busy(void **state)
 
 	(void)state;
 	lfd = serial_listener(dir, path);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	assert_int_equal(vm_console_connect("vm1", &c, &err), 0);
 	assert_true(c.lock >= 0);
 	afd = accept(lfd, NULL, NULL);	/* QEMU took it */
@@ -165,14 +161,7 @@ static void test_vm_console_connect_busy(void **state)
 	close(afd);
 	vm_console_close(&c);
 	/* the first one gone, another client fills the queue */
-	for (; nr < 64; nr++) {
-		other[nr] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
-		if (connect(other[nr], (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-			assert_int_equal(errno, EAGAIN);
-			close(other[nr]);
-			break;
-		}
-	}
+	nr = unit_fill_queue(path, other, 64);
 	assert_true(nr > 0 && nr < 64);
 	alarm(5);	/* a connect that blocks fails the test */
 	assert_int_equal(vm_console_connect("vm1", &c, &err), -1);

@@ -10,12 +10,15 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <dirent.h>
+#include <errno.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -169,6 +172,28 @@ static inline const char *err_text(const struct err *e)
 		p += n + (p[n] == '\n');
 	}
 	return sb.buf;
+}
+
+/*
+ * Connect to the unix listener at path (that nobody accepts from) until its
+ * queue is full: the connected fds in fds (at most max), how many. The
+ * connect that found it full failed with EAGAIN (asserted).
+ */
+static inline int unit_fill_queue(const char *path, int *fds, int max)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int nr = 0;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	for (; nr < max; nr++) {
+		fds[nr] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (connect(fds[nr], (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			assert_int_equal(errno, EAGAIN);
+			close(fds[nr]);
+			break;
+		}
+	}
+	return nr;
 }
 
 /* A pid no process can have: pids stay below pid_max. */
